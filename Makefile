@@ -1,0 +1,101 @@
+# ferret: a function tracer built on eBPF uprobes, spans stored in SQLite.
+# `make` builds build/ferret; `make demo`, `make test`, `make bench`, `make asan`.
+OUTPUT ?= build
+PREFIX ?= /usr/local
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+CC ?= cc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+SANITIZE ?=
+CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Werror -MMD -MP \
+	-I$(OUTPUT) -Iuserspace -Ibpf -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+LDLIBS := -lbpf -lelf -lz -lsqlite3 -lcjson -lpthread -lm
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+LDFLAGS += -fsanitize=address,undefined
+endif
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf -Wall -Werror
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+SRCS := $(wildcard userspace/*.c)
+OBJS := $(SRCS:userspace/%.c=$(OUTPUT)/obj/%.o)
+LIB_OBJS := $(filter-out $(OUTPUT)/obj/main.o,$(OBJS))
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(OUTPUT)/%.skel.h)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUTPUT)/tests/%)
+
+.PHONY: all deps demo test unit bench asan install clean vmlinux progs
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(OUTPUT)/ferret
+
+deps:
+	$(Q)bash scripts/setup.sh
+
+$(OUTPUT)/ferret: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/obj/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/obj
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/events.h vmlinux/vmlinux.h | $(OUTPUT)/obj
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.o=.tmp.o)
+	$(Q)$(BPFTOOL) gen object $@ $(@:.o=.tmp.o)
+	$(Q)rm -f $(@:.o=.tmp.o)
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+$(OUTPUT)/obj $(OUTPUT)/tests $(OUTPUT)/progs:
+	$(Q)mkdir -p $@
+
+# vmlinux.h is generated from the running kernel's BTF and committed.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+# Programs the end-to-end tests trace (tests/progs/progs.mk lists their builds).
+include tests/progs/progs.mk
+
+unit: $(UNIT_BINS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all progs
+	$(Q)bash scripts/demo.sh $(OUTPUT)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit progs
+	$(Q)FERRET_BUILD=$(OUTPUT) bash tests/run.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all progs
+	$(Q)FERRET_BUILD=$(OUTPUT) bash scripts/bench.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=build/asan SANITIZE=1 test
+
+install: $(OUTPUT)/ferret
+	install -D -m 0755 $(OUTPUT)/ferret $(DESTDIR)$(PREFIX)/bin/ferret
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/tests/*.d)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make demo: trace the bundled demo program and show where the data went.
+set -euo pipefail
+build=${1:-build}
+ferret="$build/ferret"
+db="$build/demo.db"
+rm -f "$db" "$db-wal" "$db-shm"
+echo "== ferret trace --db $db -- $build/progs/calls 20"
+"$ferret" trace --db "$db" --run-id demo -- "$build/progs/calls" 20
+echo
+echo "== ferret analyze $db"
+"$ferret" analyze "$db" --limit 10 || true
+echo
+echo "== ferret analyze $db --tree --max-depth 4"
+"$ferret" analyze "$db" --tree --max-depth 4 || true
+echo
+echo "== ferret export $db -o $build/demo.speedscope.json"
+"$ferret" export "$db" -o "$build/demo.speedscope.json" || true
+cat <<MSG
+
+The spans are in $db (SQLite). Look at them with:
+  $ferret runs $db
+  $ferret analyze $db --tree
+  sqlite3 $db "SELECT function, count(*), sum(duration_ns) FROM span_view GROUP BY function"
+Open $build/demo.speedscope.json at https://www.speedscope.app (or any Speedscope build).
+MSG

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# ferret trace end to end, with real eBPF: exact call counts, nesting, threads,
+# forked children, attach by pid, incomplete calls, exit codes.
+. "$(dirname "$0")/lib.sh"
+
+# --- a launched command: exact counts and nesting ---
+out=$("$FERRET" trace --db "$DB" --run-id calls -- "$PROGS/calls" 50 2>&1)
+expect_eq "trace exits 0 for a command that exits 0" "$?" 0
+expect_match "summary names the run and the db" "$out" "run calls: .* spans .* -> $DB"
+expect_match "summary reports lost events" "$out" "lost 0 events"
+expect_eq "main called once" "$(calls main calls)" 1
+expect_eq "run called once" "$(calls run calls)" 1
+expect_eq "middle called 50 times" "$(calls middle calls)" 50
+expect_eq "leaf called 100 times" "$(calls leaf calls)" 100
+expect_eq "fib(12) makes 465 calls" "$(calls fib calls)" 465
+expect_eq "leaf's parent is always middle" \
+	"$(q "SELECT DISTINCT p.function FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='calls' AND c.function='leaf'")" middle
+expect_eq "leaf sits at depth 3 (main, run, middle)" \
+	"$(q "SELECT DISTINCT depth FROM span_view WHERE run_id='calls' AND function='leaf'")" 3
+expect_eq "main is the only root" \
+	"$(q "SELECT group_concat(function) FROM span_view WHERE run_id='calls' AND parent_id IS NULL")" main
+expect_eq "recursion nests: fib reaches depth 12 (main + 11 fib frames)" \
+	"$(q "SELECT max(depth) FROM span_view WHERE run_id='calls' AND function='fib'")" 12
+expect_eq "children lie inside their parents" \
+	"$(q "SELECT count(*) FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='calls' AND (c.start_ns < p.start_ns OR c.end_ns > p.end_ns)")" 0
+expect_eq "every span is ok" "$(q "SELECT count(*) FROM span_view WHERE run_id='calls' AND status!='ok'")" 0
+expect_eq "run_view counts the spans" \
+	"$(q "SELECT spans FROM run_view WHERE run_id='calls'")" "$(q "SELECT count(*) FROM span_view WHERE run_id='calls'")"
+expect_eq "run_view stores the exit code" "$(q "SELECT exit_code FROM run_view WHERE run_id='calls'")" 0
+expect_eq "db file is private (0600)" "$(stat -c %a "$DB")" 600
+
+# --- the exit code is passed on ---
+"$FERRET" trace --db "$DB" --run-id exit3 -- "$PROGS/calls" 1 3 >/dev/null 2>&1
+expect_eq "ferret exits with the command's exit code" "$?" 3
+expect_eq "exit code stored in the run" "$(q "SELECT exit_code FROM run_view WHERE run_id='exit3'")" 3
+
+# --- ferret run is an alias ---
+"$FERRET" run "$PROGS/calls" 5 >/dev/null 2>&1 <<<"" || true
+expect_eq "ferret run traces too (default db ferret.db in cwd)" "$( [ -f ferret.db ] && sqlite3 ferret.db "SELECT count(*) FROM span_view WHERE function='middle'")" 5
+rm -f ferret.db ferret.db-wal ferret.db-shm
+
+# --- two threads ---
+"$FERRET" trace --db "$DB" --run-id threads -- "$PROGS/threads" 1000 >/dev/null 2>&1
+expect_eq "work_item called 2000 times" "$(calls work_item threads)" 2000
+expect_eq "worker ran on 2 distinct threads" \
+	"$(q "SELECT count(DISTINCT tid) FROM span_view WHERE run_id='threads' AND function='worker'")" 2
+expect_eq "each worker thread made 1000 work_item calls" \
+	"$(q "SELECT group_concat(n) FROM (SELECT count(*) n FROM span_view WHERE run_id='threads' AND function='work_item' GROUP BY tid)")" "1000,1000"
+expect_eq "work_item's parent is its own thread's worker" \
+	"$(q "SELECT count(*) FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='threads' AND c.function='work_item' AND (p.function!='worker' OR p.tid!=c.tid)")" 0
+expect_eq "threads table names the program" \
+	"$(q "SELECT DISTINCT t.comm FROM threads t JOIN runs r ON r.id=t.run WHERE r.run_id='threads'")" threads
+
+# --- forked children and grandchildren are followed ---
+"$FERRET" trace --db "$DB" --run-id forks -- "$PROGS/forks" >/dev/null 2>&1
+expect_eq "parent_work once" "$(calls parent_work forks)" 1
+expect_eq "child_work 6 times (child and grandchild)" "$(calls child_work forks)" 6
+expect_eq "three processes traced" "$(q "SELECT count(DISTINCT pid) FROM span_view WHERE run_id='forks'")" 3
+
+# --- calls that never return are kept, incomplete ---
+"$FERRET" trace --db "$DB" --run-id jumps -- "$PROGS/jumps" >/dev/null 2>&1
+expect_eq "exit code 7 passed on through exit() inside a traced call" "$?" 7
+expect_eq "longjmp'd calls are incomplete" \
+	"$(q "SELECT group_concat(function || ':' || status) FROM (SELECT function, status FROM span_view WHERE run_id='jumps' AND function IN ('jumper','deep') ORDER BY function)")" \
+	"deep:incomplete,jumper:incomplete"
+expect_eq "after() returned normally" "$(q "SELECT status FROM span_view WHERE run_id='jumps' AND function='after'")" ok
+expect_eq "main and finish end incomplete (exit)" \
+	"$(q "SELECT group_concat(status) FROM (SELECT status FROM span_view WHERE run_id='jumps' AND function IN ('main','finish') ORDER BY function)")" "incomplete,incomplete"
+expect_eq "incomplete spans still have an end" \
+	"$(q "SELECT count(*) FROM span_view WHERE run_id='jumps' AND (end_ns IS NULL OR end_ns < start_ns)")" 0
+
+# --- attach to a running process by pid ---
+go="$TMP/go"
+"$PROGS/waiter" "$go" 300 &
+wpid=$!
+"$FERRET" trace --db "$DB" --run-id bypid -p "$wpid" -f tick >"$TMP/pid.log" 2>&1 &
+fpid=$!
+for _ in $(seq 100); do grep -q "tracing" "$TMP/pid.log" && break; sleep 0.05; done
+touch "$go"
+wait "$fpid"
+expect_eq "trace -p ends when the process exits, status 0" "$?" 0
+wait "$wpid"
+expect_eq "tick called 300 times in the attached process" "$(calls tick bypid)" 300
+expect_eq "run records the attached pid" "$(q "SELECT pid FROM run_view WHERE run_id='bypid'")" "$wpid"
+
+# --- -d ends a trace of a process that keeps running ---
+sleep 30 &
+spid=$!
+start=$(date +%s%N)
+"$FERRET" trace --db "$DB" --run-id dur -p "$spid" -f 'libc:nanosleep' -d 0.5 >/dev/null 2>&1
+rc=$?
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+expect_eq "-d 0.5 stops cleanly" "$rc" 0
+if [ "$elapsed" -lt 5000 ]; then pass "-d 0.5 stops within 5 s (${elapsed} ms)"; else fail "-d 0.5 took ${elapsed} ms"; fi
+expect_eq "a call still running at the end is stored incomplete" \
+	"$(q "SELECT group_concat(status) FROM span_view WHERE run_id='dur' AND function LIKE '%nanosleep'")" incomplete
+
+# --- SIGTERM ends a trace cleanly ---
+"$FERRET" trace --db "$DB" --run-id term -p "$$" -f 'libc:getpid' >"$TMP/term.log" 2>&1 &
+fpid=$!
+for _ in $(seq 100); do grep -q "tracing" "$TMP/term.log" && break; sleep 0.05; done
+kill -TERM "$fpid"; wait "$fpid"
+expect_eq "SIGTERM: exit 0 and the run is stored" "$?:$(q "SELECT count(*) FROM run_view WHERE run_id='term'")" "0:1"

@@ -1,0 +1,170 @@
+/* Span reconstruction from synthetic entry/exit streams: every expectation computed by hand. */
+#include "check.h"
+#include "spans.h"
+
+#define MAX_SPANS 64
+
+struct capture {
+	int64_t next_id;
+	struct span_rec spans[MAX_SPANS];
+	int n;
+};
+
+static int64_t next_id(void *ctx)
+{
+	return ++((struct capture *)ctx)->next_id;
+}
+
+static int emit(void *ctx, const struct span_rec *span)
+{
+	struct capture *c = ctx;
+
+	if (c->n == MAX_SPANS)
+		return -1;
+	c->spans[c->n++] = *span;
+	return 0;
+}
+
+static struct span_builder *new_builder(struct capture *c)
+{
+	struct span_sink sink = { .next_span_id = next_id, .emit = emit, .ctx = c };
+
+	*c = (struct capture){ 0 };
+	return span_builder__new(&sink);
+}
+
+static void expect_span(const struct span_rec *s, int64_t id, int64_t parent, int64_t fn,
+			int64_t start, int64_t end, int depth, int status)
+{
+	EXPECT_EQ(s->span_id, id);
+	EXPECT_EQ(s->parent_id, parent);
+	EXPECT_EQ(s->function_key, fn);
+	EXPECT_EQ(s->start_ns, start);
+	EXPECT_EQ(s->end_ns, end);
+	EXPECT_EQ(s->depth, depth);
+	EXPECT_EQ(s->status, status);
+}
+
+static void test_nesting(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 10, 1);
+	span_builder__entry(b, 10, 100, 1000); /* main */
+	span_builder__entry(b, 10, 200, 1100); /* a */
+	span_builder__exit(b, 10, 200, 1200);
+	span_builder__entry(b, 10, 300, 1300); /* b */
+	span_builder__exit(b, 10, 300, 1350);
+	span_builder__exit(b, 10, 100, 2000);
+	EXPECT_EQ(c.n, 3);
+	expect_span(&c.spans[0], 2, 1, 200, 1100, 1200, 1, SPAN_OK);
+	expect_span(&c.spans[1], 3, 1, 300, 1300, 1350, 1, SPAN_OK);
+	expect_span(&c.spans[2], 1, 0, 100, 1000, 2000, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__stats(b)->spans, 3);
+	span_builder__free(b);
+}
+
+static void test_recursion(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+	int i;
+
+	span_builder__set_thread(b, 7, 1);
+	for (i = 0; i < 4; i++)
+		span_builder__entry(b, 7, 5, 100 + i);
+	for (i = 3; i >= 0; i--)
+		span_builder__exit(b, 7, 5, 200 - i);
+	EXPECT_EQ(c.n, 4);
+	/* Innermost first: id 4 at depth 3, parent 3; outermost id 1 at depth 0. */
+	expect_span(&c.spans[0], 4, 3, 5, 103, 197, 3, SPAN_OK);
+	expect_span(&c.spans[3], 1, 0, 5, 100, 200, 0, SPAN_OK);
+	span_builder__free(b);
+}
+
+static void test_longjmp_leaves_incomplete(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 1, 1);
+	span_builder__entry(b, 1, 1, 10); /* outer */
+	span_builder__entry(b, 1, 2, 20); /* jumps away */
+	span_builder__entry(b, 1, 3, 30); /* jumps away */
+	span_builder__exit(b, 1, 1, 50);  /* outer returns */
+	EXPECT_EQ(c.n, 3);
+	expect_span(&c.spans[0], 3, 2, 3, 30, 50, 2, SPAN_INCOMPLETE);
+	expect_span(&c.spans[1], 2, 1, 2, 20, 50, 1, SPAN_INCOMPLETE);
+	expect_span(&c.spans[2], 1, 0, 1, 10, 50, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__stats(b)->incomplete, 2);
+	span_builder__free(b);
+}
+
+static void test_interleaved_threads(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 1, 11);
+	span_builder__set_thread(b, 2, 22);
+	span_builder__entry(b, 1, 7, 100);
+	span_builder__entry(b, 2, 7, 110);
+	span_builder__entry(b, 1, 8, 120);
+	span_builder__exit(b, 2, 7, 130);
+	span_builder__exit(b, 1, 8, 140);
+	span_builder__exit(b, 1, 7, 150);
+	EXPECT_EQ(c.n, 3);
+	expect_span(&c.spans[0], 2, 0, 7, 110, 130, 0, SPAN_OK);
+	EXPECT_EQ(c.spans[0].thread_key, 22);
+	expect_span(&c.spans[1], 3, 1, 8, 120, 140, 1, SPAN_OK);
+	EXPECT_EQ(c.spans[1].thread_key, 11);
+	expect_span(&c.spans[2], 1, 0, 7, 100, 150, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__stats(b)->threads, 2);
+	span_builder__free(b);
+}
+
+static void test_unmatched_exit_and_end_all(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 3, 1);
+	span_builder__exit(b, 3, 9, 5); /* its entry was lost */
+	EXPECT_EQ(span_builder__stats(b)->unmatched_exits, 1);
+	EXPECT_EQ(c.n, 0);
+	span_builder__entry(b, 3, 1, 10);
+	span_builder__entry(b, 3, 2, 20);
+	span_builder__end_all(b, 99);
+	EXPECT_EQ(c.n, 2);
+	expect_span(&c.spans[0], 2, 1, 2, 20, 99, 1, SPAN_INCOMPLETE);
+	expect_span(&c.spans[1], 1, 0, 1, 10, 99, 0, SPAN_INCOMPLETE);
+	/* Entry for a thread never announced is refused, not crashed on. */
+	EXPECT(span_builder__entry(b, 4242, 1, 1) < 0);
+	span_builder__free(b);
+}
+
+static void test_many_threads_grow_table(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+	uint32_t tid;
+
+	for (tid = 1; tid <= 1000; tid++)
+		EXPECT_EQ(span_builder__set_thread(b, tid, tid + 5000), 0);
+	for (tid = 1; tid <= 1000; tid++)
+		EXPECT_EQ(span_builder__thread_key(b, tid), tid + 5000);
+	EXPECT_EQ(span_builder__thread_key(b, 1001), 0);
+	span_builder__free(b);
+}
+
+int main(void)
+{
+	RUN(test_nesting);
+	RUN(test_recursion);
+	RUN(test_longjmp_leaves_incomplete);
+	RUN(test_interleaved_threads);
+	RUN(test_unmatched_exit_and_end_all);
+	RUN(test_many_threads_grow_table);
+	CHECK_EXIT();
+}

@@ -1,0 +1,27 @@
+/*
+ * consumer: drains the ring buffer on its own thread, turns events into spans
+ * (spans.c) and hands them to the store in batches. Also owns the live status
+ * line, since it is the one that knows the counts.
+ */
+#ifndef FERRET_CONSUMER_H
+#define FERRET_CONSUMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loader.h"
+#include "spans.h"
+#include "store.h"
+
+struct consumer;
+
+/* func_keys[cookie] is the store's key of the function a probe's cookie names. */
+int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
+		    bool status_line, struct consumer **out);
+/* Drains what is left (call after detaching), closes open calls at end_ns, joins the thread. */
+int consumer__finish(struct consumer *c, int64_t end_ns);
+bool consumer__failed(const struct consumer *c);
+const struct span_stats *consumer__stats(const struct consumer *c);
+void consumer__free(struct consumer *c);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * launch: start a command held at a gate, so that its probes are attached
+ * before it runs a single instruction of its own code; then release it.
+ */
+#ifndef FERRET_LAUNCH_H
+#define FERRET_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct child {
+	pid_t pid;
+	int gate_fd; /* write end: closing it lets the child exec */
+	bool exited;
+	int status; /* wait status once exited */
+};
+
+/* Forks; the child waits at the gate, then execs exe with argv. */
+int launch__prepare(const char *exe, char **argv, struct child *c);
+int launch__release(struct child *c);
+/* Kills a child that never ran (setup failed after the fork). */
+void launch__abort(struct child *c);
+/* true once the child has exited (reaped, status kept). timeout_ms 0: do not wait. */
+bool launch__wait(struct child *c, int timeout_ms);
+/* The exit code ferret passes on: the child's, or 128+signal. */
+int launch__exit_code(const struct child *c);
+
+#endif

@@ -1,0 +1,62 @@
+/* ferret: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ferret <command> [options]\n"
+		"\n"
+		"  trace    record every call of the selected functions as spans in SQLite\n"
+		"           ferret trace -p PID | --all -f BIN:GLOB | -- PROGRAM [ARGS...]\n"
+		"  run      ferret run PROGRAM [ARGS...]: the same as ferret trace -- PROGRAM [ARGS...]\n"
+		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
+		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
+		"  runs     list the runs stored in a database: ferret runs [DB]\n"
+		"\n"
+		"'ferret <command> --help' describes a command's options. ferret %s\n",
+		FERRET_VERSION);
+}
+
+/* "ferret run PROG ARGS" is "ferret trace -- PROG ARGS". */
+static int run_alias(int argc, char **argv)
+{
+	char *args[argc + 2];
+	int i;
+
+	args[0] = "trace";
+	args[1] = "--";
+	for (i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	args[argc + 1] = NULL;
+	return cmd_trace(argc + 1, args);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} commands[] = {
+		{ "trace", cmd_trace },	    { "run", run_alias },   { "analyze", cmd_analyze },
+		{ "export", cmd_export },   { "runs", cmd_runs },
+	};
+	size_t i;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ferret %s\n", FERRET_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	ferr("unknown command '%s' (try 'ferret --help')", argv[1]);
+	return 2;
+}

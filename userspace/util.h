@@ -1,0 +1,20 @@
+/* Small helpers shared by every command: durations, numbers. */
+#ifndef FERRET_UTIL_H
+#define FERRET_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "950 ns", "41.2 µs", "903.1 ms", "1.204 s": 4 significant digits, unit chosen by size.
+ * ascii: write "us" instead of "µs". Returns buf. */
+char *fmt_duration(int64_t ns, bool ascii, char *buf, size_t len);
+/* Parses "50us", "1.5ms", "2s", "300ns", "100" (ns). Returns 0, or -1 for bad text. */
+int parse_duration(const char *text, int64_t *ns);
+/* Parses a non-negative integer that fits in long; -1 for bad text. */
+int parse_long(const char *text, long *out);
+/* CLOCK_MONOTONIC / CLOCK_REALTIME now, in ns. */
+int64_t mono_ns(void);
+int64_t real_ns(void);
+
+#endif
