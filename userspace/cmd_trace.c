@@ -109,7 +109,8 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 
 	*o = (struct trace_opts){ .db = "ferret.db", .ringbuf_mb = DEFAULT_RINGBUF_MB };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:f:x:d:vh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_long(optarg, &pid) || pid <= 0 || pid > 1 << 22) {
@@ -152,8 +153,11 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			ferr("%s needs a value (see 'ferret trace --help')", argv[optind - 1]);
+			return 2;
 		default:
-			usage(stderr);
+			ferr("unknown option '%s' (see 'ferret trace --help')", argv[optind - 1]);
 			return 2;
 		}
 	}

@@ -15,7 +15,9 @@ err_case() {
 probes_before=$(bpftool link list 2>/dev/null | grep -c uprobe_multi)
 err_case "no such pid" "no process with pid 4000000" -- trace --db "$DB" -p 4000000
 err_case "nothing to trace" "nothing to trace" -- trace --db "$DB"
-err_case "not an ELF" "not an ELF" -- trace --db "$DB" -- /etc/passwd
+printf '#!/bin/sh\necho hi\n' >"$TMP/script.sh"; chmod +x "$TMP/script.sh"
+err_case "not an ELF (an executable script)" "not an ELF" -- trace --db "$DB" -- "$TMP/script.sh"
+err_case "not an ELF (-f with a text file as module)" "not an ELF" -- trace --db "$DB" --all -f /etc/passwd:x
 err_case "missing program" "No such file" -- trace --db "$DB" -- /nonexistent/prog
 err_case "pattern matching nothing names close ones" "no function matches 'midle'.*middle" -- trace --db "$DB" -f midle -- "$PROGS/calls"
 err_case "unknown module" "no module 'libnothere'" -- trace --db "$DB" -f 'libnothere:x' -- "$PROGS/calls"
@@ -28,7 +30,8 @@ sqlite3 "$TMP/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
 err_case "sqlite db of another program" "not a ferret database" -- trace --db "$TMP/other.db" -- "$PROGS/calls"
 err_case "bad -d" "-d needs a number" -- trace -d abc -- "$PROGS/calls"
 err_case "--all without a binary" "--all needs" -- trace --all
-err_case "unknown option" "unrecognized|invalid|unknown" -- trace --bogus -- "$PROGS/calls"
+err_case "unknown option" "unknown option '--bogus'" -- trace --bogus -- "$PROGS/calls"
+err_case "option without its value" "-p needs a value" -- trace -p
 err_case "unknown command" "unknown command" -- frobnicate
 
 # A run that names an existing run id is refused before anything is attached.

@@ -83,22 +83,40 @@ wait "$wpid"
 expect_eq "tick called 300 times in the attached process" "$(calls tick bypid)" 300
 expect_eq "run records the attached pid" "$(q "SELECT pid FROM run_view WHERE run_id='bypid'")" "$wpid"
 
-# --- -d ends a trace of a process that keeps running ---
-sleep 30 &
-spid=$!
+# --- -d ends tracing; the command runs on untraced and its exit code is still passed on ---
 start=$(date +%s%N)
-"$FERRET" trace --db "$DB" --run-id dur -p "$spid" -f 'libc:nanosleep' -d 0.5 >/dev/null 2>&1
+"$FERRET" trace --db "$DB" --run-id dur -f stuck -d 0.5 -- "$PROGS/sleeper" 2 >/dev/null 2>&1
 rc=$?
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
-expect_eq "-d 0.5 stops cleanly" "$rc" 0
-if [ "$elapsed" -lt 5000 ]; then pass "-d 0.5 stops within 5 s (${elapsed} ms)"; else fail "-d 0.5 took ${elapsed} ms"; fi
-expect_eq "a call still running at the end is stored incomplete" \
-	"$(q "SELECT group_concat(status) FROM span_view WHERE run_id='dur' AND function LIKE '%nanosleep'")" incomplete
+expect_eq "-d 0.5 with a command: exit code of the command" "$rc" 0
+if [ "$elapsed" -ge 1900 ] && [ "$elapsed" -lt 6000 ]; then pass "ferret waits for the command after -d (${elapsed} ms)"; else fail "waiting for the command after -d" "${elapsed} ms"; fi
+expect_eq "a call still running when tracing stops is stored incomplete" \
+	"$(q "SELECT status FROM span_view WHERE run_id='dur' AND function='stuck'")" incomplete
+expect_eq "its end is the end of tracing (about 0.5 s)" \
+	"$(q "SELECT duration_ns BETWEEN 300000000 AND 1900000000 FROM span_view WHERE run_id='dur' AND function='stuck'")" 1
 
-# --- SIGTERM ends a trace cleanly ---
-"$FERRET" trace --db "$DB" --run-id term -p "$$" -f 'libc:getpid' >"$TMP/term.log" 2>&1 &
+# --- SIGTERM ends a trace cleanly and reaches the launched command ---
+"$FERRET" trace --db "$DB" --run-id term -- "$PROGS/sleeper" 30 >"$TMP/term.log" 2>&1 &
 fpid=$!
 for _ in $(seq 100); do grep -q "tracing" "$TMP/term.log" && break; sleep 0.05; done
+sleep 0.2
 kill -TERM "$fpid"; wait "$fpid"
-expect_eq "SIGTERM: exit 0 and the run is stored" "$?:$(q "SELECT count(*) FROM run_view WHERE run_id='term'")" "0:1"
+rc=$?
+expect_eq "SIGTERM: ferret passes on the command's death by SIGTERM (143)" "$rc" 143
+expect_eq "SIGTERM: the run is stored with its exit code" "$(q "SELECT exit_code FROM run_view WHERE run_id='term'")" 143
+expect_eq "SIGTERM: stuck() is stored incomplete" "$(q "SELECT status FROM span_view WHERE run_id='term' AND function='stuck'")" incomplete
+
+# --- 2,000 functions attach and detach in seconds (uprobe_multi), every call recorded ---
+start=$(date +%s%N)
+out=$("$FERRET" trace -v --db "$DB" --run-id many -f 'fn_0[01]*' -- "$PROGS/many_funcs" 2>&1)
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_eq "2000 functions: 2000 spans" "$(q "SELECT count(*) FROM span_view WHERE run_id='many'")" 2000
+expect_eq "2000 functions: each called once" "$(q "SELECT count(DISTINCT function) FROM span_view WHERE run_id='many'")" 2000
+expect_match "2000 functions: one multi link per module and direction" "$out" "4000 probes attached in .* \(uprobe_multi\)"
+if [ "$elapsed" -lt 10000 ]; then pass "2000 functions traced end to end in ${elapsed} ms"; else fail "2000 functions took ${elapsed} ms"; fi
+
+# --- the fallback for kernels without uprobe_multi gives the same spans ---
+out=$(FERRET_NO_UPROBE_MULTI=1 "$FERRET" trace -v --db "$DB" --run-id single -- "$PROGS/calls" 20 2>&1)
+expect_match "fallback says so" "$out" "no uprobe_multi"
+expect_eq "fallback: leaf called 40 times" "$(calls leaf single)" 40
+expect_eq "fallback: fib 465 calls" "$(calls fib single)" 465

@@ -11,4 +11,14 @@ $(OUTPUT)/progs/%: tests/progs/%.c | $(OUTPUT)/progs
 
 -include tests/progs/special.mk
 
+
+
+# 10,000 generated functions: attach/detach at scale.
+$(OUTPUT)/progs/many_funcs.c: scripts/gen_many_funcs.sh | $(OUTPUT)/progs
+	$(call msg,GEN,$@)
+	$(Q)bash $< 10000 > $@
+$(OUTPUT)/progs/many_funcs: $(OUTPUT)/progs/many_funcs.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O0 -g $< -o $@
+PROGS += $(OUTPUT)/progs/many_funcs
 progs: $(PROGS)
