@@ -90,6 +90,9 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 	libbpf_set_print(print_libbpf);
 	l->attach_pid = opts->attach_pid;
 	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
+	if (!l->multi)
+		fwarn("FERRET_NO_UPROBE_MULTI is set: attaching one uprobe per function "
+		      "(slower to attach and detach)");
 	err = open_skeleton(opts, l->multi, &l->skel);
 	if (err && l->multi) {
 		/* Kernels before 6.6 reject the uprobe.multi program type at load. */
