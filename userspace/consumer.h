@@ -1,7 +1,6 @@
 /*
- * consumer: drains the ring buffer on its own thread, turns events into spans
- * (spans.c) and hands them to the store in batches. Also owns the live status
- * line, since it is the one that knows the counts.
+ * consumer: drains the ring buffer on its own thread into ingest.c (events ->
+ * spans -> store). Also owns the live status line, since it knows the counts.
  */
 #ifndef FERRET_CONSUMER_H
 #define FERRET_CONSUMER_H
