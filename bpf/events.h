@@ -13,6 +13,8 @@
 
 #define FERRET_COMM_LEN 16
 #define FERRET_MAX_PIDS 65536 /* processes followed at once (-- CMD and its descendants) */
+#define FERRET_STACK_DEPTH 128 /* stack mode: calls tracked per thread in the kernel */
+#define FERRET_HIST_BUCKETS 64 /* stack mode: log2 latency histogram, bucket i holds [2^i, 2^(i+1)) ns */
 
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
@@ -20,6 +22,11 @@ enum ferret_event_type {
 	FERRET_EV_THREAD = 3,	 /* first event of a thread (or its comm changed): carries comm */
 	FERRET_EV_PROC_EXIT = 4, /* a followed thread exited; func_id = exit code if it was the leader */
 	FERRET_EV_FORK = 5,	 /* a followed process forked: func_id = child pid */
+	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
+};
+
+enum ferret_span_flags {
+	FERRET_SPAN_INCOMPLETE = 1, /* no matching return: ended by longjmp, thread exit or tracing stop */
 };
 
 /* One record in the ring buffer. Entry/exit are the hot path: keep it 24 bytes. */
@@ -37,10 +44,47 @@ struct ferret_thread_event {
 	char comm[FERRET_COMM_LEN];
 };
 
+/* Stack mode: one call, sent at its return (or when it is known never to return).
+ * Ids come from one BPF counter, so a child can name its parent before the parent ends. */
+struct ferret_span_event {
+	struct ferret_event hdr; /* ts_ns = end; flags = enum ferret_span_flags */
+	__u64 start_ns;
+	__u64 span_id;	 /* from 1 */
+	__u64 parent_id; /* 0: a root */
+	__u32 depth;
+	__u32 pad;
+};
+
+/* Stack mode: per-thread call stack kept in the kernel. */
+struct ferret_frame {
+	__u64 start_ns;
+	__u64 span_id;
+	__u32 func_id;
+	__u32 nested; /* an outer activation of the same function is on the stack */
+};
+
+struct ferret_stack {
+	__u32 pid;
+	__u32 depth; /* may exceed FERRET_STACK_DEPTH: the excess is counted, not kept */
+	struct ferret_frame frames[FERRET_STACK_DEPTH];
+};
+
+/* Stack mode: per-function, per-CPU aggregates of every call, kept or not. */
+struct ferret_func_stats {
+	__u64 calls;
+	__u64 total_ns; /* outermost activations only: recursion does not count twice */
+	__u64 min_ns;	/* 0 = none yet */
+	__u64 max_ns;
+	__u64 hist[FERRET_HIST_BUCKETS];
+};
+
 /* Counters the BPF side keeps; the loader reads them from .bss at the end. */
 struct ferret_counters {
-	__u64 lost_events; /* ring buffer reservations that failed */
-	__u64 events;	   /* records submitted */
+	__u64 lost_events;   /* ring buffer reservations that failed */
+	__u64 events;	     /* records submitted */
+	__u64 next_span_id;  /* stack mode: last span id handed out */
+	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
+	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */
 };
 
 #endif /* FERRET_EVENTS_H */

@@ -18,6 +18,11 @@ const volatile bool follow_forks = false; /* true when ferret launched the comma
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+/* Stack mode (--min-duration, --aggregate, --max-rate): calls are tracked in the
+ * kernel, aggregated per function, and only kept calls reach the ring buffer. */
+const volatile bool stack_mode = false;
+const volatile bool emit_spans = true; /* false with --aggregate */
+const volatile __u64 min_duration_ns = 0;
 
 struct ferret_counters counters;
 
@@ -33,6 +38,39 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } pids SEC(".maps");
+
+/* Stack mode: each thread's open calls. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct ferret_stack);
+} stacks SEC(".maps");
+
+/* A zeroed stack to create entries from: 3 KiB does not fit on the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ferret_stack);
+} empty_stack SEC(".maps");
+
+/* Stack mode: per-function aggregates (resized to the number of functions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ferret_func_stats);
+} func_stats SEC(".maps");
+
+/* --max-rate: functions switched to aggregate-only by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} demoted SEC(".maps");
 
 /* Threads already announced to userspace with their comm. */
 struct {
@@ -107,15 +145,195 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	return 0;
 }
 
+
+/* ---- stack mode ---- */
+
+static __always_inline __u32 log2_bucket(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	return r | (__u32)(v >> 1);
+}
+
+static __always_inline void account_call(__u32 fid, __u64 dur, bool nested)
+{
+	struct ferret_func_stats *fs = bpf_map_lookup_elem(&func_stats, &fid);
+
+	if (!fs)
+		return;
+	fs->calls++;
+	if (!nested)
+		fs->total_ns += dur;
+	if (!fs->min_ns || dur < fs->min_ns)
+		fs->min_ns = dur ? dur : 1;
+	if (dur > fs->max_ns)
+		fs->max_ns = dur;
+	fs->hist[log2_bucket(dur) & (FERRET_HIST_BUCKETS - 1)]++;
+}
+
+static __always_inline bool is_demoted(__u32 fid)
+{
+	__u8 *d = bpf_map_lookup_elem(&demoted, &fid);
+
+	return d && *d;
+}
+
+/* Ends the call at stack index idx: aggregates it and, if kept, sends it. */
+static __noinline void finish_frame(struct ferret_stack *st, __u32 idx, __u32 tid, __u64 end,
+					 __u16 flags)
+{
+	struct ferret_span_event *e;
+	struct ferret_frame *f;
+	__u64 dur, parent = 0;
+
+	if (idx >= FERRET_STACK_DEPTH)
+		return;
+	/* Masks (the depth is a power of two) keep indices provably in bounds for the verifier. */
+	f = &st->frames[idx & (FERRET_STACK_DEPTH - 1)];
+	dur = end > f->start_ns ? end - f->start_ns : 0;
+	account_call(f->func_id, dur, f->nested);
+	if (!emit_spans || (dur < min_duration_ns && !flags) || is_demoted(f->func_id))
+		return;
+	if (idx > 0)
+		parent = st->frames[(idx - 1) & (FERRET_STACK_DEPTH - 1)].span_id;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	e->hdr.ts_ns = end;
+	e->hdr.pid = st->pid;
+	e->hdr.tid = tid;
+	e->hdr.func_id = f->func_id;
+	e->hdr.type = FERRET_EV_SPAN;
+	e->hdr.flags = flags;
+	e->start_ns = f->start_ns;
+	e->span_id = f->span_id;
+	e->parent_id = parent;
+	e->depth = idx;
+	e->pad = 0;
+	bpf_ringbuf_submit(e, wakeup_flags());
+}
+
+static __always_inline struct ferret_stack *get_stack(__u32 pid, __u32 tid, __u64 ts)
+{
+	struct ferret_stack *st = bpf_map_lookup_elem(&stacks, &tid), *empty;
+	__u32 zero = 0;
+
+	if (st)
+		return st;
+	empty = bpf_map_lookup_elem(&empty_stack, &zero);
+	if (!empty)
+		return NULL;
+	empty->pid = pid;
+	empty->depth = 0;
+	if (bpf_map_update_elem(&stacks, &tid, empty, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&counters.no_stack, 1);
+		return NULL;
+	}
+	announce_thread(pid, tid, ts);
+	return bpf_map_lookup_elem(&stacks, &tid);
+}
+
+static __always_inline int stack_entry(void *ctx)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 pid = id >> 32, tid = (__u32)id, fid, d, i, nested = 0;
+	struct ferret_stack *st;
+	struct ferret_frame *f;
+
+	if (!is_traced(pid))
+		return 0;
+	st = get_stack(pid, tid, ts);
+	if (!st)
+		return 0;
+	d = st->depth;
+	if (d >= FERRET_STACK_DEPTH) {
+		st->depth = d + 1;
+		__sync_fetch_and_add(&counters.deep_dropped, 1);
+		return 0;
+	}
+	fid = (__u32)bpf_get_attach_cookie(ctx);
+	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++) {
+		if (st->frames[i & (FERRET_STACK_DEPTH - 1)].func_id == fid) {
+			nested = 1;
+			break;
+		}
+	}
+	f = &st->frames[d & (FERRET_STACK_DEPTH - 1)];
+	f->start_ns = ts;
+	f->span_id = emit_spans ? __sync_fetch_and_add(&counters.next_span_id, 1) + 1 : 0;
+	f->func_id = fid;
+	f->nested = nested;
+	st->depth = d + 1;
+	return 0;
+}
+
+static __always_inline int stack_exit(void *ctx)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), fid, d, i, top;
+	struct ferret_stack *st = bpf_map_lookup_elem(&stacks, &tid);
+	int match = -1;
+
+	if (!st || !st->depth)
+		return 0;
+	d = st->depth;
+	if (d > FERRET_STACK_DEPTH) {
+		st->depth = d - 1; /* a call too deep to keep returns */
+		return 0;
+	}
+	fid = (__u32)bpf_get_attach_cookie(ctx);
+	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++) {
+		top = (d - 1 - i) & (FERRET_STACK_DEPTH - 1);
+		if (st->frames[top].func_id == fid) {
+			match = top;
+			break;
+		}
+	}
+	if (match < 0)
+		return 0;
+	/* Calls above the match never returned (longjmp): they end here, incomplete. */
+	for (i = 0; i < FERRET_STACK_DEPTH && d - 1 - i > (__u32)match; i++)
+		finish_frame(st, d - 1 - i, tid, ts, FERRET_SPAN_INCOMPLETE);
+	finish_frame(st, match, tid, ts, 0);
+	st->depth = match;
+	return 0;
+}
+
+/* A thread with calls still open exits: they end now, incomplete. */
+static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
+{
+	struct ferret_stack *st = bpf_map_lookup_elem(&stacks, &tid);
+	__u32 i, d;
+
+	if (!st)
+		return;
+	d = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH;
+	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++)
+		finish_frame(st, d - 1 - i, tid, ts, FERRET_SPAN_INCOMPLETE);
+	bpf_map_delete_elem(&stacks, &tid);
+}
+
 SEC("uprobe.multi")
 int on_entry_multi(struct pt_regs *ctx)
 {
+	if (stack_mode)
+		return stack_entry(ctx);
 	return emit_call_event(ctx, FERRET_EV_ENTRY);
 }
 
 SEC("uretprobe.multi")
 int on_exit_multi(struct pt_regs *ctx)
 {
+	if (stack_mode)
+		return stack_exit(ctx);
 	return emit_call_event(ctx, FERRET_EV_EXIT);
 }
 
@@ -123,12 +341,16 @@ int on_exit_multi(struct pt_regs *ctx)
 SEC("uprobe")
 int on_entry_single(struct pt_regs *ctx)
 {
+	if (stack_mode)
+		return stack_entry(ctx);
 	return emit_call_event(ctx, FERRET_EV_ENTRY);
 }
 
 SEC("uretprobe")
 int on_exit_single(struct pt_regs *ctx)
 {
+	if (stack_mode)
+		return stack_exit(ctx);
 	return emit_call_event(ctx, FERRET_EV_EXIT);
 }
 
@@ -174,6 +396,8 @@ int BPF_PROG(on_exit_task, struct task_struct *task)
 	bpf_map_delete_elem(&seen_threads, &tid);
 	if (!is_traced(pid))
 		return 0;
+	if (stack_mode)
+		stack_thread_exit(tid, bpf_ktime_get_ns());
 	emit_task_event(FERRET_EV_PROC_EXIT, pid, tid, BPF_CORE_READ(task, exit_code) >> 8);
 	/* Keep the pid in the filter until its leader is gone; pids are reused. */
 	if (pid == tid && follow_forks)

@@ -14,12 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aggregates.h"
 #include "commands.h"
 #include "consumer.h"
 #include "launch.h"
 #include "loader.h"
 #include "log.h"
 #include "modules.h"
+#include "probe_site.h"
 #include "selection.h"
 #include "store.h"
 #include "trace_target.h"
@@ -33,7 +35,17 @@ struct trace_opts {
 	const char *db;
 	const char *run_id;
 	long ringbuf_mb;
+	/* stack mode */
+	bool min_duration_set;
+	int64_t min_duration_ns;
+	bool aggregate;
+	long max_rate;
 };
+
+static bool stack_mode(const struct trace_opts *o)
+{
+	return o->min_duration_set || o->aggregate || o->max_rate;
+}
 
 static atomic_int stop_signal;
 
@@ -59,6 +71,12 @@ static void usage(FILE *out)
 		"  --db FILE              database to add the run to (default ferret.db)\n"
 		"  --run-id NAME          name of the run (default run-DATE-TIME)\n"
 		"  --buffer-size MB       ring buffer size, a power of two (default %d)\n"
+		"  --min-duration TIME    store only calls that last at least TIME (50us, 2ms);\n"
+		"                         every call is still counted and timed per function\n"
+		"  --aggregate            store no spans, only per-function counts, totals and\n"
+		"                         latency histograms\n"
+		"  --max-rate N           a function called more than N times a second is\n"
+		"                         aggregated only from then on\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -90,7 +108,7 @@ static int parse_seconds(const char *text, int64_t *ns)
 /* 0: parsed; 1: --help printed; 2: usage error printed. */
 static int parse_args(int argc, char **argv, struct trace_opts *o)
 {
-	enum { OPT_DB = 256, OPT_RUN_ID, OPT_ALL, OPT_BUFFER };
+	enum { OPT_DB = 256, OPT_RUN_ID, OPT_ALL, OPT_BUFFER, OPT_MIN_DURATION, OPT_AGGREGATE, OPT_MAX_RATE };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "function", required_argument, NULL, 'f' },
@@ -100,6 +118,9 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 		{ "run-id", required_argument, NULL, OPT_RUN_ID },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
+		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
+		{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -144,6 +165,22 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 			if (parse_long(optarg, &o->ringbuf_mb) || o->ringbuf_mb < 1 || o->ringbuf_mb > 2048 ||
 			    (o->ringbuf_mb & (o->ringbuf_mb - 1))) {
 				ferr("--buffer-size needs a power of two from 1 to 2048 (MB), not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case OPT_MIN_DURATION:
+			if (parse_duration(optarg, &o->min_duration_ns)) {
+				ferr("--min-duration needs a duration such as 50us, 2ms or 1s, not '%s'", optarg);
+				return 2;
+			}
+			o->min_duration_set = true;
+			break;
+		case OPT_AGGREGATE:
+			o->aggregate = true;
+			break;
+		case OPT_MAX_RATE:
+			if (parse_long(optarg, &o->max_rate) || o->max_rate < 1) {
+				ferr("--max-rate needs a number of calls per second, not '%s'", optarg);
 				return 2;
 			}
 			break;
@@ -199,17 +236,62 @@ static bool pid_exited(int pidfd)
 	return pidfd >= 0 && poll(&p, 1, 0) > 0;
 }
 
+struct session {
+	struct trace_target target;
+	struct selection *sel;
+	struct store *store;
+	struct loader *loader;
+	struct consumer *consumer;
+	struct aggregates *agg; /* stack mode only */
+	int64_t *func_keys;
+	bool db_created;
+	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
+};
+
+#define HOT_STEPPED_CALLS 1000 /* a single-stepped function called this often is worth a warning */
+
+/* Single-stepped probes cost ~20 µs a hit on a VM: name the hot ones and the remedy. */
+static void warn_hot_stepped(struct session *ss)
+{
+	char names[256] = "";
+	size_t i, hot = 0, used = 0;
+	uint64_t calls;
+
+	for (i = 0; i < ss->sel->nfuncs; i++) {
+		if (ss->sel->funcs[i].probe_kind != PROBE_STEPPED)
+			continue;
+		calls = ss->agg ? aggregates__calls(ss->agg, (uint32_t)i)
+				: consumer__calls(ss->consumer, (uint32_t)i);
+		if (calls < HOT_STEPPED_CALLS)
+			continue;
+		if (hot++ < 3 && used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s (%llu calls)",
+						 used ? ", " : "", ss->sel->funcs[i].name,
+						 (unsigned long long)calls);
+	}
+	if (hot)
+		fwarn("%zu hot functions have single-stepped probes (~20 µs a call on a VM): %s%s; "
+		      "build with -pg -mfentry -mnop-mcount (5-byte nop entries) or trace fewer",
+		      hot, names, hot > 3 ? ", ..." : "");
+}
+
 /* Waits for a reason to stop: signal, duration, the target's exit, a storage failure. */
-static void wait_for_end(const struct trace_opts *o, struct trace_target *t, struct consumer *c)
+static void wait_for_end(const struct trace_opts *o, struct session *ss)
 {
 	struct timespec tick = { 0, 20 * 1000000L };
 	int64_t deadline = o->duration_ns ? mono_ns() + o->duration_ns : INT64_MAX;
+	int64_t next_rate_check = mono_ns();
+	struct trace_target *t = &ss->target;
 
-	while (!atomic_load(&stop_signal) && mono_ns() < deadline && !consumer__failed(c)) {
+	while (!atomic_load(&stop_signal) && mono_ns() < deadline && !consumer__failed(ss->consumer)) {
 		if (t->launched && launch__wait(&t->child, 0))
 			return;
 		if (pid_exited(t->pidfd))
 			return;
+		if (o->max_rate && mono_ns() >= next_rate_check) {
+			aggregates__check_rates(ss->agg, ss->loader, o->max_rate, mono_ns(), ss->sel);
+			next_rate_check += 1000000000LL;
+		}
 		nanosleep(&tick, NULL);
 	}
 	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both already). */
@@ -219,21 +301,39 @@ static void wait_for_end(const struct trace_opts *o, struct trace_target *t, str
 	}
 }
 
-static void print_summary(const struct store *s, const char *db, struct loader *l,
-			  const struct consumer *c, size_t nfuncs)
+/* Every call ferret could not record: ring buffer full, stack too deep, no memory for a stack. */
+static uint64_t lost_calls(const struct ferret_counters *k)
 {
-	const struct span_stats *st = consumer__stats(c);
-	unsigned long long lost = loader__lost_events(l);
+	return k->lost_events + k->deep_dropped + k->no_stack;
+}
 
+static void print_summary(const struct trace_opts *o, struct session *ss)
+{
+	const struct span_stats *st = consumer__stats(ss->consumer);
+	struct ferret_counters k;
+	unsigned long long lost;
+
+	loader__counters(ss->loader, &k);
+	lost = lost_calls(&k);
 	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete), %zu functions, %lld threads, lost %llu events -> %s\n",
-		store__run_id(s), (long long)st->spans, (long long)st->incomplete, nfuncs,
-		(long long)st->threads, lost, db);
-	if (lost)
+		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete,
+		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
+	if (k.lost_events)
 		fprintf(stderr, "ferret: WARNING: lost %llu events: the ring buffer was full "
-			"(a larger --buffer-size or fewer functions helps)\n", lost);
-	fdebug("%zu probes attached in %.3f s, detached in %.3f s (%s)", loader__probe_count(l),
-	       loader__attach_seconds(l), loader__detach_seconds(l),
-	       loader__uses_multi(l) ? "uprobe_multi" : "single uprobes");
+			"(a larger --buffer-size, --min-duration or fewer functions helps)\n",
+			(unsigned long long)k.lost_events);
+	if (k.deep_dropped)
+		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
+			(unsigned long long)k.deep_dropped, FERRET_STACK_DEPTH);
+	if (k.no_stack)
+		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
+			(unsigned long long)k.no_stack);
+	if (ss->agg)
+		fprintf(stderr, "ferret: every call is counted and timed per function (ferret analyze shows them)%s\n",
+			aggregates__demoted(ss->agg) ? "; some functions went over --max-rate" : "");
+	fdebug("%zu probes attached in %.3f s, detached in %.3f s (%s)", loader__probe_count(ss->loader),
+	       loader__attach_seconds(ss->loader), loader__detach_seconds(ss->loader),
+	       loader__uses_multi(ss->loader) ? "uprobe_multi" : "single uprobes");
 	if (st->unmatched_exits)
 		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
 }
@@ -250,16 +350,6 @@ static void remove_db_files(const char *db)
 	unlink(path);
 }
 
-struct session {
-	struct trace_target target;
-	struct selection *sel;
-	struct store *store;
-	struct loader *loader;
-	struct consumer *consumer;
-	int64_t *func_keys;
-	bool db_created;
-};
-
 static int start_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct loader_opts lo = {
@@ -267,16 +357,26 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.follow_forks = o->target.argv != NULL,
 		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
 		.attach_pid = o->target.pid ? o->target.pid : -1,
+		.stack_mode = stack_mode(o),
+		.emit_spans = !o->aggregate,
+		.min_duration_ns = (uint64_t)o->min_duration_ns,
+		.nfuncs = (uint32_t)ss->sel->nfuncs,
 	};
 	struct run_info info = {
 		.run_id = o->run_id,
 		.command = ss->target.description,
 		.mode = o->target.all ? "all" : o->target.argv ? "command" : "pid",
 		.pid = ss->target.pid,
+		.min_duration_ns = o->min_duration_set ? o->min_duration_ns : -1,
+		.aggregate = o->aggregate,
+		.max_rate = o->max_rate,
 	};
-	int err;
+	int err = 0;
 
-	err = loader__open(&lo, &ss->loader);
+	if (stack_mode(o))
+		err = aggregates__new(ss->sel->nfuncs, &ss->agg);
+	if (!err)
+		err = loader__open(&lo, &ss->loader);
 	if (!err && !o->target.all)
 		err = loader__add_pid(ss->loader, ss->target.pid);
 	info.start_mono_ns = mono_ns();
@@ -298,19 +398,24 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 static int finish_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct run_end end = { 0 };
+	struct ferret_counters k;
 	int err;
 
 	loader__detach(ss->loader);
 	end.end_mono_ns = mono_ns();
-	err = consumer__finish(ss->consumer, end.end_mono_ns);
-	end.lost_events = (int64_t)loader__lost_events(ss->loader);
+	err = consumer__finish(ss->consumer, end.end_mono_ns, ss->agg);
+	if (!err && ss->agg)
+		err = aggregates__store(ss->agg, ss->store, ss->func_keys);
+	loader__counters(ss->loader, &k);
+	end.lost_events = (int64_t)lost_calls(&k);
 	if (ss->target.launched && ss->target.child.exited) {
 		end.has_exit_code = true;
 		end.exit_code = launch__exit_code(&ss->target.child);
 	}
 	if (store__end_run(ss->store, &end) && !err)
 		err = -EIO;
-	print_summary(ss->store, o->db, ss->loader, ss->consumer, ss->sel->nfuncs);
+	print_summary(o, ss);
+	warn_hot_stepped(ss);
 	return err;
 }
 
@@ -318,6 +423,7 @@ static void free_session(struct session *ss)
 {
 	consumer__free(ss->consumer);
 	loader__free(ss->loader);
+	aggregates__free(ss->agg);
 	store__free(ss->store);
 	selection__free(ss->sel);
 	free(ss->func_keys);
@@ -337,6 +443,8 @@ int cmd_trace(int argc, char **argv)
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel))
 		goto out;
+	if (probe_sites__place(ss.sel, ss.probe_kinds, &ss.probes_moved))
+		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
 	ss.db_created = access(o.db, F_OK) != 0;
 	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
@@ -349,8 +457,11 @@ int cmd_trace(int argc, char **argv)
 	}
 	fprintf(stderr, "ferret: tracing %zu functions in %zu modules of %s (Ctrl-C to stop)\n",
 		ss.sel->nfuncs, ss.sel->nmodules, ss.target.description);
+	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu single-stepped\n",
+		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
+		ss.probe_kinds[PROBE_STEPPED]);
 	trace_target__start(&ss.target);
-	wait_for_end(&o, &ss.target, ss.consumer);
+	wait_for_end(&o, &ss);
 	if (finish_tracing(&o, &ss) == 0)
 		rc = 0;
 	if (ss.target.launched) {

@@ -104,12 +104,39 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	return 0;
 }
 
-int consumer__finish(struct consumer *c, int64_t end_ns)
+struct open_stacks_ctx {
+	struct consumer *c;
+	struct aggregates *agg;
+	int64_t end_ns;
+};
+
+static int end_open_stack(void *ctx, uint32_t tid, const struct ferret_stack *st)
 {
+	struct open_stacks_ctx *o = ctx;
+	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+
+	for (i = 0; i < depth; i++) {
+		const struct ferret_frame *f = &st->frames[i];
+		int64_t dur = o->end_ns - (int64_t)f->start_ns;
+
+		aggregates__add_open_call(o->agg, f->func_id, dur > 0 ? (uint64_t)dur : 0, f->nested);
+	}
+	return ingest__open_stack(o->c->ingest, tid, st, o->end_ns);
+}
+
+int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
+{
+	struct open_stacks_ctx o = { .c = c, .agg = agg, .end_ns = end_ns };
+
 	if (c->started) {
 		atomic_store(&c->stop, true);
 		pthread_join(c->thread, NULL);
 		c->started = false;
+	}
+	if (!c->err && agg) {
+		c->err = aggregates__read(agg, c->loader);
+		if (!c->err)
+			c->err = loader__open_stacks(c->loader, end_open_stack, &o);
 	}
 	if (!c->err)
 		c->err = ingest__finish(c->ingest, end_ns);
@@ -118,6 +145,11 @@ int consumer__finish(struct consumer *c, int64_t end_ns)
 	if (ingest__bad_events(c->ingest))
 		fwarn("%lld malformed events ignored", (long long)ingest__bad_events(c->ingest));
 	return c->err;
+}
+
+uint64_t consumer__calls(const struct consumer *c, uint32_t func_id)
+{
+	return ingest__calls(c->ingest, func_id);
 }
 
 bool consumer__failed(const struct consumer *c)

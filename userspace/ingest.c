@@ -12,6 +12,10 @@ struct ingest {
 	const int64_t *func_keys;
 	size_t nfuncs;
 	int64_t bad_events;
+	int64_t span_base;	/* stack mode: the store's id of BPF span id 0 */
+	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
+	uint64_t *calls;		       /* per function id: entries seen */
+	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
 };
 
 static int64_t next_span_id(void *ctx)
@@ -35,10 +39,12 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 	in->func_keys = func_keys;
 	in->nfuncs = nfuncs;
 	in->builder = span_builder__new(&sink);
-	if (!in->builder) {
-		free(in);
+	in->calls = calloc(nfuncs ? nfuncs : 1, sizeof(*in->calls));
+	if (!in->builder || !in->calls) {
+		ingest__free(in);
 		return -ENOMEM;
 	}
+	in->span_base = store__next_span_id(s);
 	*out = in;
 	return 0;
 }
@@ -79,21 +85,86 @@ static int on_thread(struct ingest *in, const struct ferret_thread_event *t)
 	return span_builder__set_thread(in->builder, t->hdr.tid, key);
 }
 
-static int on_call(struct ingest *in, const struct ferret_event *e)
+/* The store's key of the event's function, and its thread known: 1; a bad event: 0. */
+static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fkey)
 {
-	int64_t fkey;
 	int err;
 
 	if (e->func_id >= in->nfuncs) {
 		in->bad_events++;
 		return 0;
 	}
-	fkey = in->func_keys[e->func_id];
+	*fkey = in->func_keys[e->func_id];
+	if (e->type != FERRET_EV_EXIT)
+		in->calls[e->func_id]++;
 	if (!span_builder__thread_key(in->builder, e->tid)) {
 		err = add_unannounced_thread(in, e);
 		if (err)
 			return err;
 	}
+	return 1;
+}
+
+static int store_whole_span(struct ingest *in, const struct span_rec *span)
+{
+	in->whole_spans++;
+	if (span->status != SPAN_OK)
+		in->whole_incomplete++;
+	return store__append_span(in->store, span);
+}
+
+static int on_span(struct ingest *in, const struct ferret_span_event *e)
+{
+	struct span_rec span;
+	int64_t fkey;
+	int ok = resolve(in, &e->hdr, &fkey);
+
+	if (ok <= 0)
+		return ok;
+	span = (struct span_rec){
+		.span_id = in->span_base + (int64_t)e->span_id,
+		.parent_id = e->parent_id ? in->span_base + (int64_t)e->parent_id : 0,
+		.thread_key = span_builder__thread_key(in->builder, e->hdr.tid),
+		.function_key = fkey,
+		.start_ns = (int64_t)e->start_ns,
+		.end_ns = (int64_t)e->hdr.ts_ns,
+		.depth = (int32_t)e->depth,
+		.status = (e->hdr.flags & FERRET_SPAN_INCOMPLETE) ? SPAN_INCOMPLETE : SPAN_OK,
+	};
+	return store_whole_span(in, &span);
+}
+
+int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stack *st, int64_t end_ns)
+{
+	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+	struct ferret_span_event e = { .hdr = { .pid = st->pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	int err = 0;
+
+	/* Innermost first, as the kernel would have sent them. */
+	for (i = depth; i-- > 0 && !err;) {
+		const struct ferret_frame *f = &st->frames[i];
+
+		if (!f->span_id) /* --aggregate: no spans */
+			continue;
+		e.hdr.ts_ns = (uint64_t)end_ns;
+		e.hdr.func_id = f->func_id;
+		e.hdr.flags = FERRET_SPAN_INCOMPLETE;
+		e.start_ns = f->start_ns;
+		e.span_id = f->span_id;
+		e.parent_id = i ? st->frames[i - 1].span_id : 0;
+		e.depth = i;
+		err = on_span(in, &e);
+	}
+	return err;
+}
+
+static int on_call(struct ingest *in, const struct ferret_event *e)
+{
+	int64_t fkey;
+	int ok = resolve(in, e, &fkey);
+
+	if (ok <= 0)
+		return ok;
 	if (e->type == FERRET_EV_ENTRY)
 		return span_builder__entry(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
 	return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
@@ -119,6 +190,12 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 		return on_thread(in, data);
 	case FERRET_EV_PROC_EXIT:
 		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
+	case FERRET_EV_SPAN:
+		if (size < sizeof(struct ferret_span_event)) {
+			in->bad_events++;
+			return 0;
+		}
+		return on_span(in, data);
 	case FERRET_EV_FORK:
 		return 0;
 	default:
@@ -132,14 +209,22 @@ int ingest__finish(struct ingest *in, int64_t end_ns)
 	return span_builder__end_all(in->builder, end_ns);
 }
 
+uint64_t ingest__calls(const struct ingest *in, uint32_t func_id)
+{
+	return func_id < in->nfuncs ? in->calls[func_id] : 0;
+}
+
 int64_t ingest__bad_events(const struct ingest *in)
 {
 	return in->bad_events;
 }
 
-const struct span_stats *ingest__stats(const struct ingest *in)
+const struct span_stats *ingest__stats(struct ingest *in)
 {
-	return span_builder__stats(in->builder);
+	in->stats = *span_builder__stats(in->builder);
+	in->stats.spans += in->whole_spans;
+	in->stats.incomplete += in->whole_incomplete;
+	return &in->stats;
 }
 
 void ingest__free(struct ingest *in)
@@ -147,5 +232,6 @@ void ingest__free(struct ingest *in)
 	if (!in)
 		return;
 	span_builder__free(in->builder);
+	free(in->calls);
 	free(in);
 }

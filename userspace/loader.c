@@ -47,11 +47,22 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		return -errno;
 	skel->rodata->filter_pids = opts->filter_pids;
 	skel->rodata->follow_forks = opts->follow_forks;
+	skel->rodata->stack_mode = opts->stack_mode;
+	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
+	skel->rodata->min_duration_ns = opts->min_duration_ns;
 	bpf_program__set_autoload(skel->progs.on_entry_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_exit_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_entry_single, !multi);
 	bpf_program__set_autoload(skel->progs.on_exit_single, !multi);
 	err = bpf_map__set_max_entries(skel->maps.events, opts->ringbuf_bytes);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.demoted, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err && !opts->stack_mode) {
+		/* Event mode never touches the stack maps: keep their memory. */
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+	}
 	if (!err)
 		err = ferret_bpf__load(skel);
 	if (err) {
@@ -169,7 +180,7 @@ static int attach_module_multi(struct loader *l, const struct selection *sel, si
 		goto out;
 	}
 	for (i = 0; i < mod->nfuncs; i++) {
-		offsets[i] = sel->funcs[mod->first_func + i].offset;
+		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
 		cookies[i] = mod->first_func + i;
 	}
 	opts.offsets = offsets;
@@ -201,8 +212,8 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 
 	link = bpf_program__attach_uprobe_opts(ret ? l->skel->progs.on_exit_single
 						   : l->skel->progs.on_entry_single,
-					       l->attach_pid, sel->modules[fn->module].path, fn->offset,
-					       &opts);
+					       l->attach_pid, sel->modules[fn->module].path,
+					       fn->offset + fn->probe_skip, &opts);
 	if (!link) {
 		ferr("cannot attach to %s in %s: %s", fn->name, sel->modules[fn->module].path,
 		     strerror(errno));
@@ -262,6 +273,79 @@ void loader__detach(struct loader *l)
 uint64_t loader__lost_events(const struct loader *l)
 {
 	return __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
+}
+
+void loader__counters(const struct loader *l, struct ferret_counters *out)
+{
+	out->lost_events = __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
+	out->events = __atomic_load_n(&l->skel->bss->counters.events, __ATOMIC_RELAXED);
+	out->next_span_id = __atomic_load_n(&l->skel->bss->counters.next_span_id, __ATOMIC_RELAXED);
+	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
+	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
+}
+
+int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, b;
+	struct ferret_func_stats *percpu;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	percpu = calloc((size_t)ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map__lookup_elem(l->skel->maps.func_stats, &func_id, sizeof(func_id), percpu,
+				 (size_t)ncpus * sizeof(*percpu), 0)) {
+		free(percpu);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const struct ferret_func_stats *c = &percpu[cpu];
+
+		sum->calls += c->calls;
+		sum->total_ns += c->total_ns;
+		if (c->min_ns && (!sum->min_ns || c->min_ns < sum->min_ns))
+			sum->min_ns = c->min_ns;
+		if (c->max_ns > sum->max_ns)
+			sum->max_ns = c->max_ns;
+		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
+			sum->hist[b] += c->hist[b];
+	}
+	free(percpu);
+	return 0;
+}
+
+int loader__demote(struct loader *l, uint32_t func_id)
+{
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.demoted, &func_id, sizeof(func_id), &one, sizeof(one),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__open_stacks(const struct loader *l,
+			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx)
+{
+	struct ferret_stack *st = malloc(sizeof(*st));
+	__u32 key, next;
+	bool first = true;
+	int err = 0;
+
+	if (!st)
+		return -ENOMEM;
+	while (!err && !bpf_map__get_next_key(l->skel->maps.stacks, first ? NULL : &key, &next,
+					      sizeof(next))) {
+		first = false;
+		key = next;
+		if (bpf_map__lookup_elem(l->skel->maps.stacks, &key, sizeof(key), st, sizeof(*st), 0))
+			continue; /* the thread exited meanwhile */
+		err = cb(ctx, key, st);
+	}
+	free(st);
+	return err;
 }
 
 bool loader__uses_multi(const struct loader *l)

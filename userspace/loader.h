@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "events.h"
 #include "selection.h"
 
 struct loader_opts {
@@ -18,6 +19,12 @@ struct loader_opts {
 	bool follow_forks;	/* launched command: trace its descendants */
 	uint32_t ringbuf_bytes; /* a power of two, >= 4096 */
 	int attach_pid;		/* kernel-side process filter for the probes, -1 for none */
+	/* Stack mode (--min-duration, --aggregate, --max-rate): calls tracked and
+	 * aggregated in the kernel; only kept calls reach the ring buffer. */
+	bool stack_mode;
+	bool emit_spans;	  /* false with --aggregate */
+	uint64_t min_duration_ns; /* shorter calls are only aggregated */
+	uint32_t nfuncs;	  /* size of the per-function maps */
 };
 
 struct loader;
@@ -31,6 +38,14 @@ int loader__poll(struct loader *l, int timeout_ms);
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx);
 void loader__detach(struct loader *l);
 uint64_t loader__lost_events(const struct loader *l);
+void loader__counters(const struct loader *l, struct ferret_counters *out);
+/* Stack mode: a function's aggregates summed over CPUs. */
+int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum);
+/* --max-rate: stop sending this function's spans; it is still aggregated. */
+int loader__demote(struct loader *l, uint32_t func_id);
+/* Stack mode: every thread's calls still open (call after detaching). */
+int loader__open_stacks(const struct loader *l,
+			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx);
 bool loader__uses_multi(const struct loader *l);
 size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
 double loader__attach_seconds(const struct loader *l);

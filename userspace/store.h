@@ -38,6 +38,22 @@ struct run_info {
 	int pid;	      /* traced or launched pid; 0 with --all */
 	int64_t start_mono_ns;
 	int64_t start_real_ns;
+	/* Kernel-side filtering (stack mode). Zero values: off. */
+	int64_t min_duration_ns; /* --min-duration; -1: not given */
+	bool aggregate;		 /* --aggregate: no spans, only function_stats */
+	int64_t max_rate;	 /* --max-rate calls/s; 0: off */
+};
+
+/* Stack mode: one function's figures over every call, kept as a span or not. */
+struct func_stats_rec {
+	int64_t function_key;
+	int64_t calls;
+	int64_t total_ns; /* outermost activations only */
+	int64_t min_ns;
+	int64_t max_ns;
+	const uint64_t *hist; /* log2 buckets: hist[i] counts calls in [2^i, 2^(i+1)) ns */
+	int nbuckets;
+	int64_t demoted_at_ns; /* --max-rate switched it to aggregate-only then; 0: never */
 };
 
 /* What the tracer knows when a run ends. */
@@ -118,6 +134,7 @@ int64_t store__add_function(struct store *s, int64_t module_key, const char *nam
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 int64_t store__next_span_id(struct store *s); /* unique in the file */
 int store__append_span(struct store *s, const struct span_rec *span); /* batched */
+int store__add_func_stats(struct store *s, const struct func_stats_rec *rec);
 int store__flush(struct store *s); /* commit what is batched */
 int store__end_run(struct store *s, const struct run_end *end);
 

@@ -21,4 +21,20 @@ $(OUTPUT)/progs/many_funcs: $(OUTPUT)/progs/many_funcs.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O0 -g $< -o $@
 PROGS += $(OUTPUT)/progs/many_funcs
+
+# calls.c with each kind of function entry, for probe placement:
+# endbr64 then push (CET), a 5-byte nop (compiled -pg -mfentry -mnop-mcount, linked without
+# -pg so no gmon.out), and -O2 (entries such as mov/lea/add that are single-stepped).
+$(OUTPUT)/progs/calls_cet: tests/progs/calls.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O0 -g -fno-inline -fcf-protection=full $< -o $@
+$(OUTPUT)/progs/calls_nop5: tests/progs/calls.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O0 -g -fno-inline -pg -mfentry -mnop-mcount -fno-pie -c $< -o $@.o
+	$(Q)$(CC) -no-pie $@.o -o $@ && rm -f $@.o
+$(OUTPUT)/progs/calls_o2: tests/progs/calls.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-inline -fno-optimize-sibling-calls -fno-ipa-icf $< -o $@
+PROGS += $(OUTPUT)/progs/calls_cet $(OUTPUT)/progs/calls_nop5 $(OUTPUT)/progs/calls_o2
+
 progs: $(PROGS)
