@@ -1,0 +1,34 @@
+# Programs that need special builds (PIE / non-PIE / stripped / shared library /
+# aliases), for the ELF unit tests and end-to-end tests. Included by progs.mk.
+SPECIAL := tests/progs/special
+PROGS += $(OUTPUT)/progs/elf_pie $(OUTPUT)/progs/elf_nopie $(OUTPUT)/progs/elf_stripped \
+	$(OUTPUT)/progs/libferretdemo.so $(OUTPUT)/progs/elf_uselib $(OUTPUT)/progs/elf_alias
+
+# -rdynamic exports the global functions to .dynsym, so the stripped copy keeps them.
+$(OUTPUT)/progs/elf_pie: $(SPECIAL)/elf_demo.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -fPIE -pie -rdynamic $< -o $@
+
+$(OUTPUT)/progs/elf_nopie: $(SPECIAL)/elf_demo.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -fno-pie -no-pie $< -o $@
+
+$(OUTPUT)/progs/elf_stripped: $(OUTPUT)/progs/elf_pie
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+
+$(OUTPUT)/progs/libferretdemo.so: $(SPECIAL)/libferretdemo.c $(SPECIAL)/libferretdemo.h \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -fPIC -shared -Wl,-soname,libferretdemo.so $< -o $@
+
+# '$$ORIGIN': the program finds the library next to itself, wherever build/ is.
+$(OUTPUT)/progs/elf_uselib: $(SPECIAL)/elf_uselib.c $(OUTPUT)/progs/libferretdemo.so \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -I$(SPECIAL) $< -L$(OUTPUT)/progs -lferretdemo \
+		-Wl,-rpath,'$$ORIGIN' -o $@
+
+$(OUTPUT)/progs/elf_alias: $(SPECIAL)/elf_alias.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) $< -o $@

@@ -1,0 +1,39 @@
+/* The functions an ELF file defines, with the file offsets uprobes attach to. */
+#ifndef FERRET_ELF_SYMS_H
+#define FERRET_ELF_SYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_func {
+	char *name;
+	uint64_t addr;	 /* st_value */
+	uint64_t offset; /* file offset of the first instruction: what uprobes take */
+	uint64_t size;	 /* st_size; may be 0 for hand-written assembly */
+	char **aliases;	 /* the other names at this address (e.g. libc's __getpid for getpid) */
+	size_t naliases;
+};
+
+/*
+ * One ELF file's FUNC symbols: .symtab and .dynsym merged, sorted by address.
+ * Aliases at one address are kept once, under the non-versioned, global (or weak:
+ * glibc's public names are weak aliases of strong __names), shortest name; ties
+ * broken by strcmp, so the choice is deterministic. The other names are kept in
+ * `aliases` so that patterns can match them. Undefined symbols (imports) and GNU
+ * IFUNC resolvers are skipped.
+ */
+struct elf_syms;
+
+/* 0, or a negative errno after printing "ferret: PATH: not an ELF file" or the like. */
+int elf_syms__open(const char *path, struct elf_syms **out);
+size_t elf_syms__count(const struct elf_syms *s);
+const struct elf_func *elf_syms__get(const struct elf_syms *s, size_t i);
+/* The function named exactly `name` (or with that alias), or NULL. */
+const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name);
+/* No .symtab: only the exported functions of .dynsym are known. */
+bool elf_syms__is_stripped(const struct elf_syms *s);
+const char *elf_syms__path(const struct elf_syms *s);
+void elf_syms__free(struct elf_syms *s);
+
+#endif

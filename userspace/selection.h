@@ -1,0 +1,53 @@
+/* -f / -x patterns -> the functions to attach to, grouped by module. */
+#ifndef FERRET_SELECTION_H
+#define FERRET_SELECTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "modules.h"
+
+struct sel_module {
+	char *path;
+	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
+};
+
+struct sel_func {
+	size_t module;	  /* index into selection.modules */
+	const char *name; /* owned by the selection */
+	uint64_t offset;  /* file offset of the function's first byte */
+	uint64_t addr;	  /* st_value */
+	/* Set by probe_sites__place(): where the probe goes and what it costs. */
+	uint32_t probe_skip; /* bytes past the entry (an endbr64 that would be single-stepped) */
+	int probe_kind;	     /* enum probe_kind */
+};
+
+struct selection {
+	struct sel_module *modules;
+	size_t nmodules;
+	struct sel_func *funcs; /* ordered by module, then address; each function once */
+	size_t nfuncs;
+	/* private: the symbol tables the names point into */
+	struct elf_syms **syms;
+	size_t nsyms;
+};
+
+/*
+ * includes: -f patterns, "GLOB" (in the main executable, mods->paths[0]) or
+ * "MODULE:GLOB" (MODULE as in module_matches; a MODULE that is a path to an ELF
+ * file not in mods, e.g. with --all, is opened directly). The separator is the
+ * first ':' that is not part of "::". No includes: every function of the main
+ * executable.
+ * excludes: -x "GLOB" (in every module) or "MODULE:GLOB", applied after the includes.
+ * Globs are fnmatch(3) without flags, matched against a function's name and its
+ * aliases; a function is listed once, under its name. A glob with wildcards skips the C runtime's
+ * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
+ * Errors (one line, negative return): an include that matches nothing (with close
+ * names), a MODULE that matches no module, a file that is not an ELF file,
+ * nothing left to trace.
+ */
+int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
+		     size_t nexc, struct selection **out);
+void selection__free(struct selection *sel);
+
+#endif
