@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Functions in shared libraries, stripped binaries, aliases, non-PIE offsets: traced with real eBPF.
+. "$(dirname "$0")/lib.sh"
+
+# --- a shared library found through $ORIGIN, before the program runs ---
+"$FERRET" trace --db "$DB" --run-id lib -f 'libferretdemo:*' -f main -- "$PROGS/elf_uselib" 7 >/dev/null 2>&1
+expect_eq "library: lib_add called 7 times" "$(calls lib_add lib)" 7
+expect_eq "library: lib_mul called once, under lib_scale" \
+	"$(q "SELECT p.function FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='lib' AND c.function='lib_mul'")" lib_scale
+expect_eq "library: lib_add's parent is main, in another module" \
+	"$(q "SELECT DISTINCT p.function FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='lib' AND c.function='lib_add'")" main
+expect_match "library: module path recorded" "$(q "SELECT DISTINCT module FROM span_view WHERE run_id='lib' AND function='lib_add'")" "/libferretdemo\.so$"
+
+# --- libc by short name ---
+"$FERRET" trace --db "$DB" --run-id libc -f 'libc:getpid' -- "$PROGS/elf_uselib" 1 >/dev/null 2>&1
+expect_eq "libc:getpid matches the exported name of an aliased function" "$(q "SELECT count(*) > 0 FROM span_view WHERE run_id='libc'")" 1
+
+# --- attach by pid to a process using the library ---
+"$PROGS/elf_uselib" 6 1500 >"$TMP/uselib.out" &
+upid=$!
+for _ in $(seq 100); do grep -q ready "$TMP/uselib.out" && break; sleep 0.02; done
+"$FERRET" trace --db "$DB" --run-id libpid -p "$upid" -f 'libferretdemo:lib_*' >/dev/null 2>&1
+wait "$upid"
+expect_eq "library via -p: lib_add 6 times" "$(calls lib_add libpid)" 6
+
+# --- non-PIE and stripped binaries ---
+"$FERRET" trace --db "$DB" --run-id nopie -- "$PROGS/elf_nopie" 4 >/dev/null 2>&1
+expect_eq "non-PIE: demo_step 4 times" "$(calls demo_step nopie)" 4
+expect_eq "non-PIE: demo_leaf 4 times" "$(calls demo_leaf nopie)" 4
+"$FERRET" trace --db "$DB" --run-id stripped -- "$PROGS/elf_stripped" 4 >/dev/null 2>&1
+expect_eq "stripped: exported demo_step still traced 4 times" "$(calls demo_step stripped)" 4
+expect_eq "stripped: the static function is not visible" "$(calls demo_hidden stripped)" 0
+
+# --- aliases: one probe per address, whatever name the caller used ---
+"$FERRET" trace --db "$DB" --run-id alias -- "$PROGS/elf_alias" 5 >/dev/null 2>&1
+expect_eq "alias: compute counted 5 times across both names" "$(calls compute alias)" 5
+expect_eq "alias: the longer alias is not a second function" "$(calls a_longer_alias_of_compute alias)" 0
+
+# --- probe placement: every kind of entry gives the same exact counts ---
+for v in calls_cet calls_nop5 calls_o2; do
+	out=$("$FERRET" trace --db "$DB" --run-id "$v" -- "$PROGS/$v" 50 2>&1)
+	expect_eq "$v: leaf 100, fib 465" "$(calls leaf "$v"),$(calls fib "$v")" "100,465"
+	case $v in
+	calls_cet) expect_match "$v: probes moved past endbr64" "$out" "5 on push \(5 moved past endbr64\)" ;;
+	calls_nop5) expect_match "$v: probes on 5-byte nops" "$out" "5 on 5-byte nops" ;;
+	calls_o2) expect_match "$v: single-stepped probes reported" "$out" "[1-9] single-stepped" ;;
+	esac
+done
