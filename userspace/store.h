@@ -144,8 +144,8 @@ int store__find_run(struct store *s, const char *run_id, struct run_row *out);
 /* Calls cb for every run, oldest first; a non-zero return from cb stops and is returned. */
 int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void *ctx), void *ctx);
 
-/* Spans of one run, ordered by thread_key, then start_ns, then depth
- * (so a parent always comes before its children). */
+/* Spans of one run, ordered by thread_key, then start_ns, then span_id (ids are
+ * allocated at entry, so a parent always comes before its children). */
 struct span_iter;
 struct span_iter *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter);
 /* 1: *row filled; 0: no more; <0: error (printed). */

@@ -73,12 +73,16 @@ expect_eq "incomplete spans still have an end" \
 go="$TMP/go"
 "$PROGS/waiter" "$go" 300 &
 wpid=$!
+# $! is the forked shell until it has exec'd the program: wait for that.
+for _ in $(seq 200); do [ "$(readlink /proc/$wpid/exe)" = "$PROGS/waiter" ] && break; sleep 0.01; done
 "$FERRET" trace --db "$DB" --run-id bypid -p "$wpid" -f tick >"$TMP/pid.log" 2>&1 &
 fpid=$!
-for _ in $(seq 100); do grep -q "tracing" "$TMP/pid.log" && break; sleep 0.05; done
+for _ in $(seq 600); do grep -q "tracing" "$TMP/pid.log" && break; sleep 0.05; done
 touch "$go"
 wait "$fpid"
-expect_eq "trace -p ends when the process exits, status 0" "$?" 0
+rc=$?
+[ "$rc" -eq 0 ] || sed 's/^/    /' "$TMP/pid.log"
+expect_eq "trace -p ends when the process exits, status 0" "$rc" 0
 wait "$wpid"
 expect_eq "tick called 300 times in the attached process" "$(calls tick bypid)" 300
 expect_eq "run records the attached pid" "$(q "SELECT pid FROM run_view WHERE run_id='bypid'")" "$wpid"

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of store__open: creation, mode 0600, foreign files, versions, bad paths. No root. */
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "store.h"
+#include "store_fixture.h"
+
+static void test_file_mode_0600(void)
+{
+	struct store *s = NULL;
+	struct stat st;
+	mode_t old = umask(0);
+
+	unlink(tmp_path("mode.db"));
+	EXPECT_EQ(store__open(tmp_path("mode.db"), STORE_WRITE, &s), 0);
+	umask(old);
+	store__free(s);
+	EXPECT_EQ(stat(tmp_path("mode.db"), &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0600);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void exec_on(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK)
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+/* Opening path must fail in both modes with one line containing want. */
+static void expect_rejected(const char *path, const char *want)
+{
+	enum store_mode modes[] = { STORE_READ, STORE_WRITE };
+	struct store *s = NULL;
+	const char *err;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		capture_start();
+		rc = store__open(path, modes[i], &s);
+		err = capture_end();
+		EXPECT(rc < 0 && s == NULL);
+		if (!strstr(err, want) || count_lines(err) != 1)
+			printf("    mode %zu: got \"%s\", want \"%s\"\n", i, err, want);
+		EXPECT(strstr(err, want) != NULL);
+		EXPECT_EQ(count_lines(err), 1);
+	}
+}
+
+static void test_foreign_files_rejected(void)
+{
+	char want[600];
+	struct stat st;
+
+	write_file(tmp_path("hello.txt"), "hello");
+	snprintf(want, sizeof(want), "ferret: %s is not a ferret database", tmp_path("hello.txt"));
+	expect_rejected(tmp_path("hello.txt"), want);
+	EXPECT(stat(tmp_path("hello.txt"), &st) == 0 && st.st_size == 5);
+
+	unlink(tmp_path("other.db"));
+	exec_on(tmp_path("other.db"), "CREATE TABLE t(x); INSERT INTO t VALUES(1)");
+	snprintf(want, sizeof(want), "ferret: %s is not a ferret database", tmp_path("other.db"));
+	expect_rejected(tmp_path("other.db"), want);
+	/* and it was not switched to WAL behind the owner's back */
+	EXPECT(stat(tmp_path("other.db-wal"), &st) != 0);
+
+	expect_rejected(tmpdir, "Is a directory");
+}
+
+/* SQLite's magic followed by garbage, and a SQLite file whose meta names another format. */
+static void test_corrupt_and_other_formats(void)
+{
+	char bytes[4096], want[600];
+	FILE *f;
+	size_t i;
+
+	memcpy(bytes, "SQLite format 3", 16);
+	for (i = 16; i < sizeof(bytes); i++)
+		bytes[i] = (char)(i * 7919 % 251);
+	f = fopen(tmp_path("corrupt.db"), "w");
+	if (f) {
+		fwrite(bytes, 1, sizeof(bytes), f);
+		fclose(f);
+	}
+	snprintf(want, sizeof(want), "ferret: %s is not a ferret database", tmp_path("corrupt.db"));
+	expect_rejected(tmp_path("corrupt.db"), want);
+
+	unlink(tmp_path("notes.db"));
+	exec_on(tmp_path("notes.db"), "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+				       "INSERT INTO meta VALUES('format', 'notes')");
+	snprintf(want, sizeof(want), "ferret: %s is not a ferret database", tmp_path("notes.db"));
+	expect_rejected(tmp_path("notes.db"), want);
+}
+
+static void test_schema_version_mismatch(void)
+{
+	struct store *s = NULL;
+	char want[600];
+
+	unlink(tmp_path("v2.db"));
+	EXPECT_EQ(store__open(tmp_path("v2.db"), STORE_WRITE, &s), 0);
+	store__free(s);
+	exec_on(tmp_path("v2.db"), "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+	snprintf(want, sizeof(want), "ferret: %s has schema version 2, this ferret reads 1",
+		 tmp_path("v2.db"));
+	expect_rejected(tmp_path("v2.db"), want);
+}
+
+static void test_bad_paths(void)
+{
+	struct store *s = NULL;
+	struct stat st;
+	char want[600];
+	const char *err;
+	int rc;
+
+	snprintf(want, sizeof(want), "ferret: %s: No such file or directory", tmp_path("missing.db"));
+	capture_start();
+	rc = store__open(tmp_path("missing.db"), STORE_READ, &s);
+	err = capture_end();
+	EXPECT(rc < 0 && !s);
+	EXPECT(strstr(err, want) != NULL);
+	EXPECT(stat(tmp_path("missing.db"), &st) != 0); /* read mode never creates */
+
+	capture_start();
+	rc = store__open(tmp_path("no/such/dir.db"), STORE_WRITE, &s);
+	err = capture_end();
+	EXPECT(rc < 0 && !s);
+	EXPECT(strstr(err, "No such file or directory") != NULL);
+
+	write_file(tmp_path("empty.db"), "");
+	capture_start();
+	rc = store__open(tmp_path("empty.db"), STORE_READ, &s);
+	err = capture_end();
+	EXPECT(rc < 0 && !s);
+	EXPECT(strstr(err, "is not a ferret database") != NULL);
+
+	if (geteuid() != 0) { /* root ignores permissions */
+		mkdir(tmp_path("ro"), 0500);
+		capture_start();
+		rc = store__open(tmp_path("ro/x.db"), STORE_WRITE, &s);
+		err = capture_end();
+		EXPECT(rc < 0 && !s);
+		EXPECT(strstr(err, "Permission denied") != NULL);
+	}
+}
+
+int main(void)
+{
+	if (fixture_setup())
+		return 1;
+	RUN(test_file_mode_0600);
+	RUN(test_foreign_files_rejected);
+	RUN(test_corrupt_and_other_formats);
+	RUN(test_schema_version_mismatch);
+	RUN(test_bad_paths);
+	fixture_cleanup();
+	CHECK_EXIT();
+}

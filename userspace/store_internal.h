@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* store internals shared by store.c (opening), store_write.c and store_read.c. */
+#ifndef FERRET_STORE_INTERNAL_H
+#define FERRET_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Spans wait in memory until this many are batched, then go in as one transaction. */
+#define STORE_SPAN_BATCH 65536
+/* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
+#define STORE_ROWS_PER_INSERT 32
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	enum store_mode mode;
+	bool in_txn; /* a write transaction is open */
+
+	/* The run being written; run_key is 0 when none is. */
+	int64_t run_key;
+	int64_t run_start_ns;
+	int64_t next_span_id;
+	char run_id[128];
+
+	sqlite3_stmt *insert_span;  /* one span */
+	sqlite3_stmt *insert_spans; /* STORE_ROWS_PER_INSERT spans in one statement */
+	sqlite3_stmt *find_module;
+	sqlite3_stmt *insert_module;
+	sqlite3_stmt *insert_function;
+	sqlite3_stmt *insert_thread;
+	sqlite3_stmt *insert_func_stats;
+
+	/* Appended spans, inserted in span_id order when the batch is full or flushed:
+	 * in-order inserts are appends to the table's b-tree (fast, full pages). */
+	struct span_rec *batch;
+	size_t batch_len;
+	bool batch_sorted;
+};
+
+/* Prints "ferret: FILE: what: sqlite's message" and returns -1. */
+int store_sql_error(const struct store *s, const char *what);
+int store_prepare(const struct store *s, const char *sql, sqlite3_stmt **stmt);
+int store_exec(struct store *s, const char *sql, const char *what);
+/* One write transaction stays open between commits (BEGIN IMMEDIATE on first need). */
+int store_begin_txn(struct store *s);
+int store_commit_txn(struct store *s);
+void store_finalize_writers(struct store *s);
+/* Copies a text column (NULL reads as ""), truncating to len. */
+void copy_column_text(sqlite3_stmt *stmt, int col, char *buf, size_t len);
+
+#endif /* FERRET_STORE_INTERNAL_H */
