@@ -236,6 +236,19 @@ static bool pid_exited(int pidfd)
 	return pidfd >= 0 && poll(&p, 1, 0) > 0;
 }
 
+/* A database created under sudo goes to the user who ran sudo, so that reading
+ * it (analyze, export) needs no root. Its mode stays 0600. */
+static void give_to_sudo_user(const char *db)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	long u, g;
+
+	if (!uid || !gid || parse_long(uid, &u) || parse_long(gid, &g))
+		return;
+	if (chown(db, (uid_t)u, (gid_t)g))
+		fwarn("cannot give %s to uid %ld: %s", db, u, strerror(errno));
+}
+
 struct session {
 	struct trace_target target;
 	struct selection *sel;
@@ -434,6 +447,7 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct session ss = { 0 };
+	bool created_db = false;
 	int err, rc = 1;
 
 	err = parse_args(argc, argv, &o);
@@ -469,11 +483,14 @@ int cmd_trace(int argc, char **argv)
 		launch__wait(&ss.target.child, -1);
 		rc = rc ? rc : launch__exit_code(&ss.target.child);
 	}
+	created_db = ss.db_created;
 	ss.db_created = false;
 out:
 	free_session(&ss);
 	if (ss.db_created && rc)
 		remove_db_files(o.db);
+	if (created_db)
+		give_to_sudo_user(o.db);
 	free(o.target.includes);
 	free(o.target.excludes);
 	return rc;

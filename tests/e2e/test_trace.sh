@@ -124,3 +124,7 @@ out=$(FERRET_NO_UPROBE_MULTI=1 "$FERRET" trace -v --db "$DB" --run-id single -- 
 expect_match "fallback says so" "$out" "one uprobe per function"
 expect_eq "fallback: leaf called 40 times" "$(calls leaf single)" 40
 expect_eq "fallback: fib 465 calls" "$(calls fib single)" 465
+
+# --- a database created under sudo belongs to the user who ran sudo ---
+SUDO_UID=65534 SUDO_GID=65534 "$FERRET" trace --db "$TMP/sudo.db" -- "$PROGS/calls" 2 >/dev/null 2>&1
+expect_eq "db created under sudo is handed to SUDO_UID, still 0600" "$(stat -c '%u %a' "$TMP/sudo.db")" "65534 600"
