@@ -48,3 +48,4 @@ if [ -n "$want" ] || ! libbpf_recent || ! command -v bpftool >/dev/null; then
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports libbpf-dev bpftool >/dev/null
 fi
 libbpf_recent || { echo "setup.sh: libbpf-dev >= 1.4 could not be installed" >&2; exit 1; }
+bash "$(dirname "$0")/setup-viewer.sh"

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* jsonw: streaming JSON writer with escaping that is safe for any byte string. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "log.h"
+
+struct jsonw {
+	FILE *out;
+	int depth;
+	bool after_key;			     /* the next value follows "key": */
+	bool newline;			     /* a line break goes before the next item */
+	bool has_items[JSONW_MAX_DEPTH + 1]; /* per level: a comma goes before the next item */
+	bool overflow;			     /* nesting went past JSONW_MAX_DEPTH: a bug */
+};
+
+struct jsonw *jsonw__new(FILE *out)
+{
+	struct jsonw *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		ferr("out of memory");
+		return NULL;
+	}
+	w->out = out;
+	return w;
+}
+
+void jsonw__free(struct jsonw *w)
+{
+	free(w);
+}
+
+int jsonw__error(const struct jsonw *w)
+{
+	return w->overflow || ferror(w->out);
+}
+
+static inline void put(struct jsonw *w, char c)
+{
+	fputc_unlocked(c, w->out);
+}
+
+static inline void put_text(struct jsonw *w, const char *s, size_t len)
+{
+	fwrite_unlocked(s, 1, len, w->out);
+}
+
+/* Called before every value and key: the comma that separates it from the previous item. */
+static void before_item(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->has_items[w->depth])
+		put(w, ',');
+	w->has_items[w->depth] = true;
+	if (w->newline) {
+		put(w, '\n');
+		w->newline = false;
+	}
+}
+
+static void open_level(struct jsonw *w, char c)
+{
+	before_item(w);
+	put(w, c);
+	if (w->depth >= JSONW_MAX_DEPTH) {
+		w->overflow = true;
+		return;
+	}
+	w->depth++;
+	w->has_items[w->depth] = false;
+}
+
+static void close_level(struct jsonw *w, char c)
+{
+	if (w->depth > 0)
+		w->depth--;
+	if (w->newline) {
+		put(w, '\n');
+		w->newline = false;
+	}
+	put(w, c);
+}
+
+void jsonw__begin_object(struct jsonw *w)
+{
+	open_level(w, '{');
+}
+
+void jsonw__end_object(struct jsonw *w)
+{
+	close_level(w, '}');
+}
+
+void jsonw__begin_array(struct jsonw *w)
+{
+	open_level(w, '[');
+}
+
+void jsonw__end_array(struct jsonw *w)
+{
+	close_level(w, ']');
+}
+
+void jsonw__newline(struct jsonw *w)
+{
+	w->newline = true;
+}
+
+void jsonw__end_line(struct jsonw *w)
+{
+	put(w, '\n');
+	w->newline = false;
+	w->has_items[0] = false;
+}
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+	size_t len, i;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		if (c == 0xED)
+			hi = 0x9F; /* UTF-16 surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		*cp = UTF8_INVALID; /* a stray continuation byte, C0/C1 or F5..FF */
+		return 1;
+	}
+	for (i = 1; i < len; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = UTF8_INVALID;
+			return i;
+		}
+		v = (v << 6) | (s[i] & 0x3F);
+		lo = 0x80, hi = 0xBF;
+	}
+	*cp = v;
+	return len;
+}
+
+size_t utf8_encode(uint32_t cp, char *buf)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		buf[0] = (char)(0xC0 | (cp >> 6));
+		buf[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		buf[0] = (char)(0xE0 | (cp >> 12));
+		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		buf[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	buf[0] = (char)(0xF0 | (cp >> 18));
+	buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	buf[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+char *utf8_clean_dup(const char *s, const char *drop)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), used, len = 0;
+	char *out = malloc(3 * n + 1); /* each invalid byte grows to at most 3 */
+	uint32_t cp;
+
+	if (!out) {
+		ferr("out of memory");
+		return NULL;
+	}
+	while (n) {
+		used = utf8_decode(p, n, &cp);
+		if (cp == UTF8_INVALID)
+			len += utf8_encode(0xFFFD, out + len);
+		else if (!(used == 1 && *p && strchr(drop, *p)))
+			memcpy(out + len, p, used), len += used;
+		p += used;
+		n -= used;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* Bytes written as they are: ASCII but control characters, '"' and '\\'. */
+static inline bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Writes s escaped, between quotes. Runs of plain ASCII go out in one fwrite. */
+static void write_escaped(struct jsonw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *plain = p;
+	char buf[8];
+	size_t used;
+	uint32_t cp;
+
+	put(w, '"');
+	for (;;) {
+		unsigned char c = *p;
+
+		if (plain_byte(c)) {
+			p++;
+			continue;
+		}
+		put_text(w, (const char *)plain, (size_t)(p - plain));
+		if (!c)
+			break;
+		if (c == '"' || c == '\\') {
+			buf[0] = '\\', buf[1] = (char)c;
+			put_text(w, buf, 2);
+			used = 1;
+		} else if (c < 0x20) {
+			memcpy(buf, "\\u00", 4);
+			buf[4] = hex[c >> 4], buf[5] = hex[c & 0xF];
+			put_text(w, buf, 6);
+			used = 1;
+		} else {
+			used = utf8_decode(p, strlen((const char *)p), &cp);
+			if (cp == UTF8_INVALID)
+				put_text(w, buf, utf8_encode(0xFFFD, buf));
+			else
+				put_text(w, (const char *)p, used);
+		}
+		p += used;
+		plain = p;
+	}
+	put(w, '"');
+}
+
+void jsonw__key(struct jsonw *w, const char *key)
+{
+	before_item(w);
+	write_escaped(w, key);
+	put(w, ':');
+	w->after_key = true;
+}
+
+void jsonw__string(struct jsonw *w, const char *s)
+{
+	before_item(w);
+	if (!s)
+		put_text(w, "null", 4);
+	else
+		write_escaped(w, s);
+}
+
+/* Formats v in decimal into the end of buf; returns where the digits start. */
+static char *format_int(int64_t v, char *end)
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+void jsonw__int(struct jsonw *w, int64_t v)
+{
+	char buf[24], *start = format_int(v, buf + sizeof(buf));
+
+	before_item(w);
+	put_text(w, start, (size_t)(buf + sizeof(buf) - start));
+}
+
+void jsonw__int_string(struct jsonw *w, int64_t v)
+{
+	char buf[24], *start;
+
+	buf[sizeof(buf) - 1] = '"';
+	start = format_int(v, buf + sizeof(buf) - 1);
+	*--start = '"';
+	before_item(w);
+	put_text(w, start, (size_t)(buf + sizeof(buf) - start));
+}
+
+void jsonw__raw_number(struct jsonw *w, const char *text)
+{
+	before_item(w);
+	put_text(w, text, strlen(text));
+}

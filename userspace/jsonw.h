@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * jsonw: a streaming JSON writer. Nothing is kept in memory but the nesting
+ * (commas are decided per level), so exporters can write millions of spans.
+ *
+ * Strings are escaped for any input: '"' and '\' get a backslash, control
+ * characters become \u00XX, and bytes that are not valid UTF-8 become U+FFFD
+ * (symbol names come from ELF files and may hold anything).
+ * Write errors are sticky: check jsonw__error() (or ferror on the FILE) at the end.
+ */
+#ifndef FERRET_JSONW_H
+#define FERRET_JSONW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSONW_MAX_DEPTH 32
+
+struct jsonw;
+
+struct jsonw *jsonw__new(FILE *out);
+void jsonw__free(struct jsonw *w); /* NULL is a no-op; does not close the FILE */
+
+void jsonw__begin_object(struct jsonw *w);
+void jsonw__end_object(struct jsonw *w);
+void jsonw__begin_array(struct jsonw *w);
+void jsonw__end_array(struct jsonw *w);
+void jsonw__key(struct jsonw *w, const char *key);
+void jsonw__string(struct jsonw *w, const char *s); /* NULL writes null */
+void jsonw__int(struct jsonw *w, int64_t v);
+void jsonw__int_string(struct jsonw *w, int64_t v); /* "123": int64 in protobuf JSON */
+/* A number already formatted by the caller, e.g. "12.345" (written as is). */
+void jsonw__raw_number(struct jsonw *w, const char *text);
+/* A line break before the next item or closing bracket (after its comma): keeps huge
+ * arrays readable one element per line. */
+void jsonw__newline(struct jsonw *w);
+/* Writes a line break now: ends a document, or a line of JSON Lines output (depth 0). */
+void jsonw__end_line(struct jsonw *w);
+
+static inline void jsonw__kv_string(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw__key(w, key);
+	jsonw__string(w, s);
+}
+
+static inline void jsonw__kv_int(struct jsonw *w, const char *key, int64_t v)
+{
+	jsonw__key(w, key);
+	jsonw__int(w, v);
+}
+
+/* Non-zero once a write failed. */
+int jsonw__error(const struct jsonw *w);
+
+#define UTF8_INVALID 0xFFFFFFFFu
+
+/*
+ * Decodes one UTF-8 character at s (n > 0 bytes available). Returns how many
+ * bytes it takes (>= 1); *cp is the code point, or UTF8_INVALID for an invalid
+ * sequence, which then covers its maximal invalid subpart (Unicode's
+ * recommended practice: one U+FFFD per broken sequence, never swallowing a
+ * following valid character).
+ */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Writes the UTF-8 encoding of cp to buf (4 bytes room); returns its length. */
+size_t utf8_encode(uint32_t cp, char *buf);
+/* A malloc'ed copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
+ * the ASCII characters in drop removed. NULL (printed) when out of memory. */
+char *utf8_clean_dup(const char *s, const char *drop);
+
+#endif /* FERRET_JSONW_H */
