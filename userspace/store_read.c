@@ -195,7 +195,8 @@ static void build_span_query(int64_t run_key, const struct span_filter *f, char 
 		used += (size_t)snprintf(sql + used, len - used, " AND f.name GLOB ?4");
 	if (f && f->min_duration_ns)
 		used += (size_t)snprintf(sql + used, len - used, " AND s.duration_ns >= ?5");
-	snprintf(sql + used, len - used, " ORDER BY s.thread, s.start_ns, s.span_id");
+	/* Span ids are handed out at entry: within a thread, id order is start order. */
+	snprintf(sql + used, len - used, " ORDER BY s.thread, s.span_id");
 }
 
 struct span_iter *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)

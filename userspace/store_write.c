@@ -472,14 +472,16 @@ static int update_run_end(struct store *s, const struct run_end *end)
 
 /* One partial index per run, built when the run ends: a later run's ingest then
  * maintains no index at all (a shared index costs every later run half its speed),
- * and the index needs no run column. Readers name the run key literally in their
- * SQL so the planner can pick it (see store_read.c). */
+ * and the index needs no run column. It holds only the thread: its entries end in
+ * the rowid, and span ids are handed out at entry, so (thread, span_id) is each
+ * thread's start order at 10 bytes a span instead of 15 with start_ns. Readers
+ * name the run key literally in their SQL so the planner can pick it (store_read.c). */
 static int index_run(struct store *s)
 {
 	char sql[160];
 
 	snprintf(sql, sizeof(sql),
-		 "CREATE INDEX IF NOT EXISTS spans_run_%lld ON spans(thread, start_ns) WHERE run = %lld",
+		 "CREATE INDEX IF NOT EXISTS spans_run_%lld ON spans(thread) WHERE run = %lld",
 		 (long long)s->run_key, (long long)s->run_key);
 	return store_exec(s, sql, "cannot index the spans");
 }
