@@ -81,7 +81,7 @@ struct ferret_func_stats {
 /* Counters the BPF side keeps; the loader reads them from .bss at the end. */
 struct ferret_counters {
 	__u64 lost_events;   /* ring buffer reservations that failed */
-	__u64 events;	     /* records submitted */
+	__u64 events;	     /* reserved */
 	__u64 next_span_id;  /* stack mode: last span id handed out */
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */

@@ -128,7 +128,9 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 
 	if (!is_traced(pid))
 		return 0;
-	announce_thread(pid, tid, ts);
+	/* An exit always follows an entry of the same thread, which announced it. */
+	if (type == FERRET_EV_ENTRY)
+		announce_thread(pid, tid, ts);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
@@ -141,7 +143,6 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	e->type = type;
 	e->flags = 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
-	__sync_fetch_and_add(&counters.events, 1);
 	return 0;
 }
 

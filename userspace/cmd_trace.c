@@ -366,7 +366,8 @@ static void remove_db_files(const char *db)
 static int start_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct loader_opts lo = {
-		.filter_pids = !o->target.all,
+		/* -p: the probes' own process filter (attach_pid) is cheaper than a map lookup. */
+		.filter_pids = !o->target.all && !o->target.pid,
 		.follow_forks = o->target.argv != NULL,
 		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
 		.attach_pid = o->target.pid ? o->target.pid : -1,
