@@ -1,0 +1,209 @@
+/* Printing a thread's tree: text with box drawing (or ASCII), or nested JSON objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_tree.h"
+
+#define NAME_COL_MAX 80 /* deeper or longer names push their line's columns right */
+
+static void print_begin(struct tree_printer *p)
+{
+	FILE *out = p->st->out;
+
+	if (p->o->json) {
+		fputc('{', out);
+		json__run_fields(out, p->run);
+		fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
+	} else {
+		out__run_header(p->st, p->run);
+	}
+}
+
+static void fmt_percent(int64_t part, int64_t whole, char *buf, size_t len)
+{
+	if (!whole)
+		snprintf(buf, len, "-");
+	else if (part == whole)
+		snprintf(buf, len, "100%%");
+	else
+		snprintf(buf, len, "%.1f%%", 100.0 * (double)part / (double)whole);
+}
+
+struct widths {
+	size_t name, dur, count, start;
+};
+
+static void measure(const struct tree_printer *p, const struct tree_thread *th, struct widths *w)
+{
+	char buf[64];
+	size_t i, n;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < th->n; i++) {
+		const struct trow *r = &th->rows[i];
+
+		n = 4 * (size_t)r->level + out__width(p->fns->v[r->fn].name);
+		if (n > w->name)
+			w->name = n > NAME_COL_MAX ? NAME_COL_MAX : n;
+		if ((n = out__width(out__duration(p->st, r->total_ns, buf, sizeof(buf)))) > w->dur)
+			w->dur = n;
+		if ((n = (size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->calls)) > w->count)
+			w->count = n;
+		if ((n = out__width(out__duration(p->st, r->start_ns, buf, sizeof(buf)))) > w->start)
+			w->start = n;
+	}
+}
+
+/* Where the time is spent (self) is what stands out: half of the thread red, a tenth yellow. */
+static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r)
+{
+	if (th->total_ns && r->self_ns * 2 >= th->total_ns)
+		return out__color(p->st, SGR_RED);
+	if (th->total_ns && r->self_ns * 10 >= th->total_ns)
+		return out__color(p->st, SGR_YELLOW);
+	return "";
+}
+
+static void print_prefix(const struct tree_printer *p, const bool *ancestor_last, const struct trow *r)
+{
+	bool u = p->st->utf8;
+	int32_t l;
+
+	fputs(out__color(p->st, SGR_DIM), p->st->out);
+	for (l = 1; l < r->level; l++)
+		fputs(ancestor_last[l] ? "    " : u ? "│   " : "|   ", p->st->out);
+	fputs(r->last ? (u ? "└── " : "`-- ") : (u ? "├── " : "|-- "), p->st->out);
+	fputs(p->st->color ? SGR_RESET : "", p->st->out);
+}
+
+static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r,
+		      const struct widths *w)
+{
+	FILE *out = p->st->out;
+	const char *color = hot(p, th, r);
+	char buf[64];
+	size_t used = 4 * (size_t)r->level;
+
+	fprintf(out, "%s", color);
+	out__pad(out, p->fns->v[r->fn].name, w->name > used ? w->name - used : 0, false);
+	fputs("  ", out);
+	out__pad(out, out__duration(p->st, r->total_ns, buf, sizeof(buf)), w->dur, true);
+	if (!p->o->calls) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->calls);
+		fprintf(out, "  %s", p->st->utf8 ? "×" : "x");
+		out__pad(out, buf, w->count, false);
+	}
+	fmt_percent(r->total_ns, r->parent_ns, buf, sizeof(buf));
+	fputs("  ", out);
+	out__pad(out, buf, 6, true);
+	if (p->o->calls) {
+		fputs("  at ", out);
+		out__pad(out, out__duration(p->st, r->start_ns, buf, sizeof(buf)), w->start, true);
+	}
+	if (r->total_ns - r->self_ns > 0 && (r->total_ns - r->self_ns) * 100 >= r->total_ns)
+		fprintf(out, "  self %s", out__duration(p->st, r->self_ns, buf, sizeof(buf)));
+	if (p->o->calls && r->status != SPAN_OK)
+		fprintf(out, "  %s", r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
+	else if (r->errors)
+		fprintf(out, "  %llu error%s", (unsigned long long)r->errors, r->errors == 1 ? "" : "s");
+	fprintf(out, "%s\n", *color ? out__color(p->st, SGR_RESET) : "");
+}
+
+static void print_hidden(const struct tree_printer *p, const struct tree_thread *th)
+{
+	char dur[32], pct[16];
+
+	if (!th->hidden_nodes)
+		return;
+	fmt_percent(th->hidden_ns, th->total_ns, pct, sizeof(pct));
+	fprintf(p->st->out, "%s(%llu node%s hidden by --max-depth/--min-percent: %s, %s of the thread)%s\n",
+		out__color(p->st, SGR_DIM), (unsigned long long)th->hidden_nodes,
+		th->hidden_nodes == 1 ? "" : "s", out__duration(p->st, th->hidden_ns, dur, sizeof(dur)),
+		pct, p->st->color ? SGR_RESET : "");
+}
+
+static void print_text(struct tree_printer *p, const struct tree_thread *th)
+{
+	bool *ancestor_last;
+	struct widths w;
+	int32_t max_level = 1;
+	size_t i;
+
+	for (i = 0; i < th->n; i++)
+		if (th->rows[i].level > max_level)
+			max_level = th->rows[i].level;
+	ancestor_last = calloc((size_t)max_level + 1, sizeof(*ancestor_last));
+	measure(p, th, &w);
+	fprintf(p->st->out, "\n%spid %d tid %d ", out__color(p->st, SGR_BOLD), th->pid, th->tid);
+	out__pad(p->st->out, th->comm, 0, false);
+	fprintf(p->st->out, "%s\n", p->st->color ? SGR_RESET : "");
+	for (i = 0; i < th->n && ancestor_last; i++) {
+		ancestor_last[th->rows[i].level] = th->rows[i].last;
+		print_prefix(p, ancestor_last, &th->rows[i]);
+		print_row(p, th, &th->rows[i], &w);
+	}
+	print_hidden(p, th);
+	free(ancestor_last);
+}
+
+static void json_row(const struct tree_printer *p, const struct trow *r)
+{
+	FILE *out = p->st->out;
+
+	fprintf(out, "\n%*s{\"function\": ", (r->level < 32 ? r->level : 32) * 2 + 2, "");
+	json__string(out, p->fns->v[r->fn].name);
+	fputs(", \"module\": ", out);
+	json__string(out, p->fns->v[r->fn].module);
+	if (p->o->calls)
+		fprintf(out, ", \"start_ns\": %lld, \"duration_ns\": %lld, \"self_ns\": %lld, \"status\": \"%s\"",
+			(long long)r->start_ns, (long long)r->total_ns, (long long)r->self_ns,
+			r->status == SPAN_OK ? "ok" : r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
+	else
+		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"errors\": %llu",
+			(unsigned long long)r->calls, (long long)r->total_ns, (long long)r->self_ns,
+			(unsigned long long)r->errors);
+	fputs(", \"children\": [", out);
+}
+
+/* Rows are in pre-order: every row before a row of level l that is at least as deep
+ * is closed first; closing one means the new row is a later sibling (comma). */
+static void print_json(struct tree_printer *p, const struct tree_thread *th)
+{
+	FILE *out = p->st->out;
+	int32_t open = 0;
+	bool sibling;
+	size_t i;
+
+	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
+	json__string(out, th->comm);
+	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
+		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
+	for (i = 0; i < th->n; i++) {
+		for (sibling = false; open >= th->rows[i].level; open--, sibling = true)
+			fputs("]}", out);
+		if (sibling)
+			fputc(',', out);
+		json_row(p, &th->rows[i]);
+		open = th->rows[i].level;
+	}
+	for (; open > 0; open--)
+		fputs("]}", out);
+	fputs("]}", out);
+}
+
+void tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
+{
+	if (!p->threads)
+		print_begin(p);
+	if (p->o->json)
+		print_json(p, th);
+	else
+		print_text(p, th);
+	p->threads++;
+}
+
+void tree_out__end(struct tree_printer *p)
+{
+	if (p->threads && p->o->json)
+		fputs("\n]}\n", p->st->out);
+}

@@ -1,0 +1,258 @@
+/* SQL aggregate queries for analyze (see store_stats.h): its own read-only connection. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store_stats.h"
+
+struct store_stats {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *function_names;
+	sqlite3_stmt *thread_ids;
+};
+
+struct stats_scan {
+	struct store_stats *st;
+	sqlite3_stmt *stmt;
+};
+
+void store_stats__free(struct store_stats *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->function_names);
+	sqlite3_finalize(st->thread_ids);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+static int sql_error(const struct store_stats *st, const char *what)
+{
+	ferr("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return -EIO;
+}
+
+/* The sorter holds at most cache_size in RAM per worker, then spills to temp files
+ * (temp_store=FILE); extra worker threads sort those chunks in parallel. */
+static int tune_connection(sqlite3 *db)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA temp_store=FILE; PRAGMA cache_size=-8192; PRAGMA threads=%ld;",
+		 cpus > 4 ? 4 : cpus > 1 ? cpus - 1 : 0);
+	sqlite3_busy_timeout(db, 5000); /* a tracer may be committing into the same file */
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int store_stats__open(const char *path, struct store_stats **out)
+{
+	struct store_stats *st = calloc(1, sizeof(*st));
+	int err = 0;
+
+	*out = NULL;
+	if (!st) {
+		ferr("out of memory");
+		return -ENOMEM;
+	}
+	if (!(st->path = strdup(path))) {
+		ferr("out of memory");
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    tune_connection(st->db) != SQLITE_OK) {
+		err = st->db ? sql_error(st, "cannot open") : (ferr("%s: cannot open", path), -EIO);
+		goto cleanup;
+	}
+	*out = st;
+	st = NULL;
+cleanup:
+	store_stats__free(st);
+	return err;
+}
+
+/* "SELECT function, duration_ns ..." with the optional filters and order written in. */
+static char *durations_sql(int pid, int tid, const int64_t *keys, size_t n_keys, bool sorted)
+{
+	size_t len = 512 + n_keys * 22, used, i;
+	char *sql = malloc(len);
+
+	if (!sql)
+		return NULL;
+	used = (size_t)snprintf(sql, len, "SELECT function, duration_ns FROM spans WHERE run = ?1");
+	if (pid || tid)
+		used += (size_t)snprintf(sql + used, len - used,
+					 " AND thread IN (SELECT id FROM threads WHERE run = ?1"
+					 " AND (?2 = 0 OR pid = ?2) AND (?3 = 0 OR tid = ?3))");
+	for (i = 0; i < n_keys; i++)
+		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : " AND function IN (",
+					 (long long)keys[i]);
+	snprintf(sql + used, len - used, "%s%s", n_keys ? ")" : "", sorted ? " ORDER BY function, duration_ns" : "");
+	return sql;
+}
+
+int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
+			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *sql = durations_sql(pid, tid, keys, n_keys, sorted);
+	int err = 0, rc;
+
+	if (!sql) {
+		ferr("out of memory");
+		return -ENOMEM;
+	}
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		err = sql_error(st, "cannot read span durations");
+		goto cleanup;
+	}
+	sqlite3_bind_int64(stmt, 1, run_key);
+	if (pid || tid) {
+		sqlite3_bind_int(stmt, 2, pid);
+		sqlite3_bind_int(stmt, 3, tid);
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		err = cb(ctx, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1));
+		if (err)
+			goto cleanup;
+	}
+	if (rc != SQLITE_DONE)
+		err = sql_error(st, "cannot read span durations");
+cleanup:
+	sqlite3_finalize(stmt);
+	free(sql);
+	return err;
+}
+
+/* The run key is written literally: the per-run partial index (spans_run_K, on
+ * thread) is only usable when the planner sees "run = K". Span ids are taken at
+ * call entry, so within a thread id order is start order (a parent before its
+ * children), and span_id (the rowid) is the index's last key: no sort at all. */
+struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid)
+{
+	struct stats_scan *sc = calloc(1, sizeof(*sc));
+	char sql[512];
+
+	if (!sc) {
+		ferr("out of memory");
+		return NULL;
+	}
+	sc->st = st;
+	snprintf(sql, sizeof(sql),
+		 "SELECT span_id, parent_id, thread, function, start_ns, duration_ns, status"
+		 " FROM spans WHERE run = %lld%s ORDER BY thread, span_id",
+		 (long long)run_key,
+		 pid || tid ? " AND thread IN (SELECT id FROM threads WHERE run = ?1"
+			      " AND (?2 = 0 OR pid = ?2) AND (?3 = 0 OR tid = ?3))" : "");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &sc->stmt, NULL) != SQLITE_OK) {
+		sql_error(st, "cannot read spans");
+		stats_scan__free(sc);
+		return NULL;
+	}
+	if (pid || tid) {
+		sqlite3_bind_int64(sc->stmt, 1, run_key);
+		sqlite3_bind_int(sc->stmt, 2, pid);
+		sqlite3_bind_int(sc->stmt, 3, tid);
+	}
+	return sc;
+}
+
+int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
+{
+	int rc = sqlite3_step(sc->stmt);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sql_error(sc->st, "cannot read spans");
+	row->span_id = sqlite3_column_int64(sc->stmt, 0);
+	row->parent_id = sqlite3_column_int64(sc->stmt, 1); /* NULL reads as 0 */
+	row->thread_key = sqlite3_column_int64(sc->stmt, 2);
+	row->function_key = sqlite3_column_int64(sc->stmt, 3);
+	row->start_ns = sqlite3_column_int64(sc->stmt, 4);
+	row->duration_ns = sqlite3_column_int64(sc->stmt, 5);
+	row->status = sqlite3_column_int(sc->stmt, 6);
+	return 1;
+}
+
+void stats_scan__free(struct stats_scan *sc)
+{
+	if (!sc)
+		return;
+	sqlite3_finalize(sc->stmt);
+	free(sc);
+}
+
+static char *dup_column(sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+
+	return strdup(text ? text : "");
+}
+
+int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path)
+{
+	int rc, err = 0;
+
+	*name = *module_path = NULL;
+	if (!st->function_names &&
+	    sqlite3_prepare_v2(st->db, "SELECT f.name, m.path FROM functions f"
+				       " LEFT JOIN modules m ON m.id = f.module WHERE f.id = ?1",
+			       -1, &st->function_names, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read functions");
+	sqlite3_bind_int64(st->function_names, 1, function_key);
+	rc = sqlite3_step(st->function_names);
+	if (rc == SQLITE_ROW) {
+		*name = dup_column(st->function_names, 0);
+		*module_path = dup_column(st->function_names, 1);
+	} else if (rc == SQLITE_DONE) { /* a span naming no function: a damaged file, still counted */
+		*name = strdup("?");
+		*module_path = strdup("");
+	} else {
+		err = sql_error(st, "cannot read functions");
+	}
+	sqlite3_reset(st->function_names);
+	if (!err && (!*name || !*module_path)) {
+		free(*name);
+		free(*module_path);
+		*name = *module_path = NULL;
+		ferr("out of memory");
+		err = -ENOMEM;
+	}
+	return err;
+}
+
+int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
+			size_t comm_len)
+{
+	int rc, err = 0;
+
+	if (!st->thread_ids &&
+	    sqlite3_prepare_v2(st->db, "SELECT pid, tid, comm FROM threads WHERE id = ?1", -1,
+			       &st->thread_ids, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read threads");
+	sqlite3_bind_int64(st->thread_ids, 1, thread_key);
+	*pid = *tid = 0;
+	snprintf(comm, comm_len, "?");
+	rc = sqlite3_step(st->thread_ids);
+	if (rc == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st->thread_ids, 2);
+
+		*pid = sqlite3_column_int(st->thread_ids, 0);
+		*tid = sqlite3_column_int(st->thread_ids, 1);
+		snprintf(comm, comm_len, "%s", text ? text : "");
+	} else if (rc != SQLITE_DONE) {
+		err = sql_error(st, "cannot read threads");
+	}
+	sqlite3_reset(st->thread_ids);
+	return err;
+}
