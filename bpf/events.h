@@ -73,6 +73,7 @@ struct ferret_stack {
 struct ferret_func_stats {
 	__u64 calls;
 	__u64 total_ns; /* outermost activations only: recursion does not count twice */
+	__u64 sum_ns;	/* every activation (for the average) */
 	__u64 min_ns;	/* 0 = none yet */
 	__u64 max_ns;
 	__u64 hist[FERRET_HIST_BUCKETS];

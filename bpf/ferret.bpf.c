@@ -168,6 +168,7 @@ static __always_inline void account_call(__u32 fid, __u64 dur, bool nested)
 	if (!fs)
 		return;
 	fs->calls++;
+	fs->sum_ns += dur;
 	if (!nested)
 		fs->total_ns += dur;
 	if (!fs->min_ns || dur < fs->min_ns)
@@ -276,6 +277,33 @@ static __always_inline int stack_entry(void *ctx)
 	return 0;
 }
 
+/* Unwinding with bpf_loop(): its callback is verified once, where an open-coded
+ * loop over 128 frames is verified frame by frame (past the 1M-instruction limit). */
+struct unwind_ctx {
+	__u32 tid;
+	__u32 top; /* frames top, top-1, ... end, incomplete */
+	__u64 end_ns;
+};
+
+static long unwind_one(__u32 i, void *arg)
+{
+	struct unwind_ctx *u = arg;
+	struct ferret_stack *st = bpf_map_lookup_elem(&stacks, &u->tid);
+
+	if (!st || i > u->top)
+		return 1;
+	finish_frame(st, u->top - i, u->tid, u->end_ns, FERRET_SPAN_INCOMPLETE);
+	return 0;
+}
+
+static __always_inline void unwind(__u32 tid, __u32 top, __u32 count, __u64 end_ns)
+{
+	struct unwind_ctx u = { .tid = tid, .top = top, .end_ns = end_ns };
+
+	if (count)
+		bpf_loop(count, unwind_one, &u, 0);
+}
+
 static __always_inline int stack_exit(void *ctx)
 {
 	__u64 ts = bpf_ktime_get_ns();
@@ -301,8 +329,10 @@ static __always_inline int stack_exit(void *ctx)
 	if (match < 0)
 		return 0;
 	/* Calls above the match never returned (longjmp): they end here, incomplete. */
-	for (i = 0; i < FERRET_STACK_DEPTH && d - 1 - i > (__u32)match; i++)
-		finish_frame(st, d - 1 - i, tid, ts, FERRET_SPAN_INCOMPLETE);
+	unwind(tid, d - 1, d - 1 - (__u32)match, ts);
+	st = bpf_map_lookup_elem(&stacks, &tid);
+	if (!st)
+		return 0;
 	finish_frame(st, match, tid, ts, 0);
 	st->depth = match;
 	return 0;
@@ -312,13 +342,13 @@ static __always_inline int stack_exit(void *ctx)
 static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
 {
 	struct ferret_stack *st = bpf_map_lookup_elem(&stacks, &tid);
-	__u32 i, d;
+	__u32 d;
 
 	if (!st)
 		return;
 	d = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH;
-	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++)
-		finish_frame(st, d - 1 - i, tid, ts, FERRET_SPAN_INCOMPLETE);
+	if (d)
+		unwind(tid, d - 1, d, ts);
 	bpf_map_delete_elem(&stacks, &tid);
 }
 

@@ -74,6 +74,7 @@ void aggregates__add_open_call(struct aggregates *a, uint32_t func_id, uint64_t 
 		return;
 	s = &a->stats[func_id];
 	s->calls++;
+	s->sum_ns += dur_ns;
 	if (!nested)
 		s->total_ns += dur_ns;
 	if (!s->min_ns || dur_ns < s->min_ns)
@@ -138,6 +139,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 			.function_key = func_keys[i],
 			.calls = (int64_t)st->calls,
 			.total_ns = (int64_t)st->total_ns,
+			.sum_ns = (int64_t)st->sum_ns,
 			.min_ns = (int64_t)st->min_ns,
 			.max_ns = (int64_t)st->max_ns,
 			.hist = hist,

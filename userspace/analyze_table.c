@@ -7,6 +7,10 @@
  *   errors  spans whose status is not ok
  * Percentiles (analyze_pct.c) are computed for the rows shown only: exact by
  * default (a second pass), or from the first pass's histograms with --approx.
+ * Runs recorded in stack mode (--min-duration, --aggregate, --max-rate) also hold
+ * the kernel's per-function figures over every call: calls, total, min, avg and max
+ * come from those; where not every call was stored, self is unknown and the
+ * percentiles are estimated from the kernel's log2 histogram.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +29,10 @@ struct fn_stats {
 	int64_t total, self, min, max, sum;
 	int64_t pct[3]; /* p50, p95, p99 */
 	struct pct_hist hist;
+	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
+	bool partial;	     /* aggregated, and fewer spans stored than calls made */
+	uint64_t stored;     /* spans stored */
+	int64_t agg_hist[STATS_HIST_BUCKETS];
 };
 
 struct table {
@@ -39,6 +47,8 @@ struct table {
 	int32_t *rows;
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
+	size_t partial_rows;
+	int err;
 };
 
 static const char *const col_names[COL__COUNT] = {
@@ -107,31 +117,81 @@ static int table_pop(void *ctx, struct frame *f)
 	return 0;
 }
 
+/* Nearest rank in a log2 histogram: the middle of the bucket, within [min, max]. */
+static int64_t hist_percentile(const struct fn_stats *st, int percent)
+{
+	int64_t rank = ((int64_t)st->calls * percent + 99) / 100, seen = 0, v;
+	int b;
+
+	for (b = 0; b < STATS_HIST_BUCKETS - 1; b++) {
+		seen += st->agg_hist[b];
+		if (seen >= (rank > 0 ? rank : 1))
+			break;
+	}
+	v = (int64_t)(1.5 * (double)(1LL << b));
+	return v < st->min ? st->min : v > st->max ? st->max : v;
+}
+
 /* Percentiles of the functions rows[0..n). */
 static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 {
 	struct pct_query q = { .run_key = t->run->run_key, .pid = t->o->pid, .tid = t->o->tid,
 			       .all_functions = t->fns.n };
 	struct pct_fn *fns = calloc(n ? n : 1, sizeof(*fns));
-	size_t i;
+	int32_t *exact = calloc(n ? n : 1, sizeof(*exact)); /* rows whose every call is a span */
+	size_t i, m = 0;
 	int err = 0;
 
-	if (!fns)
+	if (!fns || !exact) {
+		free(fns);
+		free(exact);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
-		const struct fn_stats *st = &t->stats[rows[i]];
+		struct fn_stats *st = &t->stats[rows[i]];
 
-		fns[i] = (struct pct_fn){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
+		if (st->partial) {
+			st->pct[0] = hist_percentile(st, 50);
+			st->pct[1] = hist_percentile(st, 95);
+			st->pct[2] = hist_percentile(st, 99);
+			continue;
+		}
+		exact[m] = rows[i];
+		fns[m] = (struct pct_fn){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
 		if (t->o->approx)
-			pct__approx(&fns[i]);
+			pct__approx(&fns[m]);
+		m++;
 	}
-	if (!t->o->approx)
-		err = pct__exact(t->ss, &q, fns, n);
-	for (i = 0; !err && i < n; i++)
-		memcpy(t->stats[rows[i]].pct, fns[i].value, sizeof(fns[i].value));
+	if (!t->o->approx && m)
+		err = pct__exact(t->ss, &q, fns, m);
+	for (i = 0; !err && i < m; i++)
+		memcpy(t->stats[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
 	free(fns);
+	free(exact);
 	return err;
+}
+
+static int overlay_aggregate(void *ctx, const struct stats_aggregate *agg)
+{
+	struct table *t = ctx;
+	int32_t fn = fn_table__intern(&t->fns, t->ss, agg->function_key);
+	struct fn_stats *st;
+
+	if (fn < 0)
+		return fn;
+	if (!(st = stats_of(t, fn)))
+		return -ENOMEM;
+	st->stored = st->calls;
+	st->aggregated = true;
+	st->partial = st->stored < (uint64_t)agg->calls;
+	st->calls = (uint64_t)agg->calls;
+	st->total = agg->total_ns;
+	st->sum = agg->sum_ns;
+	st->min = agg->min_ns;
+	st->max = agg->max_ns;
+	memcpy(st->agg_hist, agg->hist, sizeof(st->agg_hist));
+	return 0;
 }
 
 static int64_t col_value(const struct fn_stats *st, enum table_col c)
@@ -139,7 +199,7 @@ static int64_t col_value(const struct fn_stats *st, enum table_col c)
 	switch (c) {
 	case COL_CALLS: return (int64_t)st->calls;
 	case COL_TOTAL: return st->total;
-	case COL_SELF: return st->self;
+	case COL_SELF: return st->partial ? -1 : st->self;
 	case COL_MIN: return st->min;
 	case COL_AVG: return (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls;
 	case COL_P50: return st->pct[0];
@@ -227,11 +287,23 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 	double rate;
 	int c;
 
-	fit(t->fns.v[row].name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
+	char name[CELL];
+
+	snprintf(name, sizeof(name), "%s%s", t->fns.v[row].name, fs->partial ? " *" : "");
+	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
 	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
 	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
 	for (c = COL_TOTAL; c <= COL_MAX; c++)
 		out__duration(st, col_value(fs, c), cells[c], CELL);
+	if (fs->partial) {
+		snprintf(cells[COL_SELF], CELL, "-");
+		for (c = COL_P50; c <= COL_P99; c++) {
+			char v[CELL - 2];
+
+			snprintf(v, sizeof(v), "%s", cells[c]);
+			snprintf(cells[c], CELL, "~%s", v);
+		}
+	}
 	rate = 100.0 * (double)fs->errors / (double)fs->calls;
 	if (!fs->errors)
 		snprintf(cells[COL_ERRORS], CELL, "0");
@@ -294,6 +366,12 @@ static int print_text(const struct table *t, const struct out_style *st)
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
+	for (i = 0; i < t->nrows && !t->stats[t->rows[i]].partial; i++)
+		;
+	if (i < t->nrows)
+		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
+			"--max-rate): calls, total, min, avg and max count every call in the kernel; "
+			"self is unknown (-) and percentiles (~) come from a log2 histogram\n");
 	free(cells);
 	return 0;
 }
@@ -316,13 +394,23 @@ static void print_json(const struct table *t, FILE *out)
 		json__string(out, fi->name);
 		fputs(", \"module\": ", out);
 		json__string(out, fi->module);
-		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"min_ns\": %lld, "
+		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": ",
+			(unsigned long long)fs->calls, (long long)fs->total);
+		if (fs->partial)
+			fputs("null", out);
+		else
+			fprintf(out, "%lld", (long long)fs->self);
+		fprintf(out, ", \"min_ns\": %lld, "
 			"\"avg_ns\": %lld, \"p50_ns\": %lld, \"p95_ns\": %lld, \"p99_ns\": %lld, "
-			"\"max_ns\": %lld, \"errors\": %llu}",
-			(unsigned long long)fs->calls, (long long)fs->total, (long long)fs->self,
+			"\"max_ns\": %lld, \"errors\": %llu",
 			(long long)fs->min, (long long)col_value(fs, COL_AVG), (long long)fs->pct[0],
 			(long long)fs->pct[1], (long long)fs->pct[2], (long long)fs->max,
 			(unsigned long long)fs->errors);
+		if (fs->aggregated)
+			fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
+				"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
+				fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
+		fputc('}', out);
 	}
 	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
 }
@@ -349,7 +437,10 @@ int analyze_table(struct store_stats *ss, const struct run_row *run, const struc
 	fn_table__init(&t.fns, o->function_glob);
 	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
 		goto cleanup;
-	if (!t.spans) {
+	/* Per-function figures of a stack-mode run count every process and thread. */
+	if (!o->pid && !o->tid && (err = store_stats__aggregates(ss, run->run_key, overlay_aggregate, &t)))
+		goto cleanup;
+	if (!t.spans && !t.cap) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 		goto cleanup;

@@ -203,8 +203,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (store__open(o.db_path, STORE_READ, &s) || store__find_run(s, o.run_id, run))
 		goto cleanup;
-	if (!run->spans) {
-		ferr("run %s in %s has no spans (nothing was traced)", run->run_id, o.db_path);
+	/* A run without spans may still hold per-function figures (--aggregate): the table shows them. */
+	if (!run->spans && o.tree) {
+		ferr("run %s in %s has no spans to draw a tree from (a run traced with --aggregate "
+		     "has only the table: drop --tree)", run->run_id, o.db_path);
 		goto cleanup;
 	}
 	if (store_stats__open(o.db_path, &ss))

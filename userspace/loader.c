@@ -105,8 +105,8 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 		fwarn("FERRET_NO_UPROBE_MULTI is set: attaching one uprobe per function "
 		      "(slower to attach and detach)");
 	err = open_skeleton(opts, l->multi, &l->skel);
-	if (err && l->multi) {
-		/* Kernels before 6.6 reject the uprobe.multi program type at load. */
+	if (err == -EINVAL && l->multi) {
+		/* Kernels before 6.6 reject the uprobe.multi attach type at load (EINVAL). */
 		fwarn("this kernel has no uprobe_multi: attaching one uprobe per function "
 		      "(slower to attach and detach)");
 		l->multi = false;
@@ -305,6 +305,7 @@ int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_f
 
 		sum->calls += c->calls;
 		sum->total_ns += c->total_ns;
+		sum->sum_ns += c->sum_ns;
 		if (c->min_ns && (!sum->min_ns || c->min_ns < sum->min_ns))
 			sum->min_ns = c->min_ns;
 		if (c->max_ns > sum->max_ns)

@@ -48,6 +48,7 @@ static const char schema_sql[] =
 	"-- Stack mode: one function's figures over every call of the run, stored as a span or not.\n"
 	" function INTEGER PRIMARY KEY REFERENCES functions(id), run INTEGER,\n"
 	" calls INTEGER, total_ns INTEGER, -- total_ns: outermost activations only\n"
+	" sum_ns INTEGER, -- every activation, recursive ones too (the average is sum_ns / calls)\n"
 	" min_ns INTEGER, max_ns INTEGER,\n"
 	" hist TEXT, -- JSON array: hist[i] counts calls lasting [2^i, 2^(i+1)) ns\n"
 	" demoted_at_ns INTEGER -- CLOCK_MONOTONIC ns when --max-rate stopped its spans; NULL: never\n"

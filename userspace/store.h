@@ -49,6 +49,7 @@ struct func_stats_rec {
 	int64_t function_key;
 	int64_t calls;
 	int64_t total_ns; /* outermost activations only */
+	int64_t sum_ns;	  /* every activation */
 	int64_t min_ns;
 	int64_t max_ns;
 	const uint64_t *hist; /* log2 buckets: hist[i] counts calls in [2^i, 2^(i+1)) ns */

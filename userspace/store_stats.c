@@ -256,3 +256,49 @@ int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, in
 	sqlite3_reset(st->thread_ids);
 	return err;
 }
+
+/* The histogram is stored as a JSON array of counts: "[0,3,12]". */
+static void parse_hist(const char *text, int64_t *hist)
+{
+	char *end;
+	int i;
+
+	memset(hist, 0, STATS_HIST_BUCKETS * sizeof(*hist));
+	if (!text || *text++ != '[')
+		return;
+	for (i = 0; i < STATS_HIST_BUCKETS && *text && *text != ']'; i++) {
+		hist[i] = strtoll(text, &end, 10);
+		if (end == text)
+			return;
+		text = *end == ',' ? end + 1 : end;
+	}
+}
+
+int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx)
+{
+	struct stats_aggregate agg;
+	sqlite3_stmt *stmt = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT function, calls, total_ns, coalesce(sum_ns, total_ns), min_ns, max_ns,"
+			       " hist, coalesce(demoted_at_ns, 0) FROM function_stats WHERE run = ?",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read function figures");
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		agg.function_key = sqlite3_column_int64(stmt, 0);
+		agg.calls = sqlite3_column_int64(stmt, 1);
+		agg.total_ns = sqlite3_column_int64(stmt, 2);
+		agg.sum_ns = sqlite3_column_int64(stmt, 3);
+		agg.min_ns = sqlite3_column_int64(stmt, 4);
+		agg.max_ns = sqlite3_column_int64(stmt, 5);
+		parse_hist((const char *)sqlite3_column_text(stmt, 6), agg.hist);
+		agg.demoted_at_ns = sqlite3_column_int64(stmt, 7);
+		err = cb(ctx, &agg);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_error(st, "cannot read function figures");
+	sqlite3_finalize(stmt);
+	return err;
+}

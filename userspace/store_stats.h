@@ -51,6 +51,21 @@ struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, i
 int stats_scan__next(struct stats_scan *sc, struct stats_span *row);
 void stats_scan__free(struct stats_scan *sc);
 
+/* Stack mode: a function's figures over every call (function_stats). */
+#define STATS_HIST_BUCKETS 64
+struct stats_aggregate {
+	int64_t function_key;
+	int64_t calls;
+	int64_t total_ns; /* outermost activations */
+	int64_t sum_ns;	  /* every activation */
+	int64_t min_ns, max_ns;
+	int64_t hist[STATS_HIST_BUCKETS]; /* hist[i]: calls lasting [2^i, 2^(i+1)) ns */
+	int64_t demoted_at_ns;		  /* 0: never */
+};
+typedef int (*store_aggregate_cb)(void *ctx, const struct stats_aggregate *agg);
+/* Every function_stats row of run_key; 0 (also when there are none) or <0. */
+int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx);
+
 /* A function's name and its module's path (malloc'd, "" when unknown); 0 or <0. */
 int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path);
 /* A thread's pid, tid and comm; 0 or <0. */

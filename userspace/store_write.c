@@ -89,7 +89,7 @@ static int prepare_writers(struct store *s)
 			  &s->insert_thread) ||
 	    store_prepare(s,
 			  "INSERT OR REPLACE INTO function_stats(function, run, calls, total_ns,"
-			  " min_ns, max_ns, hist, demoted_at_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+			  " min_ns, max_ns, hist, demoted_at_ns, sum_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  &s->insert_func_stats)) {
 		store_finalize_writers(s);
 		return -1;
@@ -340,6 +340,9 @@ int store__add_func_stats(struct store *s, const struct func_stats_rec *rec)
 	bind_text_or_null(stmt, 7, rec->nbuckets ? hist : NULL);
 	if (rec->demoted_at_ns)
 		sqlite3_bind_int64(stmt, 8, rec->demoted_at_ns);
+	else
+		sqlite3_bind_null(stmt, 8);
+	sqlite3_bind_int64(stmt, 9, rec->sum_ns);
 	return insert_row(s, stmt, "cannot add function figures") < 0 ? -1 : 0;
 }
 

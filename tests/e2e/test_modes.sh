@@ -67,3 +67,17 @@ expect_eq "max-rate: cold kept all its spans" "$(calls cold rate)" "$cold"
 expect_eq "max-rate: hot's demotion recorded" "$(q "SELECT demoted_at_ns > 0 FROM function_stats s JOIN functions f ON f.id=s.function JOIN runs r ON r.id=s.run WHERE r.run_id='rate' AND f.name='hot'")" 1
 spans=$(calls hot rate)
 if [ "$spans" -lt "$hot" ]; then pass "max-rate: hot stopped producing spans ($spans of $hot)"; else fail "max-rate: hot still produced $spans spans of $hot"; fi
+
+# --- analyze shows every function's exact figures from the aggregates ---
+json=$("$FERRET" analyze "$DB" --run-id short --json)
+expect_match "analyze, min-duration 1s: fib 465 calls from the aggregates" "$json" '"function": "fib", "module": "calls", "calls": 465, "total_ns": [0-9]+, "self_ns": null'
+expect_match "analyze: such rows say where they come from" "$json" '"source": "aggregate", "stored_spans": 0, "percentiles": "histogram"'
+expect_match "analyze: fib's total is the aggregated outermost total" "$json" "\"function\": \"fib\", \"module\": \"calls\", \"calls\": 465, \"total_ns\": $(stat_of short fib total_ns),"
+text=$("$FERRET" analyze "$DB" --run-id agg)
+expect_match "analyze, --aggregate: work_item's 10000 calls shown" "$text" "work_item \* +threads +10000 "
+expect_match "analyze: the table says which rows come from aggregates" "$text" "^\* not every call was stored"
+json=$("$FERRET" analyze "$DB" --run-id all0 --json)
+expect_match "analyze, min-duration 0: rows keep exact self and percentiles" "$json" '"function": "leaf", "module": "calls", "calls": 100, "total_ns": [0-9]+, "self_ns": [0-9]+.*"source": "aggregate", "stored_spans": 100, "percentiles": "exact"'
+out=$("$FERRET" analyze "$DB" --run-id agg --tree 2>&1); rc=$?
+expect_eq "analyze --tree of an --aggregate run: exit 1" "$rc" 1
+expect_match "analyze --tree of an --aggregate run: says why" "$out" "no spans to draw a tree from"
