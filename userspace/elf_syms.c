@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_file.h"
 #include "elf_syms.h"
 #include "log.h"
 
@@ -45,41 +46,55 @@ struct reader {
 	bool has_symtab;
 };
 
-static int open_elf(const char *path, int *fd_out, Elf **elf_out)
+int elf_file__open(const char *path, bool quiet, int *fd_out, Elf **elf_out, GElf_Ehdr *ehdr)
 {
-	GElf_Ehdr ehdr;
 	Elf *elf = NULL;
-	int fd, err = 0;
+	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		ferr("%s: %s", path, strerror(errno));
+		if (!quiet)
+			ferr("%s: %s", path, strerror(errno));
 		return err;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		ferr("libelf is too old: %s", elf_errmsg(-1));
-		err = -EINVAL;
-		goto cleanup;
+		close(fd);
+		return -EINVAL;
 	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr)) {
-		ferr("%s: not an ELF file", path);
-		err = -ENOEXEC;
-		goto cleanup;
-	}
-	if (ehdr.e_type != ET_EXEC && ehdr.e_type != ET_DYN) {
-		ferr("%s: not an executable or shared library (ELF type %d)", path, ehdr.e_type);
-		err = -ENOEXEC;
-		goto cleanup;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, ehdr)) {
+		if (!quiet)
+			ferr("%s: not an ELF file", path);
+		elf_file__close(fd, elf);
+		return -ENOEXEC;
 	}
 	*fd_out = fd;
 	*elf_out = elf;
 	return 0;
-cleanup:
+}
+
+void elf_file__close(int fd, Elf *elf)
+{
 	elf_end(elf);
-	close(fd);
-	return err;
+	if (fd >= 0)
+		close(fd);
+}
+
+static int open_elf(const char *path, int *fd_out, Elf **elf_out)
+{
+	GElf_Ehdr ehdr;
+	int err = elf_file__open(path, false, fd_out, elf_out, &ehdr);
+
+	if (err)
+		return err;
+	if (ehdr.e_type != ET_EXEC && ehdr.e_type != ET_DYN) {
+		ferr("%s: not an executable or shared library (ELF type %d)", path, ehdr.e_type);
+		elf_file__close(*fd_out, *elf_out);
+		return -ENOEXEC;
+	}
+	return 0;
 }
 
 static int read_exec_segments(struct reader *r)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_file.h"
 #include "log.h"
 #include "modules.h"
 
@@ -138,21 +139,11 @@ static int read_object(const char *path, struct object *o, struct loader_state *
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr ehdr;
 	GElf_Shdr shdr;
-	int fd, err = 0;
+	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		ferr("%s: %s", path, strerror(errno));
+	err = elf_file__open(path, false, &fd, &elf, &ehdr);
+	if (err)
 		return err;
-	}
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr)) {
-		ferr("%s: not an ELF file", path);
-		err = -ENOEXEC;
-		goto cleanup;
-	}
 	if (is_exe) {
 		st->elf_class = gelf_getclass(elf);
 		st->machine = ehdr.e_machine;
@@ -163,9 +154,7 @@ static int read_object(const char *path, struct object *o, struct loader_state *
 			err = read_dynamic_section(elf, scn, &shdr, o);
 	if (err == -ENOMEM)
 		ferr("%s: out of memory", path);
-cleanup:
-	elf_end(elf);
-	close(fd);
+	elf_file__close(fd, elf);
 	return err;
 }
 
@@ -174,17 +163,14 @@ static bool is_compatible_elf(const struct loader_state *st, const char *path)
 {
 	Elf *elf;
 	GElf_Ehdr ehdr;
-	bool ok = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+	int fd;
 
-	if (fd < 0)
+	if (elf_file__open(path, true, &fd, &elf, &ehdr))
 		return false;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &ehdr))
-		ok = gelf_getclass(elf) == st->elf_class && ehdr.e_machine == st->machine &&
-		     ehdr.e_type == ET_DYN;
-	elf_end(elf);
-	close(fd);
+	ok = gelf_getclass(elf) == st->elf_class && ehdr.e_machine == st->machine &&
+	     ehdr.e_type == ET_DYN;
+	elf_file__close(fd, elf);
 	return ok;
 }
 
