@@ -184,7 +184,7 @@ static int create_schema(struct store *s)
 {
 	char sql[128];
 
-	if (store_exec(s, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL", "cannot set up"))
+	if (store_exec(s, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL", "cannot set up"))
 		return -1;
 	if (store_begin_txn(s) || store_exec(s, schema_sql, "cannot create the schema"))
 		return -1;
