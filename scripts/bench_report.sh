@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# The last step of `make bench`: turns the samples (one "key<TAB>value" line per
+# measurement, several runs per key) into medians and side-by-side ratios, prints one
+# table (Markdown, so it pastes into the README) and writes the same figures as JSON.
+#
+#   bash scripts/bench_report.sh SAMPLES.tsv RESULTS.json
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: bench_report.sh SAMPLES.tsv RESULTS.json" >&2; exit 2; }
+
+python3 - "$1" "$2" <<'PY'
+import json, math, os, re, statistics, sys
+
+RAW = {}
+
+
+def values(key):
+    out = []
+    for v in RAW.get(key, []):
+        try:
+            x = float(v)
+        except ValueError:
+            x = None  # a failed run ("NA"): keeps the runs of one figure aligned
+        out.append(x if x is not None and math.isfinite(x) else None)
+    return out
+
+
+def med(key):
+    v = [x for x in values(key) if x is not None]
+    return statistics.median(v) if v else None
+
+
+def extreme(key, fn):
+    v = [x for x in values(key) if x is not None]
+    return fn(v) if v else None
+
+
+def paired(fn, *keys):
+    """Median of fn over the runs where every key was measured: ratios taken side by side."""
+    v = [fn(*r) for r in zip(*(values(k) for k in keys)) if None not in r]
+    v = [x for x in v if x is not None]
+    return statistics.median(v) if v else None
+
+
+def first(key, default=""):
+    return RAW.get(key, [default])[0]
+
+
+def div(a, b):
+    return a / b if a is not None and b else None
+
+
+def ns(x):
+    return "n/a" if x is None else f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}"
+
+
+def secs(x):
+    if x is None:
+        return "n/a"
+    if x < 0.01:
+        return f"{x * 1000:.1f} ms"
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.1f} s"
+
+
+def ratio(x):
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def count(x):
+    return "n/a" if x is None else f"{x:,.0f}"
+
+
+def mb(kb):
+    return "n/a" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
+
+
+def placement(text):
+    """ferret's "probes: ..." line, for one function: where its entry probe went."""
+    m = re.match(r"(\d+) on 5-byte nops, (\d+) on push \((\d+) moved past endbr64\), (\d+) single-stepped", text)
+    if not m:
+        return text or "n/a"
+    nop, push, moved, stepped = (int(g) for g in m.groups())
+    kinds = [(nop, "5-byte nop"), (push - moved, "push"), (moved, "push, past endbr64"), (stepped, "single-stepped")]
+    return ", ".join(name if n == 1 else f"{n} {name}" for n, name in kinds if n)
+
+
+def per_call_row(kind):
+    k = f"calls.{kind}"
+    n = med(k + ".calls")
+    added = lambda traced, untraced: traced - untraced
+    return {
+        "entry": kind, "first_instructions": first(k + ".entry"), "calls": n,
+        "ferret_probe": placement(first(k + ".ferret_probes")),
+        "untraced_ns": med(k + ".untraced_ns"), "ferret_ns": med(k + ".ferret_ns"),
+        "bpftrace_ns": med(k + ".bpftrace_ns"), "uftrace_ns": med(k + ".uftrace_ns"),
+        "ferret_added_ns": paired(added, k + ".ferret_ns", k + ".untraced_ns"),
+        "bpftrace_added_ns": paired(added, k + ".bpftrace_ns", k + ".untraced_ns"),
+        "uftrace_added_ns": paired(added, k + ".uftrace_ns", k + ".untraced_ns"),
+        "ferret_vs_bpftrace": paired(lambda f, b, u: div(f - u, b - u),
+                                     k + ".ferret_ns", k + ".bpftrace_ns", k + ".untraced_ns"),
+        "ferret_spans_min": extreme(k + ".ferret_spans", min), "ferret_lost_max": extreme(k + ".ferret_lost", max),
+        "ferret_db_bytes_per_span": div(med(k + ".ferret_db_bytes"), n),
+        "uftrace_bytes_per_call": div(med(k + ".uftrace_bytes"), n),
+        "ferret_peak_rss_kb": med(k + ".ferret_rss_kb"),
+    }
+
+
+def per_call_section(result, out):
+    rows = []
+    for kind in ("nop5", "push", "endbr64"):
+        if f"calls.{kind}.untraced_ns" not in RAW:
+            continue
+        r = per_call_row(kind)
+        result["per_call"].append(r)
+        rows.append([kind, f"`{r['first_instructions']}`", r["ferret_probe"], count(r["calls"]), ns(r["untraced_ns"]),
+                     ns(r["ferret_ns"]), ns(r["bpftrace_ns"]), ns(r["uftrace_ns"]), ns(r["ferret_added_ns"]),
+                     ns(r["bpftrace_added_ns"]), ns(r["uftrace_added_ns"]), ratio(r["ferret_vs_bpftrace"]),
+                     f"{count(r['ferret_spans_min'])} / {count(r['calls'])}", count(r["ferret_lost_max"])])
+    if not rows:
+        return
+    out += ["", "### 1. Cost per call of one traced hot function (ns per call, timed inside the loop)", ""]
+    out.append(table(["entry", "starts with", "ferret's probe", "calls/run", "untraced", "ferret", "bpftrace", "uftrace",
+                      "ferret +", "bpftrace +", "uftrace +", "ferret+ / bpftrace+", "ferret spans stored (min)",
+                      "lost (max)"], rows))
+    out += ["", "`+`: added cost, traced minus untraced. bpftrace: `uprobe { @s[tid] = nsecs } uretprobe "
+            "{ @t = sum(nsecs - @s[tid]) }` on the same binary; uftrace: `uftrace record` on a `-pg` (mcount) build "
+            "with the same flags (its `+` is against the same untraced build without `-pg`). nop5: `-pg -mfentry "
+            "-mnop-mcount -O2`; push: `-O0 -fcf-protection=none`; endbr64: `-O0 -fcf-protection=full`."]
+    r = result["per_call"][0]
+    if r["ferret_db_bytes_per_span"] is not None:
+        out.append(f"Storage in the {r['entry']} runs: ferret {r['ferret_db_bytes_per_span']:.1f} bytes per span in SQLite, "
+                   f"uftrace {r['uftrace_bytes_per_call'] or 0:.1f} bytes per call; ferret's peak RSS "
+                   f"{mb(r['ferret_peak_rss_kb'])}.")
+
+
+def attach_row(c):
+    k = f"attach.{c}"
+    total = lambda attach, detach: attach + detach
+    r = {
+        "functions": int(c), "ferret_functions": med(k + ".ferret_functions"), "ferret_probes": med(k + ".ferret_probes"),
+        "ferret_mode": first(k + ".ferret_mode"), "ferret_attach_s": med(k + ".ferret_attach_s"),
+        "ferret_detach_s": med(k + ".ferret_detach_s"),
+        "ferret_total_s": paired(total, k + ".ferret_attach_s", k + ".ferret_detach_s"),
+        "ferret_wall_s": med(k + ".ferret_wall_s"), "ferret_spans_min": extreme(k + ".ferret_spans", min),
+        "bpftrace_runs": len(values(k + ".bpftrace_attach_s")), "bpftrace_probes": med(k + ".bpftrace_probes"),
+        "bpftrace_startup_s": med(k + ".bpftrace_startup_s"), "bpftrace_attach_s": med(k + ".bpftrace_attach_s"),
+        "bpftrace_detach_s": med(k + ".bpftrace_detach_s"),
+        "bpftrace_total_s": paired(total, k + ".bpftrace_attach_s", k + ".bpftrace_detach_s"),
+        "bpftrace_wall_s": med(k + ".bpftrace_wall_s"), "bpftrace_skipped_est_s": med(k + ".bpftrace_skipped_est_s"),
+    }
+    r["bpftrace_vs_ferret"] = div(r["bpftrace_total_s"], r["ferret_total_s"])
+    return r
+
+
+def attach_section(result, out):
+    rows = []
+    for c in ("10", "100", "1000", "10000"):
+        if f"attach.{c}.ferret_attach_s" not in RAW and f"attach.{c}.bpftrace_attach_s" not in RAW:
+            continue
+        r = attach_row(c)
+        result["attach"].append(r)
+        if r["bpftrace_skipped_est_s"] is not None:
+            bt = [f"skipped (est. {r['bpftrace_skipped_est_s']:.0f} s)", "", "", "", "", ""]
+        else:
+            bt = [count(r["bpftrace_probes"]), secs(r["bpftrace_startup_s"]), secs(r["bpftrace_attach_s"]),
+                  secs(r["bpftrace_detach_s"]), secs(r["bpftrace_total_s"]), str(r["bpftrace_runs"])]
+        vs = "n/a" if r["bpftrace_vs_ferret"] is None else f"{r['bpftrace_vs_ferret']:.0f}x"
+        rows.append([f"{int(c):,}", count(r["ferret_probes"]), secs(r["ferret_attach_s"]), secs(r["ferret_detach_s"]),
+                     secs(r["ferret_total_s"]), secs(r["ferret_wall_s"])] + bt + [vs])
+    if not rows:
+        return
+    out += ["", f"### 2. Attach + detach, entry and return probe on every function "
+            f"(ferret: {result['attach'][0]['ferret_mode']})", ""]
+    out.append(table(["functions", "ferret probes", "attach", "detach", "attach+detach", "ferret wall",
+                      "bpftrace probes", "bpftrace start-up", "attach", "detach", "attach+detach", "bpftrace runs",
+                      "bpftrace / ferret"], rows))
+    out += ["", "ferret: the timings `ferret trace -v` prints; wall: the whole `ferret trace -- many_funcs` (ELF, BPF "
+            "load, run, store). bpftrace: start-up = start to `Attaching N probes...`, attach = that to its `BEGIN` "
+            "output, detach = SIGINT to exit. Large bpftrace runs are estimated from the previous size, not run."]
+
+
+def ingest_section(result, out):
+    rows = []
+    for n in ("1000000", "5000000"):
+        k = f"ingest.{n}"
+        if k + ".spans_per_s" not in RAW:
+            continue
+        stored = extreme(k + ".stored", min)
+        r = {"spans": int(n), "spans_per_s": med(k + ".spans_per_s"), "stored_min": stored,
+             "missing": None if stored is None else int(n) - stored, "bytes_per_span": med(k + ".bytes_per_span"),
+             "peak_rss_kb": med(k + ".peak_rss_kb"), "seconds": med(k + ".seconds"),
+             "close_seconds": med(k + ".close_seconds"), "peak_rss_before_close_kb": med(k + ".feed_rss_kb")}
+        result["ingest"].append(r)
+        rows.append([f"{int(n):,}", count(r["spans_per_s"]), secs(r["seconds"]), secs(r["close_seconds"]), count(stored),
+                     count(r["missing"]), "n/a" if r["bytes_per_span"] is None else f"{r['bytes_per_span']:.1f}",
+                     mb(r["peak_rss_kb"]), mb(r["peak_rss_before_close_kb"])])
+    if not rows:
+        return
+    out += ["", "### 3. Userspace ingest: synthetic ring-buffer records -> span builder -> SQLite, one core", ""]
+    out.append(table(["spans", "spans/s", "time", "of which closing the run", "stored (min)", "missing",
+                      "DB bytes/span", "peak RSS", "peak RSS before closing"], rows))
+    out += ["", "`tests/tools/bench_ingest`: 4 threads, call trees 1-4 deep, 200 functions; timed from the first record "
+            "to the closed, indexed database (closing: `store__end_run`, which builds the indexes, and `store__free`); "
+            "bytes include the WAL."]
+
+
+def e2e_section(result, out):
+    if "e2e.calls" not in RAW:
+        return
+    r = {"calls": med("e2e.calls"), "spans_min": extreme("e2e.spans", min), "lost_max": extreme("e2e.lost", max),
+         "untraced_ns": med("e2e.untraced_ns"), "ferret_ns": med("e2e.ferret_ns"),
+         "ferret_peak_rss_kb": med("e2e.ferret_rss_kb"), "runs": len(values("e2e.calls"))}
+    r["calls_per_s_per_thread"] = div(1e9, r["ferret_ns"])
+    result["end_to_end"] = r
+    out += ["", "### 4. End to end: 2 threads calling nop5-entry functions in a tight loop, traced by ferret", ""]
+    out.append(table(["calls made", "spans stored (min)", "lost events (max)", "ns/call traced", "untraced",
+                      "calls/s per thread", "ferret peak RSS"],
+                     [[count(r["calls"]), count(r["spans_min"]), count(r["lost_max"]), ns(r["ferret_ns"]),
+                       ns(r["untraced_ns"]), count(r["calls_per_s_per_thread"]), mb(r["ferret_peak_rss_kb"])]]))
+
+
+def targets_section(result, out):
+    rows = []
+
+    def target(name, value, text, met):
+        result["targets"].append({"target": name, "value": value, "met": met})
+        rows.append([name, text, "n/a" if met is None else ("met" if met else "missed")])
+
+    pc = {r["entry"]: r for r in result["per_call"]}
+    ratios = [(e, r["ferret_vs_bpftrace"]) for e, r in pc.items() if r["ferret_vs_bpftrace"] is not None]
+    if ratios:
+        target("ferret added cost <= 1.1 x bpftrace's", dict(ratios), ", ".join(f"{e} {x:.2f}" for e, x in ratios),
+               all(x <= 1.1 for _, x in ratios))
+    if "nop5" in pc and pc["nop5"]["ferret_lost_max"] is not None:
+        p = pc["nop5"]
+        target("zero lost events, one thread at full rate on nop5", p["ferret_lost_max"],
+               f"lost {count(p['ferret_lost_max'])}, spans {count(p['ferret_spans_min'])} / {count(p['calls'])}",
+               p["ferret_lost_max"] == 0 and p["ferret_spans_min"] == p["calls"])
+    e2e = result["end_to_end"]
+    if e2e:
+        target("2 threads: spans stored = calls made, 0 lost", e2e["lost_max"],
+               f"{count(e2e['spans_min'])} / {count(e2e['calls'])}, lost {count(e2e['lost_max'])}",
+               e2e["lost_max"] == 0 and e2e["spans_min"] == e2e["calls"])
+    at = {r["functions"]: r for r in result["attach"]}
+    if 10000 in at and at[10000]["ferret_total_s"] is not None:
+        x = at[10000]["ferret_total_s"]
+        target("attach + detach 10,000 functions < 1 s", x, secs(x), x < 1)
+    if result["ingest"]:
+        low = min(r["spans_per_s"] for r in result["ingest"])
+        target(">= 2 M spans/s ingest", low, f"{low / 1e6:.2f} M/s (lowest)", low >= 2e6)
+        big = max(r["bytes_per_span"] for r in result["ingest"])
+        traced = pc["nop5"]["ferret_db_bytes_per_span"] if "nop5" in pc else None
+        also = "" if traced is None else f"; {traced:.1f} in the nop5 hot-loop traces"
+        target("<= 32 bytes per span on disk", big, f"{big:.1f} (ingest mix, highest){also}", big <= 32)
+    if "push" in pc and "endbr64" in pc and pc["push"]["ferret_added_ns"] and pc["endbr64"]["ferret_added_ns"]:
+        x = pc["endbr64"]["ferret_added_ns"] / pc["push"]["ferret_added_ns"]
+        target("endbr64 entry <= 1.5 x push entry (ferret added cost)", x, f"{x:.2f}", x <= 1.5)
+    if rows:
+        out += ["", "### Targets (issue 5)", "", table(["target", "measured", ""], rows)]
+
+
+def main(samples_path, json_path):
+    for line in open(samples_path):
+        key, _, value = line.rstrip("\n").partition("\t")
+        RAW.setdefault(key, []).append(value)
+    machine = {k.split(".", 1)[1]: v[0] for k, v in RAW.items() if k.startswith("machine.")}
+    result = {"machine": machine, "per_call": [], "attach": [], "ingest": [], "end_to_end": None, "targets": []}
+    out = ["## ferret benchmark", "",
+           f"Machine: {machine.get('cpu', '?')}, {machine.get('cpus', '?')} CPUs, Linux {machine.get('kernel', '?')}; "
+           f"{machine.get('ferret', '')}, {machine.get('bpftrace', '')}, uftrace "
+           f"{machine.get('uftrace', '').split(' ')[-1]}, {machine.get('cc', '')}, SQLite {machine.get('sqlite', '')}. "
+           f"{machine.get('date', '')}.",
+           f"Medians of {machine.get('reps', '?')} runs; ratios are taken run by run, side by side, then their median."]
+    for section in (per_call_section, attach_section, ingest_section, e2e_section, targets_section):
+        section(result, out)
+    out += ["", f"Benchmark time: {float(machine.get('bench_seconds', 0)):.0f} s. JSON: {json_path}"]
+    result["samples"] = RAW
+    with open(json_path + ".tmp", "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    os.replace(json_path + ".tmp", json_path)
+    print("\n".join(out))
+
+
+main(sys.argv[1], sys.argv[2])
+PY

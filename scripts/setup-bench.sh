@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs, idempotently, the tools only `make bench` needs: the peers ferret is compared
+# against (bpftrace, uftrace, both from Debian 12's main suite) and GNU time for peak RSS.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup-bench.sh: run as root (it installs Debian packages)" >&2
+	exit 1
+fi
+
+want=""
+for p in bpftrace uftrace time binutils; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want="$want $p"
+done
+[ -z "$want" ] && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $want >/dev/null
