@@ -15,6 +15,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by the loader before load. */
 const volatile bool filter_pids = true;	 /* false with --all */
 const volatile bool follow_forks = false; /* true when ferret launched the command */
+const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced without a lookup */
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
@@ -72,6 +73,15 @@ struct {
 	__type(value, __u8);
 } demoted SEC(".maps");
 
+/* The last thread announced on each CPU: threads stay on a CPU for long
+ * stretches, so most calls skip the LRU hash lookup below. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} last_announced SEC(".maps");
+
 /* Threads already announced to userspace with their comm. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -82,7 +92,7 @@ struct {
 
 static __always_inline bool is_traced(__u32 pid)
 {
-	return !filter_pids || bpf_map_lookup_elem(&pids, &pid);
+	return !filter_pids || pid == main_pid || bpf_map_lookup_elem(&pids, &pid);
 }
 
 static __always_inline void count_lost(void)
@@ -99,16 +109,24 @@ static __always_inline __u64 wakeup_flags(void)
 static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 {
 	struct ferret_thread_event *e;
+	__u32 zero = 0, *last = bpf_map_lookup_elem(&last_announced, &zero);
 	__u8 one = 1;
 
-	if (bpf_map_lookup_elem(&seen_threads, &tid))
+	if (last && *last == tid)
 		return;
+	if (bpf_map_lookup_elem(&seen_threads, &tid)) {
+		if (last)
+			*last = tid;
+		return;
+	}
 	bpf_map_update_elem(&seen_threads, &tid, &one, BPF_ANY);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
 		return;
 	}
+	if (last)
+		*last = tid;
 	e->hdr.ts_ns = ts;
 	e->hdr.pid = pid;
 	e->hdr.tid = tid;
@@ -419,12 +437,16 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit_task, struct task_struct *task)
 {
-	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
+	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid), zero = 0, *last;
 
 	/* Only threads ferret has seen matter: their open calls end here. */
 	if (!bpf_map_lookup_elem(&seen_threads, &tid))
 		return 0;
 	bpf_map_delete_elem(&seen_threads, &tid);
+	/* A later thread reusing the tid must be announced again. */
+	last = bpf_map_lookup_elem(&last_announced, &zero);
+	if (last && *last == tid)
+		*last = 0;
 	if (!is_traced(pid))
 		return 0;
 	if (stack_mode)

@@ -371,6 +371,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.follow_forks = o->target.argv != NULL,
 		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
 		.attach_pid = o->target.pid ? o->target.pid : -1,
+		.main_pid = ss->target.pid,
 		.stack_mode = stack_mode(o),
 		.emit_spans = !o->aggregate,
 		.min_duration_ns = (uint64_t)o->min_duration_ns,

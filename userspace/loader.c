@@ -47,6 +47,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		return -errno;
 	skel->rodata->filter_pids = opts->filter_pids;
 	skel->rodata->follow_forks = opts->follow_forks;
+	skel->rodata->main_pid = (__u32)opts->main_pid;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;

@@ -19,6 +19,7 @@ struct loader_opts {
 	bool follow_forks;	/* launched command: trace its descendants */
 	uint32_t ringbuf_bytes; /* a power of two, >= 4096 */
 	int attach_pid;		/* kernel-side process filter for the probes, -1 for none */
+	int main_pid;		/* the launched or attached process (0: none): no map lookup for it */
 	/* Stack mode (--min-duration, --aggregate, --max-rate): calls tracked and
 	 * aggregated in the kernel; only kept calls reach the ring buffer. */
 	bool stack_mode;
