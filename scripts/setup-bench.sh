@@ -8,6 +8,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+# bpftrace 0.17 creates its uprobes through tracefs, which a minimal VM may not have mounted.
+if [ ! -e /sys/kernel/tracing/uprobe_events ] && ! mountpoint -q /sys/kernel/tracing; then
+	mount -t tracefs nodev /sys/kernel/tracing
+fi
+
 want=""
 for p in bpftrace uftrace time binutils; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want="$want $p"
