@@ -128,3 +128,15 @@ expect_eq "fallback: fib 465 calls" "$(calls fib single)" 465
 # --- a database created under sudo belongs to the user who ran sudo ---
 SUDO_UID=65534 SUDO_GID=65534 "$FERRET" trace --db "$TMP/sudo.db" -- "$PROGS/calls" 2 >/dev/null 2>&1
 expect_eq "db created under sudo is handed to SUDO_UID, still 0600" "$(stat -c '%u %a' "$TMP/sudo.db")" "65534 600"
+
+# --- --all: every process running the binary, started before or after ferret, and no other ---
+cp "$PROGS/calls" "$TMP/calls_all"
+"$FERRET" trace --db "$DB" --run-id all --all -f "$TMP/calls_all:middle" -d 3 >"$TMP/all.log" 2>&1 &
+fpid=$!
+for _ in $(seq 600); do grep -q "tracing" "$TMP/all.log" && break; sleep 0.05; done
+"$TMP/calls_all" 7 && "$TMP/calls_all" 5 && "$PROGS/calls" 11
+wait "$fpid"
+expect_eq "--all: both runs of the binary traced (7 + 5 middle calls)" "$(calls middle all)" 12
+expect_eq "--all: from two processes" "$(q "SELECT count(DISTINCT pid) FROM span_view WHERE run_id='all'")" 2
+expect_eq "--all: another copy of the program is not traced" \
+	"$(q "SELECT count(*) FROM span_view s WHERE run_id='all' AND module NOT LIKE '%calls_all'")" 0
