@@ -314,12 +314,6 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 	}
 }
 
-/* Every call ferret could not record: ring buffer full, stack too deep, no memory for a stack. */
-static uint64_t lost_calls(const struct ferret_counters *k)
-{
-	return k->lost_events + k->deep_dropped + k->no_stack;
-}
-
 static void print_summary(const struct trace_opts *o, struct session *ss)
 {
 	const struct span_stats *st = consumer__stats(ss->consumer);
@@ -327,7 +321,7 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	unsigned long long lost;
 
 	loader__counters(ss->loader, &k);
-	lost = lost_calls(&k);
+	lost = loader__lost_events(ss->loader);
 	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete), %zu functions, %lld threads, lost %llu events -> %s\n",
 		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete,
 		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
@@ -413,7 +407,6 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 static int finish_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct run_end end = { 0 };
-	struct ferret_counters k;
 	int err;
 
 	loader__detach(ss->loader);
@@ -421,8 +414,7 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	err = consumer__finish(ss->consumer, end.end_mono_ns, ss->agg);
 	if (!err && ss->agg)
 		err = aggregates__store(ss->agg, ss->store, ss->func_keys);
-	loader__counters(ss->loader, &k);
-	end.lost_events = (int64_t)lost_calls(&k);
+	end.lost_events = (int64_t)loader__lost_events(ss->loader);
 	if (ss->target.launched && ss->target.child.exited) {
 		end.has_exit_code = true;
 		end.exit_code = launch__exit_code(&ss->target.child);

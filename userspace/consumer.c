@@ -15,7 +15,6 @@
 
 struct consumer {
 	struct loader *loader;
-	struct store *store;
 	struct ingest *ingest;
 	int err; /* first storage error: tracing stops, and says so */
 	bool status_line;
@@ -84,7 +83,6 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	if (!c)
 		return -ENOMEM;
 	c->loader = l;
-	c->store = s;
 	c->status_line = status_line;
 	c->status_at_ns = mono_ns();
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);

@@ -273,7 +273,10 @@ void loader__detach(struct loader *l)
 
 uint64_t loader__lost_events(const struct loader *l)
 {
-	return __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
+	struct ferret_counters k;
+
+	loader__counters(l, &k);
+	return k.lost_events + k.deep_dropped + k.no_stack;
 }
 
 void loader__counters(const struct loader *l, struct ferret_counters *out)

@@ -38,6 +38,7 @@ int loader__attach(struct loader *l, const struct selection *sel);
 int loader__poll(struct loader *l, int timeout_ms);
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx);
 void loader__detach(struct loader *l);
+/* Every call that could not be recorded: ring buffer full, stack too deep, no stack memory. */
 uint64_t loader__lost_events(const struct loader *l);
 void loader__counters(const struct loader *l, struct ferret_counters *out);
 /* Stack mode: a function's aggregates summed over CPUs. */

@@ -115,9 +115,7 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	join_args(spec->argv, t->description, sizeof(t->description));
 	t->child.pid = -1;
 	t->launched = true;
-	/* argv is kept for launch: it lives in the caller's argv. */
-	t->child.status = 0;
-	t->argv = spec->argv;
+	t->argv = spec->argv; /* the caller's argv, alive until the launch */
 	return modules__from_exe(t->exe, &t->modules);
 }
 
