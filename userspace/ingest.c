@@ -18,19 +18,19 @@ struct ingest {
 	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
 };
 
-static int64_t next_span_id(void *ctx)
+static int64_t open_span(void *ctx, const struct span_rec *call)
 {
-	return store__next_span_id(ctx);
+	return store__open_span(ctx, call);
 }
 
-static int store_span(void *ctx, const struct span_rec *span)
+static int close_span(void *ctx, const struct span_rec *span)
 {
-	return store__append_span(ctx, span);
+	return store__close_span(ctx, span);
 }
 
 int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out)
 {
-	struct span_sink sink = { .next_span_id = next_span_id, .emit = store_span, .ctx = s };
+	struct span_sink sink = { .open = open_span, .emit = close_span, .ctx = s };
 	struct ingest *in = calloc(1, sizeof(*in));
 
 	if (!in)

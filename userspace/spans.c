@@ -115,7 +115,9 @@ int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid)
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
+	struct span_rec call;
 	struct open_call *c;
+	int64_t id;
 
 	if (!t)
 		return -ENOENT;
@@ -128,8 +130,18 @@ int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_k
 		t->stack = stack;
 		t->cap = cap;
 	}
+	call = (struct span_rec){
+		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
+		.thread_key = t->thread_key,
+		.function_key = function_key,
+		.start_ns = ts,
+		.depth = (int32_t)t->depth,
+	};
+	id = b->sink.open(b->sink.ctx, &call);
+	if (id < 0)
+		return (int)id;
 	c = &t->stack[t->depth++];
-	c->span_id = b->sink.next_span_id(b->sink.ctx);
+	c->span_id = id;
 	c->function_key = function_key;
 	c->start_ns = ts;
 	return 0;

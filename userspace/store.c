@@ -22,9 +22,11 @@
 #define FERRET_VERSION "unknown"
 #endif
 
-/* The briefing's schema, version 1, plus what stack mode records (the last three
- * columns of runs, and function_stats). Comments inside CREATE statements are
- * kept by SQLite, so `.schema` in sqlite3 shows them. */
+/* Schema version 2. Comments inside CREATE statements are kept by SQLite, so
+ * `.schema` in sqlite3 shows them. spans has no index and no run column (its
+ * thread names the run): a span costs ~25 bytes and goes in at append speed.
+ * Readers find a run's spans by span id ranges, recorded per run and per thread
+ * (store_scan.c); span_id is the rowid, so parent lookups need no index either. */
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE runs(id INTEGER PRIMARY KEY, run_id TEXT UNIQUE NOT NULL, command TEXT,"
@@ -34,16 +36,24 @@ static const char schema_sql[] =
 	" host TEXT, kernel TEXT, version TEXT,\n"
 	" min_duration_ns INTEGER, -- --min-duration: shorter calls were only counted; NULL: off\n"
 	" aggregate INTEGER DEFAULT 0, -- 1: --aggregate, no spans, only function_stats\n"
-	" max_rate INTEGER -- --max-rate calls/s per function; NULL: off\n"
+	" max_rate INTEGER, -- --max-rate calls/s per function; NULL: off\n"
+	" first_span_id INTEGER, -- every span of the run has span_id >= this\n"
+	" spans INTEGER -- spans stored; NULL while the run is being written\n"
 	");"
 	"CREATE TABLE modules(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id), path TEXT);"
 	"CREATE TABLE functions(id INTEGER PRIMARY KEY, run INTEGER,"
 	" module INTEGER REFERENCES modules(id), name TEXT, \"offset\" INTEGER);"
-	"CREATE TABLE threads(id INTEGER PRIMARY KEY, run INTEGER, pid INTEGER, tid INTEGER, comm TEXT);"
-	"CREATE TABLE spans(span_id INTEGER PRIMARY KEY, run INTEGER, thread INTEGER,"
-	" function INTEGER, parent_id INTEGER,"
-	" start_ns INTEGER,"    /* relative to runs.start_ns: small varints on disk */
-	" duration_ns INTEGER, depth INTEGER, status INTEGER);"
+	"CREATE TABLE threads(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id),"
+	" pid INTEGER, tid INTEGER, comm TEXT,\n"
+	" spans INTEGER, first_span_id INTEGER, last_span_id INTEGER -- set when the run ends\n"
+	");"
+	"CREATE TABLE spans(span_id INTEGER PRIMARY KEY, -- handed out at call entry\n"
+	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n"
+	" parent_id INTEGER, -- NULL: a root span\n"
+	" start_ns INTEGER, -- relative to runs.start_ns: small varints on disk\n"
+	" duration_ns INTEGER, depth INTEGER,\n"
+	" status INTEGER -- 0: ok, 1: incomplete (no return seen)\n"
+	");"
 	"CREATE TABLE function_stats(\n"
 	"-- Stack mode: one function's figures over every call of the run, stored as a span or not.\n"
 	" function INTEGER PRIMARY KEY REFERENCES functions(id), run INTEGER,\n"
@@ -64,16 +74,15 @@ static const char schema_sql[] =
 	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n"
 	" s.duration_ns AS duration_ns, s.depth AS depth,\n"
 	" CASE s.status WHEN 0 THEN 'ok' ELSE 'incomplete' END AS status\n"
-	"FROM spans s JOIN runs r ON r.id = s.run JOIN threads t ON t.id = s.thread\n"
+	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n"
 	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
 	"CREATE VIEW run_view AS\n"
 	"-- One row per run. start_ns/end_ns: CLOCK_MONOTONIC ns; spans: stored spans;\n"
 	"-- exit_code: NULL unless ferret launched the command.\n"
 	"SELECT r.run_id AS run_id, r.command AS command, r.pid AS pid,\n"
-	" r.start_ns AS start_ns, r.end_ns AS end_ns, coalesce(c.n, 0) AS spans,\n"
+	" r.start_ns AS start_ns, r.end_ns AS end_ns, " STORE_RUN_SPANS_SQL " AS spans,\n"
 	" r.lost_events AS lost_events, r.exit_code AS exit_code\n"
-	"FROM runs r LEFT JOIN (SELECT run, count(*) AS n FROM spans GROUP BY run) c\n"
-	" ON c.run = r.id;";
+	"FROM runs r;";
 
 /* WAL: readers (ferret analyze) work while a run is written; NORMAL: no fsync per commit. */
 static const char write_pragmas_sql[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -366,6 +375,8 @@ void store__free(struct store *s)
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	free(s->batch);
+	free(s->window);
+	free(s->threads);
 	free(s->path);
 	free(s);
 }

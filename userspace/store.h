@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -133,7 +133,13 @@ const char *store__run_id(const struct store *s); /* the current run's name */
 int64_t store__add_module(struct store *s, const char *path);
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, uint64_t offset);
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
-int64_t store__next_span_id(struct store *s); /* unique in the file */
+/* A call as it starts (end_ns and status unset): returns its span id. The
+ * fastest way in, for spans built from entries and returns. */
+int64_t store__open_span(struct store *s, const struct span_rec *call);
+/* The same call, finished or incomplete; span_id from store__open_span. */
+int store__close_span(struct store *s, const struct span_rec *span);
+/* Whole spans: an id unique in the file, then the span, any order. */
+int64_t store__next_span_id(struct store *s);
 int store__append_span(struct store *s, const struct span_rec *span); /* batched */
 int store__add_func_stats(struct store *s, const struct func_stats_rec *rec);
 int store__flush(struct store *s); /* commit what is batched */

@@ -12,6 +12,18 @@
 /* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
 #define STORE_ROWS_PER_INSERT 32
 
+/* A run's stored spans, as SQL over runs r: recorded when the run ends, counted
+ * (a scan of its span id range) while it is being written. */
+#define STORE_RUN_SPANS_SQL                                                              \
+	"coalesce(r.spans, (SELECT count(*) FROM spans WHERE span_id >= r.first_span_id"  \
+	" AND thread IN (SELECT id FROM threads WHERE run = r.id)))"
+
+/* What the tracer learns of a thread's spans while writing (threads.spans...). */
+struct thread_spans {
+	int64_t spans;
+	int64_t first_span_id, last_span_id;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -22,7 +34,13 @@ struct store {
 	int64_t run_key;
 	int64_t run_start_ns;
 	int64_t next_span_id;
+	int64_t run_spans;
 	char run_id[128];
+
+	/* The run's threads, indexed by thread key - first_thread_key. */
+	struct thread_spans *threads;
+	size_t threads_len, threads_cap;
+	int64_t first_thread_key;
 
 	sqlite3_stmt *insert_span;  /* one span */
 	sqlite3_stmt *insert_spans; /* STORE_ROWS_PER_INSERT spans in one statement */
@@ -32,11 +50,17 @@ struct store {
 	sqlite3_stmt *insert_thread;
 	sqlite3_stmt *insert_func_stats;
 
+	sqlite3_stmt *update_span;  /* a call that was open when its window was written */
+
 	/* Appended spans, inserted in span_id order when the batch is full or flushed:
 	 * in-order inserts are appends to the table's b-tree (fast, full pages). */
 	struct span_rec *batch;
 	size_t batch_len;
 	bool batch_sorted;
+	/* Calls by id from window_base to next_span_id (store_spans.c). */
+	struct span_rec *window;
+	int64_t window_base;
+	int64_t last_stored_id; /* the highest span id inserted */
 };
 
 /* Prints "ferret: FILE: what: sqlite's message" and returns -1. */
@@ -47,6 +71,11 @@ int store_exec(struct store *s, const char *sql, const char *what);
 int store_begin_txn(struct store *s);
 int store_commit_txn(struct store *s);
 void store_finalize_writers(struct store *s);
+/* store_spans.c: the span writers, a new run's span state, its threads' figures. */
+int store_prepare_span_writers(struct store *s);
+void store_reset_spans(struct store *s);
+int store_track_thread(struct store *s, int64_t thread_key);
+int store_record_thread_spans(struct store *s);
 /* Copies a text column (NULL reads as ""), truncating to len. */
 void copy_column_text(sqlite3_stmt *stmt, int col, char *buf, size_t len);
 

@@ -6,21 +6,31 @@
 
 #include "log.h"
 #include "store_internal.h"
+#include "store_scan.h"
 
 #define RUN_SELECT                                                                        \
 	"SELECT r.id, r.run_id, r.command, r.mode, r.pid, r.start_ns, r.end_ns,"           \
 	" r.start_real_ns, r.lost_events, r.exit_code, r.host, r.kernel, r.version,"       \
 	" (SELECT count(*) FROM threads WHERE run = r.id),"                                \
-	" (SELECT count(*) FROM functions WHERE run = r.id)"                               \
+	" (SELECT count(*) FROM functions WHERE run = r.id), " STORE_RUN_SPANS_SQL         \
 	" FROM runs r "
 
 /* At most this many run ids are listed when a run id is unknown. */
 #define RUNS_LISTED 10
 
+/* A function's name and module, read once per run (spans carry only the key). */
+struct function_name {
+	int64_t key;
+	char *name;
+	char *module;
+};
+
 struct span_iter {
 	struct store *store;
-	sqlite3_stmt *stmt;
+	struct span_scan *scan;
 	int64_t run_start_ns;
+	struct function_name *functions; /* ascending keys */
+	size_t n_functions;
 };
 
 void copy_column_text(sqlite3_stmt *stmt, int col, char *buf, size_t len)
@@ -49,25 +59,7 @@ static void fill_run_row(sqlite3_stmt *stmt, struct run_row *row)
 	copy_column_text(stmt, 12, row->version, sizeof(row->version));
 	row->threads = sqlite3_column_int64(stmt, 13);
 	row->functions = sqlite3_column_int64(stmt, 14);
-}
-
-/* The run key is written into the SQL: only then can the planner count the run's
- * partial index (spans_run_N, built by store__end_run) instead of the whole table. */
-static int count_spans(struct store *s, struct run_row *row)
-{
-	sqlite3_stmt *stmt = NULL;
-	char sql[96];
-	int rc;
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM spans WHERE run = %lld",
-		 (long long)row->run_key);
-	if (store_prepare(s, sql, &stmt))
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		row->spans = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : store_sql_error(s, "cannot count spans");
+	row->spans = sqlite3_column_int64(stmt, 15);
 }
 
 /* Prints the one-line "no run" error, naming the newest runs the file does hold. */
@@ -115,7 +107,7 @@ int store__find_run(struct store *s, const char *run_id, struct run_row *out)
 		fill_run_row(stmt, out);
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_ROW)
-		return count_spans(s, out);
+		return 0;
 	if (rc != SQLITE_DONE)
 		return store_sql_error(s, "cannot read runs");
 	return report_unknown_run(s, run_id);
@@ -138,9 +130,7 @@ int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void 
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		fill_run_row(stmt, row);
-		ret = count_spans(s, row);
-		if (!ret)
-			ret = cb(row, ctx);
+		ret = cb(row, ctx);
 		if (ret)
 			break;
 	}
@@ -171,38 +161,96 @@ static int read_run_start(struct store *s, int64_t run_key, int64_t *start_ns)
 	return -1;
 }
 
-/* Only the filters in use go into the SQL, and the run key is written in, so the
- * planner walks the run's partial index (thread, start_ns[, rowid]) in order, seeking
- * straight to the wanted threads. Ties on start_ns go by span_id, allocated at entry:
- * a parent before its children even when they start in the same nanosecond. */
-static void build_span_query(int64_t run_key, const struct span_filter *f, char *sql, size_t len)
+static int add_function_name(struct span_iter *it, sqlite3_stmt *stmt, size_t *cap)
 {
-	const long long run = (long long)run_key;
-	size_t used;
+	struct function_name *f;
+	const char *name = (const char *)sqlite3_column_text(stmt, 1);
+	const char *module = (const char *)sqlite3_column_text(stmt, 2);
 
-	used = (size_t)snprintf(sql, len,
-				"SELECT s.span_id, s.parent_id, s.thread, s.function, t.pid, t.tid,"
-				" t.comm, f.name, m.path, s.start_ns, s.duration_ns, s.depth, s.status"
-				" FROM spans s JOIN threads t ON t.id = s.thread"
-				" JOIN functions f ON f.id = s.function"
-				" LEFT JOIN modules m ON m.id = f.module WHERE s.run = %lld",
-				run);
-	if (f && (f->pid || f->tid))
-		used += (size_t)snprintf(sql + used, len - used,
-					 " AND s.thread IN (SELECT id FROM threads WHERE run = %lld%s%s)",
-					 run, f->pid ? " AND pid = ?2" : "", f->tid ? " AND tid = ?3" : "");
+	if (it->n_functions == *cap) {
+		size_t grown = *cap ? *cap * 2 : 256;
+		void *p = realloc(it->functions, grown * sizeof(*it->functions));
+
+		if (!p)
+			return -1;
+		it->functions = p;
+		*cap = grown;
+	}
+	f = &it->functions[it->n_functions];
+	f->key = sqlite3_column_int64(stmt, 0);
+	f->name = strdup(name ? name : "");
+	f->module = strdup(module ? module : "");
+	it->n_functions++;
+	return f->name && f->module ? 0 : -1;
+}
+
+static int load_function_names(struct span_iter *it, int64_t run_key)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (store_prepare(it->store, "SELECT f.id, f.name, m.path FROM functions f"
+				     " LEFT JOIN modules m ON m.id = f.module WHERE f.run = ? ORDER BY f.id",
+			  &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (add_function_name(it, stmt, &cap)) {
+			sqlite3_finalize(stmt);
+			ferr("out of memory");
+			return -1;
+		}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(it->store, "cannot read functions");
+}
+
+static const struct function_name *function_name(const struct span_iter *it, int64_t key)
+{
+	size_t lo = 0, hi = it->n_functions, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (it->functions[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < it->n_functions && it->functions[lo].key == key ? &it->functions[lo] : NULL;
+}
+
+/* Only the filters in use go into the SQL. The function filter becomes a set of
+ * keys SQLite computes once; names are joined in memory, not per row. */
+static struct span_scan *scan_spans(struct store *s, int64_t run_key, const struct span_filter *f)
+{
+	char where[256] = "";
+	struct span_scan_spec spec = {
+		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
+			   " s.duration_ns, s.depth, s.status",
+		.where = where,
+		.pid = f ? f->pid : 0,
+		.tid = f ? f->tid : 0,
+	};
+	struct span_scan *sc;
+	size_t used = 0;
+
 	if (f && f->function_glob)
-		used += (size_t)snprintf(sql + used, len - used, " AND f.name GLOB ?4");
+		used += (size_t)snprintf(where + used, sizeof(where) - used,
+					 " AND s.function IN (SELECT id FROM functions WHERE run = %lld"
+					 " AND name GLOB ?4)", (long long)run_key);
 	if (f && f->min_duration_ns)
-		used += (size_t)snprintf(sql + used, len - used, " AND s.duration_ns >= ?5");
-	/* Span ids are handed out at entry: within a thread, id order is start order. */
-	snprintf(sql + used, len - used, " ORDER BY s.thread, s.span_id");
+		snprintf(where + used, sizeof(where) - used, " AND s.duration_ns >= ?5");
+	sc = span_scan__open(s->db, s->path, run_key, &spec);
+	if (sc && f && f->function_glob)
+		sqlite3_bind_text(span_scan__stmt(sc), 4, f->function_glob, -1, SQLITE_TRANSIENT);
+	if (sc && f && f->min_duration_ns)
+		sqlite3_bind_int64(span_scan__stmt(sc), 5, f->min_duration_ns);
+	return sc;
 }
 
 struct span_iter *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)
 {
 	struct span_iter *it;
-	char sql[1024];
 
 	it = calloc(1, sizeof(*it));
 	if (!it) {
@@ -210,58 +258,52 @@ struct span_iter *store__spans(struct store *s, int64_t run_key, const struct sp
 		return NULL;
 	}
 	it->store = s;
-	build_span_query(run_key, filter, sql, sizeof(sql));
-	if (read_run_start(s, run_key, &it->run_start_ns) || store_prepare(s, sql, &it->stmt)) {
+	if (read_run_start(s, run_key, &it->run_start_ns) || load_function_names(it, run_key) ||
+	    !(it->scan = scan_spans(s, run_key, filter))) {
 		span_iter__free(it);
 		return NULL;
 	}
-	if (filter && filter->pid)
-		sqlite3_bind_int(it->stmt, 2, filter->pid);
-	if (filter && filter->tid)
-		sqlite3_bind_int(it->stmt, 3, filter->tid);
-	if (filter && filter->function_glob)
-		sqlite3_bind_text(it->stmt, 4, filter->function_glob, -1, SQLITE_TRANSIENT);
-	if (filter && filter->min_duration_ns)
-		sqlite3_bind_int64(it->stmt, 5, filter->min_duration_ns);
 	return it;
-}
-
-static const char *column_text(sqlite3_stmt *stmt, int col)
-{
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
-
-	return text ? text : "";
 }
 
 int span_iter__next(struct span_iter *it, struct span_row *row)
 {
-	sqlite3_stmt *stmt = it->stmt;
-	int rc = sqlite3_step(stmt);
+	sqlite3_stmt *stmt = span_scan__stmt(it->scan);
+	const struct function_name *fn;
+	const struct scan_thread *t;
+	int rc = span_scan__step(it->scan);
 
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return store_sql_error(it->store, "cannot read spans");
+	if (rc <= 0)
+		return rc;
 	row->span_id = sqlite3_column_int64(stmt, 0);
 	row->parent_id = sqlite3_column_int64(stmt, 1); /* NULL (a root) reads as 0 */
 	row->thread_key = sqlite3_column_int64(stmt, 2);
 	row->function_key = sqlite3_column_int64(stmt, 3);
-	row->pid = sqlite3_column_int(stmt, 4);
-	row->tid = sqlite3_column_int(stmt, 5);
-	row->comm = column_text(stmt, 6);
-	row->function = column_text(stmt, 7);
-	row->module = column_text(stmt, 8);
-	row->start_ns = it->run_start_ns + sqlite3_column_int64(stmt, 9);
-	row->end_ns = row->start_ns + sqlite3_column_int64(stmt, 10);
-	row->depth = sqlite3_column_int(stmt, 11);
-	row->status = sqlite3_column_int(stmt, 12);
+	row->start_ns = it->run_start_ns + sqlite3_column_int64(stmt, 4);
+	row->end_ns = row->start_ns + sqlite3_column_int64(stmt, 5);
+	row->depth = sqlite3_column_int(stmt, 6);
+	row->status = sqlite3_column_int(stmt, 7);
+	t = span_scan__thread(it->scan, row->thread_key);
+	row->pid = t ? t->pid : 0;
+	row->tid = t ? t->tid : 0;
+	row->comm = t ? t->comm : "";
+	fn = function_name(it, row->function_key);
+	row->function = fn ? fn->name : "?";
+	row->module = fn ? fn->module : "";
 	return 1;
 }
 
 void span_iter__free(struct span_iter *it)
 {
+	size_t i;
+
 	if (!it)
 		return;
-	sqlite3_finalize(it->stmt);
+	span_scan__free(it->scan);
+	for (i = 0; i < it->n_functions; i++) {
+		free(it->functions[i].name);
+		free(it->functions[i].module);
+	}
+	free(it->functions);
 	free(it);
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "store_scan.h"
 #include "store_stats.h"
 
 struct store_stats {
@@ -18,8 +19,7 @@ struct store_stats {
 };
 
 struct stats_scan {
-	struct store_stats *st;
-	sqlite3_stmt *stmt;
+	struct span_scan *scan;
 };
 
 void store_stats__free(struct store_stats *st)
@@ -80,107 +80,94 @@ cleanup:
 	return err;
 }
 
-/* "SELECT function, duration_ns ..." with the optional filters and order written in. */
-static char *durations_sql(int pid, int tid, const int64_t *keys, size_t n_keys, bool sorted)
+/* " AND s.function IN (k1,k2...)", or "" for every function. */
+static char *function_condition(const int64_t *keys, size_t n_keys)
 {
-	size_t len = 512 + n_keys * 22, used, i;
+	size_t len = 32 + n_keys * 22, used = 0, i;
 	char *sql = malloc(len);
 
 	if (!sql)
 		return NULL;
-	used = (size_t)snprintf(sql, len, "SELECT function, duration_ns FROM spans WHERE run = ?1");
-	if (pid || tid)
-		used += (size_t)snprintf(sql + used, len - used,
-					 " AND thread IN (SELECT id FROM threads WHERE run = ?1"
-					 " AND (?2 = 0 OR pid = ?2) AND (?3 = 0 OR tid = ?3))");
+	sql[0] = '\0';
 	for (i = 0; i < n_keys; i++)
-		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : " AND function IN (",
+		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : " AND s.function IN (",
 					 (long long)keys[i]);
-	snprintf(sql + used, len - used, "%s%s", n_keys ? ")" : "", sorted ? " ORDER BY function, duration_ns" : "");
+	if (n_keys)
+		snprintf(sql + used, len - used, ")");
 	return sql;
 }
 
 int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
 			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx)
 {
-	sqlite3_stmt *stmt = NULL;
-	char *sql = durations_sql(pid, tid, keys, n_keys, sorted);
+	char *where = function_condition(keys, n_keys);
+	struct span_scan_spec spec = {
+		.columns = "s.function, s.duration_ns",
+		.where = where,
+		.order = sorted ? " ORDER BY s.function, s.duration_ns" : "",
+		.pid = pid,
+		.tid = tid,
+	};
+	struct span_scan *sc = NULL;
+	sqlite3_stmt *stmt;
 	int err = 0, rc;
 
-	if (!sql) {
+	if (!where) {
 		ferr("out of memory");
 		return -ENOMEM;
 	}
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		err = sql_error(st, "cannot read span durations");
+	if (!(sc = span_scan__open(st->db, st->path, run_key, &spec))) {
+		err = -EIO;
 		goto cleanup;
 	}
-	sqlite3_bind_int64(stmt, 1, run_key);
-	if (pid || tid) {
-		sqlite3_bind_int(stmt, 2, pid);
-		sqlite3_bind_int(stmt, 3, tid);
-	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	stmt = span_scan__stmt(sc);
+	while ((rc = span_scan__step(sc)) > 0) {
 		err = cb(ctx, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1));
 		if (err)
 			goto cleanup;
 	}
-	if (rc != SQLITE_DONE)
-		err = sql_error(st, "cannot read span durations");
+	if (rc < 0)
+		err = -EIO;
 cleanup:
-	sqlite3_finalize(stmt);
-	free(sql);
+	span_scan__free(sc);
+	free(where);
 	return err;
 }
 
-/* The run key is written literally: the per-run partial index (spans_run_K, on
- * thread) is only usable when the planner sees "run = K". Span ids are taken at
- * call entry, so within a thread id order is start order (a parent before its
- * children), and span_id (the rowid) is the index's last key: no sort at all. */
 struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid)
 {
 	struct stats_scan *sc = calloc(1, sizeof(*sc));
-	char sql[512];
+	struct span_scan_spec spec = {
+		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns, s.duration_ns, s.status",
+		.pid = pid,
+		.tid = tid,
+	};
 
 	if (!sc) {
 		ferr("out of memory");
 		return NULL;
 	}
-	sc->st = st;
-	snprintf(sql, sizeof(sql),
-		 "SELECT span_id, parent_id, thread, function, start_ns, duration_ns, status"
-		 " FROM spans WHERE run = %lld%s ORDER BY thread, span_id",
-		 (long long)run_key,
-		 pid || tid ? " AND thread IN (SELECT id FROM threads WHERE run = ?1"
-			      " AND (?2 = 0 OR pid = ?2) AND (?3 = 0 OR tid = ?3))" : "");
-	if (sqlite3_prepare_v2(st->db, sql, -1, &sc->stmt, NULL) != SQLITE_OK) {
-		sql_error(st, "cannot read spans");
-		stats_scan__free(sc);
+	if (!(sc->scan = span_scan__open(st->db, st->path, run_key, &spec))) {
+		free(sc);
 		return NULL;
-	}
-	if (pid || tid) {
-		sqlite3_bind_int64(sc->stmt, 1, run_key);
-		sqlite3_bind_int(sc->stmt, 2, pid);
-		sqlite3_bind_int(sc->stmt, 3, tid);
 	}
 	return sc;
 }
 
 int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
 {
-	int rc = sqlite3_step(sc->stmt);
+	sqlite3_stmt *stmt = span_scan__stmt(sc->scan);
+	int rc = span_scan__step(sc->scan);
 
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return sql_error(sc->st, "cannot read spans");
-	row->span_id = sqlite3_column_int64(sc->stmt, 0);
-	row->parent_id = sqlite3_column_int64(sc->stmt, 1); /* NULL reads as 0 */
-	row->thread_key = sqlite3_column_int64(sc->stmt, 2);
-	row->function_key = sqlite3_column_int64(sc->stmt, 3);
-	row->start_ns = sqlite3_column_int64(sc->stmt, 4);
-	row->duration_ns = sqlite3_column_int64(sc->stmt, 5);
-	row->status = sqlite3_column_int(sc->stmt, 6);
+	if (rc <= 0)
+		return rc;
+	row->span_id = sqlite3_column_int64(stmt, 0);
+	row->parent_id = sqlite3_column_int64(stmt, 1); /* NULL reads as 0 */
+	row->thread_key = sqlite3_column_int64(stmt, 2);
+	row->function_key = sqlite3_column_int64(stmt, 3);
+	row->start_ns = sqlite3_column_int64(stmt, 4);
+	row->duration_ns = sqlite3_column_int64(stmt, 5);
+	row->status = sqlite3_column_int(stmt, 6);
 	return 1;
 }
 
@@ -188,7 +175,7 @@ void stats_scan__free(struct stats_scan *sc)
 {
 	if (!sc)
 		return;
-	sqlite3_finalize(sc->stmt);
+	span_scan__free(sc->scan);
 	free(sc);
 }
 

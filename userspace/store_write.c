@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * store: writing a run (the tracer). Modules, functions and threads go in at
- * once (callers need their keys); spans are batched in memory and inserted in
- * span_id order, STORE_ROWS_PER_INSERT per statement, one transaction per batch.
- * The spans table has no index while a run is written; store__end_run indexes it.
+ * once (callers need their keys); spans are store_spans.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,19 +16,17 @@
 #define FERRET_VERSION "unknown"
 #endif
 
-#define SPAN_COLUMNS "span_id, run, thread, function, parent_id, start_ns, duration_ns, depth, status"
-#define PARAMS_PER_SPAN 8 /* ?1 is the run, shared by every row */
-
 void store_finalize_writers(struct store *s)
 {
 	sqlite3_finalize(s->insert_span);
 	sqlite3_finalize(s->insert_spans);
+	sqlite3_finalize(s->update_span);
 	sqlite3_finalize(s->find_module);
 	sqlite3_finalize(s->insert_module);
 	sqlite3_finalize(s->insert_function);
 	sqlite3_finalize(s->insert_thread);
 	sqlite3_finalize(s->insert_func_stats);
-	s->insert_span = s->insert_spans = s->find_module = s->insert_module = NULL;
+	s->insert_span = s->insert_spans = s->update_span = s->find_module = s->insert_module = NULL;
 	s->insert_function = s->insert_thread = s->insert_func_stats = NULL;
 }
 
@@ -43,43 +39,11 @@ static int require_run(const struct store *s, const char *what)
 	return 0;
 }
 
-/* "INSERT OR IGNORE INTO spans(...) VALUES(?2,?1,?3,...),(?10,?1,...)...": OR IGNORE
- * because a statement that cannot abort needs no statement journal; the rows
- * it skips (duplicate span ids) are counted from sqlite3_changes() and reported. */
-static int prepare_span_insert(struct store *s, int rows, sqlite3_stmt **stmt)
-{
-	size_t len = 128 + (size_t)rows * 64, used;
-	char *sql = malloc(len);
-	int r, p, err;
-
-	if (!sql) {
-		ferr("out of memory");
-		return -1;
-	}
-	used = (size_t)snprintf(sql, len, "INSERT OR IGNORE INTO spans(" SPAN_COLUMNS ") VALUES");
-	for (r = 0; r < rows; r++) {
-		p = 2 + r * PARAMS_PER_SPAN;
-		used += (size_t)snprintf(sql + used, len - used, "%s(?%d,?1,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
-					 r ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
-	}
-	err = store_prepare(s, sql, stmt);
-	free(sql);
-	return err;
-}
-
 static int prepare_writers(struct store *s)
 {
 	if (s->insert_span)
 		return 0;
-	if (!s->batch) {
-		s->batch = malloc(STORE_SPAN_BATCH * sizeof(*s->batch));
-		if (!s->batch) {
-			ferr("out of memory");
-			return -1;
-		}
-	}
-	if (prepare_span_insert(s, 1, &s->insert_span) ||
-	    prepare_span_insert(s, STORE_ROWS_PER_INSERT, &s->insert_spans) ||
+	if (store_prepare_span_writers(s) ||
 	    store_prepare(s, "SELECT id FROM modules WHERE run = ? AND path = ?", &s->find_module) ||
 	    store_prepare(s, "INSERT INTO modules(run, path) VALUES(?, ?)", &s->insert_module) ||
 	    store_prepare(s,
@@ -164,8 +128,8 @@ static int insert_run(struct store *s, const struct run_info *info)
 	if (store_prepare(s,
 			  "INSERT INTO runs(run_id, command, mode, pid, start_ns, end_ns,"
 			  " start_real_ns, lost_events, exit_code, host, kernel, version,"
-			  " min_duration_ns, aggregate, max_rate)"
-			  " VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, 0, NULL, ?7, ?8, ?9, ?10, ?11, ?12)",
+			  " min_duration_ns, aggregate, max_rate, first_span_id)"
+			  " VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6, 0, NULL, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 			  &stmt))
 		return -1;
 	sqlite3_bind_text(stmt, 1, s->run_id, -1, SQLITE_STATIC);
@@ -182,6 +146,7 @@ static int insert_run(struct store *s, const struct run_info *info)
 	sqlite3_bind_int(stmt, 11, info->aggregate);
 	if (info->max_rate > 0)
 		sqlite3_bind_int64(stmt, 12, info->max_rate);
+	sqlite3_bind_int64(stmt, 13, s->next_span_id);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -223,9 +188,9 @@ int store__begin_run(struct store *s, const struct run_info *info)
 	if (!err)
 		err = choose_run_id(s, info);
 	if (!err)
-		err = insert_run(s, info);
-	if (!err)
 		err = read_next_span_id(s);
+	if (!err)
+		err = insert_run(s, info);
 	if (!err)
 		err = store_commit_txn(s);
 	if (err) {
@@ -237,8 +202,7 @@ int store__begin_run(struct store *s, const struct run_info *info)
 		s->run_id[0] = '\0';
 		return err;
 	}
-	s->batch_len = 0;
-	s->batch_sorted = true;
+	store_reset_spans(s);
 	return 0;
 }
 
@@ -295,13 +259,18 @@ int64_t store__add_function(struct store *s, int64_t module_key, const char *nam
 
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm)
 {
+	int64_t key;
+
 	if (require_run(s, "add_thread") || store_begin_txn(s))
 		return -1;
 	sqlite3_bind_int64(s->insert_thread, 1, s->run_key);
 	sqlite3_bind_int(s->insert_thread, 2, pid);
 	sqlite3_bind_int(s->insert_thread, 3, tid);
 	bind_text_or_null(s->insert_thread, 4, comm);
-	return insert_row(s, s->insert_thread, "cannot add a thread");
+	key = insert_row(s, s->insert_thread, "cannot add a thread");
+	if (key > 0 && store_track_thread(s, key))
+		return -1;
+	return key;
 }
 
 /* The histogram as a JSON array, so SQL users can read it with json_each(). */
@@ -346,120 +315,13 @@ int store__add_func_stats(struct store *s, const struct func_stats_rec *rec)
 	return insert_row(s, stmt, "cannot add function figures") < 0 ? -1 : 0;
 }
 
-int64_t store__next_span_id(struct store *s)
-{
-	if (require_run(s, "next_span_id"))
-		return -1;
-	return s->next_span_id++;
-}
-
-static int compare_span_ids(const void *a, const void *b)
-{
-	int64_t x = ((const struct span_rec *)a)->span_id, y = ((const struct span_rec *)b)->span_id;
-
-	return (x > y) - (x < y);
-}
-
-/* The hot path: integers only, no allocation, no formatting. start_ns is stored
- * relative to the run's start (small varints); a root's parent_id is NULL. */
-static void bind_span(sqlite3_stmt *stmt, int p, const struct span_rec *span, int64_t run_start_ns)
-{
-	sqlite3_bind_int64(stmt, p, span->span_id);
-	sqlite3_bind_int64(stmt, p + 1, span->thread_key);
-	sqlite3_bind_int64(stmt, p + 2, span->function_key);
-	if (span->parent_id)
-		sqlite3_bind_int64(stmt, p + 3, span->parent_id);
-	else
-		sqlite3_bind_null(stmt, p + 3);
-	sqlite3_bind_int64(stmt, p + 4, span->start_ns - run_start_ns);
-	sqlite3_bind_int64(stmt, p + 5, span->end_ns - span->start_ns);
-	sqlite3_bind_int(stmt, p + 6, span->depth);
-	sqlite3_bind_int(stmt, p + 7, span->status);
-}
-
-/* Inserts the batch; returns how many spans went in. On an error, why gets SQLite's message. */
-static size_t insert_batch(struct store *s, char *why, size_t why_len)
-{
-	size_t i = 0, rows, r, stored = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	sqlite3_bind_int64(s->insert_span, 1, s->run_key);
-	sqlite3_bind_int64(s->insert_spans, 1, s->run_key);
-	for (i = 0; i < s->batch_len; i += rows) {
-		rows = s->batch_len - i >= STORE_ROWS_PER_INSERT ? STORE_ROWS_PER_INSERT : 1;
-		stmt = rows == 1 ? s->insert_span : s->insert_spans;
-		for (r = 0; r < rows; r++)
-			bind_span(stmt, 2 + (int)r * PARAMS_PER_SPAN, &s->batch[i + r], s->run_start_ns);
-		rc = sqlite3_step(stmt);
-		if (rc != SQLITE_DONE) {
-			snprintf(why, why_len, "%s", sqlite3_errmsg(s->db));
-			sqlite3_reset(stmt);
-			break; /* disk full, I/O error: SQLite rolled the transaction back */
-		}
-		stored += (size_t)sqlite3_changes(s->db);
-		sqlite3_reset(stmt);
-	}
-	if (stored < i && !*why)
-		snprintf(why, why_len, "span ids already stored");
-	return stored;
-}
-
-static int write_batch(struct store *s)
-{
-	size_t stored, count = s->batch_len;
-	char why[256] = "";
-
-	if (!count)
-		return 0;
-	if (store_begin_txn(s))
-		return -1;
-	if (!s->batch_sorted)
-		qsort(s->batch, count, sizeof(*s->batch), compare_span_ids);
-	stored = insert_batch(s, why, sizeof(why));
-	s->batch_len = 0;
-	s->batch_sorted = true;
-	if (stored != count) {
-		ferr("%s: could not store %zu of %zu spans: %s", s->path, count - stored, count, why);
-		if (sqlite3_get_autocommit(s->db))
-			s->in_txn = false; /* SQLite rolled it back */
-		store_commit_txn(s);
-		return -1;
-	}
-	return store_commit_txn(s);
-}
-
-int store__append_span(struct store *s, const struct span_rec *span)
-{
-	if (!s->run_key)
-		return require_run(s, "append_span");
-	if (s->batch_len && span->span_id < s->batch[s->batch_len - 1].span_id)
-		s->batch_sorted = false;
-	s->batch[s->batch_len++] = *span;
-	if (s->batch_len == STORE_SPAN_BATCH)
-		return write_batch(s);
-	return 0;
-}
-
-int store__flush(struct store *s)
-{
-	int err;
-
-	if (s->mode != STORE_WRITE)
-		return 0;
-	err = write_batch(s);
-	if (!err)
-		err = store_commit_txn(s);
-	return err;
-}
-
 static int update_run_end(struct store *s, const struct run_end *end)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if (store_prepare(s, "UPDATE runs SET end_ns = ?, lost_events = ?, exit_code = ? WHERE id = ?",
-			  &stmt))
+	if (store_prepare(s, "UPDATE runs SET end_ns = ?, lost_events = ?, exit_code = ?, spans = ?"
+			     " WHERE id = ?", &stmt))
 		return -1;
 	sqlite3_bind_int64(stmt, 1, end->end_mono_ns);
 	sqlite3_bind_int64(stmt, 2, end->lost_events);
@@ -467,26 +329,11 @@ static int update_run_end(struct store *s, const struct run_end *end)
 		sqlite3_bind_int(stmt, 3, end->exit_code);
 	else
 		sqlite3_bind_null(stmt, 3);
-	sqlite3_bind_int64(stmt, 4, s->run_key);
+	sqlite3_bind_int64(stmt, 4, s->run_spans);
+	sqlite3_bind_int64(stmt, 5, s->run_key);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : store_sql_error(s, "cannot finish the run");
-}
-
-/* One partial index per run, built when the run ends: a later run's ingest then
- * maintains no index at all (a shared index costs every later run half its speed),
- * and the index needs no run column. It holds only the thread: its entries end in
- * the rowid, and span ids are handed out at entry, so (thread, span_id) is each
- * thread's start order at 10 bytes a span instead of 15 with start_ns. Readers
- * name the run key literally in their SQL so the planner can pick it (store_read.c). */
-static int index_run(struct store *s)
-{
-	char sql[160];
-
-	snprintf(sql, sizeof(sql),
-		 "CREATE INDEX IF NOT EXISTS spans_run_%lld ON spans(thread) WHERE run = %lld",
-		 (long long)s->run_key, (long long)s->run_key);
-	return store_exec(s, sql, "cannot index the spans");
 }
 
 /* The run's end is recorded even when some spans could not be (that error was printed). */
@@ -496,14 +343,14 @@ int store__end_run(struct store *s, const struct run_end *end)
 
 	if (require_run(s, "end_run"))
 		return -1;
-	spans_err = write_batch(s);
+	spans_err = store__flush(s);
 	err = store_begin_txn(s);
 	if (!err)
 		err = update_run_end(s, end);
 	if (!err)
-		err = store_commit_txn(s);
+		err = store_record_thread_spans(s);
 	if (!err)
-		err = index_run(s);
+		err = store_commit_txn(s);
 	s->run_key = 0;
 	return spans_err ? spans_err : err;
 }

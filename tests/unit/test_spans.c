@@ -6,28 +6,42 @@
 
 struct capture {
 	int64_t next_id;
+	struct span_rec opened[MAX_SPANS + 1]; /* by span id */
 	struct span_rec spans[MAX_SPANS];
 	int n;
+	int changed_since_open; /* emitted spans that differ from their call at entry */
 };
 
-static int64_t next_id(void *ctx)
+static int64_t open_call(void *ctx, const struct span_rec *call)
 {
-	return ++((struct capture *)ctx)->next_id;
+	struct capture *c = ctx;
+
+	if (c->next_id == MAX_SPANS)
+		return -1;
+	c->opened[++c->next_id] = *call;
+	return c->next_id;
 }
 
 static int emit(void *ctx, const struct span_rec *span)
 {
 	struct capture *c = ctx;
+	const struct span_rec *o;
 
-	if (c->n == MAX_SPANS)
+	if (c->n == MAX_SPANS || span->span_id < 1 || span->span_id > c->next_id)
 		return -1;
+	o = &c->opened[span->span_id];
+	/* The sink was told everything but the end at entry: a store may write it then. */
+	if (o->parent_id != span->parent_id || o->thread_key != span->thread_key ||
+	    o->function_key != span->function_key || o->start_ns != span->start_ns ||
+	    o->depth != span->depth)
+		c->changed_since_open++;
 	c->spans[c->n++] = *span;
 	return 0;
 }
 
 static struct span_builder *new_builder(struct capture *c)
 {
-	struct span_sink sink = { .next_span_id = next_id, .emit = emit, .ctx = c };
+	struct span_sink sink = { .open = open_call, .emit = emit, .ctx = c };
 
 	*c = (struct capture){ 0 };
 	return span_builder__new(&sink);
@@ -62,6 +76,7 @@ static void test_nesting(void)
 	expect_span(&c.spans[1], 3, 1, 300, 1300, 1350, 1, SPAN_OK);
 	expect_span(&c.spans[2], 1, 0, 100, 1000, 2000, 0, SPAN_OK);
 	EXPECT_EQ(span_builder__stats(b)->spans, 3);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 
@@ -80,6 +95,7 @@ static void test_recursion(void)
 	/* Innermost first: id 4 at depth 3, parent 3; outermost id 1 at depth 0. */
 	expect_span(&c.spans[0], 4, 3, 5, 103, 197, 3, SPAN_OK);
 	expect_span(&c.spans[3], 1, 0, 5, 100, 200, 0, SPAN_OK);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 
@@ -98,6 +114,7 @@ static void test_longjmp_leaves_incomplete(void)
 	expect_span(&c.spans[1], 2, 1, 2, 20, 50, 1, SPAN_INCOMPLETE);
 	expect_span(&c.spans[2], 1, 0, 1, 10, 50, 0, SPAN_OK);
 	EXPECT_EQ(span_builder__stats(b)->incomplete, 2);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 
@@ -121,6 +138,7 @@ static void test_interleaved_threads(void)
 	EXPECT_EQ(c.spans[1].thread_key, 11);
 	expect_span(&c.spans[2], 1, 0, 7, 100, 150, 0, SPAN_OK);
 	EXPECT_EQ(span_builder__stats(b)->threads, 2);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 
@@ -141,6 +159,7 @@ static void test_unmatched_exit_and_end_all(void)
 	expect_span(&c.spans[1], 1, 0, 1, 10, 99, 0, SPAN_INCOMPLETE);
 	/* Entry for a thread never announced is refused, not crashed on. */
 	EXPECT(span_builder__entry(b, 4242, 1, 1) < 0);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 
@@ -155,6 +174,7 @@ static void test_many_threads_grow_table(void)
 	for (tid = 1; tid <= 1000; tid++)
 		EXPECT_EQ(span_builder__thread_key(b, tid), tid + 5000);
 	EXPECT_EQ(span_builder__thread_key(b, 1001), 0);
+	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
 

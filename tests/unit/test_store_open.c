@@ -106,18 +106,25 @@ static void test_corrupt_and_other_formats(void)
 	expect_rejected(tmp_path("notes.db"), want);
 }
 
+/* A file of an older or newer ferret is refused, naming both versions. */
 static void test_schema_version_mismatch(void)
 {
+	const int others[] = { STORE_SCHEMA_VERSION - 1, STORE_SCHEMA_VERSION + 1 };
 	struct store *s = NULL;
-	char want[600];
+	char want[600], sql[96];
+	size_t i;
 
-	unlink(tmp_path("v2.db"));
-	EXPECT_EQ(store__open(tmp_path("v2.db"), STORE_WRITE, &s), 0);
-	store__free(s);
-	exec_on(tmp_path("v2.db"), "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
-	snprintf(want, sizeof(want), "ferret: %s has schema version 2, this ferret reads 1",
-		 tmp_path("v2.db"));
-	expect_rejected(tmp_path("v2.db"), want);
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		unlink(tmp_path("other.db"));
+		EXPECT_EQ(store__open(tmp_path("other.db"), STORE_WRITE, &s), 0);
+		store__free(s);
+		snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+			 others[i]);
+		exec_on(tmp_path("other.db"), sql);
+		snprintf(want, sizeof(want), "ferret: %s has schema version %d, this ferret reads %d",
+			 tmp_path("other.db"), others[i], STORE_SCHEMA_VERSION);
+		expect_rejected(tmp_path("other.db"), want);
+	}
 }
 
 static void test_bad_paths(void)
