@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Shared by the store's unit tests: a temp dir, and stderr captured to check error lines. */
+/* Shared by the store's unit tests: a temp dir, stderr captured to check error lines, and a
+ * synthetic traced program whose runs are written through the store API. */
 #ifndef FERRET_STORE_FIXTURE_H
 #define FERRET_STORE_FIXTURE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "store.h"
+
+/* Helpers a test file may not use. */
+#define FIXTURE static __attribute__((unused))
 
 static char tmpdir[256];
 static char captured[4096];
@@ -75,6 +83,156 @@ static inline int count_lines(const char *text)
 	for (; *text; text++)
 		n += *text == '\n';
 	return n;
+}
+
+#define RUN_START_NS 5000000000LL
+#define RUN_REAL_NS 1795000000000000000LL
+#define MAX_THREADS 4
+#define MAX_DEPTH 12
+
+/* ---- a synthetic traced program: threads calling functions in nested trees ---- */
+
+struct frame {
+	int64_t span_id, start_ns, function_key;
+};
+
+struct generator {
+	struct store *store;
+	uint64_t rng;
+	int64_t now;
+	int threads;
+	int64_t thread_keys[MAX_THREADS];
+	int64_t function_keys[64];
+	int functions;
+	struct frame stack[MAX_THREADS][MAX_DEPTH];
+	int depth[MAX_THREADS];
+	int current;
+};
+
+FIXTURE uint64_t next_random(struct generator *g)
+{
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	return g->rng;
+}
+
+FIXTURE struct span_rec pop_span(struct generator *g, int t, int status)
+{
+	struct frame *f = &g->stack[t][--g->depth[t]];
+	struct span_rec span = {
+		.span_id = f->span_id,
+		.parent_id = g->depth[t] ? g->stack[t][g->depth[t] - 1].span_id : 0,
+		.thread_key = g->thread_keys[t],
+		.function_key = f->function_key,
+		.start_ns = f->start_ns,
+		.end_ns = g->now,
+		.depth = g->depth[t],
+		.status = status,
+	};
+	return span;
+}
+
+/* Advances the program until one span finishes (span ids given at entry, spans emitted at exit,
+ * like the tracer does). */
+FIXTURE struct span_rec generate_span(struct generator *g)
+{
+	for (;;) {
+		int t;
+
+		if (next_random(g) % 64 == 0)
+			g->current = (int)(next_random(g) % (uint64_t)g->threads);
+		t = g->current;
+		g->now += 20 + (int64_t)(next_random(g) % 300);
+		if (g->depth[t] == 0 || (g->depth[t] < MAX_DEPTH && next_random(g) % 100 < 48)) {
+			struct frame *f = &g->stack[t][g->depth[t]++];
+
+			f->span_id = store__next_span_id(g->store);
+			f->start_ns = g->now;
+			f->function_key = g->function_keys[next_random(g) % (uint64_t)g->functions];
+			continue;
+		}
+		return pop_span(g, t, SPAN_OK);
+	}
+}
+
+FIXTURE int setup_run(struct generator *g, struct store *s, const char *run_id, int threads,
+		      int functions)
+{
+	struct run_info info = {
+		.run_id = run_id, .command = "./prog --fast", .mode = "command", .pid = 4242,
+		.start_mono_ns = RUN_START_NS, .start_real_ns = RUN_REAL_NS,
+	};
+	int64_t module;
+	char name[32];
+	int i;
+
+	memset(g, 0, sizeof(*g));
+	g->store = s;
+	g->rng = 0x9e3779b97f4a7c15ULL;
+	g->now = RUN_START_NS + 1000;
+	g->threads = threads;
+	g->functions = functions;
+	if (store__begin_run(s, &info))
+		return -1;
+	module = store__add_module(s, "/usr/bin/prog");
+	if (module <= 0 || store__add_module(s, "/usr/bin/prog") != module)
+		return -1;
+	for (i = 0; i < functions; i++) {
+		snprintf(name, sizeof(name), i % 2 ? "parse_%d" : "emit_%d", i);
+		g->function_keys[i] = store__add_function(s, module, name, 0x1000 + 16 * (uint64_t)i);
+		if (g->function_keys[i] <= 0)
+			return -1;
+	}
+	for (i = 0; i < threads; i++) {
+		g->thread_keys[i] = store__add_thread(s, 4242, 4242 + i, i ? "worker" : "prog");
+		if (g->thread_keys[i] <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+FIXTURE int end_run(struct store *s, int64_t end_ns, bool has_exit, int exit_code)
+{
+	struct run_end end = { .end_mono_ns = end_ns, .lost_events = 3,
+			       .has_exit_code = has_exit, .exit_code = exit_code };
+
+	return store__end_run(s, &end);
+}
+
+FIXTURE int compare_span_order(const void *a, const void *b)
+{
+	const struct span_rec *x = a, *y = b;
+
+	if (x->thread_key != y->thread_key)
+		return x->thread_key < y->thread_key ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return x->span_id < y->span_id ? -1 : x->span_id > y->span_id;
+}
+
+/* Writes a run of n spans (plus incomplete ones left on the stacks); expected gets all of them. */
+FIXTURE int write_run(struct store *s, const char *run_id, int n, struct span_rec *expected,
+		      int *count)
+{
+	struct generator g;
+	int i, t;
+
+	*count = 0;
+	if (setup_run(&g, s, run_id, 3, 20))
+		return -1;
+	for (i = 0; i < n; i++) {
+		expected[(*count)++] = generate_span(&g);
+		if (store__append_span(s, &expected[*count - 1]))
+			return -1;
+	}
+	for (t = 0; t < g.threads; t++)
+		while (g.depth[t]) {
+			expected[(*count)++] = pop_span(&g, t, SPAN_INCOMPLETE);
+			if (store__append_span(s, &expected[*count - 1]))
+				return -1;
+		}
+	return end_run(s, g.now, true, 0);
 }
 
 #endif /* FERRET_STORE_FIXTURE_H */

@@ -11,156 +11,6 @@
 #include "store_fixture.h"
 #include "util.h"
 
-#define RUN_START_NS 5000000000LL
-#define RUN_REAL_NS 1795000000000000000LL
-#define MAX_THREADS 4
-#define MAX_DEPTH 12
-
-/* ---- a synthetic traced program: threads calling functions in nested trees ---- */
-
-struct frame {
-	int64_t span_id, start_ns, function_key;
-};
-
-struct generator {
-	struct store *store;
-	uint64_t rng;
-	int64_t now;
-	int threads;
-	int64_t thread_keys[MAX_THREADS];
-	int64_t function_keys[64];
-	int functions;
-	struct frame stack[MAX_THREADS][MAX_DEPTH];
-	int depth[MAX_THREADS];
-	int current;
-};
-
-static uint64_t next_random(struct generator *g)
-{
-	g->rng ^= g->rng << 13;
-	g->rng ^= g->rng >> 7;
-	g->rng ^= g->rng << 17;
-	return g->rng;
-}
-
-static struct span_rec pop_span(struct generator *g, int t, int status)
-{
-	struct frame *f = &g->stack[t][--g->depth[t]];
-	struct span_rec span = {
-		.span_id = f->span_id,
-		.parent_id = g->depth[t] ? g->stack[t][g->depth[t] - 1].span_id : 0,
-		.thread_key = g->thread_keys[t],
-		.function_key = f->function_key,
-		.start_ns = f->start_ns,
-		.end_ns = g->now,
-		.depth = g->depth[t],
-		.status = status,
-	};
-	return span;
-}
-
-/* Advances the program until one span finishes (span ids given at entry, spans emitted at exit,
- * like the tracer does). */
-static struct span_rec generate_span(struct generator *g)
-{
-	for (;;) {
-		int t;
-
-		if (next_random(g) % 64 == 0)
-			g->current = (int)(next_random(g) % (uint64_t)g->threads);
-		t = g->current;
-		g->now += 20 + (int64_t)(next_random(g) % 300);
-		if (g->depth[t] == 0 || (g->depth[t] < MAX_DEPTH && next_random(g) % 100 < 48)) {
-			struct frame *f = &g->stack[t][g->depth[t]++];
-
-			f->span_id = store__next_span_id(g->store);
-			f->start_ns = g->now;
-			f->function_key = g->function_keys[next_random(g) % (uint64_t)g->functions];
-			continue;
-		}
-		return pop_span(g, t, SPAN_OK);
-	}
-}
-
-static int setup_run(struct generator *g, struct store *s, const char *run_id, int threads,
-		     int functions)
-{
-	struct run_info info = {
-		.run_id = run_id, .command = "./prog --fast", .mode = "command", .pid = 4242,
-		.start_mono_ns = RUN_START_NS, .start_real_ns = RUN_REAL_NS,
-	};
-	int64_t module;
-	char name[32];
-	int i;
-
-	memset(g, 0, sizeof(*g));
-	g->store = s;
-	g->rng = 0x9e3779b97f4a7c15ULL;
-	g->now = RUN_START_NS + 1000;
-	g->threads = threads;
-	g->functions = functions;
-	if (store__begin_run(s, &info))
-		return -1;
-	module = store__add_module(s, "/usr/bin/prog");
-	if (module <= 0 || store__add_module(s, "/usr/bin/prog") != module)
-		return -1;
-	for (i = 0; i < functions; i++) {
-		snprintf(name, sizeof(name), i % 2 ? "parse_%d" : "emit_%d", i);
-		g->function_keys[i] = store__add_function(s, module, name, 0x1000 + 16 * (uint64_t)i);
-		if (g->function_keys[i] <= 0)
-			return -1;
-	}
-	for (i = 0; i < threads; i++) {
-		g->thread_keys[i] = store__add_thread(s, 4242, 4242 + i, i ? "worker" : "prog");
-		if (g->thread_keys[i] <= 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int end_run(struct store *s, int64_t end_ns, bool has_exit, int exit_code)
-{
-	struct run_end end = { .end_mono_ns = end_ns, .lost_events = 3,
-			       .has_exit_code = has_exit, .exit_code = exit_code };
-
-	return store__end_run(s, &end);
-}
-
-static int compare_span_order(const void *a, const void *b)
-{
-	const struct span_rec *x = a, *y = b;
-
-	if (x->thread_key != y->thread_key)
-		return x->thread_key < y->thread_key ? -1 : 1;
-	if (x->start_ns != y->start_ns)
-		return x->start_ns < y->start_ns ? -1 : 1;
-	return x->span_id < y->span_id ? -1 : x->span_id > y->span_id;
-}
-
-/* Writes a run of n spans (plus incomplete ones left on the stacks); expected gets all of them. */
-static int write_run(struct store *s, const char *run_id, int n, struct span_rec *expected,
-		     int *count)
-{
-	struct generator g;
-	int i, t;
-
-	*count = 0;
-	if (setup_run(&g, s, run_id, 3, 20))
-		return -1;
-	for (i = 0; i < n; i++) {
-		expected[(*count)++] = generate_span(&g);
-		if (store__append_span(s, &expected[*count - 1]))
-			return -1;
-	}
-	for (t = 0; t < g.threads; t++)
-		while (g.depth[t]) {
-			expected[(*count)++] = pop_span(&g, t, SPAN_INCOMPLETE);
-			if (store__append_span(s, &expected[*count - 1]))
-				return -1;
-		}
-	return end_run(s, g.now, true, 0);
-}
-
 static void test_write_and_read_back(void)
 {
 	static struct span_rec expected[4000];
@@ -533,21 +383,6 @@ static int64_t file_size(const char *path)
 	return stat(path, &st) ? 0 : (int64_t)st.st_size;
 }
 
-static int64_t index_bytes(const char *path)
-{
-	sqlite3_stmt *stmt = NULL;
-	sqlite3 *db = NULL;
-	int64_t bytes = 0;
-
-	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (sqlite3_prepare_v2(db, "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'spans_run_%'",
-			       -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-		bytes = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return bytes;
-}
-
 static int64_t cpu_ns(void)
 {
 	struct timespec ts;
@@ -581,7 +416,7 @@ static void bench_ingest(void)
 {
 	const int n = 1000000;
 	struct span_rec *spans = malloc((size_t)n * sizeof(*spans));
-	int64_t t0, t1, t2, c0, c1, total, index, read_ns, rows;
+	int64_t t0, t1, t2, c0, c1, total, read_ns, rows;
 	struct generator g;
 	struct store *s = NULL;
 	int i;
@@ -606,13 +441,11 @@ static void bench_ingest(void)
 	store__free(s);
 	s = NULL;
 	total = file_size(tmp_path("bench.db"));
-	index = index_bytes(tmp_path("bench.db"));
 	rows = read_all(tmp_path("bench.db"), &read_ns);
-	printf("INFO: ingest %d spans: %.2fM spans/s (%.2fM per CPU second); index %.0f ms;"
-	       " %.1f bytes/span (%.1f without the index); read back %lld in %.0f ms\n",
+	printf("INFO: ingest %d spans: %.2fM spans/s (%.2fM per CPU second); closing %.0f ms;"
+	       " %.1f bytes/span; read back %lld in %.0f ms\n",
 	       n, n / ((double)(t1 - t0) / 1e9) / 1e6, n / ((double)(c1 - c0) / 1e9) / 1e6,
-	       (double)(t2 - t1) / 1e6, (double)total / n, (double)(total - index) / n,
-	       (long long)rows, (double)read_ns / 1e6);
+	       (double)(t2 - t1) / 1e6, (double)total / n, (long long)rows, (double)read_ns / 1e6);
 cleanup:
 	store__free(s);
 	free(spans);
