@@ -19,6 +19,8 @@ const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+/* Two of the largest records (with their 8-byte headers): at least one lands in it. */
+#define FERRET_WAKEUP_WINDOW 128
 /* Stack mode (--min-duration, --aggregate, --max-rate): calls are tracked in the
  * kernel, aggregated per function, and only kept calls reach the ring buffer. */
 const volatile bool stack_mode = false;
@@ -100,10 +102,16 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&counters.lost_events, 1);
 }
 
+/* Wakes the consumer once, when the backlog crosses wakeup_bytes: while the consumer
+ * is busy (an SQLite commit) or stalled, a wakeup on every event above the mark
+ * would queue irq_work per event and slow the traced program ten-fold. A crossing
+ * missed between two CPUs costs nothing: the consumer polls on a short timeout. */
 static __always_inline __u64 wakeup_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									    : BPF_RB_NO_WAKEUP;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	return avail >= wakeup_bytes && avail < wakeup_bytes + FERRET_WAKEUP_WINDOW ? BPF_RB_FORCE_WAKEUP
+										    : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
