@@ -87,7 +87,7 @@ expect_eq "--pid keeps the child's functions" "$(jget "$out" "','.join(sorted(f[
 expect_eq "--pid: the child's steps" "$(field "$out" step calls)" 2
 expect_eq "--thread: the worker's steps" "$("$FERRET" analyze "$DB" --run-id tree --json --thread "$worker" | jget "$(cat)" "next(f['calls'] for f in d['functions'] if f['function'] == 'step')")" 3
 out=$("$FERRET" analyze "$DB" --run-id tree --json --function 'w*')
-expect_eq "--function GLOB picks rows" "$(jget "$out" "','.join(f['function'] for f in d['functions'])")" "work,worker_main"
+expect_eq "--function GLOB picks rows" "$(jget "$out" "','.join(sorted(f['function'] for f in d['functions']))")" "work,worker_main"
 expect_eq "--sort calls --limit 2" \
 	"$("$FERRET" analyze "$DB" --run-id tree --json --sort calls --limit 2 | jget "$(cat)" "','.join(f['function'] for f in d['functions'])")" "at_leaf,step"
 
