@@ -194,7 +194,7 @@ def ingest_section(result, out):
              "missing": None if stored is None else int(n) - stored, "bytes_per_span": med(k + ".bytes_per_span"),
              "peak_rss_kb": med(k + ".peak_rss_kb"), "seconds": med(k + ".seconds"),
              "close_seconds": med(k + ".close_seconds"), "peak_rss_before_close_kb": med(k + ".feed_rss_kb")}
-        # While tracing, spans stream in; the read index is built once, after tracing stops.
+        # While tracing, spans stream in; closing writes the last window and checkpoints the WAL.
         r["streaming_spans_per_s"] = (int(n) / (r["seconds"] - r["close_seconds"])
                                       if r["seconds"] and r["close_seconds"] is not None
                                       and r["seconds"] > r["close_seconds"] else None)
@@ -210,8 +210,8 @@ def ingest_section(result, out):
                       "stored (min)", "missing",
                       "DB bytes/span", "peak RSS", "peak RSS before closing"], rows))
     out += ["", "`tests/tools/bench_ingest`: 4 threads, call trees 1-4 deep, 200 functions; timed from the first record "
-            "to the closed, indexed database (closing: `store__end_run`, which builds the indexes, and `store__free`); "
-            "bytes include the WAL."]
+            "to the closed database (closing: `store__end_run`, which writes the last window of calls and each "
+            "thread's span range, and `store__free`, which checkpoints the WAL into the file); bytes include the WAL."]
 
 
 def e2e_section(result, out):
@@ -259,9 +259,9 @@ def targets_section(result, out):
         low = min(r["spans_per_s"] for r in result["ingest"])
         rates = [r["streaming_spans_per_s"] for r in result["ingest"] if r["streaming_spans_per_s"]]
         stream = min(rates) if rates else 0
-        target(">= 2 M spans/s ingest", stream,
-               f"{stream / 1e6:.2f} M/s while tracing (lowest); {low / 1e6:.2f} M/s counting the read index "
-               "built once at the end", stream >= 2e6)
+        target(">= 2 M spans/s ingest", low,
+               f"{low / 1e6:.2f} M/s including closing the run (lowest); {stream / 1e6:.2f} M/s while tracing",
+               low >= 2e6)
         big = max(r["bytes_per_span"] for r in result["ingest"])
         traced = pc["nop5"]["ferret_db_bytes_per_span"] if "nop5" in pc else None
         also = "" if traced is None else f"; {traced:.1f} in the nop5 hot-loop traces"

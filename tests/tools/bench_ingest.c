@@ -181,7 +181,7 @@ static int run_bench(const char *db, long spans, long threads, struct bench *b)
 	generate(b, (int)threads);
 	if (b->err)
 		goto cleanup;
-	/* Closing the run (final batch, indexes, checkpoint) is part of storing. */
+	/* Closing the run (last window, thread ranges, WAL checkpoint) is part of storing. */
 	b->feed_rss_kb = peak_rss_kb();
 	t0 = mono_ns();
 	if (ingest__finish(b->in, b->now) ||
