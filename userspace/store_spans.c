@@ -275,6 +275,8 @@ static int write_batch(struct store *s)
 {
 	int err;
 
+	if (!s->batch_len)
+		return 0;
 	if (!s->batch_sorted)
 		qsort(s->batch, s->batch_len, sizeof(*s->batch), compare_span_ids);
 	err = write_spans(s, s->batch, s->batch_len);
