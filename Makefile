@@ -11,7 +11,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 SANITIZE ?=
 CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Werror -MMD -MP \
 	-I$(OUTPUT) -Iuserspace -Ibpf -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS := -lbpf -lelf -lz -lsqlite3 -lcjson -lpthread -lm
+LDLIBS := -lbpf -lelf -lz -lsqlite3 -lcjson -lstdc++ -lpthread -lm
 ifneq ($(SANITIZE),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 LDFLAGS += -fsanitize=address,undefined

@@ -30,7 +30,7 @@ trap 'rm -rf "$WORK"' EXIT
 # The span generator links ferret's own objects, so it writes through the real store.
 mapfile -t objs < <(ls "$BUILD"/obj/*.o | grep -v '/main\.o$')
 $CC -std=c11 -D_GNU_SOURCE -O2 -Iuserspace -Ibpf tests/tools/gen_spans.c "${objs[@]}" \
-	-lbpf -lelf -lz -lsqlite3 -lcjson -lpthread -lm -o "$WORK/gen_spans"
+	-lbpf -lelf -lz -lsqlite3 -lcjson -lstdc++ -lpthread -lm -o "$WORK/gen_spans"
 
 have_uftrace() {
 	command -v uftrace >/dev/null && return 0

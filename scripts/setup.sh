@@ -33,7 +33,7 @@ libbpf_recent() {
 
 need_root
 add_backports
-BASE=(clang llvm make gcc pkg-config libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev sqlite3)
+BASE=(clang llvm make gcc g++ pkg-config libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev sqlite3)
 # Test-only tools: the Speedscope app runs in Debian's Chromium, OTLP is checked with the official protos.
 TEST=(chromium python3-opentelemetry-proto python3-protobuf)
 want=$(missing_packages "${BASE[@]}" "${TEST[@]}")

@@ -221,7 +221,8 @@ static int store_functions(struct store *s, const struct selection *sel, int64_t
 		if (mkey < 0)
 			return (int)mkey;
 		for (f = sel->modules[m].first_func; f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++) {
-			func_keys[f] = store__add_function(s, mkey, sel->funcs[f].name, sel->funcs[f].offset);
+			func_keys[f] = store__add_function(s, mkey, sel->funcs[f].name, sel->funcs[f].symbol,
+							   sel->funcs[f].offset);
 			if (func_keys[f] < 0)
 				return (int)func_keys[f];
 		}
@@ -286,6 +287,18 @@ static void warn_hot_stepped(struct session *ss)
 		fwarn("%zu hot functions have single-stepped probes (~20 µs a call on a VM): %s%s; "
 		      "build with -pg -mfentry -mnop-mcount (5-byte nop entries) or trace fewer",
 		      hot, names, hot > 3 ? ", ..." : "");
+}
+
+/* The kernel's return probe replaces the return address with its trampoline, which
+ * the unwinder cannot step through: an exception crossing a traced call aborts. */
+static void warn_unwinding(const struct selection *sel)
+{
+	const char *module = selection__unwinding_module(sel);
+
+	if (module)
+		fwarn("%s throws C++ exceptions or Rust panics: one that unwinds through a traced "
+		      "function ends the program (return probes hide the return address from the "
+		      "unwinder); leave such functions out with -x", module);
 }
 
 /* Waits for a reason to stop: signal, duration, the target's exit, a storage failure. */
@@ -468,6 +481,7 @@ int cmd_trace(int argc, char **argv)
 	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu single-stepped\n",
 		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
 		ss.probe_kinds[PROBE_STEPPED]);
+	warn_unwinding(ss.sel);
 	trace_target__start(&ss.target);
 	wait_for_end(&o, &ss);
 	if (finish_tracing(&o, &ss) == 0)

@@ -6,6 +6,7 @@
  * one formula is right for PIE (p_vaddr usually == p_offset), non-PIE ET_EXEC
  * (p_vaddr based at 0x400000) and shared libraries alike.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "elf_file.h"
+#include "demangle.h"
 #include "elf_syms.h"
 #include "log.h"
 
@@ -23,6 +25,7 @@ struct elf_syms {
 	struct elf_func *funcs; /* sorted by addr, one per address */
 	size_t count;
 	bool stripped;
+	bool unwinds;
 };
 
 /* A FUNC symbol as read, before aliases are merged. */
@@ -44,6 +47,7 @@ struct reader {
 	struct candidate *cands;
 	size_t ncands, cap;
 	bool has_symtab;
+	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
 };
 
 int elf_file__open(const char *path, bool quiet, int *fd_out, Elf **elf_out, GElf_Ehdr *ehdr)
@@ -141,6 +145,22 @@ static bool is_defined_func(const GElf_Sym *sym)
 	       sym->st_shndx < SHN_LORESERVE && sym->st_value != 0;
 }
 
+/* GCC moves a function's unlikely paths to "NAME.cold" (clang: "NAME.cold.N"), typed
+ * FUNC but entered by a jump, never called: a return probe there would overwrite
+ * whatever lies at the stack pointer, which is not a return address. */
+static bool is_cold_fragment(const char *name)
+{
+	const char *cold = strstr(name, ".cold");
+
+	if (!cold)
+		return false;
+	cold += 5;
+	if (*cold == '.')
+		while (isdigit((unsigned char)*++cold))
+			;
+	return *cold == '\0';
+}
+
 static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
@@ -154,10 +174,13 @@ static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *sh
 	for (i = 0; i < n; i++) {
 		const char *name;
 
-		if (!gelf_getsym(data, (int)i, &sym) || !is_defined_func(&sym))
+		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
 		name = elf_strptr(r->elf, shdr->sh_link, sym.st_name);
 		if (!name || !*name)
+			continue;
+		r->unwinds |= !strcmp(name, "_Unwind_RaiseException") || !strcmp(name, "__cxa_throw");
+		if (!is_defined_func(&sym) || is_cold_fragment(name))
 			continue;
 		err = add_candidate(r, name, &sym);
 		if (err)
@@ -282,6 +305,8 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 		f->offset = offset;
 		f->size = size;
 		err = collect_aliases(r->cands, first, i, f);
+		if (!err && demangle(f->name, &f->signature, &f->pretty))
+			err = -ENOMEM;
 		if (err)
 			return err;
 	}
@@ -313,6 +338,7 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	if (err)
 		goto cleanup;
 	s->stripped = !r.has_symtab;
+	s->unwinds = r.unwinds;
 	*out = s;
 	s = NULL;
 cleanup:
@@ -341,13 +367,19 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 	size_t i, k;
 
 	for (i = 0; s && i < s->count; i++) {
-		if (strcmp(s->funcs[i].name, name) == 0)
+		if (strcmp(s->funcs[i].name, name) == 0 ||
+		    (s->funcs[i].pretty && strcmp(s->funcs[i].pretty, name) == 0))
 			return &s->funcs[i];
 		for (k = 0; k < s->funcs[i].naliases; k++)
 			if (strcmp(s->funcs[i].aliases[k], name) == 0)
 				return &s->funcs[i];
 	}
 	return NULL;
+}
+
+bool elf_syms__unwinds(const struct elf_syms *s)
+{
+	return s && s->unwinds;
 }
 
 bool elf_syms__is_stripped(const struct elf_syms *s)
@@ -371,6 +403,8 @@ void elf_syms__free(struct elf_syms *s)
 			free(s->funcs[i].aliases[k]);
 		free(s->funcs[i].aliases);
 		free(s->funcs[i].name);
+		free(s->funcs[i].pretty);
+		free(s->funcs[i].signature);
 	}
 	free(s->funcs);
 	free(s->path);

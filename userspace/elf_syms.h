@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 struct elf_func {
-	char *name;
+	char *name;	 /* the symbol */
+	char *pretty;	 /* C++/Rust: the short demangled name ("ns::Class::method"); else NULL */
+	char *signature; /* C++/Rust: the whole demangled name ("ns::Class::method(int) const") */
 	uint64_t addr;	 /* st_value */
 	uint64_t offset; /* file offset of the first instruction: what uprobes take */
 	uint64_t size;	 /* st_size; may be 0 for hand-written assembly */
@@ -21,7 +23,7 @@ struct elf_func {
  * glibc's public names are weak aliases of strong __names), shortest name; ties
  * broken by strcmp, so the choice is deterministic. The other names are kept in
  * `aliases` so that patterns can match them. Undefined symbols (imports) and GNU
- * IFUNC resolvers are skipped.
+ * IFUNC resolvers and ".cold" fragments (split-off code, not functions) are skipped.
  */
 struct elf_syms;
 
@@ -29,8 +31,11 @@ struct elf_syms;
 int elf_syms__open(const char *path, struct elf_syms **out);
 size_t elf_syms__count(const struct elf_syms *s);
 const struct elf_func *elf_syms__get(const struct elf_syms *s, size_t i);
-/* The function named exactly `name` (or with that alias), or NULL. */
+/* The function named exactly `name` (symbol, alias or short demangled name), or NULL. */
 const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name);
+/* It calls or is the unwinder (__cxa_throw, _Unwind_RaiseException): C++ exceptions
+ * or Rust panics unwind through its functions. */
+bool elf_syms__unwinds(const struct elf_syms *s);
 /* No .symtab: only the exported functions of .dynsym are known. */
 bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);

@@ -171,12 +171,15 @@ static int resolve_module(struct builder *b, const char *name)
 	return 1;
 }
 
-/* A function matches by its name or any alias: "-f libc:__getpid" selects getpid. */
+/* A function matches by its symbol or any alias ("-f libc:__getpid" selects getpid),
+ * and a C++/Rust one also by its short or whole demangled name ("shop::Cart::add",
+ * "shop::price(double)"). */
 static bool glob_matches(const char *glob, const struct elf_func *f)
 {
 	size_t k;
 
-	if (fnmatch(glob, f->name, 0) == 0)
+	if (fnmatch(glob, f->name, 0) == 0 || (f->pretty && fnmatch(glob, f->pretty, 0) == 0) ||
+	    (f->signature && fnmatch(glob, f->signature, 0) == 0))
 		return true;
 	for (k = 0; k < f->naliases; k++)
 		if (fnmatch(glob, f->aliases[k], 0) == 0)
@@ -324,7 +327,9 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 
 		if (cm->picked[i])
 			sel->funcs[sel->nfuncs++] = (struct sel_func){ .module = sel->nmodules,
-								       .name = f->name,
+								       .name = f->pretty ? f->pretty : f->name,
+								       .symbol = f->name,
+								       .signature = f->signature,
 								       .offset = f->offset,
 								       .addr = f->addr };
 	}
@@ -332,6 +337,37 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 	sel->syms[sel->nsyms++] = cm->syms; /* the names point into it */
 	cm->syms = NULL;
 	sel->nmodules++;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	const struct sel_func *x = *(const struct sel_func *const *)a, *y = *(const struct sel_func *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Overloads and template instances share a short name ("shop::price"): those are
+ * shown by their whole demangled name ("shop::price(double)") instead. */
+static int name_overloads(struct selection *sel)
+{
+	struct sel_func **order = malloc(sel->nfuncs * sizeof(*order));
+	size_t i, k;
+
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < sel->nfuncs; i++)
+		order[i] = &sel->funcs[i];
+	qsort(order, sel->nfuncs, sizeof(*order), compare_names);
+	for (i = 0; i < sel->nfuncs; i = k) {
+		for (k = i + 1; k < sel->nfuncs && !strcmp(order[k]->name, order[i]->name); k++)
+			;
+		if (k - i > 1)
+			for (; i < k; i++)
+				if (order[i]->signature)
+					order[i]->name = order[i]->signature;
+	}
+	free(order);
+	return 0;
 }
 
 /* Moves the picked functions into a selection, modules in list order. */
@@ -351,7 +387,17 @@ static int collect(struct builder *b, struct selection *sel)
 	for (i = 0; i < b->ncms; i++)
 		if (count_picked(&b->cms[i]) > 0)
 			add_module_funcs(sel, &b->cms[i]);
-	return 0;
+	return name_overloads(sel);
+}
+
+const char *selection__unwinding_module(const struct selection *sel)
+{
+	size_t i;
+
+	for (i = 0; i < sel->nsyms; i++)
+		if (elf_syms__unwinds(sel->syms[i]))
+			return elf_syms__path(sel->syms[i]);
+	return NULL;
 }
 
 static void report_nothing_left(const struct builder *b, size_t ninc)

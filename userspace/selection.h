@@ -14,7 +14,9 @@ struct sel_module {
 
 struct sel_func {
 	size_t module;	  /* index into selection.modules */
-	const char *name; /* owned by the selection */
+	const char *name;   /* what ferret shows: the short demangled name of C++/Rust symbols */
+	const char *symbol; /* the ELF symbol (== name for C); both owned by the selection */
+	const char *signature; /* C++/Rust: the whole demangled name, shown for overloads */
 	uint64_t offset;  /* file offset of the function's first byte */
 	uint64_t addr;	  /* st_value */
 	/* Set by probe_sites__place(): where the probe goes and what it costs. */
@@ -39,8 +41,9 @@ struct selection {
  * first ':' that is not part of "::". No includes: every function of the main
  * executable.
  * excludes: -x "GLOB" (in every module) or "MODULE:GLOB", applied after the includes.
- * Globs are fnmatch(3) without flags, matched against a function's name and its
- * aliases; a function is listed once, under its name. A glob with wildcards skips the C runtime's
+ * Globs are fnmatch(3) without flags, matched against a function's symbol, its
+ * aliases and, for C++/Rust, its short and whole demangled names; a function is
+ * listed once, under its short name. A glob with wildcards skips the C runtime's
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
  * Errors (one line, negative return): an include that matches nothing (with close
  * names), a MODULE that matches no module, a file that is not an ELF file,
@@ -48,6 +51,8 @@ struct selection {
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);
+/* The first module of the selection that throws C++ exceptions or Rust panics, or NULL. */
+const char *selection__unwinding_module(const struct selection *sel);
 void selection__free(struct selection *sel);
 
 #endif

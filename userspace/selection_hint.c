@@ -112,7 +112,8 @@ void selection_hint__no_match(const char *glob, const char *module,
 		total += elf_syms__count(syms[k]);
 		stripped |= elf_syms__is_stripped(syms[k]);
 		for (i = 0; *literal && i < elf_syms__count(syms[k]); i++) {
-			const char *name = elf_syms__get(syms[k], i)->name;
+			const struct elf_func *f = elf_syms__get(syms[k], i);
+			const char *name = f->pretty ? f->pretty : f->name;
 			int score = closeness(literal, name);
 
 			if (score <= limit)

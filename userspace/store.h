@@ -131,7 +131,9 @@ void store__free(struct store *s); /* NULL is a no-op; flushes pending writes */
 int store__begin_run(struct store *s, const struct run_info *info);
 const char *store__run_id(const struct store *s); /* the current run's name */
 int64_t store__add_module(struct store *s, const char *path);
-int64_t store__add_function(struct store *s, int64_t module_key, const char *name, uint64_t offset);
+/* symbol: the ELF symbol when name is its demangled form; NULL: the same as name. */
+int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
+			     uint64_t offset);
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 /* A call as it starts (end_ns and status unset): returns its span id. The
  * fastest way in, for spans built from entries and returns. */

@@ -47,7 +47,7 @@ static int prepare_writers(struct store *s)
 	    store_prepare(s, "SELECT id FROM modules WHERE run = ? AND path = ?", &s->find_module) ||
 	    store_prepare(s, "INSERT INTO modules(run, path) VALUES(?, ?)", &s->insert_module) ||
 	    store_prepare(s,
-			  "INSERT INTO functions(run, module, name, \"offset\") VALUES(?, ?, ?, ?)",
+			  "INSERT INTO functions(run, module, name, \"offset\", symbol) VALUES(?, ?, ?, ?, ?)",
 			  &s->insert_function) ||
 	    store_prepare(s, "INSERT INTO threads(run, pid, tid, comm) VALUES(?, ?, ?, ?)",
 			  &s->insert_thread) ||
@@ -246,7 +246,8 @@ int64_t store__add_module(struct store *s, const char *path)
 	return insert_row(s, s->insert_module, "cannot add a module");
 }
 
-int64_t store__add_function(struct store *s, int64_t module_key, const char *name, uint64_t offset)
+int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
+			     uint64_t offset)
 {
 	if (require_run(s, "add_function") || store_begin_txn(s))
 		return -1;
@@ -254,6 +255,8 @@ int64_t store__add_function(struct store *s, int64_t module_key, const char *nam
 	sqlite3_bind_int64(s->insert_function, 2, module_key);
 	bind_text_or_null(s->insert_function, 3, name);
 	sqlite3_bind_int64(s->insert_function, 4, (int64_t)offset);
+	/* Stored only when it differs: C names are their own symbols. */
+	bind_text_or_null(s->insert_function, 5, symbol && name && strcmp(symbol, name) ? symbol : NULL);
 	return insert_row(s, s->insert_function, "cannot add a function");
 }
 

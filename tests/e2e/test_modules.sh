@@ -46,3 +46,18 @@ for v in calls_cet calls_nop5 calls_o2; do
 	calls_o2) expect_match "$v: single-stepped probes reported" "$out" "[1-9] single-stepped" ;;
 	esac
 done
+
+# --- C++: demangled names, overloads by signature, the unwinding warning ---
+out=$("$FERRET" trace --db "$DB" --run-id cxx -f 'shop::*' -- "$PROGS/cxx_demo" 6 2>"$TMP/cxx.err")
+expect_eq "C++: the program runs traced, exception caught inside a traced function" "$out" 36
+expect_eq "C++: shop::Cart::add by its demangled name, 6 calls" "$(calls shop::Cart::add cxx)" 6
+expect_eq "C++: overloads are told apart by signature" \
+	"$(q "SELECT group_concat(f.name || '=' || f.symbol, ' ') FROM (SELECT name, symbol FROM functions WHERE run = (SELECT id FROM runs WHERE run_id='cxx') AND name LIKE 'shop::price%' ORDER BY name) f")" \
+	"shop::price(double)=_ZN4shop5priceEd shop::price(int)=_ZN4shop5priceEi"
+expect_eq "C++: each overload called once" "$(calls 'shop::price(double)' cxx),$(calls 'shop::price(int)' cxx)" "1,1"
+expect_match "C++: warns that exceptions must not cross traced functions" "$(cat "$TMP/cxx.err")" \
+	"cxx_demo throws C\+\+ exceptions .* leave such functions out with -x"
+"$FERRET" trace --db "$DB" --run-id cold -- "$PROGS/elf_cold" >/dev/null 2>"$TMP/cold.err"
+expect_eq "-O2 C: check.cold (split-off code) is not probed" \
+	"$(q "SELECT group_concat(name) FROM (SELECT name FROM functions WHERE run = (SELECT id FROM runs WHERE run_id='cold') ORDER BY name)")" "check,main"
+expect_eq "C without exceptions: no unwinding warning" "$(grep -c 'exceptions' "$TMP/cold.err")" 0

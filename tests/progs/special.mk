@@ -2,7 +2,8 @@
 # aliases), for the ELF unit tests and end-to-end tests. Included by progs.mk.
 SPECIAL := tests/progs/special
 PROGS += $(OUTPUT)/progs/elf_pie $(OUTPUT)/progs/elf_nopie $(OUTPUT)/progs/elf_stripped \
-	$(OUTPUT)/progs/libferretdemo.so $(OUTPUT)/progs/elf_uselib $(OUTPUT)/progs/elf_alias
+	$(OUTPUT)/progs/libferretdemo.so $(OUTPUT)/progs/elf_uselib $(OUTPUT)/progs/elf_alias \
+	$(OUTPUT)/progs/elf_cold $(OUTPUT)/progs/cxx_demo
 
 # -rdynamic exports the global functions to .dynsym, so the stripped copy keeps them.
 $(OUTPUT)/progs/elf_pie: $(SPECIAL)/elf_demo.c | $(OUTPUT)/progs
@@ -32,3 +33,12 @@ $(OUTPUT)/progs/elf_uselib: $(SPECIAL)/elf_uselib.c $(OUTPUT)/progs/libferretdem
 $(OUTPUT)/progs/elf_alias: $(SPECIAL)/elf_alias.c | $(OUTPUT)/progs
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(PROG_CFLAGS) $< -o $@
+
+# -O2: GCC splits check()'s unlikely path into check.cold.
+$(OUTPUT)/progs/elf_cold: $(SPECIAL)/elf_cold.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g $< -o $@
+
+$(OUTPUT)/progs/cxx_demo: $(SPECIAL)/cxx_demo.cc | $(OUTPUT)/progs
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) -O2 -g $< -o $@

@@ -128,7 +128,7 @@ static int setup_functions(struct store *s, int64_t *keys)
 		return -1;
 	for (int i = 0; i < NFUNCS; i++) {
 		snprintf(name, sizeof(name), "fn_%03d", i);
-		keys[i] = store__add_function(s, module, name, 0x1000 + 16 * (uint64_t)i);
+		keys[i] = store__add_function(s, module, name, NULL, 0x1000 + 16 * (uint64_t)i);
 		if (keys[i] < 0)
 			return -1;
 	}

@@ -181,9 +181,9 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s", request_names[i]);
 		else
 			snprintf(name, sizeof(name), "fn_%03d", i);
-		g.fn_keys[i] = store__add_function(g.s, i % 5 ? module : lib, name, 0x1000 + 16 * i);
+		g.fn_keys[i] = store__add_function(g.s, i % 5 ? module : lib, name, NULL, 0x1000 + 16 * i);
 	}
-	g.fn_keys[NFUNCS] = store__add_function(g.s, module, "main", 0x800);
+	g.fn_keys[NFUNCS] = store__add_function(g.s, module, "main", NULL, 0x800);
 	g.now = info.start_mono_ns;
 	call_graph(&g);
 	for (t = 0; t < threads && !g.err; t++) {

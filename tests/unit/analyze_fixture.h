@@ -87,7 +87,7 @@ FIXTURE int64_t function_key(struct store *s, int64_t module, const char *name, 
 		if (!strcmp(names[i], name))
 			return keys[i];
 	names[*n] = name;
-	keys[*n] = store__add_function(s, module, name, 0x1000 + 16 * *n);
+	keys[*n] = store__add_function(s, module, name, NULL, 0x1000 + 16 * *n);
 	return keys[(*n)++];
 }
 
@@ -113,8 +113,8 @@ FIXTURE int write_dense(struct store *s, int64_t module, struct run_info *info)
 	if (store__begin_run(s, info))
 		return -1;
 	thread = store__add_thread(s, 300, 300, "dense");
-	dense = store__add_function(s, module, "dense", 0x2000);
-	twin = store__add_function(s, module, "twin", 0x2010);
+	dense = store__add_function(s, module, "dense", NULL, 0x2000);
+	twin = store__add_function(s, module, "twin", NULL, 0x2010);
 	for (i = 0; i < 50; i++)
 		if (write_span(s, store__next_span_id(s), 0, thread, dense, 2000 * i,
 			       2000 * i + 1000 + (13 * i) % 50, 0, 0))
@@ -141,7 +141,7 @@ FIXTURE int write_random(struct store *s, int64_t module, struct run_info *info)
 		return -1;
 	thread = store__add_thread(s, 400, 400, "random");
 	for (i = 0; i < 3; i++)
-		fns[i] = store__add_function(s, module, i == 0 ? "r0" : i == 1 ? "r1" : "r2", 0x3000 + i);
+		fns[i] = store__add_function(s, module, i == 0 ? "r0" : i == 1 ? "r1" : "r2", NULL, 0x3000 + i);
 	for (i = 0; i < RANDOM_SPANS; i++) {
 		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
 		d = (int64_t)((rng >> 20) % (1ULL << ((rng >> 10) % 34))); /* 0 ns .. 17 s */

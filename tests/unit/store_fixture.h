@@ -180,7 +180,7 @@ FIXTURE int setup_run(struct generator *g, struct store *s, const char *run_id, 
 		return -1;
 	for (i = 0; i < functions; i++) {
 		snprintf(name, sizeof(name), i % 2 ? "parse_%d" : "emit_%d", i);
-		g->function_keys[i] = store__add_function(s, module, name, 0x1000 + 16 * (uint64_t)i);
+		g->function_keys[i] = store__add_function(s, module, name, NULL, 0x1000 + 16 * (uint64_t)i);
 		if (g->function_keys[i] <= 0)
 			return -1;
 	}

@@ -204,6 +204,64 @@ static void test_stripped_selects_exported(void)
 	module_list__free(&mods);
 }
 
+/* The symbol a selected function came from, by its shown name. */
+static const char *symbol_of(const struct selection *sel, const char *name)
+{
+	size_t i;
+
+	for (i = 0; sel && i < sel->nfuncs; i++)
+		if (strcmp(sel->funcs[i].name, name) == 0)
+			return sel->funcs[i].symbol;
+	return "";
+}
+
+/* C++ functions are selected and shown by demangled name; overloads by their signature. */
+static void test_cxx_names(void)
+{
+	struct module_list mods = { 0 };
+	char *inc[] = { "shop::*" }, *by_signature[] = { "shop::price(double)" }, *plain[] = { "price" },
+	     *mangled[] = { "_ZN4shop4Cart3addEi" };
+	struct selection *sel;
+
+	EXPECT_EQ(modules__from_exe(prog("cxx_demo"), &mods), 0);
+	sel = build(&mods, inc, 1, NULL, 0);
+	EXPECT_EQ(sel ? sel->nfuncs : 0, 7);
+	EXPECT_STR(symbol_of(sel, "shop::Cart::add"), "_ZN4shop4Cart3addEi");
+	EXPECT_STR(symbol_of(sel, "shop::Cart::total"), "_ZNK4shop4Cart5totalEv");
+	EXPECT_STR(symbol_of(sel, "shop::checked"), "_ZN4shop7checkedEi");
+	EXPECT_STR(symbol_of(sel, "shop::price(int)"), "_ZN4shop5priceEi");
+	EXPECT_STR(symbol_of(sel, "shop::price(double)"), "_ZN4shop5priceEd");
+	EXPECT_STR(symbol_of(sel, "int shop::twice<int>(int)"), "_ZN4shop5twiceIiEET_S1_");
+	EXPECT(has_func(sel, "double shop::twice<double>(double)"));
+	EXPECT(selection__unwinding_module(sel) && strstr(selection__unwinding_module(sel), "/cxx_demo"));
+	selection__free(sel);
+	sel = build(&mods, by_signature, 1, NULL, 0);
+	EXPECT(sel && sel->nfuncs == 1 && !strcmp(sel->funcs[0].name, "shop::price"));
+	selection__free(sel);
+	EXPECT(strstr(build_error(&mods, plain, 1, NULL, 0), "close: shop::price") != NULL);
+	sel = build(&mods, mangled, 1, NULL, 0);
+	EXPECT(sel && sel->nfuncs == 1 && !strcmp(sel->funcs[0].name, "shop::Cart::add"));
+	selection__free(sel);
+	module_list__free(&mods);
+}
+
+/* GCC's split-off "check.cold" is not a function: never selected, not even by name. */
+static void test_cold_fragments_skipped(void)
+{
+	struct module_list mods = { 0 };
+	char *cold[] = { "check.cold" };
+	struct selection *sel;
+
+	EXPECT_EQ(modules__from_exe(prog("elf_cold"), &mods), 0);
+	sel = build(&mods, NULL, 0, NULL, 0);
+	EXPECT(has_func(sel, "check") && has_func(sel, "main"));
+	EXPECT(!has_func(sel, "check.cold"));
+	EXPECT(selection__unwinding_module(sel) == NULL);
+	selection__free(sel);
+	EXPECT(strstr(build_error(&mods, cold, 1, NULL, 0), "no function matches 'check.cold'") != NULL);
+	module_list__free(&mods);
+}
+
 static void test_errors(void)
 {
 	struct module_list mods = { 0 }, pid = { 0 }, none = { 0 };
@@ -258,6 +316,8 @@ int main(void)
 	RUN(test_module_by_path);
 	RUN(test_aliases_selected_once);
 	RUN(test_stripped_selects_exported);
+	RUN(test_cxx_names);
+	RUN(test_cold_fragments_skipped);
 	RUN(test_errors);
 	CHECK_EXIT();
 }

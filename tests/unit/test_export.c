@@ -74,7 +74,7 @@ static int make_db(void)
 		return -1;
 	mod = store__add_module(s, "/opt/demo/bin/demo");
 	for (i = 0; i < 10; i++)
-		fn[i] = store__add_function(s, mod, names[i], 0x1000 + i * 16);
+		fn[i] = store__add_function(s, mod, names[i], NULL, 0x1000 + i * 16);
 	t1 = store__add_thread(s, 100, 100, "demo");
 	t2 = store__add_thread(s, 100, 101, "worker");
 	t3 = store__add_thread(s, 200, 200, "child");

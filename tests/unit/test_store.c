@@ -131,7 +131,7 @@ static void test_edge_cases(void)
 	if (!s || store__begin_run(s, &info))
 		return;
 	module = store__add_module(s, "/lib/libc.so.6");
-	function = store__add_function(s, module, "malloc", 0xa0);
+	function = store__add_function(s, module, "malloc", NULL, 0xa0);
 	thread = store__add_thread(s, 7, 8, "t");
 	EXPECT(module > 0 && function > 0 && thread > 0);
 	parent.span_id = store__next_span_id(s);
@@ -353,11 +353,11 @@ static void test_func_stats(void)
 	if (!s || store__begin_run(s, &info))
 		return;
 	module = store__add_module(s, "/bin/x");
-	rec.function_key = store__add_function(s, module, "hot", 0x10);
+	rec.function_key = store__add_function(s, module, "hot", NULL, 0x10);
 	hist[1] = 2;
 	hist[11] = 5;
 	EXPECT_EQ(store__add_func_stats(s, &rec), 0);
-	rec.function_key = store__add_function(s, module, "cold", 0x20);
+	rec.function_key = store__add_function(s, module, "cold", NULL, 0x20);
 	rec.nbuckets = 0;
 	rec.demoted_at_ns = 0;
 	EXPECT_EQ(store__add_func_stats(s, &rec), 0);

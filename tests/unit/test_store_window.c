@@ -33,7 +33,7 @@ static int start_run(struct run *r, const char *db, const char *run_id)
 	module = store__add_module(r->s, "/bin/prog");
 	r->thread = store__add_thread(r->s, 1, 1, "prog");
 	for (i = 0; i < 3; i++)
-		r->functions[i] = store__add_function(r->s, module, i ? "leaf" : "root", 16 * (uint64_t)i);
+		r->functions[i] = store__add_function(r->s, module, i ? "leaf" : "root", NULL, 16 * (uint64_t)i);
 	return module > 0 && r->thread > 0 ? 0 : -1;
 }
 

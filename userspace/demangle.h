@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * demangle: readable names for C++ and Rust (legacy) symbols, with the standard
+ * Itanium demangler of GCC's C++ runtime (__cxa_demangle, as uftrace, perf and
+ * gdb show them).
+ */
+#ifndef FERRET_DEMANGLE_H
+#define FERRET_DEMANGLE_H
+
+/*
+ * For a mangled symbol ("_ZN4shop4Cart3addEi"), 0 and two malloc'd names:
+ *   *full: the whole demangled name, "shop::Cart::add(int)";
+ *   *name: the short one that ferret shows and patterns match first,
+ *          "shop::Cart::add": no return type, template arguments, parameters
+ *          or qualifiers, and no Rust hash ("::h0123456789abcdef").
+ * Not mangled, or not demanglable: 0 with both NULL. Out of memory: -1.
+ */
+int demangle(const char *symbol, char **full, char **name);
+
+/* The short name of an already demangled name (exposed for tests); malloc'd or NULL. */
+char *demangle__short_name(const char *full);
+
+#endif /* FERRET_DEMANGLE_H */
