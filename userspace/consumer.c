@@ -12,10 +12,15 @@
 #include "util.h"
 
 #define POLL_MS 10
+/* What is stored is committed at least this often: `ferret analyze` can read a run
+ * while it is traced, and a tracer that is killed loses at most this much. */
+#define COMMIT_EVERY_NS 1000000000LL
 
 struct consumer {
 	struct loader *loader;
 	struct ingest *ingest;
+	struct store *store;
+	int64_t committed_at_ns;
 	int err; /* first storage error: tracing stops, and says so */
 	bool status_line;
 	int64_t status_at_ns, status_spans;
@@ -58,6 +63,21 @@ static void show_status(struct consumer *c, bool final)
 	c->status_spans = st->spans;
 }
 
+/* Commits what came in once a second (calls still running go in as incomplete
+ * and are completed when they return); nothing to commit costs nothing. */
+static void commit_now_and_then(struct consumer *c)
+{
+	int64_t now = mono_ns();
+
+	if (now < c->committed_at_ns + COMMIT_EVERY_NS)
+		return;
+	c->committed_at_ns = now;
+	if (store__flush(c->store)) {
+		c->err = -EIO;
+		atomic_store(&c->failed, true);
+	}
+}
+
 static void *consume_loop(void *arg)
 {
 	struct consumer *c = arg;
@@ -67,6 +87,7 @@ static void *consume_loop(void *arg)
 		loader__poll(c->loader, POLL_MS);
 		loader__poll(c->loader, 0);
 		show_status(c, false);
+		commit_now_and_then(c);
 	}
 	while (!c->err && loader__poll(c->loader, 0) > 0)
 		;
@@ -83,8 +104,9 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	if (!c)
 		return -ENOMEM;
 	c->loader = l;
+	c->store = s;
 	c->status_line = status_line;
-	c->status_at_ns = mono_ns();
+	c->status_at_ns = c->committed_at_ns = mono_ns();
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
 	if (err) {
 		free(c);

@@ -103,7 +103,11 @@ expect_eq "its end is the end of tracing (about 0.5 s)" \
 "$FERRET" trace --db "$DB" --run-id term -- "$PROGS/sleeper" 30 >"$TMP/term.log" 2>&1 &
 fpid=$!
 for _ in $(seq 100); do grep -q "tracing" "$TMP/term.log" && break; sleep 0.05; done
-sleep 0.2
+# Committed once a second while tracing: readable live, calls in progress as incomplete.
+for _ in $(seq 60); do [ "$(q "SELECT count(*) FROM span_view WHERE run_id='term'" 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+expect_eq "while tracing: main and stuck() are readable, as incomplete so far" \
+	"$(q "SELECT group_concat(function || ':' || status) FROM (SELECT function, status FROM span_view WHERE run_id='term' ORDER BY span_id)")" \
+	"main:incomplete,stuck:incomplete"
 kill -TERM "$fpid"; wait "$fpid"
 rc=$?
 expect_eq "SIGTERM: ferret passes on the command's death by SIGTERM (143)" "$rc" 143
