@@ -13,6 +13,7 @@ struct ingest {
 	size_t nfuncs;
 	int64_t bad_events;
 	int64_t span_base;	/* stack mode: the store's id of BPF span id 0 */
+	bool span_base_set;
 	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
 	uint64_t *calls;		       /* per function id: entries seen */
 	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
@@ -44,7 +45,6 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 		ingest__free(in);
 		return -ENOMEM;
 	}
-	in->span_base = store__next_span_id(s);
 	*out = in;
 	return 0;
 }
@@ -113,14 +113,25 @@ static int store_whole_span(struct ingest *in, const struct span_rec *span)
 	return store__append_span(in->store, span);
 }
 
+/* Stack mode's span ids come from a BPF counter of every call: the store reserves
+ * a range wide enough for any run, and hands back what is unused at its end. */
+#define STACK_MODE_SPAN_IDS (1LL << 40)
+
 static int on_span(struct ingest *in, const struct ferret_span_event *e)
 {
 	struct span_rec span;
-	int64_t fkey;
+	int64_t fkey, first;
 	int ok = resolve(in, &e->hdr, &fkey);
 
 	if (ok <= 0)
 		return ok;
+	if (!in->span_base_set) {
+		first = store__reserve_span_ids(in->store, STACK_MODE_SPAN_IDS);
+		if (first < 0)
+			return -EIO;
+		in->span_base = first - 1; /* BPF's ids start at 1 */
+		in->span_base_set = true;
+	}
 	span = (struct span_rec){
 		.span_id = in->span_base + (int64_t)e->span_id,
 		.parent_id = e->parent_id ? in->span_base + (int64_t)e->parent_id : 0,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -136,9 +137,30 @@ int store_commit_txn(struct store *s)
 	return err;
 }
 
+/* A file another ferret has just created is empty until its schema is in: the
+ * creator holds an exclusive flock(2) meanwhile (SQLite's own locks are fcntl
+ * locks, which flock does not touch). Waits for that; a file still empty after a
+ * second is an empty file. */
+static ssize_t read_head_after_creator(int fd, char *head, size_t len)
+{
+	ssize_t n = 0;
+	int tries;
+
+	for (tries = 0; tries < 200; tries++) {
+		flock(fd, LOCK_SH);
+		n = pread(fd, head, len, 0);
+		flock(fd, LOCK_UN);
+		if (n != 0)
+			break;
+		usleep(5000);
+	}
+	return n;
+}
+
 /* Opens the file ourselves first: mode 0600 on creation, errno-based messages,
- * and a foreign file is recognised from its first bytes before SQLite touches it. */
-static int check_file(const char *path, enum store_mode mode, bool *created, bool *empty)
+ * and a foreign file is recognised from its first bytes before SQLite touches it.
+ * A file this call creates stays flock'ed through *create_lock until its schema is in. */
+static int check_file(const char *path, enum store_mode mode, bool *created, bool *empty, int *create_lock)
 {
 	static const char sqlite_magic[16] = "SQLite format 3";
 	char head[sizeof(sqlite_magic)];
@@ -147,11 +169,16 @@ static int check_file(const char *path, enum store_mode mode, bool *created, boo
 	int fd, err = 0;
 
 	*created = false;
+	*create_lock = -1;
 	if (mode == STORE_WRITE) {
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NONBLOCK, 0600);
-		if (fd >= 0)
-			*created = true;
-		else if (errno == EEXIST)
+		if (fd >= 0) {
+			*created = *empty = true;
+			flock(fd, LOCK_EX);
+			*create_lock = fd;
+			return 0;
+		}
+		if (errno == EEXIST)
 			fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -173,7 +200,7 @@ static int check_file(const char *path, enum store_mode mode, bool *created, boo
 			ferr("%s is not a ferret database (not a regular file)", path);
 		goto cleanup;
 	}
-	n = pread(fd, head, sizeof(head), 0);
+	n = read_head_after_creator(fd, head, sizeof(head));
 	if (n < 0) {
 		err = -1;
 		ferr("%s: %s", path, strerror(errno));
@@ -330,14 +357,14 @@ int store__open(const char *path, enum store_mode mode, struct store **out)
 {
 	struct store *s = NULL;
 	bool created = false, empty = false;
-	int err;
+	int err, create_lock = -1;
 
 	*out = NULL;
 	if (!path || !*path) {
 		ferr("no database file given");
 		return -1;
 	}
-	err = check_file(path, mode, &created, &empty);
+	err = check_file(path, mode, &created, &empty, &create_lock);
 	if (err)
 		return err;
 	s = calloc(1, sizeof(*s));
@@ -357,8 +384,11 @@ cleanup:
 		store__free(s);
 		if (created) /* never leave a half-made database behind */
 			remove_db_files(path);
-		return err;
 	}
+	if (create_lock >= 0)
+		close(create_lock); /* the schema is in (or the file is gone): others may look */
+	if (err)
+		return err;
 	*out = s;
 	return 0;
 }

@@ -140,6 +140,10 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 int64_t store__open_span(struct store *s, const struct span_rec *call);
 /* The same call, finished or incomplete; span_id from store__open_span. */
 int store__close_span(struct store *s, const struct span_rec *span);
+/* count span ids of the file for ids handed out elsewhere (stack mode's BPF
+ * counter); returns the first. Unused ones go back when the run ends, unless
+ * another writer reserved ids since. */
+int64_t store__reserve_span_ids(struct store *s, int64_t count);
 /* Whole spans: an id unique in the file, then the span, any order. */
 int64_t store__next_span_id(struct store *s);
 int store__append_span(struct store *s, const struct span_rec *span); /* batched */

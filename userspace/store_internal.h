@@ -7,7 +7,8 @@
 
 #include "store.h"
 
-/* Spans wait in memory until this many are batched, then go in as one transaction. */
+/* Spans wait in memory until this many are batched, then go in as one transaction.
+ * Also the number of span ids a writer reserves at a time (meta.next_span_id). */
 #define STORE_SPAN_BATCH 65536
 /* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
 #define STORE_ROWS_PER_INSERT 32
@@ -34,6 +35,7 @@ struct store {
 	int64_t run_key;
 	int64_t run_start_ns;
 	int64_t next_span_id;
+	int64_t ids_end;	   /* the end (exclusive) of the span ids reserved for this writer */
 	int64_t run_spans;
 	char run_id[128];
 
@@ -61,6 +63,7 @@ struct store {
 	struct span_rec *window;
 	int64_t window_base;
 	int64_t last_stored_id; /* the highest span id inserted */
+	bool may_append;	/* no other writer's span since ours: NULL rowids are ours */
 };
 
 /* Prints "ferret: FILE: what: sqlite's message" and returns -1. */
@@ -73,7 +76,10 @@ int store_commit_txn(struct store *s);
 void store_finalize_writers(struct store *s);
 /* store_spans.c: the span writers, a new run's span state, its threads' figures. */
 int store_prepare_span_writers(struct store *s);
-void store_reset_spans(struct store *s);
+/* A new run's first block of span ids, and its span state (inside a write transaction). */
+int store_start_spans(struct store *s);
+/* Hands back the run's unused span ids when no writer reserved after it. */
+int store_return_span_ids(struct store *s);
 int store_track_thread(struct store *s, int64_t thread_key);
 int store_record_thread_spans(struct store *s);
 /* Copies a text column (NULL reads as ""), truncating to len. */

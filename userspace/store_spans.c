@@ -68,15 +68,72 @@ int store_prepare_span_writers(struct store *s)
 	return 0;
 }
 
-void store_reset_spans(struct store *s)
+/* Reserves count span ids in meta.next_span_id (inside the caller's write
+ * transaction): writers of one file, in other processes too, get disjoint ids. A
+ * file without the key (none written yet) starts after its highest span id. */
+static int reserve_span_ids(struct store *s, int64_t count, int64_t *first)
 {
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (store_exec(s, "INSERT OR IGNORE INTO meta(key, value) SELECT 'next_span_id',"
+			  " coalesce(max(span_id), 0) + 1 FROM spans", "cannot reserve span ids") ||
+	    store_prepare(s, "UPDATE meta SET value = value + ?1 WHERE key = 'next_span_id'"
+			     " RETURNING value - ?1", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, count);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*first = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sql_error(s, "cannot reserve span ids");
+	s->ids_end = *first + count;
+	return 0;
+}
+
+int store_start_spans(struct store *s)
+{
+	int64_t first;
+
+	if (reserve_span_ids(s, STORE_SPAN_BATCH, &first))
+		return -1;
+	s->next_span_id = s->window_base = first;
+	s->last_stored_id = first - 1;
 	s->batch_len = 0;
 	s->batch_sorted = true;
-	s->window_base = s->next_span_id;
-	s->last_stored_id = s->next_span_id - 1;
 	s->run_spans = 0;
 	s->threads_len = 0;
 	s->first_thread_key = 0;
+	return 0;
+}
+
+int store_return_span_ids(struct store *s)
+{
+	int64_t used_end = s->next_span_id > s->last_stored_id + 1 ? s->next_span_id : s->last_stored_id + 1;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(s, "UPDATE meta SET value = ?1 WHERE key = 'next_span_id' AND value = ?2", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, used_end);
+	sqlite3_bind_int64(stmt, 2, s->ids_end);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(s, "cannot finish the run");
+}
+
+int64_t store__reserve_span_ids(struct store *s, int64_t count)
+{
+	int64_t first;
+
+	if (!s->run_key) {
+		ferr("%s: reserve_span_ids without a run being written", s->path);
+		return -1;
+	}
+	if (store_begin_txn(s) || reserve_span_ids(s, count, &first) || store_commit_txn(s))
+		return -1;
+	return first;
 }
 
 /* ---- per-thread figures ---- */
@@ -166,7 +223,7 @@ int store_record_thread_spans(struct store *s)
  * last stored one gets a NULL rowid: SQLite appends it without a b-tree search. */
 static void bind_span(struct store *s, sqlite3_stmt *stmt, int p, const struct span_rec *span)
 {
-	if (span->span_id == s->last_stored_id + 1)
+	if (s->may_append && span->span_id == s->last_stored_id + 1)
 		sqlite3_bind_null(stmt, p);
 	else
 		sqlite3_bind_int64(stmt, p, span->span_id);
@@ -217,6 +274,21 @@ static int64_t insert_rows(struct store *s, const struct span_rec *spans, size_t
 	return stored;
 }
 
+/* Whether the table's last row is ours: then the id after it is appended with a
+ * NULL rowid. Checked once per transaction, which holds the file's write lock. */
+static int check_may_append(struct store *s)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (store_prepare(s, "SELECT coalesce(max(span_id), 0) FROM spans", &stmt))
+		return -1;
+	rc = sqlite3_step(stmt);
+	s->may_append = rc == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == s->last_stored_id;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sql_error(s, "cannot read spans");
+}
+
 /* One transaction: the rows, then it commits (or rolls back what must not stay). */
 static int write_spans(struct store *s, const struct span_rec *spans, size_t count)
 {
@@ -225,7 +297,7 @@ static int write_spans(struct store *s, const struct span_rec *spans, size_t cou
 
 	if (!count)
 		return 0;
-	if (store_begin_txn(s))
+	if (store_begin_txn(s) || check_may_append(s))
 		return -1;
 	stored = insert_rows(s, spans, count, why, sizeof(why));
 	if (stored == (int64_t)count) {
@@ -247,6 +319,23 @@ static int write_spans(struct store *s, const struct span_rec *spans, size_t cou
 
 static int write_window(struct store *s);
 
+/* Before handing out an id: a full window is written, and a used-up block of ids
+ * is followed by a new one (the window starts there). */
+static int make_room(struct store *s)
+{
+	int64_t first;
+
+	if (s->next_span_id - s->window_base == STORE_SPAN_BATCH && write_window(s))
+		return -1;
+	if (s->next_span_id < s->ids_end)
+		return 0;
+	if (write_window(s) || store_begin_txn(s) || reserve_span_ids(s, STORE_SPAN_BATCH, &first) ||
+	    store_commit_txn(s))
+		return -1;
+	s->next_span_id = s->window_base = first;
+	return 0;
+}
+
 /* ---- whole spans with their own ids ---- */
 
 int64_t store__next_span_id(struct store *s)
@@ -257,7 +346,7 @@ int64_t store__next_span_id(struct store *s)
 		ferr("%s: next_span_id without a run being written", s->path);
 		return -1;
 	}
-	if (s->next_span_id - s->window_base == STORE_SPAN_BATCH && write_window(s))
+	if (make_room(s))
 		return -1;
 	id = s->next_span_id++;
 	s->window[id - s->window_base].status = SLOT_EMPTY;
@@ -334,7 +423,7 @@ int64_t store__open_span(struct store *s, const struct span_rec *call)
 		ferr("%s: open_span without a run being written", s->path);
 		return -1;
 	}
-	if (s->next_span_id - s->window_base == STORE_SPAN_BATCH && write_window(s))
+	if (make_room(s))
 		return -1;
 	id = s->next_span_id++;
 	slot = &s->window[id - s->window_base];
@@ -345,7 +434,8 @@ int64_t store__open_span(struct store *s, const struct span_rec *call)
 	return id;
 }
 
-/* A call that was still open when its window was written: its row is updated. */
+/* A call that was still open when its window was written: its row is updated,
+ * and committed at once (it is rare) so that no write lock is held while idle. */
 static int update_span(struct store *s, const struct span_rec *span)
 {
 	int rc;
@@ -359,7 +449,7 @@ static int update_span(struct store *s, const struct span_rec *span)
 	sqlite3_reset(s->update_span);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(s, "cannot store a span");
-	return 0;
+	return store_commit_txn(s);
 }
 
 int store__close_span(struct store *s, const struct span_rec *span)

@@ -156,20 +156,6 @@ static int insert_run(struct store *s, const struct run_info *info)
 	return 0;
 }
 
-static int read_next_span_id(struct store *s)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	if (store_prepare(s, "SELECT coalesce(max(span_id), 0) + 1 FROM spans", &stmt))
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		s->next_span_id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : store_sql_error(s, "cannot read spans");
-}
-
 int store__begin_run(struct store *s, const struct run_info *info)
 {
 	int err;
@@ -182,13 +168,13 @@ int store__begin_run(struct store *s, const struct run_info *info)
 	err = prepare_writers(s);
 	if (!err)
 		err = store__flush(s);
-	/* One write transaction: the id check, the insert and max(span_id) see the same file. */
+	/* One write transaction: the id check, the span id reservation and the insert. */
 	if (!err)
 		err = store_begin_txn(s);
 	if (!err)
 		err = choose_run_id(s, info);
 	if (!err)
-		err = read_next_span_id(s);
+		err = store_start_spans(s);
 	if (!err)
 		err = insert_run(s, info);
 	if (!err)
@@ -202,7 +188,6 @@ int store__begin_run(struct store *s, const struct run_info *info)
 		s->run_id[0] = '\0';
 		return err;
 	}
-	store_reset_spans(s);
 	return 0;
 }
 
@@ -273,7 +258,9 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm)
 	key = insert_row(s, s->insert_thread, "cannot add a thread");
 	if (key > 0 && store_track_thread(s, key))
 		return -1;
-	return key;
+	/* Threads appear while tracing: committed at once, so the write lock is never
+	 * kept from another tracer writing the same file. */
+	return key > 0 && store_commit_txn(s) ? -1 : key;
 }
 
 /* The histogram as a JSON array, so SQL users can read it with json_each(). */
@@ -352,6 +339,8 @@ int store__end_run(struct store *s, const struct run_end *end)
 		err = update_run_end(s, end);
 	if (!err)
 		err = store_record_thread_spans(s);
+	if (!err)
+		err = store_return_span_ids(s);
 	if (!err)
 		err = store_commit_txn(s);
 	s->run_key = 0;
