@@ -104,7 +104,7 @@ expect_eq "its end is the end of tracing (about 0.5 s)" \
 fpid=$!
 for _ in $(seq 100); do grep -q "tracing" "$TMP/term.log" && break; sleep 0.05; done
 # Committed once a second while tracing: readable live, calls in progress as incomplete.
-for _ in $(seq 60); do [ "$(q "SELECT count(*) FROM span_view WHERE run_id='term'" 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+for _ in $(seq 120); do [ "$(q "SELECT count(*) FROM span_view WHERE run_id='term'" 2>/dev/null)" = 2 ] && break; sleep 0.05; done
 expect_eq "while tracing: main and stuck() are readable, as incomplete so far" \
 	"$(q "SELECT group_concat(function || ':' || status) FROM (SELECT function, status FROM span_view WHERE run_id='term' ORDER BY span_id)")" \
 	"main:incomplete,stuck:incomplete"
