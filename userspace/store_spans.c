@@ -11,7 +11,10 @@
  *    mid-run still leaves every started call in the file.
  *  - store__next_span_id/store__append_span: whole spans with ids of their
  *    own (stack mode's, tests), batched, sorted and inserted by id.
- * Each thread's span count and id range are kept for readers (store_scan.c).
+ * Span ids are reserved in blocks (meta.next_span_id), so several tracers can
+ * write one file; the NULL rowid is used only while the table's last row is
+ * this writer's. Each thread's span count and id range are kept for readers
+ * (store_scan.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
