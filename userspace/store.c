@@ -412,6 +412,7 @@ void store__free(struct store *s)
 		sqlite3_close_v2(s->db);
 	free(s->batch);
 	free(s->window);
+	free(s->updates);
 	free(s->threads);
 	free(s->path);
 	free(s);

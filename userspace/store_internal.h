@@ -63,6 +63,9 @@ struct store {
 	struct span_rec *window;
 	int64_t window_base;
 	int64_t last_stored_id; /* the highest span id inserted */
+	/* Calls that returned after their placeholder was written: updated with the next write. */
+	struct span_rec *updates;
+	size_t updates_len, updates_cap;
 	bool may_append;	/* no other writer's span since ours: NULL rowids are ours */
 };
 

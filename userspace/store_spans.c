@@ -292,6 +292,48 @@ static int check_may_append(struct store *s)
 	return rc == SQLITE_ROW ? 0 : store_sql_error(s, "cannot read spans");
 }
 
+/* Calls that were still open when their window was written: their rows are
+ * updated in the next write transaction, all at once (one commit rewrites each
+ * touched page once, where a commit per call would write a page per call). */
+static int apply_updates(struct store *s)
+{
+	const struct span_rec *span;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->updates_len; i++) {
+		span = &s->updates[i];
+		sqlite3_bind_int64(s->update_span, 1, span->end_ns - span->start_ns);
+		sqlite3_bind_int(s->update_span, 2, span->status);
+		sqlite3_bind_int64(s->update_span, 3, span->span_id);
+		rc = sqlite3_step(s->update_span);
+		sqlite3_reset(s->update_span);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(s, "cannot store a span");
+	}
+	s->updates_len = 0;
+	return 0;
+}
+
+static int queue_update(struct store *s, const struct span_rec *span)
+{
+	size_t cap;
+	void *grown;
+
+	if (s->updates_len == s->updates_cap) {
+		cap = s->updates_cap ? s->updates_cap * 2 : 256;
+		grown = realloc(s->updates, cap * sizeof(*s->updates));
+		if (!grown) {
+			ferr("out of memory");
+			return -1;
+		}
+		s->updates = grown;
+		s->updates_cap = cap;
+	}
+	s->updates[s->updates_len++] = *span;
+	return 0;
+}
+
 /* One transaction: the rows, then it commits (or rolls back what must not stay). */
 static int write_spans(struct store *s, const struct span_rec *spans, size_t count)
 {
@@ -300,7 +342,7 @@ static int write_spans(struct store *s, const struct span_rec *spans, size_t cou
 
 	if (!count)
 		return 0;
-	if (store_begin_txn(s) || check_may_append(s))
+	if (store_begin_txn(s) || check_may_append(s) || apply_updates(s))
 		return -1;
 	stored = insert_rows(s, spans, count, why, sizeof(why));
 	if (stored == (int64_t)count) {
@@ -437,24 +479,6 @@ int64_t store__open_span(struct store *s, const struct span_rec *call)
 	return id;
 }
 
-/* A call that was still open when its window was written: its row is updated,
- * and committed at once (it is rare) so that no write lock is held while idle. */
-static int update_span(struct store *s, const struct span_rec *span)
-{
-	int rc;
-
-	if (store_begin_txn(s))
-		return -1;
-	sqlite3_bind_int64(s->update_span, 1, span->end_ns - span->start_ns);
-	sqlite3_bind_int(s->update_span, 2, span->status);
-	sqlite3_bind_int64(s->update_span, 3, span->span_id);
-	rc = sqlite3_step(s->update_span);
-	sqlite3_reset(s->update_span);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(s, "cannot store a span");
-	return store_commit_txn(s);
-}
-
 int store__close_span(struct store *s, const struct span_rec *span)
 {
 	if (!s->run_key) {
@@ -462,7 +486,7 @@ int store__close_span(struct store *s, const struct span_rec *span)
 		return -1;
 	}
 	if (span->span_id < s->window_base)
-		return update_span(s, span);
+		return queue_update(s, span);
 	if (span->span_id >= s->next_span_id) {
 		ferr("%s: span %lld was never opened", s->path, (long long)span->span_id);
 		return -1;
@@ -482,6 +506,8 @@ int store__flush(struct store *s)
 		window_err = write_window(s);
 	if (!err)
 		err = window_err;
+	if (!err && s->updates_len) /* nothing was written to carry them */
+		err = store_begin_txn(s) || apply_updates(s) ? -1 : 0;
 	if (!err)
 		err = store_commit_txn(s);
 	return err;
