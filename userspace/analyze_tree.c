@@ -12,6 +12,7 @@
 
 #include "analyze_tree.h"
 #include "log.h"
+#include "util.h"
 
 #define PRUNED (-2) /* frame.node of a call below --max-depth (--calls) */
 
@@ -37,22 +38,6 @@ struct tree {
 	size_t stack_cap;
 	int64_t spans;
 };
-
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t cap2 = *cap ? *cap : 64;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (cap2 < need)
-		cap2 *= 2;
-	if (!(p = realloc(*v, cap2 * size)))
-		return -ENOMEM;
-	*v = p;
-	*cap = cap2;
-	return 0;
-}
 
 static size_t path_slot(int32_t parent, int32_t fn, size_t nslots)
 {
@@ -94,7 +79,7 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 		if (c->parent == parent && c->fn == fn)
 			return t->slots[j] - 1;
 	}
-	if (grow((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
 		return -ENOMEM;
 	c = &t->nodes[t->n];
 	memset(c, 0, sizeof(*c));
@@ -120,7 +105,7 @@ static int tree_thread_begin(void *ctx, const struct thread_info *th)
 	t->th.tid = th->tid;
 	snprintf(t->th.comm, sizeof(t->th.comm), "%s", th->comm);
 	t->nrows = 0;
-	if (grow((void **)&t->nodes, &t->cap, 1, sizeof(*t->nodes)))
+	if (grow_array((void **)&t->nodes, &t->cap, 1, sizeof(*t->nodes)))
 		return -ENOMEM;
 	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
 	t->nodes[0].fn = -1;
@@ -145,7 +130,7 @@ static int push_call(struct tree *t, struct frame *f, struct frame *parent)
 		t->th.hidden_ns += f->duration_ns;
 		return 0;
 	}
-	if (grow((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
+	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
 		return -ENOMEM;
 	r = &t->rows[t->nrows];
 	memset(r, 0, sizeof(*r));
@@ -218,7 +203,7 @@ static int sort_children(struct tree *t)
 
 	for (i = 0; i < t->n; i++) {
 		for (n = 0, c = t->nodes[i].first_child; c > 0; c = t->nodes[c].next_sibling) {
-			if (grow((void **)&t->stack, &t->stack_cap, n + 1, sizeof(*t->stack)))
+			if (grow_array((void **)&t->stack, &t->stack_cap, n + 1, sizeof(*t->stack)))
 				return -ENOMEM;
 			t->stack[n++] = c;
 		}
@@ -242,7 +227,7 @@ static int add_row(struct tree *t, const struct tnode *nd)
 {
 	struct trow *r;
 
-	if (grow((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
+	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
 		return -ENOMEM;
 	r = &t->rows[t->nrows++];
 	memset(r, 0, sizeof(*r));
@@ -267,7 +252,7 @@ static int flatten_merged(struct tree *t)
 	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
 		t->nodes[0].total += t->nodes[c].total;
 	t->th.total_ns = t->nodes[0].total;
-	if (grow((void **)&t->stack, &t->stack_cap, t->n, sizeof(*t->stack)))
+	if (grow_array((void **)&t->stack, &t->stack_cap, t->n, sizeof(*t->stack)))
 		return -ENOMEM;
 	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
 		t->stack[sp++] = c;

@@ -17,6 +17,12 @@ struct elf_func {
 	size_t naliases;
 };
 
+/* The name ferret shows and stores: the short demangled one, else the symbol. */
+static inline const char *elf_func__shown_name(const struct elf_func *f)
+{
+	return f->pretty ? f->pretty : f->name;
+}
+
 /*
  * One ELF file's FUNC symbols: .symtab and .dynsym merged, sorted by address.
  * Aliases at one address are kept once, under the non-versioned, global (or weak:

@@ -16,6 +16,7 @@
 #include "export.h"
 #include "jsonw.h"
 #include "log.h"
+#include "util.h"
 
 #define NO_PARENT UINT32_MAX
 
@@ -38,30 +39,14 @@ struct folded {
 	uint32_t root;	 /* the current thread's root node */
 };
 
-static int grow_array(void **array, size_t *cap, size_t used, size_t item)
-{
-	size_t new_cap;
-	void *p;
-
-	if (used < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 256;
-	p = realloc(*array, new_cap * item);
-	if (!p) {
-		ferr("out of memory");
-		return -1;
-	}
-	*array = p;
-	*cap = new_cap;
-	return 0;
-}
-
 static int add_name(struct folded *st, const char *raw, uint32_t *index)
 {
 	char *name;
 
-	if (grow_array((void **)&st->names, &st->names_cap, st->nnames, sizeof(*st->names)))
+	if (grow_array((void **)&st->names, &st->names_cap, st->nnames + 1, sizeof(*st->names))) {
+		ferr("out of memory");
 		return -1;
+	}
 	name = utf8_clean_dup(raw, ";\n\r");
 	if (!name)
 		return -1;
@@ -72,8 +57,10 @@ static int add_name(struct folded *st, const char *raw, uint32_t *index)
 
 static int add_node(struct folded *st, uint32_t parent, uint32_t name, uint32_t *node)
 {
-	if (grow_array((void **)&st->nodes, &st->nodes_cap, st->nnodes, sizeof(*st->nodes)))
+	if (grow_array((void **)&st->nodes, &st->nodes_cap, st->nnodes + 1, sizeof(*st->nodes))) {
+		ferr("out of memory");
 		return -1;
+	}
 	st->nodes[st->nnodes] = (struct path_node){ .parent = parent, .name = name };
 	*node = (uint32_t)st->nnodes++;
 	return 0;
@@ -97,7 +84,9 @@ static int thread_root(struct folded *st, const char *comm, uint32_t *node)
 		}
 	}
 	free(clean);
-	err = grow_array((void **)&st->roots, &st->roots_cap, st->nroots, sizeof(*st->roots));
+	err = grow_array((void **)&st->roots, &st->roots_cap, st->nroots + 1, sizeof(*st->roots));
+	if (err)
+		ferr("out of memory");
 	if (!err)
 		err = add_name(st, comm, &name);
 	if (!err)
@@ -182,7 +171,8 @@ static int folded_end(struct export_ctx *ctx)
 			continue;
 		len = 0;
 		for (n = (uint32_t)i; n != NO_PARENT; n = st->nodes[n].parent) {
-			if (grow_array((void **)&path, &cap, len, sizeof(*path))) {
+			if (grow_array((void **)&path, &cap, len + 1, sizeof(*path))) {
+				ferr("out of memory");
 				err = -1;
 				goto cleanup;
 			}

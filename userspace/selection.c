@@ -327,7 +327,7 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 
 		if (cm->picked[i])
 			sel->funcs[sel->nfuncs++] = (struct sel_func){ .module = sel->nmodules,
-								       .name = f->pretty ? f->pretty : f->name,
+								       .name = elf_func__shown_name(f),
 								       .symbol = f->name,
 								       .signature = f->signature,
 								       .offset = f->offset,

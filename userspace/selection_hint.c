@@ -112,8 +112,7 @@ void selection_hint__no_match(const char *glob, const char *module,
 		total += elf_syms__count(syms[k]);
 		stripped |= elf_syms__is_stripped(syms[k]);
 		for (i = 0; *literal && i < elf_syms__count(syms[k]); i++) {
-			const struct elf_func *f = elf_syms__get(syms[k], i);
-			const char *name = f->pretty ? f->pretty : f->name;
+			const char *name = elf_func__shown_name(elf_syms__get(syms[k], i));
 			int score = closeness(literal, name);
 
 			if (score <= limit)

@@ -116,6 +116,15 @@ int store_exec(struct store *s, const char *sql, const char *what)
 	return 0;
 }
 
+int store_require_run(const struct store *s, const char *what)
+{
+	if (s->mode != STORE_WRITE || !s->run_key) {
+		ferr("%s: %s without a run being written", s->path, what);
+		return -1;
+	}
+	return 0;
+}
+
 int store_begin_txn(struct store *s)
 {
 	if (s->in_txn)

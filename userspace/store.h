@@ -67,7 +67,7 @@ struct run_end {
 
 /* One finished (or incomplete) call. span_id comes from store__next_span_id(). */
 struct span_rec {
-	int64_t span_id;
+	int64_t span_id; /* first: batches are sorted by it (compare_int64_keys) */
 	int64_t parent_id; /* 0: a root span */
 	int64_t thread_key;
 	int64_t function_key;

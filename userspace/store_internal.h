@@ -75,6 +75,8 @@ int store_prepare(const struct store *s, const char *sql, sqlite3_stmt **stmt);
 int store_exec(struct store *s, const char *sql, const char *what);
 /* One write transaction stays open between commits (BEGIN IMMEDIATE on first need). */
 int store_begin_txn(struct store *s);
+/* 0 while a run is being written; else prints "PATH: what without a run being written", -1. */
+int store_require_run(const struct store *s, const char *what);
 int store_commit_txn(struct store *s);
 void store_finalize_writers(struct store *s);
 /* store_spans.c: the span writers, a new run's span state, its threads' figures. */

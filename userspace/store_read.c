@@ -7,6 +7,7 @@
 #include "log.h"
 #include "store_internal.h"
 #include "store_scan.h"
+#include "util.h"
 
 #define RUN_SELECT                                                                        \
 	"SELECT r.id, r.run_id, r.command, r.mode, r.pid, r.start_ns, r.end_ns,"           \
@@ -20,7 +21,7 @@
 
 /* A function's name and module, read once per run (spans carry only the key). */
 struct function_name {
-	int64_t key;
+	int64_t key; /* first: searched by it (compare_int64_keys) */
 	char *name;
 	char *module;
 };
@@ -167,15 +168,8 @@ static int add_function_name(struct span_iter *it, sqlite3_stmt *stmt, size_t *c
 	const char *name = (const char *)sqlite3_column_text(stmt, 1);
 	const char *module = (const char *)sqlite3_column_text(stmt, 2);
 
-	if (it->n_functions == *cap) {
-		size_t grown = *cap ? *cap * 2 : 256;
-		void *p = realloc(it->functions, grown * sizeof(*it->functions));
-
-		if (!p)
-			return -1;
-		it->functions = p;
-		*cap = grown;
-	}
+	if (grow_array((void **)&it->functions, cap, it->n_functions + 1, sizeof(*it->functions)))
+		return -1;
 	f = &it->functions[it->n_functions];
 	f->key = sqlite3_column_int64(stmt, 0);
 	f->name = strdup(name ? name : "");
@@ -207,16 +201,9 @@ static int load_function_names(struct span_iter *it, int64_t run_key)
 
 static const struct function_name *function_name(const struct span_iter *it, int64_t key)
 {
-	size_t lo = 0, hi = it->n_functions, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (it->functions[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < it->n_functions && it->functions[lo].key == key ? &it->functions[lo] : NULL;
+	if (!it->n_functions)
+		return NULL;
+	return bsearch(&key, it->functions, it->n_functions, sizeof(*it->functions), compare_int64_keys);
 }
 
 /* Only the filters in use go into the SQL. The function filter becomes a set of

@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "store_scan.h"
+#include "util.h"
 
 /* Sorting a row costs about this many rows scanned: the sorter is chosen only
  * when the threads' ranges overlap more than that. */
@@ -33,16 +34,9 @@ static int add_thread(struct span_scan *sc, sqlite3_stmt *stmt, size_t *cap)
 	struct scan_thread *t;
 	const char *comm;
 
-	if (sc->n_threads == *cap) {
-		size_t grown = *cap ? *cap * 2 : 16;
-		void *p = realloc(sc->threads, grown * sizeof(*sc->threads));
-
-		if (!p) {
-			ferr("out of memory");
-			return -1;
-		}
-		sc->threads = p;
-		*cap = grown;
+	if (grow_array((void **)&sc->threads, cap, sc->n_threads + 1, sizeof(*sc->threads))) {
+		ferr("out of memory");
+		return -1;
 	}
 	t = &sc->threads[sc->n_threads++];
 	memset(t, 0, sizeof(*t));
@@ -96,11 +90,14 @@ static bool has_spans(const struct scan_thread *t)
 	return t->spans > 0 && t->last_span_id >= t->first_span_id;
 }
 
-/* Scanning each thread's range reads the overlapping parts of the run once per
- * thread; one scan of the whole range reads it once but sorts every row. */
-static bool choose_per_thread(const struct span_scan *sc)
+/* The threads' span ids from lo to hi; per_thread: the sum of their ranges. */
+struct extent {
+	int64_t lo, hi, rows, per_thread;
+};
+
+static struct extent measure(const struct span_scan *sc)
 {
-	int64_t lo = INT64_MAX, hi = INT64_MIN, per_thread = 0, rows = 0;
+	struct extent e = { .lo = INT64_MAX };
 	size_t i;
 
 	for (i = 0; i < sc->n_threads; i++) {
@@ -108,12 +105,19 @@ static bool choose_per_thread(const struct span_scan *sc)
 
 		if (!has_spans(t))
 			continue;
-		per_thread += t->last_span_id - t->first_span_id + 1;
-		rows += t->spans;
-		lo = t->first_span_id < lo ? t->first_span_id : lo;
-		hi = t->last_span_id > hi ? t->last_span_id : hi;
+		e.per_thread += t->last_span_id - t->first_span_id + 1;
+		e.rows += t->spans;
+		e.lo = t->first_span_id < e.lo ? t->first_span_id : e.lo;
+		e.hi = t->last_span_id > e.hi ? t->last_span_id : e.hi;
 	}
-	return !rows || per_thread <= hi - lo + 1 + SORT_COST_IN_ROWS * rows;
+	return e;
+}
+
+/* Scanning each thread's range reads the overlapping parts of the run once per
+ * thread; one scan of the whole range reads it once but sorts every row. */
+static bool choose_per_thread(const struct extent *e)
+{
+	return !e->rows || e->per_thread <= e->hi - e->lo + 1 + SORT_COST_IN_ROWS * e->rows;
 }
 
 /* " AND s.thread BETWEEN a AND b" for consecutive keys, else an IN list. */
@@ -140,22 +144,6 @@ static char *thread_condition(const struct span_scan *sc)
 					 (long long)sc->threads[i].key);
 	snprintf(sql + used, len - used, ")");
 	return sql;
-}
-
-/* The run's whole id range (threads with spans), bound to ?2 and ?3. */
-static void bind_run_range(struct span_scan *sc)
-{
-	int64_t lo = INT64_MAX, hi = 0;
-	size_t i;
-
-	for (i = 0; i < sc->n_threads; i++) {
-		if (!has_spans(&sc->threads[i]))
-			continue;
-		lo = sc->threads[i].first_span_id < lo ? sc->threads[i].first_span_id : lo;
-		hi = sc->threads[i].last_span_id > hi ? sc->threads[i].last_span_id : hi;
-	}
-	sqlite3_bind_int64(sc->stmt, 2, lo);
-	sqlite3_bind_int64(sc->stmt, 3, hi);
 }
 
 static int prepare(struct span_scan *sc, const struct span_scan_spec *spec)
@@ -188,6 +176,7 @@ struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key
 				  const struct span_scan_spec *spec)
 {
 	struct span_scan *sc = calloc(1, sizeof(*sc));
+	struct extent extent;
 
 	if (!sc) {
 		ferr("out of memory");
@@ -197,11 +186,14 @@ struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key
 	sc->path = path;
 	if (load_threads(sc, run_key, spec->pid, spec->tid))
 		goto fail;
-	sc->per_thread = !spec->order && choose_per_thread(sc);
+	extent = measure(sc);
+	sc->per_thread = !spec->order && choose_per_thread(&extent);
 	if (prepare(sc, spec))
 		goto fail;
-	if (!sc->per_thread)
-		bind_run_range(sc);
+	if (!sc->per_thread) { /* the run's whole id range */
+		sqlite3_bind_int64(sc->stmt, 2, extent.lo);
+		sqlite3_bind_int64(sc->stmt, 3, extent.hi);
+	}
 	return sc;
 fail:
 	span_scan__free(sc);
@@ -256,16 +248,9 @@ int span_scan__step(struct span_scan *sc)
 
 const struct scan_thread *span_scan__thread(const struct span_scan *sc, int64_t thread_key)
 {
-	size_t lo = 0, hi = sc->n_threads, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (sc->threads[mid].key < thread_key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < sc->n_threads && sc->threads[lo].key == thread_key ? &sc->threads[lo] : NULL;
+	if (!sc->n_threads)
+		return NULL;
+	return bsearch(&thread_key, sc->threads, sc->n_threads, sizeof(*sc->threads), compare_int64_keys);
 }
 
 bool span_scan__per_thread(const struct span_scan *sc)

@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 struct scan_thread {
-	int64_t key;
+	int64_t key; /* first: threads are searched by it (compare_int64_keys) */
 	int pid, tid;
 	char comm[32];
 	bool ranged;  /* spans/first/last known (the run has ended) */

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "store_internal.h"
+#include "util.h"
 
 #define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
 #define PARAMS_PER_SPAN 8
@@ -130,10 +131,8 @@ int64_t store__reserve_span_ids(struct store *s, int64_t count)
 {
 	int64_t first;
 
-	if (!s->run_key) {
-		ferr("%s: reserve_span_ids without a run being written", s->path);
+	if (store_require_run(s, "reserve_span_ids"))
 		return -1;
-	}
 	if (store_begin_txn(s) || reserve_span_ids(s, count, &first) || store_commit_txn(s))
 		return -1;
 	return first;
@@ -154,25 +153,16 @@ static struct thread_spans *thread_spans(struct store *s, int64_t thread_key)
 
 int store_track_thread(struct store *s, int64_t thread_key)
 {
-	size_t i, cap;
-	void *grown;
+	size_t i;
 
 	if (!s->threads_len)
 		s->first_thread_key = thread_key;
 	if (thread_key < s->first_thread_key)
 		return 0; /* another writer's key order: its range stays unrecorded (NULL) */
 	i = (size_t)(thread_key - s->first_thread_key);
-	if (i >= s->threads_cap) {
-		cap = s->threads_cap ? s->threads_cap * 2 : 64;
-		while (cap <= i)
-			cap *= 2;
-		grown = realloc(s->threads, cap * sizeof(*s->threads));
-		if (!grown) {
-			ferr("out of memory");
-			return -1;
-		}
-		s->threads = grown;
-		s->threads_cap = cap;
+	if (grow_array((void **)&s->threads, &s->threads_cap, i + 1, sizeof(*s->threads))) {
+		ferr("out of memory");
+		return -1;
 	}
 	while (s->threads_len <= i)
 		s->threads[s->threads_len++] = (struct thread_spans){ 0 };
@@ -246,8 +236,9 @@ static void bind_span(struct store *s, sqlite3_stmt *stmt, int p, const struct s
 
 /* Inserts spans (ascending ids); returns how many went in (duplicate ids are
  * skipped), or -1 with why set when the batch must not be kept: an SQLite error
- * (disk full, I/O), or a row appended under another id than it was meant to get,
- * which means another process writes spans into the file. */
+ * (disk full, I/O), or a row appended under another id than it was meant to get.
+ * check_may_append makes the latter impossible; it stays checked so that a
+ * mistake there stops the run instead of shifting ids silently. */
 static int64_t insert_rows(struct store *s, const struct span_rec *spans, size_t n, char *why,
 			   size_t why_len)
 {
@@ -317,18 +308,9 @@ static int apply_updates(struct store *s)
 
 static int queue_update(struct store *s, const struct span_rec *span)
 {
-	size_t cap;
-	void *grown;
-
-	if (s->updates_len == s->updates_cap) {
-		cap = s->updates_cap ? s->updates_cap * 2 : 256;
-		grown = realloc(s->updates, cap * sizeof(*s->updates));
-		if (!grown) {
-			ferr("out of memory");
-			return -1;
-		}
-		s->updates = grown;
-		s->updates_cap = cap;
+	if (grow_array((void **)&s->updates, &s->updates_cap, s->updates_len + 1, sizeof(*s->updates))) {
+		ferr("out of memory");
+		return -1;
 	}
 	s->updates[s->updates_len++] = *span;
 	return 0;
@@ -387,22 +369,13 @@ int64_t store__next_span_id(struct store *s)
 {
 	int64_t id;
 
-	if (!s->run_key) {
-		ferr("%s: next_span_id without a run being written", s->path);
+	if (store_require_run(s, "next_span_id"))
 		return -1;
-	}
 	if (make_room(s))
 		return -1;
 	id = s->next_span_id++;
 	s->window[id - s->window_base].status = SLOT_EMPTY;
 	return id;
-}
-
-static int compare_span_ids(const void *a, const void *b)
-{
-	int64_t x = ((const struct span_rec *)a)->span_id, y = ((const struct span_rec *)b)->span_id;
-
-	return (x > y) - (x < y);
 }
 
 static int write_batch(struct store *s)
@@ -412,7 +385,7 @@ static int write_batch(struct store *s)
 	if (!s->batch_len)
 		return 0;
 	if (!s->batch_sorted)
-		qsort(s->batch, s->batch_len, sizeof(*s->batch), compare_span_ids);
+		qsort(s->batch, s->batch_len, sizeof(*s->batch), compare_int64_keys); /* by span_id */
 	err = write_spans(s, s->batch, s->batch_len);
 	s->batch_len = 0;
 	s->batch_sorted = true;
@@ -421,10 +394,8 @@ static int write_batch(struct store *s)
 
 int store__append_span(struct store *s, const struct span_rec *span)
 {
-	if (!s->run_key) {
-		ferr("%s: append_span without a run being written", s->path);
+	if (store_require_run(s, "append_span"))
 		return -1;
-	}
 	count_span(s, span);
 	if (s->batch_len && span->span_id < s->batch[s->batch_len - 1].span_id)
 		s->batch_sorted = false;
@@ -464,10 +435,8 @@ int64_t store__open_span(struct store *s, const struct span_rec *call)
 	struct span_rec *slot;
 	int64_t id;
 
-	if (!s->run_key) {
-		ferr("%s: open_span without a run being written", s->path);
+	if (store_require_run(s, "open_span"))
 		return -1;
-	}
 	if (make_room(s))
 		return -1;
 	id = s->next_span_id++;
@@ -481,10 +450,8 @@ int64_t store__open_span(struct store *s, const struct span_rec *call)
 
 int store__close_span(struct store *s, const struct span_rec *span)
 {
-	if (!s->run_key) {
-		ferr("%s: close_span without a run being written", s->path);
+	if (store_require_run(s, "close_span"))
 		return -1;
-	}
 	if (span->span_id < s->window_base)
 		return queue_update(s, span);
 	if (span->span_id >= s->next_span_id) {

@@ -30,15 +30,6 @@ void store_finalize_writers(struct store *s)
 	s->insert_function = s->insert_thread = s->insert_func_stats = NULL;
 }
 
-static int require_run(const struct store *s, const char *what)
-{
-	if (s->mode != STORE_WRITE || !s->run_key) {
-		ferr("%s: %s without a run being written", s->path, what);
-		return -1;
-	}
-	return 0;
-}
-
 static int prepare_writers(struct store *s)
 {
 	if (s->insert_span)
@@ -214,7 +205,7 @@ int64_t store__add_module(struct store *s, const char *path)
 	int64_t key = 0;
 	int rc;
 
-	if (require_run(s, "add_module") || store_begin_txn(s))
+	if (store_require_run(s, "add_module") || store_begin_txn(s))
 		return -1;
 	sqlite3_bind_int64(s->find_module, 1, s->run_key);
 	bind_text_or_null(s->find_module, 2, path);
@@ -234,7 +225,7 @@ int64_t store__add_module(struct store *s, const char *path)
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
 			     uint64_t offset)
 {
-	if (require_run(s, "add_function") || store_begin_txn(s))
+	if (store_require_run(s, "add_function") || store_begin_txn(s))
 		return -1;
 	sqlite3_bind_int64(s->insert_function, 1, s->run_key);
 	sqlite3_bind_int64(s->insert_function, 2, module_key);
@@ -249,7 +240,7 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm)
 {
 	int64_t key;
 
-	if (require_run(s, "add_thread") || store_begin_txn(s))
+	if (store_require_run(s, "add_thread") || store_begin_txn(s))
 		return -1;
 	sqlite3_bind_int64(s->insert_thread, 1, s->run_key);
 	sqlite3_bind_int(s->insert_thread, 2, pid);
@@ -283,7 +274,7 @@ int store__add_func_stats(struct store *s, const struct func_stats_rec *rec)
 	char hist[128 * 21 + 3];
 	sqlite3_stmt *stmt = s->insert_func_stats;
 
-	if (require_run(s, "add_func_stats") || store_begin_txn(s))
+	if (store_require_run(s, "add_func_stats") || store_begin_txn(s))
 		return -1;
 	if (rec->nbuckets < 0 || rec->nbuckets > 128 ||
 	    (rec->nbuckets && (!rec->hist || format_hist(rec->hist, rec->nbuckets, hist, sizeof(hist))))) {
@@ -331,7 +322,7 @@ int store__end_run(struct store *s, const struct run_end *end)
 {
 	int err, spans_err;
 
-	if (require_run(s, "end_run"))
+	if (store_require_run(s, "end_run"))
 		return -1;
 	spans_err = store__flush(s);
 	err = store_begin_txn(s);

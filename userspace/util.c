@@ -88,3 +88,27 @@ int64_t real_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
 }
+
+int grow_array(void **array, size_t *cap, size_t need, size_t item_size)
+{
+	size_t new_cap = *cap ? *cap : 64;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (new_cap < need)
+		new_cap *= 2;
+	p = realloc(*array, new_cap * item_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+int compare_int64_keys(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}

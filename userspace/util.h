@@ -13,6 +13,11 @@ char *fmt_duration(int64_t ns, bool ascii, char *buf, size_t len);
 int parse_duration(const char *text, int64_t *ns);
 /* Parses a non-negative integer that fits in long; -1 for bad text. */
 int parse_long(const char *text, long *out);
+/* Makes room for need items of item_size bytes in *array (*cap of them now),
+ * doubling from 64. 0, or -ENOMEM with *array unchanged (callers say so). */
+int grow_array(void **array, size_t *cap, size_t need, size_t item_size);
+/* For bsearch/qsort over structs whose first member is an int64_t key. */
+int compare_int64_keys(const void *a, const void *b);
 /* CLOCK_MONOTONIC / CLOCK_REALTIME now, in ns. */
 int64_t mono_ns(void);
 int64_t real_ns(void);

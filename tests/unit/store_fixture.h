@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 /* Helpers a test file may not use. */
@@ -233,6 +235,34 @@ FIXTURE int write_run(struct store *s, const char *run_id, int n, struct span_re
 				return -1;
 		}
 	return end_run(s, g.now, true, 0);
+}
+
+/* The first column of the first row of sql, or -1 (the error printed). */
+FIXTURE int64_t query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t value = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	else
+		printf("    %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+/* The same on a read-only connection of its own to the file at path. */
+FIXTURE int64_t query_file_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	int64_t value = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		value = query_int(db, sql);
+	else
+		printf("    %s: cannot open\n", path);
+	sqlite3_close(db);
+	return value;
 }
 
 #endif /* FERRET_STORE_FIXTURE_H */

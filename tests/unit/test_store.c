@@ -276,19 +276,6 @@ static void test_duplicate_and_generated_run_ids(void)
 	store__free(s);
 }
 
-static int64_t query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *stmt = NULL;
-	int64_t value = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-		value = sqlite3_column_int64(stmt, 0);
-	else
-		printf("    %s: %s\n", sql, sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return value;
-}
-
 static void test_views(void)
 {
 	static const char *const span_cols[] = { "run_id", "span_id", "parent_id", "pid", "tid",

@@ -127,17 +127,6 @@ static int finish_writer(struct writer *w)
 	return err || store__end_run(w->s, &end);
 }
 
-static int64_t query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *stmt = NULL;
-	int64_t v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 static void check_run(sqlite3 *db, const char *run_id, const struct writer *w)
 {
 	char sql[512];

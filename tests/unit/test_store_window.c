@@ -55,22 +55,6 @@ static int close_call(struct run *r, int64_t id, int64_t parent, int fn, int64_t
 	return store__close_span(r->s, &span);
 }
 
-static int64_t query_int(const char *db, const char *sql)
-{
-	sqlite3_stmt *stmt = NULL;
-	sqlite3 *conn = NULL;
-	int64_t v = -1;
-
-	if (sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(conn, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	else
-		printf("    %s: %s\n", sql, sqlite3_errmsg(conn));
-	sqlite3_finalize(stmt);
-	sqlite3_close(conn);
-	return v;
-}
-
 /* A root open for the whole run, CALLS leaves under it, each 10 ns long, 100 ns apart. */
 static void test_ids_are_rowids_across_windows(void)
 {
@@ -96,19 +80,19 @@ static void test_ids_are_rowids_across_windows(void)
 	EXPECT_EQ(close_call(&r, root, 0, 0, RUN_START + 50, end.end_mono_ns - 1, 0, SPAN_OK), 0);
 	EXPECT_EQ(store__end_run(r.s, &end), 0);
 	store__free(r.s);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans"), CALLS + 1);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans WHERE parent_id IS NOT NULL"
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans"), CALLS + 1);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans WHERE parent_id IS NOT NULL"
 				" AND duration_ns = 10 AND depth = 1 AND status = 0"
 				" AND start_ns = 100 * (span_id - parent_id)"),
 		  CALLS);
 	/* The root was written as a placeholder with the first window, then updated. */
-	EXPECT_EQ(query_int(db, "SELECT duration_ns FROM spans WHERE parent_id IS NULL AND status = 0"),
+	EXPECT_EQ(query_file_int(db, "SELECT duration_ns FROM spans WHERE parent_id IS NULL AND status = 0"),
 		  end.end_mono_ns - 1 - (RUN_START + 50));
-	EXPECT_EQ(query_int(db, "SELECT min(span_id) FROM spans WHERE parent_id IS NOT NULL"), first);
-	EXPECT_EQ(query_int(db, "SELECT max(span_id) FROM spans"), last);
-	EXPECT_EQ(query_int(db, "SELECT spans FROM runs"), CALLS + 1);
-	EXPECT_EQ(query_int(db, "SELECT spans FROM threads"), CALLS + 1);
-	EXPECT_EQ(query_int(db, "SELECT last_span_id - first_span_id FROM threads"), CALLS);
+	EXPECT_EQ(query_file_int(db, "SELECT min(span_id) FROM spans WHERE parent_id IS NOT NULL"), first);
+	EXPECT_EQ(query_file_int(db, "SELECT max(span_id) FROM spans"), last);
+	EXPECT_EQ(query_file_int(db, "SELECT spans FROM runs"), CALLS + 1);
+	EXPECT_EQ(query_file_int(db, "SELECT spans FROM threads"), CALLS + 1);
+	EXPECT_EQ(query_file_int(db, "SELECT last_span_id - first_span_id FROM threads"), CALLS);
 }
 
 /* The tracer dies (no close, no end): what was started is in the file, incomplete. */
@@ -128,14 +112,14 @@ static void test_open_calls_survive_a_dead_tracer(void)
 	EXPECT_EQ(close_call(&r, done, child, 2, RUN_START + 3, RUN_START + 4, 2, SPAN_OK), 0);
 	EXPECT_EQ(store__flush(r.s), 0);
 	/* What a reader sees now: the finished call, and the open ones as incomplete. */
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM span_view WHERE status = 'incomplete'"
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM span_view WHERE status = 'incomplete'"
 				" AND duration_ns = 0"), 2);
-	EXPECT_EQ(query_int(db, "SELECT duration_ns FROM span_view WHERE status = 'ok'"), 1);
+	EXPECT_EQ(query_file_int(db, "SELECT duration_ns FROM span_view WHERE status = 'ok'"), 1);
 	EXPECT_EQ(close_call(&r, child, root, 1, RUN_START + 2, RUN_START + 9, 1, SPAN_OK), 0);
 	store__free(r.s); /* no store__end_run: as if killed */
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans"), 3);
-	EXPECT_EQ(query_int(db, "SELECT duration_ns FROM spans WHERE depth = 1 AND status = 0"), 7);
-	EXPECT_EQ(query_int(db, "SELECT status FROM spans WHERE depth = 0"), SPAN_INCOMPLETE);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans"), 3);
+	EXPECT_EQ(query_file_int(db, "SELECT duration_ns FROM spans WHERE depth = 1 AND status = 0"), 7);
+	EXPECT_EQ(query_file_int(db, "SELECT status FROM spans WHERE depth = 0"), SPAN_INCOMPLETE);
 }
 
 /* Ids handed out for whole spans leave gaps in the window: every row keeps its id. */
@@ -164,8 +148,8 @@ static void test_whole_spans_between_calls(void)
 	}
 	EXPECT_EQ(store__end_run(r.s, &end), 0);
 	store__free(r.s);
-	EXPECT_EQ(query_int(db, "SELECT sum(span_id) FROM spans"), sum_ids);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans WHERE (duration_ns = 5) = (span_id % 2 = "
+	EXPECT_EQ(query_file_int(db, "SELECT sum(span_id) FROM spans"), sum_ids);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans WHERE (duration_ns = 5) = (span_id % 2 = "
 				"(SELECT min(span_id) % 2 FROM spans))"), 6000);
 }
 
@@ -208,12 +192,12 @@ static void test_two_writers_share_a_file(void)
 	EXPECT_EQ(store__end_run(b.s, &end), 0);
 	store__free(a.s);
 	store__free(b.s);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans"), 6 * 65536);
-	EXPECT_EQ(query_int(db, "SELECT sum(span_id) FROM span_view WHERE run_id = 'first' AND duration_ns = 3"), sum_a);
-	EXPECT_EQ(query_int(db, "SELECT sum(span_id) FROM span_view WHERE run_id = 'second' AND duration_ns = 4"), sum_b);
-	EXPECT_EQ(query_int(db, "SELECT spans FROM runs WHERE run_id = 'second'"), 3 * 65536);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans"), 6 * 65536);
+	EXPECT_EQ(query_file_int(db, "SELECT sum(span_id) FROM span_view WHERE run_id = 'first' AND duration_ns = 3"), sum_a);
+	EXPECT_EQ(query_file_int(db, "SELECT sum(span_id) FROM span_view WHERE run_id = 'second' AND duration_ns = 4"), sum_b);
+	EXPECT_EQ(query_file_int(db, "SELECT spans FROM runs WHERE run_id = 'second'"), 3 * 65536);
 	/* Both handed back what they did not use: the next run starts right after. */
-	EXPECT_EQ(query_int(db, "SELECT value - (SELECT max(span_id) FROM spans) FROM meta WHERE key = 'next_span_id'"), 1);
+	EXPECT_EQ(query_file_int(db, "SELECT value - (SELECT max(span_id) FROM spans) FROM meta WHERE key = 'next_span_id'"), 1);
 }
 
 /* A row another process appended (here by hand) does not shift this writer's ids. */
@@ -239,9 +223,9 @@ static void test_foreign_row_keeps_ids(void)
 	sqlite3_close(other);
 	EXPECT_EQ(store__end_run(r.s, &end), 0);
 	store__free(r.s);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM spans"), 2);
-	EXPECT_EQ(query_int(db, "SELECT count(*) FROM span_view WHERE run_id = 'one'"), 1); /* the foreign row names no function */
-	EXPECT_EQ(query_int(db, "SELECT span_id FROM spans WHERE duration_ns = 1"), id);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM spans"), 2);
+	EXPECT_EQ(query_file_int(db, "SELECT count(*) FROM span_view WHERE run_id = 'one'"), 1); /* the foreign row names no function */
+	EXPECT_EQ(query_file_int(db, "SELECT span_id FROM spans WHERE duration_ns = 1"), id);
 }
 
 int main(void)
