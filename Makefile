@@ -10,7 +10,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 SANITIZE ?=
 CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Werror -MMD -MP \
-	-I$(OUTPUT) -Iuserspace -Ibpf -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+	-I$(OUTPUT) -Iuserspace -I. -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
 LDLIBS := -lbpf -lelf -lz -lsqlite3 -lcjson -lstdc++ -lpthread -lm
 ifneq ($(SANITIZE),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
@@ -26,7 +26,9 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-SRCS := $(wildcard userspace/*.c)
+# userspace/ is layered: main.c dispatches to cmd/, which uses the folders below it
+# (each folder's README says what it may include; scripts/check_layers.sh checks it).
+SRCS := userspace/main.c $(wildcard userspace/*/*.c)
 OBJS := $(SRCS:userspace/%.c=$(OUTPUT)/obj/%.o)
 LIB_OBJS := $(filter-out $(OUTPUT)/obj/main.o,$(OBJS))
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -34,7 +36,7 @@ SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(OUTPUT)/%.skel.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUTPUT)/tests/%)
 
-.PHONY: all deps demo test unit bench asan install clean vmlinux progs
+.PHONY: all deps demo check test unit layers bench bench-progs asan install clean vmlinux progs
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -49,6 +51,7 @@ $(OUTPUT)/ferret: $(OBJS)
 
 $(OUTPUT)/obj/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/obj
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/events.h vmlinux/vmlinux.h | $(OUTPUT)/obj
@@ -74,8 +77,18 @@ vmlinux:
 
 # Programs the end-to-end tests trace (tests/progs/progs.mk lists their builds).
 include tests/progs/progs.mk
+# Programs and tools of `make bench` (tests/bench/bench.mk).
+include tests/bench/bench.mk
 
 unit: $(UNIT_BINS)
+
+# Which folder may include which: fails on a forbidden include or a cycle between folders.
+layers:
+	$(Q)bash scripts/check_layers.sh
+
+# The layer check and the unit tests, as any user, installing nothing.
+check: all unit
+	$(Q)FERRET_BUILD=$(OUTPUT) FERRET_UNIT_ONLY=1 bash tests/run.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all progs
@@ -86,7 +99,7 @@ test: deps
 	$(Q)FERRET_BUILD=$(OUTPUT) bash tests/run.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all progs
+	$(Q)$(MAKE) --no-print-directory all progs bench-progs
 	$(Q)FERRET_BUILD=$(OUTPUT) bash scripts/bench.sh
 
 asan:
@@ -98,4 +111,4 @@ install: $(OUTPUT)/ferret
 clean:
 	rm -rf build
 
--include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/*/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)

@@ -3,7 +3,7 @@
 # run, on this machine. Prints one table (stdout; progress goes to stderr) and writes it
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
-#   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs`; needs root)
+#   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
 #   BENCH_PARTS="calls attach ingest e2e"  BENCH_REPS=5   select parts / runs per figure
 set -uo pipefail
 
@@ -29,31 +29,6 @@ source scripts/bench_e2e.sh
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
-# The hot loop once per kind of function entry, plus a -pg (mcount) twin for uftrace.
-build_programs() {
-	local cflags="-std=c11 -D_GNU_SOURCE -g -Wall -Wextra -Werror" nop5="-pg -mfentry -mnop-mcount -fno-pie -no-pie -O2"
-	local push="-O0 -fno-omit-frame-pointer -fcf-protection=none" endbr="-O0 -fno-omit-frame-pointer -fcf-protection=full"
-	local obj=$FERRET_BUILD/obj store_objs
-	mkdir -p "$BENCH_DIR" || return 1
-	# nop5 builds link without -pg: no gprof start-up files, no profiling timer, no gmon.out.
-	# shellcheck disable=SC2086
-	cc $cflags $nop5 -c bench/progs/hot.c -o "$BENCH_DIR/hot_nop5.o" &&
-		cc -no-pie "$BENCH_DIR/hot_nop5.o" -o "$BENCH_DIR/hot_nop5" &&
-		cc $cflags $nop5 -pthread -c bench/progs/threads2.c -o "$BENCH_DIR/threads2.o" &&
-		cc -no-pie -pthread "$BENCH_DIR/threads2.o" -o "$BENCH_DIR/threads2" &&
-		cc $cflags -pg -O2 bench/progs/hot.c -o "$BENCH_DIR/hot_nop5_pg" &&
-		cc $cflags $push bench/progs/hot.c -o "$BENCH_DIR/hot_push" &&
-		cc $cflags $push -pg bench/progs/hot.c -o "$BENCH_DIR/hot_push_pg" &&
-		cc $cflags $endbr bench/progs/hot.c -o "$BENCH_DIR/hot_endbr64" &&
-		cc $cflags $endbr -pg bench/progs/hot.c -o "$BENCH_DIR/hot_endbr64_pg" || return 1
-	# The real decoding and storage path, as ferret links it.
-	store_objs=$(ls "$obj"/store*.o)
-	# shellcheck disable=SC2086
-	cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iuserspace -Ibpf -I"$FERRET_BUILD" \
-		tests/tools/bench_ingest.c "$obj"/ingest.o "$obj"/spans.o "$obj"/log.o "$obj"/util.o $store_objs \
-		-lsqlite3 -lpthread -lm -o "$BENCH_DIR/bench_ingest"
-}
-
 record_machine() {
 	sample machine.kernel "$(uname -r)"
 	sample machine.cpus "$(nproc)"
@@ -71,7 +46,7 @@ record_machine() {
 [ -x "$FERRET" ] || die "$FERRET is missing: run make first"
 [ -x "$MANY_FUNCS" ] || die "$MANY_FUNCS is missing: run make progs first"
 bash scripts/setup-bench.sh || die "could not install bpftrace and uftrace (scripts/setup-bench.sh)"
-build_programs || die "could not build the benchmark programs"
+[ -x "$BENCH_DIR/bench_ingest" ] || die "$BENCH_DIR/bench_ingest is missing: run make bench-progs first"
 
 WORK=$(mktemp -d /tmp/ferret-bench.XXXXXX) || die "cannot create a work directory"
 BENCH_BG_PID= # the bpftrace running in the background, if any: stopped if we are

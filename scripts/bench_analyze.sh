@@ -20,17 +20,15 @@ SIZES=${BENCH_SIZES:-"1000000 10000000"}
 REPEAT=${BENCH_REPEAT:-3}
 CC=${CC:-cc}
 
-if [ ! -x "$FERRET" ] || ! ls "$BUILD"/obj/*.o >/dev/null 2>&1; then
-	echo "bench_analyze: $FERRET and $BUILD/obj/*.o are needed: run 'make' first" >&2
+if [ ! -x "$FERRET" ] || ! [ -x "$BUILD/bench/gen_spans" ] >/dev/null 2>&1; then
+	echo "bench_analyze: $FERRET and $BUILD/bench/gen_spans are needed: run make all bench-progs first" >&2
 	exit 1
 fi
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/ferret-bench-analyze.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
 # The span generator links ferret's own objects, so it writes through the real store.
-mapfile -t objs < <(ls "$BUILD"/obj/*.o | grep -v '/main\.o$')
-$CC -std=c11 -D_GNU_SOURCE -O2 -Iuserspace -Ibpf tests/tools/gen_spans.c "${objs[@]}" \
-	-lbpf -lelf -lz -lsqlite3 -lcjson -lstdc++ -lpthread -lm -o "$WORK/gen_spans"
+GEN="$BUILD/bench/gen_spans"
 
 have_uftrace() {
 	command -v uftrace >/dev/null && return 0
@@ -43,7 +41,6 @@ have_uftrace() {
 UFTRACE=0
 if have_uftrace; then
 	UFTRACE=1
-	$CC -O2 -pg -fno-inline tests/tools/bench_calls.c -o "$WORK/bench_calls_pg"
 fi
 
 # measure CMD...: runs it REPEAT times (stdout discarded), prints "SECONDS PEAK_RSS_KB" (medians).
@@ -92,7 +89,7 @@ printf '%-10s %-22s %-15s %-30s %11s %11s\n' calls workload tool command time "p
 for n in $SIZES; do
 	for shape in requests random; do
 		db="$WORK/$shape-$n.db"
-		"$WORK/gen_spans" --shape "$shape" "$db" "$n" >/dev/null
+		"$GEN" --shape "$shape" "$db" "$n" >/dev/null
 		label=$([ "$shape" = requests ] && echo "requests (1 thread)" || echo "random (4 thr, 500 fn)")
 		read -r t m < <(measure "$FERRET" analyze "$db")
 		row "$n" "$label" "ferret analyze" "table, exact percentiles" "$t" "$m"
@@ -104,7 +101,7 @@ for n in $SIZES; do
 	done
 	if [ "$UFTRACE" = 1 ]; then
 		data="$WORK/uftrace-$n"
-		uftrace record -d "$data" "$WORK/bench_calls_pg" "$n" >/dev/null
+		uftrace record -d "$data" "$BUILD/bench/bench_calls_pg" "$n" >/dev/null
 		read -r t m < <(measure uftrace report -d "$data")
 		row "$n" "requests (1 thread)" "uftrace $(uftrace --version | awk '{print $2}')" "report" "$t" "$m"
 		read -r t m < <(measure uftrace graph -d "$data")

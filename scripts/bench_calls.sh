@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Part 1 of `make bench` (sourced by bench.sh): the cost per call of a traced hot
 # function, for each kind of function entry, untraced vs ferret vs bpftrace vs uftrace.
-# bench/progs/hot times its own loop, so start-up and attach never count.
+# tests/bench/hot_loop times its own loop, so start-up and attach never count.
 
 # The probe each tracer puts on `hot`, and bpftrace's: uprobe + uretprobe, the same work.
 # BEGIN runs once every probe is attached ("Attaching N probes..." comes before that).

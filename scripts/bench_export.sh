@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks `ferret export` in every format on a synthetic run: wall time, peak RSS, output
-# size and throughput. The run comes from tests/tools/gen_spans.c (4 threads, nested calls
+# size and throughput. The run comes from tests/bench/gen_spans.c (4 threads, nested calls
 # of 500 functions), generated once and kept in $FERRET_BUILD/bench/.
 #
 #   scripts/bench_export.sh [SPANS]        (default 10000000)
@@ -15,10 +15,7 @@ GEN="$BENCH/gen_spans"
 mkdir -p "$BENCH"
 
 [ -x "$FERRET" ] || { echo "bench_export.sh: build $FERRET first (make)" >&2; exit 1; }
-if [ ! -x "$GEN" ] || [ tests/tools/gen_spans.c -nt "$GEN" ]; then
-	cc -std=c11 -D_GNU_SOURCE -O2 -Iuserspace tests/tools/gen_spans.c userspace/store*.c \
-		userspace/log.c userspace/util.c -lsqlite3 -o "$GEN"
-fi
+[ -x "$GEN" ] || { echo "bench_export.sh: build $GEN first (make bench-progs)" >&2; exit 1; }
 if [ ! -f "$DB" ]; then
 	echo "generating $SPANS spans into $DB ..."
 	start=$(date +%s.%N)

@@ -209,7 +209,7 @@ def ingest_section(result, out):
     out.append(table(["spans", "spans/s while tracing", "spans/s incl. closing", "time", "of which closing the run",
                       "stored (min)", "missing",
                       "DB bytes/span", "peak RSS", "peak RSS before closing"], rows))
-    out += ["", "`tests/tools/bench_ingest`: 4 threads, call trees 1-4 deep, 200 functions; timed from the first record "
+    out += ["", "`tests/bench/bench_ingest`: 4 threads, call trees 1-4 deep, 200 functions; timed from the first record "
             "to the closed database (closing: `store__end_run`, which writes the last window of calls and each "
             "thread's span range, and `store__free`, which checkpoints the WAL into the file); bytes include the WAL."]
 

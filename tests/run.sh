@@ -2,6 +2,7 @@
 # Runs every unit test binary and every end-to-end script, counts their
 # "PASS: ..." / "FAIL: ..." lines and ends with "N passed, N failed".
 # FERRET_BUILD: the build directory (default build). TEST_FILTER: a substring of test file names.
+# FERRET_UNIT_ONLY=1: unit tests only (`make check`, any user).
 set -u
 cd "$(dirname "$0")/.."
 export FERRET_BUILD=${FERRET_BUILD:-build}
@@ -24,10 +25,13 @@ run_one() {
 	echo "   ($((SECONDS - start)) s)"
 }
 
+run_one check_layers.sh bash scripts/check_layers.sh
 for t in "$FERRET_BUILD"/tests/test_*; do
 	[ -x "$t" ] && [ "${t%.d}" = "$t" ] && run_one "$(basename "$t")" "$t"
 done
-if [ "$(id -u)" -eq 0 ]; then
+if [ -n "${FERRET_UNIT_ONLY:-}" ]; then
+	echo "(end-to-end tests not run: make test runs them, as root)"
+elif [ "$(id -u)" -eq 0 ]; then
 	for t in tests/e2e/test_*.sh; do
 		[ -f "$t" ] && run_one "$(basename "$t")" bash "$t"
 	done

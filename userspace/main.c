@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "log.h"
+#include "cmd/commands.h"
+#include "core/log.h"
 
 static void usage(FILE *out)
 {

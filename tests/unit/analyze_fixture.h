@@ -26,10 +26,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "analyze.h"
+#include "analyze/analyze.h"
 #include "check.h"
-#include "commands.h"
-#include "store.h"
+#include "cmd/commands.h"
+#include "store/store.h"
 
 /* Helpers a test file may not use. */
 #define FIXTURE static __attribute__((unused))

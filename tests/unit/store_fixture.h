@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* Helpers a test file may not use. */
 #define FIXTURE static __attribute__((unused))

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "demangle.h"
+#include "elf/demangle.h"
 
 static void expect_names(const char *symbol, const char *full, const char *name)
 {

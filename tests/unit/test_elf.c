@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "elf_syms.h"
+#include "elf/elf_syms.h"
 #include "elf_testlib.h"
-#include "modules.h"
+#include "elf/modules.h"
 
 #define MAX_TRUTH 16384
 #define MAX_LIBS 64

@@ -3,10 +3,10 @@
  * tests/progs/special.mk ($PROGS, default build/progs), and its error lines.
  */
 #include "check.h"
-#include "elf_syms.h"
+#include "elf/elf_syms.h"
 #include "elf_testlib.h"
-#include "modules.h"
-#include "selection.h"
+#include "elf/modules.h"
+#include "elf/selection.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "commands.h"
-#include "export.h"
-#include "store.h"
+#include "cmd/commands.h"
+#include "export/export.h"
+#include "store/store.h"
 
 #define R 1000000000LL		       /* the run's CLOCK_MONOTONIC start */
 #define REAL 1700000000000000000LL     /* CLOCK_REALTIME at R */

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "export.h"
-#include "jsonw.h"
+#include "export/export.h"
+#include "core/jsonw.h"
 
 #define FFFD "\xef\xbf\xbd"
 

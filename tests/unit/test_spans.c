@@ -1,6 +1,6 @@
 /* Span reconstruction from synthetic entry/exit streams: every expectation computed by hand. */
 #include "check.h"
-#include "spans.h"
+#include "trace/spans.h"
 
 #define MAX_SPANS 64
 

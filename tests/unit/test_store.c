@@ -7,9 +7,9 @@
 #include <time.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 #include "store_fixture.h"
-#include "util.h"
+#include "core/util.h"
 
 static void test_write_and_read_back(void)
 {

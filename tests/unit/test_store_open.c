@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 #include "store_fixture.h"
 
 static void test_file_mode_0600(void)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 #include "store_fixture.h"
 
 #define WRITERS 2

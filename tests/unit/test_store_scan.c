@@ -8,9 +8,9 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 #include "store_fixture.h"
-#include "store_scan.h"
+#include "store/store_scan.h"
 
 #define CALLS_PER_THREAD 3000
 #define MAX_SCAN_THREADS 16

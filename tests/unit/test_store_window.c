@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 #include "store_fixture.h"
 
 #define RUN_START 1000

@@ -1,0 +1,181 @@
+/*
+ * analyze: the statistics table and the call tree of one run.
+ *
+ * Both read the run in ONE streaming pass over its spans (store_stats.h: ordered
+ * by thread, start, depth) with a per-thread stack, so memory grows with the
+ * number of distinct functions and tree nodes, never with the number of spans.
+ * Exact percentiles take a second pass (analyze_pct.c).
+ */
+#ifndef FERRET_ANALYZE_H
+#define FERRET_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+#include "store/store_stats.h"
+
+enum table_col {
+	COL_FUNCTION,
+	COL_MODULE,
+	COL_CALLS,
+	COL_TOTAL,
+	COL_SELF,
+	COL_MIN,
+	COL_AVG,
+	COL_P50,
+	COL_P95,
+	COL_P99,
+	COL_MAX,
+	COL_ERRORS,
+	COL__COUNT,
+};
+
+struct analyze_opts {
+	const char *db_path;
+	const char *run_id;	   /* NULL: the latest run */
+	int pid;		   /* 0: every process */
+	int tid;		   /* 0: every thread */
+	const char *function_glob; /* table: rows shown; tree: subtrees rooted at matching calls */
+	bool json;
+	/* table */
+	enum table_col sort_col;
+	long limit;	    /* 0: all rows; <0: the default (20 as text, all as JSON) */
+	bool approx;	    /* percentiles from a histogram (within 1/64) instead of exact */
+	/* tree */
+	bool tree;
+	bool calls;	    /* every call on its own, in time order, instead of merged paths */
+	long max_depth;	    /* 0: no limit */
+	double min_percent; /* hide nodes below this share of their thread's time */
+};
+
+/* How text output looks: decided once from the locale, the terminal and NO_COLOR. */
+struct out_style {
+	FILE *out;
+	bool utf8;
+	bool color;
+};
+
+/* ---- functions of a run and the per-thread stack walk (analyze_walk.c) ---- */
+
+struct fn_info {
+	int64_t key;	  /* functions.id */
+	char *name;
+	char *module;	  /* basename of the module's path */
+	bool selected;	  /* matches --function (true when there is no glob) */
+	int32_t active;	  /* activations open on the current thread's stack */
+};
+
+struct fn_table {
+	struct fn_info *v;
+	size_t n, cap;
+	int32_t *slots; /* open addressing: key -> index + 1 */
+	size_t nslots;
+	const char *glob;
+};
+
+void fn_table__init(struct fn_table *t, const char *glob);
+void fn_table__free(struct fn_table *t);
+/* The function's index, its names read on first sight; <0: error (printed). */
+int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key);
+int32_t fn_table__find(const struct fn_table *t, int64_t key); /* -1: unknown */
+
+struct thread_info {
+	int pid, tid;
+	char comm[64];
+};
+
+/* One open call on a thread's stack. */
+struct frame {
+	int64_t span_id;
+	int64_t start_ns; /* relative to the run's start */
+	int64_t duration_ns;
+	int64_t children_ns; /* sum of the durations of its direct children */
+	int32_t fn;
+	int32_t node;	  /* the tree's use: merged node or call index, -1 outside the focus */
+	int32_t level;	  /* 1 for a root (or a focus root) */
+	int32_t status;
+	bool outermost;	  /* no other activation of the same function below it */
+};
+
+struct walk_ops {
+	int (*thread_begin)(void *ctx, const struct thread_info *th);
+	/* parent: NULL for a root */
+	int (*push)(void *ctx, struct frame *f, struct frame *parent);
+	/* self time is f->duration_ns - f->children_ns */
+	int (*pop)(void *ctx, struct frame *f);
+	int (*thread_end)(void *ctx);
+};
+
+/* Streams the run's spans (pid/tid filters applied in SQL) through ops. */
+int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		  struct fn_table *fns, const struct walk_ops *ops, void *ctx);
+
+/* ---- output helpers (analyze_fmt.c) ---- */
+
+void out_style__detect(struct out_style *st, FILE *out);
+const char *out__color(const struct out_style *st, const char *sgr); /* SGR_*, or "" when plain */
+size_t out__width(const char *s); /* terminal columns of a UTF-8 string */
+void out__pad(FILE *out, const char *s, size_t width, bool right);
+char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
+void out__run_header(const struct out_style *st, const struct run_row *run);
+void json__string(FILE *out, const char *s);
+void json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
+
+#define SGR_BOLD "\033[1m"
+#define SGR_RED "\033[1;31m"
+#define SGR_YELLOW "\033[33m"
+#define SGR_DIM "\033[2m"
+#define SGR_RESET "\033[0m"
+
+/* ---- percentiles, nearest rank (analyze_pct.c) ---- */
+
+/* A log histogram: exact below 32 ns, then 32 buckets per power of two up to 2^48 ns. */
+#define PCT_SUB 32
+#define PCT_MAX_EXP 47
+#define PCT_BUCKETS (PCT_SUB + (PCT_MAX_EXP - 4) * PCT_SUB)
+
+#define PCT_GROUPS (PCT_BUCKETS / PCT_SUB)
+
+/* Allocated a group of 32 buckets (one power of two) at a time: a function's
+ * durations usually span a few, so it costs ~1 KB, not 5.6. */
+struct pct_hist {
+	uint32_t *group[PCT_GROUPS];
+};
+
+int pct_hist__add(struct pct_hist *h, int64_t duration_ns); /* -ENOMEM */
+uint32_t pct_hist__count(const struct pct_hist *h, size_t bucket);
+void pct_hist__free(struct pct_hist *h);
+
+extern const int pct_levels[3]; /* 50, 95, 99 */
+extern size_t pct_candidate_budget; /* durations the exact scan may keep (tests set 0: SQL sort) */
+size_t pct__bucket(int64_t duration_ns);
+
+struct pct_fn {
+	int64_t key; /* functions.id */
+	uint64_t calls;
+	int64_t min, max;
+	const struct pct_hist *hist; /* its durations */
+	int64_t value[3];     /* out: p50, p95, p99 */
+};
+
+struct pct_query {
+	int64_t run_key;
+	int pid, tid;
+	size_t all_functions; /* how many the run has: when every one is wanted, no key list */
+};
+
+void pct__approx(struct pct_fn *f); /* bucket middles: within 1/64 */
+int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_fn *fns, size_t n);
+
+/* ---- the two views ---- */
+int table_col__parse(const char *name); /* -1: unknown column */
+const char *table_col__name(enum table_col c);
+int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		  const struct out_style *st);
+int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		 const struct out_style *st);
+
+#endif /* FERRET_ANALYZE_H */

@@ -1,0 +1,464 @@
+/*
+ * The statistics table: one row per function.
+ *   calls   every activation
+ *   total   durations of the outermost activations per thread (recursion counts once)
+ *   self    duration minus direct traced children, over every activation
+ *   min/avg/max and p50/p95/p99 (nearest rank) over every activation's duration
+ *   errors  spans whose status is not ok
+ * Percentiles (analyze_pct.c) are computed for the rows shown only: exact by
+ * default (a second pass), or from the first pass's histograms with --approx.
+ * Runs recorded in stack mode (--min-duration, --aggregate, --max-rate) also hold
+ * the kernel's per-function figures over every call: calls, total, min, avg and max
+ * come from those; where not every call was stored, self is unknown and the
+ * percentiles are estimated from the kernel's log2 histogram.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze.h"
+#include "core/log.h"
+
+#define DEFAULT_LIMIT 20
+#define NAME_MAX_WIDTH 60
+
+struct fn_stats {
+	uint64_t calls, errors;
+	int64_t total, self, min, max, sum;
+	int64_t pct[3]; /* p50, p95, p99 */
+	struct pct_hist hist;
+	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
+	bool partial;	     /* aggregated, and fewer spans stored than calls made */
+	uint64_t stored;     /* spans stored */
+	int64_t agg_hist[STATS_HIST_BUCKETS];
+};
+
+struct table {
+	struct fn_table fns;
+	struct fn_stats *stats; /* indexed like fns.v */
+	size_t cap;
+	const struct analyze_opts *o;
+	const struct run_row *run;
+	struct store_stats *ss;
+	int64_t spans;
+	int64_t traced_ns; /* sum of root calls: what "slow" is measured against */
+	int32_t *rows;
+	size_t nrows;
+	size_t nselected; /* rows before --limit */
+	size_t partial_rows;
+	int err;
+};
+
+static const char *const col_names[COL__COUNT] = {
+	"Function", "Module", "Calls", "Total", "Self", "Min", "Avg", "P50", "P95", "P99", "Max", "Errors",
+};
+
+int table_col__parse(const char *name)
+{
+	int c;
+
+	for (c = 0; c < COL__COUNT; c++)
+		if (!strcasecmp(name, col_names[c]))
+			return c;
+	return -1;
+}
+
+const char *table_col__name(enum table_col c)
+{
+	return col_names[c];
+}
+
+static struct fn_stats *stats_of(struct table *t, int32_t fn)
+{
+	if ((size_t)fn >= t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct fn_stats *v;
+
+		while (cap <= (size_t)fn)
+			cap *= 2;
+		v = realloc(t->stats, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		memset(v + t->cap, 0, (cap - t->cap) * sizeof(*v));
+		t->stats = v;
+		t->cap = cap;
+	}
+	return &t->stats[fn];
+}
+
+static int table_push(void *ctx, struct frame *f, struct frame *parent)
+{
+	struct table *t = ctx;
+	struct fn_stats *st = stats_of(t, f->fn);
+
+	if (!st)
+		return -ENOMEM;
+	if (!st->calls++ || f->duration_ns < st->min)
+		st->min = f->duration_ns;
+	if (f->duration_ns > st->max)
+		st->max = f->duration_ns;
+	st->sum += f->duration_ns;
+	st->errors += f->status != SPAN_OK;
+	if (f->outermost)
+		st->total += f->duration_ns;
+	if (!parent)
+		t->traced_ns += f->duration_ns;
+	t->spans++;
+	return pct_hist__add(&st->hist, f->duration_ns);
+}
+
+static int table_pop(void *ctx, struct frame *f)
+{
+	struct table *t = ctx;
+
+	t->stats[f->fn].self += f->duration_ns - f->children_ns;
+	return 0;
+}
+
+/* Nearest rank in a log2 histogram: the middle of the bucket, within [min, max]. */
+static int64_t hist_percentile(const struct fn_stats *st, int percent)
+{
+	int64_t rank = ((int64_t)st->calls * percent + 99) / 100, seen = 0, v;
+	int b;
+
+	for (b = 0; b < STATS_HIST_BUCKETS - 1; b++) {
+		seen += st->agg_hist[b];
+		if (seen >= (rank > 0 ? rank : 1))
+			break;
+	}
+	v = (int64_t)(1.5 * (double)(1LL << b));
+	return v < st->min ? st->min : v > st->max ? st->max : v;
+}
+
+/* Percentiles of the functions rows[0..n). */
+static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
+{
+	struct pct_query q = { .run_key = t->run->run_key, .pid = t->o->pid, .tid = t->o->tid,
+			       .all_functions = t->fns.n };
+	struct pct_fn *fns = calloc(n ? n : 1, sizeof(*fns));
+	int32_t *exact = calloc(n ? n : 1, sizeof(*exact)); /* rows whose every call is a span */
+	size_t i, m = 0;
+	int err = 0;
+
+	if (!fns || !exact) {
+		free(fns);
+		free(exact);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct fn_stats *st = &t->stats[rows[i]];
+
+		if (st->partial) {
+			st->pct[0] = hist_percentile(st, 50);
+			st->pct[1] = hist_percentile(st, 95);
+			st->pct[2] = hist_percentile(st, 99);
+			continue;
+		}
+		exact[m] = rows[i];
+		fns[m] = (struct pct_fn){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
+					  .min = st->min, .max = st->max, .hist = &st->hist };
+		if (t->o->approx)
+			pct__approx(&fns[m]);
+		m++;
+	}
+	if (!t->o->approx && m)
+		err = pct__exact(t->ss, &q, fns, m);
+	for (i = 0; !err && i < m; i++)
+		memcpy(t->stats[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
+	free(fns);
+	free(exact);
+	return err;
+}
+
+static int overlay_aggregate(void *ctx, const struct stats_aggregate *agg)
+{
+	struct table *t = ctx;
+	int32_t fn = fn_table__intern(&t->fns, t->ss, agg->function_key);
+	struct fn_stats *st;
+
+	if (fn < 0)
+		return fn;
+	if (!(st = stats_of(t, fn)))
+		return -ENOMEM;
+	st->stored = st->calls;
+	st->aggregated = true;
+	st->partial = st->stored < (uint64_t)agg->calls;
+	st->calls = (uint64_t)agg->calls;
+	st->total = agg->total_ns;
+	st->sum = agg->sum_ns;
+	st->min = agg->min_ns;
+	st->max = agg->max_ns;
+	memcpy(st->agg_hist, agg->hist, sizeof(st->agg_hist));
+	return 0;
+}
+
+static int64_t col_value(const struct fn_stats *st, enum table_col c)
+{
+	switch (c) {
+	case COL_CALLS: return (int64_t)st->calls;
+	case COL_TOTAL: return st->total;
+	case COL_SELF: return st->partial ? -1 : st->self;
+	case COL_MIN: return st->min;
+	case COL_AVG: return (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls;
+	case COL_P50: return st->pct[0];
+	case COL_P95: return st->pct[1];
+	case COL_P99: return st->pct[2];
+	case COL_MAX: return st->max;
+	case COL_ERRORS: return (int64_t)st->errors;
+	default: return 0;
+	}
+}
+
+/* Names ascending, numbers descending; ties by name then module so output is stable. */
+static int row_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct table *t = ctx;
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	const struct fn_info *fx = &t->fns.v[x], *fy = &t->fns.v[y];
+	enum table_col c = t->o->sort_col;
+	int64_t vx, vy;
+	int d;
+
+	if (c == COL_MODULE && (d = strcmp(fx->module, fy->module)))
+		return d;
+	if (c != COL_FUNCTION && c != COL_MODULE) {
+		vx = col_value(&t->stats[x], c);
+		vy = col_value(&t->stats[y], c);
+		if (vx != vy)
+			return vx < vy ? 1 : -1;
+	}
+	if ((d = strcmp(fx->name, fy->name)))
+		return d;
+	return strcmp(fx->module, fy->module);
+}
+
+static bool sorts_by_percentile(enum table_col c)
+{
+	return c == COL_P50 || c == COL_P95 || c == COL_P99;
+}
+
+/* Selected functions, sorted and limited; percentiles computed for exactly those. */
+static int select_rows(struct table *t, long limit)
+{
+	size_t i;
+	int err = 0;
+
+	if (!(t->rows = malloc((t->fns.n ? t->fns.n : 1) * sizeof(*t->rows))))
+		return -ENOMEM;
+	for (i = 0; i < t->fns.n; i++)
+		if (t->fns.v[i].selected)
+			t->rows[t->nrows++] = (int32_t)i;
+	if (sorts_by_percentile(t->o->sort_col) && (err = compute_percentiles(t, t->rows, t->nrows)))
+		return err;
+	qsort_r(t->rows, t->nrows, sizeof(*t->rows), row_cmp, t);
+	t->nselected = t->nrows;
+	if (limit > 0 && (size_t)limit < t->nrows)
+		t->nrows = (size_t)limit;
+	if (!sorts_by_percentile(t->o->sort_col))
+		err = compute_percentiles(t, t->rows, t->nrows);
+	return err;
+}
+
+/* Copies s, cut to at most width characters with an ellipsis. */
+static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
+{
+	const char *ell = utf8 ? "…" : "...";
+	size_t keep = width - (utf8 ? 1 : 3), chars = 0, i;
+
+	if (out__width(s) <= width) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == keep)
+			break;
+	}
+	snprintf(buf, len, "%.*s%s", (int)i, s, ell);
+}
+
+#define CELL 256
+
+static void format_row(const struct table *t, const struct out_style *st, int32_t row,
+		       char cells[COL__COUNT][CELL])
+{
+	const struct fn_stats *fs = &t->stats[row];
+	double rate;
+	int c;
+
+	char name[CELL];
+
+	snprintf(name, sizeof(name), "%s%s", t->fns.v[row].name, fs->partial ? " *" : "");
+	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
+	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
+	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
+	for (c = COL_TOTAL; c <= COL_MAX; c++)
+		out__duration(st, col_value(fs, c), cells[c], CELL);
+	if (fs->partial) {
+		snprintf(cells[COL_SELF], CELL, "-");
+		for (c = COL_P50; c <= COL_P99; c++) {
+			char v[CELL - 2];
+
+			snprintf(v, sizeof(v), "%s", cells[c]);
+			snprintf(cells[c], CELL, "~%s", v);
+		}
+	}
+	rate = 100.0 * (double)fs->errors / (double)fs->calls;
+	if (!fs->errors)
+		snprintf(cells[COL_ERRORS], CELL, "0");
+	else if (rate < 0.1)
+		snprintf(cells[COL_ERRORS], CELL, "%llu (<0.1%%)", (unsigned long long)fs->errors);
+	else
+		snprintf(cells[COL_ERRORS], CELL, "%llu (%.1f%%)", (unsigned long long)fs->errors, rate);
+}
+
+/* Rows holding half of the traced time are red, a tenth yellow. */
+static const char *row_color(const struct table *t, const struct out_style *st, int32_t row)
+{
+	int64_t total = t->stats[row].total;
+
+	if (total * 2 >= t->traced_ns && t->traced_ns)
+		return out__color(st, SGR_RED);
+	if (total * 10 >= t->traced_ns && t->traced_ns)
+		return out__color(st, SGR_YELLOW);
+	return "";
+}
+
+static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL], const size_t *w,
+		       const char *color)
+{
+	int c;
+
+	fputs(color, st->out);
+	for (c = 0; c < COL__COUNT; c++) {
+		if (c)
+			fputs("  ", st->out);
+		if (c == COL__COUNT - 1) /* no trailing blanks */
+			fputs(cells[c], st->out);
+		else
+			out__pad(st->out, cells[c], w[c], c > COL_MODULE);
+	}
+	fprintf(st->out, "%s\n", *color ? out__color(st, SGR_RESET) : "");
+}
+
+static int print_text(const struct table *t, const struct out_style *st)
+{
+	char (*cells)[COL__COUNT][CELL] = malloc((t->nrows + 1) * sizeof(*cells));
+	size_t w[COL__COUNT] = { 0 }, i;
+	int c;
+
+	if (!cells)
+		return -ENOMEM;
+	for (c = 0; c < COL__COUNT; c++)
+		snprintf(cells[0][c], CELL, "%s", col_names[c]);
+	for (i = 0; i < t->nrows; i++)
+		format_row(t, st, t->rows[i], cells[i + 1]);
+	for (i = 0; i <= t->nrows; i++)
+		for (c = 0; c < COL__COUNT; c++)
+			if (out__width(cells[i][c]) > w[c])
+				w[c] = out__width(cells[i][c]);
+	out__run_header(st, t->run);
+	fputc('\n', st->out);
+	print_line(st, cells[0], w, out__color(st, SGR_BOLD));
+	for (i = 0; i < t->nrows; i++)
+		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]));
+	if (t->nrows < t->nselected)
+		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
+			t->nselected);
+	for (i = 0; i < t->nrows && !t->stats[t->rows[i]].partial; i++)
+		;
+	if (i < t->nrows)
+		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
+			"--max-rate): calls, total, min, avg and max count every call in the kernel; "
+			"self is unknown (-) and percentiles (~) come from a log2 histogram\n");
+	free(cells);
+	return 0;
+}
+
+static void print_json(const struct table *t, FILE *out)
+{
+	size_t i;
+
+	fputc('{', out);
+	json__run_fields(out, t->run);
+	fputs(", \"sort\": \"", out);
+	for (const char *c = col_names[t->o->sort_col]; *c; c++)
+		fputc(tolower((unsigned char)*c), out);
+	fprintf(out, "\", \"percentiles\": \"%s\", \"functions\": [", t->o->approx ? "approx" : "exact");
+	for (i = 0; i < t->nrows; i++) {
+		const struct fn_info *fi = &t->fns.v[t->rows[i]];
+		const struct fn_stats *fs = &t->stats[t->rows[i]];
+
+		fputs(i ? ",\n  {\"function\": " : "\n  {\"function\": ", out);
+		json__string(out, fi->name);
+		fputs(", \"module\": ", out);
+		json__string(out, fi->module);
+		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": ",
+			(unsigned long long)fs->calls, (long long)fs->total);
+		if (fs->partial)
+			fputs("null", out);
+		else
+			fprintf(out, "%lld", (long long)fs->self);
+		fprintf(out, ", \"min_ns\": %lld, "
+			"\"avg_ns\": %lld, \"p50_ns\": %lld, \"p95_ns\": %lld, \"p99_ns\": %lld, "
+			"\"max_ns\": %lld, \"errors\": %llu",
+			(long long)fs->min, (long long)col_value(fs, COL_AVG), (long long)fs->pct[0],
+			(long long)fs->pct[1], (long long)fs->pct[2], (long long)fs->max,
+			(unsigned long long)fs->errors);
+		if (fs->aggregated)
+			fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
+				"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
+				fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
+		fputc('}', out);
+	}
+	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
+}
+
+static void table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		pct_hist__free(&t->stats[i].hist);
+	free(t->stats);
+	free(t->rows);
+	fn_table__free(&t->fns);
+}
+
+int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		  const struct out_style *st)
+{
+	static const struct walk_ops ops = { .push = table_push, .pop = table_pop };
+	struct table t = { .o = o, .run = run, .ss = ss };
+	long limit = o->limit >= 0 ? o->limit : o->json ? 0 : DEFAULT_LIMIT;
+	int err;
+
+	fn_table__init(&t.fns, o->function_glob);
+	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+		goto cleanup;
+	/* Per-function figures of a stack-mode run count every process and thread. */
+	if (!o->pid && !o->tid && (err = store_stats__aggregates(ss, run->run_key, overlay_aggregate, &t)))
+		goto cleanup;
+	if (!t.spans && !t.cap) {
+		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
+		err = -ENOENT;
+		goto cleanup;
+	}
+	if ((err = select_rows(&t, limit)))
+		goto cleanup;
+	if (!t.nselected) {
+		ferr("no function of run %s matches '%s'", run->run_id, o->function_glob);
+		err = -ENOENT;
+		goto cleanup;
+	}
+	if (o->json)
+		print_json(&t, st->out);
+	else
+		err = print_text(&t, st);
+cleanup:
+	if (err == -ENOMEM)
+		ferr("out of memory");
+	table_free(&t);
+	return err;
+}

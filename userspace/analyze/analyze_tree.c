@@ -1,0 +1,397 @@
+/*
+ * The call tree, one thread at a time (spans arrive grouped by thread, so a
+ * thread's tree is complete when the next thread starts, is printed, and its
+ * memory reused). Merged: one node per call path, counting and summing the
+ * calls that share it. --calls: every call on its own, in time order.
+ * --function GLOB focuses on the subtrees of matching calls: each outermost
+ * matching call becomes a root.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze_tree.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#define PRUNED (-2) /* frame.node of a call below --max-depth (--calls) */
+
+struct tnode {
+	int32_t fn, parent, first_child, next_sibling, level;
+	uint32_t subtree; /* nodes in its subtree, itself included */
+	uint64_t calls, errors;
+	int64_t total, self;
+};
+
+struct tree {
+	const struct analyze_opts *o;
+	struct tree_printer p;
+	struct fn_table fns;
+	struct tree_thread th;
+	struct tnode *nodes; /* merged paths; node 0 is the thread */
+	size_t n, cap;
+	int32_t *slots; /* (parent, fn) -> node + 1 */
+	size_t nslots;
+	struct trow *rows; /* --calls: every call; merged: the flattened tree */
+	size_t nrows, rows_cap;
+	int32_t *stack; /* children sorting and the depth-first walk */
+	size_t stack_cap;
+	int64_t spans;
+};
+
+static size_t path_slot(int32_t parent, int32_t fn, size_t nslots)
+{
+	uint64_t key = (uint64_t)(uint32_t)parent << 32 | (uint32_t)fn;
+
+	/* splitmix64's finalizer: every bit of parent and fn reaches the low bits */
+	key = (key ^ (key >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	key = (key ^ (key >> 27)) * 0x94D049BB133111EBULL;
+	return (size_t)(key ^ (key >> 31)) & (nslots - 1);
+}
+
+static int rehash(struct tree *t, size_t nslots)
+{
+	int32_t *slots = calloc(nslots, sizeof(*slots));
+	size_t i, j;
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 1; i < t->n; i++) {
+		for (j = path_slot(t->nodes[i].parent, t->nodes[i].fn, nslots); slots[j];
+		     j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = (int32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+	return 0;
+}
+
+/* The node for fn called from parent, created on first sight. */
+static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+{
+	struct tnode *c;
+	size_t j;
+
+	for (j = path_slot(parent, fn, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		c = &t->nodes[t->slots[j] - 1];
+		if (c->parent == parent && c->fn == fn)
+			return t->slots[j] - 1;
+	}
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
+		return -ENOMEM;
+	c = &t->nodes[t->n];
+	memset(c, 0, sizeof(*c));
+	c->fn = fn;
+	c->parent = parent;
+	c->level = t->nodes[parent].level + 1;
+	c->next_sibling = t->nodes[parent].first_child;
+	t->nodes[parent].first_child = (int32_t)t->n;
+	t->slots[j] = (int32_t)t->n + 1;
+	t->n++;
+	if (t->n * 2 > t->nslots && rehash(t, t->nslots * 2))
+		return -ENOMEM;
+	return (int32_t)t->n - 1;
+}
+
+static int tree_thread_begin(void *ctx, const struct thread_info *th)
+{
+	struct tree *t = ctx;
+	size_t used = t->n;
+
+	memset(&t->th, 0, sizeof(t->th));
+	t->th.pid = th->pid;
+	t->th.tid = th->tid;
+	snprintf(t->th.comm, sizeof(t->th.comm), "%s", th->comm);
+	t->nrows = 0;
+	if (grow_array((void **)&t->nodes, &t->cap, 1, sizeof(*t->nodes)))
+		return -ENOMEM;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
+	t->nodes[0].fn = -1;
+	t->nodes[0].first_child = -1;
+	t->n = 1;
+	/* a huge previous thread must not make every small one clear a huge table */
+	if (t->nslots && t->nslots <= 8 * used + 1024)
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	else
+		return rehash(t, 1024);
+	return 0;
+}
+
+static int push_call(struct tree *t, struct frame *f, struct frame *parent)
+{
+	int32_t level = parent && parent->node >= 0 ? t->rows[parent->node].level + 1 : 1;
+	struct trow *r;
+
+	if (t->o->max_depth && level > t->o->max_depth) {
+		f->node = PRUNED;
+		t->th.hidden_nodes++;
+		t->th.hidden_ns += f->duration_ns;
+		return 0;
+	}
+	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
+		return -ENOMEM;
+	r = &t->rows[t->nrows];
+	memset(r, 0, sizeof(*r));
+	r->fn = f->fn;
+	r->level = level;
+	r->status = f->status;
+	r->calls = 1;
+	r->errors = f->status != SPAN_OK;
+	r->total_ns = f->duration_ns;
+	r->start_ns = f->start_ns;
+	r->parent_ns = level > 1 ? t->rows[parent->node].total_ns : 0; /* roots: set at the end */
+	f->node = (int32_t)t->nrows++;
+	return 0;
+}
+
+static int tree_push(void *ctx, struct frame *f, struct frame *parent)
+{
+	struct tree *t = ctx;
+	int32_t pnode = parent ? parent->node : -1, node;
+
+	t->spans++;
+	if (pnode == PRUNED) { /* below a call hidden by --max-depth: already counted in its time */
+		f->node = PRUNED;
+		t->th.hidden_nodes++;
+		return 0;
+	}
+	if (pnode < 0 && !t->fns.v[f->fn].selected)
+		return 0; /* outside the --function focus */
+	if (t->o->calls)
+		return push_call(t, f, pnode >= 0 ? parent : NULL);
+	node = child_of(t, pnode >= 0 ? pnode : 0, f->fn);
+	if (node < 0)
+		return -ENOMEM;
+	t->nodes[node].calls++;
+	t->nodes[node].total += f->duration_ns;
+	t->nodes[node].errors += f->status != SPAN_OK;
+	f->node = node;
+	return 0;
+}
+
+static int tree_pop(void *ctx, struct frame *f)
+{
+	struct tree *t = ctx;
+	int64_t self = f->duration_ns - f->children_ns;
+
+	if (f->node < 0)
+		return 0;
+	if (t->o->calls)
+		t->rows[f->node].self_ns = self;
+	else
+		t->nodes[f->node].self += self;
+	return 0;
+}
+
+/* Children by total time, largest first; ties by name for a stable output. */
+static int child_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct tree *t = ctx;
+	const struct tnode *x = &t->nodes[*(const int32_t *)a], *y = &t->nodes[*(const int32_t *)b];
+
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return strcmp(t->fns.v[x->fn].name, t->fns.v[y->fn].name);
+}
+
+static int sort_children(struct tree *t)
+{
+	size_t i, k, n;
+	int32_t c;
+
+	for (i = 0; i < t->n; i++) {
+		for (n = 0, c = t->nodes[i].first_child; c > 0; c = t->nodes[c].next_sibling) {
+			if (grow_array((void **)&t->stack, &t->stack_cap, n + 1, sizeof(*t->stack)))
+				return -ENOMEM;
+			t->stack[n++] = c;
+		}
+		if (n > 1)
+			qsort_r(t->stack, n, sizeof(*t->stack), child_cmp, t);
+		t->nodes[i].first_child = n ? t->stack[0] : -1;
+		for (k = 0; k < n; k++)
+			t->nodes[t->stack[k]].next_sibling = k + 1 < n ? t->stack[k + 1] : -1;
+	}
+	return 0;
+}
+
+static bool shown(const struct tree *t, int32_t level, int64_t total_ns)
+{
+	if (t->o->max_depth && level > t->o->max_depth)
+		return false;
+	return (double)total_ns * 100.0 >= t->o->min_percent * (double)t->th.total_ns;
+}
+
+static int add_row(struct tree *t, const struct tnode *nd)
+{
+	struct trow *r;
+
+	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
+		return -ENOMEM;
+	r = &t->rows[t->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->fn = nd->fn;
+	r->level = nd->level;
+	r->calls = nd->calls;
+	r->errors = nd->errors;
+	r->total_ns = nd->total;
+	r->self_ns = nd->self;
+	r->parent_ns = t->nodes[nd->parent].total;
+	return 0;
+}
+
+/* Pre-order list of the shown nodes; hidden subtrees are counted, not listed. */
+static int flatten_merged(struct tree *t)
+{
+	size_t sp = 0, i;
+	int32_t c, k;
+
+	for (i = t->n - 1; i > 0; i--) /* a child is always created after its parent */
+		t->nodes[t->nodes[i].parent].subtree += ++t->nodes[i].subtree;
+	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
+		t->nodes[0].total += t->nodes[c].total;
+	t->th.total_ns = t->nodes[0].total;
+	if (grow_array((void **)&t->stack, &t->stack_cap, t->n, sizeof(*t->stack)))
+		return -ENOMEM;
+	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
+		t->stack[sp++] = c;
+	for (i = 0; i < sp / 2; i++) { /* pop order = sibling order */
+		k = t->stack[i];
+		t->stack[i] = t->stack[sp - 1 - i];
+		t->stack[sp - 1 - i] = k;
+	}
+	while (sp) {
+		const struct tnode *nd = &t->nodes[t->stack[--sp]];
+		size_t first = sp;
+
+		if (!shown(t, nd->level, nd->total)) {
+			t->th.hidden_nodes += nd->subtree;
+			t->th.hidden_ns += nd->total;
+			continue;
+		}
+		if (add_row(t, nd))
+			return -ENOMEM;
+		for (c = nd->first_child; c > 0; c = t->nodes[c].next_sibling)
+			t->stack[sp++] = c;
+		for (i = 0; i < (sp - first) / 2; i++) {
+			k = t->stack[first + i];
+			t->stack[first + i] = t->stack[sp - 1 - i];
+			t->stack[sp - 1 - i] = k;
+		}
+	}
+	return 0;
+}
+
+/* --calls: roots get the thread's total; calls under --min-percent go, with their subtrees. */
+static void finish_calls(struct tree *t)
+{
+	size_t i, w = 0;
+	int32_t skip = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].level == 1)
+			t->th.total_ns += t->rows[i].total_ns;
+	for (i = 0; i < t->nrows; i++) {
+		struct trow *r = &t->rows[i];
+
+		if (r->level == 1)
+			r->parent_ns = t->th.total_ns;
+		if (skip && r->level > skip) {
+			t->th.hidden_nodes++;
+			continue;
+		}
+		skip = 0;
+		if (!shown(t, r->level, r->total_ns)) {
+			t->th.hidden_nodes++;
+			t->th.hidden_ns += r->total_ns;
+			skip = r->level;
+			continue;
+		}
+		t->rows[w++] = *r;
+	}
+	t->nrows = w;
+}
+
+/* A row is its parent's last shown child when no row of its level follows
+ * before one of a lower level does: one backward scan. */
+static int mark_last(struct trow *rows, size_t n)
+{
+	int32_t max_level = 0, l;
+	bool *later;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].level > max_level)
+			max_level = rows[i].level;
+	if (!(later = calloc((size_t)max_level + 2, sizeof(*later))))
+		return -ENOMEM;
+	for (i = n; i-- > 0;) {
+		l = rows[i].level;
+		rows[i].last = !later[l];
+		later[l] = true;
+		memset(later + l + 1, 0, (size_t)(max_level - l + 1) * sizeof(*later));
+	}
+	free(later);
+	return 0;
+}
+
+static int tree_thread_end(void *ctx)
+{
+	struct tree *t = ctx;
+	bool any;
+	int err = 0;
+
+	if (t->o->calls) {
+		any = t->nrows || t->th.hidden_nodes;
+		finish_calls(t);
+	} else {
+		any = t->n > 1;
+		if (any && !(err = sort_children(t)))
+			err = flatten_merged(t);
+	}
+	if (err || !any)
+		return err;
+	if ((err = mark_last(t->rows, t->nrows)))
+		return err;
+	t->th.rows = t->rows;
+	t->th.n = t->nrows;
+	tree_out__thread(&t->p, &t->th);
+	return 0;
+}
+
+int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		 const struct out_style *st)
+{
+	static const struct walk_ops ops = {
+		.thread_begin = tree_thread_begin,
+		.push = tree_push,
+		.pop = tree_pop,
+		.thread_end = tree_thread_end,
+	};
+	struct tree t = { .o = o };
+	int err;
+
+	fn_table__init(&t.fns, o->function_glob);
+	t.p = (struct tree_printer){ .st = st, .fns = &t.fns, .o = o, .run = run };
+	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+		goto cleanup;
+	if (!t.spans) {
+		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
+		err = -ENOENT;
+	} else if (!t.p.threads) {
+		ferr("no call of run %s matches '%s'", run->run_id, o->function_glob);
+		err = -ENOENT;
+	} else {
+		tree_out__end(&t.p);
+	}
+cleanup:
+	if (err == -ENOMEM)
+		ferr("out of memory");
+	fn_table__free(&t.fns);
+	free(t.nodes);
+	free(t.slots);
+	free(t.rows);
+	free(t.stack);
+	return err;
+}

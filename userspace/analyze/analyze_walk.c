@@ -1,0 +1,247 @@
+/*
+ * The one streaming pass both views share: spans arrive ordered by thread,
+ * start, depth; a per-thread stack of open calls gives each span its parent,
+ * its self time (duration minus direct children) and whether it is the
+ * outermost activation of its function (recursion must not count twice).
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "core/log.h"
+
+void fn_table__init(struct fn_table *t, const char *glob)
+{
+	memset(t, 0, sizeof(*t));
+	t->glob = glob;
+}
+
+void fn_table__free(struct fn_table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		free(t->v[i].module);
+	}
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static size_t slot_of(int64_t key, size_t nslots)
+{
+	uint64_t h = (uint64_t)key;
+
+	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL; /* splitmix64's finalizer */
+	h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+	return (size_t)(h ^ (h >> 31)) & (nslots - 1);
+}
+
+int32_t fn_table__find(const struct fn_table *t, int64_t key)
+{
+	size_t i;
+
+	if (!t->nslots)
+		return -1;
+	for (i = slot_of(key, t->nslots); t->slots[i]; i = (i + 1) & (t->nslots - 1))
+		if (t->v[t->slots[i] - 1].key == key)
+			return t->slots[i] - 1;
+	return -1;
+}
+
+/* Keeps the load factor under 1/2 so probes stay short. */
+static int grow_slots(struct fn_table *t)
+{
+	size_t nslots = t->nslots ? t->nslots * 2 : 256, i, j;
+	int32_t *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		for (j = slot_of(t->v[i].key, nslots); slots[j]; j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = (int32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+	return 0;
+}
+
+static char *module_basename(const char *path)
+{
+	const char *slash;
+
+	if (!path || !*path)
+		return strdup("?");
+	slash = strrchr(path, '/');
+	return strdup(slash ? slash + 1 : path);
+}
+
+int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key)
+{
+	int32_t found = fn_table__find(t, key);
+	struct fn_info *fi;
+	char *path = NULL;
+	size_t j;
+
+	if (found >= 0)
+		return found;
+	if ((t->n + 1) * 2 > t->nslots && grow_slots(t))
+		return -ENOMEM;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct fn_info *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	fi = &t->v[t->n];
+	memset(fi, 0, sizeof(*fi));
+	fi->key = key;
+	if (store_stats__function(ss, key, &fi->name, &path))
+		return -EIO;
+	fi->module = module_basename(path);
+	free(path);
+	if (!fi->module) {
+		free(fi->name);
+		return -ENOMEM;
+	}
+	fi->selected = !t->glob || fnmatch(t->glob, fi->name, 0) == 0;
+	for (j = slot_of(fi->key, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1))
+		;
+	t->slots[j] = (int32_t)t->n + 1;
+	return (int32_t)t->n++;
+}
+
+struct walk {
+	struct store_stats *ss;
+	struct fn_table *fns;
+	const struct walk_ops *ops;
+	void *ctx;
+	struct frame *stack;
+	size_t depth, cap;
+	int64_t orphans; /* spans whose parent was not open: counted as roots */
+};
+
+static int pop_frame(struct walk *w)
+{
+	struct frame *f = &w->stack[--w->depth];
+	int err = w->ops->pop ? w->ops->pop(w->ctx, f) : 0;
+
+	w->fns->v[f->fn].active--;
+	if (w->depth)
+		w->stack[w->depth - 1].children_ns += f->duration_ns;
+	return err;
+}
+
+/* Pops until the top is parent_id (0: pops everything). A parent that is not on
+ * the stack can only come from a damaged file: the span then counts as a root. */
+static int unwind_to(struct walk *w, int64_t parent_id)
+{
+	int err;
+
+	while (w->depth && (!parent_id || w->stack[w->depth - 1].span_id != parent_id))
+		if ((err = pop_frame(w)))
+			return err;
+	if (parent_id && !w->depth)
+		w->orphans++;
+	return 0;
+}
+
+static int push_frame(struct walk *w, const struct stats_span *row)
+{
+	struct frame *f, *parent;
+	int32_t fn = fn_table__intern(w->fns, w->ss, row->function_key);
+
+	if (fn < 0)
+		return fn;
+	if (w->depth == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct frame *stack = realloc(w->stack, cap * sizeof(*stack));
+
+		if (!stack)
+			return -ENOMEM;
+		w->stack = stack;
+		w->cap = cap;
+	}
+	parent = w->depth ? &w->stack[w->depth - 1] : NULL;
+	f = &w->stack[w->depth++];
+	memset(f, 0, sizeof(*f));
+	f->span_id = row->span_id;
+	f->start_ns = row->start_ns;
+	f->duration_ns = row->duration_ns;
+	f->fn = fn;
+	f->node = -1;
+	f->level = parent ? parent->level + 1 : 1;
+	f->status = row->status;
+	f->outermost = w->fns->v[fn].active++ == 0;
+	return w->ops->push ? w->ops->push(w->ctx, f, parent) : 0;
+}
+
+static int end_thread(struct walk *w)
+{
+	int err = unwind_to(w, 0);
+
+	if (!err && w->ops->thread_end)
+		err = w->ops->thread_end(w->ctx);
+	return err;
+}
+
+static int begin_thread(struct walk *w, int64_t thread_key)
+{
+	struct thread_info th;
+	int err = store_stats__thread(w->ss, thread_key, &th.pid, &th.tid, th.comm, sizeof(th.comm));
+
+	if (!err && w->ops->thread_begin)
+		err = w->ops->thread_begin(w->ctx, &th);
+	return err;
+}
+
+int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+		  struct fn_table *fns, const struct walk_ops *ops, void *ctx)
+{
+	struct walk w = { .ss = ss, .fns = fns, .ops = ops, .ctx = ctx };
+	struct stats_scan *sc;
+	struct stats_span row;
+	int64_t thread = 0;
+	bool in_thread = false;
+	int err, more;
+
+	sc = store_stats__spans(ss, run->run_key, o->pid, o->tid);
+	if (!sc)
+		return -EIO;
+	while ((more = stats_scan__next(sc, &row)) == 1) {
+		if (!in_thread || row.thread_key != thread) {
+			if (in_thread && (err = end_thread(&w)))
+				goto cleanup;
+			in_thread = true;
+			thread = row.thread_key;
+			if ((err = begin_thread(&w, thread)))
+				goto cleanup;
+		}
+		if ((err = unwind_to(&w, row.parent_id)))
+			goto cleanup;
+		if ((err = push_frame(&w, &row)))
+			goto cleanup;
+	}
+	err = more < 0 ? more : 0;
+	if (!err && in_thread)
+		err = end_thread(&w);
+	if (!err && w.orphans)
+		fwarn("%lld spans came before their parent (a damaged file?): counted as roots",
+		      (long long)w.orphans);
+cleanup:
+	if (err == -ENOMEM)
+		ferr("out of memory while reading the spans");
+	stats_scan__free(sc);
+	free(w.stack);
+	return err;
+}

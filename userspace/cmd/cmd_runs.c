@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* ferret runs [DB] [--json]: the runs stored in a database, oldest first. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "core/log.h"
+#include "store/store.h"
+#include "core/util.h"
+
+#define DEFAULT_DB "ferret.db"
+#define COMMAND_WIDTH 60 /* longer command lines are cut, with "..." */
+#define COLUMNS 7
+
+struct run_list {
+	struct run_row *rows;
+	size_t len, cap;
+};
+
+static const char *const headers[COLUMNS] = { "RUN ID", "COMMAND", "START", "DURATION",
+					      "SPANS",	"LOST",	   "EXIT" };
+static const bool right_aligned[COLUMNS] = { false, false, false, true, true, true, true };
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: ferret runs [DB] [--json]\n"
+		     "\n"
+		     "Lists the runs stored in DB (default " DEFAULT_DB "), oldest first:\n"
+		     "run id, command, wall-clock start, duration, spans, lost events, exit code.\n"
+		     "\n"
+		     "  --json      print a JSON array of runs instead of the table\n"
+		     "  -h, --help  this help\n");
+}
+
+static int collect_run(const struct run_row *run, void *ctx)
+{
+	struct run_list *list = ctx;
+
+	if (list->len == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		struct run_row *rows = realloc(list->rows, cap * sizeof(*rows));
+
+		if (!rows) {
+			ferr("out of memory");
+			return -1;
+		}
+		list->rows = rows;
+		list->cap = cap;
+	}
+	list->rows[list->len++] = *run;
+	return 0;
+}
+
+/* Terminal columns of UTF-8 text ("µs" is two bytes, one column). */
+static size_t display_width(const char *text)
+{
+	size_t width = 0;
+
+	for (; *text; text++)
+		width += ((unsigned char)*text & 0xc0) != 0x80;
+	return width;
+}
+
+/* The command on one line (control characters become spaces), cut to COMMAND_WIDTH columns. */
+static void command_cell(const char *command, char *out, size_t len)
+{
+	size_t used = 0, width = 0, total = display_width(command);
+	const unsigned char *c = (const unsigned char *)command;
+
+	for (; *c && used + 4 < len; c++) {
+		bool starts_char = (*c & 0xc0) != 0x80;
+
+		if (starts_char && total > COMMAND_WIDTH && width == COMMAND_WIDTH - 3)
+			break;
+		width += starts_char;
+		out[used++] = *c < 0x20 || *c == 0x7f ? ' ' : (char)*c;
+	}
+	if (*c)
+		used += (size_t)snprintf(out + used, len - used, "...");
+	out[used] = '\0';
+}
+
+static void format_start(int64_t real_ns, char *out, size_t len)
+{
+	time_t t = (time_t)(real_ns / 1000000000LL);
+	struct tm tm;
+
+	if (real_ns <= 0 || !localtime_r(&t, &tm) || !strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(out, len, "-");
+}
+
+/* A run without an end (still being traced, or the tracer died) has end == start. */
+static bool run_ended(const struct run_row *run)
+{
+	return run->end_mono_ns > run->start_mono_ns;
+}
+
+static void fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WIDTH * 4 + 8])
+{
+	const size_t len = sizeof(cells[0]);
+
+	snprintf(cells[0], len, "%s", run->run_id);
+	command_cell(run->command, cells[1], len);
+	format_start(run->start_real_ns, cells[2], len);
+	if (run_ended(run))
+		fmt_duration(run->end_mono_ns - run->start_mono_ns, false, cells[3], len);
+	else
+		snprintf(cells[3], len, "-");
+	snprintf(cells[4], len, "%lld", (long long)run->spans);
+	snprintf(cells[5], len, "%lld", (long long)run->lost_events);
+	if (run->has_exit_code)
+		snprintf(cells[6], len, "%d", run->exit_code);
+	else
+		snprintf(cells[6], len, "-");
+}
+
+static void print_row(char cells[COLUMNS][COMMAND_WIDTH * 4 + 8], const size_t *widths)
+{
+	size_t col, pad;
+
+	for (col = 0; col < COLUMNS; col++) {
+		pad = widths[col] - display_width(cells[col]);
+		if (right_aligned[col])
+			printf("%s%*s%s", col ? "  " : "", (int)pad, "", cells[col]);
+		else if (col == COLUMNS - 1)
+			printf("%s%s", col ? "  " : "", cells[col]);
+		else
+			printf("%s%s%*s", col ? "  " : "", cells[col], (int)pad, "");
+	}
+	putchar('\n');
+}
+
+static int print_table(const struct run_list *list)
+{
+	char (*cells)[COLUMNS][COMMAND_WIDTH * 4 + 8] = calloc(list->len + 1, sizeof(*cells));
+	size_t widths[COLUMNS] = { 0 }, i, col;
+
+	if (!cells) {
+		ferr("out of memory");
+		return 1;
+	}
+	for (col = 0; col < COLUMNS; col++)
+		snprintf(cells[0][col], sizeof(cells[0][col]), "%s", headers[col]);
+	for (i = 0; i < list->len; i++)
+		fill_cells(&list->rows[i], cells[i + 1]);
+	for (i = 0; i <= list->len; i++)
+		for (col = 0; col < COLUMNS; col++)
+			if (display_width(cells[i][col]) > widths[col])
+				widths[col] = display_width(cells[i][col]);
+	for (i = 0; i <= list->len; i++)
+		print_row(cells[i], widths);
+	free(cells);
+	return 0;
+}
+
+/* 64-bit integers go in as raw JSON numbers: cJSON's doubles would round nanoseconds. */
+static void add_int(cJSON *obj, const char *name, int64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)value);
+	cJSON_AddRawToObject(obj, name, text);
+}
+
+static cJSON *run_json(const struct run_row *run)
+{
+	cJSON *obj = cJSON_CreateObject();
+	char start[32];
+
+	if (!obj)
+		return NULL;
+	format_start(run->start_real_ns, start, sizeof(start));
+	cJSON_AddStringToObject(obj, "run_id", run->run_id);
+	cJSON_AddStringToObject(obj, "command", run->command);
+	cJSON_AddStringToObject(obj, "mode", run->mode);
+	add_int(obj, "pid", run->pid);
+	cJSON_AddStringToObject(obj, "start", start);
+	add_int(obj, "start_real_ns", run->start_real_ns);
+	add_int(obj, "start_ns", run->start_mono_ns);
+	add_int(obj, "end_ns", run->end_mono_ns);
+	if (run_ended(run))
+		add_int(obj, "duration_ns", run->end_mono_ns - run->start_mono_ns);
+	else
+		cJSON_AddNullToObject(obj, "duration_ns");
+	add_int(obj, "spans", run->spans);
+	add_int(obj, "threads", run->threads);
+	add_int(obj, "functions", run->functions);
+	add_int(obj, "lost_events", run->lost_events);
+	if (run->has_exit_code)
+		add_int(obj, "exit_code", run->exit_code);
+	else
+		cJSON_AddNullToObject(obj, "exit_code");
+	cJSON_AddStringToObject(obj, "host", run->host);
+	cJSON_AddStringToObject(obj, "kernel", run->kernel);
+	cJSON_AddStringToObject(obj, "version", run->version);
+	return obj;
+}
+
+static int print_json(const struct run_list *list)
+{
+	cJSON *array = cJSON_CreateArray(), *obj;
+	char *text = NULL;
+	int err = 1;
+	size_t i;
+
+	if (!array)
+		goto cleanup;
+	for (i = 0; i < list->len; i++) {
+		obj = run_json(&list->rows[i]);
+		if (!obj)
+			goto cleanup;
+		cJSON_AddItemToArray(array, obj);
+	}
+	text = cJSON_Print(array);
+	if (!text)
+		goto cleanup;
+	printf("%s\n", text);
+	err = 0;
+cleanup:
+	if (err)
+		ferr("out of memory");
+	free(text);
+	cJSON_Delete(array);
+	return err;
+}
+
+int cmd_runs(int argc, char **argv)
+{
+	struct run_list list = { 0 };
+	const char *db = NULL;
+	struct store *s = NULL;
+	bool json = false;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			ferr("runs: unknown option '%s' (try 'ferret runs --help')", argv[i]);
+			return 2;
+		} else if (db) {
+			ferr("runs: one database at a time ('%s' and '%s')", db, argv[i]);
+			return 2;
+		} else {
+			db = argv[i];
+		}
+	}
+	if (store__open(db ? db : DEFAULT_DB, STORE_READ, &s))
+		return 1;
+	err = store__list_runs(s, collect_run, &list) ? 1 : 0;
+	if (!err && !list.len && !json)
+		ferr("%s holds no runs", db ? db : DEFAULT_DB);
+	else if (!err)
+		err = json ? print_json(&list) : print_table(&list);
+	store__free(s);
+	free(list.rows);
+	return err;
+}

@@ -1,0 +1,505 @@
+/*
+ * ferret trace: select functions, attach, record spans until the target exits,
+ * the duration ends or a signal arrives; then drain, store and summarize.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trace/aggregates.h"
+#include "commands.h"
+#include "trace/consumer.h"
+#include "trace/launch.h"
+#include "trace/loader.h"
+#include "core/log.h"
+#include "elf/modules.h"
+#include "trace/probe_site.h"
+#include "elf/selection.h"
+#include "store/store.h"
+#include "trace/trace_target.h"
+#include "core/util.h"
+
+#define DEFAULT_RINGBUF_MB 64
+
+struct trace_opts {
+	struct target_spec target;
+	int64_t duration_ns; /* 0: until the target exits or a signal */
+	const char *db;
+	const char *run_id;
+	long ringbuf_mb;
+	/* stack mode */
+	bool min_duration_set;
+	int64_t min_duration_ns;
+	bool aggregate;
+	long max_rate;
+};
+
+static bool stack_mode(const struct trace_opts *o)
+{
+	return o->min_duration_set || o->aggregate || o->max_rate;
+}
+
+static atomic_int stop_signal;
+
+static void on_signal(int sig)
+{
+	atomic_store(&stop_signal, sig);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ferret trace [options] -p PID\n"
+		"       ferret trace [options] -- PROGRAM [ARGS...]\n"
+		"       ferret trace [options] --all -f BINARY:GLOB\n"
+		"\n"
+		"  -p, --pid PID          trace every thread of a running process\n"
+		"  --all                  trace every process that runs the selected binaries\n"
+		"  -f, --function PATTERN GLOB (main executable) or MODULE:GLOB (libc:malloc,\n"
+		"                         /usr/lib/x/libfoo.so:foo_*); repeatable. Default: every\n"
+		"                         function of the main executable\n"
+		"  -x, --exclude PATTERN  leave these out (same forms as -f); repeatable\n"
+		"  -d, --duration SECONDS stop after this long (also: Ctrl-C, SIGTERM, target exit)\n"
+		"  --db FILE              database to add the run to (default ferret.db)\n"
+		"  --run-id NAME          name of the run (default run-DATE-TIME)\n"
+		"  --buffer-size MB       ring buffer size, a power of two (default %d)\n"
+		"  --min-duration TIME    store only calls that last at least TIME (50us, 2ms);\n"
+		"                         every call is still counted and timed per function\n"
+		"  --aggregate            store no spans, only per-function counts, totals and\n"
+		"                         latency histograms\n"
+		"  --max-rate N           a function called more than N times a second is\n"
+		"                         aggregated only from then on\n"
+		"  -v, --verbose          more detail (twice: libbpf's too)\n",
+		DEFAULT_RINGBUF_MB);
+}
+
+static int add_pattern(char ***list, size_t *n, char *pattern)
+{
+	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return -ENOMEM;
+	grown[(*n)++] = pattern;
+	*list = grown;
+	return 0;
+}
+
+static int parse_seconds(const char *text, int64_t *ns)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(text, &end);
+	if (errno || end == text || *end || s <= 0)
+		return -1;
+	*ns = (int64_t)(s * 1e9);
+	return 0;
+}
+
+/* 0: parsed; 1: --help printed; 2: usage error printed. */
+static int parse_args(int argc, char **argv, struct trace_opts *o)
+{
+	enum { OPT_DB = 256, OPT_RUN_ID, OPT_ALL, OPT_BUFFER, OPT_MIN_DURATION, OPT_AGGREGATE, OPT_MAX_RATE };
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "function", required_argument, NULL, 'f' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "run-id", required_argument, NULL, OPT_RUN_ID },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
+		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
+		{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	long pid;
+	int c;
+
+	*o = (struct trace_opts){ .db = "ferret.db", .ringbuf_mb = DEFAULT_RINGBUF_MB };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_long(optarg, &pid) || pid <= 0 || pid > 1 << 22) {
+				ferr("-p needs a process id, not '%s'", optarg);
+				return 2;
+			}
+			o->target.pid = (int)pid;
+			break;
+		case 'f':
+		case 'x':
+			if (c == 'f' ? add_pattern(&o->target.includes, &o->target.ninc, optarg)
+				     : add_pattern(&o->target.excludes, &o->target.nexc, optarg))
+				return 2;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &o->duration_ns)) {
+				ferr("-d needs a number of seconds, not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_RUN_ID:
+			o->run_id = optarg;
+			break;
+		case OPT_ALL:
+			o->target.all = true;
+			break;
+		case OPT_BUFFER:
+			if (parse_long(optarg, &o->ringbuf_mb) || o->ringbuf_mb < 1 || o->ringbuf_mb > 2048 ||
+			    (o->ringbuf_mb & (o->ringbuf_mb - 1))) {
+				ferr("--buffer-size needs a power of two from 1 to 2048 (MB), not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case OPT_MIN_DURATION:
+			if (parse_duration(optarg, &o->min_duration_ns)) {
+				ferr("--min-duration needs a duration such as 50us, 2ms or 1s, not '%s'", optarg);
+				return 2;
+			}
+			o->min_duration_set = true;
+			break;
+		case OPT_AGGREGATE:
+			o->aggregate = true;
+			break;
+		case OPT_MAX_RATE:
+			if (parse_long(optarg, &o->max_rate) || o->max_rate < 1) {
+				ferr("--max-rate needs a number of calls per second, not '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			ferret_verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case ':':
+			ferr("%s needs a value (see 'ferret trace --help')", argv[optind - 1]);
+			return 2;
+		default:
+			ferr("unknown option '%s' (see 'ferret trace --help')", argv[optind - 1]);
+			return 2;
+		}
+	}
+	o->target.argv = optind < argc ? argv + optind : NULL;
+	return target_spec__check(&o->target) ? 2 : 0;
+}
+
+static bool may_trace(void)
+{
+	if (geteuid() == 0)
+		return true;
+	ferr("tracing needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN): run 'sudo ferret trace ...'");
+	return false;
+}
+
+/* Adds the selection's modules and functions to the run; func_keys[i] for selection index i. */
+static int store_functions(struct store *s, const struct selection *sel, int64_t *func_keys)
+{
+	size_t m, f;
+
+	for (m = 0; m < sel->nmodules; m++) {
+		int64_t mkey = store__add_module(s, sel->modules[m].path);
+
+		if (mkey < 0)
+			return (int)mkey;
+		for (f = sel->modules[m].first_func; f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++) {
+			func_keys[f] = store__add_function(s, mkey, sel->funcs[f].name, sel->funcs[f].symbol,
+							   sel->funcs[f].offset);
+			if (func_keys[f] < 0)
+				return (int)func_keys[f];
+		}
+	}
+	return 0;
+}
+
+static bool pid_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return pidfd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* A database created under sudo goes to the user who ran sudo, so that reading
+ * it (analyze, export) needs no root. Its mode stays 0600. */
+static void give_to_sudo_user(const char *db)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	long u, g;
+
+	if (!uid || !gid || parse_long(uid, &u) || parse_long(gid, &g))
+		return;
+	if (chown(db, (uid_t)u, (gid_t)g))
+		fwarn("cannot give %s to uid %ld: %s", db, u, strerror(errno));
+}
+
+struct session {
+	struct trace_target target;
+	struct selection *sel;
+	struct store *store;
+	struct loader *loader;
+	struct consumer *consumer;
+	struct aggregates *agg; /* stack mode only */
+	int64_t *func_keys;
+	bool db_created;
+	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
+};
+
+#define HOT_STEPPED_CALLS 1000 /* a single-stepped function called this often is worth a warning */
+
+/* Single-stepped probes cost ~20 µs a hit on a VM: name the hot ones and the remedy. */
+static void warn_hot_stepped(struct session *ss)
+{
+	char names[256] = "";
+	size_t i, hot = 0, used = 0;
+	uint64_t calls;
+
+	for (i = 0; i < ss->sel->nfuncs; i++) {
+		if (ss->sel->funcs[i].probe_kind != PROBE_STEPPED)
+			continue;
+		calls = ss->agg ? aggregates__calls(ss->agg, (uint32_t)i)
+				: consumer__calls(ss->consumer, (uint32_t)i);
+		if (calls < HOT_STEPPED_CALLS)
+			continue;
+		if (hot++ < 3 && used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s (%llu calls)",
+						 used ? ", " : "", ss->sel->funcs[i].name,
+						 (unsigned long long)calls);
+	}
+	if (hot)
+		fwarn("%zu hot functions have single-stepped probes (~20 µs a call on a VM): %s%s; "
+		      "build with -pg -mfentry -mnop-mcount (5-byte nop entries) or trace fewer",
+		      hot, names, hot > 3 ? ", ..." : "");
+}
+
+/* The kernel's return probe replaces the return address with its trampoline, which
+ * the unwinder cannot step through: an exception crossing a traced call aborts. */
+static void warn_unwinding(const struct selection *sel)
+{
+	const char *module = selection__unwinding_module(sel);
+
+	if (module)
+		fwarn("%s throws C++ exceptions or Rust panics: one that unwinds through a traced "
+		      "function ends the program (return probes hide the return address from the "
+		      "unwinder); leave such functions out with -x", module);
+}
+
+/* Waits for a reason to stop: signal, duration, the target's exit, a storage failure. */
+static void wait_for_end(const struct trace_opts *o, struct session *ss)
+{
+	struct timespec tick = { 0, 20 * 1000000L };
+	int64_t deadline = o->duration_ns ? mono_ns() + o->duration_ns : INT64_MAX;
+	int64_t next_rate_check = mono_ns();
+	struct trace_target *t = &ss->target;
+
+	while (!atomic_load(&stop_signal) && mono_ns() < deadline && !consumer__failed(ss->consumer)) {
+		if (t->launched && launch__wait(&t->child, 0))
+			return;
+		if (pid_exited(t->pidfd))
+			return;
+		if (o->max_rate && mono_ns() >= next_rate_check) {
+			aggregates__check_rates(ss->agg, ss->loader, o->max_rate, mono_ns(), ss->sel);
+			next_rate_check += 1000000000LL;
+		}
+		nanosleep(&tick, NULL);
+	}
+	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both already). */
+	if (t->launched && atomic_load(&stop_signal) == SIGTERM && !t->child.exited) {
+		kill(t->child.pid, SIGTERM);
+		launch__wait(&t->child, 2000);
+	}
+}
+
+static void print_summary(const struct trace_opts *o, struct session *ss)
+{
+	const struct span_stats *st = consumer__stats(ss->consumer);
+	struct ferret_counters k;
+	unsigned long long lost;
+
+	loader__counters(ss->loader, &k);
+	lost = loader__lost_events(ss->loader);
+	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete), %zu functions, %lld threads, lost %llu events -> %s\n",
+		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete,
+		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
+	if (k.lost_events)
+		fprintf(stderr, "ferret: WARNING: lost %llu events: the ring buffer was full "
+			"(a larger --buffer-size, --min-duration or fewer functions helps)\n",
+			(unsigned long long)k.lost_events);
+	if (k.deep_dropped)
+		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
+			(unsigned long long)k.deep_dropped, FERRET_STACK_DEPTH);
+	if (k.no_stack)
+		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
+			(unsigned long long)k.no_stack);
+	if (ss->agg)
+		fprintf(stderr, "ferret: every call is counted and timed per function (ferret analyze shows them)%s\n",
+			aggregates__demoted(ss->agg) ? "; some functions went over --max-rate" : "");
+	fdebug("%zu probes attached in %.3f s, detached in %.3f s (%s)", loader__probe_count(ss->loader),
+	       loader__attach_seconds(ss->loader), loader__detach_seconds(ss->loader),
+	       loader__uses_multi(ss->loader) ? "uprobe_multi" : "single uprobes");
+	if (st->unmatched_exits)
+		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
+}
+
+/* A DB this run created but never used: leave nothing half-written behind. */
+static void remove_db_files(const char *db)
+{
+	char path[4096];
+
+	unlink(db);
+	snprintf(path, sizeof(path), "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", db);
+	unlink(path);
+}
+
+static int start_tracing(const struct trace_opts *o, struct session *ss)
+{
+	struct loader_opts lo = {
+		/* -p: the probes' own process filter (attach_pid) is cheaper than a map lookup. */
+		.filter_pids = !o->target.all && !o->target.pid,
+		.follow_forks = o->target.argv != NULL,
+		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
+		.attach_pid = o->target.pid ? o->target.pid : -1,
+		.main_pid = ss->target.pid,
+		.stack_mode = stack_mode(o),
+		.emit_spans = !o->aggregate,
+		.min_duration_ns = (uint64_t)o->min_duration_ns,
+		.nfuncs = (uint32_t)ss->sel->nfuncs,
+	};
+	struct run_info info = {
+		.run_id = o->run_id,
+		.command = ss->target.description,
+		.mode = o->target.all ? "all" : o->target.argv ? "command" : "pid",
+		.pid = ss->target.pid,
+		.min_duration_ns = o->min_duration_set ? o->min_duration_ns : -1,
+		.aggregate = o->aggregate,
+		.max_rate = o->max_rate,
+	};
+	int err = 0;
+
+	if (stack_mode(o))
+		err = aggregates__new(ss->sel->nfuncs, &ss->agg);
+	if (!err)
+		err = loader__open(&lo, &ss->loader);
+	if (!err && !o->target.all)
+		err = loader__add_pid(ss->loader, ss->target.pid);
+	info.start_mono_ns = mono_ns();
+	info.start_real_ns = real_ns();
+	if (!err)
+		err = loader__attach(ss->loader, ss->sel);
+	if (!err)
+		err = store__begin_run(ss->store, &info);
+	if (!err)
+		err = store_functions(ss->store, ss->sel, ss->func_keys);
+	if (!err)
+		err = store__flush(ss->store);
+	if (!err)
+		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs,
+				      isatty(STDERR_FILENO), &ss->consumer);
+	return err;
+}
+
+static int finish_tracing(const struct trace_opts *o, struct session *ss)
+{
+	struct run_end end = { 0 };
+	int err;
+
+	loader__detach(ss->loader);
+	end.end_mono_ns = mono_ns();
+	err = consumer__finish(ss->consumer, end.end_mono_ns, ss->agg);
+	if (!err && ss->agg)
+		err = aggregates__store(ss->agg, ss->store, ss->func_keys);
+	end.lost_events = (int64_t)loader__lost_events(ss->loader);
+	if (ss->target.launched && ss->target.child.exited) {
+		end.has_exit_code = true;
+		end.exit_code = launch__exit_code(&ss->target.child);
+	}
+	if (store__end_run(ss->store, &end) && !err)
+		err = -EIO;
+	print_summary(o, ss);
+	warn_hot_stepped(ss);
+	return err;
+}
+
+static void free_session(struct session *ss)
+{
+	consumer__free(ss->consumer);
+	loader__free(ss->loader);
+	aggregates__free(ss->agg);
+	store__free(ss->store);
+	selection__free(ss->sel);
+	free(ss->func_keys);
+	trace_target__free(&ss->target);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+	struct session ss = { 0 };
+	bool created_db = false;
+	int err, rc = 1;
+
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err == 1 ? 0 : 2;
+	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
+	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
+			     o.target.nexc, &ss.sel))
+		goto out;
+	if (probe_sites__place(ss.sel, ss.probe_kinds, &ss.probes_moved))
+		goto out;
+	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
+	ss.db_created = access(o.db, F_OK) != 0;
+	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (trace_target__launch(&ss.target) || start_tracing(&o, &ss)) {
+		trace_target__abort(&ss.target);
+		goto out;
+	}
+	fprintf(stderr, "ferret: tracing %zu functions in %zu modules of %s (Ctrl-C to stop)\n",
+		ss.sel->nfuncs, ss.sel->nmodules, ss.target.description);
+	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu single-stepped\n",
+		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
+		ss.probe_kinds[PROBE_STEPPED]);
+	warn_unwinding(ss.sel);
+	trace_target__start(&ss.target);
+	wait_for_end(&o, &ss);
+	if (finish_tracing(&o, &ss) == 0)
+		rc = 0;
+	if (ss.target.launched) {
+		/* -d may end tracing before the command ends: it runs on, untraced. */
+		launch__wait(&ss.target.child, -1);
+		rc = rc ? rc : launch__exit_code(&ss.target.child);
+	}
+	created_db = ss.db_created;
+	ss.db_created = false;
+out:
+	free_session(&ss);
+	if (ss.db_created && rc)
+		remove_db_files(o.db);
+	if (created_db)
+		give_to_sudo_user(o.db);
+	free(o.target.includes);
+	free(o.target.excludes);
+	return rc;
+}

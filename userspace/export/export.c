@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* export: the format registry, the driver loop, and the helpers exporters share. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "core/log.h"
+
+const struct exporter *const exporters[] = {
+	&exporter_speedscope, &exporter_chrome, &exporter_folded, &exporter_otlp, NULL,
+};
+
+volatile int export_interrupted;
+
+const struct exporter *exporter__find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; exporters[i]; i++)
+		if (!strcmp(exporters[i]->name, name))
+			return exporters[i];
+	return NULL;
+}
+
+void exporter__list_names(char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; exporters[i] && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", exporters[i]->name);
+}
+
+static int report_nothing_to_export(const struct run_row *run, const struct span_filter *f)
+{
+	bool filtered = f && (f->pid || f->tid || f->function_glob || f->min_duration_ns);
+
+	if (!run->spans)
+		ferr("run '%s' has no spans to export", run->run_id);
+	else if (filtered)
+		ferr("none of the %" PRId64 " spans of run '%s' matches the filters", run->spans,
+		     run->run_id);
+	else
+		ferr("run '%s': no spans could be read", run->run_id);
+	return -1;
+}
+
+/* Called right after a failure: a write error is reported here (errno is still the
+ * write's), any other error was printed where it happened. */
+static int write_failed(const struct export_target *to)
+{
+	int saved = errno;
+
+	if (ferror(to->file))
+		ferr("cannot write %s: %s", to->name, strerror(saved));
+	return -1;
+}
+
+int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
+		const struct span_filter *filter, const struct export_target *to, int64_t *spans)
+{
+	struct export_ctx ctx = { .out = to->file, .run = run };
+	struct span_iter *it;
+	struct span_row row;
+	bool begun = false;
+	int64_t written = 0;
+	int rc, err = 0;
+
+	it = store__spans(s, run->run_key, filter);
+	if (!it)
+		return -1;
+	/* The first span is read before anything is written: no span, no output. */
+	rc = span_iter__next(it, &row);
+	if (rc <= 0) {
+		err = rc < 0 ? -1 : report_nothing_to_export(run, filter);
+		goto cleanup;
+	}
+	begun = true;
+	err = ex->begin(&ctx);
+	if (err) {
+		write_failed(to);
+		goto cleanup;
+	}
+	do {
+		if (export_interrupted) {
+			ferr("interrupted");
+			err = -1;
+			goto cleanup;
+		}
+		err = ex->span(&ctx, &row);
+		if (err) {
+			write_failed(to);
+			goto cleanup;
+		}
+		written++;
+	} while ((rc = span_iter__next(it, &row)) > 0);
+	if (rc < 0) {
+		err = -1;
+		goto cleanup;
+	}
+	err = ex->end(&ctx);
+	if (!err && fflush(to->file))
+		err = -1;
+	if (err)
+		write_failed(to);
+cleanup:
+	if (begun)
+		ex->release(&ctx);
+	span_iter__free(it);
+	if (spans)
+		*spans = written;
+	return err;
+}
+
+/* ---- nest ---- */
+
+void nest__init(struct nest *n)
+{
+	memset(n, 0, sizeof(*n));
+}
+
+void nest__free(struct nest *n)
+{
+	free(n->frames);
+	nest__init(n);
+}
+
+bool nest__is_new_thread(const struct nest *n, const struct span_row *row)
+{
+	return !n->started || n->thread_key != row->thread_key;
+}
+
+void nest__start_thread(struct nest *n, const struct span_row *row)
+{
+	n->depth = 0;
+	n->thread_key = row->thread_key;
+	n->started = true;
+}
+
+struct nest_frame *nest__top_to_close(struct nest *n, const struct span_row *row)
+{
+	struct nest_frame *top;
+
+	if (!n->depth)
+		return NULL;
+	top = &n->frames[n->depth - 1];
+	if (!row || top->end_ns < row->start_ns)
+		return top;
+	if (top->end_ns == row->start_ns && top->span_id != row->parent_id)
+		return top;
+	return NULL;
+}
+
+void nest__pop(struct nest *n)
+{
+	struct nest_frame *top;
+
+	if (!n->depth)
+		return;
+	top = &n->frames[--n->depth];
+	if (n->depth)
+		n->frames[n->depth - 1].child_ns += top->end_ns - top->start_ns;
+}
+
+struct nest_frame *nest__push(struct nest *n, const struct span_row *row)
+{
+	struct nest_frame *f, *parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	int64_t end = row->end_ns;
+
+	if (n->depth == n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 64;
+		struct nest_frame *frames = realloc(n->frames, cap * sizeof(*frames));
+
+		if (!frames) {
+			ferr("out of memory");
+			return NULL;
+		}
+		n->frames = frames;
+		n->cap = cap;
+		parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	}
+	/* A child cannot outlive its parent: only clock skew or an incomplete parent's
+	 * early recorded end produce that, and every viewer rejects it. */
+	if (parent && end > parent->end_ns)
+		end = parent->end_ns;
+	if (end < row->start_ns)
+		end = row->start_ns;
+	f = &n->frames[n->depth++];
+	f->span_id = row->span_id;
+	f->function_key = row->function_key;
+	f->start_ns = row->start_ns;
+	f->end_ns = end;
+	f->child_ns = 0;
+	f->user = 0;
+	return f;
+}
+
+struct nest_frame *nest__parent(struct nest *n)
+{
+	return n->depth >= 2 ? &n->frames[n->depth - 2] : NULL;
+}
+
+/* ---- keymap ---- */
+
+static uint64_t mix(int64_t a, int64_t b)
+{
+	uint64_t x = (uint64_t)a * 0x9E3779B97F4A7C15ull ^ ((uint64_t)b + 0x632BE59BD9B4E019ull);
+
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ull;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+static struct keymap_slot *find_slot(struct keymap_slot *slots, size_t cap, int64_t a, int64_t b)
+{
+	size_t i = mix(a, b) & (cap - 1);
+
+	while (slots[i].value && !(slots[i].a == a && slots[i].b == b))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+void keymap__free(struct keymap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+int keymap__get(const struct keymap *m, int64_t a, int64_t b, uint32_t *value)
+{
+	struct keymap_slot *slot;
+
+	if (!m->cap)
+		return 0;
+	slot = find_slot(m->slots, m->cap, a, b);
+	if (!slot->value)
+		return 0;
+	*value = slot->value - 1;
+	return 1;
+}
+
+static int grow(struct keymap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 256, i;
+	struct keymap_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots) {
+		ferr("out of memory");
+		return -1;
+	}
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i].value)
+			*find_slot(slots, cap, m->slots[i].a, m->slots[i].b) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+	return 0;
+}
+
+int keymap__put(struct keymap *m, int64_t a, int64_t b, uint32_t value)
+{
+	struct keymap_slot *slot;
+
+	if ((m->used + 1) * 2 > m->cap && grow(m))
+		return -1;
+	slot = find_slot(m->slots, m->cap, a, b);
+	slot->a = a;
+	slot->b = b;
+	slot->value = value + 1;
+	m->used++;
+	return 0;
+}
+
+char *format_us(int64_t ns, char *buf, size_t len)
+{
+	uint64_t u = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64, ns < 0 ? "-" : "", u / 1000, u % 1000);
+	return buf;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * export: writing a run for the viewers people already use.
+ *
+ * Each format is an exporter (one file each, registered in export.c): begin,
+ * then span() for every span in store__spans() order (per thread, by start, a
+ * parent before its children), then end. Exporters stream: they keep what
+ * grows with distinct functions, threads or call paths, never with spans.
+ *
+ * Spans reach an exporter as the database holds them; struct nest turns them
+ * into a properly nested sequence per thread (what every viewer needs) even
+ * when filters removed some parents, a span is zero-length, or an incomplete
+ * span's recorded end lies before its children's.
+ */
+#ifndef FERRET_EXPORT_H
+#define FERRET_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+struct export_ctx {
+	FILE *out;
+	const struct run_row *run;
+	void *state; /* the exporter's own, made by begin(), freed by release() */
+};
+
+struct exporter {
+	const char *name;	 /* --format NAME */
+	const char *suffix;	 /* default file name: <run_id><suffix> */
+	const char *description; /* one line for --help */
+	int (*begin)(struct export_ctx *ctx);
+	int (*span)(struct export_ctx *ctx, const struct span_row *span);
+	int (*end)(struct export_ctx *ctx); /* writes what is left; not called after an error */
+	void (*release)(struct export_ctx *ctx); /* always called; frees ctx->state */
+};
+
+extern const struct exporter exporter_speedscope, exporter_chrome, exporter_folded, exporter_otlp;
+/* All of them, NULL-terminated, the default first. */
+extern const struct exporter *const exporters[];
+
+/* NULL (nothing printed) for an unknown name. */
+const struct exporter *exporter__find(const char *name);
+/* "speedscope, chrome, folded, otlp" */
+void exporter__list_names(char *buf, size_t len);
+
+/* Where an export goes; name is for messages (the requested path, or "stdout"). */
+struct export_target {
+	FILE *file;
+	const char *name;
+};
+
+/*
+ * Writes one run's spans (those filter keeps) with ex. Fails, before writing
+ * anything, when there is no span to write. Returns 0 or -1 (printed: a write
+ * error names the target). *spans (may be NULL) receives how many were written.
+ */
+int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
+		const struct span_filter *filter, const struct export_target *to, int64_t *spans);
+/* Set from a signal handler: export__run stops at the next span and fails. */
+extern volatile int export_interrupted;
+
+/* ---- struct nest: one thread's stack of open spans ---- */
+
+struct nest_frame {
+	int64_t span_id;
+	int64_t function_key;
+	int64_t start_ns;
+	int64_t end_ns;	  /* clamped: never past the enclosing frame's end, never before start */
+	int64_t child_ns; /* time covered by direct children so far: self = duration - child_ns */
+	uint64_t user;	  /* the exporter's (a frame index, a tree node, ...) */
+};
+
+struct nest {
+	struct nest_frame *frames;
+	size_t depth, cap;
+	int64_t thread_key;
+	bool started;
+};
+
+void nest__init(struct nest *n);
+void nest__free(struct nest *n);
+/* True when row starts a new thread (the first row included): drain the old one, then call
+ * nest__start_thread(). */
+bool nest__is_new_thread(const struct nest *n, const struct span_row *row);
+void nest__start_thread(struct nest *n, const struct span_row *row);
+/*
+ * The top frame if it must close before row opens (it ends at or before row's start:
+ * at equal times closes come first, except for row's own parent, which a zero-length
+ * child at the parent's very end stays inside), else NULL. row NULL: any top frame
+ * (draining at the end of a thread).
+ */
+struct nest_frame *nest__top_to_close(struct nest *n, const struct span_row *row);
+/* Removes the top frame, counting its duration into its parent's child_ns. */
+void nest__pop(struct nest *n);
+/* Opens row: its end clamped into the enclosing frame. NULL when out of memory (printed). */
+struct nest_frame *nest__push(struct nest *n, const struct span_row *row);
+/* The frame below the top (the parent of the frame just pushed), or NULL. */
+struct nest_frame *nest__parent(struct nest *n);
+
+/* ---- struct keymap: (a, b) -> uint32 value, open addressing; memory grows with keys ---- */
+
+struct keymap_slot {
+	int64_t a, b;
+	uint32_t value; /* 0: empty slot; stored as value + 1 */
+};
+
+struct keymap {
+	struct keymap_slot *slots;
+	size_t cap, used;
+};
+
+void keymap__free(struct keymap *m);
+/* 1 and *value if found, 0 if not. */
+int keymap__get(const struct keymap *m, int64_t a, int64_t b, uint32_t *value);
+/* 0, or -1 when out of memory (printed). The key must not be present. */
+int keymap__put(struct keymap *m, int64_t a, int64_t b, uint32_t value);
+
+/* "%lld.%03lld" of ns as microseconds, exact (Chrome's ts/dur); returns buf. */
+char *format_us(int64_t ns, char *buf, size_t len);
+
+#endif /* FERRET_EXPORT_H */

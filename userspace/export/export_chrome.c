@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Chrome trace event JSON (Perfetto UI, chrome://tracing, Speedscope): one
+ * complete ("X") event per call, process_name/thread_name metadata events.
+ *
+ * ts and dur are microseconds, written from integer nanoseconds with exactly
+ * three decimals (a 1 ns call is "0.001", never rounded to zero), and ts is
+ * relative to the run's start. Spans go through struct nest so that a child
+ * never ends after its parent: viewers rebuild the nesting from times alone.
+ *
+ * Incomplete calls (no return seen) are a B/E pair instead, E at the recorded
+ * end, and so is a call that ends at the very end of such a B/E call. Tracing
+ * stopped mid-call leaves a whole stack ending at one instant, and importers
+ * compute an X event's end as the double ts + dur: 0.07 + 0.01 can exceed
+ * 0.08, so a child would close after its parent. Equal E strings stay equal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+
+/* nest_frame.user: how the span was written. */
+enum { WRITTEN_X, WRITTEN_BEGIN };
+
+/* What an E event repeats of its B event (a span_row's strings do not last). */
+struct open_call {
+	struct span_row row;
+	char *function, *module;
+};
+
+struct chrome {
+	struct jsonw *w;
+	struct nest nest;
+	struct open_call *open; /* by nest depth; filled for frames written as B */
+	size_t open_cap;
+	struct keymap pids_named; /* pid -> 0: its process_name event is written */
+	int64_t base_ns;
+};
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void write_metadata(struct jsonw *w, const char *what, const struct span_row *row)
+{
+	jsonw__newline(w);
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "name", what);
+	jsonw__kv_string(w, "ph", "M");
+	jsonw__kv_int(w, "pid", row->pid);
+	jsonw__kv_int(w, "tid", row->tid);
+	jsonw__key(w, "args");
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "name", row->comm);
+	jsonw__end_object(w);
+	jsonw__end_object(w);
+}
+
+/* A process is named after the first of its threads seen (its main thread, normally). */
+static int begin_thread(struct chrome *st, const struct span_row *row)
+{
+	uint32_t seen;
+
+	nest__start_thread(&st->nest, row);
+	if (!keymap__get(&st->pids_named, row->pid, 0, &seen)) {
+		if (keymap__put(&st->pids_named, row->pid, 0, 0))
+			return -1;
+		write_metadata(st->w, "process_name", row);
+	}
+	write_metadata(st->w, "thread_name", row);
+	return 0;
+}
+
+static int chrome_begin(struct export_ctx *ctx)
+{
+	const struct run_row *run = ctx->run;
+	struct chrome *st = calloc(1, sizeof(*st));
+	struct jsonw *w;
+
+	if (!st) {
+		ferr("out of memory");
+		return -1;
+	}
+	ctx->state = st;
+	nest__init(&st->nest);
+	st->base_ns = run->start_mono_ns;
+	st->w = w = jsonw__new(ctx->out);
+	if (!w)
+		return -1;
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "displayTimeUnit", "ns");
+	jsonw__key(w, "otherData");
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "exporter", "ferret " FERRET_VERSION);
+	jsonw__kv_string(w, "run_id", run->run_id);
+	jsonw__kv_string(w, "command", run->command);
+	jsonw__kv_string(w, "host", run->host);
+	jsonw__key(w, "lost_events");
+	jsonw__int(w, run->lost_events);
+	jsonw__end_object(w);
+	jsonw__key(w, "traceEvents");
+	jsonw__begin_array(w);
+	return 0;
+}
+
+/* Fields every event of a call carries; args only for incomplete calls: importers make
+ * args part of a frame's identity, which keeps those calls apart. */
+static void write_call_fields(struct chrome *st, const struct span_row *row, const char *ph,
+			      int64_t ts_ns)
+{
+	struct jsonw *w = st->w;
+	char num[32];
+
+	jsonw__newline(w);
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "name", row->function);
+	jsonw__kv_string(w, "cat", basename_of(row->module));
+	jsonw__kv_string(w, "ph", ph);
+	jsonw__key(w, "ts");
+	jsonw__raw_number(w, format_us(ts_ns - st->base_ns, num, sizeof(num)));
+}
+
+static void write_call_end(struct chrome *st, const struct span_row *row)
+{
+	struct jsonw *w = st->w;
+
+	jsonw__kv_int(w, "pid", row->pid);
+	jsonw__kv_int(w, "tid", row->tid);
+	if (row->status == SPAN_INCOMPLETE) {
+		jsonw__key(w, "args");
+		jsonw__begin_object(w);
+		jsonw__kv_string(w, "status", "incomplete");
+		jsonw__end_object(w);
+	}
+	jsonw__end_object(w);
+}
+
+/* Pops the frames that end before row starts (all of them for row NULL), writing the
+ * E event of those written as B. */
+static void close_frames(struct chrome *st, const struct span_row *row)
+{
+	struct nest_frame *f;
+
+	while ((f = nest__top_to_close(&st->nest, row))) {
+		if (f->user == WRITTEN_BEGIN) {
+			struct open_call *call = &st->open[st->nest.depth - 1];
+
+			write_call_fields(st, &call->row, "E", f->end_ns);
+			write_call_end(st, &call->row);
+			free(call->function);
+			free(call->module);
+			call->function = call->module = NULL;
+		}
+		nest__pop(&st->nest);
+	}
+}
+
+/* Keeps what the E event of the frame just pushed will need. */
+static int remember_open_call(struct chrome *st, const struct span_row *row)
+{
+	size_t depth = st->nest.depth, cap;
+	struct open_call *open, *call;
+
+	if (depth > st->open_cap) {
+		cap = st->open_cap ? st->open_cap * 2 : 64;
+		while (cap < depth)
+			cap *= 2;
+		open = realloc(st->open, cap * sizeof(*open));
+		if (!open)
+			goto oom;
+		memset(open + st->open_cap, 0, (cap - st->open_cap) * sizeof(*open));
+		st->open = open;
+		st->open_cap = cap;
+	}
+	call = &st->open[depth - 1];
+	call->row = *row;
+	call->function = strdup(row->function);
+	call->module = strdup(row->module);
+	call->row.function = call->function;
+	call->row.module = call->module;
+	if (call->function && call->module)
+		return 0;
+oom:
+	ferr("out of memory");
+	return -1;
+}
+
+static int chrome_span(struct export_ctx *ctx, const struct span_row *row)
+{
+	struct chrome *st = ctx->state;
+	struct nest_frame *f, *parent;
+	char num[32];
+
+	if (nest__is_new_thread(&st->nest, row)) {
+		close_frames(st, NULL);
+		if (begin_thread(st, row))
+			return -1;
+	}
+	close_frames(st, row);
+	f = nest__push(&st->nest, row);
+	if (!f)
+		return -1;
+	parent = nest__parent(&st->nest);
+	if (row->status == SPAN_INCOMPLETE ||
+	    (parent && parent->user == WRITTEN_BEGIN && parent->end_ns == f->end_ns)) {
+		if (remember_open_call(st, row))
+			return -1;
+		f->user = WRITTEN_BEGIN;
+		write_call_fields(st, row, "B", f->start_ns);
+	} else {
+		f->user = WRITTEN_X;
+		write_call_fields(st, row, "X", f->start_ns);
+		jsonw__key(st->w, "dur");
+		jsonw__raw_number(st->w, format_us(f->end_ns - f->start_ns, num, sizeof(num)));
+	}
+	write_call_end(st, row);
+	return jsonw__error(st->w) ? -1 : 0;
+}
+
+static int chrome_end(struct export_ctx *ctx)
+{
+	struct chrome *st = ctx->state;
+
+	close_frames(st, NULL);
+	jsonw__newline(st->w);
+	jsonw__end_array(st->w);
+	jsonw__end_object(st->w);
+	jsonw__end_line(st->w);
+	return jsonw__error(st->w) ? -1 : 0;
+}
+
+static void chrome_release(struct export_ctx *ctx)
+{
+	struct chrome *st = ctx->state;
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->open_cap; i++) {
+		free(st->open[i].function);
+		free(st->open[i].module);
+	}
+	free(st->open);
+	nest__free(&st->nest);
+	keymap__free(&st->pids_named);
+	jsonw__free(st->w);
+	free(st);
+	ctx->state = NULL;
+}
+
+const struct exporter exporter_chrome = {
+	.name = "chrome",
+	.suffix = ".json",
+	.description = "Chrome trace event JSON (Perfetto UI, chrome://tracing, Speedscope)",
+	.begin = chrome_begin,
+	.span = chrome_span,
+	.end = chrome_end,
+	.release = chrome_release,
+};

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Speedscope's evented profile (https://www.speedscope.app/file-format-schema.json):
+ * one profile per thread, an O event at each span's start and a C event at its
+ * end, frames shared and deduplicated by function.
+ *
+ * Speedscope's importer rejects a backwards `at`, a close that is not the top
+ * frame (by index) and frames left open, so events come from struct nest: at
+ * equal times closes come first, children never outlive their parent, and a
+ * thread's stack is drained at its end. Times are integers in nanoseconds
+ * relative to the run's start: small enough to be exact as JavaScript doubles.
+ *
+ * "profiles" is written first and "shared" last, with the frames collected on
+ * the way, so one pass suffices (JSON objects are unordered).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+
+struct frame_names {
+	char *name; /* the function */
+	char *file; /* its module */
+};
+
+struct speedscope {
+	struct jsonw *w;
+	struct nest nest;
+	struct keymap frame_of; /* function_key -> index in frames */
+	struct frame_names *frames;
+	size_t nframes, cap;
+	bool in_profile;
+	int64_t base_ns; /* the run's start */
+	int64_t last_ns; /* the profile's latest event, relative: its endValue */
+};
+
+static int frame_index(struct speedscope *st, const struct span_row *row, uint32_t *index)
+{
+	struct frame_names *f;
+
+	if (keymap__get(&st->frame_of, row->function_key, 0, index))
+		return 0;
+	if (st->nframes == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		struct frame_names *frames = realloc(st->frames, cap * sizeof(*frames));
+
+		if (!frames)
+			goto oom;
+		st->frames = frames;
+		st->cap = cap;
+	}
+	f = &st->frames[st->nframes];
+	f->name = strdup(row->function);
+	f->file = strdup(row->module);
+	if (!f->name || !f->file) {
+		free(f->name);
+		free(f->file);
+		goto oom;
+	}
+	*index = (uint32_t)st->nframes++;
+	return keymap__put(&st->frame_of, row->function_key, 0, *index);
+oom:
+	ferr("out of memory");
+	return -1;
+}
+
+static void write_event(struct speedscope *st, const char *type, uint64_t frame, int64_t at_ns)
+{
+	struct jsonw *w = st->w;
+
+	st->last_ns = at_ns - st->base_ns;
+	jsonw__newline(w);
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "type", type);
+	jsonw__kv_int(w, "frame", (int64_t)frame);
+	jsonw__kv_int(w, "at", st->last_ns);
+	jsonw__end_object(w);
+}
+
+static void close_frames(struct speedscope *st, const struct span_row *next)
+{
+	struct nest_frame *f;
+
+	while ((f = nest__top_to_close(&st->nest, next))) {
+		write_event(st, "C", f->user, f->end_ns);
+		nest__pop(&st->nest);
+	}
+}
+
+static void end_profile(struct speedscope *st)
+{
+	if (!st->in_profile)
+		return;
+	close_frames(st, NULL);
+	jsonw__end_array(st->w);
+	jsonw__kv_int(st->w, "endValue", st->last_ns);
+	jsonw__end_object(st->w);
+	st->in_profile = false;
+}
+
+static void begin_profile(struct speedscope *st, const struct span_row *row)
+{
+	struct jsonw *w = st->w;
+	char name[320];
+
+	snprintf(name, sizeof(name), "%s %d/%d", row->comm, row->pid, row->tid);
+	nest__start_thread(&st->nest, row);
+	st->last_ns = row->start_ns - st->base_ns;
+	jsonw__newline(w);
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "type", "evented");
+	jsonw__kv_string(w, "name", name);
+	jsonw__kv_string(w, "unit", "nanoseconds");
+	jsonw__kv_int(w, "startValue", st->last_ns);
+	jsonw__key(w, "events");
+	jsonw__begin_array(w);
+	st->in_profile = true;
+}
+
+static int speedscope_begin(struct export_ctx *ctx)
+{
+	struct speedscope *st = calloc(1, sizeof(*st));
+	struct jsonw *w;
+
+	if (!st) {
+		ferr("out of memory");
+		return -1;
+	}
+	ctx->state = st;
+	nest__init(&st->nest);
+	st->base_ns = ctx->run->start_mono_ns;
+	st->w = w = jsonw__new(ctx->out);
+	if (!w)
+		return -1;
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "$schema", "https://www.speedscope.app/file-format-schema.json");
+	jsonw__kv_string(w, "exporter", "ferret " FERRET_VERSION);
+	jsonw__kv_string(w, "name", ctx->run->run_id);
+	jsonw__kv_int(w, "activeProfileIndex", 0);
+	jsonw__key(w, "profiles");
+	jsonw__begin_array(w);
+	return 0;
+}
+
+static int speedscope_span(struct export_ctx *ctx, const struct span_row *row)
+{
+	struct speedscope *st = ctx->state;
+	struct nest_frame *f;
+	uint32_t frame;
+
+	if (nest__is_new_thread(&st->nest, row)) {
+		end_profile(st);
+		begin_profile(st, row);
+	}
+	if (frame_index(st, row, &frame))
+		return -1;
+	close_frames(st, row);
+	f = nest__push(&st->nest, row);
+	if (!f)
+		return -1;
+	f->user = frame;
+	write_event(st, "O", frame, f->start_ns);
+	return jsonw__error(st->w) ? -1 : 0;
+}
+
+static int speedscope_end(struct export_ctx *ctx)
+{
+	struct speedscope *st = ctx->state;
+	struct jsonw *w = st->w;
+	size_t i;
+
+	end_profile(st);
+	jsonw__end_array(w);
+	jsonw__key(w, "shared");
+	jsonw__begin_object(w);
+	jsonw__key(w, "frames");
+	jsonw__begin_array(w);
+	for (i = 0; i < st->nframes; i++) {
+		jsonw__newline(w);
+		jsonw__begin_object(w);
+		jsonw__kv_string(w, "name", st->frames[i].name);
+		jsonw__kv_string(w, "file", st->frames[i].file);
+		jsonw__end_object(w);
+	}
+	jsonw__end_array(w);
+	jsonw__end_object(w);
+	jsonw__end_object(w);
+	jsonw__end_line(w);
+	return jsonw__error(w) ? -1 : 0;
+}
+
+static void speedscope_release(struct export_ctx *ctx)
+{
+	struct speedscope *st = ctx->state;
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->nframes; i++) {
+		free(st->frames[i].name);
+		free(st->frames[i].file);
+	}
+	free(st->frames);
+	keymap__free(&st->frame_of);
+	nest__free(&st->nest);
+	jsonw__free(st->w);
+	free(st);
+	ctx->state = NULL;
+}
+
+const struct exporter exporter_speedscope = {
+	.name = "speedscope",
+	.suffix = ".speedscope.json",
+	.description = "Speedscope evented profile, one per thread (speedscope.app)",
+	.begin = speedscope_begin,
+	.span = speedscope_span,
+	.end = speedscope_end,
+	.release = speedscope_release,
+};

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* store_scan: a run's spans in thread order without an index (see store_scan.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store_scan.h"
+#include "core/util.h"
+
+/* Sorting a row costs about this many rows scanned: the sorter is chosen only
+ * when the threads' ranges overlap more than that. */
+#define SORT_COST_IN_ROWS 4
+
+struct span_scan {
+	sqlite3 *db;
+	const char *path;
+	sqlite3_stmt *stmt;
+	struct scan_thread *threads; /* ascending keys */
+	size_t n_threads;
+	size_t next_thread; /* per-thread mode: the next thread to bind */
+	bool per_thread;
+	bool done;
+};
+
+static int scan_error(const struct span_scan *sc, const char *what)
+{
+	ferr("%s: %s: %s", sc->path, what, sqlite3_errmsg(sc->db));
+	return -1;
+}
+
+static int add_thread(struct span_scan *sc, sqlite3_stmt *stmt, size_t *cap)
+{
+	struct scan_thread *t;
+	const char *comm;
+
+	if (grow_array((void **)&sc->threads, cap, sc->n_threads + 1, sizeof(*sc->threads))) {
+		ferr("out of memory");
+		return -1;
+	}
+	t = &sc->threads[sc->n_threads++];
+	memset(t, 0, sizeof(*t));
+	t->key = sqlite3_column_int64(stmt, 0);
+	t->pid = sqlite3_column_int(stmt, 1);
+	t->tid = sqlite3_column_int(stmt, 2);
+	comm = (const char *)sqlite3_column_text(stmt, 3);
+	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
+	t->ranged = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+	t->spans = sqlite3_column_int64(stmt, 4);
+	t->first_span_id = sqlite3_column_int64(stmt, 5);
+	t->last_span_id = sqlite3_column_int64(stmt, 6);
+	return 0;
+}
+
+/* The run's threads (filtered); a thread the run has not closed yet gets the
+ * range from the run's first span id to the newest span in the file. */
+static int load_threads(struct span_scan *sc, int64_t run_key, int pid, int tid)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0, i;
+	int rc;
+
+	if (sqlite3_prepare_v2(sc->db,
+			       "SELECT t.id, t.pid, t.tid, t.comm, t.spans,"
+			       " coalesce(t.first_span_id, r.first_span_id),"
+			       " coalesce(t.last_span_id, (SELECT max(span_id) FROM spans))"
+			       " FROM threads t JOIN runs r ON r.id = t.run WHERE t.run = ?1"
+			       " AND (?2 = 0 OR t.pid = ?2) AND (?3 = 0 OR t.tid = ?3) ORDER BY t.id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return scan_error(sc, "cannot read threads");
+	sqlite3_bind_int64(stmt, 1, run_key);
+	sqlite3_bind_int(stmt, 2, pid);
+	sqlite3_bind_int(stmt, 3, tid);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (add_thread(sc, stmt, &cap)) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return scan_error(sc, "cannot read threads");
+	for (i = 0; i < sc->n_threads; i++) /* unknown counts: assume the whole range */
+		if (!sc->threads[i].ranged)
+			sc->threads[i].spans = sc->threads[i].last_span_id - sc->threads[i].first_span_id + 1;
+	return 0;
+}
+
+static bool has_spans(const struct scan_thread *t)
+{
+	return t->spans > 0 && t->last_span_id >= t->first_span_id;
+}
+
+/* The threads' span ids from lo to hi; per_thread: the sum of their ranges. */
+struct extent {
+	int64_t lo, hi, rows, per_thread;
+};
+
+static struct extent measure(const struct span_scan *sc)
+{
+	struct extent e = { .lo = INT64_MAX };
+	size_t i;
+
+	for (i = 0; i < sc->n_threads; i++) {
+		const struct scan_thread *t = &sc->threads[i];
+
+		if (!has_spans(t))
+			continue;
+		e.per_thread += t->last_span_id - t->first_span_id + 1;
+		e.rows += t->spans;
+		e.lo = t->first_span_id < e.lo ? t->first_span_id : e.lo;
+		e.hi = t->last_span_id > e.hi ? t->last_span_id : e.hi;
+	}
+	return e;
+}
+
+/* Scanning each thread's range reads the overlapping parts of the run once per
+ * thread; one scan of the whole range reads it once but sorts every row. */
+static bool choose_per_thread(const struct extent *e)
+{
+	return !e->rows || e->per_thread <= e->hi - e->lo + 1 + SORT_COST_IN_ROWS * e->rows;
+}
+
+/* " AND s.thread BETWEEN a AND b" for consecutive keys, else an IN list. */
+static char *thread_condition(const struct span_scan *sc)
+{
+	size_t len = 64 + sc->n_threads * 24, used, i;
+	char *sql = malloc(len);
+	bool consecutive = true;
+
+	if (!sql)
+		return NULL;
+	for (i = 1; i < sc->n_threads; i++)
+		consecutive &= sc->threads[i].key == sc->threads[i - 1].key + 1;
+	if (!sc->n_threads)
+		return strcpy(sql, " AND 0");
+	if (consecutive) {
+		snprintf(sql, len, " AND s.thread BETWEEN %lld AND %lld", (long long)sc->threads[0].key,
+			 (long long)sc->threads[sc->n_threads - 1].key);
+		return sql;
+	}
+	used = (size_t)snprintf(sql, len, " AND s.thread IN (");
+	for (i = 0; i < sc->n_threads; i++)
+		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : "",
+					 (long long)sc->threads[i].key);
+	snprintf(sql + used, len - used, ")");
+	return sql;
+}
+
+static int prepare(struct span_scan *sc, const struct span_scan_spec *spec)
+{
+	const char *where = spec->where ? spec->where : "";
+	char *threads = NULL, *sql = NULL;
+	int n, err = 0;
+
+	if (sc->per_thread)
+		n = asprintf(&sql, "SELECT %s FROM spans s WHERE s.span_id BETWEEN ?2 AND ?3"
+				   " AND s.thread = ?1%s ORDER BY s.span_id", spec->columns, where);
+	else if (!(threads = thread_condition(sc)))
+		n = -1;
+	else
+		n = asprintf(&sql, "SELECT %s FROM spans s WHERE s.span_id BETWEEN ?2 AND ?3%s%s%s",
+			     spec->columns, threads, where,
+			     spec->order ? spec->order : " ORDER BY s.thread, s.span_id");
+	if (n < 0) {
+		ferr("out of memory");
+		err = -1;
+	} else if (sqlite3_prepare_v2(sc->db, sql, -1, &sc->stmt, NULL) != SQLITE_OK) {
+		err = scan_error(sc, "cannot read spans");
+	}
+	free(threads);
+	free(sql);
+	return err;
+}
+
+struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key,
+				  const struct span_scan_spec *spec)
+{
+	struct span_scan *sc = calloc(1, sizeof(*sc));
+	struct extent extent;
+
+	if (!sc) {
+		ferr("out of memory");
+		return NULL;
+	}
+	sc->db = db;
+	sc->path = path;
+	if (load_threads(sc, run_key, spec->pid, spec->tid))
+		goto fail;
+	extent = measure(sc);
+	sc->per_thread = !spec->order && choose_per_thread(&extent);
+	if (prepare(sc, spec))
+		goto fail;
+	if (!sc->per_thread) { /* the run's whole id range */
+		sqlite3_bind_int64(sc->stmt, 2, extent.lo);
+		sqlite3_bind_int64(sc->stmt, 3, extent.hi);
+	}
+	return sc;
+fail:
+	span_scan__free(sc);
+	return NULL;
+}
+
+sqlite3_stmt *span_scan__stmt(struct span_scan *sc)
+{
+	return sc->stmt;
+}
+
+/* Per-thread mode: points the statement at the next thread that has spans. */
+static bool bind_next_thread(struct span_scan *sc)
+{
+	const struct scan_thread *t;
+
+	while (sc->next_thread < sc->n_threads) {
+		t = &sc->threads[sc->next_thread++];
+		if (!has_spans(t))
+			continue;
+		sqlite3_reset(sc->stmt);
+		sqlite3_bind_int64(sc->stmt, 1, t->key);
+		sqlite3_bind_int64(sc->stmt, 2, t->first_span_id);
+		sqlite3_bind_int64(sc->stmt, 3, t->last_span_id);
+		return true;
+	}
+	return false;
+}
+
+int span_scan__step(struct span_scan *sc)
+{
+	int rc;
+
+	if (sc->done)
+		return 0;
+	if (sc->per_thread && !sc->next_thread && !bind_next_thread(sc)) {
+		sc->done = true;
+		return 0;
+	}
+	for (;;) {
+		rc = sqlite3_step(sc->stmt);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE)
+			return scan_error(sc, "cannot read spans");
+		if (!sc->per_thread || !bind_next_thread(sc)) {
+			sc->done = true;
+			return 0;
+		}
+	}
+}
+
+const struct scan_thread *span_scan__thread(const struct span_scan *sc, int64_t thread_key)
+{
+	if (!sc->n_threads)
+		return NULL;
+	return bsearch(&thread_key, sc->threads, sc->n_threads, sizeof(*sc->threads), compare_int64_keys);
+}
+
+bool span_scan__per_thread(const struct span_scan *sc)
+{
+	return sc->per_thread;
+}
+
+void span_scan__free(struct span_scan *sc)
+{
+	if (!sc)
+		return;
+	sqlite3_finalize(sc->stmt);
+	free(sc->threads);
+	free(sc);
+}

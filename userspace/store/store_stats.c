@@ -1,0 +1,291 @@
+/* SQL aggregate queries for analyze (see store_stats.h): its own read-only connection. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "store_scan.h"
+#include "store_stats.h"
+
+struct store_stats {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *function_names;
+	sqlite3_stmt *thread_ids;
+};
+
+struct stats_scan {
+	struct span_scan *scan;
+};
+
+void store_stats__free(struct store_stats *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->function_names);
+	sqlite3_finalize(st->thread_ids);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+static int sql_error(const struct store_stats *st, const char *what)
+{
+	ferr("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return -EIO;
+}
+
+/* The sorter holds at most cache_size in RAM per worker, then spills to temp files
+ * (temp_store=FILE); extra worker threads sort those chunks in parallel. */
+static int tune_connection(sqlite3 *db)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA temp_store=FILE; PRAGMA cache_size=-8192; PRAGMA threads=%ld;",
+		 cpus > 4 ? 4 : cpus > 1 ? cpus - 1 : 0);
+	sqlite3_busy_timeout(db, 5000); /* a tracer may be committing into the same file */
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int store_stats__open(const char *path, struct store_stats **out)
+{
+	struct store_stats *st = calloc(1, sizeof(*st));
+	int err = 0;
+
+	*out = NULL;
+	if (!st) {
+		ferr("out of memory");
+		return -ENOMEM;
+	}
+	if (!(st->path = strdup(path))) {
+		ferr("out of memory");
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    tune_connection(st->db) != SQLITE_OK) {
+		err = st->db ? sql_error(st, "cannot open") : (ferr("%s: cannot open", path), -EIO);
+		goto cleanup;
+	}
+	*out = st;
+	st = NULL;
+cleanup:
+	store_stats__free(st);
+	return err;
+}
+
+/* " AND s.function IN (k1,k2...)", or "" for every function. */
+static char *function_condition(const int64_t *keys, size_t n_keys)
+{
+	size_t len = 32 + n_keys * 22, used = 0, i;
+	char *sql = malloc(len);
+
+	if (!sql)
+		return NULL;
+	sql[0] = '\0';
+	for (i = 0; i < n_keys; i++)
+		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : " AND s.function IN (",
+					 (long long)keys[i]);
+	if (n_keys)
+		snprintf(sql + used, len - used, ")");
+	return sql;
+}
+
+int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
+			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx)
+{
+	char *where = function_condition(keys, n_keys);
+	struct span_scan_spec spec = {
+		.columns = "s.function, s.duration_ns",
+		.where = where,
+		.order = sorted ? " ORDER BY s.function, s.duration_ns" : "",
+		.pid = pid,
+		.tid = tid,
+	};
+	struct span_scan *sc = NULL;
+	sqlite3_stmt *stmt;
+	int err = 0, rc;
+
+	if (!where) {
+		ferr("out of memory");
+		return -ENOMEM;
+	}
+	if (!(sc = span_scan__open(st->db, st->path, run_key, &spec))) {
+		err = -EIO;
+		goto cleanup;
+	}
+	stmt = span_scan__stmt(sc);
+	while ((rc = span_scan__step(sc)) > 0) {
+		err = cb(ctx, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1));
+		if (err)
+			goto cleanup;
+	}
+	if (rc < 0)
+		err = -EIO;
+cleanup:
+	span_scan__free(sc);
+	free(where);
+	return err;
+}
+
+struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid)
+{
+	struct stats_scan *sc = calloc(1, sizeof(*sc));
+	struct span_scan_spec spec = {
+		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns, s.duration_ns, s.status",
+		.pid = pid,
+		.tid = tid,
+	};
+
+	if (!sc) {
+		ferr("out of memory");
+		return NULL;
+	}
+	if (!(sc->scan = span_scan__open(st->db, st->path, run_key, &spec))) {
+		free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
+{
+	sqlite3_stmt *stmt = span_scan__stmt(sc->scan);
+	int rc = span_scan__step(sc->scan);
+
+	if (rc <= 0)
+		return rc;
+	row->span_id = sqlite3_column_int64(stmt, 0);
+	row->parent_id = sqlite3_column_int64(stmt, 1); /* NULL reads as 0 */
+	row->thread_key = sqlite3_column_int64(stmt, 2);
+	row->function_key = sqlite3_column_int64(stmt, 3);
+	row->start_ns = sqlite3_column_int64(stmt, 4);
+	row->duration_ns = sqlite3_column_int64(stmt, 5);
+	row->status = sqlite3_column_int(stmt, 6);
+	return 1;
+}
+
+void stats_scan__free(struct stats_scan *sc)
+{
+	if (!sc)
+		return;
+	span_scan__free(sc->scan);
+	free(sc);
+}
+
+static char *dup_column(sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+
+	return strdup(text ? text : "");
+}
+
+int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path)
+{
+	int rc, err = 0;
+
+	*name = *module_path = NULL;
+	if (!st->function_names &&
+	    sqlite3_prepare_v2(st->db, "SELECT f.name, m.path FROM functions f"
+				       " LEFT JOIN modules m ON m.id = f.module WHERE f.id = ?1",
+			       -1, &st->function_names, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read functions");
+	sqlite3_bind_int64(st->function_names, 1, function_key);
+	rc = sqlite3_step(st->function_names);
+	if (rc == SQLITE_ROW) {
+		*name = dup_column(st->function_names, 0);
+		*module_path = dup_column(st->function_names, 1);
+	} else if (rc == SQLITE_DONE) { /* a span naming no function: a damaged file, still counted */
+		*name = strdup("?");
+		*module_path = strdup("");
+	} else {
+		err = sql_error(st, "cannot read functions");
+	}
+	sqlite3_reset(st->function_names);
+	if (!err && (!*name || !*module_path)) {
+		free(*name);
+		free(*module_path);
+		*name = *module_path = NULL;
+		ferr("out of memory");
+		err = -ENOMEM;
+	}
+	return err;
+}
+
+int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
+			size_t comm_len)
+{
+	int rc, err = 0;
+
+	if (!st->thread_ids &&
+	    sqlite3_prepare_v2(st->db, "SELECT pid, tid, comm FROM threads WHERE id = ?1", -1,
+			       &st->thread_ids, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read threads");
+	sqlite3_bind_int64(st->thread_ids, 1, thread_key);
+	*pid = *tid = 0;
+	snprintf(comm, comm_len, "?");
+	rc = sqlite3_step(st->thread_ids);
+	if (rc == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st->thread_ids, 2);
+
+		*pid = sqlite3_column_int(st->thread_ids, 0);
+		*tid = sqlite3_column_int(st->thread_ids, 1);
+		snprintf(comm, comm_len, "%s", text ? text : "");
+	} else if (rc != SQLITE_DONE) {
+		err = sql_error(st, "cannot read threads");
+	}
+	sqlite3_reset(st->thread_ids);
+	return err;
+}
+
+/* The histogram is stored as a JSON array of counts: "[0,3,12]". */
+static void parse_hist(const char *text, int64_t *hist)
+{
+	char *end;
+	int i;
+
+	memset(hist, 0, STATS_HIST_BUCKETS * sizeof(*hist));
+	if (!text || *text++ != '[')
+		return;
+	for (i = 0; i < STATS_HIST_BUCKETS && *text && *text != ']'; i++) {
+		hist[i] = strtoll(text, &end, 10);
+		if (end == text)
+			return;
+		text = *end == ',' ? end + 1 : end;
+	}
+}
+
+int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx)
+{
+	struct stats_aggregate agg;
+	sqlite3_stmt *stmt = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT function, calls, total_ns, coalesce(sum_ns, total_ns), min_ns, max_ns,"
+			       " hist, coalesce(demoted_at_ns, 0) FROM function_stats WHERE run = ?",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read function figures");
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		agg.function_key = sqlite3_column_int64(stmt, 0);
+		agg.calls = sqlite3_column_int64(stmt, 1);
+		agg.total_ns = sqlite3_column_int64(stmt, 2);
+		agg.sum_ns = sqlite3_column_int64(stmt, 3);
+		agg.min_ns = sqlite3_column_int64(stmt, 4);
+		agg.max_ns = sqlite3_column_int64(stmt, 5);
+		parse_hist((const char *)sqlite3_column_text(stmt, 6), agg.hist);
+		agg.demoted_at_ns = sqlite3_column_int64(stmt, 7);
+		err = cb(ctx, &agg);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_error(st, "cannot read function figures");
+	sqlite3_finalize(stmt);
+	return err;
+}

@@ -1,0 +1,196 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "consumer.h"
+#include "ingest.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#define POLL_MS 10
+/* What is stored is committed at least this often: `ferret analyze` can read a run
+ * while it is traced, and a tracer that is killed loses at most this much. */
+#define COMMIT_EVERY_NS 1000000000LL
+
+struct consumer {
+	struct loader *loader;
+	struct ingest *ingest;
+	struct store *store;
+	int64_t committed_at_ns;
+	int err; /* first storage error: tracing stops, and says so */
+	bool status_line;
+	int64_t status_at_ns, status_spans;
+	pthread_t thread;
+	bool started;
+	atomic_bool stop;
+	atomic_bool failed;
+};
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+	int err = ingest__event(c->ingest, data, size);
+
+	if (err) {
+		c->err = err;
+		atomic_store(&c->failed, true);
+	}
+	return err; /* non-zero stops ring_buffer__consume */
+}
+
+static void show_status(struct consumer *c, bool final)
+{
+	const struct span_stats *st = ingest__stats(c->ingest);
+	int64_t now = mono_ns();
+	double rate;
+
+	if (!c->status_line)
+		return;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	if (now < c->status_at_ns + 1000000000LL)
+		return;
+	rate = (double)(st->spans - c->status_spans) * 1e9 / (double)(now - c->status_at_ns);
+	fprintf(stderr, "\r\033[Kferret: %lld spans (%.0f/s), %llu lost", (long long)st->spans, rate,
+		(unsigned long long)loader__lost_events(c->loader));
+	c->status_at_ns = now;
+	c->status_spans = st->spans;
+}
+
+/* Commits what came in once a second (calls still running go in as incomplete
+ * and are completed when they return); nothing to commit costs nothing. */
+static void commit_now_and_then(struct consumer *c)
+{
+	int64_t now = mono_ns();
+
+	if (now < c->committed_at_ns + COMMIT_EVERY_NS)
+		return;
+	c->committed_at_ns = now;
+	if (store__flush(c->store)) {
+		c->err = -EIO;
+		atomic_store(&c->failed, true);
+	}
+}
+
+static void *consume_loop(void *arg)
+{
+	struct consumer *c = arg;
+
+	while (!atomic_load(&c->stop) && !c->err) {
+		/* The BPF side skips most wakeups, so poll on a timeout and then consume. */
+		loader__poll(c->loader, POLL_MS);
+		loader__poll(c->loader, 0);
+		show_status(c, false);
+		commit_now_and_then(c);
+	}
+	while (!c->err && loader__poll(c->loader, 0) > 0)
+		;
+	show_status(c, true);
+	return NULL;
+}
+
+int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
+		    bool status_line, struct consumer **out)
+{
+	struct consumer *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	c->loader = l;
+	c->store = s;
+	c->status_line = status_line;
+	c->status_at_ns = c->committed_at_ns = mono_ns();
+	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
+	if (err) {
+		free(c);
+		return err;
+	}
+	loader__set_handler(l, handle_event, c);
+	err = pthread_create(&c->thread, NULL, consume_loop, c);
+	if (err) {
+		ferr("cannot start the consumer thread: %s", strerror(err));
+		consumer__free(c);
+		return -err;
+	}
+	c->started = true;
+	*out = c;
+	return 0;
+}
+
+struct open_stacks_ctx {
+	struct consumer *c;
+	struct aggregates *agg;
+	int64_t end_ns;
+};
+
+static int end_open_stack(void *ctx, uint32_t tid, const struct ferret_stack *st)
+{
+	struct open_stacks_ctx *o = ctx;
+	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+
+	for (i = 0; i < depth; i++) {
+		const struct ferret_frame *f = &st->frames[i];
+		int64_t dur = o->end_ns - (int64_t)f->start_ns;
+
+		aggregates__add_open_call(o->agg, f->func_id, dur > 0 ? (uint64_t)dur : 0, f->nested);
+	}
+	return ingest__open_stack(o->c->ingest, tid, st, o->end_ns);
+}
+
+int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
+{
+	struct open_stacks_ctx o = { .c = c, .agg = agg, .end_ns = end_ns };
+
+	if (c->started) {
+		atomic_store(&c->stop, true);
+		pthread_join(c->thread, NULL);
+		c->started = false;
+	}
+	if (!c->err && agg) {
+		c->err = aggregates__read(agg, c->loader);
+		if (!c->err)
+			c->err = loader__open_stacks(c->loader, end_open_stack, &o);
+	}
+	if (!c->err)
+		c->err = ingest__finish(c->ingest, end_ns);
+	if (c->err)
+		ferr("storing spans failed: %s", strerror(c->err < 0 ? -c->err : c->err));
+	if (ingest__bad_events(c->ingest))
+		fwarn("%lld malformed events ignored", (long long)ingest__bad_events(c->ingest));
+	return c->err;
+}
+
+uint64_t consumer__calls(const struct consumer *c, uint32_t func_id)
+{
+	return ingest__calls(c->ingest, func_id);
+}
+
+bool consumer__failed(const struct consumer *c)
+{
+	return atomic_load(&c->failed);
+}
+
+const struct span_stats *consumer__stats(const struct consumer *c)
+{
+	return ingest__stats(c->ingest);
+}
+
+void consumer__free(struct consumer *c)
+{
+	if (!c)
+		return;
+	if (c->started) {
+		atomic_store(&c->stop, true);
+		pthread_join(c->thread, NULL);
+	}
+	loader__set_handler(c->loader, NULL, NULL);
+	ingest__free(c->ingest);
+	free(c);
+}

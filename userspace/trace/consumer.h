@@ -1,0 +1,30 @@
+/*
+ * consumer: drains the ring buffer on its own thread into ingest.c (events ->
+ * spans -> store). Also owns the live status line, since it knows the counts.
+ */
+#ifndef FERRET_CONSUMER_H
+#define FERRET_CONSUMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aggregates.h"
+#include "loader.h"
+#include "spans.h"
+#include "store/store.h"
+
+struct consumer;
+
+/* func_keys[cookie] is the store's key of the function a probe's cookie names. */
+int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
+		    bool status_line, struct consumer **out);
+/* Drains what is left (call after detaching), closes open calls at end_ns
+ * (incomplete), joins the thread. Stack mode: agg gets the kernel's aggregates
+ * plus the calls still open; NULL otherwise. */
+int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg);
+bool consumer__failed(const struct consumer *c);
+const struct span_stats *consumer__stats(const struct consumer *c);
+uint64_t consumer__calls(const struct consumer *c, uint32_t func_id);
+void consumer__free(struct consumer *c);
+
+#endif

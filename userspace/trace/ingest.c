@@ -1,0 +1,248 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/events.h"
+#include "ingest.h"
+
+struct ingest {
+	struct store *store;
+	struct span_builder *builder;
+	const int64_t *func_keys;
+	size_t nfuncs;
+	int64_t bad_events;
+	int64_t span_base;	/* stack mode: the store's id of BPF span id 0 */
+	bool span_base_set;
+	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
+	uint64_t *calls;		       /* per function id: entries seen */
+	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
+};
+
+static int64_t open_span(void *ctx, const struct span_rec *call)
+{
+	return store__open_span(ctx, call);
+}
+
+static int close_span(void *ctx, const struct span_rec *span)
+{
+	return store__close_span(ctx, span);
+}
+
+int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out)
+{
+	struct span_sink sink = { .open = open_span, .emit = close_span, .ctx = s };
+	struct ingest *in = calloc(1, sizeof(*in));
+
+	if (!in)
+		return -ENOMEM;
+	in->store = s;
+	in->func_keys = func_keys;
+	in->nfuncs = nfuncs;
+	in->builder = span_builder__new(&sink);
+	in->calls = calloc(nfuncs ? nfuncs : 1, sizeof(*in->calls));
+	if (!in->builder || !in->calls) {
+		ingest__free(in);
+		return -ENOMEM;
+	}
+	*out = in;
+	return 0;
+}
+
+/* A thread whose announcement was lost: name it from /proc while it may still exist. */
+static int add_unannounced_thread(struct ingest *in, const struct ferret_event *e)
+{
+	char path[64], comm[FERRET_COMM_LEN + 1] = "?";
+	int64_t key;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", e->pid, e->tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	key = store__add_thread(in->store, (int)e->pid, (int)e->tid, comm);
+	if (key < 0)
+		return (int)key;
+	return span_builder__set_thread(in->builder, e->tid, key);
+}
+
+static int on_thread(struct ingest *in, const struct ferret_thread_event *t)
+{
+	char comm[FERRET_COMM_LEN + 1];
+	int64_t key;
+
+	memcpy(comm, t->comm, FERRET_COMM_LEN);
+	comm[FERRET_COMM_LEN] = '\0';
+	key = store__add_thread(in->store, (int)t->hdr.pid, (int)t->hdr.tid, comm);
+	if (key < 0)
+		return (int)key;
+	/* The same tid announced again is a new thread (tid reuse): its old calls are over. */
+	if (span_builder__thread_key(in->builder, t->hdr.tid))
+		span_builder__end_thread(in->builder, t->hdr.tid, (int64_t)t->hdr.ts_ns);
+	return span_builder__set_thread(in->builder, t->hdr.tid, key);
+}
+
+/* The store's key of the event's function, and its thread known: 1; a bad event: 0. */
+static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fkey)
+{
+	int err;
+
+	if (e->func_id >= in->nfuncs) {
+		in->bad_events++;
+		return 0;
+	}
+	*fkey = in->func_keys[e->func_id];
+	if (e->type != FERRET_EV_EXIT)
+		in->calls[e->func_id]++;
+	if (!span_builder__thread_key(in->builder, e->tid)) {
+		err = add_unannounced_thread(in, e);
+		if (err)
+			return err;
+	}
+	return 1;
+}
+
+static int store_whole_span(struct ingest *in, const struct span_rec *span)
+{
+	in->whole_spans++;
+	if (span->status != SPAN_OK)
+		in->whole_incomplete++;
+	return store__append_span(in->store, span);
+}
+
+/* Stack mode's span ids come from a BPF counter of every call: the store reserves
+ * a range wide enough for any run, and hands back what is unused at its end. */
+#define STACK_MODE_SPAN_IDS (1LL << 40)
+
+static int on_span(struct ingest *in, const struct ferret_span_event *e)
+{
+	struct span_rec span;
+	int64_t fkey, first;
+	int ok = resolve(in, &e->hdr, &fkey);
+
+	if (ok <= 0)
+		return ok;
+	if (!in->span_base_set) {
+		first = store__reserve_span_ids(in->store, STACK_MODE_SPAN_IDS);
+		if (first < 0)
+			return -EIO;
+		in->span_base = first - 1; /* BPF's ids start at 1 */
+		in->span_base_set = true;
+	}
+	span = (struct span_rec){
+		.span_id = in->span_base + (int64_t)e->span_id,
+		.parent_id = e->parent_id ? in->span_base + (int64_t)e->parent_id : 0,
+		.thread_key = span_builder__thread_key(in->builder, e->hdr.tid),
+		.function_key = fkey,
+		.start_ns = (int64_t)e->start_ns,
+		.end_ns = (int64_t)e->hdr.ts_ns,
+		.depth = (int32_t)e->depth,
+		.status = (e->hdr.flags & FERRET_SPAN_INCOMPLETE) ? SPAN_INCOMPLETE : SPAN_OK,
+	};
+	return store_whole_span(in, &span);
+}
+
+int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stack *st, int64_t end_ns)
+{
+	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+	struct ferret_span_event e = { .hdr = { .pid = st->pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	int err = 0;
+
+	/* Innermost first, as the kernel would have sent them. */
+	for (i = depth; i-- > 0 && !err;) {
+		const struct ferret_frame *f = &st->frames[i];
+
+		if (!f->span_id) /* --aggregate: no spans */
+			continue;
+		e.hdr.ts_ns = (uint64_t)end_ns;
+		e.hdr.func_id = f->func_id;
+		e.hdr.flags = FERRET_SPAN_INCOMPLETE;
+		e.start_ns = f->start_ns;
+		e.span_id = f->span_id;
+		e.parent_id = i ? st->frames[i - 1].span_id : 0;
+		e.depth = i;
+		err = on_span(in, &e);
+	}
+	return err;
+}
+
+static int on_call(struct ingest *in, const struct ferret_event *e)
+{
+	int64_t fkey;
+	int ok = resolve(in, e, &fkey);
+
+	if (ok <= 0)
+		return ok;
+	if (e->type == FERRET_EV_ENTRY)
+		return span_builder__entry(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+	return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+}
+
+int ingest__event(struct ingest *in, const void *data, size_t size)
+{
+	const struct ferret_event *e = data;
+
+	if (size < sizeof(*e)) {
+		in->bad_events++;
+		return 0;
+	}
+	switch (e->type) {
+	case FERRET_EV_ENTRY:
+	case FERRET_EV_EXIT:
+		return on_call(in, e);
+	case FERRET_EV_THREAD:
+		if (size < sizeof(struct ferret_thread_event)) {
+			in->bad_events++;
+			return 0;
+		}
+		return on_thread(in, data);
+	case FERRET_EV_PROC_EXIT:
+		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
+	case FERRET_EV_SPAN:
+		if (size < sizeof(struct ferret_span_event)) {
+			in->bad_events++;
+			return 0;
+		}
+		return on_span(in, data);
+	case FERRET_EV_FORK:
+		return 0;
+	default:
+		in->bad_events++;
+		return 0;
+	}
+}
+
+int ingest__finish(struct ingest *in, int64_t end_ns)
+{
+	return span_builder__end_all(in->builder, end_ns);
+}
+
+uint64_t ingest__calls(const struct ingest *in, uint32_t func_id)
+{
+	return func_id < in->nfuncs ? in->calls[func_id] : 0;
+}
+
+int64_t ingest__bad_events(const struct ingest *in)
+{
+	return in->bad_events;
+}
+
+const struct span_stats *ingest__stats(struct ingest *in)
+{
+	in->stats = *span_builder__stats(in->builder);
+	in->stats.spans += in->whole_spans;
+	in->stats.incomplete += in->whole_incomplete;
+	return &in->stats;
+}
+
+void ingest__free(struct ingest *in)
+{
+	if (!in)
+		return;
+	span_builder__free(in->builder);
+	free(in->calls);
+	free(in);
+}

@@ -1,0 +1,385 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/events.h"
+#include "ferret.skel.h"
+#include "loader.h"
+#include "core/log.h"
+#include "core/util.h"
+
+_Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
+_Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
+
+struct loader {
+	struct ferret_bpf *skel;
+	struct ring_buffer *ring;
+	struct bpf_link **links;
+	size_t nlinks, cap;
+	size_t probes;
+	int attach_pid;
+	bool multi;
+	double attach_s, detach_s;
+	loader_event_fn handler;
+	void *handler_ctx;
+};
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && ferret_verbose < 2)
+		return 0;
+	if (!ferret_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferret_bpf **out)
+{
+	struct ferret_bpf *skel = ferret_bpf__open();
+	int err;
+
+	if (!skel)
+		return -errno;
+	skel->rodata->filter_pids = opts->filter_pids;
+	skel->rodata->follow_forks = opts->follow_forks;
+	skel->rodata->main_pid = (__u32)opts->main_pid;
+	skel->rodata->stack_mode = opts->stack_mode;
+	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
+	skel->rodata->min_duration_ns = opts->min_duration_ns;
+	bpf_program__set_autoload(skel->progs.on_entry_multi, multi);
+	bpf_program__set_autoload(skel->progs.on_exit_multi, multi);
+	bpf_program__set_autoload(skel->progs.on_entry_single, !multi);
+	bpf_program__set_autoload(skel->progs.on_exit_single, !multi);
+	err = bpf_map__set_max_entries(skel->maps.events, opts->ringbuf_bytes);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.demoted, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err && !opts->stack_mode) {
+		/* Event mode never touches the stack maps: keep their memory. */
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+	}
+	if (!err)
+		err = ferret_bpf__load(skel);
+	if (err) {
+		ferret_bpf__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+static int dispatch_event(void *ctx, void *data, size_t size)
+{
+	struct loader *l = ctx;
+
+	return l->handler ? l->handler(l->handler_ctx, data, size) : 0;
+}
+
+static int attach_task_programs(struct loader *l, const struct loader_opts *opts)
+{
+	if (opts->follow_forks) {
+		l->skel->links.on_fork = bpf_program__attach(l->skel->progs.on_fork);
+		if (!l->skel->links.on_fork)
+			return -errno;
+	}
+	l->skel->links.on_exit_task = bpf_program__attach(l->skel->progs.on_exit_task);
+	return l->skel->links.on_exit_task ? 0 : -errno;
+}
+
+int loader__open(const struct loader_opts *opts, struct loader **out)
+{
+	struct loader *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	libbpf_set_print(print_libbpf);
+	l->attach_pid = opts->attach_pid;
+	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
+	if (!l->multi)
+		fwarn("FERRET_NO_UPROBE_MULTI is set: attaching one uprobe per function "
+		      "(slower to attach and detach)");
+	err = open_skeleton(opts, l->multi, &l->skel);
+	if (err == -EINVAL && l->multi) {
+		/* Kernels before 6.6 reject the uprobe.multi attach type at load (EINVAL). */
+		fwarn("this kernel has no uprobe_multi: attaching one uprobe per function "
+		      "(slower to attach and detach)");
+		l->multi = false;
+		err = open_skeleton(opts, false, &l->skel);
+	}
+	if (err) {
+		ferr("cannot load the BPF programs: %s%s", strerror(-err),
+		     err == -EPERM ? " (run ferret as root)" : "");
+		goto fail;
+	}
+	err = attach_task_programs(l, opts);
+	if (err) {
+		ferr("cannot attach the process tracepoints: %s", strerror(-err));
+		goto fail;
+	}
+	l->ring = ring_buffer__new(bpf_map__fd(l->skel->maps.events), dispatch_event, l, NULL);
+	if (!l->ring) {
+		err = -errno;
+		ferr("cannot open the ring buffer: %s", strerror(-err));
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	loader__free(l);
+	return err;
+}
+
+int loader__add_pid(struct loader *l, int pid)
+{
+	__u32 key = (__u32)pid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.pids, &key, sizeof(key), &one, sizeof(one), BPF_ANY)) {
+		ferr("cannot add pid %d to the filter: %s", pid, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int keep_link(struct loader *l, struct bpf_link *link)
+{
+	if (l->nlinks == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct bpf_link **links = realloc(l->links, cap * sizeof(*links));
+
+		if (!links) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		l->links = links;
+		l->cap = cap;
+	}
+	l->links[l->nlinks++] = link;
+	return 0;
+}
+
+/* One link for all of a module's entries (or returns). */
+static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret)
+{
+	const struct sel_module *mod = &sel->modules[m];
+	unsigned long *offsets = calloc(mod->nfuncs, sizeof(*offsets));
+	__u64 *cookies = calloc(mod->nfuncs, sizeof(*cookies));
+	LIBBPF_OPTS(bpf_uprobe_multi_opts, opts);
+	struct bpf_link *link;
+	size_t i;
+	int err;
+
+	if (!offsets || !cookies) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < mod->nfuncs; i++) {
+		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
+		cookies[i] = mod->first_func + i;
+	}
+	opts.offsets = offsets;
+	opts.cookies = cookies;
+	opts.cnt = mod->nfuncs;
+	opts.retprobe = ret;
+	link = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
+						    : l->skel->progs.on_entry_multi,
+						l->attach_pid, mod->path, NULL, &opts);
+	if (!link) {
+		err = -errno;
+		ferr("cannot attach %zu %s to %s: %s", mod->nfuncs, ret ? "uretprobes" : "uprobes",
+		     mod->path, strerror(-err));
+		goto out;
+	}
+	l->probes += mod->nfuncs;
+	err = keep_link(l, link);
+out:
+	free(offsets);
+	free(cookies);
+	return err;
+}
+
+static int attach_func_single(struct loader *l, const struct selection *sel, size_t f, bool ret)
+{
+	const struct sel_func *fn = &sel->funcs[f];
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = f, .retprobe = ret);
+	struct bpf_link *link;
+
+	link = bpf_program__attach_uprobe_opts(ret ? l->skel->progs.on_exit_single
+						   : l->skel->progs.on_entry_single,
+					       l->attach_pid, sel->modules[fn->module].path,
+					       fn->offset + fn->probe_skip, &opts);
+	if (!link) {
+		ferr("cannot attach to %s in %s: %s", fn->name, sel->modules[fn->module].path,
+		     strerror(errno));
+		return -errno;
+	}
+	l->probes++;
+	return keep_link(l, link);
+}
+
+int loader__attach(struct loader *l, const struct selection *sel)
+{
+	size_t i, n = l->multi ? sel->nmodules : sel->nfuncs;
+	int64_t start = mono_ns();
+	int err = 0;
+
+	for (i = 0; !err && i < n; i++) {
+		if (l->multi) {
+			err = attach_module_multi(l, sel, i, false);
+			if (!err)
+				err = attach_module_multi(l, sel, i, true);
+		} else {
+			err = attach_func_single(l, sel, i, false);
+			if (!err)
+				err = attach_func_single(l, sel, i, true);
+		}
+	}
+	l->attach_s = (double)(mono_ns() - start) / 1e9;
+	return err;
+}
+
+int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx)
+{
+	l->handler = fn;
+	l->handler_ctx = ctx;
+	return 0;
+}
+
+int loader__poll(struct loader *l, int timeout_ms)
+{
+	int n = timeout_ms ? ring_buffer__poll(l->ring, timeout_ms) : ring_buffer__consume(l->ring);
+
+	return n == -EINTR ? 0 : n;
+}
+
+void loader__detach(struct loader *l)
+{
+	int64_t start = mono_ns();
+	size_t i;
+
+	for (i = 0; i < l->nlinks; i++)
+		bpf_link__destroy(l->links[i]);
+	if (l->nlinks)
+		l->detach_s = (double)(mono_ns() - start) / 1e9;
+	l->nlinks = 0;
+}
+
+uint64_t loader__lost_events(const struct loader *l)
+{
+	struct ferret_counters k;
+
+	loader__counters(l, &k);
+	return k.lost_events + k.deep_dropped + k.no_stack;
+}
+
+void loader__counters(const struct loader *l, struct ferret_counters *out)
+{
+	out->lost_events = __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
+	out->events = __atomic_load_n(&l->skel->bss->counters.events, __ATOMIC_RELAXED);
+	out->next_span_id = __atomic_load_n(&l->skel->bss->counters.next_span_id, __ATOMIC_RELAXED);
+	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
+	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
+}
+
+int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, b;
+	struct ferret_func_stats *percpu;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	percpu = calloc((size_t)ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map__lookup_elem(l->skel->maps.func_stats, &func_id, sizeof(func_id), percpu,
+				 (size_t)ncpus * sizeof(*percpu), 0)) {
+		free(percpu);
+		return -errno;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const struct ferret_func_stats *c = &percpu[cpu];
+
+		sum->calls += c->calls;
+		sum->total_ns += c->total_ns;
+		sum->sum_ns += c->sum_ns;
+		if (c->min_ns && (!sum->min_ns || c->min_ns < sum->min_ns))
+			sum->min_ns = c->min_ns;
+		if (c->max_ns > sum->max_ns)
+			sum->max_ns = c->max_ns;
+		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
+			sum->hist[b] += c->hist[b];
+	}
+	free(percpu);
+	return 0;
+}
+
+int loader__demote(struct loader *l, uint32_t func_id)
+{
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(l->skel->maps.demoted, &func_id, sizeof(func_id), &one, sizeof(one),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__open_stacks(const struct loader *l,
+			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx)
+{
+	struct ferret_stack *st = malloc(sizeof(*st));
+	__u32 key, next;
+	bool first = true;
+	int err = 0;
+
+	if (!st)
+		return -ENOMEM;
+	while (!err && !bpf_map__get_next_key(l->skel->maps.stacks, first ? NULL : &key, &next,
+					      sizeof(next))) {
+		first = false;
+		key = next;
+		if (bpf_map__lookup_elem(l->skel->maps.stacks, &key, sizeof(key), st, sizeof(*st), 0))
+			continue; /* the thread exited meanwhile */
+		err = cb(ctx, key, st);
+	}
+	free(st);
+	return err;
+}
+
+bool loader__uses_multi(const struct loader *l)
+{
+	return l->multi;
+}
+
+size_t loader__probe_count(const struct loader *l)
+{
+	return l->probes;
+}
+
+double loader__attach_seconds(const struct loader *l)
+{
+	return l->attach_s;
+}
+
+double loader__detach_seconds(const struct loader *l)
+{
+	return l->detach_s;
+}
+
+void loader__free(struct loader *l)
+{
+	if (!l)
+		return;
+	loader__detach(l);
+	free(l->links);
+	ring_buffer__free(l->ring);
+	ferret_bpf__destroy(l->skel);
+	free(l);
+}

@@ -1,0 +1,57 @@
+/*
+ * loader: the BPF side's lifecycle. Opens and loads the skeleton, fills the
+ * pid filter, attaches one uprobe.multi link for entries and one for returns
+ * per module (the BPF cookie is the function's index in the selection), and
+ * detaches. Falls back to one perf-event uprobe per function only where the
+ * kernel lacks uprobe_multi (before 6.6), and says so.
+ */
+#ifndef FERRET_LOADER_H
+#define FERRET_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpf/events.h"
+#include "elf/selection.h"
+
+struct loader_opts {
+	bool filter_pids;	/* false with --all */
+	bool follow_forks;	/* launched command: trace its descendants */
+	uint32_t ringbuf_bytes; /* a power of two, >= 4096 */
+	int attach_pid;		/* kernel-side process filter for the probes, -1 for none */
+	int main_pid;		/* the launched or attached process (0: none): no map lookup for it */
+	/* Stack mode (--min-duration, --aggregate, --max-rate): calls tracked and
+	 * aggregated in the kernel; only kept calls reach the ring buffer. */
+	bool stack_mode;
+	bool emit_spans;	  /* false with --aggregate */
+	uint64_t min_duration_ns; /* shorter calls are only aggregated */
+	uint32_t nfuncs;	  /* size of the per-function maps */
+};
+
+struct loader;
+typedef int (*loader_event_fn)(void *ctx, void *data, size_t size);
+
+int loader__open(const struct loader_opts *opts, struct loader **out);
+int loader__add_pid(struct loader *l, int pid);
+int loader__attach(struct loader *l, const struct selection *sel);
+/* Drains what the ring buffer holds now, or waits up to timeout_ms for data. */
+int loader__poll(struct loader *l, int timeout_ms);
+int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx);
+void loader__detach(struct loader *l);
+/* Every call that could not be recorded: ring buffer full, stack too deep, no stack memory. */
+uint64_t loader__lost_events(const struct loader *l);
+void loader__counters(const struct loader *l, struct ferret_counters *out);
+/* Stack mode: a function's aggregates summed over CPUs. */
+int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum);
+/* --max-rate: stop sending this function's spans; it is still aggregated. */
+int loader__demote(struct loader *l, uint32_t func_id);
+/* Stack mode: every thread's calls still open (call after detaching). */
+int loader__open_stacks(const struct loader *l,
+			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx);
+bool loader__uses_multi(const struct loader *l);
+size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
+double loader__attach_seconds(const struct loader *l);
+double loader__detach_seconds(const struct loader *l);
+void loader__free(struct loader *l); /* detaches; NULL is a no-op */
+
+#endif

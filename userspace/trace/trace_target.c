@@ -1,0 +1,157 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "trace_target.h"
+
+int target_spec__check(const struct target_spec *spec)
+{
+	int kinds = (spec->pid > 0) + spec->all + (spec->argv != NULL);
+	size_t i;
+
+	if (kinds != 1) {
+		ferr(kinds ? "give only one of -p PID, --all, or -- PROGRAM"
+			   : "nothing to trace: give -p PID, --all -f BINARY:GLOB, or -- PROGRAM [ARGS...]");
+		return -1;
+	}
+	if (!spec->all)
+		return 0;
+	if (!spec->ninc) {
+		ferr("--all needs -f BINARY:GLOB (which binary to trace in every process)");
+		return -1;
+	}
+	for (i = 0; i < spec->ninc; i++) {
+		if (spec->includes[i][0] != '/' || !strchr(spec->includes[i], ':')) {
+			ferr("--all needs patterns with a binary's path: -f /path/to/binary:GLOB, not '%s'",
+			     spec->includes[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The process's command line with NULs turned into spaces. */
+static void read_cmdline(int pid, char *buf, size_t len)
+{
+	char path[64];
+	size_t n = 0, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	if (!n)
+		snprintf(buf, len, "pid %d", pid);
+}
+
+static void join_args(char **argv, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; argv[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", argv[i]);
+}
+
+/* --all: the binaries named by the -f patterns, in order, the first standing as "main". */
+static int modules_from_patterns(const struct target_spec *spec, struct module_list *mods)
+{
+	size_t i;
+
+	for (i = 0; i < spec->ninc; i++) {
+		char *path = strndup(spec->includes[i], strcspn(spec->includes[i], ":"));
+		char *real = path ? realpath(path, NULL) : NULL;
+		int err;
+
+		if (!real) {
+			ferr("%s: %s", path ? path : spec->includes[i], strerror(errno));
+			free(path);
+			return -ENOENT;
+		}
+		err = module_list__add(mods, real);
+		free(real);
+		free(path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int trace_target__resolve(const struct target_spec *spec, struct trace_target *t)
+{
+	int err;
+
+	*t = (struct trace_target){ .resolved = true, .pidfd = -1, .child.gate_fd = -1 };
+	if (spec->pid) {
+		t->pid = spec->pid;
+		err = modules__from_pid(spec->pid, &t->modules);
+		if (err)
+			return err;
+		read_cmdline(spec->pid, t->description, sizeof(t->description));
+		t->pidfd = (int)syscall(SYS_pidfd_open, spec->pid, 0);
+		return 0;
+	}
+	if (spec->all) {
+		snprintf(t->description, sizeof(t->description), "--all");
+		return modules_from_patterns(spec, &t->modules);
+	}
+	t->exe = resolve_exe(spec->argv[0]);
+	if (!t->exe)
+		return -ENOENT;
+	join_args(spec->argv, t->description, sizeof(t->description));
+	t->child.pid = -1;
+	t->launched = true;
+	t->argv = spec->argv; /* the caller's argv, alive until the launch */
+	return modules__from_exe(t->exe, &t->modules);
+}
+
+int trace_target__launch(struct trace_target *t)
+{
+	int err;
+
+	if (!t->launched)
+		return 0;
+	err = launch__prepare(t->exe, t->argv, &t->child);
+	if (!err)
+		t->pid = t->child.pid;
+	return err;
+}
+
+void trace_target__start(struct trace_target *t)
+{
+	if (t->launched)
+		launch__release(&t->child);
+}
+
+void trace_target__abort(struct trace_target *t)
+{
+	if (t->launched && t->child.pid > 0 && !t->child.exited)
+		launch__abort(&t->child);
+}
+
+void trace_target__free(struct trace_target *t)
+{
+	if (!t->resolved)
+		return;
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	if (t->launched && t->child.gate_fd >= 0)
+		close(t->child.gate_fd);
+	module_list__free(&t->modules);
+	free(t->exe);
+	t->resolved = false;
+}

@@ -1,0 +1,46 @@
+/*
+ * trace_target: what `ferret trace` traces. Exactly one of -p PID, --all, or
+ * a command; resolved into the modules whose functions can be selected, a
+ * description for the run, and (for a command) a child held at its gate.
+ */
+#ifndef FERRET_TRACE_TARGET_H
+#define FERRET_TRACE_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "launch.h"
+#include "elf/modules.h"
+
+struct target_spec {
+	int pid;    /* -p */
+	bool all;   /* --all */
+	char **argv; /* -- PROGRAM ARGS */
+	char **includes, **excludes;
+	size_t ninc, nexc;
+};
+
+struct trace_target {
+	bool resolved;
+	struct module_list modules;
+	char description[1024]; /* the command line, as stored in the run */
+	char *exe;		 /* launched program's real path */
+	int pid;		 /* the traced process (launched: after trace_target__launch) */
+	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
+	bool launched;
+	char **argv; /* launched: the caller's argv from PROGRAM on */
+	struct child child;
+};
+
+/* Exactly one target, and --all names its binaries. Prints the error. */
+int target_spec__check(const struct target_spec *spec);
+int trace_target__resolve(const struct target_spec *spec, struct trace_target *t);
+/* A command: fork it, held at its gate. Others: nothing to do. */
+int trace_target__launch(struct trace_target *t);
+/* Lets a launched command run. */
+void trace_target__start(struct trace_target *t);
+/* Setup failed after launch: kill the child that never ran. */
+void trace_target__abort(struct trace_target *t);
+void trace_target__free(struct trace_target *t);
+
+#endif
