@@ -19,6 +19,7 @@
 #include "demangle.h"
 #include "elf_syms.h"
 #include "core/log.h"
+#include "core/util.h"
 
 struct elf_syms {
 	char *path;
@@ -123,15 +124,8 @@ static int read_exec_segments(struct reader *r)
 
 static int add_candidate(struct reader *r, const char *name, const GElf_Sym *sym)
 {
-	if (r->ncands == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct candidate *c = realloc(r->cands, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		r->cands = c;
-		r->cap = cap;
-	}
+	if (grow_array((void **)&r->cands, &r->cap, r->ncands + 1, sizeof(*r->cands)))
+		return -ENOMEM;
 	r->cands[r->ncands++] = (struct candidate){ name, sym->st_value, sym->st_size,
 						    GELF_ST_BIND(sym->st_info) };
 	return 0;

@@ -13,22 +13,20 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "modules.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
 int module_list__add(struct module_list *l, const char *path)
 {
-	char **paths;
 	size_t i;
 
 	for (i = 0; i < l->count; i++)
 		if (strcmp(l->paths[i], path) == 0)
 			return 0;
-	paths = realloc(l->paths, (l->count + 1) * sizeof(*paths));
-	if (!paths)
+	if (grow_array((void **)&l->paths, &l->cap, l->count + 1, sizeof(*l->paths)))
 		return -ENOMEM;
-	l->paths = paths;
 	l->paths[l->count] = strdup(path);
 	if (!l->paths[l->count])
 		return -ENOMEM;
@@ -46,7 +44,7 @@ void module_list__free(struct module_list *l)
 		free(l->paths[i]);
 	free(l->paths);
 	l->paths = NULL;
-	l->count = 0;
+	l->count = l->cap = 0;
 }
 
 static bool ends_with(const char *s, const char *suffix)

@@ -8,6 +8,7 @@
 struct module_list {
 	char **paths; /* paths[0] is the main executable; no duplicates */
 	size_t count;
+	size_t cap;   /* of paths: grown by module_list__add */
 	int pid;      /* set by modules__from_pid (for messages); 0 otherwise */
 };
 

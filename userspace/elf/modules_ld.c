@@ -20,6 +20,7 @@
 
 #include "elf_file.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "modules.h"
 
 #if defined(__x86_64__)
@@ -42,15 +43,15 @@ struct object {
 	char *needed;  /* the DT_NEEDED name it was loaded for */
 	char *soname, *rpath, *runpath;
 	char **deps;   /* its own DT_NEEDED names */
-	size_t ndeps;
+	size_t ndeps, deps_cap;
 	size_t loader; /* index of the object that needed it (0 for the executable) */
 };
 
 struct loader_state {
 	struct object *objs;
-	size_t nobjs;
+	size_t nobjs, objs_cap;
 	char **conf_dirs; /* from /etc/ld.so.conf */
-	size_t nconf;
+	size_t nconf, conf_cap;
 	int elf_class, machine; /* of the executable: libraries must agree */
 	char *interp;
 };
@@ -60,15 +61,12 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int add_string(char ***arr, size_t *n, const char *s)
+static int add_string(char ***arr, size_t *n, size_t *cap, const char *s)
 {
-	char **a = realloc(*arr, (*n + 1) * sizeof(*a));
-
-	if (!a)
+	if (grow_array((void **)arr, cap, *n + 1, sizeof(**arr)))
 		return -ENOMEM;
-	*arr = a;
-	a[*n] = strdup(s);
-	if (!a[*n])
+	(*arr)[*n] = strdup(s);
+	if (!(*arr)[*n])
 		return -ENOMEM;
 	(*n)++;
 	return 0;
@@ -102,7 +100,7 @@ static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr, s
 		if (!s)
 			continue;
 		if (dyn.d_tag == DT_NEEDED)
-			err = add_string(&o->deps, &o->ndeps, s);
+			err = add_string(&o->deps, &o->ndeps, &o->deps_cap, s);
 		else if (dyn.d_tag == DT_SONAME && !o->soname)
 			err = (o->soname = strdup(s)) ? 0 : -ENOMEM;
 		else if (dyn.d_tag == DT_RPATH && !o->rpath)
@@ -294,15 +292,13 @@ static bool already_loaded(const struct loader_state *st, const char *name, cons
 static int add_object(struct loader_state *st, const char *found, const char *needed,
 		      size_t loader)
 {
-	struct object *objs = realloc(st->objs, (st->nobjs + 1) * sizeof(*objs));
 	struct object *o;
 	char real[PATH_MAX];
 	int err;
 
-	if (!objs)
+	if (grow_array((void **)&st->objs, &st->objs_cap, st->nobjs + 1, sizeof(*st->objs)))
 		return -ENOMEM;
-	st->objs = objs;
-	o = &objs[st->nobjs];
+	o = &st->objs[st->nobjs];
 	*o = (struct object){ .loader = loader };
 	st->nobjs++; /* counted now so that cleanup frees a half-built entry */
 	o->found = strdup(found);
@@ -392,7 +388,7 @@ static void parse_conf_file(struct loader_state *st, const char *path, int depth
 		if (tok && strcmp(tok, "hwcap") == 0)
 			continue;
 		for (; tok; tok = strtok_r(NULL, " \t,:", &save))
-			if (tok[0] == '/' && add_string(&st->conf_dirs, &st->nconf, tok))
+			if (tok[0] == '/' && add_string(&st->conf_dirs, &st->nconf, &st->conf_cap, tok))
 				break;
 	}
 	free(line);

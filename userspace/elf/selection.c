@@ -13,6 +13,7 @@
 
 #include "elf_syms.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "selection.h"
 #include "selection_hint.h"
 
@@ -21,13 +22,13 @@ struct candidate_module {
 	char *path;
 	struct elf_syms *syms;	/* NULL until a pattern needs it */
 	unsigned char *picked;	/* one flag per function of syms */
+	bool named;		/* by the pattern being applied (set by resolve_module) */
 };
 
 struct builder {
 	const struct module_list *mods;
 	struct candidate_module *cms;
-	size_t ncms;
-	size_t *hits; /* scratch: indexes of the modules a pattern names */
+	size_t ncms, cms_cap;
 };
 
 /* Compiler-generated startup and teardown code, not the program's own. */
@@ -53,17 +54,10 @@ static bool has_wildcards(const char *glob)
 
 static int add_candidate_module(struct builder *b, const char *path)
 {
-	struct candidate_module *cms = realloc(b->cms, (b->ncms + 1) * sizeof(*cms));
-	size_t *hits = realloc(b->hits, (b->ncms + 1) * sizeof(*hits));
-
-	if (cms)
-		b->cms = cms;
-	if (hits)
-		b->hits = hits;
-	if (!cms || !hits)
+	if (grow_array((void **)&b->cms, &b->cms_cap, b->ncms + 1, sizeof(*b->cms)))
 		return -ENOMEM;
-	cms[b->ncms] = (struct candidate_module){ .path = strdup(path) };
-	if (!cms[b->ncms].path)
+	b->cms[b->ncms] = (struct candidate_module){ .path = strdup(path) };
+	if (!b->cms[b->ncms].path)
 		return -ENOMEM;
 	b->ncms++;
 	return 0;
@@ -135,24 +129,27 @@ static void report_no_module(const struct builder *b, const char *name)
 		ferr("no module '%s' %s: name it by its path", name, where);
 }
 
-/* Fills b->hits with the modules `name` denotes; returns how many, or <0. */
+/* Marks `named` the modules `name` denotes; returns how many, or <0. */
 static int resolve_module(struct builder *b, const char *name)
 {
 	char real[PATH_MAX];
 	size_t i, n = 0;
 	int err;
 
+	for (i = 0; i < b->ncms; i++)
+		b->cms[i].named = false;
 	if (!name) {
 		if (b->ncms == 0 || b->mods->count == 0) {
 			ferr("no main executable here: write -f MODULE:GLOB");
 			return -EINVAL;
 		}
-		b->hits[0] = 0;
+		b->cms[0].named = true;
 		return 1;
 	}
-	for (i = 0; i < b->ncms; i++)
-		if (module_matches(name, b->cms[i].path))
-			b->hits[n++] = i;
+	for (i = 0; i < b->ncms; i++) {
+		b->cms[i].named = module_matches(name, b->cms[i].path);
+		n += b->cms[i].named;
+	}
 	if (n > 0)
 		return (int)n;
 	if (!strchr(name, '/')) {
@@ -167,7 +164,7 @@ static int resolve_module(struct builder *b, const char *name)
 	err = add_candidate_module(b, real);
 	if (err)
 		return err;
-	b->hits[0] = b->ncms - 1;
+	b->cms[b->ncms - 1].named = true;
 	return 1;
 }
 
@@ -226,7 +223,8 @@ static void report_no_match(struct builder *b, const char *glob, const char *mod
 {
 	const struct elf_syms *syms[nhits];
 	const char *base;
-	int i, other = module ? -1 : module_having(b, glob);
+	int other = module ? -1 : module_having(b, glob);
+	size_t i, k = 0;
 
 	if (other >= 0) {
 		base = strrchr(b->cms[other].path, '/');
@@ -235,8 +233,9 @@ static void report_no_match(struct builder *b, const char *glob, const char *mod
 		     b->cms[0].path, base, (int)strcspn(base, "."), base, glob);
 		return;
 	}
-	for (i = 0; i < nhits; i++)
-		syms[i] = b->cms[b->hits[i]].syms;
+	for (i = 0; i < b->ncms; i++)
+		if (b->cms[i].named)
+			syms[k++] = b->cms[i].syms;
 	selection_hint__no_match(glob, module, syms, (size_t)nhits);
 }
 
@@ -252,10 +251,12 @@ static int apply_include(struct builder *b, const char *pattern)
 		return err;
 	n = resolve_module(b, module);
 	err = n < 0 ? n : 0;
-	for (i = 0; !err && i < (size_t)n; i++) {
-		err = open_module(&b->cms[b->hits[i]]);
+	for (i = 0; !err && i < b->ncms; i++) {
+		if (!b->cms[i].named)
+			continue;
+		err = open_module(&b->cms[i]);
 		if (!err)
-			matched += apply_glob(&b->cms[b->hits[i]], glob, true);
+			matched += apply_glob(&b->cms[i], glob, true);
 	}
 	if (!err && matched == 0) {
 		report_no_match(b, glob, module, n);
@@ -275,18 +276,12 @@ static int apply_exclude(struct builder *b, const char *pattern)
 	err = split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
-	if (!module) {
-		/* Only opened modules can have picked functions. */
-		for (i = 0; i < b->ncms; i++)
-			if (b->cms[i].syms)
-				apply_glob(&b->cms[i], glob, false);
-		return 0;
-	}
-	n = resolve_module(b, module);
+	n = module ? resolve_module(b, module) : 0;
 	err = n < 0 ? n : 0;
-	for (i = 0; !err && i < (size_t)n; i++)
-		if (b->cms[b->hits[i]].syms)
-			apply_glob(&b->cms[b->hits[i]], glob, false);
+	/* Only opened modules can have picked functions. */
+	for (i = 0; !err && i < b->ncms; i++)
+		if (b->cms[i].syms && (!module || b->cms[i].named))
+			apply_glob(&b->cms[i], glob, false);
 	free(module);
 	return err;
 }
@@ -421,7 +416,6 @@ static void builder__free(struct builder *b)
 		free(b->cms[i].picked);
 	}
 	free(b->cms);
-	free(b->hits);
 }
 
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
@@ -433,9 +427,6 @@ int selection__build(const struct module_list *mods, char **includes, size_t nin
 	int err = 0;
 
 	*out = NULL;
-	b.hits = malloc(sizeof(*b.hits));
-	if (!b.hits)
-		err = -ENOMEM;
 	for (i = 0; !err && i < mods->count; i++)
 		err = add_candidate_module(&b, mods->paths[i]);
 	if (!err && ninc == 0)
