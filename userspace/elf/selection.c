@@ -3,7 +3,6 @@
  * are opened lazily: "-f libc:malloc" must not read every library of the process.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "core/glob.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "selection.h"
@@ -171,15 +171,15 @@ static int resolve_module(struct builder *b, const char *name)
 /* A function matches by its symbol or any alias ("-f libc:__getpid" selects getpid),
  * and a C++/Rust one also by its short or whole demangled name ("shop::Cart::add",
  * "shop::price(double)"). */
-static bool glob_matches(const char *glob, const struct elf_func *f)
+static bool func_matches(const char *glob, const struct elf_func *f)
 {
 	size_t k;
 
-	if (fnmatch(glob, f->name, 0) == 0 || (f->pretty && fnmatch(glob, f->pretty, 0) == 0) ||
-	    (f->signature && fnmatch(glob, f->signature, 0) == 0))
+	if (glob_match(glob, f->name) || (f->pretty && glob_match(glob, f->pretty)) ||
+	    (f->signature && glob_match(glob, f->signature)))
 		return true;
 	for (k = 0; k < f->naliases; k++)
-		if (fnmatch(glob, f->aliases[k], 0) == 0)
+		if (glob_match(glob, f->aliases[k]))
 			return true;
 	return false;
 }
@@ -193,7 +193,7 @@ static size_t apply_glob(struct candidate_module *cm, const char *glob, bool inc
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {
 		const struct elf_func *f = elf_syms__get(cm->syms, i);
 
-		if (!glob_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
+		if (!func_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
 			continue;
 		cm->picked[i] = include;
 		n++;
@@ -213,7 +213,7 @@ static int module_having(struct builder *b, const char *glob)
 		if (!cm->syms && open_module(cm) != 0)
 			continue;
 		for (i = 0; i < elf_syms__count(cm->syms); i++)
-			if (glob_matches(glob, elf_syms__get(cm->syms, i)))
+			if (func_matches(glob, elf_syms__get(cm->syms, i)))
 				return (int)m;
 	}
 	return -1;

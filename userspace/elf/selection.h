@@ -41,7 +41,7 @@ struct selection {
  * first ':' that is not part of "::". No includes: every function of the main
  * executable.
  * excludes: -x "GLOB" (in every module) or "MODULE:GLOB", applied after the includes.
- * Globs are fnmatch(3) without flags, matched against a function's symbol, its
+ * Globs are glob_match (core/glob.h), matched against a function's symbol, its
  * aliases and, for C++/Rust, its short and whole demangled names; a function is
  * listed once, under its short name. A glob with wildcards skips the C runtime's
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
