@@ -167,9 +167,16 @@ int modules__from_pid(int pid, struct module_list *out)
 	return 0;
 }
 
+const char *module__base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 bool module_matches(const char *name, const char *path)
 {
-	const char *base = strrchr(path, '/'), *rest;
+	const char *base = module__base_name(path), *rest;
 	size_t n = strlen(name);
 
 	if (strchr(name, '/')) {
@@ -179,7 +186,6 @@ bool module_matches(const char *name, const char *path)
 			return strcmp(a, b) == 0;
 		return strcmp(name, path) == 0;
 	}
-	base = base ? base + 1 : path;
 	if (n == 0 || strncmp(base, name, n) != 0)
 		return false;
 	rest = base + n;

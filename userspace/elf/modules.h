@@ -32,6 +32,9 @@ int modules__from_exe(const char *exe, struct module_list *out);
 int module_list__add(struct module_list *l, const char *path);
 void module_list__free(struct module_list *l);
 
+/* The file name of a module's path: "libc.so.6" for "/usr/lib/x86_64-linux-gnu/libc.so.6". */
+const char *module__base_name(const char *path);
+
 /*
  * Does `name`, as a user writes it after -f ("libc", "libsqlite3", "libc.so.6",
  * or a path), denote the module at `path`? "libc" matches ".../libc.so.6" and

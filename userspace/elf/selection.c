@@ -106,21 +106,18 @@ static void report_no_module(const struct builder *b, const char *name)
 	size_t i, len = 0;
 
 	for (i = 0; i < b->mods->count && len < sizeof(list); i++) {
-		const char *base = strrchr(b->mods->paths[i], '/');
-
-		base = base ? base + 1 : b->mods->paths[i];
 		if (i == 6) {
 			snprintf(list + len, sizeof(list) - len, ", ...");
 			break;
 		}
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", base);
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					module__base_name(b->mods->paths[i]));
 	}
 	if (b->mods->pid > 0)
 		snprintf(where, sizeof(where), "in pid %d", b->mods->pid);
 	else if (b->mods->count > 0)
 		snprintf(where, sizeof(where), "in %s's libraries",
-			 strrchr(b->mods->paths[0], '/') ? strrchr(b->mods->paths[0], '/') + 1
-							 : b->mods->paths[0]);
+			 module__base_name(b->mods->paths[0]));
 	else
 		snprintf(where, sizeof(where), "loaded");
 	if (b->mods->count > 0)
@@ -227,8 +224,7 @@ static void report_no_match(struct builder *b, const char *glob, const char *mod
 	size_t i, k = 0;
 
 	if (other >= 0) {
-		base = strrchr(b->cms[other].path, '/');
-		base = base ? base + 1 : b->cms[other].path;
+		base = module__base_name(b->cms[other].path);
 		ferr("no function matches '%s' in %s, but %s has it: -f '%.*s:%s'", glob,
 		     b->cms[0].path, base, (int)strcspn(base, "."), base, glob);
 		return;
