@@ -188,7 +188,7 @@ static const char *find_module(const struct module_list *l, const char *name)
 	size_t i;
 
 	for (i = 0; i < l->count; i++)
-		if (module_matches(name, l->paths[i]))
+		if (module__matches(name, l->paths[i]))
 			return l->paths[i];
 	return NULL;
 }
@@ -386,24 +386,24 @@ static void test_module_matches(void)
 {
 	char lib[PATH_MAX] = "", rel[PATH_MAX];
 
-	EXPECT(module_matches("libc", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(module_matches("libc", "/lib/libc-2.36.so"));
-	EXPECT(module_matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(module_matches("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(!module_matches("libc", "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
-	EXPECT(!module_matches("libc", "/usr/lib/x86_64-linux-gnu/libcjson.so.1"));
-	EXPECT(!module_matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.61"));
-	EXPECT(module_matches("libsqlite3", "/usr/lib/x86_64-linux-gnu/libsqlite3.so.0.8.6"));
-	EXPECT(module_matches("libferretdemo", "/x/libferretdemo.so"));
-	EXPECT(module_matches("myapp", "/usr/bin/myapp"));
-	EXPECT(!module_matches("myapp", "/usr/bin/myapp2"));
-	EXPECT(!module_matches("", "/usr/bin/myapp"));
+	EXPECT(module__matches("libc", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(module__matches("libc", "/lib/libc-2.36.so"));
+	EXPECT(module__matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(module__matches("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(!module__matches("libc", "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
+	EXPECT(!module__matches("libc", "/usr/lib/x86_64-linux-gnu/libcjson.so.1"));
+	EXPECT(!module__matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.61"));
+	EXPECT(module__matches("libsqlite3", "/usr/lib/x86_64-linux-gnu/libsqlite3.so.0.8.6"));
+	EXPECT(module__matches("libferretdemo", "/x/libferretdemo.so"));
+	EXPECT(module__matches("myapp", "/usr/bin/myapp"));
+	EXPECT(!module__matches("myapp", "/usr/bin/myapp2"));
+	EXPECT(!module__matches("", "/usr/bin/myapp"));
 	/* a path: compared by realpath, so a relative path or a symlink matches too */
 	EXPECT(realpath(prog("libferretdemo.so"), lib) != NULL);
 	snprintf(rel, sizeof(rel), "%s/../progs/./libferretdemo.so", prog(""));
-	EXPECT(module_matches(rel, lib));
-	EXPECT(module_matches(prog("libferretdemo.so"), lib));
-	EXPECT(!module_matches(prog("elf_pie"), lib));
+	EXPECT(module__matches(rel, lib));
+	EXPECT(module__matches(prog("libferretdemo.so"), lib));
+	EXPECT(!module__matches(prog("elf_pie"), lib));
 }
 
 static void test_resolve_exe(void)

@@ -134,7 +134,7 @@ static void test_library_patterns(void)
 		/* in module-list order: executable, libferretdemo, libc */
 		EXPECT_STR(sel->modules[0].path, mods.paths[0]);
 		EXPECT_STR(sel->modules[1].path, lib);
-		EXPECT(module_matches("libc", sel->modules[2].path));
+		EXPECT(module__matches("libc", sel->modules[2].path));
 		EXPECT_EQ(sel->modules[0].nfuncs, 1);
 		EXPECT_EQ(sel->modules[1].nfuncs, 3);
 		EXPECT_EQ(sel->modules[2].nfuncs, 1);

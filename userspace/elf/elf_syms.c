@@ -28,7 +28,7 @@ struct elf_syms {
 };
 
 /* A FUNC symbol as read, before aliases are merged. */
-struct candidate {
+struct symbol_candidate {
 	const char *name; /* points into libelf's string table: valid until elf_end */
 	uint64_t addr, size;
 	int bind;
@@ -38,12 +38,12 @@ struct exec_segment {
 	uint64_t vaddr, filesz, offset;
 };
 
-struct reader {
+struct symbols_reader {
 	const char *path;
 	Elf *elf;
 	struct exec_segment *segs;
 	size_t nsegs;
-	struct candidate *cands;
+	struct symbol_candidate *cands;
 	size_t ncands, cap;
 	bool has_symtab;
 	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
@@ -64,7 +64,7 @@ static int open_elf(const char *path, int *fd_out, Elf **elf_out)
 	return 0;
 }
 
-static int read_exec_segments(struct reader *r)
+static int read_exec_segments(struct symbols_reader *r)
 {
 	size_t i, n;
 	GElf_Phdr ph;
@@ -84,12 +84,12 @@ static int read_exec_segments(struct reader *r)
 	return 0;
 }
 
-static int add_candidate(struct reader *r, const char *name, const GElf_Sym *sym)
+static int add_candidate(struct symbols_reader *r, const char *name, const GElf_Sym *sym)
 {
 	if (grow_array((void **)&r->cands, &r->cap, r->ncands + 1, sizeof(*r->cands)))
 		return -ENOMEM;
-	r->cands[r->ncands++] = (struct candidate){ name, sym->st_value, sym->st_size,
-						    GELF_ST_BIND(sym->st_info) };
+	r->cands[r->ncands++] = (struct symbol_candidate){ name, sym->st_value, sym->st_size,
+							   GELF_ST_BIND(sym->st_info) };
 	return 0;
 }
 
@@ -117,7 +117,7 @@ static bool is_cold_fragment(const char *name)
 	return *cold == '\0';
 }
 
-static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
+static int read_symbol_table(struct symbols_reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n;
@@ -145,7 +145,7 @@ static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *sh
 	return 0;
 }
 
-static int read_symbols(struct reader *r)
+static int read_symbols(struct symbols_reader *r)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr shdr;
@@ -175,7 +175,7 @@ static int bind_rank(int bind)
 /* By address; within one address the preferred alias first. */
 static int compare_candidates(const void *pa, const void *pb)
 {
-	const struct candidate *a = pa, *b = pb;
+	const struct symbol_candidate *a = pa, *b = pb;
 	bool va = strchr(a->name, '@') != NULL, vb = strchr(b->name, '@') != NULL;
 	size_t la = strlen(a->name), lb = strlen(b->name);
 
@@ -190,7 +190,7 @@ static int compare_candidates(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static bool file_offset(const struct reader *r, uint64_t addr, uint64_t *offset)
+static bool file_offset(const struct symbols_reader *r, uint64_t addr, uint64_t *offset)
 {
 	size_t i;
 
@@ -207,7 +207,7 @@ static bool file_offset(const struct reader *r, uint64_t addr, uint64_t *offset)
 
 /* The names of cands[first..end) other than the chosen first one, each once
  * (.symtab and .dynsym usually both hold a name). */
-static int collect_aliases(const struct candidate *cands, size_t first, size_t end,
+static int collect_aliases(const struct symbol_candidate *cands, size_t first, size_t end,
 			   struct elf_func *f)
 {
 	size_t i, k;
@@ -233,7 +233,7 @@ static int collect_aliases(const struct candidate *cands, size_t first, size_t e
 }
 
 /* Merges aliases (candidates are sorted) into s->funcs. */
-static int build_functions(const struct reader *r, struct elf_syms *s)
+static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 {
 	size_t i = 0, first;
 	int err;
@@ -242,7 +242,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 	if (!s->funcs)
 		return -ENOMEM;
 	while (i < r->ncands) {
-		const struct candidate *best = &r->cands[i];
+		const struct symbol_candidate *best = &r->cands[i];
 		uint64_t size = 0, offset;
 		struct elf_func *f;
 
@@ -261,7 +261,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 		f->offset = offset;
 		f->size = size;
 		err = collect_aliases(r->cands, first, i, f);
-		if (!err && demangle(f->name, &f->signature, &f->pretty))
+		if (!err && demangle__symbol(f->name, &f->signature, &f->pretty))
 			err = -ENOMEM;
 		if (err)
 			return err;
@@ -271,7 +271,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 
 int elf_syms__open(const char *path, struct elf_syms **out)
 {
-	struct reader r = { .path = path };
+	struct symbols_reader r = { .path = path };
 	struct elf_syms *s = NULL;
 	int fd = -1, err;
 

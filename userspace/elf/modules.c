@@ -174,7 +174,7 @@ const char *module__base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-bool module_matches(const char *name, const char *path)
+bool module__matches(const char *name, const char *path)
 {
 	const char *base = module__base_name(path), *rest;
 	size_t n = strlen(name);

@@ -41,7 +41,7 @@ const char *module__base_name(const char *path);
  * ".../libc-2.36.so" but not "libcrypt.so.1"; a name containing '/' is compared
  * by realpath.
  */
-bool module_matches(const char *name, const char *path);
+bool module__matches(const char *name, const char *path);
 
 /*
  * The executable `cmd` names, as execvp would find it (PATH search when there is

@@ -37,7 +37,7 @@ static const char *const default_dirs[] = {
 };
 
 /* One loaded object: the executable (index 0) or a library. */
-struct object {
+struct loaded_object {
 	char *found;   /* the path it was found at ($ORIGIN is its directory) */
 	char *real;    /* realpath(found) */
 	char *needed;  /* the DT_NEEDED name it was loaded for */
@@ -48,7 +48,7 @@ struct object {
 };
 
 struct loader_state {
-	struct object *objs;
+	struct loaded_object *objs;
 	size_t nobjs, objs_cap;
 	char **conf_dirs; /* from /etc/ld.so.conf */
 	size_t nconf, conf_cap;
@@ -81,7 +81,8 @@ static void free_strings(char **arr, size_t n)
 	free(arr);
 }
 
-static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr, struct object *o)
+static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr,
+				struct loaded_object *o)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n = shdr->sh_entsize ? shdr->sh_size / shdr->sh_entsize : 0;
@@ -131,7 +132,8 @@ static int read_interp(Elf *elf, char **interp)
 }
 
 /* DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH and (for the executable) PT_INTERP. */
-static int read_object(const char *path, struct object *o, struct loader_state *st, bool is_exe)
+static int read_object(const char *path, struct loaded_object *o, struct loader_state *st,
+		       bool is_exe)
 {
 	Elf *elf = NULL;
 	Elf_Scn *scn = NULL;
@@ -228,7 +230,7 @@ static bool search_dirs(const struct loader_state *st, const char *list, const c
 	return false;
 }
 
-static void origin_of(const struct object *o, char *out, size_t cap)
+static void origin_of(const struct loaded_object *o, char *out, size_t cap)
 {
 	const char *slash = strrchr(o->found, '/');
 	size_t n = slash ? (size_t)(slash - o->found) : 0;
@@ -241,7 +243,7 @@ static void origin_of(const struct object *o, char *out, size_t cap)
 static bool find_library(const struct loader_state *st, size_t loader, const char *name,
 			 char *found, size_t cap)
 {
-	const struct object *l = &st->objs[loader];
+	const struct loaded_object *l = &st->objs[loader];
 	const char *env = getenv("LD_LIBRARY_PATH");
 	char origin[PATH_MAX];
 	size_t i;
@@ -280,7 +282,7 @@ static bool already_loaded(const struct loader_state *st, const char *name, cons
 	size_t i;
 
 	for (i = 0; i < st->nobjs; i++) {
-		const struct object *o = &st->objs[i];
+		const struct loaded_object *o = &st->objs[i];
 
 		if ((o->needed && strcmp(o->needed, name) == 0) ||
 		    (o->soname && strcmp(o->soname, name) == 0) || (real && strcmp(o->real, real) == 0))
@@ -292,14 +294,14 @@ static bool already_loaded(const struct loader_state *st, const char *name, cons
 static int add_object(struct loader_state *st, const char *found, const char *needed,
 		      size_t loader)
 {
-	struct object *o;
+	struct loaded_object *o;
 	char real[PATH_MAX];
 	int err;
 
 	if (grow_array((void **)&st->objs, &st->objs_cap, st->nobjs + 1, sizeof(*st->objs)))
 		return -ENOMEM;
 	o = &st->objs[st->nobjs];
-	*o = (struct object){ .loader = loader };
+	*o = (struct loaded_object){ .loader = loader };
 	st->nobjs++; /* counted now so that cleanup frees a half-built entry */
 	o->found = strdup(found);
 	o->real = strdup(realpath(found, real) ? real : found);
@@ -395,12 +397,12 @@ static void parse_conf_file(struct loader_state *st, const char *path, int depth
 	fclose(f);
 }
 
-static void loader_state__free(struct loader_state *st)
+static void free_loader_state(struct loader_state *st)
 {
 	size_t i;
 
 	for (i = 0; i < st->nobjs; i++) {
-		struct object *o = &st->objs[i];
+		struct loaded_object *o = &st->objs[i];
 
 		free(o->found);
 		free(o->real);
@@ -444,6 +446,6 @@ int modules__from_exe(const char *exe, struct module_list *out)
 		module_list__free(&l);
 	else
 		*out = l;
-	loader_state__free(&st);
+	free_loader_state(&st);
 	return err;
 }

@@ -63,7 +63,7 @@ static int add_candidate_module(struct builder *b, const char *path)
 	return 0;
 }
 
-static int open_module(struct candidate_module *cm)
+static int open_module_syms(struct candidate_module *cm)
 {
 	int err;
 
@@ -144,7 +144,7 @@ static int resolve_module(struct builder *b, const char *name)
 		return 1;
 	}
 	for (i = 0; i < b->ncms; i++) {
-		b->cms[i].named = module_matches(name, b->cms[i].path);
+		b->cms[i].named = module__matches(name, b->cms[i].path);
 		n += b->cms[i].named;
 	}
 	if (n > 0)
@@ -207,7 +207,7 @@ static int module_having(struct builder *b, const char *glob)
 	for (m = 1; m < b->ncms && m < b->mods->count; m++) {
 		struct candidate_module *cm = &b->cms[m];
 
-		if (!cm->syms && open_module(cm) != 0)
+		if (!cm->syms && open_module_syms(cm) != 0)
 			continue;
 		for (i = 0; i < elf_syms__count(cm->syms); i++)
 			if (func_matches(glob, elf_syms__get(cm->syms, i)))
@@ -250,7 +250,7 @@ static int apply_include(struct builder *b, const char *pattern)
 	for (i = 0; !err && i < b->ncms; i++) {
 		if (!b->cms[i].named)
 			continue;
-		err = open_module(&b->cms[i]);
+		err = open_module_syms(&b->cms[i]);
 		if (!err)
 			matched += apply_glob(&b->cms[i], glob, true);
 	}
@@ -290,7 +290,7 @@ static int select_all_of_main(struct builder *b)
 		ferr("nothing to trace: give -f MODULE:GLOB");
 		return -EINVAL;
 	}
-	err = open_module(&b->cms[0]);
+	err = open_module_syms(&b->cms[0]);
 	if (!err)
 		apply_glob(&b->cms[0], "*", true);
 	return err;
@@ -362,7 +362,7 @@ static int name_overloads(struct selection *sel)
 }
 
 /* Moves the picked functions into a selection, modules in list order. */
-static int collect(struct builder *b, struct selection *sel)
+static int collect_picked(struct builder *b, struct selection *sel)
 {
 	size_t i, total = 0;
 
@@ -402,7 +402,7 @@ static void report_nothing_left(const struct builder *b, size_t ninc)
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
-static void builder__free(struct builder *b)
+static void free_builder(struct builder *b)
 {
 	size_t i;
 
@@ -434,7 +434,7 @@ int selection__build(const struct module_list *mods, char **includes, size_t nin
 	if (err)
 		goto cleanup;
 	sel = calloc(1, sizeof(*sel));
-	err = sel ? collect(&b, sel) : -ENOMEM;
+	err = sel ? collect_picked(&b, sel) : -ENOMEM;
 	if (!err && sel->nfuncs == 0) {
 		report_nothing_left(&b, ninc);
 		err = -ENOENT;
@@ -447,7 +447,7 @@ cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory selecting functions");
 	selection__free(sel);
-	builder__free(&b);
+	free_builder(&b);
 	return err;
 }
 
