@@ -15,21 +15,8 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "selection.h"
+#include "selection_builder.h"
 #include "selection_hint.h"
-
-/* A module a pattern may name: those of the list, then files named by path. */
-struct candidate_module {
-	char *path;
-	struct elf_syms *syms;	/* NULL until a pattern needs it */
-	unsigned char *picked;	/* one flag per function of syms */
-	bool named;		/* by the pattern being applied (set by resolve_module) */
-};
-
-struct builder {
-	const struct module_list *mods;
-	struct candidate_module *cms;
-	size_t ncms, cms_cap;
-};
 
 /* Compiler-generated startup and teardown code, not the program's own. */
 static const char *const crt_stubs[] = {
@@ -52,7 +39,7 @@ static bool has_wildcards(const char *glob)
 	return strpbrk(glob, "*?[") != NULL;
 }
 
-static int add_candidate_module(struct builder *b, const char *path)
+static int add_candidate_module(struct selection_builder *b, const char *path)
 {
 	if (grow_array((void **)&b->cms, &b->cms_cap, b->ncms + 1, sizeof(*b->cms)))
 		return -ENOMEM;
@@ -100,7 +87,7 @@ static int split_pattern(const char *pattern, char **module, const char **glob)
 	return 0;
 }
 
-static void report_no_module(const struct builder *b, const char *name)
+static void report_no_module(const struct selection_builder *b, const char *name)
 {
 	char list[256] = "", where[PATH_MAX + 32];
 	size_t i, len = 0;
@@ -127,7 +114,7 @@ static void report_no_module(const struct builder *b, const char *name)
 }
 
 /* Marks `named` the modules `name` denotes; returns how many, or <0. */
-static int resolve_module(struct builder *b, const char *name)
+static int resolve_module(struct selection_builder *b, const char *name)
 {
 	char real[PATH_MAX];
 	size_t i, n = 0;
@@ -200,7 +187,7 @@ static size_t apply_glob(struct candidate_module *cm, const char *glob, bool inc
 
 /* A bare GLOB that matches nothing in the executable may name a library function:
  * the first other module where it matches, or -1. Only on the error path. */
-static int module_having(struct builder *b, const char *glob)
+static int module_having(struct selection_builder *b, const char *glob)
 {
 	size_t m, i;
 
@@ -216,7 +203,8 @@ static int module_having(struct builder *b, const char *glob)
 	return -1;
 }
 
-static void report_no_match(struct builder *b, const char *glob, const char *module, int nhits)
+static void report_no_match(struct selection_builder *b, const char *glob, const char *module,
+			    int nhits)
 {
 	const struct elf_syms *syms[nhits];
 	const char *base;
@@ -235,7 +223,7 @@ static void report_no_match(struct builder *b, const char *glob, const char *mod
 	selection_hint__no_match(glob, module, syms, (size_t)nhits);
 }
 
-static int apply_include(struct builder *b, const char *pattern)
+static int apply_include(struct selection_builder *b, const char *pattern)
 {
 	const char *glob;
 	char *module;
@@ -262,7 +250,7 @@ static int apply_include(struct builder *b, const char *pattern)
 	return err;
 }
 
-static int apply_exclude(struct builder *b, const char *pattern)
+static int apply_exclude(struct selection_builder *b, const char *pattern)
 {
 	const char *glob;
 	char *module;
@@ -282,7 +270,7 @@ static int apply_exclude(struct builder *b, const char *pattern)
 	return err;
 }
 
-static int select_all_of_main(struct builder *b)
+static int select_all_of_main(struct selection_builder *b)
 {
 	int err;
 
@@ -296,102 +284,8 @@ static int select_all_of_main(struct builder *b)
 	return err;
 }
 
-static size_t count_picked(const struct candidate_module *cm)
-{
-	size_t i, n = 0;
 
-	for (i = 0; cm->syms && i < elf_syms__count(cm->syms); i++)
-		n += cm->picked[i];
-	return n;
-}
-
-static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
-{
-	struct sel_module *m = &sel->modules[sel->nmodules];
-	size_t i;
-
-	m->path = cm->path;
-	cm->path = NULL;
-	m->first_func = sel->nfuncs;
-	for (i = 0; i < elf_syms__count(cm->syms); i++) {
-		const struct elf_func *f = elf_syms__get(cm->syms, i);
-
-		if (cm->picked[i])
-			sel->funcs[sel->nfuncs++] = (struct sel_func){ .module = sel->nmodules,
-								       .name = elf_func__shown_name(f),
-								       .symbol = f->name,
-								       .signature = f->signature,
-								       .offset = f->offset,
-								       .addr = f->addr };
-	}
-	m->nfuncs = sel->nfuncs - m->first_func;
-	sel->syms[sel->nsyms++] = cm->syms; /* the names point into it */
-	cm->syms = NULL;
-	sel->nmodules++;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	const struct sel_func *x = *(const struct sel_func *const *)a, *y = *(const struct sel_func *const *)b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* Overloads and template instances share a short name ("shop::price"): those are
- * shown by their whole demangled name ("shop::price(double)") instead. */
-static int name_overloads(struct selection *sel)
-{
-	struct sel_func **order = malloc(sel->nfuncs * sizeof(*order));
-	size_t i, k;
-
-	if (!order)
-		return -ENOMEM;
-	for (i = 0; i < sel->nfuncs; i++)
-		order[i] = &sel->funcs[i];
-	qsort(order, sel->nfuncs, sizeof(*order), compare_names);
-	for (i = 0; i < sel->nfuncs; i = k) {
-		for (k = i + 1; k < sel->nfuncs && !strcmp(order[k]->name, order[i]->name); k++)
-			;
-		if (k - i > 1)
-			for (; i < k; i++)
-				if (order[i]->signature)
-					order[i]->name = order[i]->signature;
-	}
-	free(order);
-	return 0;
-}
-
-/* Moves the picked functions into a selection, modules in list order. */
-static int collect_picked(struct builder *b, struct selection *sel)
-{
-	size_t i, total = 0;
-
-	for (i = 0; i < b->ncms; i++)
-		total += count_picked(&b->cms[i]);
-	if (total == 0)
-		return 0;
-	sel->modules = calloc(b->ncms, sizeof(*sel->modules));
-	sel->syms = calloc(b->ncms, sizeof(*sel->syms));
-	sel->funcs = calloc(total, sizeof(*sel->funcs));
-	if (!sel->modules || !sel->syms || !sel->funcs)
-		return -ENOMEM;
-	for (i = 0; i < b->ncms; i++)
-		if (count_picked(&b->cms[i]) > 0)
-			add_module_funcs(sel, &b->cms[i]);
-	return name_overloads(sel);
-}
-
-const char *selection__unwinding_module(const struct selection *sel)
-{
-	size_t i;
-
-	for (i = 0; i < sel->nsyms; i++)
-		if (elf_syms__unwinds(sel->syms[i]))
-			return elf_syms__path(sel->syms[i]);
-	return NULL;
-}
-
-static void report_nothing_left(const struct builder *b, size_t ninc)
+static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 {
 	if (ninc > 0)
 		ferr("every function the -f patterns match is excluded by -x");
@@ -402,7 +296,7 @@ static void report_nothing_left(const struct builder *b, size_t ninc)
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
-static void free_builder(struct builder *b)
+static void free_builder(struct selection_builder *b)
 {
 	size_t i;
 
@@ -417,7 +311,7 @@ static void free_builder(struct builder *b)
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out)
 {
-	struct builder b = { .mods = mods };
+	struct selection_builder b = { .mods = mods };
 	struct selection *sel = NULL;
 	size_t i;
 	int err = 0;
@@ -434,7 +328,7 @@ int selection__build(const struct module_list *mods, char **includes, size_t nin
 	if (err)
 		goto cleanup;
 	sel = calloc(1, sizeof(*sel));
-	err = sel ? collect_picked(&b, sel) : -ENOMEM;
+	err = sel ? selection_builder__collect(&b, sel) : -ENOMEM;
 	if (!err && sel->nfuncs == 0) {
 		report_nothing_left(&b, ninc);
 		err = -ENOENT;
@@ -449,20 +343,4 @@ cleanup:
 	selection__free(sel);
 	free_builder(&b);
 	return err;
-}
-
-void selection__free(struct selection *sel)
-{
-	size_t i;
-
-	if (!sel)
-		return;
-	for (i = 0; i < sel->nmodules; i++)
-		free(sel->modules[i].path);
-	for (i = 0; i < sel->nsyms; i++)
-		elf_syms__free(sel->syms[i]);
-	free(sel->modules);
-	free(sel->funcs);
-	free(sel->syms);
-	free(sel);
 }
