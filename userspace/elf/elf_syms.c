@@ -25,6 +25,7 @@ struct elf_syms {
 	size_t count;
 	bool stripped;
 	bool unwinds;
+	bool go;
 };
 
 /* A FUNC symbol as read, before aliases are merged. */
@@ -47,6 +48,7 @@ struct symbols_reader {
 	size_t ncands, cap;
 	bool has_symtab;
 	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
+	bool go;      /* it holds the Go runtime */
 };
 
 static int open_elf(const char *path, int *fd_out, Elf **elf_out)
@@ -145,15 +147,30 @@ static int read_symbol_table(struct symbols_reader *r, Elf_Scn *scn, const GElf_
 	return 0;
 }
 
+/* Sections the Go linker writes into the executables and shared libraries it builds:
+ * the build info (Go >= 1.13, what debug/buildinfo reads), the pc-line table (folded
+ * into .data.rel.ro by external linking, as for c-shared) and the build id note.
+ * strip keeps them all. */
+static bool is_go_section(const char *name)
+{
+	return name && (!strcmp(name, ".go.buildinfo") || !strcmp(name, ".gopclntab") ||
+			!strcmp(name, ".note.go.buildid"));
+}
+
 static int read_symbols(struct symbols_reader *r)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr shdr;
+	size_t shstrndx;
 	int err;
 
+	if (elf_getshdrstrndx(r->elf, &shstrndx) != 0)
+		shstrndx = SHN_UNDEF;
 	while ((scn = elf_nextscn(r->elf, scn))) {
 		if (!gelf_getshdr(scn, &shdr))
 			continue;
+		if (shstrndx != SHN_UNDEF)
+			r->go |= is_go_section(elf_strptr(r->elf, shstrndx, shdr.sh_name));
 		if (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM)
 			continue;
 		if (shdr.sh_type == SHT_SYMTAB)
@@ -295,6 +312,7 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 		goto cleanup;
 	s->stripped = !r.has_symtab;
 	s->unwinds = r.unwinds;
+	s->go = r.go;
 	*out = s;
 	s = NULL;
 cleanup:
@@ -335,6 +353,11 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 bool elf_syms__unwinds(const struct elf_syms *s)
 {
 	return s && s->unwinds;
+}
+
+bool elf_syms__is_go(const struct elf_syms *s)
+{
+	return s && s->go;
 }
 
 bool elf_syms__is_stripped(const struct elf_syms *s)

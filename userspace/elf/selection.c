@@ -296,6 +296,25 @@ static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
+/* Every selected function gets a return probe, and on Go code those crash the program:
+ * the runtime copies a goroutine's stack as it grows and then finds the trampoline's
+ * address where a return address was ("unknown caller pc"), or returns into it. */
+static int refuse_go_modules(const struct selection_builder *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ncms; i++) {
+		const struct candidate_module *cm = &b->cms[i];
+
+		if (!elf_syms__is_go(cm->syms) || candidate_module__count_picked(cm) == 0)
+			continue;
+		ferr("%s is Go code: ferret does not trace Go functions (return probes corrupt "
+		     "Go's moving goroutine stacks and crash the program)", cm->path);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static void free_builder(struct selection_builder *b)
 {
 	size_t i;
@@ -325,6 +344,8 @@ int selection__build(const struct module_list *mods, char **includes, size_t nin
 		err = apply_include(&b, includes[i]);
 	for (i = 0; !err && i < nexc; i++)
 		err = apply_exclude(&b, excludes[i]);
+	if (!err)
+		err = refuse_go_modules(&b);
 	if (err)
 		goto cleanup;
 	sel = calloc(1, sizeof(*sel));

@@ -47,7 +47,8 @@ struct selection {
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
  * Errors (one line, negative return): an include that matches nothing (with close
  * names), a MODULE that matches no module, a file that is not an ELF file,
- * nothing left to trace.
+ * functions picked in Go code (elf_syms__is_go: return probes crash it), nothing
+ * left to trace.
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);
