@@ -272,6 +272,27 @@ static void test_bad_files(void)
 	module_list__free(NULL);
 }
 
+/* A script (a pyenv shim) is named as one, with what runs it. */
+static void test_script_names_interpreter(void)
+{
+	char path[] = "/tmp/ferret-test-script-XXXXXX", want[256];
+	int fd = mkstemp(path);
+	struct elf_syms *s = NULL;
+	const char *err;
+
+	EXPECT(fd >= 0 && write(fd, "#! /usr/bin/env bash\nexec true\n", 31) == 31);
+	close(fd);
+	capture_begin();
+	EXPECT(elf_syms__open(path, &s) < 0);
+	EXPECT(modules__from_exe(path, &(struct module_list){ 0 }) < 0);
+	err = capture_end();
+	snprintf(want, sizeof(want), "ferret: %s is a script run by /usr/bin/env bash, not an ELF "
+		 "file: trace the interpreter or the program it runs\n", path);
+	EXPECT(strstr(err, want) == err);
+	EXPECT(strcmp(err + strlen(want), want) == 0); /* the same from modules__from_exe */
+	unlink(path);
+}
+
 /* ours (minus nothing) == ldd's list, as sets. */
 static void expect_same_as_ldd(const char *exe, const struct module_list *l)
 {
@@ -445,6 +466,7 @@ int main(void)
 	RUN(test_offsets_reach_code_in_memory);
 	RUN(test_libc_matches_readelf);
 	RUN(test_bad_files);
+	RUN(test_script_names_interpreter);
 	RUN(test_modules_from_exe_origin_rpath);
 	RUN(test_modules_from_exe_ld_library_path);
 	RUN(test_modules_from_exe_matches_ldd_on_self);

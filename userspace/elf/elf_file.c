@@ -9,6 +9,25 @@
 #include "core/log.h"
 #include "elf_file.h"
 
+/* "not an ELF file", unless it is a script: then what runs it ("#!/usr/bin/env bash"
+ * names /usr/bin/env bash), as pyenv's and rbenv's shims are. */
+static void report_not_elf(const char *path, int fd)
+{
+	char head[256], *interp = head;
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+
+	head[n > 0 ? n : 0] = '\0';
+	if (strncmp(head, "#!", 2) == 0) {
+		interp = head + 2 + strspn(head + 2, " \t");
+		interp[strcspn(interp, "\r\n")] = '\0';
+	}
+	if (interp == head || !*interp)
+		ferr("%s: not an ELF file", path);
+	else
+		ferr("%s is a script run by %s, not an ELF file: trace the interpreter or the "
+		     "program it runs", path, interp);
+}
+
 int elf_file__open(const char *path, bool quiet, int *fd_out, Elf **elf_out, GElf_Ehdr *ehdr)
 {
 	Elf *elf = NULL;
@@ -29,7 +48,7 @@ int elf_file__open(const char *path, bool quiet, int *fd_out, Elf **elf_out, GEl
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, ehdr)) {
 		if (!quiet)
-			ferr("%s: not an ELF file", path);
+			report_not_elf(path, fd);
 		elf_file__close(fd, elf);
 		return -ENOEXEC;
 	}
