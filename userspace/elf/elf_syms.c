@@ -306,7 +306,8 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 		err = read_symbols(&r);
 	if (err)
 		goto cleanup;
-	qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
+	if (r.ncands > 0) /* no symbols at all (a stripped static binary): cands is NULL */
+		qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
 	err = build_functions(&r, s);
 	if (err)
 		goto cleanup;
