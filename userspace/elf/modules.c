@@ -66,7 +66,7 @@ static int add_process_path(struct module_list *l, const char *root_prefix, cons
 		snprintf(buf, sizeof(buf), "%s%s", root_prefix, path);
 		return module_list__add(l, buf);
 	}
-	return module_list__add(l, realpath(path, real) ? real : path);
+	return module_list__add(l, module__real_path(path, real));
 }
 
 static bool same_root_as_ours(int pid)
@@ -165,6 +165,11 @@ int modules__from_pid(int pid, struct module_list *out)
 	}
 	*out = l;
 	return 0;
+}
+
+const char *module__real_path(const char *path, char *buf)
+{
+	return realpath(path, buf) ? buf : path;
 }
 
 const char *module__base_name(const char *path)

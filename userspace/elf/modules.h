@@ -32,6 +32,8 @@ int modules__from_exe(const char *exe, struct module_list *out);
 int module_list__add(struct module_list *l, const char *path);
 void module_list__free(struct module_list *l);
 
+/* realpath(path) in buf (PATH_MAX bytes), or path itself when it cannot be resolved. */
+const char *module__real_path(const char *path, char *buf);
 /* The file name of a module's path: "libc.so.6" for "/usr/lib/x86_64-linux-gnu/libc.so.6". */
 const char *module__base_name(const char *path);
 

@@ -304,7 +304,7 @@ static int add_object(struct loader_state *st, const char *found, const char *ne
 	*o = (struct loaded_object){ .loader = loader };
 	st->nobjs++; /* counted now so that cleanup frees a half-built entry */
 	o->found = strdup(found);
-	o->real = strdup(realpath(found, real) ? real : found);
+	o->real = strdup(module__real_path(found, real));
 	o->needed = dup_or_null(needed);
 	if (!o->found || !o->real || (needed && !o->needed))
 		return -ENOMEM;
@@ -340,7 +340,7 @@ static int load_dependencies(struct loader_state *st, const char *exe_name)
 				      st->objs[i].found);
 				continue;
 			}
-			if (already_loaded(st, name, realpath(found, real) ? real : found))
+			if (already_loaded(st, name, module__real_path(found, real)))
 				continue;
 			err = add_object(st, found, name, i);
 		}
@@ -439,7 +439,7 @@ int modules__from_exe(const char *exe, struct module_list *out)
 	for (i = 0; !err && i < st.nobjs; i++)
 		err = module_list__add(&l, st.objs[i].real);
 	if (!err && st.interp)
-		err = module_list__add(&l, realpath(st.interp, real) ? real : st.interp);
+		err = module_list__add(&l, module__real_path(st.interp, real));
 	if (err == -ENOMEM)
 		ferr("out of memory resolving the libraries of %s", exe);
 	if (err)
