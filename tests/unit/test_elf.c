@@ -433,20 +433,20 @@ static void test_resolve_exe(void)
 	char *saved = old ? strdup(old) : NULL, *got, dir[PATH_MAX] = "", want[PATH_MAX] = "";
 	const char *err;
 
-	got = resolve_exe(prog("elf_pie"));
+	got = modules__resolve_exe(prog("elf_pie"));
 	EXPECT(realpath(prog("elf_pie"), want) != NULL);
 	EXPECT_STR(got, want);
 	free(got);
 	EXPECT(realpath(prog(""), dir) != NULL);
 	setenv("PATH", dir, 1);
-	got = resolve_exe("elf_pie"); /* no '/': searched in PATH like execvp */
+	got = modules__resolve_exe("elf_pie"); /* no '/': searched in PATH like execvp */
 	EXPECT_STR(got, want);
 	free(got);
 	capture_begin();
-	EXPECT(resolve_exe("ferret-no-such-command") == NULL);
-	EXPECT(resolve_exe("./ferret-no-such-file") == NULL);
-	EXPECT(resolve_exe("/tmp") == NULL);
-	EXPECT(resolve_exe("") == NULL);
+	EXPECT(modules__resolve_exe("ferret-no-such-command") == NULL);
+	EXPECT(modules__resolve_exe("./ferret-no-such-file") == NULL);
+	EXPECT(modules__resolve_exe("/tmp") == NULL);
+	EXPECT(modules__resolve_exe("") == NULL);
 	err = capture_end();
 	EXPECT(strstr(err, "ferret: ./ferret-no-such-file: No such file or directory\n") != NULL);
 	EXPECT(strstr(err, "ferret: ferret-no-such-command: command not found\n") != NULL);

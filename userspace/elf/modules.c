@@ -231,7 +231,7 @@ static char *realpath_or_report(const char *shown, const char *path)
 	return real;
 }
 
-char *resolve_exe(const char *cmd)
+char *modules__resolve_exe(const char *cmd)
 {
 	const char *path = getenv("PATH"), *dir, *end;
 	char candidate[PATH_MAX];

@@ -49,6 +49,6 @@ bool module__matches(const char *name, const char *path);
  * The executable `cmd` names, as execvp would find it (PATH search when there is
  * no '/'). Returns a malloc'd realpath, or NULL after printing one error line.
  */
-char *resolve_exe(const char *cmd);
+char *modules__resolve_exe(const char *cmd);
 
 #endif
