@@ -37,4 +37,21 @@ $(OUTPUT)/progs/calls_o2: tests/progs/calls.c | $(OUTPUT)/progs
 	$(Q)$(CC) -O2 -g -fno-inline -fno-optimize-sibling-calls -fno-ipa-icf $< -o $@
 PROGS += $(OUTPUT)/progs/calls_cet $(OUTPUT)/progs/calls_nop5 $(OUTPUT)/progs/calls_o2
 
+# Go: a program whose goroutine stacks move while it runs, and Go code as a C shared
+# library, for the refusal of return probes on Go modules. Standard library only, with
+# caches under $(OUTPUT), so it builds offline; -gcflags=-l keeps every call a call.
+GO ?= go
+GO_ENV := GOCACHE=$(abspath $(OUTPUT))/go-cache GOPATH=$(abspath $(OUTPUT))/go-path \
+	GOFLAGS=-mod=mod GOTOOLCHAIN=local
+$(OUTPUT)/progs/go_calls: tests/progs/go/calls/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -gcflags=-l -o $@ $<
+$(OUTPUT)/progs/libgocalls.so: tests/progs/go/lib/lib.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -buildmode=c-shared -o $@ $<
+$(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgocalls.so
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) $< -L$(OUTPUT)/progs -lgocalls -Wl,-rpath,'$$ORIGIN' -o $@
+PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
+
 progs: $(PROGS)

@@ -9,7 +9,7 @@ static void expect_names(const char *symbol, const char *full, const char *name)
 {
 	char *got_full = (char *)"x", *got_name = (char *)"x";
 
-	EXPECT_EQ(demangle(symbol, &got_full, &got_name), 0);
+	EXPECT_EQ(demangle__symbol(symbol, &got_full, &got_name), 0);
 	if (!full) {
 		EXPECT(got_full == NULL && got_name == NULL);
 		return;

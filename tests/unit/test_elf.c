@@ -188,7 +188,7 @@ static const char *find_module(const struct module_list *l, const char *name)
 	size_t i;
 
 	for (i = 0; i < l->count; i++)
-		if (module_matches(name, l->paths[i]))
+		if (module__matches(name, l->paths[i]))
 			return l->paths[i];
 	return NULL;
 }
@@ -270,6 +270,27 @@ static void test_bad_files(void)
 	unlink(text);
 	elf_syms__free(NULL);
 	module_list__free(NULL);
+}
+
+/* A script (a pyenv shim) is named as one, with what runs it. */
+static void test_script_names_interpreter(void)
+{
+	char path[] = "/tmp/ferret-test-script-XXXXXX", want[256];
+	int fd = mkstemp(path);
+	struct elf_syms *s = NULL;
+	const char *err;
+
+	EXPECT(fd >= 0 && write(fd, "#! /usr/bin/env bash\nexec true\n", 31) == 31);
+	close(fd);
+	capture_begin();
+	EXPECT(elf_syms__open(path, &s) < 0);
+	EXPECT(modules__from_exe(path, &(struct module_list){ 0 }) < 0);
+	err = capture_end();
+	snprintf(want, sizeof(want), "ferret: %s is a script run by /usr/bin/env bash, not an ELF "
+		 "file: trace the interpreter or the program it runs\n", path);
+	EXPECT(strstr(err, want) == err);
+	EXPECT(strcmp(err + strlen(want), want) == 0); /* the same from modules__from_exe */
+	unlink(path);
 }
 
 /* ours (minus nothing) == ldd's list, as sets. */
@@ -386,24 +407,24 @@ static void test_module_matches(void)
 {
 	char lib[PATH_MAX] = "", rel[PATH_MAX];
 
-	EXPECT(module_matches("libc", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(module_matches("libc", "/lib/libc-2.36.so"));
-	EXPECT(module_matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(module_matches("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	EXPECT(!module_matches("libc", "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
-	EXPECT(!module_matches("libc", "/usr/lib/x86_64-linux-gnu/libcjson.so.1"));
-	EXPECT(!module_matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.61"));
-	EXPECT(module_matches("libsqlite3", "/usr/lib/x86_64-linux-gnu/libsqlite3.so.0.8.6"));
-	EXPECT(module_matches("libferretdemo", "/x/libferretdemo.so"));
-	EXPECT(module_matches("myapp", "/usr/bin/myapp"));
-	EXPECT(!module_matches("myapp", "/usr/bin/myapp2"));
-	EXPECT(!module_matches("", "/usr/bin/myapp"));
+	EXPECT(module__matches("libc", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(module__matches("libc", "/lib/libc-2.36.so"));
+	EXPECT(module__matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(module__matches("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	EXPECT(!module__matches("libc", "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
+	EXPECT(!module__matches("libc", "/usr/lib/x86_64-linux-gnu/libcjson.so.1"));
+	EXPECT(!module__matches("libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.61"));
+	EXPECT(module__matches("libsqlite3", "/usr/lib/x86_64-linux-gnu/libsqlite3.so.0.8.6"));
+	EXPECT(module__matches("libferretdemo", "/x/libferretdemo.so"));
+	EXPECT(module__matches("myapp", "/usr/bin/myapp"));
+	EXPECT(!module__matches("myapp", "/usr/bin/myapp2"));
+	EXPECT(!module__matches("", "/usr/bin/myapp"));
 	/* a path: compared by realpath, so a relative path or a symlink matches too */
 	EXPECT(realpath(prog("libferretdemo.so"), lib) != NULL);
 	snprintf(rel, sizeof(rel), "%s/../progs/./libferretdemo.so", prog(""));
-	EXPECT(module_matches(rel, lib));
-	EXPECT(module_matches(prog("libferretdemo.so"), lib));
-	EXPECT(!module_matches(prog("elf_pie"), lib));
+	EXPECT(module__matches(rel, lib));
+	EXPECT(module__matches(prog("libferretdemo.so"), lib));
+	EXPECT(!module__matches(prog("elf_pie"), lib));
 }
 
 static void test_resolve_exe(void)
@@ -412,20 +433,20 @@ static void test_resolve_exe(void)
 	char *saved = old ? strdup(old) : NULL, *got, dir[PATH_MAX] = "", want[PATH_MAX] = "";
 	const char *err;
 
-	got = resolve_exe(prog("elf_pie"));
+	got = modules__resolve_exe(prog("elf_pie"));
 	EXPECT(realpath(prog("elf_pie"), want) != NULL);
 	EXPECT_STR(got, want);
 	free(got);
 	EXPECT(realpath(prog(""), dir) != NULL);
 	setenv("PATH", dir, 1);
-	got = resolve_exe("elf_pie"); /* no '/': searched in PATH like execvp */
+	got = modules__resolve_exe("elf_pie"); /* no '/': searched in PATH like execvp */
 	EXPECT_STR(got, want);
 	free(got);
 	capture_begin();
-	EXPECT(resolve_exe("ferret-no-such-command") == NULL);
-	EXPECT(resolve_exe("./ferret-no-such-file") == NULL);
-	EXPECT(resolve_exe("/tmp") == NULL);
-	EXPECT(resolve_exe("") == NULL);
+	EXPECT(modules__resolve_exe("ferret-no-such-command") == NULL);
+	EXPECT(modules__resolve_exe("./ferret-no-such-file") == NULL);
+	EXPECT(modules__resolve_exe("/tmp") == NULL);
+	EXPECT(modules__resolve_exe("") == NULL);
 	err = capture_end();
 	EXPECT(strstr(err, "ferret: ./ferret-no-such-file: No such file or directory\n") != NULL);
 	EXPECT(strstr(err, "ferret: ferret-no-such-command: command not found\n") != NULL);
@@ -445,6 +466,7 @@ int main(void)
 	RUN(test_offsets_reach_code_in_memory);
 	RUN(test_libc_matches_readelf);
 	RUN(test_bad_files);
+	RUN(test_script_names_interpreter);
 	RUN(test_modules_from_exe_origin_rpath);
 	RUN(test_modules_from_exe_ld_library_path);
 	RUN(test_modules_from_exe_matches_ldd_on_self);

@@ -134,7 +134,7 @@ static void test_library_patterns(void)
 		/* in module-list order: executable, libferretdemo, libc */
 		EXPECT_STR(sel->modules[0].path, mods.paths[0]);
 		EXPECT_STR(sel->modules[1].path, lib);
-		EXPECT(module_matches("libc", sel->modules[2].path));
+		EXPECT(module__matches("libc", sel->modules[2].path));
 		EXPECT_EQ(sel->modules[0].nfuncs, 1);
 		EXPECT_EQ(sel->modules[1].nfuncs, 3);
 		EXPECT_EQ(sel->modules[2].nfuncs, 1);
@@ -308,6 +308,26 @@ static void test_errors(void)
 	module_list__free(&pid);
 }
 
+/* Close names are relevant: typos and names sharing the pattern's letters, never the
+ * first names of the table for a one-letter pattern. */
+static void test_hints_relevant(void)
+{
+	struct module_list pid = { 0 }, mods = { 0 };
+	char *y[] = { "libc:y*" }, *xy[] = { "libc:xy" }, *typo[] = { "libc:mallocc" };
+	char *rnu[] = { "demo_rnu" };
+	const char *err;
+
+	EXPECT_EQ(modules__from_pid(getpid(), &pid), 0);
+	err = build_error(&pid, y, 1, NULL, 0);
+	EXPECT(strstr(err, "no function matches 'y*' in ") && !strstr(err, "close:"));
+	EXPECT(!strstr(build_error(&pid, xy, 1, NULL, 0), "close:"));
+	EXPECT(strstr(build_error(&pid, typo, 1, NULL, 0), "(close: malloc, ") != NULL);
+	EXPECT_EQ(modules__from_exe(prog("elf_pie"), &mods), 0);
+	EXPECT(strstr(build_error(&mods, rnu, 1, NULL, 0), "(close: demo_run)\n") != NULL);
+	module_list__free(&pid);
+	module_list__free(&mods);
+}
+
 int main(void)
 {
 	RUN(test_no_includes_selects_main_executable);
@@ -319,5 +339,6 @@ int main(void)
 	RUN(test_cxx_names);
 	RUN(test_cold_fragments_skipped);
 	RUN(test_errors);
+	RUN(test_hints_relevant);
 	CHECK_EXIT();
 }

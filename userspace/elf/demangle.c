@@ -104,7 +104,7 @@ char *demangle__short_name(const char *full)
 	return out;
 }
 
-int demangle(const char *symbol, char **full, char **name)
+int demangle__symbol(const char *symbol, char **full, char **name)
 {
 	int status = -1;
 

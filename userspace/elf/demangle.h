@@ -15,7 +15,7 @@
  *          or qualifiers, and no Rust hash ("::h0123456789abcdef").
  * Not mangled, or not demanglable: 0 with both NULL. Out of memory: -1.
  */
-int demangle(const char *symbol, char **full, char **name);
+int demangle__symbol(const char *symbol, char **full, char **name);
 
 /* The short name of an already demangled name (exposed for tests); malloc'd or NULL. */
 char *demangle__short_name(const char *full);

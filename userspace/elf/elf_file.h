@@ -6,7 +6,8 @@
 #include <gelf.h>
 
 /* Opens path read-only and maps it as an ELF file, with its header. quiet: no error
- * line (for probing candidates). Errors: -errno from open, -ENOEXEC for not an ELF. */
+ * line (for probing candidates). Errors: -errno from open, -ENOEXEC for not an ELF
+ * (a "#!" script is told as one, with its interpreter: "PATH is a script run by ..."). */
 int elf_file__open(const char *path, bool quiet, int *fd, Elf **elf, GElf_Ehdr *ehdr);
 void elf_file__close(int fd, Elf *elf);
 

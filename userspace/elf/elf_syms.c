@@ -8,17 +8,16 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "elf_file.h"
 #include "demangle.h"
 #include "elf_syms.h"
 #include "core/log.h"
+#include "core/util.h"
 
 struct elf_syms {
 	char *path;
@@ -26,10 +25,11 @@ struct elf_syms {
 	size_t count;
 	bool stripped;
 	bool unwinds;
+	bool go;
 };
 
 /* A FUNC symbol as read, before aliases are merged. */
-struct candidate {
+struct symbol_candidate {
 	const char *name; /* points into libelf's string table: valid until elf_end */
 	uint64_t addr, size;
 	int bind;
@@ -39,52 +39,17 @@ struct exec_segment {
 	uint64_t vaddr, filesz, offset;
 };
 
-struct reader {
+struct symbols_reader {
 	const char *path;
 	Elf *elf;
 	struct exec_segment *segs;
 	size_t nsegs;
-	struct candidate *cands;
+	struct symbol_candidate *cands;
 	size_t ncands, cap;
 	bool has_symtab;
 	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
+	bool go;      /* it holds the Go runtime */
 };
-
-int elf_file__open(const char *path, bool quiet, int *fd_out, Elf **elf_out, GElf_Ehdr *ehdr)
-{
-	Elf *elf = NULL;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		if (!quiet)
-			ferr("%s: %s", path, strerror(errno));
-		return err;
-	}
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		ferr("libelf is too old: %s", elf_errmsg(-1));
-		close(fd);
-		return -EINVAL;
-	}
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, ehdr)) {
-		if (!quiet)
-			ferr("%s: not an ELF file", path);
-		elf_file__close(fd, elf);
-		return -ENOEXEC;
-	}
-	*fd_out = fd;
-	*elf_out = elf;
-	return 0;
-}
-
-void elf_file__close(int fd, Elf *elf)
-{
-	elf_end(elf);
-	if (fd >= 0)
-		close(fd);
-}
 
 static int open_elf(const char *path, int *fd_out, Elf **elf_out)
 {
@@ -101,7 +66,7 @@ static int open_elf(const char *path, int *fd_out, Elf **elf_out)
 	return 0;
 }
 
-static int read_exec_segments(struct reader *r)
+static int read_exec_segments(struct symbols_reader *r)
 {
 	size_t i, n;
 	GElf_Phdr ph;
@@ -121,19 +86,12 @@ static int read_exec_segments(struct reader *r)
 	return 0;
 }
 
-static int add_candidate(struct reader *r, const char *name, const GElf_Sym *sym)
+static int add_candidate(struct symbols_reader *r, const char *name, const GElf_Sym *sym)
 {
-	if (r->ncands == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct candidate *c = realloc(r->cands, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		r->cands = c;
-		r->cap = cap;
-	}
-	r->cands[r->ncands++] = (struct candidate){ name, sym->st_value, sym->st_size,
-						    GELF_ST_BIND(sym->st_info) };
+	if (grow_array((void **)&r->cands, &r->cap, r->ncands + 1, sizeof(*r->cands)))
+		return -ENOMEM;
+	r->cands[r->ncands++] = (struct symbol_candidate){ name, sym->st_value, sym->st_size,
+							   GELF_ST_BIND(sym->st_info) };
 	return 0;
 }
 
@@ -161,7 +119,7 @@ static bool is_cold_fragment(const char *name)
 	return *cold == '\0';
 }
 
-static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
+static int read_symbol_table(struct symbols_reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n;
@@ -189,15 +147,30 @@ static int read_symbol_table(struct reader *r, Elf_Scn *scn, const GElf_Shdr *sh
 	return 0;
 }
 
-static int read_symbols(struct reader *r)
+/* Sections the Go linker writes into the executables and shared libraries it builds:
+ * the build info (Go >= 1.13, what debug/buildinfo reads), the pc-line table (folded
+ * into .data.rel.ro by external linking, as for c-shared) and the build id note.
+ * strip keeps them all. */
+static bool is_go_section(const char *name)
+{
+	return name && (!strcmp(name, ".go.buildinfo") || !strcmp(name, ".gopclntab") ||
+			!strcmp(name, ".note.go.buildid"));
+}
+
+static int read_symbols(struct symbols_reader *r)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr shdr;
+	size_t shstrndx;
 	int err;
 
+	if (elf_getshdrstrndx(r->elf, &shstrndx) != 0)
+		shstrndx = SHN_UNDEF;
 	while ((scn = elf_nextscn(r->elf, scn))) {
 		if (!gelf_getshdr(scn, &shdr))
 			continue;
+		if (shstrndx != SHN_UNDEF)
+			r->go |= is_go_section(elf_strptr(r->elf, shstrndx, shdr.sh_name));
 		if (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM)
 			continue;
 		if (shdr.sh_type == SHT_SYMTAB)
@@ -219,7 +192,7 @@ static int bind_rank(int bind)
 /* By address; within one address the preferred alias first. */
 static int compare_candidates(const void *pa, const void *pb)
 {
-	const struct candidate *a = pa, *b = pb;
+	const struct symbol_candidate *a = pa, *b = pb;
 	bool va = strchr(a->name, '@') != NULL, vb = strchr(b->name, '@') != NULL;
 	size_t la = strlen(a->name), lb = strlen(b->name);
 
@@ -234,7 +207,7 @@ static int compare_candidates(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static bool file_offset(const struct reader *r, uint64_t addr, uint64_t *offset)
+static bool file_offset(const struct symbols_reader *r, uint64_t addr, uint64_t *offset)
 {
 	size_t i;
 
@@ -251,7 +224,7 @@ static bool file_offset(const struct reader *r, uint64_t addr, uint64_t *offset)
 
 /* The names of cands[first..end) other than the chosen first one, each once
  * (.symtab and .dynsym usually both hold a name). */
-static int collect_aliases(const struct candidate *cands, size_t first, size_t end,
+static int collect_aliases(const struct symbol_candidate *cands, size_t first, size_t end,
 			   struct elf_func *f)
 {
 	size_t i, k;
@@ -277,7 +250,7 @@ static int collect_aliases(const struct candidate *cands, size_t first, size_t e
 }
 
 /* Merges aliases (candidates are sorted) into s->funcs. */
-static int build_functions(const struct reader *r, struct elf_syms *s)
+static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 {
 	size_t i = 0, first;
 	int err;
@@ -286,7 +259,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 	if (!s->funcs)
 		return -ENOMEM;
 	while (i < r->ncands) {
-		const struct candidate *best = &r->cands[i];
+		const struct symbol_candidate *best = &r->cands[i];
 		uint64_t size = 0, offset;
 		struct elf_func *f;
 
@@ -305,7 +278,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 		f->offset = offset;
 		f->size = size;
 		err = collect_aliases(r->cands, first, i, f);
-		if (!err && demangle(f->name, &f->signature, &f->pretty))
+		if (!err && demangle__symbol(f->name, &f->signature, &f->pretty))
 			err = -ENOMEM;
 		if (err)
 			return err;
@@ -315,7 +288,7 @@ static int build_functions(const struct reader *r, struct elf_syms *s)
 
 int elf_syms__open(const char *path, struct elf_syms **out)
 {
-	struct reader r = { .path = path };
+	struct symbols_reader r = { .path = path };
 	struct elf_syms *s = NULL;
 	int fd = -1, err;
 
@@ -333,12 +306,14 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 		err = read_symbols(&r);
 	if (err)
 		goto cleanup;
-	qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
+	if (r.ncands > 0) /* no symbols at all (a stripped static binary): cands is NULL */
+		qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
 	err = build_functions(&r, s);
 	if (err)
 		goto cleanup;
 	s->stripped = !r.has_symtab;
 	s->unwinds = r.unwinds;
+	s->go = r.go;
 	*out = s;
 	s = NULL;
 cleanup:
@@ -347,8 +322,7 @@ cleanup:
 	elf_syms__free(s);
 	free(r.cands);
 	free(r.segs);
-	elf_end(r.elf);
-	close(fd);
+	elf_file__close(fd, r.elf);
 	return err;
 }
 
@@ -380,6 +354,11 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 bool elf_syms__unwinds(const struct elf_syms *s)
 {
 	return s && s->unwinds;
+}
+
+bool elf_syms__is_go(const struct elf_syms *s)
+{
+	return s && s->go;
 }
 
 bool elf_syms__is_stripped(const struct elf_syms *s)

@@ -42,6 +42,10 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 /* It calls or is the unwinder (__cxa_throw, _Unwind_RaiseException): C++ exceptions
  * or Rust panics unwind through its functions. */
 bool elf_syms__unwinds(const struct elf_syms *s);
+/* Go code (an executable or a -buildmode=c-shared library): the Go runtime copies
+ * goroutine stacks as they grow, and a return probe's trampoline address on such a
+ * stack makes the runtime abort ("unknown caller pc") or jump into it (SIGILL). */
+bool elf_syms__is_go(const struct elf_syms *s);
 /* No .symtab: only the exported functions of .dynsym are known. */
 bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);

@@ -13,22 +13,20 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "modules.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
 int module_list__add(struct module_list *l, const char *path)
 {
-	char **paths;
 	size_t i;
 
 	for (i = 0; i < l->count; i++)
 		if (strcmp(l->paths[i], path) == 0)
 			return 0;
-	paths = realloc(l->paths, (l->count + 1) * sizeof(*paths));
-	if (!paths)
+	if (grow_array((void **)&l->paths, &l->cap, l->count + 1, sizeof(*l->paths)))
 		return -ENOMEM;
-	l->paths = paths;
 	l->paths[l->count] = strdup(path);
 	if (!l->paths[l->count])
 		return -ENOMEM;
@@ -46,7 +44,7 @@ void module_list__free(struct module_list *l)
 		free(l->paths[i]);
 	free(l->paths);
 	l->paths = NULL;
-	l->count = 0;
+	l->count = l->cap = 0;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -68,7 +66,7 @@ static int add_process_path(struct module_list *l, const char *root_prefix, cons
 		snprintf(buf, sizeof(buf), "%s%s", root_prefix, path);
 		return module_list__add(l, buf);
 	}
-	return module_list__add(l, realpath(path, real) ? real : path);
+	return module_list__add(l, module__real_path(path, real));
 }
 
 static bool same_root_as_ours(int pid)
@@ -169,9 +167,21 @@ int modules__from_pid(int pid, struct module_list *out)
 	return 0;
 }
 
-bool module_matches(const char *name, const char *path)
+const char *module__real_path(const char *path, char *buf)
 {
-	const char *base = strrchr(path, '/'), *rest;
+	return realpath(path, buf) ? buf : path;
+}
+
+const char *module__base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+bool module__matches(const char *name, const char *path)
+{
+	const char *base = module__base_name(path), *rest;
 	size_t n = strlen(name);
 
 	if (strchr(name, '/')) {
@@ -181,7 +191,6 @@ bool module_matches(const char *name, const char *path)
 			return strcmp(a, b) == 0;
 		return strcmp(name, path) == 0;
 	}
-	base = base ? base + 1 : path;
 	if (n == 0 || strncmp(base, name, n) != 0)
 		return false;
 	rest = base + n;
@@ -222,7 +231,7 @@ static char *realpath_or_report(const char *shown, const char *path)
 	return real;
 }
 
-char *resolve_exe(const char *cmd)
+char *modules__resolve_exe(const char *cmd)
 {
 	const char *path = getenv("PATH"), *dir, *end;
 	char candidate[PATH_MAX];

@@ -8,6 +8,7 @@
 struct module_list {
 	char **paths; /* paths[0] is the main executable; no duplicates */
 	size_t count;
+	size_t cap;   /* of paths: grown by module_list__add */
 	int pid;      /* set by modules__from_pid (for messages); 0 otherwise */
 };
 
@@ -31,18 +32,23 @@ int modules__from_exe(const char *exe, struct module_list *out);
 int module_list__add(struct module_list *l, const char *path);
 void module_list__free(struct module_list *l);
 
+/* realpath(path) in buf (PATH_MAX bytes), or path itself when it cannot be resolved. */
+const char *module__real_path(const char *path, char *buf);
+/* The file name of a module's path: "libc.so.6" for "/usr/lib/x86_64-linux-gnu/libc.so.6". */
+const char *module__base_name(const char *path);
+
 /*
  * Does `name`, as a user writes it after -f ("libc", "libsqlite3", "libc.so.6",
  * or a path), denote the module at `path`? "libc" matches ".../libc.so.6" and
  * ".../libc-2.36.so" but not "libcrypt.so.1"; a name containing '/' is compared
  * by realpath.
  */
-bool module_matches(const char *name, const char *path);
+bool module__matches(const char *name, const char *path);
 
 /*
  * The executable `cmd` names, as execvp would find it (PATH search when there is
  * no '/'). Returns a malloc'd realpath, or NULL after printing one error line.
  */
-char *resolve_exe(const char *cmd);
+char *modules__resolve_exe(const char *cmd);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "elf_file.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "modules.h"
 
 #if defined(__x86_64__)
@@ -36,21 +37,21 @@ static const char *const default_dirs[] = {
 };
 
 /* One loaded object: the executable (index 0) or a library. */
-struct object {
+struct loaded_object {
 	char *found;   /* the path it was found at ($ORIGIN is its directory) */
 	char *real;    /* realpath(found) */
 	char *needed;  /* the DT_NEEDED name it was loaded for */
 	char *soname, *rpath, *runpath;
 	char **deps;   /* its own DT_NEEDED names */
-	size_t ndeps;
+	size_t ndeps, deps_cap;
 	size_t loader; /* index of the object that needed it (0 for the executable) */
 };
 
 struct loader_state {
-	struct object *objs;
-	size_t nobjs;
+	struct loaded_object *objs;
+	size_t nobjs, objs_cap;
 	char **conf_dirs; /* from /etc/ld.so.conf */
-	size_t nconf;
+	size_t nconf, conf_cap;
 	int elf_class, machine; /* of the executable: libraries must agree */
 	char *interp;
 };
@@ -60,15 +61,12 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int add_string(char ***arr, size_t *n, const char *s)
+static int add_string(char ***arr, size_t *n, size_t *cap, const char *s)
 {
-	char **a = realloc(*arr, (*n + 1) * sizeof(*a));
-
-	if (!a)
+	if (grow_array((void **)arr, cap, *n + 1, sizeof(**arr)))
 		return -ENOMEM;
-	*arr = a;
-	a[*n] = strdup(s);
-	if (!a[*n])
+	(*arr)[*n] = strdup(s);
+	if (!(*arr)[*n])
 		return -ENOMEM;
 	(*n)++;
 	return 0;
@@ -83,7 +81,8 @@ static void free_strings(char **arr, size_t n)
 	free(arr);
 }
 
-static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr, struct object *o)
+static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr,
+				struct loaded_object *o)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n = shdr->sh_entsize ? shdr->sh_size / shdr->sh_entsize : 0;
@@ -102,7 +101,7 @@ static int read_dynamic_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *shdr, s
 		if (!s)
 			continue;
 		if (dyn.d_tag == DT_NEEDED)
-			err = add_string(&o->deps, &o->ndeps, s);
+			err = add_string(&o->deps, &o->ndeps, &o->deps_cap, s);
 		else if (dyn.d_tag == DT_SONAME && !o->soname)
 			err = (o->soname = strdup(s)) ? 0 : -ENOMEM;
 		else if (dyn.d_tag == DT_RPATH && !o->rpath)
@@ -133,7 +132,8 @@ static int read_interp(Elf *elf, char **interp)
 }
 
 /* DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH and (for the executable) PT_INTERP. */
-static int read_object(const char *path, struct object *o, struct loader_state *st, bool is_exe)
+static int read_object(const char *path, struct loaded_object *o, struct loader_state *st,
+		       bool is_exe)
 {
 	Elf *elf = NULL;
 	Elf_Scn *scn = NULL;
@@ -230,7 +230,7 @@ static bool search_dirs(const struct loader_state *st, const char *list, const c
 	return false;
 }
 
-static void origin_of(const struct object *o, char *out, size_t cap)
+static void origin_of(const struct loaded_object *o, char *out, size_t cap)
 {
 	const char *slash = strrchr(o->found, '/');
 	size_t n = slash ? (size_t)(slash - o->found) : 0;
@@ -243,7 +243,7 @@ static void origin_of(const struct object *o, char *out, size_t cap)
 static bool find_library(const struct loader_state *st, size_t loader, const char *name,
 			 char *found, size_t cap)
 {
-	const struct object *l = &st->objs[loader];
+	const struct loaded_object *l = &st->objs[loader];
 	const char *env = getenv("LD_LIBRARY_PATH");
 	char origin[PATH_MAX];
 	size_t i;
@@ -282,7 +282,7 @@ static bool already_loaded(const struct loader_state *st, const char *name, cons
 	size_t i;
 
 	for (i = 0; i < st->nobjs; i++) {
-		const struct object *o = &st->objs[i];
+		const struct loaded_object *o = &st->objs[i];
 
 		if ((o->needed && strcmp(o->needed, name) == 0) ||
 		    (o->soname && strcmp(o->soname, name) == 0) || (real && strcmp(o->real, real) == 0))
@@ -294,19 +294,17 @@ static bool already_loaded(const struct loader_state *st, const char *name, cons
 static int add_object(struct loader_state *st, const char *found, const char *needed,
 		      size_t loader)
 {
-	struct object *objs = realloc(st->objs, (st->nobjs + 1) * sizeof(*objs));
-	struct object *o;
+	struct loaded_object *o;
 	char real[PATH_MAX];
 	int err;
 
-	if (!objs)
+	if (grow_array((void **)&st->objs, &st->objs_cap, st->nobjs + 1, sizeof(*st->objs)))
 		return -ENOMEM;
-	st->objs = objs;
-	o = &objs[st->nobjs];
-	*o = (struct object){ .loader = loader };
+	o = &st->objs[st->nobjs];
+	*o = (struct loaded_object){ .loader = loader };
 	st->nobjs++; /* counted now so that cleanup frees a half-built entry */
 	o->found = strdup(found);
-	o->real = strdup(realpath(found, real) ? real : found);
+	o->real = strdup(module__real_path(found, real));
 	o->needed = dup_or_null(needed);
 	if (!o->found || !o->real || (needed && !o->needed))
 		return -ENOMEM;
@@ -342,7 +340,7 @@ static int load_dependencies(struct loader_state *st, const char *exe_name)
 				      st->objs[i].found);
 				continue;
 			}
-			if (already_loaded(st, name, realpath(found, real) ? real : found))
+			if (already_loaded(st, name, module__real_path(found, real)))
 				continue;
 			err = add_object(st, found, name, i);
 		}
@@ -392,19 +390,19 @@ static void parse_conf_file(struct loader_state *st, const char *path, int depth
 		if (tok && strcmp(tok, "hwcap") == 0)
 			continue;
 		for (; tok; tok = strtok_r(NULL, " \t,:", &save))
-			if (tok[0] == '/' && add_string(&st->conf_dirs, &st->nconf, tok))
+			if (tok[0] == '/' && add_string(&st->conf_dirs, &st->nconf, &st->conf_cap, tok))
 				break;
 	}
 	free(line);
 	fclose(f);
 }
 
-static void loader_state__free(struct loader_state *st)
+static void free_loader_state(struct loader_state *st)
 {
 	size_t i;
 
 	for (i = 0; i < st->nobjs; i++) {
-		struct object *o = &st->objs[i];
+		struct loaded_object *o = &st->objs[i];
 
 		free(o->found);
 		free(o->real);
@@ -441,13 +439,13 @@ int modules__from_exe(const char *exe, struct module_list *out)
 	for (i = 0; !err && i < st.nobjs; i++)
 		err = module_list__add(&l, st.objs[i].real);
 	if (!err && st.interp)
-		err = module_list__add(&l, realpath(st.interp, real) ? real : st.interp);
+		err = module_list__add(&l, module__real_path(st.interp, real));
 	if (err == -ENOMEM)
 		ferr("out of memory resolving the libraries of %s", exe);
 	if (err)
 		module_list__free(&l);
 	else
 		*out = l;
-	loader_state__free(&st);
+	free_loader_state(&st);
 	return err;
 }

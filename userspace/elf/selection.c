@@ -3,7 +3,6 @@
  * are opened lazily: "-f libc:malloc" must not read every library of the process.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,23 +11,12 @@
 #include <unistd.h>
 
 #include "elf_syms.h"
+#include "core/glob.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "selection.h"
+#include "selection_builder.h"
 #include "selection_hint.h"
-
-/* A module a pattern may name: those of the list, then files named by path. */
-struct candidate_module {
-	char *path;
-	struct elf_syms *syms;	/* NULL until a pattern needs it */
-	unsigned char *picked;	/* one flag per function of syms */
-};
-
-struct builder {
-	const struct module_list *mods;
-	struct candidate_module *cms;
-	size_t ncms;
-	size_t *hits; /* scratch: indexes of the modules a pattern names */
-};
 
 /* Compiler-generated startup and teardown code, not the program's own. */
 static const char *const crt_stubs[] = {
@@ -51,25 +39,18 @@ static bool has_wildcards(const char *glob)
 	return strpbrk(glob, "*?[") != NULL;
 }
 
-static int add_candidate_module(struct builder *b, const char *path)
+static int add_candidate_module(struct selection_builder *b, const char *path)
 {
-	struct candidate_module *cms = realloc(b->cms, (b->ncms + 1) * sizeof(*cms));
-	size_t *hits = realloc(b->hits, (b->ncms + 1) * sizeof(*hits));
-
-	if (cms)
-		b->cms = cms;
-	if (hits)
-		b->hits = hits;
-	if (!cms || !hits)
+	if (grow_array((void **)&b->cms, &b->cms_cap, b->ncms + 1, sizeof(*b->cms)))
 		return -ENOMEM;
-	cms[b->ncms] = (struct candidate_module){ .path = strdup(path) };
-	if (!cms[b->ncms].path)
+	b->cms[b->ncms] = (struct candidate_module){ .path = strdup(path) };
+	if (!b->cms[b->ncms].path)
 		return -ENOMEM;
 	b->ncms++;
 	return 0;
 }
 
-static int open_module(struct candidate_module *cm)
+static int open_module_syms(struct candidate_module *cm)
 {
 	int err;
 
@@ -106,27 +87,24 @@ static int split_pattern(const char *pattern, char **module, const char **glob)
 	return 0;
 }
 
-static void report_no_module(const struct builder *b, const char *name)
+static void report_no_module(const struct selection_builder *b, const char *name)
 {
 	char list[256] = "", where[PATH_MAX + 32];
 	size_t i, len = 0;
 
 	for (i = 0; i < b->mods->count && len < sizeof(list); i++) {
-		const char *base = strrchr(b->mods->paths[i], '/');
-
-		base = base ? base + 1 : b->mods->paths[i];
 		if (i == 6) {
 			snprintf(list + len, sizeof(list) - len, ", ...");
 			break;
 		}
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", base);
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					module__base_name(b->mods->paths[i]));
 	}
 	if (b->mods->pid > 0)
 		snprintf(where, sizeof(where), "in pid %d", b->mods->pid);
 	else if (b->mods->count > 0)
 		snprintf(where, sizeof(where), "in %s's libraries",
-			 strrchr(b->mods->paths[0], '/') ? strrchr(b->mods->paths[0], '/') + 1
-							 : b->mods->paths[0]);
+			 module__base_name(b->mods->paths[0]));
 	else
 		snprintf(where, sizeof(where), "loaded");
 	if (b->mods->count > 0)
@@ -135,24 +113,27 @@ static void report_no_module(const struct builder *b, const char *name)
 		ferr("no module '%s' %s: name it by its path", name, where);
 }
 
-/* Fills b->hits with the modules `name` denotes; returns how many, or <0. */
-static int resolve_module(struct builder *b, const char *name)
+/* Marks `named` the modules `name` denotes; returns how many, or <0. */
+static int resolve_module(struct selection_builder *b, const char *name)
 {
 	char real[PATH_MAX];
 	size_t i, n = 0;
 	int err;
 
+	for (i = 0; i < b->ncms; i++)
+		b->cms[i].named = false;
 	if (!name) {
 		if (b->ncms == 0 || b->mods->count == 0) {
 			ferr("no main executable here: write -f MODULE:GLOB");
 			return -EINVAL;
 		}
-		b->hits[0] = 0;
+		b->cms[0].named = true;
 		return 1;
 	}
-	for (i = 0; i < b->ncms; i++)
-		if (module_matches(name, b->cms[i].path))
-			b->hits[n++] = i;
+	for (i = 0; i < b->ncms; i++) {
+		b->cms[i].named = module__matches(name, b->cms[i].path);
+		n += b->cms[i].named;
+	}
 	if (n > 0)
 		return (int)n;
 	if (!strchr(name, '/')) {
@@ -167,22 +148,22 @@ static int resolve_module(struct builder *b, const char *name)
 	err = add_candidate_module(b, real);
 	if (err)
 		return err;
-	b->hits[0] = b->ncms - 1;
+	b->cms[b->ncms - 1].named = true;
 	return 1;
 }
 
 /* A function matches by its symbol or any alias ("-f libc:__getpid" selects getpid),
  * and a C++/Rust one also by its short or whole demangled name ("shop::Cart::add",
  * "shop::price(double)"). */
-static bool glob_matches(const char *glob, const struct elf_func *f)
+static bool func_matches(const char *glob, const struct elf_func *f)
 {
 	size_t k;
 
-	if (fnmatch(glob, f->name, 0) == 0 || (f->pretty && fnmatch(glob, f->pretty, 0) == 0) ||
-	    (f->signature && fnmatch(glob, f->signature, 0) == 0))
+	if (glob_match(glob, f->name) || (f->pretty && glob_match(glob, f->pretty)) ||
+	    (f->signature && glob_match(glob, f->signature)))
 		return true;
 	for (k = 0; k < f->naliases; k++)
-		if (fnmatch(glob, f->aliases[k], 0) == 0)
+		if (glob_match(glob, f->aliases[k]))
 			return true;
 	return false;
 }
@@ -196,7 +177,7 @@ static size_t apply_glob(struct candidate_module *cm, const char *glob, bool inc
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {
 		const struct elf_func *f = elf_syms__get(cm->syms, i);
 
-		if (!glob_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
+		if (!func_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
 			continue;
 		cm->picked[i] = include;
 		n++;
@@ -206,41 +187,43 @@ static size_t apply_glob(struct candidate_module *cm, const char *glob, bool inc
 
 /* A bare GLOB that matches nothing in the executable may name a library function:
  * the first other module where it matches, or -1. Only on the error path. */
-static int module_having(struct builder *b, const char *glob)
+static int module_having(struct selection_builder *b, const char *glob)
 {
 	size_t m, i;
 
 	for (m = 1; m < b->ncms && m < b->mods->count; m++) {
 		struct candidate_module *cm = &b->cms[m];
 
-		if (!cm->syms && open_module(cm) != 0)
+		if (!cm->syms && open_module_syms(cm) != 0)
 			continue;
 		for (i = 0; i < elf_syms__count(cm->syms); i++)
-			if (glob_matches(glob, elf_syms__get(cm->syms, i)))
+			if (func_matches(glob, elf_syms__get(cm->syms, i)))
 				return (int)m;
 	}
 	return -1;
 }
 
-static void report_no_match(struct builder *b, const char *glob, const char *module, int nhits)
+static void report_no_match(struct selection_builder *b, const char *glob, const char *module,
+			    int nhits)
 {
 	const struct elf_syms *syms[nhits];
 	const char *base;
-	int i, other = module ? -1 : module_having(b, glob);
+	int other = module ? -1 : module_having(b, glob);
+	size_t i, k = 0;
 
 	if (other >= 0) {
-		base = strrchr(b->cms[other].path, '/');
-		base = base ? base + 1 : b->cms[other].path;
+		base = module__base_name(b->cms[other].path);
 		ferr("no function matches '%s' in %s, but %s has it: -f '%.*s:%s'", glob,
 		     b->cms[0].path, base, (int)strcspn(base, "."), base, glob);
 		return;
 	}
-	for (i = 0; i < nhits; i++)
-		syms[i] = b->cms[b->hits[i]].syms;
+	for (i = 0; i < b->ncms; i++)
+		if (b->cms[i].named)
+			syms[k++] = b->cms[i].syms;
 	selection_hint__no_match(glob, module, syms, (size_t)nhits);
 }
 
-static int apply_include(struct builder *b, const char *pattern)
+static int apply_include(struct selection_builder *b, const char *pattern)
 {
 	const char *glob;
 	char *module;
@@ -252,10 +235,12 @@ static int apply_include(struct builder *b, const char *pattern)
 		return err;
 	n = resolve_module(b, module);
 	err = n < 0 ? n : 0;
-	for (i = 0; !err && i < (size_t)n; i++) {
-		err = open_module(&b->cms[b->hits[i]]);
+	for (i = 0; !err && i < b->ncms; i++) {
+		if (!b->cms[i].named)
+			continue;
+		err = open_module_syms(&b->cms[i]);
 		if (!err)
-			matched += apply_glob(&b->cms[b->hits[i]], glob, true);
+			matched += apply_glob(&b->cms[i], glob, true);
 	}
 	if (!err && matched == 0) {
 		report_no_match(b, glob, module, n);
@@ -265,7 +250,7 @@ static int apply_include(struct builder *b, const char *pattern)
 	return err;
 }
 
-static int apply_exclude(struct builder *b, const char *pattern)
+static int apply_exclude(struct selection_builder *b, const char *pattern)
 {
 	const char *glob;
 	char *module;
@@ -275,23 +260,17 @@ static int apply_exclude(struct builder *b, const char *pattern)
 	err = split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
-	if (!module) {
-		/* Only opened modules can have picked functions. */
-		for (i = 0; i < b->ncms; i++)
-			if (b->cms[i].syms)
-				apply_glob(&b->cms[i], glob, false);
-		return 0;
-	}
-	n = resolve_module(b, module);
+	n = module ? resolve_module(b, module) : 0;
 	err = n < 0 ? n : 0;
-	for (i = 0; !err && i < (size_t)n; i++)
-		if (b->cms[b->hits[i]].syms)
-			apply_glob(&b->cms[b->hits[i]], glob, false);
+	/* Only opened modules can have picked functions. */
+	for (i = 0; !err && i < b->ncms; i++)
+		if (b->cms[i].syms && (!module || b->cms[i].named))
+			apply_glob(&b->cms[i], glob, false);
 	free(module);
 	return err;
 }
 
-static int select_all_of_main(struct builder *b)
+static int select_all_of_main(struct selection_builder *b)
 {
 	int err;
 
@@ -299,108 +278,14 @@ static int select_all_of_main(struct builder *b)
 		ferr("nothing to trace: give -f MODULE:GLOB");
 		return -EINVAL;
 	}
-	err = open_module(&b->cms[0]);
+	err = open_module_syms(&b->cms[0]);
 	if (!err)
 		apply_glob(&b->cms[0], "*", true);
 	return err;
 }
 
-static size_t count_picked(const struct candidate_module *cm)
-{
-	size_t i, n = 0;
 
-	for (i = 0; cm->syms && i < elf_syms__count(cm->syms); i++)
-		n += cm->picked[i];
-	return n;
-}
-
-static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
-{
-	struct sel_module *m = &sel->modules[sel->nmodules];
-	size_t i;
-
-	m->path = cm->path;
-	cm->path = NULL;
-	m->first_func = sel->nfuncs;
-	for (i = 0; i < elf_syms__count(cm->syms); i++) {
-		const struct elf_func *f = elf_syms__get(cm->syms, i);
-
-		if (cm->picked[i])
-			sel->funcs[sel->nfuncs++] = (struct sel_func){ .module = sel->nmodules,
-								       .name = elf_func__shown_name(f),
-								       .symbol = f->name,
-								       .signature = f->signature,
-								       .offset = f->offset,
-								       .addr = f->addr };
-	}
-	m->nfuncs = sel->nfuncs - m->first_func;
-	sel->syms[sel->nsyms++] = cm->syms; /* the names point into it */
-	cm->syms = NULL;
-	sel->nmodules++;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	const struct sel_func *x = *(const struct sel_func *const *)a, *y = *(const struct sel_func *const *)b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* Overloads and template instances share a short name ("shop::price"): those are
- * shown by their whole demangled name ("shop::price(double)") instead. */
-static int name_overloads(struct selection *sel)
-{
-	struct sel_func **order = malloc(sel->nfuncs * sizeof(*order));
-	size_t i, k;
-
-	if (!order)
-		return -ENOMEM;
-	for (i = 0; i < sel->nfuncs; i++)
-		order[i] = &sel->funcs[i];
-	qsort(order, sel->nfuncs, sizeof(*order), compare_names);
-	for (i = 0; i < sel->nfuncs; i = k) {
-		for (k = i + 1; k < sel->nfuncs && !strcmp(order[k]->name, order[i]->name); k++)
-			;
-		if (k - i > 1)
-			for (; i < k; i++)
-				if (order[i]->signature)
-					order[i]->name = order[i]->signature;
-	}
-	free(order);
-	return 0;
-}
-
-/* Moves the picked functions into a selection, modules in list order. */
-static int collect(struct builder *b, struct selection *sel)
-{
-	size_t i, total = 0;
-
-	for (i = 0; i < b->ncms; i++)
-		total += count_picked(&b->cms[i]);
-	if (total == 0)
-		return 0;
-	sel->modules = calloc(b->ncms, sizeof(*sel->modules));
-	sel->syms = calloc(b->ncms, sizeof(*sel->syms));
-	sel->funcs = calloc(total, sizeof(*sel->funcs));
-	if (!sel->modules || !sel->syms || !sel->funcs)
-		return -ENOMEM;
-	for (i = 0; i < b->ncms; i++)
-		if (count_picked(&b->cms[i]) > 0)
-			add_module_funcs(sel, &b->cms[i]);
-	return name_overloads(sel);
-}
-
-const char *selection__unwinding_module(const struct selection *sel)
-{
-	size_t i;
-
-	for (i = 0; i < sel->nsyms; i++)
-		if (elf_syms__unwinds(sel->syms[i]))
-			return elf_syms__path(sel->syms[i]);
-	return NULL;
-}
-
-static void report_nothing_left(const struct builder *b, size_t ninc)
+static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 {
 	if (ninc > 0)
 		ferr("every function the -f patterns match is excluded by -x");
@@ -411,7 +296,26 @@ static void report_nothing_left(const struct builder *b, size_t ninc)
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
-static void builder__free(struct builder *b)
+/* Every selected function gets a return probe, and on Go code those crash the program:
+ * the runtime copies a goroutine's stack as it grows and then finds the trampoline's
+ * address where a return address was ("unknown caller pc"), or returns into it. */
+static int refuse_go_modules(const struct selection_builder *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ncms; i++) {
+		const struct candidate_module *cm = &b->cms[i];
+
+		if (!elf_syms__is_go(cm->syms) || candidate_module__count_picked(cm) == 0)
+			continue;
+		ferr("%s is Go code: ferret does not trace Go functions (return probes corrupt "
+		     "Go's moving goroutine stacks and crash the program)", cm->path);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static void free_builder(struct selection_builder *b)
 {
 	size_t i;
 
@@ -421,21 +325,17 @@ static void builder__free(struct builder *b)
 		free(b->cms[i].picked);
 	}
 	free(b->cms);
-	free(b->hits);
 }
 
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out)
 {
-	struct builder b = { .mods = mods };
+	struct selection_builder b = { .mods = mods };
 	struct selection *sel = NULL;
 	size_t i;
 	int err = 0;
 
 	*out = NULL;
-	b.hits = malloc(sizeof(*b.hits));
-	if (!b.hits)
-		err = -ENOMEM;
 	for (i = 0; !err && i < mods->count; i++)
 		err = add_candidate_module(&b, mods->paths[i]);
 	if (!err && ninc == 0)
@@ -444,10 +344,12 @@ int selection__build(const struct module_list *mods, char **includes, size_t nin
 		err = apply_include(&b, includes[i]);
 	for (i = 0; !err && i < nexc; i++)
 		err = apply_exclude(&b, excludes[i]);
+	if (!err)
+		err = refuse_go_modules(&b);
 	if (err)
 		goto cleanup;
 	sel = calloc(1, sizeof(*sel));
-	err = sel ? collect(&b, sel) : -ENOMEM;
+	err = sel ? selection_builder__collect(&b, sel) : -ENOMEM;
 	if (!err && sel->nfuncs == 0) {
 		report_nothing_left(&b, ninc);
 		err = -ENOENT;
@@ -460,22 +362,6 @@ cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory selecting functions");
 	selection__free(sel);
-	builder__free(&b);
+	free_builder(&b);
 	return err;
-}
-
-void selection__free(struct selection *sel)
-{
-	size_t i;
-
-	if (!sel)
-		return;
-	for (i = 0; i < sel->nmodules; i++)
-		free(sel->modules[i].path);
-	for (i = 0; i < sel->nsyms; i++)
-		elf_syms__free(sel->syms[i]);
-	free(sel->modules);
-	free(sel->funcs);
-	free(sel->syms);
-	free(sel);
 }

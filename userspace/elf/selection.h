@@ -36,18 +36,19 @@ struct selection {
 
 /*
  * includes: -f patterns, "GLOB" (in the main executable, mods->paths[0]) or
- * "MODULE:GLOB" (MODULE as in module_matches; a MODULE that is a path to an ELF
+ * "MODULE:GLOB" (MODULE as in module__matches; a MODULE that is a path to an ELF
  * file not in mods, e.g. with --all, is opened directly). The separator is the
  * first ':' that is not part of "::". No includes: every function of the main
  * executable.
  * excludes: -x "GLOB" (in every module) or "MODULE:GLOB", applied after the includes.
- * Globs are fnmatch(3) without flags, matched against a function's symbol, its
+ * Globs are glob_match (core/glob.h), matched against a function's symbol, its
  * aliases and, for C++/Rust, its short and whole demangled names; a function is
  * listed once, under its short name. A glob with wildcards skips the C runtime's
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
  * Errors (one line, negative return): an include that matches nothing (with close
  * names), a MODULE that matches no module, a file that is not an ELF file,
- * nothing left to trace.
+ * functions picked in Go code (elf_syms__is_go: return probes crash it), nothing
+ * left to trace.
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);

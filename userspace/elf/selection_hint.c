@@ -1,5 +1,6 @@
 /* Close names for a pattern that matched nothing: typos and half-remembered names. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,16 +66,24 @@ static void literal_part(const char *glob, char *out, size_t cap)
 	out[o] = '\0';
 }
 
+/* How close name is to the pattern's literal part (lower is closer), or -1 when it is
+ * not worth offering. A typo of the whole name within a third of its length; a typo
+ * of its beginning, for literals long enough that a few letters say something; the
+ * literal inside the name. A distance as long as the literal is no likeness: "y"
+ * is one edit from every one-letter name. */
 static int closeness(const char *literal, const char *name)
 {
-	size_t len = strlen(literal);
+	int len = (int)strlen(literal), limit = len / 3 > 1 ? len / 3 : 1;
 	int full = edit_distance(literal, name, MAX_COMPARED);
-	int prefix = edit_distance(literal, name, len) + 1;
-	int best = full < prefix ? full : prefix;
+	int prefix = len >= 4 ? edit_distance(literal, name, (size_t)len) + 1 : INT_MAX;
 
-	if (len >= 3 && strcasestr(name, literal) && best > 2)
-		best = 2;
-	return best;
+	if (full <= limit && full < len)
+		return full;
+	if (prefix <= limit + 1)
+		return prefix;
+	if (len >= 3 && strcasestr(name, literal))
+		return 2;
+	return -1;
 }
 
 /* Keeps hints sorted by (score, name), at most MAX_HINTS, each name once. */
@@ -104,10 +113,8 @@ void selection_hint__no_match(const char *glob, const char *module,
 	char literal[MAX_COMPARED + 1], where[512], close[512];
 	size_t i, k, nhints = 0, total = 0, len = 0;
 	bool stripped = false;
-	int limit;
 
 	literal_part(glob, literal, sizeof(literal));
-	limit = strlen(literal) / 3 > 2 ? (int)(strlen(literal) / 3) : 2;
 	for (k = 0; k < n; k++) {
 		total += elf_syms__count(syms[k]);
 		stripped |= elf_syms__is_stripped(syms[k]);
@@ -115,7 +122,7 @@ void selection_hint__no_match(const char *glob, const char *module,
 			const char *name = elf_func__shown_name(elf_syms__get(syms[k], i));
 			int score = closeness(literal, name);
 
-			if (score <= limit)
+			if (score >= 0)
 				consider(hints, &nhints, name, score);
 		}
 	}

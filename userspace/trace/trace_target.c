@@ -109,7 +109,7 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 		snprintf(t->description, sizeof(t->description), "--all");
 		return modules_from_patterns(spec, &t->modules);
 	}
-	t->exe = resolve_exe(spec->argv[0]);
+	t->exe = modules__resolve_exe(spec->argv[0]);
 	if (!t->exe)
 		return -ENOENT;
 	join_args(spec->argv, t->description, sizeof(t->description));
