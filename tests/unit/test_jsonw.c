@@ -9,6 +9,7 @@
 #include "check.h"
 #include "export/export.h"
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 #define FFFD "\xef\xbf\xbd"
 

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "core/log.h"
 #include "store/store.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #define DEFAULT_DB "ferret.db"
@@ -54,33 +55,15 @@ static int collect_run(const struct run_row *run, void *ctx)
 	return 0;
 }
 
-/* Terminal columns of UTF-8 text ("µs" is two bytes, one column). */
-static size_t display_width(const char *text)
-{
-	size_t width = 0;
-
-	for (; *text; text++)
-		width += ((unsigned char)*text & 0xc0) != 0x80;
-	return width;
-}
-
 /* The command on one line (control characters become spaces), cut to COMMAND_WIDTH columns. */
 static void command_cell(const char *command, char *out, size_t len)
 {
-	size_t used = 0, width = 0, total = display_width(command);
-	const unsigned char *c = (const unsigned char *)command;
+	char *c;
 
-	for (; *c && used + 4 < len; c++) {
-		bool starts_char = (*c & 0xc0) != 0x80;
-
-		if (starts_char && total > COMMAND_WIDTH && width == COMMAND_WIDTH - 3)
-			break;
-		width += starts_char;
-		out[used++] = *c < 0x20 || *c == 0x7f ? ' ' : (char)*c;
-	}
-	if (*c)
-		used += (size_t)snprintf(out + used, len - used, "...");
-	out[used] = '\0';
+	utf8__fit(command, COMMAND_WIDTH, "...", out, len);
+	for (c = out; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
 }
 
 static void format_start(int64_t real_ns, char *out, size_t len)
@@ -122,7 +105,7 @@ static void print_row(char cells[COLUMNS][COMMAND_WIDTH * 4 + 8], const size_t *
 	size_t col, pad;
 
 	for (col = 0; col < COLUMNS; col++) {
-		pad = widths[col] - display_width(cells[col]);
+		pad = widths[col] - utf8__width(cells[col]);
 		if (right_aligned[col])
 			printf("%s%*s%s", col ? "  " : "", (int)pad, "", cells[col]);
 		else if (col == COLUMNS - 1)
@@ -148,8 +131,8 @@ static int print_table(const struct run_list *list)
 		fill_cells(&list->rows[i], cells[i + 1]);
 	for (i = 0; i <= list->len; i++)
 		for (col = 0; col < COLUMNS; col++)
-			if (display_width(cells[i][col]) > widths[col])
-				widths[col] = display_width(cells[i][col]);
+			if (utf8__width(cells[i][col]) > widths[col])
+				widths[col] = utf8__width(cells[i][col]);
 	for (i = 0; i <= list->len; i++)
 		print_row(cells[i], widths);
 	free(cells);

@@ -16,6 +16,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #define NO_PARENT UINT32_MAX
