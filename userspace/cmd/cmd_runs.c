@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ferret runs [DB] [--json]: the runs stored in a database, oldest first. */
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,8 @@
 #include "store/store.h"
 #include "core/utf8.h"
 #include "core/util.h"
+#include "options.h"
 
-#define DEFAULT_DB "ferret.db"
 #define COMMAND_WIDTH 60 /* longer command lines are cut, with "..." */
 #define COLUMNS 7
 
@@ -27,11 +28,12 @@ static const bool right_aligned[COLUMNS] = { false, false, false, true, true, tr
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ferret runs [DB] [--json]\n"
+	fprintf(out, "usage: ferret runs [DB] [options]\n"
 		     "\n"
 		     "Lists the runs stored in DB (default " DEFAULT_DB "), oldest first:\n"
 		     "run id, command, wall-clock start, duration, spans, lost events, exit code.\n"
 		     "\n"
+		     "  --db PATH   the database (the same as the DB argument)\n"
 		     "  --json      print a JSON array of runs instead of the table\n"
 		     "  -h, --help  this help\n");
 }
@@ -40,16 +42,9 @@ static int collect_run(const struct run_row *run, void *ctx)
 {
 	struct run_list *list = ctx;
 
-	if (list->len == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct run_row *rows = realloc(list->rows, cap * sizeof(*rows));
-
-		if (!rows) {
-			ferr("out of memory");
-			return -1;
-		}
-		list->rows = rows;
-		list->cap = cap;
+	if (grow_array((void **)&list->rows, &list->cap, list->len + 1, sizeof(*list->rows))) {
+		ferr("out of memory");
+		return -1;
 	}
 	list->rows[list->len++] = *run;
 	return 0;
@@ -123,7 +118,7 @@ static int print_table(const struct run_list *list)
 
 	if (!cells) {
 		ferr("out of memory");
-		return 1;
+		return EXIT_FAILED;
 	}
 	for (col = 0; col < COLUMNS; col++)
 		snprintf(cells[0][col], sizeof(cells[0][col]), "%s", headers[col]);
@@ -136,7 +131,7 @@ static int print_table(const struct run_list *list)
 	for (i = 0; i <= list->len; i++)
 		print_row(cells[i], widths);
 	free(cells);
-	return 0;
+	return EXIT_OK;
 }
 
 /* 64-bit integers go in as raw JSON numbers: cJSON's doubles would round nanoseconds. */
@@ -210,35 +205,50 @@ cleanup:
 	return err;
 }
 
+enum { OPT_JSON = OPT_OWN };
+
+static enum parse_result parse_args(int argc, char **argv, const char **db, bool *json)
+{
+	static const struct option long_opts[] = {
+		OPTION_DB,
+		{ "json", no_argument, NULL, OPT_JSON },
+		OPTION_HELP,
+		{ 0 },
+	};
+	int c;
+
+	options__reset();
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return PARSE_HELP;
+		}
+		if (c == OPT_JSON)
+			*json = true;
+		else if (c != OPT_DB)
+			return options__bad_option(c, argv, "runs");
+		else if (options__db(optarg, db))
+			return PARSE_USAGE;
+	}
+	return options__db_argument(argc, argv, db);
+}
+
 int cmd_runs(int argc, char **argv)
 {
 	struct run_list list = { 0 };
+	enum parse_result r;
 	const char *db = NULL;
 	struct store *s = NULL;
 	bool json = false;
-	int i, err;
+	int err;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ferr("runs: unknown option '%s' (try 'ferret runs --help')", argv[i]);
-			return 2;
-		} else if (db) {
-			ferr("runs: one database at a time ('%s' and '%s')", db, argv[i]);
-			return 2;
-		} else {
-			db = argv[i];
-		}
-	}
-	if (store__open(db ? db : DEFAULT_DB, STORE_READ, &s))
-		return 1;
-	err = store__list_runs(s, collect_run, &list) ? 1 : 0;
+	if ((r = parse_args(argc, argv, &db, &json)) != PARSE_RUN)
+		return options__exit_code(r);
+	if (store__open(db, STORE_READ, &s))
+		return EXIT_FAILED;
+	err = store__list_runs(s, collect_run, &list) ? EXIT_FAILED : EXIT_OK;
 	if (!err && !list.len && !json)
-		ferr("%s holds no runs", db ? db : DEFAULT_DB);
+		ferr("%s holds no runs", db);
 	else if (!err)
 		err = json ? print_json(&list) : print_table(&list);
 	store__free(s);
