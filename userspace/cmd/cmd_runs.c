@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ferret runs [DB] [--json]: the runs stored in a database, oldest first. */
-#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "store/store.h"
 #include "core/utf8.h"
@@ -134,75 +134,61 @@ static int print_table(const struct run_list *list)
 	return EXIT_OK;
 }
 
-/* 64-bit integers go in as raw JSON numbers: cJSON's doubles would round nanoseconds. */
-static void add_int(cJSON *obj, const char *name, int64_t value)
+/* A number, or null when the run has none (no end, no exit code). */
+static void kv_int_or_null(struct jsonw *w, const char *key, bool has, int64_t value)
 {
-	char text[24];
-
-	snprintf(text, sizeof(text), "%lld", (long long)value);
-	cJSON_AddRawToObject(obj, name, text);
+	jsonw__key(w, key);
+	if (has)
+		jsonw__int(w, value);
+	else
+		jsonw__string(w, NULL); /* null */
 }
 
-static cJSON *run_json(const struct run_row *run)
+static void run_json(struct jsonw *w, const struct run_row *run)
 {
-	cJSON *obj = cJSON_CreateObject();
 	char start[32];
 
-	if (!obj)
-		return NULL;
 	format_start(run->start_real_ns, start, sizeof(start));
-	cJSON_AddStringToObject(obj, "run_id", run->run_id);
-	cJSON_AddStringToObject(obj, "command", run->command);
-	cJSON_AddStringToObject(obj, "mode", run->mode);
-	add_int(obj, "pid", run->pid);
-	cJSON_AddStringToObject(obj, "start", start);
-	add_int(obj, "start_real_ns", run->start_real_ns);
-	add_int(obj, "start_ns", run->start_mono_ns);
-	add_int(obj, "end_ns", run->end_mono_ns);
-	if (run_ended(run))
-		add_int(obj, "duration_ns", run->end_mono_ns - run->start_mono_ns);
-	else
-		cJSON_AddNullToObject(obj, "duration_ns");
-	add_int(obj, "spans", run->spans);
-	add_int(obj, "threads", run->threads);
-	add_int(obj, "functions", run->functions);
-	add_int(obj, "lost_events", run->lost_events);
-	if (run->has_exit_code)
-		add_int(obj, "exit_code", run->exit_code);
-	else
-		cJSON_AddNullToObject(obj, "exit_code");
-	cJSON_AddStringToObject(obj, "host", run->host);
-	cJSON_AddStringToObject(obj, "kernel", run->kernel);
-	cJSON_AddStringToObject(obj, "version", run->version);
-	return obj;
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "run_id", run->run_id);
+	jsonw__kv_string(w, "command", run->command);
+	jsonw__kv_string(w, "mode", run->mode);
+	jsonw__kv_int(w, "pid", run->pid);
+	jsonw__kv_string(w, "start", start);
+	jsonw__kv_int(w, "start_real_ns", run->start_real_ns);
+	jsonw__kv_int(w, "start_ns", run->start_mono_ns);
+	jsonw__kv_int(w, "end_ns", run->end_mono_ns);
+	kv_int_or_null(w, "duration_ns", run_ended(run), run->end_mono_ns - run->start_mono_ns);
+	jsonw__kv_int(w, "spans", run->spans);
+	jsonw__kv_int(w, "threads", run->threads);
+	jsonw__kv_int(w, "functions", run->functions);
+	jsonw__kv_int(w, "lost_events", run->lost_events);
+	kv_int_or_null(w, "exit_code", run->has_exit_code, run->exit_code);
+	jsonw__kv_string(w, "host", run->host);
+	jsonw__kv_string(w, "kernel", run->kernel);
+	jsonw__kv_string(w, "version", run->version);
+	jsonw__end_object(w);
 }
 
+/* A JSON array of the runs, one run a line. */
 static int print_json(const struct run_list *list)
 {
-	cJSON *array = cJSON_CreateArray(), *obj;
-	char *text = NULL;
-	int err = 1;
+	struct jsonw *w = jsonw__new(stdout);
 	size_t i;
 
-	if (!array)
-		goto cleanup;
+	if (!w)
+		return EXIT_FAILED;
+	jsonw__begin_array(w);
 	for (i = 0; i < list->len; i++) {
-		obj = run_json(&list->rows[i]);
-		if (!obj)
-			goto cleanup;
-		cJSON_AddItemToArray(array, obj);
+		jsonw__newline(w);
+		run_json(w, &list->rows[i]);
 	}
-	text = cJSON_Print(array);
-	if (!text)
-		goto cleanup;
-	printf("%s\n", text);
-	err = 0;
-cleanup:
-	if (err)
-		ferr("out of memory");
-	free(text);
-	cJSON_Delete(array);
-	return err;
+	if (list->len)
+		jsonw__newline(w);
+	jsonw__end_array(w);
+	jsonw__end_line(w);
+	jsonw__free(w);
+	return EXIT_OK;
 }
 
 enum { OPT_JSON = OPT_OWN };
