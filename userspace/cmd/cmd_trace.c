@@ -56,6 +56,24 @@ static void on_signal(int sig)
 	atomic_store(&stop_signal, sig);
 }
 
+/* Nothing to do: the write that raised it fails with EPIPE or EFBIG instead. */
+static void on_write_signal(int sig)
+{
+	(void)sig;
+}
+
+/* A closed pipe (ferret trace ... 2>&1 | head) or a file size limit (ulimit -f) would kill
+ * the tracer mid-run and lose the run: the failed write is an error like any other. A
+ * handler rather than SIG_IGN, which the traced command would inherit through exec. */
+static void survive_write_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_write_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -429,6 +447,7 @@ int cmd_trace(int argc, char **argv)
 
 	if ((r = parse_args(argc, argv, &o)) != PARSE_RUN)
 		return options__exit_code(r);
+	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel))
