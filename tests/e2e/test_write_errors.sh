@@ -16,3 +16,10 @@ expect_eq "file size limit: exit 1, not killed by SIGXFSZ" "$rc" 1
 expect_match "file size limit: says so" "$(cat "$TMP/big.log")" "ferret: .*(I/O error|too large)"
 expect_eq "file size limit: the run is kept and ended" \
 	"$(sqlite3 "$TMP/big.db" "SELECT end_ns > start_ns FROM runs WHERE run_id='big'" 2>&1)" 1
+
+# --- a listing to a full device fails, one line says why ---
+for args in "" "--json"; do
+	out=$("$FERRET" runs "$DB" $args 2>&1 >/dev/full); rc=$?
+	expect_eq "runs${args:+ $args} > /dev/full: exit 1" "$rc" 1
+	expect_match "runs${args:+ $args} > /dev/full: says why" "$out" "^ferret: cannot write the output: No space left on device$"
+done

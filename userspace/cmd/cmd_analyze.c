@@ -171,11 +171,7 @@ int cmd_analyze(int argc, char **argv)
 	out_style__detect(&st, stdout);
 	if (o.tree ? analyze_tree(ss, run, &o, &st) : analyze_table(ss, run, &o, &st))
 		goto cleanup;
-	if (fflush(stdout) || ferror(stdout)) {
-		ferr("cannot write the output");
-		goto cleanup;
-	}
-	err = EXIT_OK;
+	err = finish_output();
 cleanup:
 	store_stats__free(ss);
 	store__free(s);

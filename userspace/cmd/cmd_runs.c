@@ -237,6 +237,8 @@ int cmd_runs(int argc, char **argv)
 		ferr("%s holds no runs", db);
 	else if (!err)
 		err = json ? print_json(&list) : print_table(&list);
+	if (!err)
+		err = finish_output();
 	store__free(s);
 	free(list.rows);
 	return err;

@@ -121,3 +121,13 @@ enum parse_result options__db_argument(int argc, char **argv, const char **db)
 		*db = DEFAULT_DB;
 	return PARSE_RUN;
 }
+
+int finish_output(void)
+{
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout)) {
+		ferr("cannot write the output: %s", errno ? strerror(errno) : "write error");
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}

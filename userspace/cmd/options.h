@@ -2,7 +2,8 @@
 /*
  * options: what every subcommand spells alike. The database (--db or the DB argument,
  * default ferret.db), the run id, process and thread ids, durations, getopt's errors,
- * and the exit codes: 0 done, 1 bad input (or a failure), 2 usage error.
+ * the exit codes: 0 done, 1 bad input (or a failure), 2 usage error; and the check that
+ * stdout was written.
  * Each helper prints its own one-line error.
  */
 #ifndef FERRET_OPTIONS_H
@@ -46,5 +47,9 @@ enum parse_result options__run_id(const char *text, const char **run_id);
 enum parse_result options__db(const char *path, const char **db);
 /* After getopt_long: the optional DB argument (nothing else); *db defaults to DEFAULT_DB. */
 enum parse_result options__db_argument(int argc, char **argv, const char **db);
+
+/* The end of a command's output: flushes stdout. EXIT_OK, or EXIT_FAILED after saying
+ * it could not be written (a full disk, a closed pipe): never a silent exit 0. */
+int finish_output(void);
 
 #endif /* FERRET_OPTIONS_H */
