@@ -66,8 +66,14 @@ enum parse_result options__number(const char *opt, const char *text, long min, l
 
 enum parse_result options__duration(const char *opt, const char *text, int64_t *ns)
 {
+	char *end;
+
 	if (parse_duration(text, ns)) {
-		ferr("%s needs a duration such as 50us, 2ms or 1s, not '%s'", opt, text);
+		if (strtod(text, &end) >= 0 && end != text && !*end)
+			ferr("%s needs a unit: '%s' alone could be ns, us, ms or s (write 50us, 2ms, 1s)",
+			     opt, text);
+		else
+			ferr("%s needs a duration such as 50us, 2ms or 1s, not '%s'", opt, text);
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;

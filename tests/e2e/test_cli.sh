@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The command line: what each command accepts or refuses, with one line and exit 2 for a
+# usage error.
+. "$(dirname "$0")/lib.sh"
+
+# usage_error NAME REGEX ARGS...: exit 2, one line on stderr matching REGEX, nothing traced
+usage_error() {
+	local name=$1 re=$2 out rc
+	shift 2
+	out=$("$FERRET" "$@" 2>&1 >/dev/null </dev/null); rc=$?
+	expect_eq "$name: exit 2" "$rc" 2
+	expect_eq "$name: one line" "$(printf '%s\n' "$out" | wc -l)" 1
+	expect_match "$name: says why" "$out" "$re"
+}
+
+# --- a duration needs its unit (0 excepted): is 5 ns or s? ---
+usage_error "trace --min-duration 5" "--min-duration needs a unit" trace --db "$DB" --min-duration 5 -- "$PROGS/calls"
+usage_error "export --min-duration 1.5" "--min-duration needs a unit" export "$DB" --min-duration 1.5
+expect_eq "trace --min-duration 5: no database made" "$([ -e "$DB" ] && echo yes || echo no)" no
+"$FERRET" trace --db "$DB" --run-id zero --min-duration 0 -- "$PROGS/calls" 5 >/dev/null 2>&1
+expect_eq "--min-duration 0 needs no unit" "$?" 0
