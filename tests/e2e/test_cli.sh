@@ -19,3 +19,16 @@ usage_error "export --min-duration 1.5" "--min-duration needs a unit" export "$D
 expect_eq "trace --min-duration 5: no database made" "$([ -e "$DB" ] && echo yes || echo no)" no
 "$FERRET" trace --db "$DB" --run-id zero --min-duration 0 -- "$PROGS/calls" 5 >/dev/null 2>&1
 expect_eq "--min-duration 0 needs no unit" "$?" 0
+
+# --- run takes trace's options before the program ---
+out=$("$FERRET" run --help 2>&1); rc=$?
+expect_eq "run --help: exit 0" "$rc" 0
+expect_match "run --help: trace's options" "$out" "ferret run \[options\] PROGRAM"
+"$FERRET" run --db "$TMP/run.db" --run-id opts "$PROGS/calls" 5 3 >/dev/null 2>&1
+expect_eq "run --db F --run-id R PROGRAM ARGS: the program's exit code" "$?" 3
+expect_eq "run --db F --run-id R PROGRAM ARGS: the run stored there" \
+	"$(sqlite3 "$TMP/run.db" "SELECT run_id || ' ' || command FROM runs")" "opts $PROGS/calls 5 3"
+"$FERRET" run --db "$TMP/run.db" --run-id dashes -- "$PROGS/calls" 5 >/dev/null 2>&1
+expect_eq "run -- PROGRAM still works" "$?" 0
+usage_error "run without a program" "run needs a program" run --db "$TMP/run.db"
+usage_error "run with an unknown option" "unknown option '--bogus' \(see 'ferret run --help'\)" run --bogus "$PROGS/calls"

@@ -80,6 +80,7 @@ static void usage(FILE *out)
 		"usage: ferret trace [options] -p PID\n"
 		"       ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"       ferret trace [options] --all -f BINARY:GLOB\n"
+		"       ferret run [options] PROGRAM [ARGS...]\n"
 		"\n"
 		"  -p, --pid PID          trace every thread of a running process\n"
 		"  --all                  trace every process that runs the selected binaries\n"
@@ -165,9 +166,12 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	}
 }
 
-/* '+': the options end at the program to trace, whose own options are its own. */
+/* '+': the options end at the program to trace, whose own options are its own.
+ * argv[0] is "trace", or "run" which needs a program. */
 static enum parse_result parse_args(int argc, char **argv, struct trace_opts *o)
 {
+	bool run = !strcmp(argv[0], "run");
+
 	enum parse_result r;
 	int c;
 
@@ -179,13 +183,17 @@ static enum parse_result parse_args(int argc, char **argv, struct trace_opts *o)
 			return PARSE_HELP;
 		}
 		if (c == '?' || c == ':')
-			return options__bad_option(c, argv, "trace");
+			return options__bad_option(c, argv, argv[0]);
 		if ((r = apply_opt(c, optarg, o)) != PARSE_RUN)
 			return r;
 	}
 	if (!o->db)
 		o->db = DEFAULT_DB;
 	o->target.argv = optind < argc ? argv + optind : NULL;
+	if (run && !o->target.argv) {
+		ferr("run needs a program: ferret run [options] PROGRAM [ARGS...]");
+		return PARSE_USAGE;
+	}
 	return target_spec__check(&o->target) ? PARSE_USAGE : PARSE_RUN;
 }
 
