@@ -32,3 +32,18 @@ expect_eq "run --db F --run-id R PROGRAM ARGS: the run stored there" \
 expect_eq "run -- PROGRAM still works" "$?" 0
 usage_error "run without a program" "run needs a program" run --db "$TMP/run.db"
 usage_error "run with an unknown option" "unknown option '--bogus' \(see 'ferret run --help'\)" run --bogus "$PROGS/calls"
+
+# --- free text reaches the terminal escaped: run ids and command lines hold any byte ---
+evil_id=$'evil\e[2J\nid'
+"$FERRET" trace --db "$TMP/evil.db" --run-id "$evil_id" -- "$PROGS/calls" 2 0 $'\e]0;title\a\xff' >/dev/null 2>&1
+out=$("$FERRET" runs "$TMP/evil.db")
+expect_eq "runs: no ESC, BEL or raw byte reaches the terminal" "$(printf '%s' "$out" | LC_ALL=C grep -ac $'[\e\a\xff]')" 0
+expect_eq "runs: one line a run" "$(printf '%s\n' "$out" | wc -l)" 2
+expect_match "runs: the run id escaped" "$out" 'evil\\x1b\[2J\\x0aid'
+expect_match "runs: the command escaped" "$out" 'calls 2 0 \\x1b\]0;title\\x07\\xff'
+out=$("$FERRET" analyze "$TMP/evil.db")
+expect_eq "analyze: no ESC, BEL or raw byte in the header" "$(printf '%s' "$out" | LC_ALL=C grep -ac $'[\e\a\xff]')" 0
+expect_match "analyze: the header names the run escaped" "$out" 'run evil\\x1b\[2J\\x0aid'
+"$FERRET" runs "$TMP/evil.db" --json >"$TMP/evil.json"
+expect_eq "runs --json: valid UTF-8 JSON, the command repaired" \
+	"$(python3 -c 'import json,sys; r=json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))[0]; print(r["run_id"] == sys.argv[2], r["command"].endswith("\ufffd"))' "$TMP/evil.json" "$evil_id")" "True True"

@@ -2,6 +2,7 @@
 /* Unit tests of core/utf8.c: terminal width and cutting to a width (decoding and repair
  * are tested through the JSON writer in test_jsonw.c). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "core/utf8.h"
@@ -37,9 +38,30 @@ static void test_fit(void)
 	expect_fit("", 3, "...", 64, "");
 }
 
+static void expect_terminal(const char *s, const char *want)
+{
+	char *got = utf8__terminal_dup(s);
+
+	EXPECT_STR(got, want);
+	free(got);
+}
+
+static void test_terminal_dup(void)
+{
+	expect_terminal("plain /usr/bin/x --flag", "plain /usr/bin/x --flag");
+	expect_terminal("caf\xc3\xa9 41.2 µs", "caf\xc3\xa9 41.2 µs");
+	expect_terminal("a\x1b[31mred", "a\\x1b[31mred");
+	expect_terminal("two\nlines\r\t", "two\\x0alines\\x0d\\x09");
+	expect_terminal("del\x7f", "del\\x7f");
+	expect_terminal("csi\xc2\x9b" "2J", "csi\\xc2\\x9b2J"); /* C1 CSI, as UTF-8 */
+	expect_terminal("bad\xff\xe2\x82", "bad\\xff\\xe2\\x82"); /* not UTF-8 */
+	expect_terminal("", "");
+}
+
 int main(void)
 {
 	RUN(test_width);
 	RUN(test_fit);
+	RUN(test_terminal_dup);
 	CHECK_EXIT();
 }

@@ -50,15 +50,17 @@ static int collect_run(const struct run_row *run, void *ctx)
 	return 0;
 }
 
-/* The command on one line (control characters become spaces), cut to COMMAND_WIDTH columns. */
-static void command_cell(const char *command, char *out, size_t len)
+/* Free text (a run id, a command line) for a cell: escaped for the terminal (an ESC or a
+ * line break in it would garble the table or the terminal), cut to width columns. */
+static int text_cell(const char *text, size_t width, char *out, size_t len)
 {
-	char *c;
+	char *safe = utf8__terminal_dup(text);
 
-	utf8__fit(command, COMMAND_WIDTH, "...", out, len);
-	for (c = out; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
+	if (!safe)
+		return -1;
+	utf8__fit(safe, width, "...", out, len);
+	free(safe);
+	return 0;
 }
 
 static void format_start(int64_t real_ns, char *out, size_t len)
@@ -76,12 +78,14 @@ static bool run_ended(const struct run_row *run)
 	return run->end_mono_ns > run->start_mono_ns;
 }
 
-static void fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WIDTH * 4 + 8])
+static int fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WIDTH * 4 + 8])
 {
 	const size_t len = sizeof(cells[0]);
 
-	snprintf(cells[0], len, "%s", run->run_id);
-	command_cell(run->command, cells[1], len);
+	/* A run id is shown whole (it is what --run-id takes), as far as the cell holds. */
+	if (text_cell(run->run_id, len, cells[0], len) ||
+	    text_cell(run->command, COMMAND_WIDTH, cells[1], len))
+		return -1;
 	format_start(run->start_real_ns, cells[2], len);
 	if (run_ended(run))
 		fmt_duration(run->end_mono_ns - run->start_mono_ns, false, cells[3], len);
@@ -93,6 +97,7 @@ static void fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WI
 		snprintf(cells[6], len, "%d", run->exit_code);
 	else
 		snprintf(cells[6], len, "-");
+	return 0;
 }
 
 static void print_row(char cells[COLUMNS][COMMAND_WIDTH * 4 + 8], const size_t *widths)
@@ -122,8 +127,12 @@ static int print_table(const struct run_list *list)
 	}
 	for (col = 0; col < COLUMNS; col++)
 		snprintf(cells[0][col], sizeof(cells[0][col]), "%s", headers[col]);
-	for (i = 0; i < list->len; i++)
-		fill_cells(&list->rows[i], cells[i + 1]);
+	for (i = 0; i < list->len; i++) {
+		if (fill_cells(&list->rows[i], cells[i + 1])) {
+			free(cells);
+			return EXIT_FAILED;
+		}
+	}
 	for (i = 0; i <= list->len; i++)
 		for (col = 0; col < COLUMNS; col++)
 			if (utf8__width(cells[i][col]) > widths[col])

@@ -96,6 +96,39 @@ char *utf8_clean_dup(const char *s, const char *drop)
 	return out;
 }
 
+/* Terminals act on C0 and C1 controls (ESC, CSI = U+009B) and DEL. */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+}
+
+char *utf8__terminal_dup(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), used, len = 0, i;
+	char *out = malloc(4 * n + 1); /* each byte grows to at most \xNN */
+	uint32_t cp;
+
+	if (!out) {
+		ferr("out of memory");
+		return NULL;
+	}
+	for (; n; p += used, n -= used) {
+		used = utf8__decode(p, n, &cp);
+		if (cp != UTF8_INVALID && !is_control(cp)) {
+			memcpy(out + len, p, used), len += used;
+			continue;
+		}
+		for (i = 0; i < used; i++) {
+			out[len++] = '\\', out[len++] = 'x';
+			out[len++] = hex[p[i] >> 4], out[len++] = hex[p[i] & 0xF];
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
 /* Bytes of the character at s (n bytes left): 1 for an invalid sequence's first byte
  * too, so that every byte is accounted for. */
 static size_t char_len(const char *s, size_t n)

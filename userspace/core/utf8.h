@@ -25,6 +25,10 @@ size_t utf8__encode(uint32_t cp, char *buf);
 /* A malloc'ed copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
  * the ASCII characters in drop removed. NULL (printed) when out of memory. */
 char *utf8_clean_dup(const char *s, const char *drop);
+/* A malloc'ed copy of s safe to print on a terminal: control characters (C0, DEL, C1)
+ * and bytes that are not UTF-8 become \xNN, so that no escape sequence or line break
+ * of a name gets through. NULL (printed) when out of memory. */
+char *utf8__terminal_dup(const char *s);
 /* Terminal columns of s: one per character (an invalid sequence counts as one). */
 size_t utf8__width(const char *s);
 /* Copies s to buf (len bytes), cut to at most width columns: a cut copy ends with
