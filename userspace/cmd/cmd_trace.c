@@ -106,8 +106,10 @@ static int add_pattern(char ***list, size_t *n, char *pattern)
 {
 	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
 
-	if (!grown)
+	if (!grown) {
+		ferr("out of memory");
 		return -ENOMEM;
+	}
 	grown[(*n)++] = pattern;
 	*list = grown;
 	return 0;
