@@ -72,7 +72,7 @@ size_t utf8__encode(uint32_t cp, char *buf)
 	return 4;
 }
 
-char *utf8_clean_dup(const char *s, const char *drop)
+char *utf8__clean_dup(const char *s, const char *drop)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used, len = 0;

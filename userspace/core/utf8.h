@@ -24,7 +24,7 @@ size_t utf8__decode(const unsigned char *s, size_t n, uint32_t *cp);
 size_t utf8__encode(uint32_t cp, char *buf);
 /* A malloc'ed copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
  * the ASCII characters in drop removed. NULL (printed) when out of memory. */
-char *utf8_clean_dup(const char *s, const char *drop);
+char *utf8__clean_dup(const char *s, const char *drop);
 /* A malloc'ed copy of s safe to print on a terminal: control characters (C0, DEL, C1)
  * and bytes that are not UTF-8 become \xNN, so that no escape sequence or line break
  * of a name gets through. NULL (printed) when out of memory. */
