@@ -12,7 +12,7 @@ static void usage(FILE *out)
 		"\n"
 		"  trace    record every call of the selected functions as spans in SQLite\n"
 		"           ferret trace -p PID | --all -f BIN:GLOB | -- PROGRAM [ARGS...]\n"
-		"  run      ferret run PROGRAM [ARGS...]: the same as ferret trace -- PROGRAM [ARGS...]\n"
+		"  run      ferret run [options] PROGRAM [ARGS...]: ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
 		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
 		"  runs     list the runs stored in a database: ferret runs [DB]\n"
@@ -21,27 +21,13 @@ static void usage(FILE *out)
 		FERRET_VERSION);
 }
 
-/* "ferret run PROG ARGS" is "ferret trace -- PROG ARGS". */
-static int run_alias(int argc, char **argv)
-{
-	char *args[argc + 2];
-	int i;
-
-	args[0] = "trace";
-	args[1] = "--";
-	for (i = 1; i < argc; i++)
-		args[i + 1] = argv[i];
-	args[argc + 1] = NULL;
-	return cmd_trace(argc + 1, args);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
 	} commands[] = {
-		{ "trace", cmd_trace },	    { "run", run_alias },   { "analyze", cmd_analyze },
+		{ "trace", cmd_trace },	    { "run", cmd_trace },   { "analyze", cmd_analyze },
 		{ "export", cmd_export },   { "runs", cmd_runs },
 	};
 	size_t i;

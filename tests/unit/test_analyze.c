@@ -329,7 +329,7 @@ static void test_command(void)
 	expect_cmd(2, "not to --tree", db_path, "--tree", "--sort", "calls");
 	expect_cmd(2, "one database at a time", db_path, db_path, NULL, NULL);
 	expect_cmd(2, "unknown option '--bogus'", db_path, "--bogus", NULL, NULL);
-	expect_cmd(2, "missing value for option '--run-id'", db_path, "--run-id", NULL, NULL);
+	expect_cmd(2, "--run-id needs a value", db_path, "--run-id", NULL, NULL);
 	expect_cmd(2, "--min-percent", db_path, "--tree", "--min-percent", "101");
 	expect_cmd(2, "--pid: must be positive", db_path, "--pid", "0", NULL);
 }

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "export/export.h"
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -64,11 +65,11 @@ static void test_invalid_utf8(void)
 
 static void test_clean_dup(void)
 {
-	char *s = utf8_clean_dup("a;b\nc\rd\xff" "e", ";\n\r");
+	char *s = utf8__clean_dup("a;b\nc\rd\xff" "e", ";\n\r");
 
 	EXPECT_STR(s, "abcd" FFFD "e");
 	free(s);
-	s = utf8_clean_dup("", ";");
+	s = utf8__clean_dup("", ";");
 	EXPECT_STR(s, "");
 	free(s);
 }

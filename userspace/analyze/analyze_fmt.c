@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 void out_style__detect(struct out_style *st, FILE *out)
@@ -62,11 +63,13 @@ char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t le
 void out__run_header(const struct out_style *st, const struct run_row *run)
 {
 	const char *sep = st->utf8 ? " · " : " | ";
+	/* Free text: an ESC or a line break in it must not reach the terminal. */
+	char *run_id = utf8__terminal_dup(run->run_id), *command = utf8__terminal_dup(run->command);
 	char dur[32];
 
 	out__duration(st, run->end_mono_ns - run->start_mono_ns, dur, sizeof(dur));
 	fprintf(st->out, "%srun %s%s%s%s%s%s%s%lld span%s%s%lld thread%s%s", out__color(st, SGR_BOLD),
-		run->run_id, out__color(st, SGR_RESET), sep, run->command, sep, dur, sep,
+		run_id ? run_id : "?", out__color(st, SGR_RESET), sep, command ? command : "?", sep, dur, sep,
 		(long long)run->spans, run->spans == 1 ? "" : "s", sep, (long long)run->threads,
 		run->threads == 1 ? "" : "s", sep);
 	if (run->lost_events)
@@ -78,6 +81,8 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 		fprintf(st->out, "0 lost events\n");
 	if (run->end_mono_ns == run->start_mono_ns)
 		fprintf(st->out, "(run still in progress or never ended: figures are partial)\n");
+	free(run_id);
+	free(command);
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */

@@ -20,6 +20,7 @@
 
 #include "analyze.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 #define DEFAULT_LIMIT 20
 #define NAME_MAX_WIDTH 60
@@ -264,18 +265,7 @@ static int select_rows(struct table *t, long limit)
 /* Copies s, cut to at most width characters with an ellipsis. */
 static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
 {
-	const char *ell = utf8 ? "…" : "...";
-	size_t keep = width - (utf8 ? 1 : 3), chars = 0, i;
-
-	if (out__width(s) <= width) {
-		snprintf(buf, len, "%s", s);
-		return;
-	}
-	for (i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == keep)
-			break;
-	}
-	snprintf(buf, len, "%.*s%s", (int)i, s, ell);
+	utf8__fit(s, width, utf8 ? "…" : "...", buf, len);
 }
 
 #define CELL 256

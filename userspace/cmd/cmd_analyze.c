@@ -8,11 +8,12 @@
 #include "commands.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "options.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ferret analyze [DB] [options]     (DB defaults to ferret.db)\n"
+		"usage: ferret analyze [DB] [options]     (DB defaults to " DEFAULT_DB ")\n"
 		"\n"
 		"  --run-id ID        the run to read (default: the latest; 'ferret runs DB' lists them)\n"
 		"  --pid PID          only the threads of process PID\n"
@@ -32,13 +33,9 @@ static void usage(FILE *out)
 }
 
 enum {
-	OPT_DB = 256,
-	OPT_RUN_ID,
-	OPT_JSON,
+	OPT_JSON = OPT_OWN,
 	OPT_SORT,
 	OPT_LIMIT,
-	OPT_PID,
-	OPT_THREAD,
 	OPT_CALLS,
 	OPT_MAX_DEPTH,
 	OPT_MIN_PERCENT,
@@ -46,8 +43,8 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "run-id", required_argument, NULL, OPT_RUN_ID },
+	OPTION_DB,
+	OPTION_RUN_ID,
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
@@ -60,128 +57,88 @@ static const struct option long_opts[] = {
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "min-percent", required_argument, NULL, OPT_MIN_PERCENT },
 	{ "approx", no_argument, NULL, OPT_APPROX },
-	{ "help", no_argument, NULL, 'h' },
+	OPTION_HELP,
 	{ 0 },
 };
 
-static int parse_int_arg(const char *opt, const char *text, long max, long *out)
-{
-	if (parse_long(text, out) || *out > max) {
-		ferr("%s: '%s' is not a number from 0 to %ld", opt, text, max);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_percent(const char *text, double *out)
+static enum parse_result parse_percent(const char *text, double *out)
 {
 	char *end;
 
 	*out = strtod(text, &end);
 	if (end == text || *end || !(*out >= 0 && *out <= 100)) {
 		ferr("--min-percent: '%s' is not a percentage from 0 to 100", text);
-		return -1;
+		return PARSE_USAGE;
 	}
-	return 0;
+	return PARSE_RUN;
 }
 
-/* One option; returns 0, or 2 for a usage error (already printed). */
-static int apply_opt(int c, const char *arg, struct analyze_opts *o, unsigned *table_only,
-		     unsigned *tree_only)
+static enum parse_result parse_sort(const char *text, struct analyze_opts *o)
 {
-	long v;
-	int col;
+	int col = table_col__parse(text);
 
+	if (col < 0) {
+		ferr("--sort: unknown column '%s' (function, module, calls, total, self, min, avg, "
+		     "p50, p95, p99, max, errors)", text);
+		return PARSE_USAGE;
+	}
+	o->sort_col = (enum table_col)col;
+	return PARSE_RUN;
+}
+
+/* One option. table_only and tree_only count the options of one view. */
+static enum parse_result apply_opt(int c, const char *arg, struct analyze_opts *o,
+				   unsigned *table_only, unsigned *tree_only)
+{
+	*table_only += c == OPT_SORT || c == OPT_LIMIT || c == OPT_APPROX;
+	*tree_only += c == OPT_MAX_DEPTH || c == OPT_MIN_PERCENT;
 	switch (c) {
-	case OPT_DB: o->db_path = arg; return 0;
-	case OPT_RUN_ID: o->run_id = arg; return 0;
-	case OPT_JSON: o->json = true; return 0;
-	case 'f': o->function_glob = arg; return 0;
-	case 't': o->tree = true; return 0;
-	case OPT_CALLS: o->tree = o->calls = true; return 0;
-	case OPT_APPROX: o->approx = true; ++*table_only; return 0;
-	case OPT_SORT:
-		if ((col = table_col__parse(arg)) < 0) {
-			ferr("--sort: unknown column '%s' (function, module, calls, total, self, min, avg, "
-			     "p50, p95, p99, max, errors)", arg);
-			return 2;
-		}
-		o->sort_col = (enum table_col)col;
-		++*table_only;
-		return 0;
-	case OPT_LIMIT:
-		++*table_only;
-		return parse_int_arg("--limit", arg, 1L << 30, &o->limit) ? 2 : 0;
-	case OPT_PID:
-	case OPT_THREAD:
-		if (parse_int_arg(c == OPT_PID ? "--pid" : "--thread", arg, 1L << 30, &v))
-			return 2;
-		if (!v) {
-			ferr("%s: must be positive", c == OPT_PID ? "--pid" : "--thread");
-			return 2;
-		}
-		*(c == OPT_PID ? &o->pid : &o->tid) = (int)v;
-		return 0;
-	case OPT_MAX_DEPTH:
-		++*tree_only;
-		if (parse_int_arg("--max-depth", arg, 1L << 20, &o->max_depth))
-			return 2;
-		if (!o->max_depth) {
-			ferr("--max-depth: must be at least 1");
-			return 2;
-		}
-		return 0;
-	case OPT_MIN_PERCENT:
-		++*tree_only;
-		return parse_percent(arg, &o->min_percent) ? 2 : 0;
-	default:
-		ferr("try 'ferret analyze --help'");
-		return 2;
+	case OPT_DB: return options__db(arg, &o->db_path);
+	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
+	case OPT_PID: return options__id("--pid", "process", arg, &o->pid);
+	case OPT_THREAD: return options__id("--thread", "thread", arg, &o->tid);
+	case OPT_JSON: o->json = true; return PARSE_RUN;
+	case 'f': o->function_glob = arg; return PARSE_RUN;
+	case 't': o->tree = true; return PARSE_RUN;
+	case OPT_CALLS: o->tree = o->calls = true; return PARSE_RUN;
+	case OPT_APPROX: o->approx = true; return PARSE_RUN;
+	case OPT_SORT: return parse_sort(arg, o);
+	case OPT_LIMIT: return options__number("--limit", arg, 0, 1L << 30, &o->limit);
+	case OPT_MAX_DEPTH: return options__number("--max-depth", arg, 1, 1L << 20, &o->max_depth);
+	case OPT_MIN_PERCENT: return parse_percent(arg, &o->min_percent);
+	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
 }
 
-/* Fills o from argv; returns 0, 1 after --help (exit 0), or 2 for a usage error. */
-static int parse_args(int argc, char **argv, struct analyze_opts *o)
+static enum parse_result parse_args(int argc, char **argv, struct analyze_opts *o)
 {
 	unsigned table_only = 0, tree_only = 0;
-	int c, err;
+	enum parse_result r;
+	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->sort_col = COL_TOTAL;
 	o->limit = -1;
-	optind = 0; /* glibc: restart scanning (a test may call us more than once) */
-	while ((c = getopt_long(argc, argv, "+:hf:t", long_opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) { /* a positional argument: the DB (getopt stopped on it, '+') */
-			if (o->db_path) {
-				ferr("one database at a time: '%s' and '%s'", o->db_path, argv[optind]);
-				return 2;
-			}
-			o->db_path = argv[optind++];
-			continue;
-		}
+	options__reset();
+	while ((c = getopt_long(argc, argv, ":hf:t", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
-			return 1;
+			return PARSE_HELP;
 		}
-		if (c == '?' || c == ':') {
-			ferr("%s option '%s' (try 'ferret analyze --help')",
-			     c == ':' ? "missing value for" : "unknown", argv[optind - 1]);
-			return 2;
-		}
-		if ((err = apply_opt(c, optarg, o, &table_only, &tree_only)))
-			return err;
+		if (c == '?' || c == ':')
+			return options__bad_option(c, argv, "analyze");
+		if ((r = apply_opt(c, optarg, o, &table_only, &tree_only)) != PARSE_RUN)
+			return r;
 	}
 	if (o->tree && table_only) {
 		ferr("--sort, --limit and --approx apply to the table, not to --tree");
-		return 2;
+		return PARSE_USAGE;
 	}
 	if (!o->tree && tree_only) {
 		ferr("--max-depth and --min-percent apply to --tree");
-		return 2;
+		return PARSE_USAGE;
 	}
-	if (!o->db_path)
-		o->db_path = "ferret.db";
-	return 0;
+	return options__db_argument(argc, argv, &o->db_path);
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -191,12 +148,12 @@ int cmd_analyze(int argc, char **argv)
 	struct store *s = NULL;
 	struct store_stats *ss = NULL;
 	struct run_row *run = NULL;
+	enum parse_result r;
 	int err;
 
-	err = parse_args(argc, argv, &o);
-	if (err)
-		return err == 1 ? 0 : 2;
-	err = 1;
+	if ((r = parse_args(argc, argv, &o)) != PARSE_RUN)
+		return options__exit_code(r);
+	err = EXIT_FAILED;
 	if (!(run = malloc(sizeof(*run)))) {
 		ferr("out of memory");
 		goto cleanup;
@@ -214,11 +171,7 @@ int cmd_analyze(int argc, char **argv)
 	out_style__detect(&st, stdout);
 	if (o.tree ? analyze_tree(ss, run, &o, &st) : analyze_table(ss, run, &o, &st))
 		goto cleanup;
-	if (fflush(stdout) || ferror(stdout)) {
-		ferr("cannot write the output");
-		goto cleanup;
-	}
-	err = 0;
+	err = finish_output();
 cleanup:
 	store_stats__free(ss);
 	store__free(s);

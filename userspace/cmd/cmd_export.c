@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "store/store.h"
 #include "core/util.h"
+#include "options.h"
 
 #define OUTPUT_BUFFER (1 << 20)
 
@@ -43,7 +44,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: ferret export [DB] [options]\n"
-		     "Writes one run of DB (default ferret.db) for a viewer.\n\n"
+		     "Writes one run of DB (default " DEFAULT_DB ") for a viewer.\n\n"
 		     "  --db PATH          the database (the same as the DB argument)\n"
 		     "  --run-id ID        the run to export (default: the latest)\n"
 		     "  --format FORMAT    output format (default speedscope):\n");
@@ -62,87 +63,73 @@ static void usage(FILE *out)
 		"  -h, --help         this help\n");
 }
 
-static int parse_id(const char *opt, const char *text, int *out)
-{
-	long v;
-
-	if (parse_long(text, &v) || v <= 0 || v > 0x7fffffff) {
-		ferr("%s: '%s' is not a process or thread id", opt, text);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-static int parse_format(const char *name, const struct exporter **out)
+static enum parse_result parse_format(const char *name, const struct exporter **out)
 {
 	char names[128];
 
 	*out = exporter__find(name);
 	if (*out)
-		return 0;
+		return PARSE_RUN;
 	exporter__list_names(names, sizeof(names));
 	ferr("unknown format '%s' (formats: %s)", name, names);
-	return -1;
+	return PARSE_USAGE;
 }
 
-/* 0: parsed; 1: --help was printed; -1: bad usage (printed). */
-static int parse_args(int argc, char **argv, struct export_opts *o)
+enum { OPT_FORMAT = OPT_OWN, OPT_FUNCTION };
+
+static const struct option long_opts[] = {
+	OPTION_DB,
+	OPTION_RUN_ID,
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "thread", required_argument, NULL, OPT_THREAD },
+	{ "function", required_argument, NULL, OPT_FUNCTION },
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
+	OPTION_HELP,
+	{ 0 },
+};
+
+static enum parse_result apply_opt(int c, const char *arg, struct export_opts *o)
 {
-	enum { OPT_DB = 256, OPT_RUN, OPT_FORMAT, OPT_PID, OPT_THREAD, OPT_FUNCTION, OPT_MIN };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "run-id", required_argument, NULL, OPT_RUN },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "thread", required_argument, NULL, OPT_THREAD },
-		{ "function", required_argument, NULL, OPT_FUNCTION },
-		{ "min-duration", required_argument, NULL, OPT_MIN },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, err = 0;
+	switch (c) {
+	case OPT_DB: return options__db(arg, &o->db_path);
+	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
+	case OPT_PID: return options__id("--pid", "process", arg, &o->filter.pid);
+	case OPT_THREAD: return options__id("--thread", "thread", arg, &o->filter.tid);
+	case OPT_MIN_DURATION: return options__duration("--min-duration", arg, &o->filter.min_duration_ns);
+	case OPT_FORMAT: return parse_format(arg, &o->format);
+	case OPT_FUNCTION: o->filter.function_glob = arg; return PARSE_RUN;
+	case 'o':
+		if (!*arg) {
+			ferr("-o: empty path (use '-' for stdout)");
+			return PARSE_USAGE;
+		}
+		o->output = arg;
+		return PARSE_RUN;
+	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
+	}
+}
+
+static enum parse_result parse_args(int argc, char **argv, struct export_opts *o)
+{
+	enum parse_result r;
+	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->format = exporters[0];
-	optind = 0; /* glibc: a full reset, so the command can run more than once (tests) */
-	opterr = 0;
-	while (!err && (c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: o->db_path = optarg; break;
-		case OPT_RUN: o->run_id = optarg; break;
-		case OPT_FORMAT: err = parse_format(optarg, &o->format); break;
-		case 'o': o->output = optarg; break;
-		case OPT_PID: err = parse_id("--pid", optarg, &o->filter.pid); break;
-		case OPT_THREAD: err = parse_id("--thread", optarg, &o->filter.tid); break;
-		case OPT_FUNCTION: o->filter.function_glob = optarg; break;
-		case OPT_MIN:
-			if (parse_duration(optarg, &o->filter.min_duration_ns)) {
-				ferr("--min-duration: '%s' is not a duration (e.g. 50us, 1.5ms)", optarg);
-				err = -1;
-			}
-			break;
-		case 'h': usage(stdout); return 1;
-		case ':': ferr("option %s needs a value", argv[optind - 1]); return -1;
-		default: ferr("unknown option '%s' (try 'ferret export --help')", argv[optind - 1]); return -1;
+	options__reset();
+	while ((c = getopt_long(argc, argv, ":ho:", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return PARSE_HELP;
 		}
+		if (c == '?' || c == ':')
+			return options__bad_option(c, argv, "export");
+		if ((r = apply_opt(c, optarg, o)) != PARSE_RUN)
+			return r;
 	}
-	if (err)
-		return -1;
-	if (optind < argc && !o->db_path)
-		o->db_path = argv[optind++];
-	if (optind < argc) {
-		ferr("unexpected argument '%s' (try 'ferret export --help')", argv[optind]);
-		return -1;
-	}
-	if (!o->db_path)
-		o->db_path = "ferret.db";
-	if (o->output && !*o->output) {
-		ferr("-o: empty path (use '-' for stdout)");
-		return -1;
-	}
-	return 0;
+	return options__db_argument(argc, argv, &o->db_path);
 }
 
 /* A directory (existing, or named with a trailing '/') gets <run_id><suffix> inside it. */
@@ -289,15 +276,15 @@ int cmd_export(int argc, char **argv)
 	struct store *s = NULL;
 	struct run_row *run;
 	int64_t spans = 0;
+	enum parse_result r;
 	int err;
 
-	err = parse_args(argc, argv, &opts);
-	if (err)
-		return err > 0 ? 0 : 2;
+	if ((r = parse_args(argc, argv, &opts)) != PARSE_RUN)
+		return options__exit_code(r);
 	run = calloc(1, sizeof(*run));
 	if (!run) {
 		ferr("out of memory");
-		return 1;
+		return EXIT_FAILED;
 	}
 	err = store__open(opts.db_path, STORE_READ, &s);
 	if (!err)
@@ -320,5 +307,5 @@ int cmd_export(int argc, char **argv)
 cleanup:
 	store__free(s);
 	free(run);
-	return err ? 1 : 0;
+	return err ? EXIT_FAILED : EXIT_OK;
 }

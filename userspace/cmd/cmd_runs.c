@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ferret runs [DB] [--json]: the runs stored in a database, oldest first. */
-#include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "commands.h"
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "store/store.h"
+#include "core/utf8.h"
 #include "core/util.h"
+#include "options.h"
 
-#define DEFAULT_DB "ferret.db"
 #define COMMAND_WIDTH 60 /* longer command lines are cut, with "..." */
 #define COLUMNS 7
 
@@ -26,11 +28,12 @@ static const bool right_aligned[COLUMNS] = { false, false, false, true, true, tr
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ferret runs [DB] [--json]\n"
+	fprintf(out, "usage: ferret runs [DB] [options]\n"
 		     "\n"
 		     "Lists the runs stored in DB (default " DEFAULT_DB "), oldest first:\n"
 		     "run id, command, wall-clock start, duration, spans, lost events, exit code.\n"
 		     "\n"
+		     "  --db PATH   the database (the same as the DB argument)\n"
 		     "  --json      print a JSON array of runs instead of the table\n"
 		     "  -h, --help  this help\n");
 }
@@ -39,48 +42,25 @@ static int collect_run(const struct run_row *run, void *ctx)
 {
 	struct run_list *list = ctx;
 
-	if (list->len == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct run_row *rows = realloc(list->rows, cap * sizeof(*rows));
-
-		if (!rows) {
-			ferr("out of memory");
-			return -1;
-		}
-		list->rows = rows;
-		list->cap = cap;
+	if (grow_array((void **)&list->rows, &list->cap, list->len + 1, sizeof(*list->rows))) {
+		ferr("out of memory");
+		return -1;
 	}
 	list->rows[list->len++] = *run;
 	return 0;
 }
 
-/* Terminal columns of UTF-8 text ("µs" is two bytes, one column). */
-static size_t display_width(const char *text)
+/* Free text (a run id, a command line) for a cell: escaped for the terminal (an ESC or a
+ * line break in it would garble the table or the terminal), cut to width columns. */
+static int text_cell(const char *text, size_t width, char *out, size_t len)
 {
-	size_t width = 0;
+	char *safe = utf8__terminal_dup(text);
 
-	for (; *text; text++)
-		width += ((unsigned char)*text & 0xc0) != 0x80;
-	return width;
-}
-
-/* The command on one line (control characters become spaces), cut to COMMAND_WIDTH columns. */
-static void command_cell(const char *command, char *out, size_t len)
-{
-	size_t used = 0, width = 0, total = display_width(command);
-	const unsigned char *c = (const unsigned char *)command;
-
-	for (; *c && used + 4 < len; c++) {
-		bool starts_char = (*c & 0xc0) != 0x80;
-
-		if (starts_char && total > COMMAND_WIDTH && width == COMMAND_WIDTH - 3)
-			break;
-		width += starts_char;
-		out[used++] = *c < 0x20 || *c == 0x7f ? ' ' : (char)*c;
-	}
-	if (*c)
-		used += (size_t)snprintf(out + used, len - used, "...");
-	out[used] = '\0';
+	if (!safe)
+		return -1;
+	utf8__fit(safe, width, "...", out, len);
+	free(safe);
+	return 0;
 }
 
 static void format_start(int64_t real_ns, char *out, size_t len)
@@ -98,12 +78,14 @@ static bool run_ended(const struct run_row *run)
 	return run->end_mono_ns > run->start_mono_ns;
 }
 
-static void fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WIDTH * 4 + 8])
+static int fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WIDTH * 4 + 8])
 {
 	const size_t len = sizeof(cells[0]);
 
-	snprintf(cells[0], len, "%s", run->run_id);
-	command_cell(run->command, cells[1], len);
+	/* A run id is shown whole (it is what --run-id takes), as far as the cell holds. */
+	if (text_cell(run->run_id, len, cells[0], len) ||
+	    text_cell(run->command, COMMAND_WIDTH, cells[1], len))
+		return -1;
 	format_start(run->start_real_ns, cells[2], len);
 	if (run_ended(run))
 		fmt_duration(run->end_mono_ns - run->start_mono_ns, false, cells[3], len);
@@ -115,6 +97,7 @@ static void fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WI
 		snprintf(cells[6], len, "%d", run->exit_code);
 	else
 		snprintf(cells[6], len, "-");
+	return 0;
 }
 
 static void print_row(char cells[COLUMNS][COMMAND_WIDTH * 4 + 8], const size_t *widths)
@@ -122,7 +105,7 @@ static void print_row(char cells[COLUMNS][COMMAND_WIDTH * 4 + 8], const size_t *
 	size_t col, pad;
 
 	for (col = 0; col < COLUMNS; col++) {
-		pad = widths[col] - display_width(cells[col]);
+		pad = widths[col] - utf8__width(cells[col]);
 		if (right_aligned[col])
 			printf("%s%*s%s", col ? "  " : "", (int)pad, "", cells[col]);
 		else if (col == COLUMNS - 1)
@@ -140,124 +123,131 @@ static int print_table(const struct run_list *list)
 
 	if (!cells) {
 		ferr("out of memory");
-		return 1;
+		return EXIT_FAILED;
 	}
 	for (col = 0; col < COLUMNS; col++)
 		snprintf(cells[0][col], sizeof(cells[0][col]), "%s", headers[col]);
-	for (i = 0; i < list->len; i++)
-		fill_cells(&list->rows[i], cells[i + 1]);
+	for (i = 0; i < list->len; i++) {
+		if (fill_cells(&list->rows[i], cells[i + 1])) {
+			free(cells);
+			return EXIT_FAILED;
+		}
+	}
 	for (i = 0; i <= list->len; i++)
 		for (col = 0; col < COLUMNS; col++)
-			if (display_width(cells[i][col]) > widths[col])
-				widths[col] = display_width(cells[i][col]);
+			if (utf8__width(cells[i][col]) > widths[col])
+				widths[col] = utf8__width(cells[i][col]);
 	for (i = 0; i <= list->len; i++)
 		print_row(cells[i], widths);
 	free(cells);
-	return 0;
+	return EXIT_OK;
 }
 
-/* 64-bit integers go in as raw JSON numbers: cJSON's doubles would round nanoseconds. */
-static void add_int(cJSON *obj, const char *name, int64_t value)
+/* A number, or null when the run has none (no end, no exit code). */
+static void kv_int_or_null(struct jsonw *w, const char *key, bool has, int64_t value)
 {
-	char text[24];
-
-	snprintf(text, sizeof(text), "%lld", (long long)value);
-	cJSON_AddRawToObject(obj, name, text);
+	jsonw__key(w, key);
+	if (has)
+		jsonw__int(w, value);
+	else
+		jsonw__string(w, NULL); /* null */
 }
 
-static cJSON *run_json(const struct run_row *run)
+static void run_json(struct jsonw *w, const struct run_row *run)
 {
-	cJSON *obj = cJSON_CreateObject();
 	char start[32];
 
-	if (!obj)
-		return NULL;
 	format_start(run->start_real_ns, start, sizeof(start));
-	cJSON_AddStringToObject(obj, "run_id", run->run_id);
-	cJSON_AddStringToObject(obj, "command", run->command);
-	cJSON_AddStringToObject(obj, "mode", run->mode);
-	add_int(obj, "pid", run->pid);
-	cJSON_AddStringToObject(obj, "start", start);
-	add_int(obj, "start_real_ns", run->start_real_ns);
-	add_int(obj, "start_ns", run->start_mono_ns);
-	add_int(obj, "end_ns", run->end_mono_ns);
-	if (run_ended(run))
-		add_int(obj, "duration_ns", run->end_mono_ns - run->start_mono_ns);
-	else
-		cJSON_AddNullToObject(obj, "duration_ns");
-	add_int(obj, "spans", run->spans);
-	add_int(obj, "threads", run->threads);
-	add_int(obj, "functions", run->functions);
-	add_int(obj, "lost_events", run->lost_events);
-	if (run->has_exit_code)
-		add_int(obj, "exit_code", run->exit_code);
-	else
-		cJSON_AddNullToObject(obj, "exit_code");
-	cJSON_AddStringToObject(obj, "host", run->host);
-	cJSON_AddStringToObject(obj, "kernel", run->kernel);
-	cJSON_AddStringToObject(obj, "version", run->version);
-	return obj;
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "run_id", run->run_id);
+	jsonw__kv_string(w, "command", run->command);
+	jsonw__kv_string(w, "mode", run->mode);
+	jsonw__kv_int(w, "pid", run->pid);
+	jsonw__kv_string(w, "start", start);
+	jsonw__kv_int(w, "start_real_ns", run->start_real_ns);
+	jsonw__kv_int(w, "start_ns", run->start_mono_ns);
+	jsonw__kv_int(w, "end_ns", run->end_mono_ns);
+	kv_int_or_null(w, "duration_ns", run_ended(run), run->end_mono_ns - run->start_mono_ns);
+	jsonw__kv_int(w, "spans", run->spans);
+	jsonw__kv_int(w, "threads", run->threads);
+	jsonw__kv_int(w, "functions", run->functions);
+	jsonw__kv_int(w, "lost_events", run->lost_events);
+	kv_int_or_null(w, "exit_code", run->has_exit_code, run->exit_code);
+	jsonw__kv_string(w, "host", run->host);
+	jsonw__kv_string(w, "kernel", run->kernel);
+	jsonw__kv_string(w, "version", run->version);
+	jsonw__end_object(w);
 }
 
+/* A JSON array of the runs, one run a line. */
 static int print_json(const struct run_list *list)
 {
-	cJSON *array = cJSON_CreateArray(), *obj;
-	char *text = NULL;
-	int err = 1;
+	struct jsonw *w = jsonw__new(stdout);
 	size_t i;
 
-	if (!array)
-		goto cleanup;
+	if (!w)
+		return EXIT_FAILED;
+	jsonw__begin_array(w);
 	for (i = 0; i < list->len; i++) {
-		obj = run_json(&list->rows[i]);
-		if (!obj)
-			goto cleanup;
-		cJSON_AddItemToArray(array, obj);
+		jsonw__newline(w);
+		run_json(w, &list->rows[i]);
 	}
-	text = cJSON_Print(array);
-	if (!text)
-		goto cleanup;
-	printf("%s\n", text);
-	err = 0;
-cleanup:
-	if (err)
-		ferr("out of memory");
-	free(text);
-	cJSON_Delete(array);
-	return err;
+	if (list->len)
+		jsonw__newline(w);
+	jsonw__end_array(w);
+	jsonw__end_line(w);
+	jsonw__free(w);
+	return EXIT_OK;
+}
+
+enum { OPT_JSON = OPT_OWN };
+
+static enum parse_result parse_args(int argc, char **argv, const char **db, bool *json)
+{
+	static const struct option long_opts[] = {
+		OPTION_DB,
+		{ "json", no_argument, NULL, OPT_JSON },
+		OPTION_HELP,
+		{ 0 },
+	};
+	int c;
+
+	options__reset();
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return PARSE_HELP;
+		}
+		if (c == OPT_JSON)
+			*json = true;
+		else if (c != OPT_DB)
+			return options__bad_option(c, argv, "runs");
+		else if (options__db(optarg, db))
+			return PARSE_USAGE;
+	}
+	return options__db_argument(argc, argv, db);
 }
 
 int cmd_runs(int argc, char **argv)
 {
 	struct run_list list = { 0 };
+	enum parse_result r;
 	const char *db = NULL;
 	struct store *s = NULL;
 	bool json = false;
-	int i, err;
+	int err;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ferr("runs: unknown option '%s' (try 'ferret runs --help')", argv[i]);
-			return 2;
-		} else if (db) {
-			ferr("runs: one database at a time ('%s' and '%s')", db, argv[i]);
-			return 2;
-		} else {
-			db = argv[i];
-		}
-	}
-	if (store__open(db ? db : DEFAULT_DB, STORE_READ, &s))
-		return 1;
-	err = store__list_runs(s, collect_run, &list) ? 1 : 0;
+	if ((r = parse_args(argc, argv, &db, &json)) != PARSE_RUN)
+		return options__exit_code(r);
+	if (store__open(db, STORE_READ, &s))
+		return EXIT_FAILED;
+	err = store__list_runs(s, collect_run, &list) ? EXIT_FAILED : EXIT_OK;
 	if (!err && !list.len && !json)
-		ferr("%s holds no runs", db ? db : DEFAULT_DB);
+		ferr("%s holds no runs", db);
 	else if (!err)
 		err = json ? print_json(&list) : print_table(&list);
+	if (!err)
+		err = finish_output();
 	store__free(s);
 	free(list.rows);
 	return err;

@@ -3,6 +3,7 @@
  * the duration ends or a signal arrives; then drain, store and summarize.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include "store/store.h"
 #include "trace/trace_target.h"
 #include "core/util.h"
+#include "options.h"
 
 #define DEFAULT_RINGBUF_MB 64
 
@@ -54,12 +56,31 @@ static void on_signal(int sig)
 	atomic_store(&stop_signal, sig);
 }
 
+/* Nothing to do: the write that raised it fails with EPIPE or EFBIG instead. */
+static void on_write_signal(int sig)
+{
+	(void)sig;
+}
+
+/* A closed pipe (ferret trace ... 2>&1 | head) or a file size limit (ulimit -f) would kill
+ * the tracer mid-run and lose the run: the failed write is an error like any other. A
+ * handler rather than SIG_IGN, which the traced command would inherit through exec. */
+static void survive_write_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_write_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ferret trace [options] -p PID\n"
 		"       ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"       ferret trace [options] --all -f BINARY:GLOB\n"
+		"       ferret run [options] PROGRAM [ARGS...]\n"
 		"\n"
 		"  -p, --pid PID          trace every thread of a running process\n"
 		"  --all                  trace every process that runs the selected binaries\n"
@@ -68,7 +89,7 @@ static void usage(FILE *out)
 		"                         function of the main executable\n"
 		"  -x, --exclude PATTERN  leave these out (same forms as -f); repeatable\n"
 		"  -d, --duration SECONDS stop after this long (also: Ctrl-C, SIGTERM, target exit)\n"
-		"  --db FILE              database to add the run to (default ferret.db)\n"
+		"  --db FILE              database to add the run to (default " DEFAULT_DB ")\n"
 		"  --run-id NAME          name of the run (default run-DATE-TIME)\n"
 		"  --buffer-size MB       ring buffer size, a power of two (default %d)\n"
 		"  --min-duration TIME    store only calls that last at least TIME (50us, 2ms);\n"
@@ -85,121 +106,97 @@ static int add_pattern(char ***list, size_t *n, char *pattern)
 {
 	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
 
-	if (!grown)
+	if (!grown) {
+		ferr("out of memory");
 		return -ENOMEM;
+	}
 	grown[(*n)++] = pattern;
 	*list = grown;
 	return 0;
 }
 
-static int parse_seconds(const char *text, int64_t *ns)
+static enum parse_result parse_buffer_size(const char *text, long *mb)
 {
-	char *end;
-	double s;
-
-	errno = 0;
-	s = strtod(text, &end);
-	if (errno || end == text || *end || s <= 0)
-		return -1;
-	*ns = (int64_t)(s * 1e9);
-	return 0;
+	if (parse_long(text, mb) || *mb < 1 || *mb > 2048 || (*mb & (*mb - 1))) {
+		ferr("--buffer-size needs a power of two from 1 to 2048 (MB), not '%s'", text);
+		return PARSE_USAGE;
+	}
+	return PARSE_RUN;
 }
 
-/* 0: parsed; 1: --help printed; 2: usage error printed. */
-static int parse_args(int argc, char **argv, struct trace_opts *o)
+enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE };
+
+static const struct option long_opts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "function", required_argument, NULL, 'f' },
+	{ "exclude", required_argument, NULL, 'x' },
+	{ "duration", required_argument, NULL, 'd' },
+	OPTION_DB,
+	OPTION_RUN_ID,
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
+	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
+	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
+	{ "verbose", no_argument, NULL, 'v' },
+	OPTION_HELP,
+	{ 0 },
+};
+
+static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 {
-	enum { OPT_DB = 256, OPT_RUN_ID, OPT_ALL, OPT_BUFFER, OPT_MIN_DURATION, OPT_AGGREGATE, OPT_MAX_RATE };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "function", required_argument, NULL, 'f' },
-		{ "exclude", required_argument, NULL, 'x' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "run-id", required_argument, NULL, OPT_RUN_ID },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
-		{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
-		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
-		{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	long pid;
+	struct target_spec *t = &o->target;
+
+	switch (c) {
+	case 'p': return options__id("-p", "process", arg, &t->pid);
+	case 'd': return options__seconds("-d", arg, &o->duration_ns);
+	case OPT_DB: return options__db(arg, &o->db);
+	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
+	case OPT_BUFFER: return parse_buffer_size(arg, &o->ringbuf_mb);
+	case OPT_MAX_RATE: return options__number("--max-rate", arg, 1, LONG_MAX, &o->max_rate);
+	case OPT_MIN_DURATION:
+		o->min_duration_set = true;
+		return options__duration("--min-duration", arg, &o->min_duration_ns);
+	case 'f':
+		return add_pattern(&t->includes, &t->ninc, arg) ? PARSE_USAGE : PARSE_RUN;
+	case 'x':
+		return add_pattern(&t->excludes, &t->nexc, arg) ? PARSE_USAGE : PARSE_RUN;
+	case OPT_ALL: t->all = true; return PARSE_RUN;
+	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
+	case 'v': ferret_verbose++; return PARSE_RUN;
+	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
+	}
+}
+
+/* '+': the options end at the program to trace, whose own options are its own.
+ * argv[0] is "trace", or "run" which needs a program. */
+static enum parse_result parse_args(int argc, char **argv, struct trace_opts *o)
+{
+	bool run = !strcmp(argv[0], "run");
+
+	enum parse_result r;
 	int c;
 
-	*o = (struct trace_opts){ .db = "ferret.db", .ringbuf_mb = DEFAULT_RINGBUF_MB };
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_long(optarg, &pid) || pid <= 0 || pid > 1 << 22) {
-				ferr("-p needs a process id, not '%s'", optarg);
-				return 2;
-			}
-			o->target.pid = (int)pid;
-			break;
-		case 'f':
-		case 'x':
-			if (c == 'f' ? add_pattern(&o->target.includes, &o->target.ninc, optarg)
-				     : add_pattern(&o->target.excludes, &o->target.nexc, optarg))
-				return 2;
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &o->duration_ns)) {
-				ferr("-d needs a number of seconds, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case OPT_DB:
-			o->db = optarg;
-			break;
-		case OPT_RUN_ID:
-			o->run_id = optarg;
-			break;
-		case OPT_ALL:
-			o->target.all = true;
-			break;
-		case OPT_BUFFER:
-			if (parse_long(optarg, &o->ringbuf_mb) || o->ringbuf_mb < 1 || o->ringbuf_mb > 2048 ||
-			    (o->ringbuf_mb & (o->ringbuf_mb - 1))) {
-				ferr("--buffer-size needs a power of two from 1 to 2048 (MB), not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case OPT_MIN_DURATION:
-			if (parse_duration(optarg, &o->min_duration_ns)) {
-				ferr("--min-duration needs a duration such as 50us, 2ms or 1s, not '%s'", optarg);
-				return 2;
-			}
-			o->min_duration_set = true;
-			break;
-		case OPT_AGGREGATE:
-			o->aggregate = true;
-			break;
-		case OPT_MAX_RATE:
-			if (parse_long(optarg, &o->max_rate) || o->max_rate < 1) {
-				ferr("--max-rate needs a number of calls per second, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'v':
-			ferret_verbose++;
-			break;
-		case 'h':
+	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB };
+	options__reset();
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
 			usage(stdout);
-			return 1;
-		case ':':
-			ferr("%s needs a value (see 'ferret trace --help')", argv[optind - 1]);
-			return 2;
-		default:
-			ferr("unknown option '%s' (see 'ferret trace --help')", argv[optind - 1]);
-			return 2;
+			return PARSE_HELP;
 		}
+		if (c == '?' || c == ':')
+			return options__bad_option(c, argv, argv[0]);
+		if ((r = apply_opt(c, optarg, o)) != PARSE_RUN)
+			return r;
 	}
+	if (!o->db)
+		o->db = DEFAULT_DB;
 	o->target.argv = optind < argc ? argv + optind : NULL;
-	return target_spec__check(&o->target) ? 2 : 0;
+	if (run && !o->target.argv) {
+		ferr("run needs a program: ferret run [options] PROGRAM [ARGS...]");
+		return PARSE_USAGE;
+	}
+	return target_spec__check(&o->target) ? PARSE_USAGE : PARSE_RUN;
 }
 
 static bool may_trace(void)
@@ -455,11 +452,12 @@ int cmd_trace(int argc, char **argv)
 	struct trace_opts o;
 	struct session ss = { 0 };
 	bool created_db = false;
-	int err, rc = 1;
+	int rc = EXIT_FAILED;
+	enum parse_result r;
 
-	err = parse_args(argc, argv, &o);
-	if (err)
-		return err == 1 ? 0 : 2;
+	if ((r = parse_args(argc, argv, &o)) != PARSE_RUN)
+		return options__exit_code(r);
+	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel))

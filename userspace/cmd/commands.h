@@ -2,7 +2,7 @@
 #ifndef FERRET_COMMANDS_H
 #define FERRET_COMMANDS_H
 
-int cmd_trace(int argc, char **argv);
+int cmd_trace(int argc, char **argv); /* also "run": argv[0] says which */
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_runs(int argc, char **argv);

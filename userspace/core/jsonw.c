@@ -6,6 +6,7 @@
 
 #include "jsonw.h"
 #include "log.h"
+#include "utf8.h"
 
 struct jsonw {
 	FILE *out;
@@ -119,95 +120,6 @@ void jsonw__end_line(struct jsonw *w)
 	w->has_items[0] = false;
 }
 
-size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-	size_t len, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, v = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (c == 0xED)
-			hi = 0x9F; /* UTF-16 surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, v = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		if (c == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		*cp = UTF8_INVALID; /* a stray continuation byte, C0/C1 or F5..FF */
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*cp = UTF8_INVALID;
-			return i;
-		}
-		v = (v << 6) | (s[i] & 0x3F);
-		lo = 0x80, hi = 0xBF;
-	}
-	*cp = v;
-	return len;
-}
-
-size_t utf8_encode(uint32_t cp, char *buf)
-{
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		buf[0] = (char)(0xC0 | (cp >> 6));
-		buf[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		buf[0] = (char)(0xE0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	buf[0] = (char)(0xF0 | (cp >> 18));
-	buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	buf[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-char *utf8_clean_dup(const char *s, const char *drop)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), used, len = 0;
-	char *out = malloc(3 * n + 1); /* each invalid byte grows to at most 3 */
-	uint32_t cp;
-
-	if (!out) {
-		ferr("out of memory");
-		return NULL;
-	}
-	while (n) {
-		used = utf8_decode(p, n, &cp);
-		if (cp == UTF8_INVALID)
-			len += utf8_encode(0xFFFD, out + len);
-		else if (!(used == 1 && *p && strchr(drop, *p)))
-			memcpy(out + len, p, used), len += used;
-		p += used;
-		n -= used;
-	}
-	out[len] = '\0';
-	return out;
-}
-
 /* Bytes written as they are: ASCII but control characters, '"' and '\\'. */
 static inline bool plain_byte(unsigned char c)
 {
@@ -244,9 +156,9 @@ static void write_escaped(struct jsonw *w, const char *s)
 			put_text(w, buf, 6);
 			used = 1;
 		} else {
-			used = utf8_decode(p, strlen((const char *)p), &cp);
+			used = utf8__decode(p, strlen((const char *)p), &cp);
 			if (cp == UTF8_INVALID)
-				put_text(w, buf, utf8_encode(0xFFFD, buf));
+				put_text(w, buf, utf8__encode(0xFFFD, buf));
 			else
 				put_text(w, (const char *)p, used);
 		}

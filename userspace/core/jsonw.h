@@ -53,20 +53,4 @@ static inline void jsonw__kv_int(struct jsonw *w, const char *key, int64_t v)
 /* Non-zero once a write failed. */
 int jsonw__error(const struct jsonw *w);
 
-#define UTF8_INVALID 0xFFFFFFFFu
-
-/*
- * Decodes one UTF-8 character at s (n > 0 bytes available). Returns how many
- * bytes it takes (>= 1); *cp is the code point, or UTF8_INVALID for an invalid
- * sequence, which then covers its maximal invalid subpart (Unicode's
- * recommended practice: one U+FFFD per broken sequence, never swallowing a
- * following valid character).
- */
-size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
-/* Writes the UTF-8 encoding of cp to buf (4 bytes room); returns its length. */
-size_t utf8_encode(uint32_t cp, char *buf);
-/* A malloc'ed copy of s with every invalid UTF-8 sequence replaced by U+FFFD and
- * the ASCII characters in drop removed. NULL (printed) when out of memory. */
-char *utf8_clean_dup(const char *s, const char *drop);
-
 #endif /* FERRET_JSONW_H */

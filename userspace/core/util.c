@@ -36,7 +36,7 @@ int parse_duration(const char *text, int64_t *ns)
 	static const struct {
 		const char *suffix;
 		double scale;
-	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1 } };
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 } };
 	char *end;
 	double v;
 	size_t i;
@@ -47,6 +47,10 @@ int parse_duration(const char *text, int64_t *ns)
 	v = strtod(text, &end);
 	if (errno || end == text || v < 0)
 		return -1;
+	if (!*end && v == 0) { /* zero needs no unit */
+		*ns = 0;
+		return 0;
+	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].suffix) == 0) {
 			*ns = (int64_t)(v * units[i].scale + 0.5);

@@ -9,7 +9,8 @@
 /* "950 ns", "41.2 µs", "903.1 ms", "1.204 s": 4 significant digits, unit chosen by size.
  * ascii: write "us" instead of "µs". Returns buf. */
 char *fmt_duration(int64_t ns, bool ascii, char *buf, size_t len);
-/* Parses "50us", "1.5ms", "2s", "300ns", "100" (ns). Returns 0, or -1 for bad text. */
+/* Parses "50us", "1.5ms", "2s", "300ns", "0". Returns 0, or -1 for bad text, which
+ * includes a number without its unit: is "5" 5 ns or 5 s? */
 int parse_duration(const char *text, int64_t *ns);
 /* Parses a non-negative integer that fits in long; -1 for bad text. */
 int parse_long(const char *text, long *out);

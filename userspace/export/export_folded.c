@@ -16,6 +16,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #define NO_PARENT UINT32_MAX
@@ -47,7 +48,7 @@ static int add_name(struct folded *st, const char *raw, uint32_t *index)
 		ferr("out of memory");
 		return -1;
 	}
-	name = utf8_clean_dup(raw, ";\n\r");
+	name = utf8__clean_dup(raw, ";\n\r");
 	if (!name)
 		return -1;
 	st->names[st->nnames] = name;
@@ -69,7 +70,7 @@ static int add_node(struct folded *st, uint32_t parent, uint32_t name, uint32_t 
 /* Threads with the same comm share one root: folded stacks aggregate by name. */
 static int thread_root(struct folded *st, const char *comm, uint32_t *node)
 {
-	char *clean = utf8_clean_dup(comm, ";\n\r");
+	char *clean = utf8__clean_dup(comm, ";\n\r");
 	uint32_t name;
 	size_t i;
 	int err;
