@@ -1,6 +1,7 @@
-/* 4 threads, each worker() -> work_item() 10 times, then quit() calls pthread_exit;
- * main joins them and returns 0. */
+/* threadexit [GOFILE]: (after GOFILE exists) 4 threads, each worker() -> work_item() 10 times,
+ * then quit() calls pthread_exit; main joins them and returns 0. */
 #include <pthread.h>
+#include <unistd.h>
 
 volatile long sink;
 
@@ -17,9 +18,12 @@ void *worker(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	pthread_t t[4];
+
+	while (argc > 1 && access(argv[1], F_OK) != 0)
+		usleep(2000);
 
 	for (int i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, worker, NULL);
