@@ -21,6 +21,8 @@ expect_eq "main: 1 incomplete, then 1 ok (the new image's)" "$(status_counts sel
 expect_eq "after_exec: 2 ok" "$(status_counts self after_exec)" "ok:2"
 expect_eq "the new image's main is a root" \
 	"$(q "SELECT count(*) FROM span_view WHERE run_id='self' AND function='main' AND parent_id IS NULL")" 2
+expect_eq "the calls the exec ended end by the new image's start" \
+	"$(q "SELECT count(*) FROM span_view o, span_view n WHERE o.run_id='self' AND n.run_id='self' AND o.status='incomplete' AND n.function='after_exec' AND o.end_ns > n.start_ns")" 0
 expect_closed self
 expect_intact
 expect_no_links

@@ -22,7 +22,7 @@ wpid=$!
 for _ in $(seq 200); do [ "$(readlink /proc/$wpid/exe)" = "$FAULTS/threadexit" ] && break; sleep 0.01; done
 "$FERRET" trace --db "$DB" --run-id late -p "$wpid" >"$TMP/pid.log" 2>&1 &
 fpid=$!
-for _ in $(seq 200); do grep -q "tracing" "$TMP/pid.log" && break; sleep 0.05; done
+for _ in $(seq 200); do grep -qs "tracing" "$TMP/pid.log" && break; sleep 0.05; done
 touch "$TMP/go"
 wait "$wpid"
 wait "$fpid"
