@@ -48,20 +48,6 @@ expect_match "SIGKILL: the killed run is listed" "$(cat "$TMP/runs")" "killed"
 expect_eq "SIGKILL: ferret analyze reads the killed run" "$?" 0
 kill -KILL "$tpid"; wait "$tpid" 2>/dev/null
 
-# Ctrl-C on a launched command: SIGINT to the process group reaches ferret and the command,
-# which dies of it (130), and ferret passes that on.
-setsid "$FERRET" trace --db "$DB" --run-id ctrlc -f tick -- "$FAULTS/ticker" >"$TMP/ctrlc.log" 2>&1 &
-fpid=$!
-for _ in $(seq 200); do grep -qs "tracing" "$TMP/ctrlc.log" && break; sleep 0.05; done
-sleep 1
-kill -INT -- "-$fpid"; wait "$fpid"
-expect_eq "Ctrl-C: ferret exits 130 (the command's status: killed by SIGINT)" "$?" 130
-expect_eq "Ctrl-C: exit code stored" "$(q "SELECT exit_code FROM run_view WHERE run_id='ctrlc'")" 130
-expect_closed ctrlc
-expect_match "Ctrl-C: ticks stored" "$(calls tick ctrlc)" '^[1-9][0-9]{2,}$'
-expect_eq "Ctrl-C: every tick ok" "$(q "SELECT count(*) FROM span_view WHERE run_id='ctrlc' AND status!='ok'")" 0
-expect_no_links
-
 # SIGTERM, launched command: forwarded to it, so it ends by SIGTERM (143) and ferret says so.
 "$FERRET" trace --db "$DB" --run-id term -f tick -- "$FAULTS/ticker" >"$TMP/term.log" 2>&1 &
 fpid=$!
