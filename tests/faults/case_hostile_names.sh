@@ -36,6 +36,8 @@ no_esc "analyze --tree" "$TMP/tree"
 no_esc "analyze --calls" "$TMP/callsout"
 "$FERRET" analyze "$DB" --json >"$TMP/a.json" 2>&1
 json_ok "analyze --json" "$TMP/a.json"
+expect_eq "analyze --json keeps the command: ESC escaped, bytes not UTF-8 as U+FFFD" \
+	"$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["command"]; print(c.split(" ",1)[1] == "\x1b[31mred\x1b[0m <img src=x onerror=alert(1)> a\nb\"c'"'"'d \ufffd\ufffd\ufffd(")' "$TMP/a.json" 2>&1)" True
 "$FERRET" analyze "$DB" --tree --json >"$TMP/t.json" 2>&1
 json_ok "analyze --tree --json" "$TMP/t.json"
 
