@@ -17,9 +17,10 @@ status_counts() {
 		WHERE run_id='$1' AND function='$2' GROUP BY status ORDER BY status)"
 }
 
-# expect_closed RUN: the run is ended and its span count is the rows really stored
+# expect_closed RUN: the run was ended (runs.spans is NULL while a run is written, and set
+# when it ends) and its span count is the rows really stored
 expect_closed() {
-	expect_eq "$1: run has an end" "$(q "SELECT end_ns IS NOT NULL FROM run_view WHERE run_id='$1'")" 1
+	expect_eq "$1: run closed (runs.spans set)" "$(q "SELECT spans IS NOT NULL FROM runs WHERE run_id='$1'")" 1
 	expect_eq "$1: run's span count is the rows stored" \
 		"$(q "SELECT spans FROM run_view WHERE run_id='$1'")" \
 		"$(q "SELECT count(*) FROM span_view WHERE run_id='$1'")"
