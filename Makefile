@@ -77,6 +77,8 @@ vmlinux:
 
 # Programs the end-to-end tests trace (tests/progs/progs.mk lists their builds).
 include tests/progs/progs.mk
+# Programs of the fault suite (tests/faults/faults.mk).
+include tests/faults/faults.mk
 # Programs and tools of `make bench` (tests/bench/bench.mk).
 include tests/bench/bench.mk
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Ctrl-C on a launched command: SIGINT to the process group reaches ferret and the command,
+# which dies of it (130); ferret passes that on, stores it, and closes the run with its spans.
+. "$(dirname "$0")/lib.sh"
+
+setsid "$FERRET" trace --db "$DB" --run-id ctrlc -f tick -- "$FAULTS/ticker" >"$TMP/ctrlc.log" 2>&1 &
+fpid=$!
+for _ in $(seq 200); do grep -qs "tracing" "$TMP/ctrlc.log" && break; sleep 0.05; done
+sleep 1
+kill -INT -- "-$fpid"; wait "$fpid"
+expect_eq "Ctrl-C: ferret exits 130 (the command's status: killed by SIGINT)" "$?" 130
+expect_eq "Ctrl-C: exit code stored" "$(q "SELECT exit_code FROM run_view WHERE run_id='ctrlc'")" 130
+expect_closed ctrlc
+expect_match "Ctrl-C: ticks stored" "$(calls tick ctrlc)" '^[1-9][0-9]{2,}$'
+expect_eq "Ctrl-C: every tick ok" "$(q "SELECT count(*) FROM span_view WHERE run_id='ctrlc' AND status!='ok'")" 0
+expect_no_links
+expect_intact
+exit 0
