@@ -2,7 +2,8 @@
 /*
  * The ABI between ferret's BPF programs and its userspace loader: the only
  * header both sides include. Fixed-width types, explicit padding, no pointers;
- * userspace checks the sizes with _Static_assert.
+ * the loader checks every size with _Static_assert. Only loader.c and ingest.c
+ * include it; they hand the rest of userspace types of their own.
  */
 #ifndef FERRET_EVENTS_H
 #define FERRET_EVENTS_H

@@ -330,7 +330,7 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 static void print_summary(const struct trace_opts *o, struct session *ss)
 {
 	const struct span_stats *st = consumer__stats(ss->consumer);
-	struct ferret_counters k;
+	struct loader_counters k;
 	unsigned long long lost;
 
 	loader__counters(ss->loader, &k);
@@ -344,7 +344,7 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 			(unsigned long long)k.lost_events);
 	if (k.deep_dropped)
 		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
-			(unsigned long long)k.deep_dropped, FERRET_STACK_DEPTH);
+			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
 	if (k.no_stack)
 		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
 			(unsigned long long)k.no_stack);

@@ -7,7 +7,7 @@
 
 struct aggregates {
 	size_t nfuncs;
-	struct ferret_func_stats *stats;
+	struct func_figures *stats;
 	uint64_t *calls_at_check; /* --max-rate: calls seen at the previous check */
 	int64_t *demoted_at_ns;	  /* 0: never demoted */
 	int64_t checked_at_ns;
@@ -48,7 +48,7 @@ int aggregates__read(struct aggregates *a, const struct loader *l)
 	int err;
 
 	for (i = 0; i < a->nfuncs; i++) {
-		err = loader__func_stats(l, (uint32_t)i, &a->stats[i]);
+		err = loader__func_figures(l, (uint32_t)i, &a->stats[i]);
 		if (err) {
 			ferr("cannot read the aggregates of function %zu: %s", i, strerror(-err));
 			return err;
@@ -63,12 +63,12 @@ static uint32_t bucket_of(uint64_t v)
 
 	while (v >>= 1)
 		b++;
-	return b < FERRET_HIST_BUCKETS ? b : FERRET_HIST_BUCKETS - 1;
+	return b < LOADER_HIST_BUCKETS ? b : LOADER_HIST_BUCKETS - 1;
 }
 
 void aggregates__add_open_call(struct aggregates *a, uint32_t func_id, uint64_t dur_ns, bool nested)
 {
-	struct ferret_func_stats *s;
+	struct func_figures *s;
 
 	if (func_id >= a->nfuncs)
 		return;
@@ -87,7 +87,7 @@ void aggregates__add_open_call(struct aggregates *a, uint32_t func_id, uint64_t 
 int aggregates__check_rates(struct aggregates *a, struct loader *l, int64_t max_rate, int64_t now_ns,
 			    const struct selection *sel)
 {
-	struct ferret_func_stats st;
+	struct func_figures st;
 	double seconds = (double)(now_ns - a->checked_at_ns) / 1e9;
 	int demoted_now = 0;
 	size_t i;
@@ -97,7 +97,7 @@ int aggregates__check_rates(struct aggregates *a, struct loader *l, int64_t max_
 		return 0;
 	}
 	for (i = 0; i < a->nfuncs; i++) {
-		if (a->demoted_at_ns[i] || loader__func_stats(l, (uint32_t)i, &st))
+		if (a->demoted_at_ns[i] || loader__func_figures(l, (uint32_t)i, &st))
 			continue;
 		if ((double)(st.calls - a->calls_at_check[i]) > (double)max_rate * seconds &&
 		    !loader__demote(l, (uint32_t)i)) {
@@ -125,15 +125,15 @@ size_t aggregates__demoted(const struct aggregates *a)
 
 int aggregates__store(const struct aggregates *a, struct store *s, const int64_t *func_keys)
 {
-	uint64_t hist[FERRET_HIST_BUCKETS];
+	uint64_t hist[LOADER_HIST_BUCKETS];
 	struct func_stats_rec rec;
 	size_t i, b;
 	int err;
 
 	for (i = 0; i < a->nfuncs; i++) {
-		const struct ferret_func_stats *st = &a->stats[i];
+		const struct func_figures *st = &a->stats[i];
 
-		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
+		for (b = 0; b < LOADER_HIST_BUCKETS; b++)
 			hist[b] = st->hist[b];
 		rec = (struct func_stats_rec){
 			.function_key = func_keys[i],
@@ -143,7 +143,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 			.min_ns = (int64_t)st->min_ns,
 			.max_ns = (int64_t)st->max_ns,
 			.hist = hist,
-			.nbuckets = FERRET_HIST_BUCKETS,
+			.nbuckets = LOADER_HIST_BUCKETS,
 			.demoted_at_ns = a->demoted_at_ns[i],
 		};
 		err = store__add_func_stats(s, &rec);

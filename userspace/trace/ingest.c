@@ -145,15 +145,16 @@ static int on_span(struct ingest *in, const struct ferret_span_event *e)
 	return store_whole_span(in, &span);
 }
 
-int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stack *st, int64_t end_ns)
+int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid, const struct open_frame *frames,
+		       uint32_t nframes, int64_t end_ns)
 {
-	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
-	struct ferret_span_event e = { .hdr = { .pid = st->pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	struct ferret_span_event e = { .hdr = { .pid = pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	uint32_t i;
 	int err = 0;
 
 	/* Innermost first, as the kernel would have sent them. */
-	for (i = depth; i-- > 0 && !err;) {
-		const struct ferret_frame *f = &st->frames[i];
+	for (i = nframes; i-- > 0 && !err;) {
+		const struct open_frame *f = &frames[i];
 
 		if (!f->span_id) /* --aggregate: no spans */
 			continue;
@@ -162,7 +163,7 @@ int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stac
 		e.hdr.flags = FERRET_SPAN_INCOMPLETE;
 		e.start_ns = f->start_ns;
 		e.span_id = f->span_id;
-		e.parent_id = i ? st->frames[i - 1].span_id : 0;
+		e.parent_id = i ? frames[i - 1].span_id : 0;
 		e.depth = i;
 		err = on_span(in, &e);
 	}
