@@ -37,7 +37,7 @@ struct ferret_event {
 	__u32 tid;     /* kernel pid of the thread */
 	__u32 func_id; /* the uprobe's BPF cookie: index into the loader's function table */
 	__u16 type;    /* enum ferret_event_type */
-	__u16 flags;   /* reserved, 0 */
+	__u16 flags;   /* span records: enum ferret_span_flags; 0 on the others */
 };
 
 struct ferret_thread_event {
@@ -70,7 +70,8 @@ struct ferret_stack {
 	struct ferret_frame frames[FERRET_STACK_DEPTH];
 };
 
-/* Stack mode: per-function, per-CPU aggregates of every call, kept or not. */
+/* Stack mode: a function's figures (userspace's struct func_figures), per CPU:
+ * every call counted, kept or not. */
 struct ferret_func_stats {
 	__u64 calls;
 	__u64 total_ns; /* outermost activations only: recursion does not count twice */
@@ -83,7 +84,6 @@ struct ferret_func_stats {
 /* Counters the BPF side keeps; the loader reads them from .bss at the end. */
 struct ferret_counters {
 	__u64 lost_events;   /* ring buffer reservations that failed */
-	__u64 events;	     /* reserved */
 	__u64 next_span_id;  /* stack mode: last span id handed out */
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */

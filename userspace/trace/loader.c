@@ -21,7 +21,7 @@ _Static_assert(sizeof(struct ferret_frame) == 24, "ferret_frame is 24 bytes");
 _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24, "ferret_stack has no padding");
 _Static_assert(sizeof(struct ferret_func_stats) == (5 + FERRET_HIST_BUCKETS) * 8,
 	       "ferret_func_stats has no padding");
-_Static_assert(sizeof(struct ferret_counters) == 5 * 8, "ferret_counters is 5 counters");
+_Static_assert(sizeof(struct ferret_counters) == 4 * 8, "ferret_counters is 4 counters");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_HIST_BUCKETS == FERRET_HIST_BUCKETS, "loader.h's histogram is the kernel's");

@@ -35,13 +35,6 @@ enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *
 	return classify_one(code, len);
 }
 
-const char *probe_kind__name(enum probe_kind kind)
-{
-	static const char *const names[] = { "nop5", "push", "stepped" };
-
-	return kind < PROBE_KIND_COUNT ? names[kind] : "?";
-}
-
 static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_KIND_COUNT],
 			   size_t *moved)
 {

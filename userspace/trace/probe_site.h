@@ -23,7 +23,6 @@ enum probe_kind {
 
 /* Classifies the code at a function's entry; *skip: bytes to move the probe past. */
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip);
-const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
  * counts[kind] gets how many functions got each kind; moved: how many skip an endbr64. */
 int probe_sites__place(struct selection *sel, size_t counts[PROBE_KIND_COUNT], size_t *moved);
