@@ -11,11 +11,11 @@
 #ifndef __VMLINUX_H__ /* the BPF side gets these types from vmlinux.h */
 #include <linux/types.h>
 #endif
+#include "func_figures.h" /* stack mode's per-function map value */
 
 #define FERRET_COMM_LEN 16
 #define FERRET_MAX_PIDS 65536 /* processes followed at once (-- CMD and its descendants) */
 #define FERRET_STACK_DEPTH 128 /* stack mode: calls tracked per thread in the kernel */
-#define FERRET_HIST_BUCKETS 64 /* stack mode: log2 latency histogram, bucket i holds [2^i, 2^(i+1)) ns */
 
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
@@ -70,16 +70,8 @@ struct ferret_stack {
 	struct ferret_frame frames[FERRET_STACK_DEPTH];
 };
 
-/* Stack mode: a function's figures (userspace's struct func_figures), per CPU:
- * every call counted, kept or not. */
-struct ferret_func_stats {
-	__u64 calls;
-	__u64 total_ns; /* outermost activations only: recursion does not count twice */
-	__u64 sum_ns;	/* every activation (for the average) */
-	__u64 min_ns;	/* 0 = none yet */
-	__u64 max_ns;
-	__u64 hist[FERRET_HIST_BUCKETS];
-};
+/* Stack mode: the func_stats map's value, per function and per CPU, is struct
+ * func_figures (func_figures.h): both sides share its layout and the code adding a call. */
 
 /* Counters the BPF side keeps; the loader reads them from .bss at the end. */
 struct ferret_counters {

@@ -59,12 +59,12 @@ struct {
 	__type(value, struct ferret_stack);
 } empty_stack SEC(".maps");
 
-/* Stack mode: per-function aggregates (resized to the number of functions). */
+/* Stack mode: per-function figures (resized to the number of functions). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ferret_func_stats);
+	__type(value, struct func_figures);
 } func_stats SEC(".maps");
 
 /* --max-rate: functions switched to aggregate-only by the loader. */
@@ -175,33 +175,12 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 
 /* ---- stack mode ---- */
 
-static __always_inline __u32 log2_bucket(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	return r | (__u32)(v >> 1);
-}
-
 static __always_inline void account_call(__u32 fid, __u64 dur, bool nested)
 {
-	struct ferret_func_stats *fs = bpf_map_lookup_elem(&func_stats, &fid);
+	struct func_figures *fig = bpf_map_lookup_elem(&func_stats, &fid);
 
-	if (!fs)
-		return;
-	fs->calls++;
-	fs->sum_ns += dur;
-	if (!nested)
-		fs->total_ns += dur;
-	if (!fs->min_ns || dur < fs->min_ns)
-		fs->min_ns = dur ? dur : 1;
-	if (dur > fs->max_ns)
-		fs->max_ns = dur;
-	fs->hist[log2_bucket(dur) & (FERRET_HIST_BUCKETS - 1)]++;
+	if (fig)
+		func_figures__add_call(fig, dur, nested);
 }
 
 static __always_inline bool is_demoted(__u32 fid)

@@ -57,31 +57,10 @@ int aggregates__read(struct aggregates *a, const struct loader *l)
 	return 0;
 }
 
-static uint32_t bucket_of(uint64_t v)
-{
-	uint32_t b = 0;
-
-	while (v >>= 1)
-		b++;
-	return b < LOADER_HIST_BUCKETS ? b : LOADER_HIST_BUCKETS - 1;
-}
-
 void aggregates__add_open_call(struct aggregates *a, uint32_t func_id, uint64_t dur_ns, bool nested)
 {
-	struct func_figures *s;
-
-	if (func_id >= a->nfuncs)
-		return;
-	s = &a->stats[func_id];
-	s->calls++;
-	s->sum_ns += dur_ns;
-	if (!nested)
-		s->total_ns += dur_ns;
-	if (!s->min_ns || dur_ns < s->min_ns)
-		s->min_ns = dur_ns ? dur_ns : 1;
-	if (dur_ns > s->max_ns)
-		s->max_ns = dur_ns;
-	s->hist[bucket_of(dur_ns)]++;
+	if (func_id < a->nfuncs)
+		func_figures__add_call(&a->stats[func_id], dur_ns, nested);
 }
 
 int aggregates__check_rates(struct aggregates *a, struct loader *l, int64_t max_rate, int64_t now_ns,
@@ -125,7 +104,7 @@ size_t aggregates__demoted(const struct aggregates *a)
 
 int aggregates__store(const struct aggregates *a, struct store *s, const int64_t *func_keys)
 {
-	uint64_t hist[LOADER_HIST_BUCKETS];
+	uint64_t hist[FUNC_FIGURES_BUCKETS];
 	struct func_stats_rec rec;
 	size_t i, b;
 	int err;
@@ -133,7 +112,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 	for (i = 0; i < a->nfuncs; i++) {
 		const struct func_figures *st = &a->stats[i];
 
-		for (b = 0; b < LOADER_HIST_BUCKETS; b++)
+		for (b = 0; b < FUNC_FIGURES_BUCKETS; b++)
 			hist[b] = st->hist[b];
 		rec = (struct func_stats_rec){
 			.function_key = func_keys[i],
@@ -143,7 +122,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 			.min_ns = (int64_t)st->min_ns,
 			.max_ns = (int64_t)st->max_ns,
 			.hist = hist,
-			.nbuckets = LOADER_HIST_BUCKETS,
+			.nbuckets = FUNC_FIGURES_BUCKETS,
 			.demoted_at_ns = a->demoted_at_ns[i],
 		};
 		err = store__add_func_stats(s, &rec);

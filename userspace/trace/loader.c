@@ -19,12 +19,11 @@ _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
 _Static_assert(sizeof(struct ferret_frame) == 24, "ferret_frame is 24 bytes");
 _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24, "ferret_stack has no padding");
-_Static_assert(sizeof(struct ferret_func_stats) == (5 + FERRET_HIST_BUCKETS) * 8,
-	       "ferret_func_stats has no padding");
+_Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
+	       "func_figures has no padding");
 _Static_assert(sizeof(struct ferret_counters) == 4 * 8, "ferret_counters is 4 counters");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
-_Static_assert(LOADER_HIST_BUCKETS == FERRET_HIST_BUCKETS, "loader.h's histogram is the kernel's");
 
 struct loader {
 	struct ferret_bpf *skel;
@@ -299,7 +298,7 @@ void loader__counters(const struct loader *l, struct loader_counters *out)
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum)
 {
 	int ncpus = libbpf_num_possible_cpus(), cpu, b;
-	struct ferret_func_stats *percpu;
+	struct func_figures *percpu;
 
 	if (ncpus <= 0)
 		return -EINVAL;
@@ -313,7 +312,7 @@ int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_f
 		return -errno;
 	}
 	for (cpu = 0; cpu < ncpus; cpu++) {
-		const struct ferret_func_stats *c = &percpu[cpu];
+		const struct func_figures *c = &percpu[cpu];
 
 		sum->calls += c->calls;
 		sum->total_ns += c->total_ns;
@@ -322,7 +321,7 @@ int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_f
 			sum->min_ns = c->min_ns;
 		if (c->max_ns > sum->max_ns)
 			sum->max_ns = c->max_ns;
-		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
+		for (b = 0; b < FUNC_FIGURES_BUCKETS; b++)
 			sum->hist[b] += c->hist[b];
 	}
 	free(percpu);

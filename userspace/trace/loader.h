@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bpf/func_figures.h"
 #include "elf/selection.h"
 
 struct loader_opts {
@@ -35,17 +36,6 @@ struct loader_counters {
 };
 
 #define LOADER_STACK_DEPTH 128 /* stack mode: calls kept per thread in the kernel */
-#define LOADER_HIST_BUCKETS 64 /* bucket i holds calls of [2^i, 2^(i+1)) ns */
-
-/* Stack mode: one function's figures, every call counted in the kernel, kept or not. */
-struct func_figures {
-	uint64_t calls;
-	uint64_t total_ns; /* outermost activations only: recursion does not count twice */
-	uint64_t sum_ns;   /* every activation (for the average) */
-	uint64_t min_ns;   /* 0 = none yet */
-	uint64_t max_ns;
-	uint64_t hist[LOADER_HIST_BUCKETS];
-};
 
 /* Stack mode: a call a thread still had open in the kernel when tracing stopped. */
 struct open_frame {
@@ -68,7 +58,7 @@ void loader__detach(struct loader *l);
 /* Every call that could not be recorded: ring buffer full, stack too deep, no stack memory. */
 uint64_t loader__lost_events(const struct loader *l);
 void loader__counters(const struct loader *l, struct loader_counters *out);
-/* Stack mode: a function's figures summed over CPUs. */
+/* Stack mode: a function's figures summed over CPUs (every call, kept or not). */
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum);
 /* --max-rate: stop sending this function's spans; it is still aggregated. */
 int loader__demote(struct loader *l, uint32_t func_id);
