@@ -159,16 +159,9 @@ int loader__add_pid(struct loader *l, int pid)
 
 static int keep_link(struct loader *l, struct bpf_link *link)
 {
-	if (l->nlinks == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct bpf_link **links = realloc(l->links, cap * sizeof(*links));
-
-		if (!links) {
-			bpf_link__destroy(link);
-			return -ENOMEM;
-		}
-		l->links = links;
-		l->cap = cap;
+	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
 	}
 	l->links[l->nlinks++] = link;
 	return 0;
