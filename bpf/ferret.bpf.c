@@ -172,7 +172,6 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	return 0;
 }
 
-
 /* ---- stack mode ---- */
 
 static __always_inline void account_call(__u32 fid, __u64 dur, bool nested)
@@ -357,37 +356,40 @@ static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
 	bpf_map_delete_elem(&stacks, &tid);
 }
 
+/* The same handlers behind uprobe_multi links and, where the kernel lacks them, single uprobes. */
+static __always_inline int handle_entry(void *ctx)
+{
+	return stack_mode ? stack_entry(ctx) : emit_call_event(ctx, FERRET_EV_ENTRY);
+}
+
+static __always_inline int handle_return(void *ctx)
+{
+	return stack_mode ? stack_exit(ctx) : emit_call_event(ctx, FERRET_EV_EXIT);
+}
+
 SEC("uprobe.multi")
 int on_entry_multi(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_entry(ctx);
-	return emit_call_event(ctx, FERRET_EV_ENTRY);
+	return handle_entry(ctx);
 }
 
 SEC("uretprobe.multi")
 int on_exit_multi(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_exit(ctx);
-	return emit_call_event(ctx, FERRET_EV_EXIT);
+	return handle_return(ctx);
 }
 
 /* Fallbacks for kernels without uprobe_multi (< 6.6): one perf-event uprobe per function. */
 SEC("uprobe")
 int on_entry_single(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_entry(ctx);
-	return emit_call_event(ctx, FERRET_EV_ENTRY);
+	return handle_entry(ctx);
 }
 
 SEC("uretprobe")
 int on_exit_single(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_exit(ctx);
-	return emit_call_event(ctx, FERRET_EV_EXIT);
+	return handle_return(ctx);
 }
 
 static __always_inline void emit_task_event(__u16 type, __u32 pid, __u32 tid, __u32 arg)

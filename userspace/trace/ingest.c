@@ -182,11 +182,24 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 	return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
 }
 
+/* The size of a record of this type: a shorter one is malformed. */
+static size_t record_size(uint16_t type)
+{
+	switch (type) {
+	case FERRET_EV_THREAD:
+		return sizeof(struct ferret_thread_event);
+	case FERRET_EV_SPAN:
+		return sizeof(struct ferret_span_event);
+	default:
+		return sizeof(struct ferret_event);
+	}
+}
+
 int ingest__event(struct ingest *in, const void *data, size_t size)
 {
 	const struct ferret_event *e = data;
 
-	if (size < sizeof(*e)) {
+	if (size < sizeof(*e) || size < record_size(e->type)) {
 		in->bad_events++;
 		return 0;
 	}
@@ -195,18 +208,10 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_EXIT:
 		return on_call(in, e);
 	case FERRET_EV_THREAD:
-		if (size < sizeof(struct ferret_thread_event)) {
-			in->bad_events++;
-			return 0;
-		}
 		return on_thread(in, data);
 	case FERRET_EV_PROC_EXIT:
 		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
 	case FERRET_EV_SPAN:
-		if (size < sizeof(struct ferret_span_event)) {
-			in->bad_events++;
-			return 0;
-		}
 		return on_span(in, data);
 	case FERRET_EV_FORK:
 		return 0;
