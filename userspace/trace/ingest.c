@@ -16,7 +16,7 @@ struct ingest {
 	bool span_base_set;
 	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
 	uint64_t *calls;		       /* per function id: entries seen */
-	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
+	struct span_stats counts;	       /* the builder's plus those, for ingest__stats */
 };
 
 static int64_t open_span(void *ctx, const struct span_rec *call)
@@ -238,10 +238,10 @@ int64_t ingest__bad_events(const struct ingest *in)
 
 const struct span_stats *ingest__stats(struct ingest *in)
 {
-	in->stats = *span_builder__stats(in->builder);
-	in->stats.spans += in->whole_spans;
-	in->stats.incomplete += in->whole_incomplete;
-	return &in->stats;
+	in->counts = *span_builder__stats(in->builder);
+	in->counts.spans += in->whole_spans;
+	in->counts.incomplete += in->whole_incomplete;
+	return &in->counts;
 }
 
 void ingest__free(struct ingest *in)

@@ -24,7 +24,7 @@ struct span_builder {
 	struct thread_state *threads; /* in the order they were first seen */
 	size_t nthreads, cap;
 	struct hashmap by_tid; /* tid -> index in threads: looked up on every event */
-	struct span_stats stats;
+	struct span_stats counts;
 };
 
 struct span_builder *span_builder__new(const struct span_sink *sink)
@@ -70,7 +70,7 @@ int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t threa
 	    hashmap__put(&b->by_tid, tid, 0, (uint32_t)b->nthreads))
 		return -ENOMEM;
 	b->threads[b->nthreads++] = (struct thread_state){ .tid = tid, .thread_key = thread_key };
-	b->stats.threads++;
+	b->counts.threads++;
 	return 0;
 }
 
@@ -124,9 +124,9 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 		.status = status,
 	};
 
-	b->stats.spans++;
+	b->counts.spans++;
 	if (status != SPAN_OK)
-		b->stats.incomplete++;
+		b->counts.incomplete++;
 	return b->sink.emit(b->sink.ctx, &span);
 }
 
@@ -142,7 +142,7 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 		if (t->stack[i - 1].function_key == function_key)
 			break;
 	if (i == 0) {
-		b->stats.unmatched_exits++;
+		b->counts.unmatched_exits++;
 		return 0;
 	}
 	/* Calls above the match were left without a return (longjmp, lost event). */
@@ -189,5 +189,5 @@ int span_builder__end_all(struct span_builder *b, int64_t ts)
 
 const struct span_stats *span_builder__stats(const struct span_builder *b)
 {
-	return &b->stats;
+	return &b->counts;
 }
