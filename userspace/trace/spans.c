@@ -24,6 +24,7 @@ struct span_builder {
 	struct thread_state *threads; /* in the order they were first seen */
 	size_t nthreads, cap;
 	struct hashmap by_tid; /* tid -> index in threads: looked up on every event */
+	size_t last;	       /* the thread found last: events come in runs of one thread */
 	struct span_stats counts;
 };
 
@@ -50,11 +51,16 @@ void span_builder__free(struct span_builder *b)
 	free(b);
 }
 
-static struct thread_state *find_thread(const struct span_builder *b, uint32_t tid)
+static struct thread_state *find_thread(struct span_builder *b, uint32_t tid)
 {
 	uint32_t i;
 
-	return hashmap__get(&b->by_tid, tid, 0, &i) ? &b->threads[i] : NULL;
+	if (b->last < b->nthreads && b->threads[b->last].tid == tid)
+		return &b->threads[b->last];
+	if (!hashmap__get(&b->by_tid, tid, 0, &i))
+		return NULL;
+	b->last = i;
+	return &b->threads[i];
 }
 
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key)
@@ -74,7 +80,7 @@ int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t threa
 	return 0;
 }
 
-int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid)
+int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid)
 {
 	struct thread_state *t = find_thread(b, tid);
 

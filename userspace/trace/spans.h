@@ -31,7 +31,7 @@ struct span_builder *span_builder__new(const struct span_sink *sink);
 void span_builder__free(struct span_builder *b);
 /* A thread's key in the store; must be set before its first entry. */
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key);
-int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid); /* 0: unknown */
+int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid); /* 0: unknown */
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
 /* A return: pops the matching entry; entries above it never returned (longjmp) and end here, incomplete. */
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
