@@ -48,7 +48,8 @@ static inline __attribute__((always_inline)) __u32 func_figures__bucket(__u64 ns
 }
 
 /* One call of dur_ns; nested: an outer activation of the same function was open. */
-static inline __attribute__((always_inline)) void func_figures__add_call(struct func_figures *f, __u64 dur_ns, bool nested)
+static inline __attribute__((always_inline)) void
+func_figures__add_call(struct func_figures *f, __u64 dur_ns, bool nested)
 {
 	f->calls++;
 	f->sum_ns += dur_ns;

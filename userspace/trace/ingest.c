@@ -145,8 +145,8 @@ static int on_span(struct ingest *in, const struct ferret_span_event *e)
 	return store_whole_span(in, &span);
 }
 
-int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid, const struct open_frame *frames,
-		       uint32_t nframes, int64_t end_ns)
+int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
+		       const struct open_frame *frames, uint32_t nframes, int64_t end_ns)
 {
 	struct ferret_span_event e = { .hdr = { .pid = pid, .tid = tid, .type = FERRET_EV_SPAN } };
 	uint32_t i;

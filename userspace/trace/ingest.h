@@ -20,8 +20,8 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 int ingest__event(struct ingest *in, const void *data, size_t size);
 /* Stack mode: a thread's calls still open in the kernel when tracing stopped
  * (outermost first, as loader__open_stacks gives them) become incomplete spans ending at end_ns. */
-int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid, const struct open_frame *frames,
-		       uint32_t nframes, int64_t end_ns);
+int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
+		       const struct open_frame *frames, uint32_t nframes, int64_t end_ns);
 /* Closes every open call at end_ns (incomplete). */
 int ingest__finish(struct ingest *in, int64_t end_ns);
 int64_t ingest__bad_events(const struct ingest *in);

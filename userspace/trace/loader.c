@@ -18,7 +18,8 @@ _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on b
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
 _Static_assert(sizeof(struct ferret_frame) == 24, "ferret_frame is 24 bytes");
-_Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24, "ferret_stack has no padding");
+_Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24,
+	       "ferret_stack has no padding");
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
 _Static_assert(sizeof(struct ferret_counters) == 4 * 8, "ferret_counters is 4 counters");
