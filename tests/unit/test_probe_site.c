@@ -1,5 +1,6 @@
 /* Probe placement from a function's first bytes: what the kernel optimizes, emulates,
- * single-steps or refuses, and when the probe moves past an endbr64. */
+ * single-steps or refuses (arch/x86/kernel/uprobes.c), and when the probe moves past
+ * an endbr64. */
 #include <stdint.h>
 
 #include "check.h"
@@ -40,6 +41,25 @@ static void test_stepped(void)
 	EXPECT_EQ(kind_of(NULL, 0, &skip), PROBE_STEPPED);
 }
 
+static void test_emulated(void)
+{
+	uint32_t skip;
+
+	EXPECT_EQ(KIND(skip, 0x90), PROBE_EMULATED);			  /* nop */
+	EXPECT_EQ(KIND(skip, 0xf3, 0x90), PROBE_EMULATED);		  /* pause: prefix + nop */
+	EXPECT_EQ(KIND(skip, 0xeb, 0x10), PROBE_EMULATED);		  /* jmp rel8 */
+	EXPECT_EQ(KIND(skip, 0xe9, 1, 0, 0, 0), PROBE_EMULATED);	  /* jmp rel32 */
+	EXPECT_EQ(KIND(skip, 0xf2, 0xe9, 1, 0, 0, 0), PROBE_EMULATED);	  /* bnd jmp */
+	EXPECT_EQ(KIND(skip, 0xe8, 1, 0, 0, 0), PROBE_EMULATED);	  /* call rel32 */
+	EXPECT_EQ(KIND(skip, 0x74, 0x05), PROBE_EMULATED);		  /* je rel8 */
+	EXPECT_EQ(KIND(skip, 0x0f, 0x85, 1, 0, 0, 0), PROBE_EMULATED);	  /* jne rel32 */
+	EXPECT_EQ(KIND(skip, 0xff, 0xe0), PROBE_STEPPED);		  /* jmp *%rax: not relative */
+	EXPECT_EQ(KIND(skip, 0x41, 0x90), PROBE_STEPPED);		  /* xchg %eax,%r8d */
+	/* The probe stays on an endbr64 before them, as before. */
+	EXPECT_EQ(KIND(skip, ENDBR64, 0xe9, 1, 0, 0, 0), PROBE_STEPPED);
+	EXPECT_EQ(skip, 0);
+}
+
 static void test_refused(void)
 {
 	uint32_t skip;
@@ -48,6 +68,7 @@ static void test_refused(void)
 	EXPECT_EQ(KIND(skip, 0x66, 0xf0, 0x0f, 0xb1, 0x17), PROBE_REFUSED); /* after another prefix */
 	EXPECT_EQ(KIND(skip, 0x3e, 0xff, 0xe0), PROBE_REFUSED);	     /* notrack jmp *%rax */
 	EXPECT_EQ(KIND(skip, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0), PROBE_REFUSED); /* cs nopw */
+	EXPECT_EQ(KIND(skip, 0x66, 0xe8, 1, 0), PROBE_REFUSED); /* callw: a 16-bit branch */
 	/* After an endbr64 it does not matter: the probe stays on the endbr64. */
 	EXPECT_EQ(KIND(skip, ENDBR64, 0xf0, 0xff, 0x0f), PROBE_STEPPED);
 	EXPECT_EQ(skip, 0);
@@ -57,6 +78,7 @@ int main(void)
 {
 	RUN(test_cheap_entries);
 	RUN(test_stepped);
+	RUN(test_emulated);
 	RUN(test_refused);
 	CHECK_EXIT();
 }

@@ -478,9 +478,9 @@ int cmd_trace(int argc, char **argv)
 	}
 	fprintf(stderr, "ferret: tracing %zu functions in %zu modules of %s (Ctrl-C to stop)\n",
 		ss.sel->nfuncs, ss.sel->nmodules, ss.target.description);
-	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu single-stepped\n",
+	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu on jumps or 1-byte nops, %zu single-stepped\n",
 		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
-		ss.probe_kinds[PROBE_STEPPED]);
+		ss.probe_kinds[PROBE_EMULATED], ss.probe_kinds[PROBE_STEPPED]);
 	warn_unwinding(ss.sel);
 	trace_target__start(&ss.target);
 	wait_for_end(&o, &ss);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +12,73 @@
 static const uint8_t NOP5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 static const uint8_t ENDBR64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-/* Why the kernel's uprobe_init_insn() refuses the instruction (its legacy prefixes
- * include lock, or an es/cs/ss/ds override: -ENOTSUPP), or NULL. */
-static const char *refusal_of(const uint8_t *code, size_t len)
+/* The legacy prefixes before an instruction's opcode: how many. *why: the reason the
+ * kernel's uprobe_init_insn() refuses one (-ENOTSUPP); *opsize: one is 0x66. */
+static size_t skip_prefixes(const uint8_t *code, size_t len, const char **why, bool *opsize)
 {
 	size_t i;
 
+	*why = NULL;
+	*opsize = false;
 	for (i = 0; i < len; i++) {
 		switch (code[i]) {
 		case 0xf0:
-			return "lock prefix";
+			*why = "lock prefix";
+			break;
 		case 0x26:
 		case 0x2e:
 		case 0x36:
 		case 0x3e:
-			return "segment prefix";
-		case 0x64: /* fs, gs, operand and address size, rep: allowed */
-		case 0x65:
+			*why = "segment prefix";
+			break;
 		case 0x66:
+			*opsize = true;
+			break;
+		case 0x64: /* fs, gs, address size, rep: allowed */
+		case 0x65:
 		case 0x67:
 		case 0xf2:
 		case 0xf3:
-			continue;
+			break;
 		default:
-			return NULL;
+			return i;
 		}
 	}
-	return NULL;
+	return i;
+}
+
+/* jmp rel8/rel32, call rel32, jcc rel8/rel32. */
+static bool is_rel_branch(const uint8_t *op, size_t len)
+{
+	if (len >= 1 && (op[0] == 0xe8 || op[0] == 0xe9 || op[0] == 0xeb))
+		return true;
+	if (len >= 1 && op[0] >= 0x70 && op[0] <= 0x7f)
+		return true;
+	return len >= 2 && op[0] == 0x0f && op[1] >= 0x80 && op[1] <= 0x8f;
+}
+
+/* Why the kernel refuses to probe the instruction, or NULL. */
+static const char *refusal_of(const uint8_t *code, size_t len)
+{
+	const char *why;
+	bool opsize;
+	size_t n = skip_prefixes(code, len, &why, &opsize);
+
+	/* branch_setup_xol_ops(): 16-bit branches differ between Intel and AMD. */
+	if (!why && opsize && is_rel_branch(code + n, len - n))
+		why = "operand-size prefix on a branch";
+	return why;
+}
+
+/* What the kernel's branch_setup_xol_ops() emulates: a relative branch, or a nop
+ * (0x90 after any prefixes; the longer nops only since 6.16, so not counted here). */
+static bool is_emulated(const uint8_t *code, size_t len)
+{
+	const char *why;
+	bool opsize;
+	size_t n = skip_prefixes(code, len, &why, &opsize);
+
+	return n < len && (code[n] == 0x90 || is_rel_branch(code + n, len - n));
 }
 
 static enum probe_kind classify_one(const uint8_t *code, size_t len)
@@ -51,7 +92,7 @@ static enum probe_kind classify_one(const uint8_t *code, size_t len)
 	/* push %r8..%r15 */
 	if (len >= 2 && code[0] == 0x41 && code[1] >= 0x50 && code[1] <= 0x57)
 		return PROBE_PUSH;
-	return PROBE_STEPPED;
+	return is_emulated(code, len) ? PROBE_EMULATED : PROBE_STEPPED;
 }
 
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip)
@@ -61,7 +102,7 @@ enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *
 	*skip = 0;
 	if (len >= sizeof(ENDBR64) && !memcmp(code, ENDBR64, sizeof(ENDBR64))) {
 		after = classify_one(code + sizeof(ENDBR64), len - sizeof(ENDBR64));
-		if (after == PROBE_STEPPED || after == PROBE_REFUSED)
+		if (after != PROBE_NOP5 && after != PROBE_PUSH)
 			return PROBE_STEPPED; /* on the endbr64 itself */
 		*skip = sizeof(ENDBR64);
 		return after;

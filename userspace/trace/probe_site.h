@@ -1,9 +1,10 @@
 /*
  * probe_site: where to put each function's uprobe, and what it will cost.
  * x86 uprobes are cheap only on instructions the kernel optimizes (a 5-byte
- * nop) or emulates (push %reg); anything else is single-stepped out of line
- * (~20 µs a hit on a VM). A function that starts with endbr64 followed by such
- * an instruction gets its probe 4 bytes in: endbr64 leaves the stack alone,
+ * nop) or emulates (push %reg, a relative jmp/call/jcc, a 1-byte nop); anything
+ * else is single-stepped out of line (~20 µs a hit on a VM). A function that
+ * starts with endbr64 followed by a 5-byte nop or a push gets its probe 4 bytes
+ * in: endbr64 leaves the stack alone,
  * so the return address a uretprobe hooks is still on top. The kernel refuses
  * some instructions outright (a lock or segment-override prefix): a function
  * starting with one cannot be traced, and one refusal fails a whole module's
@@ -20,6 +21,7 @@
 enum probe_kind {
 	PROBE_NOP5,	  /* 5-byte nop: kernel-optimized */
 	PROBE_PUSH,	  /* push %reg: emulated */
+	PROBE_EMULATED,	  /* jmp, call or jcc relative, or a 1-byte nop: emulated */
 	PROBE_STEPPED,	  /* anything else: single-stepped */
 	PROBE_REFUSED,	  /* the kernel will not probe it: not traced */
 	PROBE_KIND_COUNT,
