@@ -329,7 +329,7 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 
 static void print_summary(const struct trace_opts *o, struct session *ss)
 {
-	const struct span_stats *st = consumer__stats(ss->consumer);
+	const struct span_counts *st = consumer__counts(ss->consumer);
 	struct loader_counters k;
 	unsigned long long lost;
 
@@ -464,7 +464,7 @@ int cmd_trace(int argc, char **argv)
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel))
 		goto out;
-	if (probe_sites__place(ss.sel, ss.probe_kinds, &ss.probes_moved))
+	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
 	ss.db_created = access(o.db, F_OK) != 0;

@@ -44,7 +44,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 static void show_status(struct consumer *c, bool final)
 {
-	const struct span_stats *st = ingest__stats(c->ingest);
+	const struct span_counts *st = ingest__counts(c->ingest);
 	int64_t now = mono_ns();
 	double rate;
 
@@ -178,9 +178,9 @@ bool consumer__failed(const struct consumer *c)
 	return atomic_load(&c->failed);
 }
 
-const struct span_stats *consumer__stats(const struct consumer *c)
+const struct span_counts *consumer__counts(const struct consumer *c)
 {
-	return ingest__stats(c->ingest);
+	return ingest__counts(c->ingest);
 }
 
 void consumer__free(struct consumer *c)

@@ -16,7 +16,7 @@ struct ingest {
 	bool span_base_set;
 	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
 	uint64_t *calls;		       /* per function id: entries seen */
-	struct span_stats counts;	       /* the builder's plus those, for ingest__stats */
+	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
 
 static int64_t open_span(void *ctx, const struct span_rec *call)
@@ -236,9 +236,9 @@ int64_t ingest__bad_events(const struct ingest *in)
 	return in->bad_events;
 }
 
-const struct span_stats *ingest__stats(struct ingest *in)
+const struct span_counts *ingest__counts(struct ingest *in)
 {
-	in->counts = *span_builder__stats(in->builder);
+	in->counts = *span_builder__counts(in->builder);
 	in->counts.spans += in->whole_spans;
 	in->counts.incomplete += in->whole_incomplete;
 	return &in->counts;

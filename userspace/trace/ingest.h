@@ -27,7 +27,7 @@ int ingest__finish(struct ingest *in, int64_t end_ns);
 int64_t ingest__bad_events(const struct ingest *in);
 /* Calls of a function seen so far (entries, or whole spans in stack mode). */
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id);
-const struct span_stats *ingest__stats(struct ingest *in);
+const struct span_counts *ingest__counts(struct ingest *in);
 void ingest__free(struct ingest *in);
 
 #endif

@@ -182,7 +182,7 @@ static void drop_refused(struct selection *sel)
 	sel->nfuncs = kept;
 }
 
-int probe_sites__place(struct selection *sel, size_t counts[PROBE_KIND_COUNT], size_t *moved)
+int probe_site__place_all(struct selection *sel, size_t counts[PROBE_KIND_COUNT], size_t *moved)
 {
 	struct refusals refused = { 0 };
 	size_t m;

@@ -32,6 +32,6 @@ enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
  * counts[kind] gets how many functions got each kind; moved: how many skip an endbr64.
  * Refused functions are named in one warning and dropped from sel; none left is an error. */
-int probe_sites__place(struct selection *sel, size_t counts[PROBE_KIND_COUNT], size_t *moved);
+int probe_site__place_all(struct selection *sel, size_t counts[PROBE_KIND_COUNT], size_t *moved);
 
 #endif

@@ -25,7 +25,7 @@ struct span_builder {
 	size_t nthreads, cap;
 	struct hashmap by_tid; /* tid -> index in threads: looked up on every event */
 	size_t last;	       /* the thread found last: events come in runs of one thread */
-	struct span_stats counts;
+	struct span_counts counts;
 };
 
 struct span_builder *span_builder__new(const struct span_sink *sink)
@@ -193,7 +193,7 @@ int span_builder__end_all(struct span_builder *b, int64_t ts)
 	return 0;
 }
 
-const struct span_stats *span_builder__stats(const struct span_builder *b)
+const struct span_counts *span_builder__counts(const struct span_builder *b)
 {
 	return &b->counts;
 }

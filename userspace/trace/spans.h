@@ -18,7 +18,7 @@ struct span_sink {
 	void *ctx;
 };
 
-struct span_stats {
+struct span_counts {
 	int64_t spans;		  /* spans emitted */
 	int64_t incomplete;	  /* of which had no matching return */
 	int64_t unmatched_exits;  /* returns with no open entry (their entry was lost) */
@@ -38,6 +38,6 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 /* The thread is gone (or tracing stops): every open call ends at ts, incomplete. */
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
-const struct span_stats *span_builder__stats(const struct span_builder *b);
+const struct span_counts *span_builder__counts(const struct span_builder *b);
 
 #endif
