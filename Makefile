@@ -54,7 +54,7 @@ $(OUTPUT)/obj/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/obj
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/events.h vmlinux/vmlinux.h | $(OUTPUT)/obj
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/vmlinux.h | $(OUTPUT)/obj
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.o=.tmp.o)
 	$(Q)$(BPFTOOL) gen object $@ $(@:.o=.tmp.o)

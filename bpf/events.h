@@ -2,7 +2,8 @@
 /*
  * The ABI between ferret's BPF programs and its userspace loader: the only
  * header both sides include. Fixed-width types, explicit padding, no pointers;
- * userspace checks the sizes with _Static_assert.
+ * the loader checks every size with _Static_assert. Only loader.c and ingest.c
+ * include it; they hand the rest of userspace types of their own.
  */
 #ifndef FERRET_EVENTS_H
 #define FERRET_EVENTS_H
@@ -10,11 +11,11 @@
 #ifndef __VMLINUX_H__ /* the BPF side gets these types from vmlinux.h */
 #include <linux/types.h>
 #endif
+#include "func_figures.h" /* stack mode's per-function map value */
 
 #define FERRET_COMM_LEN 16
 #define FERRET_MAX_PIDS 65536 /* processes followed at once (-- CMD and its descendants) */
 #define FERRET_STACK_DEPTH 128 /* stack mode: calls tracked per thread in the kernel */
-#define FERRET_HIST_BUCKETS 64 /* stack mode: log2 latency histogram, bucket i holds [2^i, 2^(i+1)) ns */
 
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
@@ -36,7 +37,7 @@ struct ferret_event {
 	__u32 tid;     /* kernel pid of the thread */
 	__u32 func_id; /* the uprobe's BPF cookie: index into the loader's function table */
 	__u16 type;    /* enum ferret_event_type */
-	__u16 flags;   /* reserved, 0 */
+	__u16 flags;   /* span records: enum ferret_span_flags; 0 on the others */
 };
 
 struct ferret_thread_event {
@@ -69,20 +70,12 @@ struct ferret_stack {
 	struct ferret_frame frames[FERRET_STACK_DEPTH];
 };
 
-/* Stack mode: per-function, per-CPU aggregates of every call, kept or not. */
-struct ferret_func_stats {
-	__u64 calls;
-	__u64 total_ns; /* outermost activations only: recursion does not count twice */
-	__u64 sum_ns;	/* every activation (for the average) */
-	__u64 min_ns;	/* 0 = none yet */
-	__u64 max_ns;
-	__u64 hist[FERRET_HIST_BUCKETS];
-};
+/* Stack mode: the func_stats map's value, per function and per CPU, is struct
+ * func_figures (func_figures.h): both sides share its layout and the code adding a call. */
 
 /* Counters the BPF side keeps; the loader reads them from .bss at the end. */
 struct ferret_counters {
 	__u64 lost_events;   /* ring buffer reservations that failed */
-	__u64 events;	     /* reserved */
 	__u64 next_span_id;  /* stack mode: last span id handed out */
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */

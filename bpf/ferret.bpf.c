@@ -59,12 +59,12 @@ struct {
 	__type(value, struct ferret_stack);
 } empty_stack SEC(".maps");
 
-/* Stack mode: per-function aggregates (resized to the number of functions). */
+/* Stack mode: per-function figures (resized to the number of functions). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct ferret_func_stats);
+	__type(value, struct func_figures);
 } func_stats SEC(".maps");
 
 /* --max-rate: functions switched to aggregate-only by the loader. */
@@ -172,36 +172,14 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	return 0;
 }
 
-
 /* ---- stack mode ---- */
-
-static __always_inline __u32 log2_bucket(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	return r | (__u32)(v >> 1);
-}
 
 static __always_inline void account_call(__u32 fid, __u64 dur, bool nested)
 {
-	struct ferret_func_stats *fs = bpf_map_lookup_elem(&func_stats, &fid);
+	struct func_figures *fig = bpf_map_lookup_elem(&func_stats, &fid);
 
-	if (!fs)
-		return;
-	fs->calls++;
-	fs->sum_ns += dur;
-	if (!nested)
-		fs->total_ns += dur;
-	if (!fs->min_ns || dur < fs->min_ns)
-		fs->min_ns = dur ? dur : 1;
-	if (dur > fs->max_ns)
-		fs->max_ns = dur;
-	fs->hist[log2_bucket(dur) & (FERRET_HIST_BUCKETS - 1)]++;
+	if (fig)
+		func_figures__add_call(fig, dur, nested);
 }
 
 static __always_inline bool is_demoted(__u32 fid)
@@ -378,37 +356,40 @@ static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
 	bpf_map_delete_elem(&stacks, &tid);
 }
 
+/* The same handlers behind uprobe_multi links and, where the kernel lacks them, single uprobes. */
+static __always_inline int handle_entry(void *ctx)
+{
+	return stack_mode ? stack_entry(ctx) : emit_call_event(ctx, FERRET_EV_ENTRY);
+}
+
+static __always_inline int handle_return(void *ctx)
+{
+	return stack_mode ? stack_exit(ctx) : emit_call_event(ctx, FERRET_EV_EXIT);
+}
+
 SEC("uprobe.multi")
 int on_entry_multi(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_entry(ctx);
-	return emit_call_event(ctx, FERRET_EV_ENTRY);
+	return handle_entry(ctx);
 }
 
 SEC("uretprobe.multi")
 int on_exit_multi(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_exit(ctx);
-	return emit_call_event(ctx, FERRET_EV_EXIT);
+	return handle_return(ctx);
 }
 
 /* Fallbacks for kernels without uprobe_multi (< 6.6): one perf-event uprobe per function. */
 SEC("uprobe")
 int on_entry_single(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_entry(ctx);
-	return emit_call_event(ctx, FERRET_EV_ENTRY);
+	return handle_entry(ctx);
 }
 
 SEC("uretprobe")
 int on_exit_single(struct pt_regs *ctx)
 {
-	if (stack_mode)
-		return stack_exit(ctx);
-	return emit_call_event(ctx, FERRET_EV_EXIT);
+	return handle_return(ctx);
 }
 
 static __always_inline void emit_task_event(__u16 type, __u32 pid, __u32 tid, __u32 arg)

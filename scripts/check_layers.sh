@@ -68,6 +68,7 @@ check_file() {
 		'"bpf/events.h"')
 			[[ "$events" == *" $base "* ]] || bad "$file includes bpf/events.h: only the loader and the event decoder may"
 			;;
+		'"bpf/'*) ;; # the other headers of bpf/ are code shared with the BPF side
 		\"*/*\")
 			target=${inc#\"}
 			target=${target%%/*}

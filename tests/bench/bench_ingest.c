@@ -218,8 +218,8 @@ int main(int argc, char **argv)
 	secs = (double)b.feed_ns / 1e9;
 	printf("spans %ld stored %lld incomplete %lld unmatched %lld bad %lld seconds %.3f close_seconds %.3f "
 	       "spans_per_s %.0f db_bytes %lld bytes_per_span %.2f peak_rss_kb %ld feed_rss_kb %ld\n",
-	       spans, stored, (long long)ingest__stats(b.in)->incomplete,
-	       (long long)ingest__stats(b.in)->unmatched_exits, (long long)ingest__bad_events(b.in), secs,
+	       spans, stored, (long long)ingest__counts(b.in)->incomplete,
+	       (long long)ingest__counts(b.in)->unmatched_exits, (long long)ingest__bad_events(b.in), secs,
 	       (double)b.close_ns / 1e9, (double)spans / secs, bytes, (double)bytes / (double)spans, peak_rss_kb(),
 	       b.feed_rss_kb);
 	err = stored == spans ? 0 : 1;

@@ -75,7 +75,7 @@ static void test_nesting(void)
 	expect_span(&c.spans[0], 2, 1, 200, 1100, 1200, 1, SPAN_OK);
 	expect_span(&c.spans[1], 3, 1, 300, 1300, 1350, 1, SPAN_OK);
 	expect_span(&c.spans[2], 1, 0, 100, 1000, 2000, 0, SPAN_OK);
-	EXPECT_EQ(span_builder__stats(b)->spans, 3);
+	EXPECT_EQ(span_builder__counts(b)->spans, 3);
 	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
@@ -113,7 +113,7 @@ static void test_longjmp_leaves_incomplete(void)
 	expect_span(&c.spans[0], 3, 2, 3, 30, 50, 2, SPAN_INCOMPLETE);
 	expect_span(&c.spans[1], 2, 1, 2, 20, 50, 1, SPAN_INCOMPLETE);
 	expect_span(&c.spans[2], 1, 0, 1, 10, 50, 0, SPAN_OK);
-	EXPECT_EQ(span_builder__stats(b)->incomplete, 2);
+	EXPECT_EQ(span_builder__counts(b)->incomplete, 2);
 	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
@@ -137,7 +137,7 @@ static void test_interleaved_threads(void)
 	expect_span(&c.spans[1], 3, 1, 8, 120, 140, 1, SPAN_OK);
 	EXPECT_EQ(c.spans[1].thread_key, 11);
 	expect_span(&c.spans[2], 1, 0, 7, 100, 150, 0, SPAN_OK);
-	EXPECT_EQ(span_builder__stats(b)->threads, 2);
+	EXPECT_EQ(span_builder__counts(b)->threads, 2);
 	EXPECT_EQ(c.changed_since_open, 0);
 	span_builder__free(b);
 }
@@ -149,7 +149,7 @@ static void test_unmatched_exit_and_end_all(void)
 
 	span_builder__set_thread(b, 3, 1);
 	span_builder__exit(b, 3, 9, 5); /* its entry was lost */
-	EXPECT_EQ(span_builder__stats(b)->unmatched_exits, 1);
+	EXPECT_EQ(span_builder__counts(b)->unmatched_exits, 1);
 	EXPECT_EQ(c.n, 0);
 	span_builder__entry(b, 3, 1, 10);
 	span_builder__entry(b, 3, 2, 20);

@@ -326,8 +326,8 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 
 static void print_summary(const struct trace_opts *o, struct session *ss)
 {
-	const struct span_stats *st = consumer__stats(ss->consumer);
-	struct ferret_counters k;
+	const struct span_counts *st = consumer__counts(ss->consumer);
+	struct loader_counters k;
 	unsigned long long lost;
 
 	loader__counters(ss->loader, &k);
@@ -341,7 +341,7 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 			(unsigned long long)k.lost_events);
 	if (k.deep_dropped)
 		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
-			(unsigned long long)k.deep_dropped, FERRET_STACK_DEPTH);
+			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
 	if (k.no_stack)
 		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
 			(unsigned long long)k.no_stack);
@@ -462,7 +462,7 @@ int cmd_trace(int argc, char **argv)
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel))
 		goto out;
-	if (probe_sites__place(ss.sel, ss.probe_kinds, &ss.probes_moved))
+	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
 	ss.db_created = access(o.db, F_OK) != 0;
@@ -476,9 +476,9 @@ int cmd_trace(int argc, char **argv)
 	}
 	fprintf(stderr, "ferret: tracing %zu functions in %zu modules of %s (Ctrl-C to stop)\n",
 		ss.sel->nfuncs, ss.sel->nmodules, ss.target.description);
-	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu single-stepped\n",
+	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu on jumps or 1-byte nops, %zu single-stepped\n",
 		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
-		ss.probe_kinds[PROBE_STEPPED]);
+		ss.probe_kinds[PROBE_EMULATED], ss.probe_kinds[PROBE_STEPPED]);
 	warn_unwinding(ss.sel);
 	trace_target__start(&ss.target);
 	wait_for_end(&o, &ss);

@@ -44,7 +44,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 static void show_status(struct consumer *c, bool final)
 {
-	const struct span_stats *st = ingest__stats(c->ingest);
+	const struct span_counts *st = ingest__counts(c->ingest);
 	int64_t now = mono_ns();
 	double rate;
 
@@ -130,18 +130,19 @@ struct open_stacks_ctx {
 	int64_t end_ns;
 };
 
-static int end_open_stack(void *ctx, uint32_t tid, const struct ferret_stack *st)
+static int end_open_stack(void *ctx, uint32_t pid, uint32_t tid, const struct open_frame *frames,
+			  uint32_t nframes)
 {
 	struct open_stacks_ctx *o = ctx;
-	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+	uint32_t i;
 
-	for (i = 0; i < depth; i++) {
-		const struct ferret_frame *f = &st->frames[i];
-		int64_t dur = o->end_ns - (int64_t)f->start_ns;
+	for (i = 0; i < nframes; i++) {
+		int64_t dur = o->end_ns - (int64_t)frames[i].start_ns;
 
-		aggregates__add_open_call(o->agg, f->func_id, dur > 0 ? (uint64_t)dur : 0, f->nested);
+		aggregates__add_open_call(o->agg, frames[i].func_id, dur > 0 ? (uint64_t)dur : 0,
+					  frames[i].nested);
 	}
-	return ingest__open_stack(o->c->ingest, tid, st, o->end_ns);
+	return ingest__open_stack(o->c->ingest, pid, tid, frames, nframes, o->end_ns);
 }
 
 int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
@@ -177,9 +178,9 @@ bool consumer__failed(const struct consumer *c)
 	return atomic_load(&c->failed);
 }
 
-const struct span_stats *consumer__stats(const struct consumer *c)
+const struct span_counts *consumer__counts(const struct consumer *c)
 {
-	return ingest__stats(c->ingest);
+	return ingest__counts(c->ingest);
 }
 
 void consumer__free(struct consumer *c)

@@ -23,7 +23,7 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
  * plus the calls still open; NULL otherwise. */
 int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg);
 bool consumer__failed(const struct consumer *c);
-const struct span_stats *consumer__stats(const struct consumer *c);
+const struct span_counts *consumer__counts(const struct consumer *c);
 uint64_t consumer__calls(const struct consumer *c, uint32_t func_id);
 void consumer__free(struct consumer *c);
 

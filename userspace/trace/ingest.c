@@ -16,7 +16,7 @@ struct ingest {
 	bool span_base_set;
 	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
 	uint64_t *calls;		       /* per function id: entries seen */
-	struct span_stats stats;	       /* the builder's plus those, for ingest__stats */
+	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
 
 static int64_t open_span(void *ctx, const struct span_rec *call)
@@ -145,15 +145,16 @@ static int on_span(struct ingest *in, const struct ferret_span_event *e)
 	return store_whole_span(in, &span);
 }
 
-int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stack *st, int64_t end_ns)
+int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
+		       const struct open_frame *frames, uint32_t nframes, int64_t end_ns)
 {
-	uint32_t depth = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
-	struct ferret_span_event e = { .hdr = { .pid = st->pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	struct ferret_span_event e = { .hdr = { .pid = pid, .tid = tid, .type = FERRET_EV_SPAN } };
+	uint32_t i;
 	int err = 0;
 
 	/* Innermost first, as the kernel would have sent them. */
-	for (i = depth; i-- > 0 && !err;) {
-		const struct ferret_frame *f = &st->frames[i];
+	for (i = nframes; i-- > 0 && !err;) {
+		const struct open_frame *f = &frames[i];
 
 		if (!f->span_id) /* --aggregate: no spans */
 			continue;
@@ -162,7 +163,7 @@ int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stac
 		e.hdr.flags = FERRET_SPAN_INCOMPLETE;
 		e.start_ns = f->start_ns;
 		e.span_id = f->span_id;
-		e.parent_id = i ? st->frames[i - 1].span_id : 0;
+		e.parent_id = i ? frames[i - 1].span_id : 0;
 		e.depth = i;
 		err = on_span(in, &e);
 	}
@@ -181,11 +182,24 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 	return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
 }
 
+/* The size of a record of this type: a shorter one is malformed. */
+static size_t record_size(uint16_t type)
+{
+	switch (type) {
+	case FERRET_EV_THREAD:
+		return sizeof(struct ferret_thread_event);
+	case FERRET_EV_SPAN:
+		return sizeof(struct ferret_span_event);
+	default:
+		return sizeof(struct ferret_event);
+	}
+}
+
 int ingest__event(struct ingest *in, const void *data, size_t size)
 {
 	const struct ferret_event *e = data;
 
-	if (size < sizeof(*e)) {
+	if (size < sizeof(*e) || size < record_size(e->type)) {
 		in->bad_events++;
 		return 0;
 	}
@@ -194,18 +208,10 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_EXIT:
 		return on_call(in, e);
 	case FERRET_EV_THREAD:
-		if (size < sizeof(struct ferret_thread_event)) {
-			in->bad_events++;
-			return 0;
-		}
 		return on_thread(in, data);
 	case FERRET_EV_PROC_EXIT:
 		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
 	case FERRET_EV_SPAN:
-		if (size < sizeof(struct ferret_span_event)) {
-			in->bad_events++;
-			return 0;
-		}
 		return on_span(in, data);
 	case FERRET_EV_FORK:
 		return 0;
@@ -230,12 +236,12 @@ int64_t ingest__bad_events(const struct ingest *in)
 	return in->bad_events;
 }
 
-const struct span_stats *ingest__stats(struct ingest *in)
+const struct span_counts *ingest__counts(struct ingest *in)
 {
-	in->stats = *span_builder__stats(in->builder);
-	in->stats.spans += in->whole_spans;
-	in->stats.incomplete += in->whole_incomplete;
-	return &in->stats;
+	in->counts = *span_builder__counts(in->builder);
+	in->counts.spans += in->whole_spans;
+	in->counts.incomplete += in->whole_incomplete;
+	return &in->counts;
 }
 
 void ingest__free(struct ingest *in)

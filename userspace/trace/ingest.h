@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bpf/events.h"
+#include "loader.h"
 #include "spans.h"
 #include "store/store.h"
 
@@ -19,14 +19,15 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 /* One ring-buffer record. <0: storage failed (printed by the store). */
 int ingest__event(struct ingest *in, const void *data, size_t size);
 /* Stack mode: a thread's calls still open in the kernel when tracing stopped
- * become incomplete spans ending at end_ns. */
-int ingest__open_stack(struct ingest *in, uint32_t tid, const struct ferret_stack *st, int64_t end_ns);
+ * (outermost first, as loader__open_stacks gives them) become incomplete spans ending at end_ns. */
+int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
+		       const struct open_frame *frames, uint32_t nframes, int64_t end_ns);
 /* Closes every open call at end_ns (incomplete). */
 int ingest__finish(struct ingest *in, int64_t end_ns);
 int64_t ingest__bad_events(const struct ingest *in);
 /* Calls of a function seen so far (entries, or whole spans in stack mode). */
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id);
-const struct span_stats *ingest__stats(struct ingest *in);
+const struct span_counts *ingest__counts(struct ingest *in);
 void ingest__free(struct ingest *in);
 
 #endif

@@ -13,8 +13,18 @@
 #include "core/log.h"
 #include "core/util.h"
 
+/* The ABI's layout, as the BPF side (built with -target bpf) sees it. */
 _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
+_Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
+_Static_assert(sizeof(struct ferret_frame) == 24, "ferret_frame is 24 bytes");
+_Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24,
+	       "ferret_stack has no padding");
+_Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
+	       "func_figures has no padding");
+_Static_assert(sizeof(struct ferret_counters) == 4 * 8, "ferret_counters is 4 counters");
+/* What loader.h promises its users. */
+_Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 
 struct loader {
 	struct ferret_bpf *skel;
@@ -150,16 +160,9 @@ int loader__add_pid(struct loader *l, int pid)
 
 static int keep_link(struct loader *l, struct bpf_link *link)
 {
-	if (l->nlinks == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct bpf_link **links = realloc(l->links, cap * sizeof(*links));
-
-		if (!links) {
-			bpf_link__destroy(link);
-			return -ENOMEM;
-		}
-		l->links = links;
-		l->cap = cap;
+	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
 	}
 	l->links[l->nlinks++] = link;
 	return 0;
@@ -273,25 +276,23 @@ void loader__detach(struct loader *l)
 
 uint64_t loader__lost_events(const struct loader *l)
 {
-	struct ferret_counters k;
+	struct loader_counters k;
 
 	loader__counters(l, &k);
 	return k.lost_events + k.deep_dropped + k.no_stack;
 }
 
-void loader__counters(const struct loader *l, struct ferret_counters *out)
+void loader__counters(const struct loader *l, struct loader_counters *out)
 {
 	out->lost_events = __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
-	out->events = __atomic_load_n(&l->skel->bss->counters.events, __ATOMIC_RELAXED);
-	out->next_span_id = __atomic_load_n(&l->skel->bss->counters.next_span_id, __ATOMIC_RELAXED);
 	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
 	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
 }
 
-int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum)
+int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum)
 {
 	int ncpus = libbpf_num_possible_cpus(), cpu, b;
-	struct ferret_func_stats *percpu;
+	struct func_figures *percpu;
 
 	if (ncpus <= 0)
 		return -EINVAL;
@@ -305,7 +306,7 @@ int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_f
 		return -errno;
 	}
 	for (cpu = 0; cpu < ncpus; cpu++) {
-		const struct ferret_func_stats *c = &percpu[cpu];
+		const struct func_figures *c = &percpu[cpu];
 
 		sum->calls += c->calls;
 		sum->total_ns += c->total_ns;
@@ -314,7 +315,7 @@ int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_f
 			sum->min_ns = c->min_ns;
 		if (c->max_ns > sum->max_ns)
 			sum->max_ns = c->max_ns;
-		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
+		for (b = 0; b < FUNC_FIGURES_BUCKETS; b++)
 			sum->hist[b] += c->hist[b];
 	}
 	free(percpu);
@@ -331,25 +332,45 @@ int loader__demote(struct loader *l, uint32_t func_id)
 	return 0;
 }
 
-int loader__open_stacks(const struct loader *l,
-			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx)
+/* A kernel stack's open calls, as loader.h gives them: the excess over the depth was never kept. */
+static uint32_t open_frames_of(const struct ferret_stack *st, struct open_frame *frames)
+{
+	uint32_t n = st->depth < FERRET_STACK_DEPTH ? st->depth : FERRET_STACK_DEPTH, i;
+
+	for (i = 0; i < n; i++)
+		frames[i] = (struct open_frame){
+			.start_ns = st->frames[i].start_ns,
+			.span_id = st->frames[i].span_id,
+			.func_id = st->frames[i].func_id,
+			.nested = st->frames[i].nested != 0,
+		};
+	return n;
+}
+
+int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *ctx)
 {
 	struct ferret_stack *st = malloc(sizeof(*st));
-	__u32 key, next;
+	struct open_frame *frames = calloc(FERRET_STACK_DEPTH, sizeof(*frames));
+	__u32 key, next, n;
 	bool first = true;
 	int err = 0;
 
-	if (!st)
+	if (!st || !frames) {
+		free(st);
+		free(frames);
 		return -ENOMEM;
+	}
 	while (!err && !bpf_map__get_next_key(l->skel->maps.stacks, first ? NULL : &key, &next,
 					      sizeof(next))) {
 		first = false;
 		key = next;
 		if (bpf_map__lookup_elem(l->skel->maps.stacks, &key, sizeof(key), st, sizeof(*st), 0))
 			continue; /* the thread exited meanwhile */
-		err = cb(ctx, key, st);
+		n = open_frames_of(st, frames);
+		err = cb(ctx, st->pid, key, frames, n);
 	}
 	free(st);
+	free(frames);
 	return err;
 }
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpf/events.h"
+#include "bpf/func_figures.h"
 #include "elf/selection.h"
 
 struct loader_opts {
@@ -28,6 +28,23 @@ struct loader_opts {
 	uint32_t nfuncs;	  /* size of the per-function maps */
 };
 
+/* What the BPF side counted that did not become a record. */
+struct loader_counters {
+	uint64_t lost_events;  /* ring buffer reservations that failed */
+	uint64_t deep_dropped; /* stack mode: calls deeper than LOADER_STACK_DEPTH, not recorded */
+	uint64_t no_stack;     /* stack mode: a thread's stack could not be allocated */
+};
+
+#define LOADER_STACK_DEPTH 128 /* stack mode: calls kept per thread in the kernel */
+
+/* Stack mode: a call a thread still had open in the kernel when tracing stopped. */
+struct open_frame {
+	uint64_t start_ns;
+	uint64_t span_id;  /* 0 with --aggregate: no spans */
+	uint32_t func_id;
+	bool nested;	   /* an outer activation of the same function is on the stack */
+};
+
 struct loader;
 typedef int (*loader_event_fn)(void *ctx, void *data, size_t size);
 
@@ -40,14 +57,16 @@ int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx);
 void loader__detach(struct loader *l);
 /* Every call that could not be recorded: ring buffer full, stack too deep, no stack memory. */
 uint64_t loader__lost_events(const struct loader *l);
-void loader__counters(const struct loader *l, struct ferret_counters *out);
-/* Stack mode: a function's aggregates summed over CPUs. */
-int loader__func_stats(const struct loader *l, uint32_t func_id, struct ferret_func_stats *sum);
+void loader__counters(const struct loader *l, struct loader_counters *out);
+/* Stack mode: a function's figures summed over CPUs (every call, kept or not). */
+int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum);
 /* --max-rate: stop sending this function's spans; it is still aggregated. */
 int loader__demote(struct loader *l, uint32_t func_id);
-/* Stack mode: every thread's calls still open (call after detaching). */
-int loader__open_stacks(const struct loader *l,
-			int (*cb)(void *ctx, uint32_t tid, const struct ferret_stack *st), void *ctx);
+/* Stack mode: every thread's calls still open, outermost first (call after detaching).
+ * cb gets at most LOADER_STACK_DEPTH frames; a non-zero return stops the walk. */
+typedef int (*loader_open_stack_fn)(void *ctx, uint32_t pid, uint32_t tid,
+				    const struct open_frame *frames, uint32_t nframes);
+int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *ctx);
 bool loader__uses_multi(const struct loader *l);
 size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
 double loader__attach_seconds(const struct loader *l);

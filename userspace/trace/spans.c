@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "core/hashmap.h"
+#include "core/util.h"
 #include "spans.h"
 
 struct open_call {
@@ -18,12 +19,13 @@ struct thread_state {
 	size_t depth, cap;
 };
 
-/* Threads in an open-addressing table keyed by tid: lookups are on the hot path. */
 struct span_builder {
 	struct span_sink sink;
-	struct thread_state *slots;
-	size_t nslots, used;
-	struct span_stats stats;
+	struct thread_state *threads; /* in the order they were first seen */
+	size_t nthreads, cap;
+	struct hashmap by_tid; /* tid -> index in threads: looked up on every event */
+	size_t last;	       /* the thread found last: events come in runs of one thread */
+	struct span_counts counts;
 };
 
 struct span_builder *span_builder__new(const struct span_sink *sink)
@@ -33,12 +35,6 @@ struct span_builder *span_builder__new(const struct span_sink *sink)
 	if (!b)
 		return NULL;
 	b->sink = *sink;
-	b->nslots = 64;
-	b->slots = calloc(b->nslots, sizeof(*b->slots));
-	if (!b->slots) {
-		free(b);
-		return NULL;
-	}
 	return b;
 }
 
@@ -48,42 +44,23 @@ void span_builder__free(struct span_builder *b)
 
 	if (!b)
 		return;
-	for (i = 0; i < b->nslots; i++)
-		free(b->slots[i].stack);
-	free(b->slots);
+	for (i = 0; i < b->nthreads; i++)
+		free(b->threads[i].stack);
+	free(b->threads);
+	hashmap__free(&b->by_tid);
 	free(b);
 }
 
-static size_t slot_of(const struct thread_state *slots, size_t nslots, uint32_t tid)
+static struct thread_state *find_thread(struct span_builder *b, uint32_t tid)
 {
-	size_t i = (tid * 2654435761u) & (nslots - 1);
+	uint32_t i;
 
-	while (slots[i].thread_key && slots[i].tid != tid)
-		i = (i + 1) & (nslots - 1);
-	return i;
-}
-
-static struct thread_state *find_thread(const struct span_builder *b, uint32_t tid)
-{
-	struct thread_state *t = &b->slots[slot_of(b->slots, b->nslots, tid)];
-
-	return t->thread_key ? t : NULL;
-}
-
-static int grow_table(struct span_builder *b)
-{
-	size_t n = b->nslots * 2, i;
-	struct thread_state *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < b->nslots; i++)
-		if (b->slots[i].thread_key)
-			slots[slot_of(slots, n, b->slots[i].tid)] = b->slots[i];
-	free(b->slots);
-	b->slots = slots;
-	b->nslots = n;
-	return 0;
+	if (b->last < b->nthreads && b->threads[b->last].tid == tid)
+		return &b->threads[b->last];
+	if (!hashmap__get(&b->by_tid, tid, 0, &i))
+		return NULL;
+	b->last = i;
+	return &b->threads[i];
 }
 
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key)
@@ -95,17 +72,15 @@ int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t threa
 		t->thread_key = thread_key;
 		return 0;
 	}
-	if ((b->used + 1) * 2 > b->nslots && grow_table(b))
+	if (grow_array((void **)&b->threads, &b->cap, b->nthreads + 1, sizeof(*b->threads)) ||
+	    hashmap__put(&b->by_tid, tid, 0, (uint32_t)b->nthreads))
 		return -ENOMEM;
-	t = &b->slots[slot_of(b->slots, b->nslots, tid)];
-	t->tid = tid;
-	t->thread_key = thread_key;
-	b->used++;
-	b->stats.threads++;
+	b->threads[b->nthreads++] = (struct thread_state){ .tid = tid, .thread_key = thread_key };
+	b->counts.threads++;
 	return 0;
 }
 
-int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid)
+int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid)
 {
 	struct thread_state *t = find_thread(b, tid);
 
@@ -121,15 +96,8 @@ int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_k
 
 	if (!t)
 		return -ENOENT;
-	if (t->depth == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct open_call *stack = realloc(t->stack, cap * sizeof(*stack));
-
-		if (!stack)
-			return -ENOMEM;
-		t->stack = stack;
-		t->cap = cap;
-	}
+	if (t->depth == t->cap && grow_array((void **)&t->stack, &t->cap, t->depth + 1, sizeof(*t->stack)))
+		return -ENOMEM;
 	call = (struct span_rec){
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
 		.thread_key = t->thread_key,
@@ -162,9 +130,9 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 		.status = status,
 	};
 
-	b->stats.spans++;
+	b->counts.spans++;
 	if (status != SPAN_OK)
-		b->stats.incomplete++;
+		b->counts.incomplete++;
 	return b->sink.emit(b->sink.ctx, &span);
 }
 
@@ -180,7 +148,7 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 		if (t->stack[i - 1].function_key == function_key)
 			break;
 	if (i == 0) {
-		b->stats.unmatched_exits++;
+		b->counts.unmatched_exits++;
 		return 0;
 	}
 	/* Calls above the match were left without a return (longjmp, lost event). */
@@ -192,13 +160,11 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 	return pop_call(b, t, ts, SPAN_OK);
 }
 
-int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts)
+/* Every call t still has open ends at ts, incomplete. */
+static int end_calls(struct span_builder *b, struct thread_state *t, int64_t ts)
 {
-	struct thread_state *t = find_thread(b, tid);
 	int err;
 
-	if (!t)
-		return 0;
 	while (t->depth) {
 		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
 		if (err)
@@ -207,22 +173,27 @@ int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts)
 	return 0;
 }
 
+int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts)
+{
+	struct thread_state *t = find_thread(b, tid);
+
+	return t ? end_calls(b, t, ts) : 0;
+}
+
 int span_builder__end_all(struct span_builder *b, int64_t ts)
 {
 	size_t i;
 	int err;
 
-	for (i = 0; i < b->nslots; i++) {
-		if (!b->slots[i].thread_key)
-			continue;
-		err = span_builder__end_thread(b, b->slots[i].tid, ts);
+	for (i = 0; i < b->nthreads; i++) {
+		err = end_calls(b, &b->threads[i], ts);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-const struct span_stats *span_builder__stats(const struct span_builder *b)
+const struct span_counts *span_builder__counts(const struct span_builder *b)
 {
-	return &b->stats;
+	return &b->counts;
 }

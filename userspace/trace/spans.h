@@ -18,7 +18,7 @@ struct span_sink {
 	void *ctx;
 };
 
-struct span_stats {
+struct span_counts {
 	int64_t spans;		  /* spans emitted */
 	int64_t incomplete;	  /* of which had no matching return */
 	int64_t unmatched_exits;  /* returns with no open entry (their entry was lost) */
@@ -31,13 +31,13 @@ struct span_builder *span_builder__new(const struct span_sink *sink);
 void span_builder__free(struct span_builder *b);
 /* A thread's key in the store; must be set before its first entry. */
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key);
-int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid); /* 0: unknown */
+int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid); /* 0: unknown */
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
 /* A return: pops the matching entry; entries above it never returned (longjmp) and end here, incomplete. */
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
 /* The thread is gone (or tracing stops): every open call ends at ts, incomplete. */
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
-const struct span_stats *span_builder__stats(const struct span_builder *b);
+const struct span_counts *span_builder__counts(const struct span_builder *b);
 
 #endif

@@ -1,0 +1,36 @@
+/* Functions the kernel will not probe, among ones it will: locked_inc starts with a
+ * lock-prefixed instruction (as glibc's pthread_spin_lock does), so a uprobe_multi
+ * attach that included it would fail for the whole module (when a process has the
+ * file mapped; otherwise the probe is silently not installed). main -> work(i) x n,
+ * each calling locked_inc once; then it sleeps argv[2] seconds, if given. */
+#include <stdlib.h>
+#include <unistd.h>
+
+volatile long counter;
+
+/* In assembly, so nothing (endbr64, a frame) comes before the lock prefix. */
+__asm__(".text\n"
+	".globl locked_inc\n"
+	".type locked_inc, @function\n"
+	"locked_inc:\n"
+	"\tlock incq counter(%rip)\n"
+	"\tret\n"
+	".size locked_inc, .-locked_inc\n");
+void locked_inc(void);
+
+void work(int i)
+{
+	locked_inc();
+	counter += i;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 10;
+
+	for (int i = 0; i < n; i++)
+		work(i);
+	if (argc > 2)
+		sleep((unsigned)atoi(argv[2]));
+	return counter == n + (long)n * (n - 1) / 2 ? 0 : 1;
+}

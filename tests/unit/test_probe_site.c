@@ -1,0 +1,84 @@
+/* Probe placement from a function's first bytes: what the kernel optimizes, emulates,
+ * single-steps or refuses (arch/x86/kernel/uprobes.c), and when the probe moves past
+ * an endbr64. */
+#include <stdint.h>
+
+#include "check.h"
+#include "trace/probe_site.h"
+
+#define ENDBR64 0xf3, 0x0f, 0x1e, 0xfa
+
+static int kind_of(const uint8_t *code, size_t len, uint32_t *skip)
+{
+	return (int)probe_site__classify(code, len, skip);
+}
+
+/* The kind of the bytes given, setting skip. */
+#define KIND(skip, ...) \
+	kind_of((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }), &(skip))
+
+static void test_cheap_entries(void)
+{
+	uint32_t skip;
+
+	EXPECT_EQ(KIND(skip, 0x0f, 0x1f, 0x44, 0x00, 0x00), PROBE_NOP5);
+	EXPECT_EQ(skip, 0);
+	EXPECT_EQ(KIND(skip, 0x55, 0x48, 0x89, 0xe5), PROBE_PUSH);	/* push %rbp */
+	EXPECT_EQ(KIND(skip, 0x41, 0x57), PROBE_PUSH);		/* push %r15 */
+	EXPECT_EQ(KIND(skip, ENDBR64, 0x55), PROBE_PUSH);
+	EXPECT_EQ(skip, 4);
+}
+
+static void test_stepped(void)
+{
+	uint32_t skip;
+
+	EXPECT_EQ(KIND(skip, 0x48, 0x83, 0xec, 0x08), PROBE_STEPPED); /* sub $8,%rsp */
+	EXPECT_EQ(KIND(skip, ENDBR64, 0x48, 0x83, 0xec, 0x08), PROBE_STEPPED);
+	EXPECT_EQ(skip, 0);
+	/* mov %cx,%ax: an operand-size prefix is allowed */
+	EXPECT_EQ(KIND(skip, 0x66, 0x89, 0xc8), PROBE_STEPPED);
+	EXPECT_EQ(kind_of(NULL, 0, &skip), PROBE_STEPPED);
+}
+
+static void test_emulated(void)
+{
+	uint32_t skip;
+
+	EXPECT_EQ(KIND(skip, 0x90), PROBE_EMULATED);			  /* nop */
+	EXPECT_EQ(KIND(skip, 0xf3, 0x90), PROBE_EMULATED);		  /* pause: prefix + nop */
+	EXPECT_EQ(KIND(skip, 0xeb, 0x10), PROBE_EMULATED);		  /* jmp rel8 */
+	EXPECT_EQ(KIND(skip, 0xe9, 1, 0, 0, 0), PROBE_EMULATED);	  /* jmp rel32 */
+	EXPECT_EQ(KIND(skip, 0xf2, 0xe9, 1, 0, 0, 0), PROBE_EMULATED);	  /* bnd jmp */
+	EXPECT_EQ(KIND(skip, 0xe8, 1, 0, 0, 0), PROBE_EMULATED);	  /* call rel32 */
+	EXPECT_EQ(KIND(skip, 0x74, 0x05), PROBE_EMULATED);		  /* je rel8 */
+	EXPECT_EQ(KIND(skip, 0x0f, 0x85, 1, 0, 0, 0), PROBE_EMULATED);	  /* jne rel32 */
+	EXPECT_EQ(KIND(skip, 0xff, 0xe0), PROBE_STEPPED);		  /* jmp *%rax: not relative */
+	EXPECT_EQ(KIND(skip, 0x41, 0x90), PROBE_STEPPED);		  /* xchg %eax,%r8d */
+	/* The probe stays on an endbr64 before them, as before. */
+	EXPECT_EQ(KIND(skip, ENDBR64, 0xe9, 1, 0, 0, 0), PROBE_STEPPED);
+	EXPECT_EQ(skip, 0);
+}
+
+static void test_refused(void)
+{
+	uint32_t skip;
+
+	EXPECT_EQ(KIND(skip, 0xf0, 0xff, 0x0f), PROBE_REFUSED);	     /* lock decl (%rdi) */
+	EXPECT_EQ(KIND(skip, 0x66, 0xf0, 0x0f, 0xb1, 0x17), PROBE_REFUSED); /* after another prefix */
+	EXPECT_EQ(KIND(skip, 0x3e, 0xff, 0xe0), PROBE_REFUSED);	     /* notrack jmp *%rax */
+	EXPECT_EQ(KIND(skip, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0), PROBE_REFUSED); /* cs nopw */
+	EXPECT_EQ(KIND(skip, 0x66, 0xe8, 1, 0), PROBE_REFUSED); /* callw: a 16-bit branch */
+	/* After an endbr64 it does not matter: the probe stays on the endbr64. */
+	EXPECT_EQ(KIND(skip, ENDBR64, 0xf0, 0xff, 0x0f), PROBE_STEPPED);
+	EXPECT_EQ(skip, 0);
+}
+
+int main(void)
+{
+	RUN(test_cheap_entries);
+	RUN(test_stepped);
+	RUN(test_emulated);
+	RUN(test_refused);
+	CHECK_EXIT();
+}
