@@ -16,6 +16,10 @@
 #define FERRET_COMM_LEN 16
 #define FERRET_MAX_PIDS 65536 /* processes followed at once (-- CMD and its descendants) */
 #define FERRET_STACK_DEPTH 128 /* stack mode: calls tracked per thread in the kernel */
+/* The kernel's MAX_URETPROBE_DEPTH (kernel/events/uprobes.c): a call made while the thread
+ * already has this many pending return probes gets none ("omit uretprobe due to
+ * nestedness limit"). */
+#define FERRET_MAX_URETPROBE_DEPTH 64
 
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
@@ -26,18 +30,31 @@ enum ferret_event_type {
 	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
 };
 
+/* Entry records: what the kernel will do about this call's return. */
+enum ferret_entry_flags {
+	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
+};
+
 enum ferret_span_flags {
 	FERRET_SPAN_INCOMPLETE = 1, /* no matching return: ended by longjmp, thread exit or tracing stop */
+	FERRET_SPAN_NO_RETURN = 2,  /* the kernel gave the call no return probe: its end is not known */
 };
 
 /* One record in the ring buffer. Entry/exit are the hot path: keep it 24 bytes. */
 struct ferret_event {
-	__u64 ts_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u32 pid;     /* tgid */
+	__u64 ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	union {
+		__u32 pid; /* tgid; entry/exit records carry lost_mark instead (their thread
+			    * was announced with its pid) */
+		/* Entry/exit: counters.lost_events (low 32 bits) read before this record was
+		 * reserved. A thread whose two records differ here may have lost a record in
+		 * between, so its calls open across them cannot be paired for certain. */
+		__u32 lost_mark;
+	};
 	__u32 tid;     /* kernel pid of the thread */
 	__u32 func_id; /* the uprobe's BPF cookie: index into the loader's function table */
 	__u16 type;    /* enum ferret_event_type */
-	__u16 flags;   /* span records: enum ferret_span_flags; 0 on the others */
+	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags; 0 on the others */
 };
 
 struct ferret_thread_event {
@@ -61,7 +78,12 @@ struct ferret_frame {
 	__u64 start_ns;
 	__u64 span_id;
 	__u32 func_id;
-	__u32 nested; /* an outer activation of the same function is on the stack */
+	__u32 flags; /* enum ferret_frame_flags */
+};
+
+enum ferret_frame_flags {
+	FERRET_FRAME_NESTED = 1,    /* an outer activation of the same function is on the stack */
+	FERRET_FRAME_NO_RETURN = 2, /* the kernel gave the call no return probe */
 };
 
 struct ferret_stack {
@@ -79,6 +101,7 @@ struct ferret_counters {
 	__u64 next_span_id;  /* stack mode: last span id handed out */
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */
+	__u64 no_return;     /* stack mode: calls the kernel gave no return probe */
 };
 
 #endif /* FERRET_EVENTS_H */

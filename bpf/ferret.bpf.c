@@ -145,11 +145,22 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* Whether the kernel will give the call being entered a return probe. Entry handlers run
+ * before the kernel prepares the return probe, so utask->depth counts the thread's pending
+ * return probes without this call's. */
+static __always_inline bool gets_no_return_probe(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct uprobe_task *utask = BPF_CORE_READ(task, utask);
+
+	return utask && BPF_CORE_READ(utask, depth) >= FERRET_MAX_URETPROBE_DEPTH;
+}
+
 static __always_inline int emit_call_event(void *ctx, __u16 type)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 pid = id >> 32, tid = (__u32)id;
+	__u32 pid = id >> 32, tid = (__u32)id, lost_mark;
 	struct ferret_event *e;
 
 	if (!is_traced(pid))
@@ -157,17 +168,19 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	/* An exit always follows an entry of the same thread, which announced it. */
 	if (type == FERRET_EV_ENTRY)
 		announce_thread(pid, tid, ts);
+	/* Read before reserving: a record this thread lost earlier has counted itself. */
+	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
 	e->ts_ns = ts;
-	e->pid = pid;
+	e->lost_mark = lost_mark;
 	e->tid = tid;
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
-	e->flags = 0;
+	e->flags = type == FERRET_EV_ENTRY && gets_no_return_probe() ? FERRET_ENTRY_NO_RETURN : 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
@@ -202,7 +215,13 @@ static __noinline void finish_frame(struct ferret_stack *st, __u32 idx, __u32 ti
 	/* Masks (the depth is a power of two) keep indices provably in bounds for the verifier. */
 	f = &st->frames[idx & (FERRET_STACK_DEPTH - 1)];
 	dur = end > f->start_ns ? end - f->start_ns : 0;
-	account_call(f->func_id, dur, f->nested);
+	if (f->flags & FERRET_FRAME_NO_RETURN) {
+		/* Its end is not known: counted in the run, kept out of the function's times. */
+		__sync_fetch_and_add(&counters.no_return, 1);
+		flags = FERRET_SPAN_NO_RETURN;
+	} else {
+		account_call(f->func_id, dur, f->flags & FERRET_FRAME_NESTED);
+	}
 	if (!emit_spans || (dur < min_duration_ns && !flags) || is_demoted(f->func_id))
 		return;
 	if (idx > 0)
@@ -250,7 +269,7 @@ static __always_inline int stack_entry(void *ctx)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 pid = id >> 32, tid = (__u32)id, fid, d, i, nested = 0;
+	__u32 pid = id >> 32, tid = (__u32)id, fid, d, i, flags;
 	struct ferret_stack *st;
 	struct ferret_frame *f;
 
@@ -259,16 +278,19 @@ static __always_inline int stack_entry(void *ctx)
 	st = get_stack(pid, tid, ts);
 	if (!st)
 		return 0;
+	flags = gets_no_return_probe() ? FERRET_FRAME_NO_RETURN : 0;
 	d = st->depth;
 	if (d >= FERRET_STACK_DEPTH) {
-		st->depth = d + 1;
+		/* Counted, not kept; the depth follows only calls whose return will come. */
+		if (!flags)
+			st->depth = d + 1;
 		__sync_fetch_and_add(&counters.deep_dropped, 1);
 		return 0;
 	}
 	fid = (__u32)bpf_get_attach_cookie(ctx);
 	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++) {
 		if (st->frames[i & (FERRET_STACK_DEPTH - 1)].func_id == fid) {
-			nested = 1;
+			flags |= FERRET_FRAME_NESTED;
 			break;
 		}
 	}
@@ -276,7 +298,7 @@ static __always_inline int stack_entry(void *ctx)
 	f->start_ns = ts;
 	f->span_id = emit_spans ? __sync_fetch_and_add(&counters.next_span_id, 1) + 1 : 0;
 	f->func_id = fid;
-	f->nested = nested;
+	f->flags = flags;
 	st->depth = d + 1;
 	return 0;
 }
@@ -323,16 +345,17 @@ static __always_inline int stack_exit(void *ctx)
 		return 0;
 	}
 	fid = (__u32)bpf_get_attach_cookie(ctx);
+	/* A frame the kernel gave no return probe is never this return's call. */
 	for (i = 0; i < FERRET_STACK_DEPTH && i < d; i++) {
 		top = (d - 1 - i) & (FERRET_STACK_DEPTH - 1);
-		if (st->frames[top].func_id == fid) {
+		if (st->frames[top].func_id == fid && !(st->frames[top].flags & FERRET_FRAME_NO_RETURN)) {
 			match = top;
 			break;
 		}
 	}
 	if (match < 0)
 		return 0;
-	/* Calls above the match never returned (longjmp): they end here, incomplete. */
+	/* Calls above the match never returned (longjmp) or had no return probe: they end here. */
 	unwind(tid, d - 1, d - 1 - (__u32)match, ts);
 	st = bpf_map_lookup_elem(&stacks, &tid);
 	if (!st)

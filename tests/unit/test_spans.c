@@ -178,6 +178,63 @@ static void test_many_threads_grow_table(void)
 	span_builder__free(b);
 }
 
+/* rec() nested past the kernel's return probes: the deepest entry gets none. Its return
+ * never comes; the return of the rec() below pairs with that one, not with the deepest. */
+static void test_entry_without_return_probe(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 10, 1);
+	span_builder__entry(b, 10, 100, 1000);
+	span_builder__entry(b, 10, 200, 1100);
+	span_builder__entry_no_return(b, 10, 200, 1200);
+	span_builder__entry_no_return(b, 10, 300, 1300);
+	span_builder__exit(b, 10, 200, 1500); /* the return of the rec() at 1100 */
+	span_builder__exit(b, 10, 100, 1600);
+	EXPECT_EQ(c.n, 4);
+	expect_span(&c.spans[0], 4, 3, 300, 1300, 1500, 3, SPAN_NO_RETURN);
+	expect_span(&c.spans[1], 3, 2, 200, 1200, 1500, 2, SPAN_NO_RETURN);
+	expect_span(&c.spans[2], 2, 1, 200, 1100, 1500, 1, SPAN_OK);
+	expect_span(&c.spans[3], 1, 0, 100, 1000, 1600, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__counts(b)->no_return, 2);
+	EXPECT_EQ(span_builder__counts(b)->incomplete, 0);
+	span_builder__free(b);
+}
+
+/* A changed loss mark: the thread's open calls end as lost, the calls after it start a new
+ * stack, and a return whose entry came before the loss pairs with nothing. */
+static void test_loss_mark_ends_open_calls(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 10, 1);
+	span_builder__set_thread(b, 11, 2);
+	EXPECT_EQ(span_builder__lost_mark(b, 10, 7, 900), 0);
+	span_builder__entry(b, 10, 100, 1000);
+	EXPECT_EQ(span_builder__lost_mark(b, 11, 7, 950), 0);
+	span_builder__entry(b, 11, 100, 1050);
+	EXPECT_EQ(span_builder__lost_mark(b, 10, 7, 1100), 0); /* unchanged: nothing ends */
+	span_builder__entry(b, 10, 200, 1100);
+	EXPECT_EQ(c.n, 0);
+	EXPECT_EQ(span_builder__lost_mark(b, 10, 9, 1400), 0);
+	EXPECT_EQ(c.n, 2);
+	expect_span(&c.spans[0], 3, 1, 200, 1100, 1400, 1, SPAN_LOST);
+	expect_span(&c.spans[1], 1, 0, 100, 1000, 1400, 0, SPAN_LOST);
+	span_builder__entry(b, 10, 300, 1400);
+	span_builder__exit(b, 10, 300, 1450);
+	expect_span(&c.spans[2], 4, 0, 300, 1400, 1450, 0, SPAN_OK);
+	span_builder__exit(b, 10, 100, 1500); /* its entry's call ended as lost */
+	EXPECT_EQ(span_builder__counts(b)->unmatched_exits, 1);
+	/* The other thread saw no change of its own mark: its call is untouched. */
+	span_builder__lost_mark(b, 11, 7, 1600);
+	span_builder__exit(b, 11, 100, 1600);
+	expect_span(&c.spans[3], 2, 0, 100, 1050, 1600, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__counts(b)->lost, 2);
+	span_builder__free(b);
+}
+
 int main(void)
 {
 	RUN(test_nesting);
@@ -186,5 +243,7 @@ int main(void)
 	RUN(test_interleaved_threads);
 	RUN(test_unmatched_exit_and_end_all);
 	RUN(test_many_threads_grow_table);
+	RUN(test_entry_without_return_probe);
+	RUN(test_loss_mark_ends_open_calls);
 	CHECK_EXIT();
 }

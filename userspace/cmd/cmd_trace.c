@@ -342,6 +342,13 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	if (k.deep_dropped)
 		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
 			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
+	if (st->no_return)
+		fprintf(stderr, "ferret: WARNING: %lld calls nested past the kernel's %d pending return probes "
+			"per thread got none: stored as no_return, their ends are not known\n",
+			(long long)st->no_return, LOADER_MAX_RETURN_PROBES);
+	if (st->lost)
+		fprintf(stderr, "ferret: WARNING: %lld calls were open when their thread lost events: "
+			"stored as lost, their ends are not known\n", (long long)st->lost);
 	if (k.no_stack)
 		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
 			(unsigned long long)k.no_stack);

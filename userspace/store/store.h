@@ -28,6 +28,8 @@ enum store_mode {
 enum span_status {
 	SPAN_OK = 0,
 	SPAN_INCOMPLETE = 1, /* no matching return: longjmp, exit, crash, tracing stopped */
+	SPAN_NO_RETURN = 2,  /* the kernel gave the call no return probe (nesting limit): end unknown */
+	SPAN_LOST = 3,	     /* events of its thread were lost while it was open: end unknown */
 };
 
 /* What the tracer knows when a run starts. Strings are copied. */

@@ -139,6 +139,8 @@ static int end_open_stack(void *ctx, uint32_t pid, uint32_t tid, const struct op
 	for (i = 0; i < nframes; i++) {
 		int64_t dur = o->end_ns - (int64_t)frames[i].start_ns;
 
+		if (frames[i].no_return) /* its time is not known: kept out of the figures */
+			continue;
 		aggregates__add_open_call(o->agg, frames[i].func_id, dur > 0 ? (uint64_t)dur : 0,
 					  frames[i].nested);
 	}

@@ -14,7 +14,7 @@ struct ingest {
 	int64_t bad_events;
 	int64_t span_base;	/* stack mode: the store's id of BPF span id 0 */
 	bool span_base_set;
-	int64_t whole_spans, whole_incomplete; /* stack mode's whole spans */
+	int64_t whole_spans, whole_incomplete, whole_no_return; /* stack mode's whole spans */
 	uint64_t *calls;		       /* per function id: entries seen */
 	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
@@ -49,21 +49,41 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 	return 0;
 }
 
+/* The process of a thread, from /proc/TID/status (0 once it is gone): entry and return
+ * records carry no pid, their thread's announcement does. */
+static uint32_t tgid_of(uint32_t tid)
+{
+	char path[64], line[128];
+	unsigned int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
 /* A thread whose announcement was lost: name it from /proc while it may still exist. */
 static int add_unannounced_thread(struct ingest *in, const struct ferret_event *e)
 {
+	uint32_t pid = e->type == FERRET_EV_SPAN ? e->pid : tgid_of(e->tid);
 	char path[64], comm[FERRET_COMM_LEN + 1] = "?";
 	int64_t key;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", e->pid, e->tid);
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pid, e->tid);
 	f = fopen(path, "r");
 	if (f) {
 		if (fgets(comm, sizeof(comm), f))
 			comm[strcspn(comm, "\n")] = '\0';
 		fclose(f);
 	}
-	key = store__add_thread(in->store, (int)e->pid, (int)e->tid, comm);
+	key = store__add_thread(in->store, (int)pid, (int)e->tid, comm);
 	if (key < 0)
 		return (int)key;
 	return span_builder__set_thread(in->builder, e->tid, key);
@@ -108,14 +128,21 @@ static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fke
 static int store_whole_span(struct ingest *in, const struct span_rec *span)
 {
 	in->whole_spans++;
-	if (span->status != SPAN_OK)
-		in->whole_incomplete++;
+	in->whole_incomplete += span->status == SPAN_INCOMPLETE;
+	in->whole_no_return += span->status == SPAN_NO_RETURN;
 	return store__append_span(in->store, span);
 }
 
 /* Stack mode's span ids come from a BPF counter of every call: the store reserves
  * a range wide enough for any run, and hands back what is unused at its end. */
 #define STACK_MODE_SPAN_IDS (1LL << 40)
+
+static int span_status_of(uint16_t flags)
+{
+	if (flags & FERRET_SPAN_NO_RETURN)
+		return SPAN_NO_RETURN;
+	return flags & FERRET_SPAN_INCOMPLETE ? SPAN_INCOMPLETE : SPAN_OK;
+}
 
 static int on_span(struct ingest *in, const struct ferret_span_event *e)
 {
@@ -140,7 +167,7 @@ static int on_span(struct ingest *in, const struct ferret_span_event *e)
 		.start_ns = (int64_t)e->start_ns,
 		.end_ns = (int64_t)e->hdr.ts_ns,
 		.depth = (int32_t)e->depth,
-		.status = (e->hdr.flags & FERRET_SPAN_INCOMPLETE) ? SPAN_INCOMPLETE : SPAN_OK,
+		.status = span_status_of(e->hdr.flags),
 	};
 	return store_whole_span(in, &span);
 }
@@ -160,7 +187,7 @@ int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
 			continue;
 		e.hdr.ts_ns = (uint64_t)end_ns;
 		e.hdr.func_id = f->func_id;
-		e.hdr.flags = FERRET_SPAN_INCOMPLETE;
+		e.hdr.flags = f->no_return ? FERRET_SPAN_NO_RETURN : FERRET_SPAN_INCOMPLETE;
 		e.start_ns = f->start_ns;
 		e.span_id = f->span_id;
 		e.parent_id = i ? frames[i - 1].span_id : 0;
@@ -177,9 +204,14 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 
 	if (ok <= 0)
 		return ok;
-	if (e->type == FERRET_EV_ENTRY)
-		return span_builder__entry(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
-	return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+	ok = span_builder__lost_mark(in->builder, e->tid, e->lost_mark, (int64_t)e->ts_ns);
+	if (ok)
+		return ok;
+	if (e->type == FERRET_EV_EXIT)
+		return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+	if (e->flags & FERRET_ENTRY_NO_RETURN)
+		return span_builder__entry_no_return(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+	return span_builder__entry(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
 }
 
 /* The size of a record of this type: a shorter one is malformed. */
@@ -241,6 +273,7 @@ const struct span_counts *ingest__counts(struct ingest *in)
 	in->counts = *span_builder__counts(in->builder);
 	in->counts.spans += in->whole_spans;
 	in->counts.incomplete += in->whole_incomplete;
+	in->counts.no_return += in->whole_no_return;
 	return &in->counts;
 }
 

@@ -22,9 +22,10 @@ _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24,
 	       "ferret_stack has no padding");
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
-_Static_assert(sizeof(struct ferret_counters) == 4 * 8, "ferret_counters is 4 counters");
+_Static_assert(sizeof(struct ferret_counters) == 5 * 8, "ferret_counters is 5 counters");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
+_Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
 
 struct loader {
 	struct ferret_bpf *skel;
@@ -287,6 +288,7 @@ void loader__counters(const struct loader *l, struct loader_counters *out)
 	out->lost_events = __atomic_load_n(&l->skel->bss->counters.lost_events, __ATOMIC_RELAXED);
 	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
 	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
+	out->no_return = __atomic_load_n(&l->skel->bss->counters.no_return, __ATOMIC_RELAXED);
 }
 
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum)
@@ -342,7 +344,8 @@ static uint32_t open_frames_of(const struct ferret_stack *st, struct open_frame 
 			.start_ns = st->frames[i].start_ns,
 			.span_id = st->frames[i].span_id,
 			.func_id = st->frames[i].func_id,
-			.nested = st->frames[i].nested != 0,
+			.nested = (st->frames[i].flags & FERRET_FRAME_NESTED) != 0,
+			.no_return = (st->frames[i].flags & FERRET_FRAME_NO_RETURN) != 0,
 		};
 	return n;
 }

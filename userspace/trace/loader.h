@@ -33,9 +33,13 @@ struct loader_counters {
 	uint64_t lost_events;  /* ring buffer reservations that failed */
 	uint64_t deep_dropped; /* stack mode: calls deeper than LOADER_STACK_DEPTH, not recorded */
 	uint64_t no_stack;     /* stack mode: a thread's stack could not be allocated */
+	uint64_t no_return;    /* stack mode: calls the kernel gave no return probe */
 };
 
 #define LOADER_STACK_DEPTH 128 /* stack mode: calls kept per thread in the kernel */
+/* The kernel keeps at most this many pending return probes per thread; a call made past it
+ * gets none (its entry says so, and it is stored as no_return). */
+#define LOADER_MAX_RETURN_PROBES 64
 
 /* Stack mode: a call a thread still had open in the kernel when tracing stopped. */
 struct open_frame {
@@ -43,6 +47,7 @@ struct open_frame {
 	uint64_t span_id;  /* 0 with --aggregate: no spans */
 	uint32_t func_id;
 	bool nested;	   /* an outer activation of the same function is on the stack */
+	bool no_return;	   /* the kernel gave it no return probe */
 };
 
 struct loader;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,13 @@ struct open_call {
 	int64_t span_id;
 	int64_t function_key;
 	int64_t start_ns;
+	bool no_return; /* the kernel gave it no return probe */
 };
 
 struct thread_state {
 	uint32_t tid;
+	bool has_mark;
+	uint32_t lost_mark; /* of the thread's last event */
 	int64_t thread_key;
 	struct open_call *stack;
 	size_t depth, cap;
@@ -87,7 +91,8 @@ int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid)
 	return t ? t->thread_key : 0;
 }
 
-int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
+static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts,
+		     bool no_return)
 {
 	struct thread_state *t = find_thread(b, tid);
 	struct span_rec call;
@@ -112,13 +117,29 @@ int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_k
 	c->span_id = id;
 	c->function_key = function_key;
 	c->start_ns = ts;
+	c->no_return = no_return;
 	return 0;
 }
 
-/* Emits the top of t's stack, ending at ts. */
+int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
+{
+	return push_call(b, tid, function_key, ts, false);
+}
+
+int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t function_key,
+				  int64_t ts)
+{
+	return push_call(b, tid, function_key, ts, true);
+}
+
+/* Emits the top of t's stack, ending at ts. A call without a return probe has no other
+ * status: whatever ended it, its own end was never seen. */
 static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
 {
 	const struct open_call *c = &t->stack[--t->depth];
+
+	if (c->no_return && status != SPAN_LOST)
+		status = SPAN_NO_RETURN;
 	struct span_rec span = {
 		.span_id = c->span_id,
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
@@ -131,8 +152,9 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 	};
 
 	b->counts.spans++;
-	if (status != SPAN_OK)
-		b->counts.incomplete++;
+	b->counts.incomplete += status == SPAN_INCOMPLETE;
+	b->counts.no_return += status == SPAN_NO_RETURN;
+	b->counts.lost += status == SPAN_LOST;
 	return b->sink.emit(b->sink.ctx, &span);
 }
 
@@ -145,7 +167,7 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 	if (!t)
 		return -ENOENT;
 	for (i = t->depth; i > 0; i--)
-		if (t->stack[i - 1].function_key == function_key)
+		if (t->stack[i - 1].function_key == function_key && !t->stack[i - 1].no_return)
 			break;
 	if (i == 0) {
 		b->counts.unmatched_exits++;
@@ -160,13 +182,13 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 	return pop_call(b, t, ts, SPAN_OK);
 }
 
-/* Every call t still has open ends at ts, incomplete. */
-static int end_calls(struct span_builder *b, struct thread_state *t, int64_t ts)
+/* Every call t still has open ends at ts with status. */
+static int end_calls(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
 {
 	int err;
 
 	while (t->depth) {
-		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
+		err = pop_call(b, t, ts, status);
 		if (err)
 			return err;
 	}
@@ -177,7 +199,20 @@ int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
 
-	return t ? end_calls(b, t, ts) : 0;
+	return t ? end_calls(b, t, ts, SPAN_INCOMPLETE) : 0;
+}
+
+int span_builder__lost_mark(struct span_builder *b, uint32_t tid, uint32_t mark, int64_t ts)
+{
+	struct thread_state *t = find_thread(b, tid);
+	bool changed;
+
+	if (!t)
+		return -ENOENT;
+	changed = t->has_mark && t->lost_mark != mark;
+	t->has_mark = true;
+	t->lost_mark = mark;
+	return changed ? end_calls(b, t, ts, SPAN_LOST) : 0;
 }
 
 int span_builder__end_all(struct span_builder *b, int64_t ts)
@@ -186,7 +221,7 @@ int span_builder__end_all(struct span_builder *b, int64_t ts)
 	int err;
 
 	for (i = 0; i < b->nthreads; i++) {
-		err = end_calls(b, &b->threads[i], ts);
+		err = end_calls(b, &b->threads[i], ts, SPAN_INCOMPLETE);
 		if (err)
 			return err;
 	}

@@ -21,6 +21,8 @@ struct span_sink {
 struct span_counts {
 	int64_t spans;		  /* spans emitted */
 	int64_t incomplete;	  /* of which had no matching return */
+	int64_t no_return;	  /* of which the kernel gave no return probe */
+	int64_t lost;		  /* of which were open when their thread lost events */
 	int64_t unmatched_exits;  /* returns with no open entry (their entry was lost) */
 	int64_t threads;
 };
@@ -33,7 +35,16 @@ void span_builder__free(struct span_builder *b);
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key);
 int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid); /* 0: unknown */
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
-/* A return: pops the matching entry; entries above it never returned (longjmp) and end here, incomplete. */
+/* An entry the kernel gave no return probe (the nesting limit): the call ends, as no_return,
+ * when a call below it returns or the thread ends; no return is ever paired with it. */
+int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t function_key,
+				  int64_t ts);
+/* The thread's events carry the ring buffer's loss count read before each was sent: when it
+ * changed since the thread's last event, events in between may be lost, so no open call can be
+ * paired for certain: they all end at ts as lost, and the thread starts a new stack. */
+int span_builder__lost_mark(struct span_builder *b, uint32_t tid, uint32_t mark, int64_t ts);
+/* A return: pops the innermost open entry of the function that has a return probe; entries
+ * above it never returned (longjmp: incomplete) or had no return probe (no_return). */
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
 /* The thread is gone (or tracing stops): every open call ends at ts, incomplete. */
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
