@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Reading a run in thread order without an index (store_scan.c): threads that
+ * Reading a run in thread order without an index (range_scan.c): threads that
  * ran one after another are read range by range, threads that ran side by side
  * through the sorter; both give every span once, by thread then id, and so do
  * the filters and a run still being written.
  */
-#include <sqlite3.h>
 
 #include "check.h"
 #include "store/store.h"
 #include "store_fixture.h"
-#include "store/store_scan.h"
+#include "store/range_scan.h"
 
 #define CALLS_PER_THREAD 3000
 #define MAX_SCAN_THREADS 16
@@ -100,20 +99,20 @@ static int64_t check_order(struct store *s, int64_t run_key, const struct span_f
 	return rows;
 }
 
-/* Which way store_scan reads the run, on a connection of its own. */
+/* Which way range_scan reads the run, on a connection of its own. */
 static int per_thread(const char *db, int64_t run_key)
 {
-	struct span_scan_spec spec = { .columns = "s.span_id" };
-	struct span_scan *sc;
-	sqlite3 *conn = NULL;
+	struct range_scan_spec spec = { .columns = "s.span_id" };
+	struct range_scan *sc = NULL;
+	struct db *conn = NULL;
 	int ret = -1;
 
-	sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL);
-	sc = span_scan__open(conn, db, run_key, &spec);
+	if (!db__open(db, STORE_READ, &conn))
+		sc = range_scan__open(conn, run_key, &spec);
 	if (sc)
-		ret = span_scan__per_thread(sc);
-	span_scan__free(sc);
-	sqlite3_close(conn);
+		ret = range_scan__per_thread(sc);
+	range_scan__free(sc);
+	db__free(conn);
 	return ret;
 }
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "store/store.h"
-#include "store/store_stats.h"
+#include "store/run_query.h"
 
 enum table_col {
 	COL_FUNCTION,

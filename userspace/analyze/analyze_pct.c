@@ -15,7 +15,7 @@
 
 #include "analyze.h"
 #include "core/log.h"
-#include "store/store_stats.h"
+#include "store/run_query.h"
 
 /* Durations kept in memory at once by the scan (8 bytes each: 32 MB). */
 size_t pct_candidate_budget = 4u << 20;

@@ -1,17 +1,18 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * store_stats: the SQL aggregate queries analyze needs beyond store.h.
+ * run_query: the queries analyze needs beyond store.h.
  * Exact percentiles need durations: a plain scan (analyze keeps only those near
  * each percentile), or, when too many are near, each function's durations in
  * sorted order: SQLite's sorter does that with bounded memory (it spills sorted
  * runs to temporary files and merges them).
- * It opens its own read-only connection, so store.c keeps its internals.
+ * It opens a reading connection of its own (db__open's checks, like every one).
  *
  * It also reads a run's spans lean (keys and numbers only, names looked up
  * once per function and thread): analyze's one pass over millions of spans
  * costs a third less than through store__spans()'s joins.
  */
-#ifndef FERRET_STORE_STATS_H
-#define FERRET_STORE_STATS_H
+#ifndef FERRET_RUN_QUERY_H
+#define FERRET_RUN_QUERY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -72,4 +73,4 @@ int store_stats__function(struct store_stats *st, int64_t function_key, char **n
 int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
 			size_t comm_len);
 
-#endif /* FERRET_STORE_STATS_H */
+#endif /* FERRET_RUN_QUERY_H */

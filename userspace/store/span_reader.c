@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* span_reader: a run's spans with their names, for export (see span_reader.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "range_scan.h"
+#include "span_reader.h"
+
+/* A function's name and module, read once per run (spans carry only the key). */
+struct function_name {
+	int64_t key; /* first: searched by it (compare_int64_keys) */
+	char *name;
+	char *module;
+};
+
+struct span_iter {
+	struct db *db;
+	struct range_scan *scan;
+	int64_t run_start_ns;
+	struct function_name *functions; /* ascending keys */
+	size_t n_functions;
+};
+
+static int read_run_start(struct db *db, int64_t run_key, int64_t *start_ns)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (db__prepare(db, "SELECT start_ns FROM runs WHERE id = ?", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*start_ns = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db__error(db, "cannot read runs");
+	ferr("%s: no run with key %lld", db->path, (long long)run_key);
+	return -1;
+}
+
+static int add_function_name(struct span_iter *it, sqlite3_stmt *stmt, size_t *cap)
+{
+	struct function_name *f;
+	const char *name = (const char *)sqlite3_column_text(stmt, 1);
+	const char *module = (const char *)sqlite3_column_text(stmt, 2);
+
+	if (grow_array((void **)&it->functions, cap, it->n_functions + 1, sizeof(*it->functions)))
+		return -1;
+	f = &it->functions[it->n_functions];
+	f->key = sqlite3_column_int64(stmt, 0);
+	f->name = strdup(name ? name : "");
+	f->module = strdup(module ? module : "");
+	it->n_functions++;
+	return f->name && f->module ? 0 : -1;
+}
+
+static int load_function_names(struct span_iter *it, int64_t run_key)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (db__prepare(it->db, "SELECT f.id, f.name, m.path FROM functions f"
+				     " LEFT JOIN modules m ON m.id = f.module WHERE f.run = ? ORDER BY f.id",
+			  &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (add_function_name(it, stmt, &cap)) {
+			sqlite3_finalize(stmt);
+			ferr("out of memory");
+			return -1;
+		}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : db__error(it->db, "cannot read functions");
+}
+
+static const struct function_name *function_name(const struct span_iter *it, int64_t key)
+{
+	if (!it->n_functions)
+		return NULL;
+	return bsearch(&key, it->functions, it->n_functions, sizeof(*it->functions), compare_int64_keys);
+}
+
+/* Only the filters in use go into the SQL. The function filter becomes a set of
+ * keys SQLite computes once; names are joined in memory, not per row. */
+static struct range_scan *scan_spans(struct db *db, int64_t run_key, const struct span_filter *f)
+{
+	char where[256] = "";
+	struct range_scan_spec spec = {
+		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
+			   " s.duration_ns, s.depth, s.status",
+		.where = where,
+		.pid = f ? f->pid : 0,
+		.tid = f ? f->tid : 0,
+	};
+	struct range_scan *sc;
+	size_t used = 0;
+
+	if (f && f->function_glob)
+		used += (size_t)snprintf(where + used, sizeof(where) - used,
+					 " AND s.function IN (SELECT id FROM functions WHERE run = %lld"
+					 " AND name GLOB ?4)", (long long)run_key);
+	if (f && f->min_duration_ns)
+		snprintf(where + used, sizeof(where) - used, " AND s.duration_ns >= ?5");
+	sc = range_scan__open(db, run_key, &spec);
+	if (sc && f && f->function_glob)
+		sqlite3_bind_text(range_scan__stmt(sc), 4, f->function_glob, -1, SQLITE_TRANSIENT);
+	if (sc && f && f->min_duration_ns)
+		sqlite3_bind_int64(range_scan__stmt(sc), 5, f->min_duration_ns);
+	return sc;
+}
+
+struct span_iter *span_iter__open(struct db *db, int64_t run_key, const struct span_filter *filter)
+{
+	struct span_iter *it;
+
+	it = calloc(1, sizeof(*it));
+	if (!it) {
+		ferr("out of memory");
+		return NULL;
+	}
+	it->db = db;
+	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key) ||
+	    !(it->scan = scan_spans(db, run_key, filter))) {
+		span_iter__free(it);
+		return NULL;
+	}
+	return it;
+}
+
+int span_iter__next(struct span_iter *it, struct span_row *row)
+{
+	sqlite3_stmt *stmt = range_scan__stmt(it->scan);
+	const struct function_name *fn;
+	const struct range_thread *t;
+	int rc = range_scan__step(it->scan);
+
+	if (rc <= 0)
+		return rc;
+	row->span_id = sqlite3_column_int64(stmt, 0);
+	row->parent_id = sqlite3_column_int64(stmt, 1); /* NULL (a root) reads as 0 */
+	row->thread_key = sqlite3_column_int64(stmt, 2);
+	row->function_key = sqlite3_column_int64(stmt, 3);
+	row->start_ns = it->run_start_ns + sqlite3_column_int64(stmt, 4);
+	row->end_ns = row->start_ns + sqlite3_column_int64(stmt, 5);
+	row->depth = sqlite3_column_int(stmt, 6);
+	row->status = sqlite3_column_int(stmt, 7);
+	t = range_scan__thread(it->scan, row->thread_key);
+	row->pid = t ? t->pid : 0;
+	row->tid = t ? t->tid : 0;
+	row->comm = t ? t->comm : "";
+	fn = function_name(it, row->function_key);
+	row->function = fn ? fn->name : "?";
+	row->module = fn ? fn->module : "";
+	return 1;
+}
+
+void span_iter__free(struct span_iter *it)
+{
+	size_t i;
+
+	if (!it)
+		return;
+	range_scan__free(it->scan);
+	for (i = 0; i < it->n_functions; i++) {
+		free(it->functions[i].name);
+		free(it->functions[i].module);
+	}
+	free(it->functions);
+	free(it);
+}
