@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of store__open: creation, mode 0600, foreign files, versions, bad paths. No root. */
+/* Unit tests of store__open (and analyze's own connection): creation, mode 0600, foreign files, versions, bad paths. No root. */
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "check.h"
+#include "store/run_query.h"
 #include "store/store.h"
 #include "store_fixture.h"
 
@@ -40,25 +41,34 @@ static void exec_on(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
-/* Opening path must fail in both modes with one line containing want. */
+static void expect_one_line(const char *err, const char *want, const char *how)
+{
+	if (!strstr(err, want) || count_lines(err) != 1)
+		printf("    %s: got \"%s\", want \"%s\"\n", how, err, want);
+	EXPECT(strstr(err, want) != NULL);
+	EXPECT_EQ(count_lines(err), 1);
+}
+
+/* Opening path must fail in both modes, and for analyze's queries, with one line containing want. */
 static void expect_rejected(const char *path, const char *want)
 {
 	enum store_mode modes[] = { STORE_READ, STORE_WRITE };
+	const char *names[] = { "read", "write" };
+	struct store_stats *st = NULL;
 	struct store *s = NULL;
-	const char *err;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < 2; i++) {
 		capture_start();
 		rc = store__open(path, modes[i], &s);
-		err = capture_end();
+		expect_one_line(capture_end(), want, names[i]);
 		EXPECT(rc < 0 && s == NULL);
-		if (!strstr(err, want) || count_lines(err) != 1)
-			printf("    mode %zu: got \"%s\", want \"%s\"\n", i, err, want);
-		EXPECT(strstr(err, want) != NULL);
-		EXPECT_EQ(count_lines(err), 1);
 	}
+	capture_start();
+	rc = store_stats__open(path, &st); /* every connection goes through the same checks */
+	expect_one_line(capture_end(), want, "analyze");
+	EXPECT(rc < 0 && st == NULL);
 }
 
 static void test_foreign_files_rejected(void)
