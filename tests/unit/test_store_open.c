@@ -176,6 +176,25 @@ static void test_bad_paths(void)
 	}
 }
 
+/* The one removal of a database ferret made: the file and every journal SQLite may leave. */
+static void test_remove_files(void)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	char path[600];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s%s", tmp_path("gone.db"), suffixes[i]);
+		write_file(path, "x");
+	}
+	db__remove_files(tmp_path("gone.db"));
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s%s", tmp_path("gone.db"), suffixes[i]);
+		EXPECT(stat(path, &st) != 0);
+	}
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -185,6 +204,7 @@ int main(void)
 	RUN(test_corrupt_and_other_formats);
 	RUN(test_schema_version_mismatch);
 	RUN(test_bad_paths);
+	RUN(test_remove_files);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

@@ -358,18 +358,6 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
 }
 
-/* A DB this run created but never used: leave nothing half-written behind. */
-static void remove_db_files(const char *db)
-{
-	char path[4096];
-
-	unlink(db);
-	snprintf(path, sizeof(path), "%s-wal", db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", db);
-	unlink(path);
-}
-
 static int start_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct loader_opts lo = {
@@ -495,8 +483,8 @@ int cmd_trace(int argc, char **argv)
 	ss.db_created = false;
 out:
 	free_session(&ss);
-	if (ss.db_created && rc)
-		remove_db_files(o.db);
+	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
+		db__remove_files(o.db);
 	if (created_db)
 		give_to_sudo_user(o.db);
 	free(o.target.includes);
