@@ -98,6 +98,12 @@ static void test_filters(void)
 		EXPECT(strncmp(row.function, "parse_", 6) == 0);
 	EXPECT(n > 0);
 	span_iter__free(it);
+	by_glob.function_glob = "[!p]*"; /* fnmatch's negation, as trace's and analyze's -f */
+	it = store__spans(s, run.run_key, &by_glob);
+	for (i = 0; it && span_iter__next(it, &row) == 1; i++)
+		EXPECT(row.function[0] != 'p');
+	EXPECT(i > 0 && i == run.spans - n);
+	span_iter__free(it);
 	it = store__spans(s, run.run_key, &by_duration);
 	for (n = 0; it && span_iter__next(it, &row) == 1; n++)
 		EXPECT(row.end_ns - row.start_ns >= 5000);

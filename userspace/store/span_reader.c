@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "core/glob.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "range_scan.h"
@@ -90,32 +91,49 @@ static const struct function_name *function_name(const struct span_iter *it, int
 	return bsearch(&key, it->functions, it->n_functions, sizeof(*it->functions), compare_int64_keys);
 }
 
-/* Only the filters in use go into the SQL. The function filter becomes a set of
- * keys SQLite computes once; names are joined in memory, not per row. */
-static struct range_scan *scan_spans(struct db *db, int64_t run_key, const struct span_filter *f)
+/* " AND s.function IN (...)": the run's functions whose name matches glob, the
+ * same matcher as trace's and analyze's -f (names are in memory already). */
+static char *function_condition(const struct span_iter *it, const char *glob)
 {
-	char where[256] = "";
+	int64_t *keys = malloc((it->n_functions ? it->n_functions : 1) * sizeof(*keys));
+	size_t n = 0, i;
+	char *sql;
+
+	if (!keys)
+		return NULL;
+	for (i = 0; i < it->n_functions; i++)
+		if (glob_match(glob, it->functions[i].name))
+			keys[n++] = it->functions[i].key;
+	sql = range_scan__key_list("s.function", keys, n, sizeof(*keys));
+	free(keys);
+	return sql;
+}
+
+/* Only the filters in use go into the SQL. */
+static struct range_scan *scan_spans(struct span_iter *it, int64_t run_key, const struct span_filter *f)
+{
+	char *functions = f && f->function_glob ? function_condition(it, f->function_glob) : strdup("");
 	struct range_scan_spec spec = {
 		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
 			   " s.duration_ns, s.depth, s.status",
-		.where = where,
 		.pid = f ? f->pid : 0,
 		.tid = f ? f->tid : 0,
 	};
-	struct range_scan *sc;
-	size_t used = 0;
+	struct range_scan *sc = NULL;
+	char *where = NULL;
 
-	if (f && f->function_glob)
-		used += (size_t)snprintf(where + used, sizeof(where) - used,
-					 " AND s.function IN (SELECT id FROM functions WHERE run = %lld"
-					 " AND name GLOB ?4)", (long long)run_key);
-	if (f && f->min_duration_ns)
-		snprintf(where + used, sizeof(where) - used, " AND s.duration_ns >= ?5");
-	sc = range_scan__open(db, run_key, &spec);
-	if (sc && f && f->function_glob)
-		sqlite3_bind_text(range_scan__stmt(sc), 4, f->function_glob, -1, SQLITE_TRANSIENT);
+	if (!functions || asprintf(&where, "%s%s", functions,
+				   f && f->min_duration_ns ? " AND s.duration_ns >= ?4" : "") < 0) {
+		free(functions);
+		ferr("out of memory");
+		return NULL;
+	}
+	spec.where = where;
+	sc = range_scan__open(it->db, run_key, &spec);
 	if (sc && f && f->min_duration_ns)
-		sqlite3_bind_int64(range_scan__stmt(sc), 5, f->min_duration_ns);
+		sqlite3_bind_int64(range_scan__stmt(sc), 4, f->min_duration_ns);
+	free(functions);
+	free(where);
 	return sc;
 }
 
@@ -130,7 +148,7 @@ struct span_iter *span_iter__open(struct db *db, int64_t run_key, const struct s
 	}
 	it->db = db;
 	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key) ||
-	    !(it->scan = scan_spans(db, run_key, filter))) {
+	    !(it->scan = scan_spans(it, run_key, filter))) {
 		span_iter__free(it);
 		return NULL;
 	}

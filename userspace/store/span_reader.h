@@ -33,7 +33,7 @@ struct span_row {
 struct span_filter {
 	int pid;
 	int tid;
-	const char *function_glob; /* SQLite GLOB on the function name */
+	const char *function_glob; /* glob_match (core/glob.h) on the function name */
 	int64_t min_duration_ns;
 };
 
