@@ -43,6 +43,16 @@ int db__exec(struct db *db, const char *sql, const char *what)
 	return 0;
 }
 
+int db__run(const struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt), err = 0;
+
+	if (rc != SQLITE_DONE)
+		err = db__error(db, what); /* before finalize: the message is the step's */
+	sqlite3_finalize(stmt);
+	return err;
+}
+
 int db__begin(struct db *db)
 {
 	if (db->in_txn)

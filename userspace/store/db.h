@@ -44,6 +44,8 @@ void db__remove_files(const char *path);
 int db__error(const struct db *db, const char *what);
 int db__prepare(const struct db *db, const char *sql, struct sqlite3_stmt **stmt);
 int db__exec(struct db *db, const char *sql, const char *what);
+/* Steps a one-shot statement (an INSERT, an UPDATE) to its end and finalizes it. */
+int db__run(const struct db *db, struct sqlite3_stmt *stmt, const char *what);
 /* One write transaction stays open between commits (BEGIN IMMEDIATE on first need). */
 int db__begin(struct db *db);
 int db__commit(struct db *db);

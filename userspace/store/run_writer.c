@@ -151,7 +151,6 @@ static int insert_run(struct run_writer *rw, const struct run_info *info, int64_
 {
 	sqlite3_stmt *stmt = NULL;
 	struct utsname uts;
-	int rc;
 
 	if (uname(&uts))
 		memset(&uts, 0, sizeof(uts));
@@ -177,10 +176,8 @@ static int insert_run(struct run_writer *rw, const struct run_info *info, int64_
 	if (info->max_rate > 0)
 		sqlite3_bind_int64(stmt, 12, info->max_rate);
 	sqlite3_bind_int64(stmt, 13, first_span_id);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return db__error(rw->db, "cannot add the run");
+	if (db__run(rw->db, stmt, "cannot add the run"))
+		return -1;
 	rw->run_key = sqlite3_last_insert_rowid(rw->db->sql);
 	return 0;
 }
@@ -335,7 +332,6 @@ int run_writer__add_func_stats(struct run_writer *rw, const struct func_stats_re
 static int update_run_end(struct run_writer *rw, const struct run_end *end)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc;
 
 	if (db__prepare(rw->db, "UPDATE runs SET end_ns = ?, lost_events = ?, exit_code = ?, spans = ?"
 			     " WHERE id = ?", &stmt))
@@ -348,9 +344,7 @@ static int update_run_end(struct run_writer *rw, const struct run_end *end)
 		sqlite3_bind_null(stmt, 3);
 	sqlite3_bind_int64(stmt, 4, span_writer__stored(rw->spans));
 	sqlite3_bind_int64(stmt, 5, rw->run_key);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : db__error(rw->db, "cannot finish the run");
+	return db__run(rw->db, stmt, "cannot finish the run");
 }
 
 /* The run's end is recorded even when some spans could not be (that error was printed). */

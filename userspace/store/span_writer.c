@@ -199,15 +199,12 @@ static int return_span_ids(struct span_writer *sw)
 {
 	int64_t used_end = sw->next_span_id > sw->last_stored_id + 1 ? sw->next_span_id : sw->last_stored_id + 1;
 	sqlite3_stmt *stmt = NULL;
-	int rc;
 
 	if (db__prepare(sw->db, "UPDATE meta SET value = ?1 WHERE key = 'next_span_id' AND value = ?2", &stmt))
 		return -1;
 	sqlite3_bind_int64(stmt, 1, used_end);
 	sqlite3_bind_int64(stmt, 2, sw->ids_end);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : db__error(sw->db, "cannot finish the run");
+	return db__run(sw->db, stmt, "cannot finish the run");
 }
 
 int64_t span_writer__reserve_ids(struct span_writer *sw, int64_t count)
