@@ -54,7 +54,7 @@ static void expect_rejected(const char *path, const char *want)
 {
 	enum store_mode modes[] = { STORE_READ, STORE_WRITE };
 	const char *names[] = { "read", "write" };
-	struct store_stats *st = NULL;
+	struct run_query *st = NULL;
 	struct store *s = NULL;
 	size_t i;
 	int rc;
@@ -66,7 +66,7 @@ static void expect_rejected(const char *path, const char *want)
 		EXPECT(rc < 0 && s == NULL);
 	}
 	capture_start();
-	rc = store_stats__open(path, &st); /* every connection goes through the same checks */
+	rc = run_query__open(path, &st); /* every connection goes through the same checks */
 	expect_one_line(capture_end(), want, "analyze");
 	EXPECT(rc < 0 && st == NULL);
 }

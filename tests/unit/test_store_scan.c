@@ -40,7 +40,7 @@ static int begin(struct scan_run *r, const char *db, int n_threads)
 /* One call (a parent with one child) on thread i at time t. */
 static int call(struct scan_run *r, int i, int64_t t)
 {
-	struct span_rec c = { .thread_key = r->threads[i], .function_key = r->function, .start_ns = t };
+	struct stored_span c = { .thread_key = r->threads[i], .function_key = r->function, .start_ns = t };
 	int64_t parent = store__open_span(r->s, &c), child;
 
 	c.parent_id = parent;
@@ -51,7 +51,7 @@ static int call(struct scan_run *r, int i, int64_t t)
 	c.end_ns = t + 2;
 	if (parent < 0 || child < 0 || store__close_span(r->s, &c))
 		return -1;
-	c = (struct span_rec){ .span_id = parent, .thread_key = r->threads[i], .function_key = r->function,
+	c = (struct stored_span){ .span_id = parent, .thread_key = r->threads[i], .function_key = r->function,
 			       .start_ns = t, .end_ns = t + 3 };
 	return store__close_span(r->s, &c);
 }
@@ -81,11 +81,11 @@ static int finish(struct scan_run *r)
 /* Reads through store__spans: every span once, by thread then id, names resolved. */
 static int64_t check_order(struct store *s, int64_t run_key, const struct span_filter *f, int *bad)
 {
-	struct span_iter *it = store__spans(s, run_key, f);
+	struct span_reader *it = store__spans(s, run_key, f);
 	int64_t rows = 0, last_thread = 0, last_id = 0;
-	struct span_row row;
+	struct named_span row;
 
-	while (it && span_iter__next(it, &row) == 1) {
+	while (it && span_reader__next(it, &row) == 1) {
 		*bad += row.thread_key < last_thread ||
 			(row.thread_key == last_thread && row.span_id <= last_id) ||
 			strcmp(row.function, "f") != 0 || row.tid != 100 + (int)(row.thread_key - 1) % MAX_SCAN_THREADS ||
@@ -95,7 +95,7 @@ static int64_t check_order(struct store *s, int64_t run_key, const struct span_f
 		rows++;
 	}
 	*bad += !it;
-	span_iter__free(it);
+	span_reader__free(it);
 	return rows;
 }
 

@@ -13,17 +13,17 @@
 #include "run_query.h"
 #include "schema.h"
 
-struct store_stats {
+struct run_query {
 	struct db *db;
 	sqlite3_stmt *function_names;
 	sqlite3_stmt *thread_ids;
 };
 
-struct stats_scan {
+struct keyed_spans {
 	struct range_scan *scan;
 };
 
-void store_stats__free(struct store_stats *st)
+void run_query__free(struct run_query *st)
 {
 	if (!st)
 		return;
@@ -33,7 +33,7 @@ void store_stats__free(struct store_stats *st)
 	free(st);
 }
 
-static int sql_error(const struct store_stats *st, const char *what)
+static int sql_error(const struct run_query *st, const char *what)
 {
 	db__error(st->db, what);
 	return -EIO;
@@ -52,9 +52,9 @@ static int tune_connection(struct db *db)
 }
 
 /* The one checked open, as every reader's: the file checks, the schema's, the pragmas. */
-int store_stats__open(const char *path, struct store_stats **out)
+int run_query__open(const char *path, struct run_query **out)
 {
-	struct store_stats *st = calloc(1, sizeof(*st));
+	struct run_query *st = calloc(1, sizeof(*st));
 
 	*out = NULL;
 	if (!st) {
@@ -63,15 +63,15 @@ int store_stats__open(const char *path, struct store_stats **out)
 	}
 	if (db__open(path, STORE_READ, &st->db) || schema__set_up(st->db) || db__ready(st->db) ||
 	    tune_connection(st->db)) {
-		store_stats__free(st);
+		run_query__free(st);
 		return -EIO;
 	}
 	*out = st;
 	return 0;
 }
 
-int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
-			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx)
+int run_query__durations(struct run_query *st, int64_t run_key, int pid, int tid, const int64_t *keys,
+			   size_t n_keys, bool sorted, run_query_duration_cb cb, void *ctx)
 {
 	char *where = n_keys ? range_scan__key_list("s.function", keys, n_keys, sizeof(*keys)) : strdup("");
 	struct range_scan_spec spec = {
@@ -107,9 +107,9 @@ cleanup:
 	return err;
 }
 
-struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid)
+struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key, int pid, int tid)
 {
-	struct stats_scan *sc = calloc(1, sizeof(*sc));
+	struct keyed_spans *sc = calloc(1, sizeof(*sc));
 	struct range_scan_spec spec = {
 		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns, s.duration_ns, s.status",
 		.pid = pid,
@@ -127,7 +127,7 @@ struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, i
 	return sc;
 }
 
-int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
+int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row)
 {
 	sqlite3_stmt *stmt = range_scan__stmt(sc->scan);
 	int rc = range_scan__step(sc->scan);
@@ -144,7 +144,7 @@ int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
 	return 1;
 }
 
-void stats_scan__free(struct stats_scan *sc)
+void keyed_spans__free(struct keyed_spans *sc)
 {
 	if (!sc)
 		return;
@@ -152,7 +152,7 @@ void stats_scan__free(struct stats_scan *sc)
 	free(sc);
 }
 
-int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path)
+int run_query__function(struct run_query *st, int64_t function_key, char **name, char **module_path)
 {
 	int rc, err = 0;
 
@@ -184,7 +184,7 @@ int store_stats__function(struct store_stats *st, int64_t function_key, char **n
 	return err;
 }
 
-int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
+int run_query__thread(struct run_query *st, int64_t thread_key, int *pid, int *tid, char *comm,
 			size_t comm_len)
 {
 	int rc, err = 0;
@@ -214,10 +214,10 @@ static void parse_hist(const char *text, int64_t *hist)
 	char *end;
 	int i;
 
-	memset(hist, 0, STATS_HIST_BUCKETS * sizeof(*hist));
+	memset(hist, 0, FUNC_FIGURES_BUCKETS * sizeof(*hist));
 	if (!text || *text++ != '[')
 		return;
-	for (i = 0; i < STATS_HIST_BUCKETS && *text && *text != ']'; i++) {
+	for (i = 0; i < FUNC_FIGURES_BUCKETS && *text && *text != ']'; i++) {
 		hist[i] = strtoll(text, &end, 10);
 		if (end == text)
 			return;
@@ -225,9 +225,9 @@ static void parse_hist(const char *text, int64_t *hist)
 	}
 }
 
-int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx)
+int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx)
 {
-	struct stats_aggregate agg;
+	struct stored_func_figures agg;
 	sqlite3_stmt *stmt = NULL;
 	int rc, err = 0;
 

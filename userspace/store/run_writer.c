@@ -25,7 +25,7 @@ struct run_writer {
 	sqlite3_stmt *insert_module;
 	sqlite3_stmt *insert_function;
 	sqlite3_stmt *insert_thread;
-	sqlite3_stmt *insert_func_stats;
+	sqlite3_stmt *insert_func_figures;
 };
 
 struct run_writer *run_writer__new(struct db *db, struct span_writer *spans)
@@ -47,9 +47,9 @@ static void finalize_statements(struct run_writer *rw)
 	sqlite3_finalize(rw->insert_module);
 	sqlite3_finalize(rw->insert_function);
 	sqlite3_finalize(rw->insert_thread);
-	sqlite3_finalize(rw->insert_func_stats);
+	sqlite3_finalize(rw->insert_func_figures);
 	rw->find_module = rw->insert_module = rw->insert_function = NULL;
-	rw->insert_thread = rw->insert_func_stats = NULL;
+	rw->insert_thread = rw->insert_func_figures = NULL;
 }
 
 void run_writer__free(struct run_writer *rw)
@@ -74,7 +74,7 @@ static int prepare_statements(struct run_writer *rw)
 	    db__prepare(rw->db,
 			"INSERT OR REPLACE INTO function_stats(function, run, calls, total_ns,"
 			" min_ns, max_ns, hist, demoted_at_ns, sum_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			&rw->insert_func_stats)) {
+			&rw->insert_func_figures)) {
 		finalize_statements(rw);
 		return -1;
 	}
@@ -302,10 +302,10 @@ static int format_hist(const uint64_t *hist, int nbuckets, char *buf, size_t len
 	return 0;
 }
 
-int run_writer__add_func_stats(struct run_writer *rw, const struct func_stats_rec *rec)
+int run_writer__add_func_figures(struct run_writer *rw, const struct func_figures *rec)
 {
 	char hist[128 * 21 + 3];
-	sqlite3_stmt *stmt = rw->insert_func_stats;
+	sqlite3_stmt *stmt = rw->insert_func_figures;
 
 	if (require_run(rw, "add_func_stats") || db__begin(rw->db))
 		return -1;

@@ -28,7 +28,7 @@ struct run_info {
 };
 
 /* Stack mode: one function's figures over every call, kept as a span or not. */
-struct func_stats_rec {
+struct func_figures {
 	int64_t function_key;
 	int64_t calls;
 	int64_t total_ns; /* outermost activations only */
@@ -60,7 +60,7 @@ int64_t run_writer__add_module(struct run_writer *rw, const char *path);
 int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, const char *name,
 				 const char *symbol, uint64_t offset);
 int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const char *comm);
-int run_writer__add_func_stats(struct run_writer *rw, const struct func_stats_rec *rec);
+int run_writer__add_func_figures(struct run_writer *rw, const struct func_figures *rec);
 /* Flushes the spans; the run's end is recorded even when some could not be (printed). */
 int run_writer__end(struct run_writer *rw, const struct run_end *end);
 

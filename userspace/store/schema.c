@@ -13,7 +13,7 @@
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
- * (store_scan.c); span_id is the rowid, so parent lookups need no index either. */
+ * (range_scan.c); span_id is the rowid, so parent lookups need no index either. */
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE runs(id INTEGER PRIMARY KEY, run_id TEXT UNIQUE NOT NULL, command TEXT,"

@@ -19,7 +19,7 @@ struct function_name {
 	char *module;
 };
 
-struct span_iter {
+struct span_reader {
 	struct db *db;
 	struct range_scan *scan;
 	int64_t run_start_ns;
@@ -47,7 +47,7 @@ static int read_run_start(struct db *db, int64_t run_key, int64_t *start_ns)
 	return -1;
 }
 
-static int add_function_name(struct span_iter *it, sqlite3_stmt *stmt, size_t *cap)
+static int add_function_name(struct span_reader *it, sqlite3_stmt *stmt, size_t *cap)
 {
 	struct function_name *f;
 	const char *name = (const char *)sqlite3_column_text(stmt, 1);
@@ -63,7 +63,7 @@ static int add_function_name(struct span_iter *it, sqlite3_stmt *stmt, size_t *c
 	return f->name && f->module ? 0 : -1;
 }
 
-static int load_function_names(struct span_iter *it, int64_t run_key)
+static int load_function_names(struct span_reader *it, int64_t run_key)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t cap = 0;
@@ -84,7 +84,7 @@ static int load_function_names(struct span_iter *it, int64_t run_key)
 	return rc == SQLITE_DONE ? 0 : db__error(it->db, "cannot read functions");
 }
 
-static const struct function_name *function_name(const struct span_iter *it, int64_t key)
+static const struct function_name *function_name(const struct span_reader *it, int64_t key)
 {
 	if (!it->n_functions)
 		return NULL;
@@ -93,7 +93,7 @@ static const struct function_name *function_name(const struct span_iter *it, int
 
 /* " AND s.function IN (...)": the run's functions whose name matches glob, the
  * same matcher as trace's and analyze's -f (names are in memory already). */
-static char *function_condition(const struct span_iter *it, const char *glob)
+static char *function_condition(const struct span_reader *it, const char *glob)
 {
 	int64_t *keys = malloc((it->n_functions ? it->n_functions : 1) * sizeof(*keys));
 	size_t n = 0, i;
@@ -110,7 +110,7 @@ static char *function_condition(const struct span_iter *it, const char *glob)
 }
 
 /* Only the filters in use go into the SQL. */
-static struct range_scan *scan_spans(struct span_iter *it, int64_t run_key, const struct span_filter *f)
+static struct range_scan *scan_spans(struct span_reader *it, int64_t run_key, const struct span_filter *f)
 {
 	char *functions = f && f->function_glob ? function_condition(it, f->function_glob) : strdup("");
 	struct range_scan_spec spec = {
@@ -137,9 +137,9 @@ static struct range_scan *scan_spans(struct span_iter *it, int64_t run_key, cons
 	return sc;
 }
 
-struct span_iter *span_iter__open(struct db *db, int64_t run_key, const struct span_filter *filter)
+struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter)
 {
-	struct span_iter *it;
+	struct span_reader *it;
 
 	it = calloc(1, sizeof(*it));
 	if (!it) {
@@ -149,13 +149,13 @@ struct span_iter *span_iter__open(struct db *db, int64_t run_key, const struct s
 	it->db = db;
 	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key) ||
 	    !(it->scan = scan_spans(it, run_key, filter))) {
-		span_iter__free(it);
+		span_reader__free(it);
 		return NULL;
 	}
 	return it;
 }
 
-int span_iter__next(struct span_iter *it, struct span_row *row)
+int span_reader__next(struct span_reader *it, struct named_span *row)
 {
 	sqlite3_stmt *stmt = range_scan__stmt(it->scan);
 	const struct function_name *fn;
@@ -182,7 +182,7 @@ int span_iter__next(struct span_iter *it, struct span_row *row)
 	return 1;
 }
 
-void span_iter__free(struct span_iter *it)
+void span_reader__free(struct span_reader *it)
 {
 	size_t i;
 

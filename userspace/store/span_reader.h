@@ -12,8 +12,8 @@
 
 #include "db.h"
 
-/* One span as the readers see it. Strings stay valid until the next span_iter__next(). */
-struct span_row {
+/* One span as the readers see it. Strings stay valid until the next span_reader__next(). */
+struct named_span {
 	int64_t span_id;
 	int64_t parent_id; /* 0 for a root */
 	int64_t thread_key;
@@ -37,11 +37,11 @@ struct span_filter {
 	int64_t min_duration_ns;
 };
 
-struct span_iter;
+struct span_reader;
 /* NULL on error (printed). */
-struct span_iter *span_iter__open(struct db *db, int64_t run_key, const struct span_filter *filter);
+struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter);
 /* 1: *row filled; 0: no more; <0: error (printed). */
-int span_iter__next(struct span_iter *it, struct span_row *row);
-void span_iter__free(struct span_iter *it);
+int span_reader__next(struct span_reader *it, struct named_span *row);
+void span_reader__free(struct span_reader *it);
 
 #endif /* FERRET_SPAN_READER_H */

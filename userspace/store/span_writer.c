@@ -22,21 +22,21 @@
 
 /* Calls by id from base to the writer's next_span_id. */
 struct call_window {
-	struct span_rec *slots;
+	struct stored_span *slots;
 	int64_t base;
 };
 
 /* Appended spans, inserted in span_id order when the batch is full or flushed:
  * in-order inserts are appends to the table's b-tree (fast, full pages). */
 struct span_batch {
-	struct span_rec *spans;
+	struct stored_span *spans;
 	size_t len;
 	bool sorted;
 };
 
 /* Calls that returned after their placeholder was written: updated with the next write. */
 struct pending_updates {
-	struct span_rec *spans;
+	struct stored_span *spans;
 	size_t len, cap;
 };
 
@@ -235,7 +235,7 @@ int span_writer__finish(struct span_writer *sw)
 /* Integers only, no allocation, no formatting. start_ns is stored relative to the
  * run's start (small varints); a root's parent_id is NULL. The next id after the
  * last stored one gets a NULL rowid: SQLite appends it without a b-tree search. */
-static void bind_span(struct span_writer *sw, sqlite3_stmt *stmt, int p, const struct span_rec *span)
+static void bind_span(struct span_writer *sw, sqlite3_stmt *stmt, int p, const struct stored_span *span)
 {
 	if (sw->may_append && span->span_id == sw->last_stored_id + 1)
 		sqlite3_bind_null(stmt, p);
@@ -260,7 +260,7 @@ static void bind_span(struct span_writer *sw, sqlite3_stmt *stmt, int p, const s
  * (disk full, I/O), or a row appended under another id than it was meant to get.
  * check_may_append makes the latter impossible; it stays checked so that a
  * mistake there stops the run instead of shifting ids silently. */
-static int64_t insert_rows(struct span_writer *sw, const struct span_rec *spans, size_t n, char *why,
+static int64_t insert_rows(struct span_writer *sw, const struct stored_span *spans, size_t n, char *why,
 			   size_t why_len)
 {
 	sqlite3 *sql = sw->db->sql;
@@ -310,7 +310,7 @@ static int check_may_append(struct span_writer *sw)
  * touched page once, where a commit per call would write a page per call). */
 static int apply_updates(struct span_writer *sw)
 {
-	const struct span_rec *span;
+	const struct stored_span *span;
 	size_t i;
 	int rc;
 
@@ -328,7 +328,7 @@ static int apply_updates(struct span_writer *sw)
 	return 0;
 }
 
-static int queue_update(struct span_writer *sw, const struct span_rec *span)
+static int queue_update(struct span_writer *sw, const struct stored_span *span)
 {
 	struct pending_updates *u = &sw->updates;
 
@@ -341,7 +341,7 @@ static int queue_update(struct span_writer *sw, const struct span_rec *span)
 }
 
 /* One transaction: the rows, then it commits (or rolls back what must not stay). */
-static int write_spans(struct span_writer *sw, const struct span_rec *spans, size_t count)
+static int write_spans(struct span_writer *sw, const struct stored_span *spans, size_t count)
 {
 	char why[256] = "span ids already stored";
 	int64_t stored;
@@ -373,7 +373,7 @@ static int write_spans(struct span_writer *sw, const struct span_rec *spans, siz
 static int write_window(struct span_writer *sw)
 {
 	size_t n = (size_t)(sw->next_span_id - sw->window.base), i, used = 0;
-	struct span_rec *slot;
+	struct stored_span *slot;
 	int err;
 
 	for (i = 0; i < n; i++) {
@@ -394,7 +394,7 @@ static int write_window(struct span_writer *sw)
 /* Hands out the next span id, its window slot in *slot: a full window is
  * written first, and a used-up block of ids is followed by a new one (the
  * window starts there). */
-static int64_t take_id(struct span_writer *sw, const char *what, struct span_rec **slot)
+static int64_t take_id(struct span_writer *sw, const char *what, struct stored_span **slot)
 {
 	int64_t first, id;
 
@@ -413,9 +413,9 @@ static int64_t take_id(struct span_writer *sw, const char *what, struct span_rec
 	return id;
 }
 
-int64_t span_writer__open_span(struct span_writer *sw, const struct span_rec *call)
+int64_t span_writer__open_span(struct span_writer *sw, const struct stored_span *call)
 {
-	struct span_rec *slot;
+	struct stored_span *slot;
 	int64_t id = take_id(sw, "open_span", &slot);
 
 	if (id < 0)
@@ -427,7 +427,7 @@ int64_t span_writer__open_span(struct span_writer *sw, const struct span_rec *ca
 	return id;
 }
 
-int span_writer__close_span(struct span_writer *sw, const struct span_rec *span)
+int span_writer__close_span(struct span_writer *sw, const struct stored_span *span)
 {
 	if (require_run(sw, "close_span"))
 		return -1;
@@ -445,7 +445,7 @@ int span_writer__close_span(struct span_writer *sw, const struct span_rec *span)
 
 int64_t span_writer__next_id(struct span_writer *sw)
 {
-	struct span_rec *slot;
+	struct stored_span *slot;
 	int64_t id = take_id(sw, "next_span_id", &slot);
 
 	if (id >= 0)
@@ -468,7 +468,7 @@ static int write_batch(struct span_writer *sw)
 	return err;
 }
 
-int span_writer__append(struct span_writer *sw, const struct span_rec *span)
+int span_writer__append(struct span_writer *sw, const struct stored_span *span)
 {
 	struct span_batch *b = &sw->batch;
 

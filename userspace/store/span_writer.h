@@ -33,7 +33,7 @@ enum span_status {
 };
 
 /* One finished (or incomplete) call, as the store writes it. */
-struct span_rec {
+struct stored_span {
 	int64_t span_id; /* first: batches are sorted by it (compare_int64_keys) */
 	int64_t parent_id; /* 0: a root span */
 	int64_t thread_key;
@@ -63,14 +63,14 @@ int64_t span_writer__stored(const struct span_writer *sw); /* the run's spans st
 int span_writer__track_thread(struct span_writer *sw, int64_t thread_key);
 
 /* A call as it starts (end_ns and status unset): returns its span id. */
-int64_t span_writer__open_span(struct span_writer *sw, const struct span_rec *call);
+int64_t span_writer__open_span(struct span_writer *sw, const struct stored_span *call);
 /* The same call, finished or incomplete; span_id from span_writer__open_span. */
-int span_writer__close_span(struct span_writer *sw, const struct span_rec *span);
+int span_writer__close_span(struct span_writer *sw, const struct stored_span *span);
 /* count span ids of the file for ids handed out elsewhere; returns the first. */
 int64_t span_writer__reserve_ids(struct span_writer *sw, int64_t count);
 /* Whole spans: an id unique in the file, then the span, any order. */
 int64_t span_writer__next_id(struct span_writer *sw);
-int span_writer__append(struct span_writer *sw, const struct span_rec *span); /* batched */
+int span_writer__append(struct span_writer *sw, const struct stored_span *span); /* batched */
 int span_writer__flush(struct span_writer *sw); /* commits what is batched */
 
 #endif /* FERRET_SPAN_WRITER_H */

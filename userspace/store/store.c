@@ -68,9 +68,9 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm)
 	return run_writer__add_thread(s->runs, pid, tid, comm);
 }
 
-int store__add_func_stats(struct store *s, const struct func_stats_rec *rec)
+int store__add_func_figures(struct store *s, const struct func_figures *rec)
 {
-	return run_writer__add_func_stats(s->runs, rec);
+	return run_writer__add_func_figures(s->runs, rec);
 }
 
 int store__end_run(struct store *s, const struct run_end *end)
@@ -78,12 +78,12 @@ int store__end_run(struct store *s, const struct run_end *end)
 	return run_writer__end(s->runs, end);
 }
 
-int64_t store__open_span(struct store *s, const struct span_rec *call)
+int64_t store__open_span(struct store *s, const struct stored_span *call)
 {
 	return span_writer__open_span(s->spans, call);
 }
 
-int store__close_span(struct store *s, const struct span_rec *span)
+int store__close_span(struct store *s, const struct stored_span *span)
 {
 	return span_writer__close_span(s->spans, span);
 }
@@ -98,7 +98,7 @@ int64_t store__next_span_id(struct store *s)
 	return span_writer__next_id(s->spans);
 }
 
-int store__append_span(struct store *s, const struct span_rec *span)
+int store__append_span(struct store *s, const struct stored_span *span)
 {
 	return span_writer__append(s->spans, span);
 }
@@ -118,7 +118,7 @@ int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void 
 	return run_reader__list(s->db, cb, ctx);
 }
 
-struct span_iter *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)
+struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)
 {
-	return span_iter__open(s->db, run_key, filter);
+	return span_reader__open(s->db, run_key, filter);
 }

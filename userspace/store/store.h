@@ -41,22 +41,22 @@ int64_t store__add_module(struct store *s, const char *path);
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
 			     uint64_t offset);
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
-int store__add_func_stats(struct store *s, const struct func_stats_rec *rec);
+int store__add_func_figures(struct store *s, const struct func_figures *rec);
 int store__end_run(struct store *s, const struct run_end *end);
 
 /* ---- writing spans: span_writer.h ---- */
 /* A call as it starts (end_ns and status unset): returns its span id. The
  * fastest way in, for spans built from entries and returns. */
-int64_t store__open_span(struct store *s, const struct span_rec *call);
+int64_t store__open_span(struct store *s, const struct stored_span *call);
 /* The same call, finished or incomplete; span_id from store__open_span. */
-int store__close_span(struct store *s, const struct span_rec *span);
+int store__close_span(struct store *s, const struct stored_span *span);
 /* count span ids of the file for ids handed out elsewhere (stack mode's BPF
  * counter); returns the first. Unused ones go back when the run ends, unless
  * another writer reserved ids since. */
 int64_t store__reserve_span_ids(struct store *s, int64_t count);
 /* Whole spans: an id unique in the file, then the span, any order. */
 int64_t store__next_span_id(struct store *s);
-int store__append_span(struct store *s, const struct span_rec *span); /* batched */
+int store__append_span(struct store *s, const struct stored_span *span); /* batched */
 int store__flush(struct store *s); /* commit what is batched */
 
 /* ---- reading: run_reader.h, span_reader.h ---- */
@@ -65,6 +65,6 @@ int store__find_run(struct store *s, const char *run_id, struct run_row *out);
 /* Calls cb for every run, oldest first; a non-zero return from cb stops and is returned. */
 int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void *ctx), void *ctx);
 /* Spans of one run, ordered by thread_key, then start_ns, then span_id. */
-struct span_iter *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter);
+struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter);
 
 #endif /* FERRET_STORE_H */

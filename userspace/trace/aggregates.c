@@ -126,7 +126,7 @@ size_t aggregates__demoted(const struct aggregates *a)
 int aggregates__store(const struct aggregates *a, struct store *s, const int64_t *func_keys)
 {
 	uint64_t hist[FERRET_HIST_BUCKETS];
-	struct func_stats_rec rec;
+	struct func_figures rec;
 	size_t i, b;
 	int err;
 
@@ -135,7 +135,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 
 		for (b = 0; b < FERRET_HIST_BUCKETS; b++)
 			hist[b] = st->hist[b];
-		rec = (struct func_stats_rec){
+		rec = (struct func_figures){
 			.function_key = func_keys[i],
 			.calls = (int64_t)st->calls,
 			.total_ns = (int64_t)st->total_ns,
@@ -146,7 +146,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 			.nbuckets = FERRET_HIST_BUCKETS,
 			.demoted_at_ns = a->demoted_at_ns[i],
 		};
-		err = store__add_func_stats(s, &rec);
+		err = store__add_func_figures(s, &rec);
 		if (err)
 			return err;
 	}

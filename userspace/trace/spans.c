@@ -115,7 +115,7 @@ int64_t span_builder__thread_key(const struct span_builder *b, uint32_t tid)
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
-	struct span_rec call;
+	struct stored_span call;
 	struct open_call *c;
 	int64_t id;
 
@@ -130,7 +130,7 @@ int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_k
 		t->stack = stack;
 		t->cap = cap;
 	}
-	call = (struct span_rec){
+	call = (struct stored_span){
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
 		.thread_key = t->thread_key,
 		.function_key = function_key,
@@ -151,7 +151,7 @@ int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_k
 static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
 {
 	const struct open_call *c = &t->stack[--t->depth];
-	struct span_rec span = {
+	struct stored_span span = {
 		.span_id = c->span_id,
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
 		.thread_key = t->thread_key,
