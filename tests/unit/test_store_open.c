@@ -195,6 +195,39 @@ static void test_remove_files(void)
 	}
 }
 
+/* A symlink at the database path is refused, and nothing it points at (or it) is touched:
+ * as root, a link planted in a shared directory would otherwise redirect ferret's writes. */
+static void test_symlink_refused(void)
+{
+	char real[600], link[600], nowhere[600], dangling[600], want[700];
+	struct store *s = NULL;
+	struct stat st;
+
+	snprintf(real, sizeof(real), "%s", tmp_path("real.db"));
+	snprintf(link, sizeof(link), "%s", tmp_path("link.db"));
+	snprintf(nowhere, sizeof(nowhere), "%s", tmp_path("nowhere.db"));
+	snprintf(dangling, sizeof(dangling), "%s", tmp_path("dangling.db"));
+	unlink(real);
+	unlink(link);
+	EXPECT_EQ(store__open(real, STORE_WRITE, &s), 0);
+	EXPECT(s && store__created(s));
+	store__free(s);
+	EXPECT_EQ(store__open(real, STORE_WRITE, &s), 0);
+	EXPECT(s && !store__created(s));
+	store__free(s);
+	EXPECT_EQ(symlink(real, link), 0);
+	snprintf(want, sizeof(want), "ferret: %s is a symbolic link", link);
+	expect_rejected(link, want);
+
+	unlink(nowhere);
+	unlink(dangling);
+	EXPECT_EQ(symlink(nowhere, dangling), 0);
+	snprintf(want, sizeof(want), "ferret: %s is a symbolic link", dangling);
+	expect_rejected(dangling, want);
+	EXPECT_EQ(lstat(dangling, &st), 0); /* not ours: never removed */
+	EXPECT(stat(nowhere, &st) != 0);    /* and nothing created through it */
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -205,6 +238,7 @@ int main(void)
 	RUN(test_schema_version_mismatch);
 	RUN(test_bad_paths);
 	RUN(test_remove_files);
+	RUN(test_symlink_refused);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

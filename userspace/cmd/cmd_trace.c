@@ -455,9 +455,9 @@ int cmd_trace(int argc, char **argv)
 	if (probe_sites__place(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
-	ss.db_created = access(o.db, F_OK) != 0;
 	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
 		goto out;
+	ss.db_created = store__created(ss.store); /* only then is the file ours to remove */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (trace_target__launch(&ss.target) || start_tracing(&o, &ss)) {

@@ -155,15 +155,29 @@ static int check_existing(struct db *db, int fd)
 	return 0;
 }
 
+/* The error of a failed open: a symlink at the path gets a line of its own. */
+static int open_error(const char *path)
+{
+	struct stat st;
+
+	if (errno == ELOOP && !lstat(path, &st) && S_ISLNK(st.st_mode))
+		ferr("%s is a symbolic link: give the database file itself", path);
+	else
+		ferr("%s: %s", path, strerror(errno));
+	return -1;
+}
+
 /* Opens the file ourselves first: mode 0600 on creation, errno-based messages,
  * and a foreign file is recognised from its first bytes before SQLite touches it.
+ * A symlink is never followed (as root, one planted in a shared directory would
+ * send ferret's writes, or a removal, elsewhere), and SQLite is told the same.
  * A file this call creates stays flock'ed (db->create_lock) until its schema is in. */
 static int check_file(struct db *db)
 {
 	int fd, err;
 
 	if (db->mode == STORE_WRITE) {
-		fd = open(db->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NONBLOCK, 0600);
+		fd = open(db->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		if (fd >= 0) {
 			db->created = db->empty = true;
 			flock(fd, LOCK_EX);
@@ -171,14 +185,12 @@ static int check_file(struct db *db)
 			return 0;
 		}
 		if (errno == EEXIST)
-			fd = open(db->path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+			fd = open(db->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	} else {
-		fd = open(db->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		fd = open(db->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	}
-	if (fd < 0) {
-		ferr("%s: %s", db->path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return open_error(db->path);
 	err = check_existing(db, fd);
 	close(fd);
 	return err;
@@ -229,7 +241,7 @@ static bool may_write(const char *path)
 static int open_connection(struct db *db)
 {
 	char *sqlite_path = plain_path(db->path);
-	int flags = SQLITE_OPEN_NOMUTEX, rc;
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, rc;
 
 	/* A reader that may write opens read-write (with query_only): as the last connection
 	 * it then checkpoints and removes the -wal/-shm files, which a read-only one leaves. */

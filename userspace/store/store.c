@@ -42,6 +42,11 @@ void store__free(struct store *s)
 	free(s);
 }
 
+bool store__created(const struct store *s)
+{
+	return s->db->created;
+}
+
 int store__begin_run(struct store *s, const struct run_info *info)
 {
 	return run_writer__begin(s->runs, info);

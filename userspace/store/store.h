@@ -18,6 +18,7 @@
 #ifndef FERRET_STORE_H
 #define FERRET_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -32,6 +33,8 @@ struct store;
 /* ---- opening ---- */
 int store__open(const char *path, enum store_mode mode, struct store **out);
 void store__free(struct store *s); /* NULL is a no-op; flushes pending writes */
+/* Whether store__open created the file (then only is it ferret's to remove). */
+bool store__created(const struct store *s);
 
 /* ---- writing a run (the tracer): run_writer.h ---- */
 int store__begin_run(struct store *s, const struct run_info *info);
