@@ -228,6 +228,61 @@ static void test_symlink_refused(void)
 	EXPECT(stat(nowhere, &st) != 0);    /* and nothing created through it */
 }
 
+/* As root, a database of another user (not the sudo user) is refused: its schema and
+ * contents are that user's to choose. */
+static void test_foreign_owner_refused_as_root(void)
+{
+	const char *sudo_uid = getenv("SUDO_UID");
+	char path[600], want[700];
+	struct store *s = NULL;
+
+	if (geteuid() != 0)
+		return; /* only root opens other users' files */
+	snprintf(path, sizeof(path), "%s", tmp_path("theirs.db"));
+	unlink(path);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	store__free(s);
+	EXPECT_EQ(chown(path, 54321, 54321), 0);
+	unsetenv("SUDO_UID");
+	snprintf(want, sizeof(want), "ferret: %s belongs to uid 54321, not to root or the sudo user", path);
+	expect_rejected(path, want);
+	setenv("SUDO_UID", "54321", 1); /* sudo ferret ... on the user's own file */
+	EXPECT_EQ(store__open(path, STORE_READ, &s), 0);
+	store__free(s);
+	if (sudo_uid)
+		setenv("SUDO_UID", sudo_uid, 1);
+	else
+		unsetenv("SUDO_UID");
+}
+
+/* A database's triggers never run in ferret: whoever wrote the file chose them. */
+static void test_triggers_never_run(void)
+{
+	struct run_info info = { .run_id = "r", .command = "x", .mode = "pid", .pid = 1 };
+	char path[600];
+	struct store *s = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int fired = -1;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("trigger.db"));
+	unlink(path);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	store__free(s);
+	exec_on(path, "CREATE TABLE fired(what TEXT);"
+		      "CREATE TRIGGER on_run AFTER INSERT ON runs BEGIN INSERT INTO fired VALUES('run'); END;");
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	EXPECT(s && store__begin_run(s, &info) == 0);
+	store__free(s);
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM fired", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		fired = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	EXPECT_EQ(fired, 0);
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -239,6 +294,8 @@ int main(void)
 	RUN(test_bad_paths);
 	RUN(test_remove_files);
 	RUN(test_symlink_refused);
+	RUN(test_foreign_owner_refused_as_root);
+	RUN(test_triggers_never_run);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "db.h"
 
 /* WAL: readers (ferret analyze) work while a run is written; NORMAL: no fsync per commit.
@@ -118,6 +119,22 @@ static ssize_t read_head_after_creator(int fd, char *head, size_t len)
 	return n;
 }
 
+/* As root, only root's files and the sudo user's are opened: another user's
+ * database is theirs to craft (its schema, its contents), and root would write
+ * into it. */
+static int check_owner(const char *path, const struct stat *st)
+{
+	long sudo_uid;
+
+	if (geteuid() != 0 || st->st_uid == 0)
+		return 0;
+	if (!parse_long(getenv("SUDO_UID"), &sudo_uid) && (uid_t)sudo_uid == st->st_uid)
+		return 0;
+	ferr("%s belongs to uid %u, not to root or the sudo user: not opened as root", path,
+	     (unsigned)st->st_uid);
+	return -1;
+}
+
 /* An existing file: a regular file starting as an SQLite file does, or empty when writing. */
 static int check_existing(struct db *db, int fd)
 {
@@ -138,6 +155,8 @@ static int check_existing(struct db *db, int fd)
 			ferr("%s is not a ferret database (not a regular file)", path);
 		return -1;
 	}
+	if (check_owner(path, &st))
+		return -1;
 	n = read_head_after_creator(fd, head, sizeof(head));
 	if (n < 0) {
 		ferr("%s: %s", path, strerror(errno));
@@ -258,6 +277,12 @@ static int open_connection(struct db *db)
 		return -1;
 	}
 	sqlite3_busy_timeout(db->sql, 5000);
+	/* The file's own code never runs: no triggers (ferret's schema has none), no
+	 * functions with side effects in its views, no writes to the schema itself. */
+	if (sqlite3_db_config(db->sql, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) != SQLITE_OK)
+		return db__error(db, "cannot set up");
 	return 0;
 }
 
