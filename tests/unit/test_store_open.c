@@ -116,22 +116,25 @@ static void test_corrupt_and_other_formats(void)
 	expect_rejected(tmp_path("notes.db"), want);
 }
 
-/* A file of an older or newer ferret is refused, naming both versions. */
+/* A file of an older or newer ferret is refused, naming both versions; so is a
+ * version that only starts like this one's. */
 static void test_schema_version_mismatch(void)
 {
-	const int others[] = { STORE_SCHEMA_VERSION - 1, STORE_SCHEMA_VERSION + 1 };
+	char others[][16] = { "", "", "2abc", " 2", "2.0", "02" };
 	struct store *s = NULL;
-	char want[600], sql[96];
+	char want[800], sql[160];
 	size_t i;
 
+	snprintf(others[0], sizeof(others[0]), "%d", STORE_SCHEMA_VERSION - 1);
+	snprintf(others[1], sizeof(others[1]), "%d", STORE_SCHEMA_VERSION + 1);
 	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		unlink(tmp_path("other.db"));
 		EXPECT_EQ(store__open(tmp_path("other.db"), STORE_WRITE, &s), 0);
 		store__free(s);
-		snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+		snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%s' WHERE key = 'schema_version'",
 			 others[i]);
 		exec_on(tmp_path("other.db"), sql);
-		snprintf(want, sizeof(want), "ferret: %s has schema version %d, this ferret reads %d",
+		snprintf(want, sizeof(want), "ferret: %s has schema version %s, this ferret reads %d",
 			 tmp_path("other.db"), others[i], STORE_SCHEMA_VERSION);
 		expect_rejected(tmp_path("other.db"), want);
 	}

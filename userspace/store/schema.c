@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* schema: creating and verifying ferret's tables (see schema.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -113,7 +112,7 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 
 static int check_format(struct db *db)
 {
-	char value[64];
+	char value[64], ours[16];
 	int rc;
 
 	rc = read_meta(db, "format", value, sizeof(value));
@@ -126,7 +125,9 @@ static int check_format(struct db *db)
 	rc = read_meta(db, "schema_version", value, sizeof(value));
 	if (rc < 0)
 		return db__error(db, "cannot read");
-	if (rc == 0 || strtol(value, NULL, 10) != STORE_SCHEMA_VERSION || !*value) {
+	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
+	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	if (rc == 0 || strcmp(value, ours) != 0) {
 		ferr("%s has schema version %s, this ferret reads %d", db->path,
 		     rc ? value : "(none)", STORE_SCHEMA_VERSION);
 		return -1;
