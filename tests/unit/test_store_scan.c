@@ -5,6 +5,7 @@
  * through the sorter; both give every span once, by thread then id, and so do
  * the filters and a run still being written.
  */
+#include <sqlite3.h>
 
 #include "check.h"
 #include "store/store.h"
@@ -175,6 +176,82 @@ static void test_run_in_progress(void)
 	store__free(r.s);
 }
 
+/* In a sanitized build, undefined behaviour stops the test (it would only print). */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
+static void exec_on(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK)
+		EXPECT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A crafted file's thread ranges and counts at the ends of INT64: the scan plans
+ * without overflowing and still reads every span once, in order. */
+static void test_absurd_thread_ranges(void)
+{
+	const char *db = tmp_path("absurd.db");
+	struct store *reader = NULL;
+	struct scan_run r;
+	int bad = 0;
+
+	if (begin(&r, db, 3) || write_calls(&r, false) || finish(&r)) {
+		EXPECT(!"run written");
+		store__free(r.s);
+		return;
+	}
+	store__free(r.s);
+	exec_on(db, "UPDATE threads SET first_span_id = -9223372036854775808,"
+		    " last_span_id = 9223372036854775807, spans = 9223372036854775807 WHERE tid = 100;"
+		    "UPDATE threads SET first_span_id = 1, spans = -9223372036854775808 WHERE tid = 101;"
+		    "UPDATE threads SET first_span_id = NULL, last_span_id = NULL, spans = NULL WHERE tid = 102;"
+		    "UPDATE runs SET first_span_id = -9223372036854775807");
+	EXPECT_EQ(store__open(db, STORE_READ, &reader), 0);
+	EXPECT_EQ(check_order(reader, r.run_key, NULL, &bad), 2 * CALLS_PER_THREAD * 3);
+	EXPECT_EQ(bad, 0);
+	store__free(reader);
+}
+
+/* A span whose start or duration would overflow an int64 is an error, not a wrapped time. */
+static void test_absurd_span_times(void)
+{
+	const char *db = tmp_path("times.db");
+	struct store *reader = NULL;
+	struct named_span row;
+	struct span_reader *it;
+	struct scan_run r;
+	const char *err;
+	int rc = 1, rows = 0;
+
+	if (begin(&r, db, 1) || write_calls(&r, false) || finish(&r)) {
+		EXPECT(!"run written");
+		store__free(r.s);
+		return;
+	}
+	store__free(r.s);
+	exec_on(db, "UPDATE spans SET duration_ns = 9223372036854775807 WHERE span_id ="
+		    " (SELECT min(span_id) + 5 FROM spans)");
+	EXPECT_EQ(store__open(db, STORE_READ, &reader), 0);
+	it = reader ? store__spans(reader, r.run_key, NULL) : NULL;
+	capture_start();
+	while (it && (rc = span_reader__next(it, &row)) == 1)
+		rows++;
+	err = capture_end();
+	EXPECT(it != NULL);
+	EXPECT_EQ(rows, 5);
+	EXPECT(rc < 0);
+	EXPECT(strstr(err, "out of range") != NULL);
+	EXPECT_EQ(count_lines(err), 1);
+	span_reader__free(it);
+	store__free(reader);
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -183,6 +260,8 @@ int main(void)
 	RUN(test_two_threads_side_by_side);
 	RUN(test_many_threads_side_by_side);
 	RUN(test_run_in_progress);
+	RUN(test_absurd_thread_ranges);
+	RUN(test_absurd_span_times);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

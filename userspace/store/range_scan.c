@@ -47,6 +47,20 @@ static int add_thread(struct range_scan *sc, sqlite3_stmt *stmt, size_t *cap)
 	return 0;
 }
 
+/* Span ids are rowids from 1 on: a range is cut to that (a crafted file's may
+ * reach INT64_MIN), so its width, last - first + 1, cannot overflow. A count
+ * that is unknown or impossible (negative, over the width) is the width. */
+static void bound_range(struct range_thread *t)
+{
+	int64_t width;
+
+	if (t->first_span_id < 1)
+		t->first_span_id = 1;
+	width = t->last_span_id >= t->first_span_id ? t->last_span_id - t->first_span_id + 1 : 0;
+	if (!t->ranged || t->spans < 0 || t->spans > width)
+		t->spans = width;
+}
+
 /* The run's threads (filtered); a thread the run has not closed yet gets the
  * range from the run's first span id to the newest span in the file. */
 static int load_threads(struct range_scan *sc, int64_t run_key, int pid, int tid)
@@ -74,9 +88,8 @@ static int load_threads(struct range_scan *sc, int64_t run_key, int pid, int tid
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return db__error(sc->db, "cannot read threads");
-	for (i = 0; i < sc->n_threads; i++) /* unknown counts: assume the whole range */
-		if (!sc->threads[i].ranged)
-			sc->threads[i].spans = sc->threads[i].last_span_id - sc->threads[i].first_span_id + 1;
+	for (i = 0; i < sc->n_threads; i++)
+		bound_range(&sc->threads[i]);
 	return 0;
 }
 
@@ -90,6 +103,12 @@ struct extent {
 	int64_t lo, hi, rows, per_thread;
 };
 
+/* a + b for a, b >= 0, at most INT64_MAX: sums of ranges are only cost estimates. */
+static int64_t add_capped(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 static struct extent measure(const struct range_scan *sc)
 {
 	struct extent e = { .lo = INT64_MAX };
@@ -100,8 +119,8 @@ static struct extent measure(const struct range_scan *sc)
 
 		if (!has_spans(t))
 			continue;
-		e.per_thread += t->last_span_id - t->first_span_id + 1;
-		e.rows += t->spans;
+		e.per_thread = add_capped(e.per_thread, t->last_span_id - t->first_span_id + 1);
+		e.rows = add_capped(e.rows, t->spans);
 		e.lo = t->first_span_id < e.lo ? t->first_span_id : e.lo;
 		e.hi = t->last_span_id > e.hi ? t->last_span_id : e.hi;
 	}
@@ -112,7 +131,9 @@ static struct extent measure(const struct range_scan *sc)
  * thread; one scan of the whole range reads it once but sorts every row. */
 static bool choose_per_thread(const struct extent *e)
 {
-	return !e->rows || e->per_thread <= e->hi - e->lo + 1 + SORT_COST_IN_ROWS * e->rows;
+	int64_t sort_cost = e->rows > INT64_MAX / SORT_COST_IN_ROWS ? INT64_MAX : SORT_COST_IN_ROWS * e->rows;
+
+	return !e->rows || e->per_thread <= add_capped(e->hi - e->lo + 1, sort_cost);
 }
 
 char *range_scan__key_list(const char *column, const void *items, size_t n, size_t stride)

@@ -168,8 +168,13 @@ int span_reader__next(struct span_reader *it, struct named_span *row)
 	row->parent_id = sqlite3_column_int64(stmt, 1); /* NULL (a root) reads as 0 */
 	row->thread_key = sqlite3_column_int64(stmt, 2);
 	row->function_key = sqlite3_column_int64(stmt, 3);
-	row->start_ns = it->run_start_ns + sqlite3_column_int64(stmt, 4);
-	row->end_ns = row->start_ns + sqlite3_column_int64(stmt, 5);
+	/* Times are stored relative (start to the run's, end to the start): a crafted
+	 * file's may not add up in an int64, and then no time is right. */
+	if (__builtin_add_overflow(it->run_start_ns, sqlite3_column_int64(stmt, 4), &row->start_ns) ||
+	    __builtin_add_overflow(row->start_ns, sqlite3_column_int64(stmt, 5), &row->end_ns)) {
+		ferr("%s: span %lld: start or duration out of range", it->db->path, (long long)row->span_id);
+		return -1;
+	}
 	row->depth = sqlite3_column_int(stmt, 6);
 	row->status = sqlite3_column_int(stmt, 7);
 	t = range_scan__thread(it->scan, row->thread_key);
