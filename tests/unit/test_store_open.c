@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of store__open (and analyze's own connection): creation, mode 0600, foreign files, versions, bad paths. No root. */
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "check.h"
 #include "store/run_query.h"
@@ -286,6 +288,47 @@ static void test_triggers_never_run(void)
 	EXPECT_EQ(fired, 0);
 }
 
+/* Whether another process sees a read lock on SQLite's SHARED byte range of path:
+ * a WAL connection holds one while open, which tells every other connection that
+ * it is not the last (the last one checkpoints and deletes the -wal file). */
+static bool shared_lock_seen(const char *path)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+				    .l_start = 0x40000000 + 2, .l_len = 510 };
+		int fd = open(path, O_RDWR);
+
+		_exit(fd >= 0 && !fcntl(fd, F_GETLK, &fl) && fl.l_type == F_RDLCK ? 0 : 1);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+/* A writer keeps SQLite's lock on a file it created: closing any descriptor of the
+ * file drops a process's fcntl locks, so the creation lock's fd must outlive the
+ * connection. Without the lock, another tracer closing the file took itself for the
+ * last one and deleted the -wal this writer was still committing into. */
+static void test_writer_keeps_its_lock(void)
+{
+	struct run_info info = { .run_id = "r", .command = "x", .mode = "pid", .pid = 1 };
+	char path[600];
+	struct store *s = NULL;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("locked.db"));
+	unlink(path);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	EXPECT(s && store__begin_run(s, &info) == 0);
+	EXPECT(shared_lock_seen(path)); /* the creator */
+	store__free(s);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	info.run_id = "r2";
+	EXPECT(s && store__begin_run(s, &info) == 0);
+	EXPECT(shared_lock_seen(path)); /* and any other writer */
+	store__free(s);
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -299,6 +342,7 @@ int main(void)
 	RUN(test_symlink_refused);
 	RUN(test_foreign_owner_refused_as_root);
 	RUN(test_triggers_never_run);
+	RUN(test_writer_keeps_its_lock);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

@@ -190,7 +190,7 @@ static int open_error(const char *path)
  * and a foreign file is recognised from its first bytes before SQLite touches it.
  * A symlink is never followed (as root, one planted in a shared directory would
  * send ferret's writes, or a removal, elsewhere), and SQLite is told the same.
- * A file this call creates stays flock'ed (db->create_lock) until its schema is in. */
+ * A file this call creates stays flock'ed (db->create_fd) until its schema is in. */
 static int check_file(struct db *db)
 {
 	int fd, err;
@@ -198,9 +198,9 @@ static int check_file(struct db *db)
 	if (db->mode == STORE_WRITE) {
 		fd = open(db->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		if (fd >= 0) {
-			db->created = db->empty = true;
+			db->created = db->empty = db->creating = true;
 			flock(fd, LOCK_EX);
-			db->create_lock = fd;
+			db->create_fd = fd;
 			return 0;
 		}
 		if (errno == EEXIST)
@@ -302,7 +302,7 @@ int db__open(const char *path, enum store_mode mode, struct db **out)
 		return -1;
 	}
 	db->mode = mode;
-	db->create_lock = -1;
+	db->create_fd = -1;
 	if (check_file(db) || open_connection(db)) {
 		db__free(db);
 		return -1;
@@ -317,9 +317,13 @@ int db__ready(struct db *db)
 	int err = db__exec(db, db->mode == STORE_WRITE ? write_pragmas_sql : read_pragmas_sql,
 			   "cannot set up");
 
-	if (!err && db->create_lock >= 0) {
-		close(db->create_lock); /* the schema is in: others may look */
-		db->create_lock = -1;
+	if (!err && db->creating) {
+		/* The schema is in: others may look. The descriptor stays open until the
+		 * connection is closed: closing any descriptor of a file drops all of the
+		 * process's fcntl locks on it, SQLite's too, and another connection would
+		 * then take itself for the last one and delete the -wal still in use. */
+		flock(db->create_fd, LOCK_UN);
+		db->creating = false;
 	}
 	return err;
 }
@@ -337,10 +341,10 @@ void db__free(struct db *db)
 		sqlite3_exec(db->sql, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
 	}
 	sqlite3_close_v2(db->sql);
-	if (db->create_lock >= 0) { /* never leave a half-made database behind */
+	if (db->creating) /* never leave a half-made database behind */
 		db__remove_files(db->path);
-		close(db->create_lock);
-	}
+	if (db->create_fd >= 0)
+		close(db->create_fd);
 	free(db->path);
 	free(db);
 }

@@ -28,7 +28,8 @@ struct db {
 	bool in_txn;	 /* a write transaction is open */
 	bool created;	 /* this open created the file */
 	bool empty;	 /* created, or an empty file opened to write: the schema goes in */
-	int create_lock; /* flock(2) held on a created file until db__ready; -1: none */
+	bool creating;	 /* created, schema not in yet: others wait, db__free removes it */
+	int create_fd;	 /* the created file's descriptor, flock'ed while creating; -1: none */
 };
 
 /* Checks and opens path; a created file stays locked (and is removed by db__free)
