@@ -329,6 +329,26 @@ static void test_writer_keeps_its_lock(void)
 	store__free(s);
 }
 
+/* analyze holds two connections to one file (the store, its queries): opening and
+ * closing the second must not drop the first one's lock. */
+static void test_second_connection_keeps_first_lock(void)
+{
+	struct run_info info = { .run_id = "r", .command = "x", .mode = "pid", .pid = 1 };
+	struct run_query *st = NULL;
+	char path[600];
+	struct store *s = NULL;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("two_conns.db"));
+	unlink(path);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	EXPECT(s && store__begin_run(s, &info) == 0);
+	EXPECT_EQ(run_query__open(path, &st), 0);
+	EXPECT(shared_lock_seen(path));
+	run_query__free(st);
+	EXPECT(shared_lock_seen(path));
+	store__free(s);
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -343,6 +363,7 @@ int main(void)
 	RUN(test_foreign_owner_refused_as_root);
 	RUN(test_triggers_never_run);
 	RUN(test_writer_keeps_its_lock);
+	RUN(test_second_connection_keeps_first_lock);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

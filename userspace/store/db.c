@@ -99,6 +99,64 @@ char *db__dup_text(sqlite3_stmt *stmt, int col)
 	return strdup(text ? text : "");
 }
 
+/* Closing any descriptor of a file drops every fcntl lock the process holds on
+ * it, SQLite's included: a connection without its SHARED lock looks closed to
+ * the others, and the last one checkpoints and deletes the -wal still in use.
+ * So a descriptor of ferret's own is closed only once no connection of the
+ * process has the file open; until then it waits here (as SQLite does with
+ * its own). The store is used by one thread at a time. */
+static struct db *open_dbs;
+static int *parked_fds;
+static size_t n_parked, parked_cap;
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool file_in_use(int fd)
+{
+	const struct db *other;
+
+	for (other = open_dbs; other; other = other->next)
+		if (other->fd >= 0 && same_file(other->fd, fd))
+			return true;
+	return false;
+}
+
+static void release_fd(int fd)
+{
+	size_t i = 0;
+
+	if (file_in_use(fd) &&
+	    !grow_array((void **)&parked_fds, &parked_cap, n_parked + 1, sizeof(*parked_fds))) {
+		parked_fds[n_parked++] = fd;
+		return;
+	}
+	while (i < n_parked) {
+		if (same_file(parked_fds[i], fd)) {
+			close(parked_fds[i]);
+			parked_fds[i] = parked_fds[--n_parked];
+		} else {
+			i++;
+		}
+	}
+	close(fd);
+}
+
+static void forget(struct db *db)
+{
+	struct db **link;
+
+	for (link = &open_dbs; *link; link = &(*link)->next)
+		if (*link == db) {
+			*link = db->next;
+			return;
+		}
+}
+
 /* A file another ferret has just created is empty until its schema is in: the
  * creator holds an exclusive flock(2) meanwhile (SQLite's own locks are fcntl
  * locks, which flock does not touch). Waits for that; a file still empty after a
@@ -190,17 +248,17 @@ static int open_error(const char *path)
  * and a foreign file is recognised from its first bytes before SQLite touches it.
  * A symlink is never followed (as root, one planted in a shared directory would
  * send ferret's writes, or a removal, elsewhere), and SQLite is told the same.
- * A file this call creates stays flock'ed (db->create_fd) until its schema is in. */
+ * A file this call creates stays flock'ed (db->fd) until its schema is in. */
 static int check_file(struct db *db)
 {
-	int fd, err;
+	int fd;
 
 	if (db->mode == STORE_WRITE) {
 		fd = open(db->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		if (fd >= 0) {
 			db->created = db->empty = db->creating = true;
 			flock(fd, LOCK_EX);
-			db->create_fd = fd;
+			db->fd = fd;
 			return 0;
 		}
 		if (errno == EEXIST)
@@ -210,9 +268,8 @@ static int check_file(struct db *db)
 	}
 	if (fd < 0)
 		return open_error(db->path);
-	err = check_existing(db, fd);
-	close(fd);
-	return err;
+	db->fd = fd; /* closed by db__free: see release_fd */
+	return check_existing(db, fd);
 }
 
 /* A path SQLite would read as a URI (it is built with SQLITE_USE_URI) gets a "./". */
@@ -302,7 +359,9 @@ int db__open(const char *path, enum store_mode mode, struct db **out)
 		return -1;
 	}
 	db->mode = mode;
-	db->create_fd = -1;
+	db->fd = -1;
+	db->next = open_dbs;
+	open_dbs = db;
 	if (check_file(db) || open_connection(db)) {
 		db__free(db);
 		return -1;
@@ -318,11 +377,8 @@ int db__ready(struct db *db)
 			   "cannot set up");
 
 	if (!err && db->creating) {
-		/* The schema is in: others may look. The descriptor stays open until the
-		 * connection is closed: closing any descriptor of a file drops all of the
-		 * process's fcntl locks on it, SQLite's too, and another connection would
-		 * then take itself for the last one and delete the -wal still in use. */
-		flock(db->create_fd, LOCK_UN);
+		/* The schema is in: others may look. The descriptor stays open (release_fd). */
+		flock(db->fd, LOCK_UN);
 		db->creating = false;
 	}
 	return err;
@@ -343,8 +399,9 @@ void db__free(struct db *db)
 	sqlite3_close_v2(db->sql);
 	if (db->creating) /* never leave a half-made database behind */
 		db__remove_files(db->path);
-	if (db->create_fd >= 0)
-		close(db->create_fd);
+	forget(db);
+	if (db->fd >= 0)
+		release_fd(db->fd);
 	free(db->path);
 	free(db);
 }

@@ -29,7 +29,8 @@ struct db {
 	bool created;	 /* this open created the file */
 	bool empty;	 /* created, or an empty file opened to write: the schema goes in */
 	bool creating;	 /* created, schema not in yet: others wait, db__free removes it */
-	int create_fd;	 /* the created file's descriptor, flock'ed while creating; -1: none */
+	int fd;		 /* ferret's own descriptor of the file (flock'ed while creating); -1: none */
+	struct db *next; /* the process's open connections (db.c) */
 };
 
 /* Checks and opens path; a created file stays locked (and is removed by db__free)
