@@ -5,7 +5,8 @@
  * and returns a negative value (or NULL), so callers just propagate.
  *
  * A store is the layers of store/ put together, each calling only those below:
- *   db (the connection) <- schema <- span_writer <- run_writer
+ *   db (the connection) <- schema
+ *   db <- thread_ranges <- span_writer <- run_writer
  *   db <- range_scan <- span_reader, run_query;  db <- run_reader
  * This file opens a file through them and passes each call to its layer.
  *
