@@ -260,6 +260,34 @@ static void test_foreign_owner_refused_as_root(void)
 		unsetenv("SUDO_UID");
 }
 
+/* SQLite reads a database's -wal and -journal by name and replays them: as root, one
+ * that is a symlink or another user's is refused like the database itself. */
+static void test_foreign_journals_refused(void)
+{
+	char path[600], wal[620], journal[620], want[700];
+	struct store *s = NULL;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("journals.db"));
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	unlink(path);
+	EXPECT_EQ(store__open(path, STORE_WRITE, &s), 0);
+	store__free(s);
+	unlink(wal);
+	EXPECT_EQ(symlink(tmp_path("elsewhere"), wal), 0);
+	snprintf(want, sizeof(want), "ferret: %s is a symbolic link", wal);
+	expect_rejected(path, want);
+	unlink(wal);
+	if (geteuid() != 0)
+		return;
+	write_file(journal, "");
+	EXPECT_EQ(chown(journal, 54321, 54321), 0);
+	unsetenv("SUDO_UID");
+	snprintf(want, sizeof(want), "ferret: %s belongs to uid 54321, not to root or the sudo user", journal);
+	expect_rejected(path, want);
+	unlink(journal);
+}
+
 /* A database's triggers never run in ferret: whoever wrote the file chose them. */
 static void test_triggers_never_run(void)
 {
@@ -361,6 +389,7 @@ int main(void)
 	RUN(test_remove_files);
 	RUN(test_symlink_refused);
 	RUN(test_foreign_owner_refused_as_root);
+	RUN(test_foreign_journals_refused);
 	RUN(test_triggers_never_run);
 	RUN(test_writer_keeps_its_lock);
 	RUN(test_second_connection_keeps_first_lock);

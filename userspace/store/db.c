@@ -193,6 +193,29 @@ static int check_owner(const char *path, const struct stat *st)
 	return -1;
 }
 
+/* SQLite opens a database's -wal and -journal by name (following symlinks) and
+ * replays what they hold into it: they are checked like the file itself. */
+static int check_journals(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-journal" };
+	char name[4096];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		if (lstat(name, &st))
+			continue; /* none (or unreadable: SQLite will say) */
+		if (S_ISLNK(st.st_mode)) {
+			ferr("%s is a symbolic link: not opened", name);
+			return -1;
+		}
+		if (check_owner(name, &st))
+			return -1;
+	}
+	return 0;
+}
+
 /* An existing file: a regular file starting as an SQLite file does, or empty when writing. */
 static int check_existing(struct db *db, int fd)
 {
@@ -259,7 +282,7 @@ static int check_file(struct db *db)
 			db->created = db->empty = db->creating = true;
 			flock(fd, LOCK_EX);
 			db->fd = fd;
-			return 0;
+			return check_journals(db->path); /* one left of an earlier file */
 		}
 		if (errno == EEXIST)
 			fd = open(db->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -269,7 +292,7 @@ static int check_file(struct db *db)
 	if (fd < 0)
 		return open_error(db->path);
 	db->fd = fd; /* closed by db__free: see release_fd */
-	return check_existing(db, fd);
+	return check_existing(db, fd) || check_journals(db->path);
 }
 
 /* A path SQLite would read as a URI (it is built with SQLITE_USE_URI) gets a "./". */
