@@ -48,7 +48,7 @@ static int pick_function(struct gen *g)
 
 static void emit(struct gen *g, int64_t id, int64_t parent, int fn, int64_t start, int level, int status)
 {
-	struct span_rec rec = {
+	struct stored_span rec = {
 		.span_id = id,
 		.parent_id = parent,
 		.thread_key = g->thread_key,

@@ -94,7 +94,7 @@ FIXTURE int64_t function_key(struct store *s, int64_t module, const char *name, 
 FIXTURE int write_span(struct store *s, int64_t id, int64_t parent, int64_t thread, int64_t fn,
 		      int64_t start, int64_t end, int depth, int status)
 {
-	struct span_rec r = { .span_id = id, .parent_id = parent, .thread_key = thread,
+	struct stored_span r = { .span_id = id, .parent_id = parent, .thread_key = thread,
 			      .function_key = fn, .start_ns = RUN_START + start,
 			      .end_ns = RUN_START + end, .depth = depth, .status = status };
 
@@ -203,7 +203,7 @@ static const char *view_run = "synthetic";
 FIXTURE char *run_view(struct analyze_opts *o, bool utf8, int *ret)
 {
 	struct out_style st = { .utf8 = utf8 };
-	struct store_stats *ss = NULL;
+	struct run_query *ss = NULL;
 	struct store *s = NULL;
 	struct run_row run;
 	char *buf = NULL;
@@ -215,13 +215,13 @@ FIXTURE char *run_view(struct analyze_opts *o, bool utf8, int *ret)
 	st.out = open_memstream(&buf, &len);
 	*ret = -1;
 	if (!st.out || store__open(db_path, STORE_READ, &s) || store__find_run(s, view_run, &run) ||
-	    store_stats__open(db_path, &ss))
+	    run_query__open(db_path, &ss))
 		goto cleanup;
 	*ret = o->tree ? analyze_tree(ss, &run, o, &st) : analyze_table(ss, &run, o, &st);
 cleanup:
 	if (st.out)
 		fclose(st.out);
-	store_stats__free(ss);
+	run_query__free(ss);
 	store__free(s);
 	return buf;
 }

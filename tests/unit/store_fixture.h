@@ -119,10 +119,10 @@ FIXTURE uint64_t next_random(struct generator *g)
 	return g->rng;
 }
 
-FIXTURE struct span_rec pop_span(struct generator *g, int t, int status)
+FIXTURE struct stored_span pop_span(struct generator *g, int t, int status)
 {
 	struct frame *f = &g->stack[t][--g->depth[t]];
-	struct span_rec span = {
+	struct stored_span span = {
 		.span_id = f->span_id,
 		.parent_id = g->depth[t] ? g->stack[t][g->depth[t] - 1].span_id : 0,
 		.thread_key = g->thread_keys[t],
@@ -137,7 +137,7 @@ FIXTURE struct span_rec pop_span(struct generator *g, int t, int status)
 
 /* Advances the program until one span finishes (span ids given at entry, spans emitted at exit,
  * like the tracer does). */
-FIXTURE struct span_rec generate_span(struct generator *g)
+FIXTURE struct stored_span generate_span(struct generator *g)
 {
 	for (;;) {
 		int t;
@@ -204,7 +204,7 @@ FIXTURE int end_run(struct store *s, int64_t end_ns, bool has_exit, int exit_cod
 
 FIXTURE int compare_span_order(const void *a, const void *b)
 {
-	const struct span_rec *x = a, *y = b;
+	const struct stored_span *x = a, *y = b;
 
 	if (x->thread_key != y->thread_key)
 		return x->thread_key < y->thread_key ? -1 : 1;
@@ -214,7 +214,7 @@ FIXTURE int compare_span_order(const void *a, const void *b)
 }
 
 /* Writes a run of n spans (plus incomplete ones left on the stacks); expected gets all of them. */
-FIXTURE int write_run(struct store *s, const char *run_id, int n, struct span_rec *expected,
+FIXTURE int write_run(struct store *s, const char *run_id, int n, struct stored_span *expected,
 		      int *count)
 {
 	struct generator g;

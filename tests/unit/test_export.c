@@ -43,7 +43,7 @@ static char db_path[300];
 static int64_t add_span(struct store *s, int64_t parent, int64_t thread, int64_t fn,
 			int64_t start, int64_t end, int depth, int status)
 {
-	struct span_rec rec = {
+	struct stored_span rec = {
 		.span_id = store__next_span_id(s),
 		.parent_id = parent,
 		.thread_key = thread,

@@ -130,9 +130,9 @@ static void test_keymap(void)
 	keymap__free(&m);
 }
 
-static struct span_row row(int64_t id, int64_t parent, int64_t start, int64_t end)
+static struct named_span row(int64_t id, int64_t parent, int64_t start, int64_t end)
 {
-	return (struct span_row){ .span_id = id, .parent_id = parent, .thread_key = 1,
+	return (struct named_span){ .span_id = id, .parent_id = parent, .thread_key = 1,
 				  .start_ns = start, .end_ns = end };
 }
 
@@ -141,7 +141,7 @@ static struct span_row row(int64_t id, int64_t parent, int64_t start, int64_t en
 static void test_nest(void)
 {
 	struct nest n;
-	struct span_row r;
+	struct named_span r;
 	struct nest_frame *f;
 
 	nest__init(&n);

@@ -6,13 +6,13 @@
 
 struct capture {
 	int64_t next_id;
-	struct span_rec opened[MAX_SPANS + 1]; /* by span id */
-	struct span_rec spans[MAX_SPANS];
+	struct stored_span opened[MAX_SPANS + 1]; /* by span id */
+	struct stored_span spans[MAX_SPANS];
 	int n;
 	int changed_since_open; /* emitted spans that differ from their call at entry */
 };
 
-static int64_t open_call(void *ctx, const struct span_rec *call)
+static int64_t open_call(void *ctx, const struct stored_span *call)
 {
 	struct capture *c = ctx;
 
@@ -22,10 +22,10 @@ static int64_t open_call(void *ctx, const struct span_rec *call)
 	return c->next_id;
 }
 
-static int emit(void *ctx, const struct span_rec *span)
+static int emit(void *ctx, const struct stored_span *span)
 {
 	struct capture *c = ctx;
-	const struct span_rec *o;
+	const struct stored_span *o;
 
 	if (c->n == MAX_SPANS || span->span_id < 1 || span->span_id > c->next_id)
 		return -1;
@@ -47,7 +47,7 @@ static struct span_builder *new_builder(struct capture *c)
 	return span_builder__new(&sink);
 }
 
-static void expect_span(const struct span_rec *s, int64_t id, int64_t parent, int64_t fn,
+static void expect_span(const struct stored_span *s, int64_t id, int64_t parent, int64_t fn,
 			int64_t start, int64_t end, int depth, int status)
 {
 	EXPECT_EQ(s->span_id, id);

@@ -13,9 +13,9 @@
 
 static void test_write_and_read_back(void)
 {
-	static struct span_rec expected[4000];
-	struct span_iter *it;
-	struct span_row row;
+	static struct stored_span expected[4000];
+	struct span_reader *it;
+	struct named_span row;
 	struct run_row run;
 	struct store *s = NULL;
 	int n = 0, i = 0, rc;
@@ -44,8 +44,8 @@ static void test_write_and_read_back(void)
 	EXPECT_EQ(run.start_real_ns, RUN_REAL_NS);
 	it = store__spans(s, run.run_key, NULL);
 	EXPECT(it != NULL);
-	while (it && (rc = span_iter__next(it, &row)) == 1 && i < n) {
-		const struct span_rec *want = &expected[i++];
+	while (it && (rc = span_reader__next(it, &row)) == 1 && i < n) {
+		const struct stored_span *want = &expected[i++];
 		char function[32];
 
 		snprintf(function, sizeof(function),
@@ -65,7 +65,7 @@ static void test_write_and_read_back(void)
 		}
 	}
 	EXPECT_EQ(i, n);
-	span_iter__free(it);
+	span_reader__free(it);
 	store__free(s);
 }
 
@@ -73,8 +73,8 @@ static void test_filters(void)
 {
 	struct span_filter by_tid = { .tid = 4243 }, by_glob = { .function_glob = "parse_*" };
 	struct span_filter by_duration = { .min_duration_ns = 5000 }, by_pid = { .pid = 1 };
-	struct span_iter *it;
-	struct span_row row;
+	struct span_reader *it;
+	struct named_span row;
 	struct run_row run;
 	struct store *s = NULL;
 	int n, i;
@@ -83,29 +83,35 @@ static void test_filters(void)
 	if (!s || store__find_run(s, NULL, &run))
 		return;
 	it = store__spans(s, run.run_key, &by_tid);
-	for (n = 0; it && span_iter__next(it, &row) == 1; n++)
+	for (n = 0; it && span_reader__next(it, &row) == 1; n++)
 		EXPECT_EQ(row.tid, 4243);
 	EXPECT(n > 0 && n < run.spans);
-	span_iter__free(it);
+	span_reader__free(it);
 	by_tid.pid = 4242;
 	it = store__spans(s, run.run_key, &by_tid);
-	for (i = 0; it && span_iter__next(it, &row) == 1; i++)
+	for (i = 0; it && span_reader__next(it, &row) == 1; i++)
 		EXPECT(row.tid == 4243 && row.pid == 4242);
 	EXPECT_EQ(i, n);
-	span_iter__free(it);
+	span_reader__free(it);
 	it = store__spans(s, run.run_key, &by_glob);
-	for (n = 0; it && span_iter__next(it, &row) == 1; n++)
+	for (n = 0; it && span_reader__next(it, &row) == 1; n++)
 		EXPECT(strncmp(row.function, "parse_", 6) == 0);
 	EXPECT(n > 0);
-	span_iter__free(it);
+	span_reader__free(it);
+	by_glob.function_glob = "[!p]*"; /* fnmatch's negation, as trace's and analyze's -f */
+	it = store__spans(s, run.run_key, &by_glob);
+	for (i = 0; it && span_reader__next(it, &row) == 1; i++)
+		EXPECT(row.function[0] != 'p');
+	EXPECT(i > 0 && i == run.spans - n);
+	span_reader__free(it);
 	it = store__spans(s, run.run_key, &by_duration);
-	for (n = 0; it && span_iter__next(it, &row) == 1; n++)
+	for (n = 0; it && span_reader__next(it, &row) == 1; n++)
 		EXPECT(row.end_ns - row.start_ns >= 5000);
 	EXPECT(n > 0 && n < run.spans);
-	span_iter__free(it);
+	span_reader__free(it);
 	it = store__spans(s, run.run_key, &by_pid);
-	EXPECT(it && span_iter__next(it, &row) == 0);
-	span_iter__free(it);
+	EXPECT(it && span_reader__next(it, &row) == 0);
+	span_reader__free(it);
 	store__free(s);
 }
 
@@ -115,17 +121,17 @@ static void test_edge_cases(void)
 	struct run_info info = { .run_id = "edge", .mode = "pid", .pid = 7,
 				 .start_mono_ns = 1000, .start_real_ns = RUN_REAL_NS };
 	struct run_end end = { .end_mono_ns = 5000, .has_exit_code = false };
-	struct span_rec parent = { .start_ns = 1100, .end_ns = 1300 }, child, dup;
+	struct stored_span parent = { .start_ns = 1100, .end_ns = 1300 }, child, dup;
 	int64_t module, function, thread;
-	struct span_row row;
+	struct named_span row;
 	struct run_row run;
-	struct span_iter *it;
+	struct span_reader *it;
 	struct store *s = NULL;
 	const char *err;
 	int rc;
 
 	store__free(NULL);
-	span_iter__free(NULL);
+	span_reader__free(NULL);
 	unlink(tmp_path("edge.db"));
 	EXPECT_EQ(store__open(tmp_path("edge.db"), STORE_WRITE, &s), 0);
 	if (!s || store__begin_run(s, &info))
@@ -159,13 +165,13 @@ static void test_edge_cases(void)
 	EXPECT_EQ(run.spans, 2);
 	EXPECT_EQ(run.end_mono_ns, 5000);
 	it = store__spans(s, run.run_key, NULL);
-	EXPECT(it && span_iter__next(it, &row) == 1 && row.span_id == parent.span_id &&
+	EXPECT(it && span_reader__next(it, &row) == 1 && row.span_id == parent.span_id &&
 	       row.parent_id == 0 && row.start_ns == 1100 && row.end_ns == 1300);
-	EXPECT(it && span_iter__next(it, &row) == 1 && row.span_id == child.span_id &&
+	EXPECT(it && span_reader__next(it, &row) == 1 && row.span_id == child.span_id &&
 	       row.parent_id == parent.span_id && row.end_ns == 1100 && row.status == SPAN_INCOMPLETE);
 	EXPECT_STR(row.module, "/lib/libc.so.6");
-	EXPECT(it && span_iter__next(it, &row) == 0);
-	span_iter__free(it);
+	EXPECT(it && span_reader__next(it, &row) == 0);
+	span_reader__free(it);
 	capture_start();
 	it = store__spans(s, 999, NULL);
 	err = capture_end();
@@ -176,7 +182,7 @@ static void test_edge_cases(void)
 
 static void test_find_run(void)
 {
-	static struct span_rec spans[200];
+	static struct stored_span spans[200];
 	struct store *s = NULL;
 	struct run_row run;
 	const char *err;
@@ -216,7 +222,7 @@ static int collect_run_id(const struct run_row *run, void *ctx)
 
 static void test_list_runs_and_span_ids(void)
 {
-	static struct span_rec spans[400];
+	static struct stored_span spans[400];
 	struct store *s = NULL;
 	char ids[256] = "";
 	int n, i;
@@ -329,7 +335,7 @@ static void test_func_stats(void)
 				 .min_duration_ns = 50000, .aggregate = true, .max_rate = 1000 };
 	struct run_end end = { .end_mono_ns = 20 };
 	uint64_t hist[64] = { 0 };
-	struct func_stats_rec rec = { .calls = 7, .total_ns = 7000, .min_ns = 3, .max_ns = 4000,
+	struct func_figures_row rec = { .calls = 7, .total_ns = 7000, .min_ns = 3, .max_ns = 4000,
 				      .hist = hist, .nbuckets = 64, .demoted_at_ns = 15 };
 	struct store *s = NULL;
 	sqlite3 *db = NULL;
@@ -343,11 +349,11 @@ static void test_func_stats(void)
 	rec.function_key = store__add_function(s, module, "hot", NULL, 0x10);
 	hist[1] = 2;
 	hist[11] = 5;
-	EXPECT_EQ(store__add_func_stats(s, &rec), 0);
+	EXPECT_EQ(store__add_func_figures(s, &rec), 0);
 	rec.function_key = store__add_function(s, module, "cold", NULL, 0x20);
 	rec.nbuckets = 0;
 	rec.demoted_at_ns = 0;
-	EXPECT_EQ(store__add_func_stats(s, &rec), 0);
+	EXPECT_EQ(store__add_func_figures(s, &rec), 0);
 	EXPECT_EQ(store__end_run(s, &end), 0);
 	store__free(s);
 	EXPECT_EQ(sqlite3_open_v2(tmp_path("agg.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -381,17 +387,17 @@ static int64_t cpu_ns(void)
 /* Reads the whole run back through the iterator; returns the rows seen. */
 static int64_t read_all(const char *path, int64_t *wall_ns)
 {
-	struct span_row row;
+	struct named_span row;
 	struct run_row run;
-	struct span_iter *it = NULL;
+	struct span_reader *it = NULL;
 	struct store *s = NULL;
 	int64_t rows = 0, t0 = mono_ns();
 
 	if (!store__open(path, STORE_READ, &s) && !store__find_run(s, NULL, &run))
 		it = store__spans(s, run.run_key, NULL);
-	while (it && span_iter__next(it, &row) == 1)
+	while (it && span_reader__next(it, &row) == 1)
 		rows++;
-	span_iter__free(it);
+	span_reader__free(it);
 	store__free(s);
 	*wall_ns = mono_ns() - t0;
 	return rows;
@@ -402,7 +408,7 @@ static int64_t read_all(const char *path, int64_t *wall_ns)
 static void bench_ingest(void)
 {
 	const int n = 1000000;
-	struct span_rec *spans = malloc((size_t)n * sizeof(*spans));
+	struct stored_span *spans = malloc((size_t)n * sizeof(*spans));
 	int64_t t0, t1, t2, c0, c1, total, read_ns, rows;
 	struct generator g;
 	struct store *s = NULL;

@@ -64,7 +64,7 @@ static int start_writer(struct writer *w, const char *db, const char *run_id)
 static int close_top(struct writer *w, struct sim_thread *t, int status)
 {
 	struct open_frame *f = &t->stack[--t->depth];
-	struct span_rec span = { .span_id = f->id, .parent_id = t->depth ? t->stack[t->depth - 1].id : 0,
+	struct stored_span span = { .span_id = f->id, .parent_id = t->depth ? t->stack[t->depth - 1].id : 0,
 				 .thread_key = t->key, .function_key = w->function, .start_ns = f->start,
 				 .end_ns = w->now, .depth = f->depth, .status = status };
 
@@ -76,7 +76,7 @@ static int close_top(struct writer *w, struct sim_thread *t, int status)
 
 static int open_call(struct writer *w, struct sim_thread *t)
 {
-	struct span_rec call = { .parent_id = t->depth ? t->stack[t->depth - 1].id : 0, .thread_key = t->key,
+	struct stored_span call = { .parent_id = t->depth ? t->stack[t->depth - 1].id : 0, .thread_key = t->key,
 				 .function_key = w->function, .start_ns = w->now, .depth = t->depth };
 	int64_t id = store__open_span(w->s, &call);
 
@@ -89,7 +89,7 @@ static int open_call(struct writer *w, struct sim_thread *t)
 /* A whole span with an id of its own, as stack mode stores them. */
 static int whole_span(struct writer *w, struct sim_thread *t)
 {
-	struct span_rec span = { .span_id = store__next_span_id(w->s), .thread_key = t->key,
+	struct stored_span span = { .span_id = store__next_span_id(w->s), .thread_key = t->key,
 				 .function_key = w->function, .start_ns = w->now - 5, .end_ns = w->now,
 				 .depth = 0 };
 
@@ -150,15 +150,15 @@ static void check_run(sqlite3 *db, const char *run_id, const struct writer *w)
 static void check_reader(const char *path, const char *run_id, int64_t want)
 {
 	int64_t rows = 0, last_thread = 0, last_id = 0;
-	struct span_iter *it = NULL;
+	struct span_reader *it = NULL;
 	struct store *s = NULL;
-	struct span_row row;
+	struct named_span row;
 	struct run_row run;
 	int bad = 0;
 
 	if (!store__open(path, STORE_READ, &s) && !store__find_run(s, run_id, &run))
 		it = store__spans(s, run.run_key, NULL);
-	while (it && span_iter__next(it, &row) == 1) {
+	while (it && span_reader__next(it, &row) == 1) {
 		bad += row.thread_key < last_thread || (row.thread_key == last_thread && row.span_id <= last_id);
 		last_thread = row.thread_key;
 		last_id = row.span_id;
@@ -167,7 +167,7 @@ static void check_reader(const char *path, const char *run_id, int64_t want)
 	EXPECT(it != NULL);
 	EXPECT_EQ(bad, 0);
 	EXPECT_EQ(rows, want);
-	span_iter__free(it);
+	span_reader__free(it);
 	store__free(s);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Reading a run in thread order without an index (store_scan.c): threads that
+ * Reading a run in thread order without an index (range_scan.c): threads that
  * ran one after another are read range by range, threads that ran side by side
  * through the sorter; both give every span once, by thread then id, and so do
  * the filters and a run still being written.
@@ -10,7 +10,7 @@
 #include "check.h"
 #include "store/store.h"
 #include "store_fixture.h"
-#include "store/store_scan.h"
+#include "store/range_scan.h"
 
 #define CALLS_PER_THREAD 3000
 #define MAX_SCAN_THREADS 16
@@ -41,7 +41,7 @@ static int begin(struct scan_run *r, const char *db, int n_threads)
 /* One call (a parent with one child) on thread i at time t. */
 static int call(struct scan_run *r, int i, int64_t t)
 {
-	struct span_rec c = { .thread_key = r->threads[i], .function_key = r->function, .start_ns = t };
+	struct stored_span c = { .thread_key = r->threads[i], .function_key = r->function, .start_ns = t };
 	int64_t parent = store__open_span(r->s, &c), child;
 
 	c.parent_id = parent;
@@ -52,7 +52,7 @@ static int call(struct scan_run *r, int i, int64_t t)
 	c.end_ns = t + 2;
 	if (parent < 0 || child < 0 || store__close_span(r->s, &c))
 		return -1;
-	c = (struct span_rec){ .span_id = parent, .thread_key = r->threads[i], .function_key = r->function,
+	c = (struct stored_span){ .span_id = parent, .thread_key = r->threads[i], .function_key = r->function,
 			       .start_ns = t, .end_ns = t + 3 };
 	return store__close_span(r->s, &c);
 }
@@ -82,11 +82,11 @@ static int finish(struct scan_run *r)
 /* Reads through store__spans: every span once, by thread then id, names resolved. */
 static int64_t check_order(struct store *s, int64_t run_key, const struct span_filter *f, int *bad)
 {
-	struct span_iter *it = store__spans(s, run_key, f);
+	struct span_reader *it = store__spans(s, run_key, f);
 	int64_t rows = 0, last_thread = 0, last_id = 0;
-	struct span_row row;
+	struct named_span row;
 
-	while (it && span_iter__next(it, &row) == 1) {
+	while (it && span_reader__next(it, &row) == 1) {
 		*bad += row.thread_key < last_thread ||
 			(row.thread_key == last_thread && row.span_id <= last_id) ||
 			strcmp(row.function, "f") != 0 || row.tid != 100 + (int)(row.thread_key - 1) % MAX_SCAN_THREADS ||
@@ -96,24 +96,24 @@ static int64_t check_order(struct store *s, int64_t run_key, const struct span_f
 		rows++;
 	}
 	*bad += !it;
-	span_iter__free(it);
+	span_reader__free(it);
 	return rows;
 }
 
-/* Which way store_scan reads the run, on a connection of its own. */
+/* Which way range_scan reads the run, on a connection of its own. */
 static int per_thread(const char *db, int64_t run_key)
 {
-	struct span_scan_spec spec = { .columns = "s.span_id" };
-	struct span_scan *sc;
-	sqlite3 *conn = NULL;
+	struct range_scan_spec spec = { .columns = "s.span_id" };
+	struct range_scan *sc = NULL;
+	struct db *conn = NULL;
 	int ret = -1;
 
-	sqlite3_open_v2(db, &conn, SQLITE_OPEN_READONLY, NULL);
-	sc = span_scan__open(conn, db, run_key, &spec);
+	if (!db__open(db, STORE_READ, &conn))
+		sc = range_scan__open(conn, run_key, &spec);
 	if (sc)
-		ret = span_scan__per_thread(sc);
-	span_scan__free(sc);
-	sqlite3_close(conn);
+		ret = range_scan__per_thread(sc);
+	range_scan__free(sc);
+	db__free(conn);
 	return ret;
 }
 
@@ -176,6 +176,82 @@ static void test_run_in_progress(void)
 	store__free(r.s);
 }
 
+/* In a sanitized build, undefined behaviour stops the test (it would only print). */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
+static void exec_on(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK)
+		EXPECT_EQ(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A crafted file's thread ranges and counts at the ends of INT64: the scan plans
+ * without overflowing and still reads every span once, in order. */
+static void test_absurd_thread_ranges(void)
+{
+	const char *db = tmp_path("absurd.db");
+	struct store *reader = NULL;
+	struct scan_run r;
+	int bad = 0;
+
+	if (begin(&r, db, 3) || write_calls(&r, false) || finish(&r)) {
+		EXPECT(!"run written");
+		store__free(r.s);
+		return;
+	}
+	store__free(r.s);
+	exec_on(db, "UPDATE threads SET first_span_id = -9223372036854775808,"
+		    " last_span_id = 9223372036854775807, spans = 9223372036854775807 WHERE tid = 100;"
+		    "UPDATE threads SET first_span_id = 1, spans = -9223372036854775808 WHERE tid = 101;"
+		    "UPDATE threads SET first_span_id = NULL, last_span_id = NULL, spans = NULL WHERE tid = 102;"
+		    "UPDATE runs SET first_span_id = -9223372036854775807");
+	EXPECT_EQ(store__open(db, STORE_READ, &reader), 0);
+	EXPECT_EQ(check_order(reader, r.run_key, NULL, &bad), 2 * CALLS_PER_THREAD * 3);
+	EXPECT_EQ(bad, 0);
+	store__free(reader);
+}
+
+/* A span whose start or duration would overflow an int64 is an error, not a wrapped time. */
+static void test_absurd_span_times(void)
+{
+	const char *db = tmp_path("times.db");
+	struct store *reader = NULL;
+	struct named_span row;
+	struct span_reader *it;
+	struct scan_run r;
+	const char *err;
+	int rc = 1, rows = 0;
+
+	if (begin(&r, db, 1) || write_calls(&r, false) || finish(&r)) {
+		EXPECT(!"run written");
+		store__free(r.s);
+		return;
+	}
+	store__free(r.s);
+	exec_on(db, "UPDATE spans SET duration_ns = 9223372036854775807 WHERE span_id ="
+		    " (SELECT min(span_id) + 5 FROM spans)");
+	EXPECT_EQ(store__open(db, STORE_READ, &reader), 0);
+	it = reader ? store__spans(reader, r.run_key, NULL) : NULL;
+	capture_start();
+	while (it && (rc = span_reader__next(it, &row)) == 1)
+		rows++;
+	err = capture_end();
+	EXPECT(it != NULL);
+	EXPECT_EQ(rows, 5);
+	EXPECT(rc < 0);
+	EXPECT(strstr(err, "out of range") != NULL);
+	EXPECT_EQ(count_lines(err), 1);
+	span_reader__free(it);
+	store__free(reader);
+}
+
 int main(void)
 {
 	if (fixture_setup())
@@ -184,6 +260,8 @@ int main(void)
 	RUN(test_two_threads_side_by_side);
 	RUN(test_many_threads_side_by_side);
 	RUN(test_run_in_progress);
+	RUN(test_absurd_thread_ranges);
+	RUN(test_absurd_span_times);
 	fixture_cleanup();
 	CHECK_EXIT();
 }

@@ -39,7 +39,7 @@ static int start_run(struct run *r, const char *db, const char *run_id)
 
 static int64_t open_call(struct run *r, int64_t parent, int fn, int64_t start, int depth)
 {
-	struct span_rec call = { .parent_id = parent, .thread_key = r->thread,
+	struct stored_span call = { .parent_id = parent, .thread_key = r->thread,
 				 .function_key = r->functions[fn], .start_ns = start, .depth = depth };
 
 	return store__open_span(r->s, &call);
@@ -48,7 +48,7 @@ static int64_t open_call(struct run *r, int64_t parent, int fn, int64_t start, i
 static int close_call(struct run *r, int64_t id, int64_t parent, int fn, int64_t start, int64_t end,
 		      int depth, int status)
 {
-	struct span_rec span = { .span_id = id, .parent_id = parent, .thread_key = r->thread,
+	struct stored_span span = { .span_id = id, .parent_id = parent, .thread_key = r->thread,
 				 .function_key = r->functions[fn], .start_ns = start, .end_ns = end,
 				 .depth = depth, .status = status };
 
@@ -128,7 +128,7 @@ static void test_whole_spans_between_calls(void)
 	const char *db = tmp_path("mixed.db");
 	struct run_end end = { .end_mono_ns = RUN_START + 1000000 };
 	int64_t id, whole, sum_ids = 0, t;
-	struct span_rec span;
+	struct stored_span span;
 	struct run r;
 	int i;
 
@@ -140,7 +140,7 @@ static void test_whole_spans_between_calls(void)
 		t = RUN_START + 100 * i;
 		id = open_call(&r, 0, 1, t, 0);
 		whole = store__next_span_id(r.s);
-		span = (struct span_rec){ .span_id = whole, .thread_key = r.thread,
+		span = (struct stored_span){ .span_id = whole, .thread_key = r.thread,
 					  .function_key = r.functions[2], .start_ns = t + 1, .end_ns = t + 3 };
 		EXPECT_EQ(store__append_span(r.s, &span), 0);
 		EXPECT_EQ(close_call(&r, id, 0, 1, t, t + 5, 0, SPAN_OK), 0);

@@ -1,7 +1,7 @@
 /*
  * analyze: the statistics table and the call tree of one run.
  *
- * Both read the run in ONE streaming pass over its spans (store_stats.h: ordered
+ * Both read the run in ONE streaming pass over its spans (run_query.h: ordered
  * by thread, start, depth) with a per-thread stack, so memory grows with the
  * number of distinct functions and tree nodes, never with the number of spans.
  * Exact percentiles take a second pass (analyze_pct.c).
@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "store/store.h"
-#include "store/store_stats.h"
+#include "store/run_query.h"
 
 enum table_col {
 	COL_FUNCTION,
@@ -79,7 +79,7 @@ struct fn_table {
 void fn_table__init(struct fn_table *t, const char *glob);
 void fn_table__free(struct fn_table *t);
 /* The function's index, its names read on first sight; <0: error (printed). */
-int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key);
+int32_t fn_table__intern(struct fn_table *t, struct run_query *ss, int64_t key);
 int32_t fn_table__find(const struct fn_table *t, int64_t key); /* -1: unknown */
 
 struct thread_info {
@@ -110,7 +110,7 @@ struct walk_ops {
 };
 
 /* Streams the run's spans (pid/tid filters applied in SQL) through ops. */
-int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__walk(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  struct fn_table *fns, const struct walk_ops *ops, void *ctx);
 
 /* ---- output helpers (analyze_fmt.c) ---- */
@@ -168,14 +168,14 @@ struct pct_query {
 };
 
 void pct__approx(struct pct_fn *f); /* bucket middles: within 1/64 */
-int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_fn *fns, size_t n);
+int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_fn *fns, size_t n);
 
 /* ---- the two views ---- */
 int table_col__parse(const char *name); /* -1: unknown column */
 const char *table_col__name(enum table_col c);
-int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze_table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st);
-int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze_tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st);
 
 #endif /* FERRET_ANALYZE_H */

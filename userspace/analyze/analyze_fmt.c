@@ -79,6 +79,14 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 			(long long)run->lost_events, out__color(st, SGR_RESET));
 	else
 		fprintf(st->out, "0 lost events\n");
+	if (run->no_return_spans)
+		fprintf(st->out, "%sWARNING: %lld calls nested past the kernel's return probe limit: "
+			"their ends are not known (status no_return_probe)%s\n", out__color(st, SGR_RED),
+			(long long)run->no_return_spans, out__color(st, SGR_RESET));
+	if (run->lost_spans)
+		fprintf(st->out, "%sWARNING: %lld calls were open when their thread lost events: "
+			"their ends are not known (status lost)%s\n", out__color(st, SGR_RED),
+			(long long)run->lost_spans, out__color(st, SGR_RESET));
 	if (run->end_mono_ns == run->start_mono_ns)
 		fprintf(st->out, "(run still in progress or never ended: figures are partial)\n");
 	free(run_id);

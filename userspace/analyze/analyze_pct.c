@@ -15,7 +15,7 @@
 
 #include "analyze.h"
 #include "core/log.h"
-#include "store/store_stats.h"
+#include "store/run_query.h"
 
 /* Durations kept in memory at once by the scan (8 bytes each: 32 MB). */
 size_t pct_candidate_budget = 4u << 20;
@@ -274,7 +274,7 @@ static int64_t *pass_keys(const struct pct_pass *p, bool sorted_sql, size_t all,
 	return keys;
 }
 
-static int run_pass(struct pct_pass *p, struct store_stats *ss, const struct pct_query *q, bool sorted)
+static int run_pass(struct pct_pass *p, struct run_query *ss, const struct pct_query *q, bool sorted)
 {
 	size_t n;
 	int64_t *keys = pass_keys(p, sorted, q->all_functions, &n);
@@ -285,13 +285,13 @@ static int run_pass(struct pct_pass *p, struct store_stats *ss, const struct pct
 		return 0;
 	}
 	p->last = NULL;
-	err = store_stats__durations(ss, q->run_key, q->pid, q->tid, keys, keys ? n : 0, sorted,
+	err = run_query__durations(ss, q->run_key, q->pid, q->tid, keys, keys ? n : 0, sorted,
 				     sorted ? take_ranks : keep_duration, p);
 	free(keys);
 	return err;
 }
 
-int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_fn *fns, size_t n)
+int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_fn *fns, size_t n)
 {
 	struct pct_pass p = { .n = n };
 	size_t i;

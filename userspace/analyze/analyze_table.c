@@ -33,7 +33,7 @@ struct fn_stats {
 	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
 	bool partial;	     /* aggregated, and fewer spans stored than calls made */
 	uint64_t stored;     /* spans stored */
-	int64_t agg_hist[STATS_HIST_BUCKETS];
+	int64_t agg_hist[STORED_HIST_BUCKETS];
 };
 
 struct table {
@@ -42,7 +42,7 @@ struct table {
 	size_t cap;
 	const struct analyze_opts *o;
 	const struct run_row *run;
-	struct store_stats *ss;
+	struct run_query *ss;
 	int64_t spans;
 	int64_t traced_ns; /* sum of root calls: what "slow" is measured against */
 	int32_t *rows;
@@ -124,7 +124,7 @@ static int64_t hist_percentile(const struct fn_stats *st, int percent)
 	int64_t rank = ((int64_t)st->calls * percent + 99) / 100, seen = 0, v;
 	int b;
 
-	for (b = 0; b < STATS_HIST_BUCKETS - 1; b++) {
+	for (b = 0; b < STORED_HIST_BUCKETS - 1; b++) {
 		seen += st->agg_hist[b];
 		if (seen >= (rank > 0 ? rank : 1))
 			break;
@@ -173,7 +173,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 	return err;
 }
 
-static int overlay_aggregate(void *ctx, const struct stats_aggregate *agg)
+static int overlay_aggregate(void *ctx, const struct stored_func_figures *agg)
 {
 	struct table *t = ctx;
 	int32_t fn = fn_table__intern(&t->fns, t->ss, agg->function_key);
@@ -416,7 +416,7 @@ static void table_free(struct table *t)
 	fn_table__free(&t->fns);
 }
 
-int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze_table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st)
 {
 	static const struct walk_ops ops = { .push = table_push, .pop = table_pop };
@@ -428,7 +428,7 @@ int analyze_table(struct store_stats *ss, const struct run_row *run, const struc
 	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
 		goto cleanup;
 	/* Per-function figures of a stack-mode run count every process and thread. */
-	if (!o->pid && !o->tid && (err = store_stats__aggregates(ss, run->run_key, overlay_aggregate, &t)))
+	if (!o->pid && !o->tid && (err = run_query__func_figures(ss, run->run_key, overlay_aggregate, &t)))
 		goto cleanup;
 	if (!t.spans && !t.cap) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");

@@ -360,7 +360,7 @@ static int tree_thread_end(void *ctx)
 	return 0;
 }
 
-int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze_tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st)
 {
 	static const struct walk_ops ops = {

@@ -83,7 +83,7 @@ static char *module_basename(const char *path)
 	return strdup(slash ? slash + 1 : path);
 }
 
-int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key)
+int32_t fn_table__intern(struct fn_table *t, struct run_query *ss, int64_t key)
 {
 	int32_t found = fn_table__find(t, key);
 	struct fn_info *fi;
@@ -106,7 +106,7 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 	fi = &t->v[t->n];
 	memset(fi, 0, sizeof(*fi));
 	fi->key = key;
-	if (store_stats__function(ss, key, &fi->name, &path))
+	if (run_query__function(ss, key, &fi->name, &path))
 		return -EIO;
 	fi->module = module_basename(path);
 	free(path);
@@ -122,7 +122,7 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 }
 
 struct walk {
-	struct store_stats *ss;
+	struct run_query *ss;
 	struct fn_table *fns;
 	const struct walk_ops *ops;
 	void *ctx;
@@ -156,7 +156,7 @@ static int unwind_to(struct walk *w, int64_t parent_id)
 	return 0;
 }
 
-static int push_frame(struct walk *w, const struct stats_span *row)
+static int push_frame(struct walk *w, const struct keyed_span *row)
 {
 	struct frame *f, *parent;
 	int32_t fn = fn_table__intern(w->fns, w->ss, row->function_key);
@@ -198,27 +198,27 @@ static int end_thread(struct walk *w)
 static int begin_thread(struct walk *w, int64_t thread_key)
 {
 	struct thread_info th;
-	int err = store_stats__thread(w->ss, thread_key, &th.pid, &th.tid, th.comm, sizeof(th.comm));
+	int err = run_query__thread(w->ss, thread_key, &th.pid, &th.tid, th.comm, sizeof(th.comm));
 
 	if (!err && w->ops->thread_begin)
 		err = w->ops->thread_begin(w->ctx, &th);
 	return err;
 }
 
-int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__walk(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  struct fn_table *fns, const struct walk_ops *ops, void *ctx)
 {
 	struct walk w = { .ss = ss, .fns = fns, .ops = ops, .ctx = ctx };
-	struct stats_scan *sc;
-	struct stats_span row;
+	struct keyed_spans *sc;
+	struct keyed_span row;
 	int64_t thread = 0;
 	bool in_thread = false;
 	int err, more;
 
-	sc = store_stats__spans(ss, run->run_key, o->pid, o->tid);
+	sc = run_query__keyed_spans(ss, run->run_key, o->pid, o->tid);
 	if (!sc)
 		return -EIO;
-	while ((more = stats_scan__next(sc, &row)) == 1) {
+	while ((more = keyed_spans__next(sc, &row)) == 1) {
 		if (!in_thread || row.thread_key != thread) {
 			if (in_thread && (err = end_thread(&w)))
 				goto cleanup;
@@ -241,7 +241,7 @@ int analyze__walk(struct store_stats *ss, const struct run_row *run, const struc
 cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory while reading the spans");
-	stats_scan__free(sc);
+	keyed_spans__free(sc);
 	free(w.stack);
 	return err;
 }

@@ -146,7 +146,7 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze_opts o;
 	struct out_style st;
 	struct store *s = NULL;
-	struct store_stats *ss = NULL;
+	struct run_query *ss = NULL;
 	struct run_row *run = NULL;
 	enum parse_result r;
 	int err;
@@ -166,14 +166,14 @@ int cmd_analyze(int argc, char **argv)
 		     "has only the table: drop --tree)", run->run_id, o.db_path);
 		goto cleanup;
 	}
-	if (store_stats__open(o.db_path, &ss))
+	if (run_query__open(o.db_path, &ss))
 		goto cleanup;
 	out_style__detect(&st, stdout);
 	if (o.tree ? analyze_tree(ss, run, &o, &st) : analyze_table(ss, run, &o, &st))
 		goto cleanup;
 	err = finish_output();
 cleanup:
-	store_stats__free(ss);
+	run_query__free(ss);
 	store__free(s);
 	free(run);
 	return err;

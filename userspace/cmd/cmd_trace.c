@@ -362,18 +362,6 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
 }
 
-/* A DB this run created but never used: leave nothing half-written behind. */
-static void remove_db_files(const char *db)
-{
-	char path[4096];
-
-	unlink(db);
-	snprintf(path, sizeof(path), "%s-wal", db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", db);
-	unlink(path);
-}
-
 static int start_tracing(const struct trace_opts *o, struct session *ss)
 {
 	struct loader_opts lo = {
@@ -432,6 +420,8 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	if (!err && ss->agg)
 		err = aggregates__store(ss->agg, ss->store, ss->func_keys);
 	end.lost_events = (int64_t)loader__lost_events(ss->loader);
+	end.no_return_spans = consumer__counts(ss->consumer)->no_return;
+	end.lost_spans = consumer__counts(ss->consumer)->lost;
 	if (ss->target.launched && ss->target.child.exited) {
 		end.has_exit_code = true;
 		end.exit_code = launch__exit_code(&ss->target.child);
@@ -472,9 +462,9 @@ int cmd_trace(int argc, char **argv)
 	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
-	ss.db_created = access(o.db, F_OK) != 0;
 	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
 		goto out;
+	ss.db_created = store__created(ss.store); /* only then is the file ours to remove */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (trace_target__launch(&ss.target) || start_tracing(&o, &ss)) {
@@ -500,8 +490,8 @@ int cmd_trace(int argc, char **argv)
 	ss.db_created = false;
 out:
 	free_session(&ss);
-	if (ss.db_created && rc)
-		remove_db_files(o.db);
+	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
+		db__remove_files(o.db);
 	if (created_db)
 		give_to_sudo_user(o.db);
 	free(o.target.includes);

@@ -62,8 +62,8 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans)
 {
 	struct export_ctx ctx = { .out = to->file, .run = run };
-	struct span_iter *it;
-	struct span_row row;
+	struct span_reader *it;
+	struct named_span row;
 	bool begun = false;
 	int64_t written = 0;
 	int rc, err = 0;
@@ -72,7 +72,7 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 	if (!it)
 		return -1;
 	/* The first span is read before anything is written: no span, no output. */
-	rc = span_iter__next(it, &row);
+	rc = span_reader__next(it, &row);
 	if (rc <= 0) {
 		err = rc < 0 ? -1 : report_nothing_to_export(run, filter);
 		goto cleanup;
@@ -95,7 +95,7 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 			goto cleanup;
 		}
 		written++;
-	} while ((rc = span_iter__next(it, &row)) > 0);
+	} while ((rc = span_reader__next(it, &row)) > 0);
 	if (rc < 0) {
 		err = -1;
 		goto cleanup;
@@ -108,7 +108,7 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 cleanup:
 	if (begun)
 		ex->release(&ctx);
-	span_iter__free(it);
+	span_reader__free(it);
 	if (spans)
 		*spans = written;
 	return err;
@@ -127,19 +127,19 @@ void nest__free(struct nest *n)
 	nest__init(n);
 }
 
-bool nest__is_new_thread(const struct nest *n, const struct span_row *row)
+bool nest__is_new_thread(const struct nest *n, const struct named_span *row)
 {
 	return !n->started || n->thread_key != row->thread_key;
 }
 
-void nest__start_thread(struct nest *n, const struct span_row *row)
+void nest__start_thread(struct nest *n, const struct named_span *row)
 {
 	n->depth = 0;
 	n->thread_key = row->thread_key;
 	n->started = true;
 }
 
-struct nest_frame *nest__top_to_close(struct nest *n, const struct span_row *row)
+struct nest_frame *nest__top_to_close(struct nest *n, const struct named_span *row)
 {
 	struct nest_frame *top;
 
@@ -164,7 +164,7 @@ void nest__pop(struct nest *n)
 		n->frames[n->depth - 1].child_ns += top->end_ns - top->start_ns;
 }
 
-struct nest_frame *nest__push(struct nest *n, const struct span_row *row)
+struct nest_frame *nest__push(struct nest *n, const struct named_span *row)
 {
 	struct nest_frame *f, *parent = n->depth ? &n->frames[n->depth - 1] : NULL;
 	int64_t end = row->end_ns;

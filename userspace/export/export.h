@@ -32,7 +32,7 @@ struct exporter {
 	const char *suffix;	 /* default file name: <run_id><suffix> */
 	const char *description; /* one line for --help */
 	int (*begin)(struct export_ctx *ctx);
-	int (*span)(struct export_ctx *ctx, const struct span_row *span);
+	int (*span)(struct export_ctx *ctx, const struct named_span *span);
 	int (*end)(struct export_ctx *ctx); /* writes what is left; not called after an error */
 	void (*release)(struct export_ctx *ctx); /* always called; frees ctx->state */
 };
@@ -84,19 +84,19 @@ void nest__init(struct nest *n);
 void nest__free(struct nest *n);
 /* True when row starts a new thread (the first row included): drain the old one, then call
  * nest__start_thread(). */
-bool nest__is_new_thread(const struct nest *n, const struct span_row *row);
-void nest__start_thread(struct nest *n, const struct span_row *row);
+bool nest__is_new_thread(const struct nest *n, const struct named_span *row);
+void nest__start_thread(struct nest *n, const struct named_span *row);
 /*
  * The top frame if it must close before row opens (it ends at or before row's start:
  * at equal times closes come first, except for row's own parent, which a zero-length
  * child at the parent's very end stays inside), else NULL. row NULL: any top frame
  * (draining at the end of a thread).
  */
-struct nest_frame *nest__top_to_close(struct nest *n, const struct span_row *row);
+struct nest_frame *nest__top_to_close(struct nest *n, const struct named_span *row);
 /* Removes the top frame, counting its duration into its parent's child_ns. */
 void nest__pop(struct nest *n);
 /* Opens row: its end clamped into the enclosing frame. NULL when out of memory (printed). */
-struct nest_frame *nest__push(struct nest *n, const struct span_row *row);
+struct nest_frame *nest__push(struct nest *n, const struct named_span *row);
 /* The frame below the top (the parent of the frame just pushed), or NULL. */
 struct nest_frame *nest__parent(struct nest *n);
 

@@ -24,9 +24,9 @@
 /* nest_frame.user: how the span was written. */
 enum { WRITTEN_X, WRITTEN_BEGIN };
 
-/* What an E event repeats of its B event (a span_row's strings do not last). */
+/* What an E event repeats of its B event (a named_span's strings do not last). */
 struct open_call {
-	struct span_row row;
+	struct named_span row;
 	char *function, *module;
 };
 
@@ -46,7 +46,7 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static void write_metadata(struct jsonw *w, const char *what, const struct span_row *row)
+static void write_metadata(struct jsonw *w, const char *what, const struct named_span *row)
 {
 	jsonw__newline(w);
 	jsonw__begin_object(w);
@@ -62,7 +62,7 @@ static void write_metadata(struct jsonw *w, const char *what, const struct span_
 }
 
 /* A process is named after the first of its threads seen (its main thread, normally). */
-static int begin_thread(struct chrome *st, const struct span_row *row)
+static int begin_thread(struct chrome *st, const struct named_span *row)
 {
 	uint32_t seen;
 
@@ -110,7 +110,7 @@ static int chrome_begin(struct export_ctx *ctx)
 
 /* Fields every event of a call carries; args only for incomplete calls: importers make
  * args part of a frame's identity, which keeps those calls apart. */
-static void write_call_fields(struct chrome *st, const struct span_row *row, const char *ph,
+static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
 	struct jsonw *w = st->w;
@@ -125,7 +125,7 @@ static void write_call_fields(struct chrome *st, const struct span_row *row, con
 	jsonw__raw_number(w, format_us(ts_ns - st->base_ns, num, sizeof(num)));
 }
 
-static void write_call_end(struct chrome *st, const struct span_row *row)
+static void write_call_end(struct chrome *st, const struct named_span *row)
 {
 	struct jsonw *w = st->w;
 
@@ -142,7 +142,7 @@ static void write_call_end(struct chrome *st, const struct span_row *row)
 
 /* Pops the frames that end before row starts (all of them for row NULL), writing the
  * E event of those written as B. */
-static void close_frames(struct chrome *st, const struct span_row *row)
+static void close_frames(struct chrome *st, const struct named_span *row)
 {
 	struct nest_frame *f;
 
@@ -161,7 +161,7 @@ static void close_frames(struct chrome *st, const struct span_row *row)
 }
 
 /* Keeps what the E event of the frame just pushed will need. */
-static int remember_open_call(struct chrome *st, const struct span_row *row)
+static int remember_open_call(struct chrome *st, const struct named_span *row)
 {
 	size_t depth = st->nest.depth, cap;
 	struct open_call *open, *call;
@@ -190,7 +190,7 @@ oom:
 	return -1;
 }
 
-static int chrome_span(struct export_ctx *ctx, const struct span_row *row)
+static int chrome_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct chrome *st = ctx->state;
 	struct nest_frame *f, *parent;

@@ -97,7 +97,7 @@ static int thread_root(struct folded *st, const char *comm, uint32_t *node)
 	return err;
 }
 
-static int child_node(struct folded *st, uint32_t parent, const struct span_row *row,
+static int child_node(struct folded *st, uint32_t parent, const struct named_span *row,
 		      uint32_t *node)
 {
 	uint32_t name;
@@ -113,7 +113,7 @@ static int child_node(struct folded *st, uint32_t parent, const struct span_row 
 	return keymap__put(&st->child_of, parent, row->function_key, *node);
 }
 
-static void close_frames(struct folded *st, const struct span_row *next)
+static void close_frames(struct folded *st, const struct named_span *next)
 {
 	struct nest_frame *f;
 
@@ -136,7 +136,7 @@ static int folded_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-static int folded_span(struct export_ctx *ctx, const struct span_row *row)
+static int folded_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct folded *st = ctx->state;
 	struct nest_frame *f;

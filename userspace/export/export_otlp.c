@@ -64,7 +64,7 @@ static void hex64(uint64_t v, char *out)
 	out[16] = '\0';
 }
 
-static void trace_id(const struct otlp *st, const struct span_row *row, int64_t root_span,
+static void trace_id(const struct otlp *st, const struct named_span *row, int64_t root_span,
 		     char out[33])
 {
 	uint64_t hi = splitmix(st->run_hash ^ splitmix(((uint64_t)(uint32_t)row->pid << 32) |
@@ -75,7 +75,7 @@ static void trace_id(const struct otlp *st, const struct span_row *row, int64_t 
 	hex64(lo, out + 16);
 }
 
-static int service_name(struct otlp *st, const struct span_row *row, const char **name)
+static int service_name(struct otlp *st, const struct named_span *row, const char **name)
 {
 	uint32_t index;
 	char **services;
@@ -143,7 +143,7 @@ static void end_line(struct otlp *st)
 	st->in_line = false;
 }
 
-static int begin_line(struct otlp *st, const struct run_row *run, const struct span_row *row)
+static int begin_line(struct otlp *st, const struct run_row *run, const struct named_span *row)
 {
 	struct jsonw *w = st->w;
 	const char *service;
@@ -183,7 +183,7 @@ static int begin_line(struct otlp *st, const struct run_row *run, const struct s
 	return 0;
 }
 
-static void write_span(struct otlp *st, const struct run_row *run, const struct span_row *row,
+static void write_span(struct otlp *st, const struct run_row *run, const struct named_span *row,
 		       const struct nest_frame *f)
 {
 	struct nest_frame *parent = nest__parent(&st->nest);
@@ -242,7 +242,7 @@ static int otlp_begin(struct export_ctx *ctx)
 	return st->w ? 0 : -1;
 }
 
-static int otlp_span(struct export_ctx *ctx, const struct span_row *row)
+static int otlp_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct otlp *st = ctx->state;
 	struct nest_frame *f;

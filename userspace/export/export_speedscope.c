@@ -36,7 +36,7 @@ struct speedscope {
 	int64_t last_ns; /* the profile's latest event, relative: its endValue */
 };
 
-static int frame_index(struct speedscope *st, const struct span_row *row, uint32_t *index)
+static int frame_index(struct speedscope *st, const struct named_span *row, uint32_t *index)
 {
 	struct frame_names *f;
 
@@ -79,7 +79,7 @@ static void write_event(struct speedscope *st, const char *type, uint64_t frame,
 	jsonw__end_object(w);
 }
 
-static void close_frames(struct speedscope *st, const struct span_row *next)
+static void close_frames(struct speedscope *st, const struct named_span *next)
 {
 	struct nest_frame *f;
 
@@ -100,7 +100,7 @@ static void end_profile(struct speedscope *st)
 	st->in_profile = false;
 }
 
-static void begin_profile(struct speedscope *st, const struct span_row *row)
+static void begin_profile(struct speedscope *st, const struct named_span *row)
 {
 	struct jsonw *w = st->w;
 	char name[320];
@@ -144,7 +144,7 @@ static int speedscope_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-static int speedscope_span(struct export_ctx *ctx, const struct span_row *row)
+static int speedscope_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct speedscope *st = ctx->state;
 	struct nest_frame *f;

@@ -105,7 +105,7 @@ size_t aggregates__demoted(const struct aggregates *a)
 int aggregates__store(const struct aggregates *a, struct store *s, const int64_t *func_keys)
 {
 	uint64_t hist[FUNC_FIGURES_BUCKETS];
-	struct func_stats_rec rec;
+	struct func_figures_row rec;
 	size_t i, b;
 	int err;
 
@@ -114,7 +114,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 
 		for (b = 0; b < FUNC_FIGURES_BUCKETS; b++)
 			hist[b] = fig->hist[b];
-		rec = (struct func_stats_rec){
+		rec = (struct func_figures_row){
 			.function_key = func_keys[i],
 			.calls = (int64_t)fig->calls,
 			.total_ns = (int64_t)fig->total_ns,
@@ -125,7 +125,7 @@ int aggregates__store(const struct aggregates *a, struct store *s, const int64_t
 			.nbuckets = FUNC_FIGURES_BUCKETS,
 			.demoted_at_ns = a->demoted_at_ns[i],
 		};
-		err = store__add_func_stats(s, &rec);
+		err = store__add_func_figures(s, &rec);
 		if (err)
 			return err;
 	}

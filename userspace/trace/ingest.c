@@ -19,12 +19,12 @@ struct ingest {
 	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
 
-static int64_t open_span(void *ctx, const struct span_rec *call)
+static int64_t open_span(void *ctx, const struct stored_span *call)
 {
 	return store__open_span(ctx, call);
 }
 
-static int close_span(void *ctx, const struct span_rec *span)
+static int close_span(void *ctx, const struct stored_span *span)
 {
 	return store__close_span(ctx, span);
 }
@@ -125,7 +125,7 @@ static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fke
 	return 1;
 }
 
-static int store_whole_span(struct ingest *in, const struct span_rec *span)
+static int store_whole_span(struct ingest *in, const struct stored_span *span)
 {
 	in->whole_spans++;
 	in->whole_incomplete += span->status == SPAN_INCOMPLETE;
@@ -146,7 +146,7 @@ static int span_status_of(uint16_t flags)
 
 static int on_span(struct ingest *in, const struct ferret_span_event *e)
 {
-	struct span_rec span;
+	struct stored_span span;
 	int64_t fkey, first;
 	int ok = resolve(in, &e->hdr, &fkey);
 
@@ -159,7 +159,7 @@ static int on_span(struct ingest *in, const struct ferret_span_event *e)
 		in->span_base = first - 1; /* BPF's ids start at 1 */
 		in->span_base_set = true;
 	}
-	span = (struct span_rec){
+	span = (struct stored_span){
 		.span_id = in->span_base + (int64_t)e->span_id,
 		.parent_id = e->parent_id ? in->span_base + (int64_t)e->parent_id : 0,
 		.thread_key = span_builder__thread_key(in->builder, e->hdr.tid),

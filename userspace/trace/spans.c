@@ -95,7 +95,7 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 		     bool no_return)
 {
 	struct thread_state *t = find_thread(b, tid);
-	struct span_rec call;
+	struct stored_span call;
 	struct open_call *c;
 	int64_t id;
 
@@ -103,7 +103,7 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 		return -ENOENT;
 	if (t->depth == t->cap && grow_array((void **)&t->stack, &t->cap, t->depth + 1, sizeof(*t->stack)))
 		return -ENOMEM;
-	call = (struct span_rec){
+	call = (struct stored_span){
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
 		.thread_key = t->thread_key,
 		.function_key = function_key,
@@ -137,10 +137,7 @@ int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t 
 static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
 {
 	const struct open_call *c = &t->stack[--t->depth];
-
-	if (c->no_return && status != SPAN_LOST)
-		status = SPAN_NO_RETURN;
-	struct span_rec span = {
+	struct stored_span span = {
 		.span_id = c->span_id,
 		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
 		.thread_key = t->thread_key,
@@ -148,9 +145,10 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 		.start_ns = c->start_ns,
 		.end_ns = ts < c->start_ns ? c->start_ns : ts,
 		.depth = (int32_t)t->depth,
-		.status = status,
+		.status = c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status,
 	};
 
+	status = span.status;
 	b->counts.spans++;
 	b->counts.incomplete += status == SPAN_INCOMPLETE;
 	b->counts.no_return += status == SPAN_NO_RETURN;

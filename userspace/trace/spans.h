@@ -13,8 +13,8 @@
 /* A call is opened at its entry (everything but end_ns and status is known;
  * the sink returns its span id, <0 stops the builder) and emitted when it ends. */
 struct span_sink {
-	int64_t (*open)(void *ctx, const struct span_rec *call);
-	int (*emit)(void *ctx, const struct span_rec *span); /* <0 stops the builder */
+	int64_t (*open)(void *ctx, const struct stored_span *call);
+	int (*emit)(void *ctx, const struct stored_span *span); /* <0 stops the builder */
 	void *ctx;
 };
 

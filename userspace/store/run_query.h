@@ -1,39 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * store_stats: the SQL aggregate queries analyze needs beyond store.h.
+ * run_query: the queries analyze needs beyond store.h.
  * Exact percentiles need durations: a plain scan (analyze keeps only those near
  * each percentile), or, when too many are near, each function's durations in
  * sorted order: SQLite's sorter does that with bounded memory (it spills sorted
  * runs to temporary files and merges them).
- * It opens its own read-only connection, so store.c keeps its internals.
+ * It opens a reading connection of its own (db__open's checks, like every one).
  *
  * It also reads a run's spans lean (keys and numbers only, names looked up
  * once per function and thread): analyze's one pass over millions of spans
  * costs a third less than through store__spans()'s joins.
  */
-#ifndef FERRET_STORE_STATS_H
-#define FERRET_STORE_STATS_H
+#ifndef FERRET_RUN_QUERY_H
+#define FERRET_RUN_QUERY_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct store_stats;
+struct run_query;
 
-int store_stats__open(const char *path, struct store_stats **out);
-void store_stats__free(struct store_stats *st); /* NULL is a no-op */
+int run_query__open(const char *path, struct run_query **out);
+void run_query__free(struct run_query *st); /* NULL is a no-op */
 
 /* Called for every span's (function, duration). A non-zero return stops the query and is returned. */
-typedef int (*store_duration_cb)(void *ctx, int64_t function_key, int64_t duration_ns);
+typedef int (*run_query_duration_cb)(void *ctx, int64_t function_key, int64_t duration_ns);
 
 /* Durations of the spans of run_key, restricted to pid/tid when non-zero and
  * to the given function keys when n_keys > 0. sorted: grouped by function key
  * and ascending within a function (SQLite's sorter); else in storage order,
  * a plain scan. Returns 0 or a negative error (printed). */
-int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
-			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx);
+int run_query__durations(struct run_query *st, int64_t run_key, int pid, int tid, const int64_t *keys,
+			   size_t n_keys, bool sorted, run_query_duration_cb cb, void *ctx);
 
 /* One span, keys and numbers only. */
-struct stats_span {
+struct keyed_span {
 	int64_t span_id;
 	int64_t parent_id; /* 0 for a root */
 	int64_t thread_key;
@@ -43,33 +44,33 @@ struct stats_span {
 	int32_t status;
 };
 
-struct stats_scan;
+struct keyed_spans;
 /* A run's spans ordered by thread, start, span_id (a parent before its children:
  * its id was taken first), restricted to pid/tid when non-zero. NULL on error (printed). */
-struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid);
+struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key, int pid, int tid);
 /* 1: *row filled; 0: no more; <0: error (printed). */
-int stats_scan__next(struct stats_scan *sc, struct stats_span *row);
-void stats_scan__free(struct stats_scan *sc);
+int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row);
+void keyed_spans__free(struct keyed_spans *sc);
 
 /* Stack mode: a function's figures over every call (function_stats). */
-#define STATS_HIST_BUCKETS 64
-struct stats_aggregate {
+#define STORED_HIST_BUCKETS 64 /* function_stats.hist: log2 buckets, as the tracer counts them */
+struct stored_func_figures {
 	int64_t function_key;
 	int64_t calls;
 	int64_t total_ns; /* outermost activations */
 	int64_t sum_ns;	  /* every activation */
 	int64_t min_ns, max_ns;
-	int64_t hist[STATS_HIST_BUCKETS]; /* hist[i]: calls lasting [2^i, 2^(i+1)) ns */
+	int64_t hist[STORED_HIST_BUCKETS]; /* hist[i]: calls lasting [2^i, 2^(i+1)) ns */
 	int64_t demoted_at_ns;		  /* 0: never */
 };
-typedef int (*store_aggregate_cb)(void *ctx, const struct stats_aggregate *agg);
+typedef int (*run_query_figures_cb)(void *ctx, const struct stored_func_figures *agg);
 /* Every function_stats row of run_key; 0 (also when there are none) or <0. */
-int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx);
+int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx);
 
 /* A function's name and its module's path (malloc'd, "" when unknown); 0 or <0. */
-int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path);
+int run_query__function(struct run_query *st, int64_t function_key, char **name, char **module_path);
 /* A thread's pid, tid and comm; 0 or <0. */
-int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
+int run_query__thread(struct run_query *st, int64_t thread_key, int *pid, int *tid, char *comm,
 			size_t comm_len);
 
-#endif /* FERRET_STORE_STATS_H */
+#endif /* FERRET_RUN_QUERY_H */

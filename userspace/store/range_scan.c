@@ -1,37 +1,32 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* store_scan: a run's spans in thread order without an index (see store_scan.h). */
+/* range_scan: a run's spans in thread order without an index (see range_scan.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "core/log.h"
-#include "store_scan.h"
+#include "range_scan.h"
 #include "core/util.h"
 
 /* Sorting a row costs about this many rows scanned: the sorter is chosen only
  * when the threads' ranges overlap more than that. */
 #define SORT_COST_IN_ROWS 4
 
-struct span_scan {
-	sqlite3 *db;
-	const char *path;
+struct range_scan {
+	struct db *db;
 	sqlite3_stmt *stmt;
-	struct scan_thread *threads; /* ascending keys */
+	struct range_thread *threads; /* ascending keys */
 	size_t n_threads;
 	size_t next_thread; /* per-thread mode: the next thread to bind */
 	bool per_thread;
 	bool done;
 };
 
-static int scan_error(const struct span_scan *sc, const char *what)
+static int add_thread(struct range_scan *sc, sqlite3_stmt *stmt, size_t *cap)
 {
-	ferr("%s: %s: %s", sc->path, what, sqlite3_errmsg(sc->db));
-	return -1;
-}
-
-static int add_thread(struct span_scan *sc, sqlite3_stmt *stmt, size_t *cap)
-{
-	struct scan_thread *t;
+	struct range_thread *t;
 	const char *comm;
 
 	if (grow_array((void **)&sc->threads, cap, sc->n_threads + 1, sizeof(*sc->threads))) {
@@ -52,22 +47,36 @@ static int add_thread(struct span_scan *sc, sqlite3_stmt *stmt, size_t *cap)
 	return 0;
 }
 
+/* Span ids are rowids from 1 on: a range is cut to that (a crafted file's may
+ * reach INT64_MIN), so its width, last - first + 1, cannot overflow. A count
+ * that is unknown or impossible (negative, over the width) is the width. */
+static void bound_range(struct range_thread *t)
+{
+	int64_t width;
+
+	if (t->first_span_id < 1)
+		t->first_span_id = 1;
+	width = t->last_span_id >= t->first_span_id ? t->last_span_id - t->first_span_id + 1 : 0;
+	if (!t->ranged || t->spans < 0 || t->spans > width)
+		t->spans = width;
+}
+
 /* The run's threads (filtered); a thread the run has not closed yet gets the
  * range from the run's first span id to the newest span in the file. */
-static int load_threads(struct span_scan *sc, int64_t run_key, int pid, int tid)
+static int load_threads(struct range_scan *sc, int64_t run_key, int pid, int tid)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t cap = 0, i;
 	int rc;
 
-	if (sqlite3_prepare_v2(sc->db,
+	if (sqlite3_prepare_v2(sc->db->sql,
 			       "SELECT t.id, t.pid, t.tid, t.comm, t.spans,"
 			       " coalesce(t.first_span_id, r.first_span_id),"
 			       " coalesce(t.last_span_id, (SELECT max(span_id) FROM spans))"
 			       " FROM threads t JOIN runs r ON r.id = t.run WHERE t.run = ?1"
 			       " AND (?2 = 0 OR t.pid = ?2) AND (?3 = 0 OR t.tid = ?3) ORDER BY t.id",
 			       -1, &stmt, NULL) != SQLITE_OK)
-		return scan_error(sc, "cannot read threads");
+		return db__error(sc->db, "cannot read threads");
 	sqlite3_bind_int64(stmt, 1, run_key);
 	sqlite3_bind_int(stmt, 2, pid);
 	sqlite3_bind_int(stmt, 3, tid);
@@ -78,14 +87,13 @@ static int load_threads(struct span_scan *sc, int64_t run_key, int pid, int tid)
 		}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return scan_error(sc, "cannot read threads");
-	for (i = 0; i < sc->n_threads; i++) /* unknown counts: assume the whole range */
-		if (!sc->threads[i].ranged)
-			sc->threads[i].spans = sc->threads[i].last_span_id - sc->threads[i].first_span_id + 1;
+		return db__error(sc->db, "cannot read threads");
+	for (i = 0; i < sc->n_threads; i++)
+		bound_range(&sc->threads[i]);
 	return 0;
 }
 
-static bool has_spans(const struct scan_thread *t)
+static bool has_spans(const struct range_thread *t)
 {
 	return t->spans > 0 && t->last_span_id >= t->first_span_id;
 }
@@ -95,18 +103,24 @@ struct extent {
 	int64_t lo, hi, rows, per_thread;
 };
 
-static struct extent measure(const struct span_scan *sc)
+/* a + b for a, b >= 0, at most INT64_MAX: sums of ranges are only cost estimates. */
+static int64_t add_capped(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+static struct extent measure(const struct range_scan *sc)
 {
 	struct extent e = { .lo = INT64_MAX };
 	size_t i;
 
 	for (i = 0; i < sc->n_threads; i++) {
-		const struct scan_thread *t = &sc->threads[i];
+		const struct range_thread *t = &sc->threads[i];
 
 		if (!has_spans(t))
 			continue;
-		e.per_thread += t->last_span_id - t->first_span_id + 1;
-		e.rows += t->spans;
+		e.per_thread = add_capped(e.per_thread, t->last_span_id - t->first_span_id + 1);
+		e.rows = add_capped(e.rows, t->spans);
 		e.lo = t->first_span_id < e.lo ? t->first_span_id : e.lo;
 		e.hi = t->last_span_id > e.hi ? t->last_span_id : e.hi;
 	}
@@ -117,36 +131,46 @@ static struct extent measure(const struct span_scan *sc)
  * thread; one scan of the whole range reads it once but sorts every row. */
 static bool choose_per_thread(const struct extent *e)
 {
-	return !e->rows || e->per_thread <= e->hi - e->lo + 1 + SORT_COST_IN_ROWS * e->rows;
+	int64_t sort_cost = e->rows > INT64_MAX / SORT_COST_IN_ROWS ? INT64_MAX : SORT_COST_IN_ROWS * e->rows;
+
+	return !e->rows || e->per_thread <= add_capped(e->hi - e->lo + 1, sort_cost);
 }
 
-/* " AND s.thread BETWEEN a AND b" for consecutive keys, else an IN list. */
-static char *thread_condition(const struct span_scan *sc)
+char *range_scan__key_list(const char *column, const void *items, size_t n, size_t stride)
 {
-	size_t len = 64 + sc->n_threads * 24, used, i;
+	size_t len = 32 + strlen(column) + n * 22, used, i;
 	char *sql = malloc(len);
-	bool consecutive = true;
 
 	if (!sql)
 		return NULL;
-	for (i = 1; i < sc->n_threads; i++)
-		consecutive &= sc->threads[i].key == sc->threads[i - 1].key + 1;
-	if (!sc->n_threads)
+	if (!n)
 		return strcpy(sql, " AND 0");
-	if (consecutive) {
-		snprintf(sql, len, " AND s.thread BETWEEN %lld AND %lld", (long long)sc->threads[0].key,
-			 (long long)sc->threads[sc->n_threads - 1].key);
-		return sql;
-	}
-	used = (size_t)snprintf(sql, len, " AND s.thread IN (");
-	for (i = 0; i < sc->n_threads; i++)
+	used = (size_t)snprintf(sql, len, " AND %s IN (", column);
+	for (i = 0; i < n; i++)
 		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : "",
-					 (long long)sc->threads[i].key);
+					 (long long)*(const int64_t *)((const char *)items + i * stride));
 	snprintf(sql + used, len - used, ")");
 	return sql;
 }
 
-static int prepare(struct span_scan *sc, const struct span_scan_spec *spec)
+/* " AND s.thread BETWEEN a AND b" for consecutive keys, else an IN list. */
+static char *thread_condition(const struct range_scan *sc)
+{
+	bool consecutive = sc->n_threads > 0;
+	char *sql;
+	size_t i;
+
+	for (i = 1; i < sc->n_threads; i++)
+		consecutive &= sc->threads[i].key == sc->threads[i - 1].key + 1;
+	if (!consecutive)
+		return range_scan__key_list("s.thread", sc->threads, sc->n_threads, sizeof(*sc->threads));
+	if (asprintf(&sql, " AND s.thread BETWEEN %lld AND %lld", (long long)sc->threads[0].key,
+		     (long long)sc->threads[sc->n_threads - 1].key) < 0)
+		return NULL;
+	return sql;
+}
+
+static int prepare(struct range_scan *sc, const struct range_scan_spec *spec)
 {
 	const char *where = spec->where ? spec->where : "";
 	char *threads = NULL, *sql = NULL;
@@ -164,18 +188,18 @@ static int prepare(struct span_scan *sc, const struct span_scan_spec *spec)
 	if (n < 0) {
 		ferr("out of memory");
 		err = -1;
-	} else if (sqlite3_prepare_v2(sc->db, sql, -1, &sc->stmt, NULL) != SQLITE_OK) {
-		err = scan_error(sc, "cannot read spans");
+	} else if (sqlite3_prepare_v2(sc->db->sql, sql, -1, &sc->stmt, NULL) != SQLITE_OK) {
+		err = db__error(sc->db, "cannot read spans");
 	}
 	free(threads);
 	free(sql);
 	return err;
 }
 
-struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key,
-				  const struct span_scan_spec *spec)
+struct range_scan *range_scan__open(struct db *db, int64_t run_key,
+				  const struct range_scan_spec *spec)
 {
-	struct span_scan *sc = calloc(1, sizeof(*sc));
+	struct range_scan *sc = calloc(1, sizeof(*sc));
 	struct extent extent;
 
 	if (!sc) {
@@ -183,7 +207,6 @@ struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key
 		return NULL;
 	}
 	sc->db = db;
-	sc->path = path;
 	if (load_threads(sc, run_key, spec->pid, spec->tid))
 		goto fail;
 	extent = measure(sc);
@@ -196,19 +219,19 @@ struct span_scan *span_scan__open(sqlite3 *db, const char *path, int64_t run_key
 	}
 	return sc;
 fail:
-	span_scan__free(sc);
+	range_scan__free(sc);
 	return NULL;
 }
 
-sqlite3_stmt *span_scan__stmt(struct span_scan *sc)
+sqlite3_stmt *range_scan__stmt(struct range_scan *sc)
 {
 	return sc->stmt;
 }
 
 /* Per-thread mode: points the statement at the next thread that has spans. */
-static bool bind_next_thread(struct span_scan *sc)
+static bool bind_next_thread(struct range_scan *sc)
 {
-	const struct scan_thread *t;
+	const struct range_thread *t;
 
 	while (sc->next_thread < sc->n_threads) {
 		t = &sc->threads[sc->next_thread++];
@@ -223,7 +246,7 @@ static bool bind_next_thread(struct span_scan *sc)
 	return false;
 }
 
-int span_scan__step(struct span_scan *sc)
+int range_scan__step(struct range_scan *sc)
 {
 	int rc;
 
@@ -238,7 +261,7 @@ int span_scan__step(struct span_scan *sc)
 		if (rc == SQLITE_ROW)
 			return 1;
 		if (rc != SQLITE_DONE)
-			return scan_error(sc, "cannot read spans");
+			return db__error(sc->db, "cannot read spans");
 		if (!sc->per_thread || !bind_next_thread(sc)) {
 			sc->done = true;
 			return 0;
@@ -246,19 +269,19 @@ int span_scan__step(struct span_scan *sc)
 	}
 }
 
-const struct scan_thread *span_scan__thread(const struct span_scan *sc, int64_t thread_key)
+const struct range_thread *range_scan__thread(const struct range_scan *sc, int64_t thread_key)
 {
 	if (!sc->n_threads)
 		return NULL;
 	return bsearch(&thread_key, sc->threads, sc->n_threads, sizeof(*sc->threads), compare_int64_keys);
 }
 
-bool span_scan__per_thread(const struct span_scan *sc)
+bool range_scan__per_thread(const struct range_scan *sc)
 {
 	return sc->per_thread;
 }
 
-void span_scan__free(struct span_scan *sc)
+void range_scan__free(struct range_scan *sc)
 {
 	if (!sc)
 		return;

@@ -1,4 +1,5 @@
-/* SQL aggregate queries for analyze (see store_stats.h): its own read-only connection. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* run_query: analyze's queries (see run_query.h), on a connection of its own. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,107 +9,79 @@
 #include <sqlite3.h>
 
 #include "core/log.h"
-#include "store_scan.h"
-#include "store_stats.h"
+#include "range_scan.h"
+#include "run_query.h"
+#include "schema.h"
 
-struct store_stats {
-	sqlite3 *db;
-	char *path;
+struct run_query {
+	struct db *db;
 	sqlite3_stmt *function_names;
 	sqlite3_stmt *thread_ids;
 };
 
-struct stats_scan {
-	struct span_scan *scan;
+struct keyed_spans {
+	struct range_scan *scan;
 };
 
-void store_stats__free(struct store_stats *st)
+void run_query__free(struct run_query *st)
 {
 	if (!st)
 		return;
 	sqlite3_finalize(st->function_names);
 	sqlite3_finalize(st->thread_ids);
-	sqlite3_close(st->db);
-	free(st->path);
+	db__free(st->db);
 	free(st);
 }
 
-static int sql_error(const struct store_stats *st, const char *what)
+static int sql_error(const struct run_query *st, const char *what)
 {
-	ferr("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	db__error(st->db, what);
 	return -EIO;
 }
 
 /* The sorter holds at most cache_size in RAM per worker, then spills to temp files
  * (temp_store=FILE); extra worker threads sort those chunks in parallel. */
-static int tune_connection(sqlite3 *db)
+static int tune_connection(struct db *db)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char sql[160];
 
-	snprintf(sql, sizeof(sql),
-		 "PRAGMA temp_store=FILE; PRAGMA cache_size=-8192; PRAGMA threads=%ld;",
+	snprintf(sql, sizeof(sql), "PRAGMA temp_store=FILE; PRAGMA threads=%ld;",
 		 cpus > 4 ? 4 : cpus > 1 ? cpus - 1 : 0);
-	sqlite3_busy_timeout(db, 5000); /* a tracer may be committing into the same file */
-	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return db__exec(db, sql, "cannot set up");
 }
 
-int store_stats__open(const char *path, struct store_stats **out)
+/* The one checked open, as every reader's: the file checks, the schema's, the pragmas. */
+int run_query__open(const char *path, struct run_query **out)
 {
-	struct store_stats *st = calloc(1, sizeof(*st));
-	int err = 0;
+	struct run_query *st = calloc(1, sizeof(*st));
 
 	*out = NULL;
 	if (!st) {
 		ferr("out of memory");
 		return -ENOMEM;
 	}
-	if (!(st->path = strdup(path))) {
-		ferr("out of memory");
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    tune_connection(st->db) != SQLITE_OK) {
-		err = st->db ? sql_error(st, "cannot open") : (ferr("%s: cannot open", path), -EIO);
-		goto cleanup;
+	if (db__open(path, STORE_READ, &st->db) || schema__set_up(st->db) || db__ready(st->db) ||
+	    tune_connection(st->db)) {
+		run_query__free(st);
+		return -EIO;
 	}
 	*out = st;
-	st = NULL;
-cleanup:
-	store_stats__free(st);
-	return err;
+	return 0;
 }
 
-/* " AND s.function IN (k1,k2...)", or "" for every function. */
-static char *function_condition(const int64_t *keys, size_t n_keys)
+int run_query__durations(struct run_query *st, int64_t run_key, int pid, int tid, const int64_t *keys,
+			   size_t n_keys, bool sorted, run_query_duration_cb cb, void *ctx)
 {
-	size_t len = 32 + n_keys * 22, used = 0, i;
-	char *sql = malloc(len);
-
-	if (!sql)
-		return NULL;
-	sql[0] = '\0';
-	for (i = 0; i < n_keys; i++)
-		used += (size_t)snprintf(sql + used, len - used, "%s%lld", i ? "," : " AND s.function IN (",
-					 (long long)keys[i]);
-	if (n_keys)
-		snprintf(sql + used, len - used, ")");
-	return sql;
-}
-
-int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int tid, const int64_t *keys,
-			   size_t n_keys, bool sorted, store_duration_cb cb, void *ctx)
-{
-	char *where = function_condition(keys, n_keys);
-	struct span_scan_spec spec = {
+	char *where = n_keys ? range_scan__key_list("s.function", keys, n_keys, sizeof(*keys)) : strdup("");
+	struct range_scan_spec spec = {
 		.columns = "s.function, s.duration_ns",
 		.where = where,
 		.order = sorted ? " ORDER BY s.function, s.duration_ns" : "",
 		.pid = pid,
 		.tid = tid,
 	};
-	struct span_scan *sc = NULL;
+	struct range_scan *sc = NULL;
 	sqlite3_stmt *stmt;
 	int err = 0, rc;
 
@@ -116,12 +89,12 @@ int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int
 		ferr("out of memory");
 		return -ENOMEM;
 	}
-	if (!(sc = span_scan__open(st->db, st->path, run_key, &spec))) {
+	if (!(sc = range_scan__open(st->db, run_key, &spec))) {
 		err = -EIO;
 		goto cleanup;
 	}
-	stmt = span_scan__stmt(sc);
-	while ((rc = span_scan__step(sc)) > 0) {
+	stmt = range_scan__stmt(sc);
+	while ((rc = range_scan__step(sc)) > 0) {
 		err = cb(ctx, sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1));
 		if (err)
 			goto cleanup;
@@ -129,15 +102,15 @@ int store_stats__durations(struct store_stats *st, int64_t run_key, int pid, int
 	if (rc < 0)
 		err = -EIO;
 cleanup:
-	span_scan__free(sc);
+	range_scan__free(sc);
 	free(where);
 	return err;
 }
 
-struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, int pid, int tid)
+struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key, int pid, int tid)
 {
-	struct stats_scan *sc = calloc(1, sizeof(*sc));
-	struct span_scan_spec spec = {
+	struct keyed_spans *sc = calloc(1, sizeof(*sc));
+	struct range_scan_spec spec = {
 		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns, s.duration_ns, s.status",
 		.pid = pid,
 		.tid = tid,
@@ -147,17 +120,17 @@ struct stats_scan *store_stats__spans(struct store_stats *st, int64_t run_key, i
 		ferr("out of memory");
 		return NULL;
 	}
-	if (!(sc->scan = span_scan__open(st->db, st->path, run_key, &spec))) {
+	if (!(sc->scan = range_scan__open(st->db, run_key, &spec))) {
 		free(sc);
 		return NULL;
 	}
 	return sc;
 }
 
-int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
+int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row)
 {
-	sqlite3_stmt *stmt = span_scan__stmt(sc->scan);
-	int rc = span_scan__step(sc->scan);
+	sqlite3_stmt *stmt = range_scan__stmt(sc->scan);
+	int rc = range_scan__step(sc->scan);
 
 	if (rc <= 0)
 		return rc;
@@ -171,36 +144,29 @@ int stats_scan__next(struct stats_scan *sc, struct stats_span *row)
 	return 1;
 }
 
-void stats_scan__free(struct stats_scan *sc)
+void keyed_spans__free(struct keyed_spans *sc)
 {
 	if (!sc)
 		return;
-	span_scan__free(sc->scan);
+	range_scan__free(sc->scan);
 	free(sc);
 }
 
-static char *dup_column(sqlite3_stmt *stmt, int col)
-{
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
-
-	return strdup(text ? text : "");
-}
-
-int store_stats__function(struct store_stats *st, int64_t function_key, char **name, char **module_path)
+int run_query__function(struct run_query *st, int64_t function_key, char **name, char **module_path)
 {
 	int rc, err = 0;
 
 	*name = *module_path = NULL;
 	if (!st->function_names &&
-	    sqlite3_prepare_v2(st->db, "SELECT f.name, m.path FROM functions f"
+	    sqlite3_prepare_v2(st->db->sql, "SELECT f.name, m.path FROM functions f"
 				       " LEFT JOIN modules m ON m.id = f.module WHERE f.id = ?1",
 			       -1, &st->function_names, NULL) != SQLITE_OK)
 		return sql_error(st, "cannot read functions");
 	sqlite3_bind_int64(st->function_names, 1, function_key);
 	rc = sqlite3_step(st->function_names);
 	if (rc == SQLITE_ROW) {
-		*name = dup_column(st->function_names, 0);
-		*module_path = dup_column(st->function_names, 1);
+		*name = db__dup_text(st->function_names, 0);
+		*module_path = db__dup_text(st->function_names, 1);
 	} else if (rc == SQLITE_DONE) { /* a span naming no function: a damaged file, still counted */
 		*name = strdup("?");
 		*module_path = strdup("");
@@ -218,13 +184,13 @@ int store_stats__function(struct store_stats *st, int64_t function_key, char **n
 	return err;
 }
 
-int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, int *tid, char *comm,
+int run_query__thread(struct run_query *st, int64_t thread_key, int *pid, int *tid, char *comm,
 			size_t comm_len)
 {
 	int rc, err = 0;
 
 	if (!st->thread_ids &&
-	    sqlite3_prepare_v2(st->db, "SELECT pid, tid, comm FROM threads WHERE id = ?1", -1,
+	    sqlite3_prepare_v2(st->db->sql, "SELECT pid, tid, comm FROM threads WHERE id = ?1", -1,
 			       &st->thread_ids, NULL) != SQLITE_OK)
 		return sql_error(st, "cannot read threads");
 	sqlite3_bind_int64(st->thread_ids, 1, thread_key);
@@ -232,11 +198,9 @@ int store_stats__thread(struct store_stats *st, int64_t thread_key, int *pid, in
 	snprintf(comm, comm_len, "?");
 	rc = sqlite3_step(st->thread_ids);
 	if (rc == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st->thread_ids, 2);
-
 		*pid = sqlite3_column_int(st->thread_ids, 0);
 		*tid = sqlite3_column_int(st->thread_ids, 1);
-		snprintf(comm, comm_len, "%s", text ? text : "");
+		db__copy_text(st->thread_ids, 2, comm, comm_len);
 	} else if (rc != SQLITE_DONE) {
 		err = sql_error(st, "cannot read threads");
 	}
@@ -250,10 +214,10 @@ static void parse_hist(const char *text, int64_t *hist)
 	char *end;
 	int i;
 
-	memset(hist, 0, STATS_HIST_BUCKETS * sizeof(*hist));
+	memset(hist, 0, STORED_HIST_BUCKETS * sizeof(*hist));
 	if (!text || *text++ != '[')
 		return;
-	for (i = 0; i < STATS_HIST_BUCKETS && *text && *text != ']'; i++) {
+	for (i = 0; i < STORED_HIST_BUCKETS && *text && *text != ']'; i++) {
 		hist[i] = strtoll(text, &end, 10);
 		if (end == text)
 			return;
@@ -261,13 +225,13 @@ static void parse_hist(const char *text, int64_t *hist)
 	}
 }
 
-int store_stats__aggregates(struct store_stats *st, int64_t run_key, store_aggregate_cb cb, void *ctx)
+int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx)
 {
-	struct stats_aggregate agg;
+	struct stored_func_figures agg;
 	sqlite3_stmt *stmt = NULL;
 	int rc, err = 0;
 
-	if (sqlite3_prepare_v2(st->db,
+	if (sqlite3_prepare_v2(st->db->sql,
 			       "SELECT function, calls, total_ns, coalesce(sum_ns, total_ns), min_ns, max_ns,"
 			       " hist, coalesce(demoted_at_ns, 0) FROM function_stats WHERE run = ?",
 			       -1, &stmt, NULL) != SQLITE_OK)

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* db: the checked connection, transactions and errors (see db.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "db.h"
+
+/* WAL: readers (ferret analyze) work while a run is written; NORMAL: no fsync per commit.
+ * 8 MB of cache: spans are appended, so pages once written are not read again; a
+ * window's transaction dirties ~2 MB. (64 MB only held the tracer's RSS at 75 MB.) */
+static const char write_pragmas_sql[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+					"PRAGMA cache_size=-8192; PRAGMA wal_autocheckpoint=8192;"
+					"PRAGMA threads=4;";
+/* Readers stream: a small page cache keeps analyze/export at ~25 MB on 10M spans. */
+static const char read_pragmas_sql[] = "PRAGMA query_only=ON; PRAGMA cache_size=-8192";
+
+int db__error(const struct db *db, const char *what)
+{
+	ferr("%s: %s: %s", db->path, what, sqlite3_errmsg(db->sql));
+	return -1;
+}
+
+int db__prepare(const struct db *db, const char *sql, sqlite3_stmt **stmt)
+{
+	if (sqlite3_prepare_v2(db->sql, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db__error(db, "cannot prepare a query");
+	return 0;
+}
+
+int db__exec(struct db *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db__error(db, what);
+	return 0;
+}
+
+int db__run(const struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt), err = 0;
+
+	if (rc != SQLITE_DONE)
+		err = db__error(db, what); /* before finalize: the message is the step's */
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int db__begin(struct db *db)
+{
+	if (db->in_txn)
+		return 0;
+	if (db__exec(db, "BEGIN IMMEDIATE", "cannot start writing"))
+		return -1;
+	db->in_txn = true;
+	return 0;
+}
+
+/* What a failed statement left of the transaction is not kept. */
+void db__rollback(struct db *db)
+{
+	db->in_txn = false;
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db__commit(struct db *db)
+{
+	int err;
+
+	if (!db->in_txn)
+		return 0;
+	db->in_txn = false;
+	err = db__exec(db, "COMMIT", "cannot commit");
+	if (err)
+		db__rollback(db);
+	return err;
+}
+
+void db__copy_text(sqlite3_stmt *stmt, int col, char *buf, size_t len)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+
+	snprintf(buf, len, "%s", text ? text : "");
+}
+
+char *db__dup_text(sqlite3_stmt *stmt, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, col);
+
+	return strdup(text ? text : "");
+}
+
+/* Closing any descriptor of a file drops every fcntl lock the process holds on
+ * it, SQLite's included: a connection without its SHARED lock looks closed to
+ * the others, and the last one checkpoints and deletes the -wal still in use.
+ * So a descriptor of ferret's own is closed only once no connection of the
+ * process has the file open; until then it waits here (as SQLite does with
+ * its own). The store is used by one thread at a time. */
+static struct db *open_dbs;
+static int *parked_fds;
+static size_t n_parked, parked_cap;
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool file_in_use(int fd)
+{
+	const struct db *other;
+
+	for (other = open_dbs; other; other = other->next)
+		if (other->fd >= 0 && same_file(other->fd, fd))
+			return true;
+	return false;
+}
+
+static void release_fd(int fd)
+{
+	size_t i = 0;
+
+	if (file_in_use(fd) &&
+	    !grow_array((void **)&parked_fds, &parked_cap, n_parked + 1, sizeof(*parked_fds))) {
+		parked_fds[n_parked++] = fd;
+		return;
+	}
+	while (i < n_parked) {
+		if (same_file(parked_fds[i], fd)) {
+			close(parked_fds[i]);
+			parked_fds[i] = parked_fds[--n_parked];
+		} else {
+			i++;
+		}
+	}
+	close(fd);
+}
+
+static void forget(struct db *db)
+{
+	struct db **link;
+
+	for (link = &open_dbs; *link; link = &(*link)->next)
+		if (*link == db) {
+			*link = db->next;
+			return;
+		}
+}
+
+/* A file another ferret has just created is empty until its schema is in: the
+ * creator holds an exclusive flock(2) meanwhile (SQLite's own locks are fcntl
+ * locks, which flock does not touch). Waits for that; a file still empty after a
+ * second is an empty file. */
+static ssize_t read_head_after_creator(int fd, char *head, size_t len)
+{
+	ssize_t n = 0;
+	int tries;
+
+	for (tries = 0; tries < 200; tries++) {
+		flock(fd, LOCK_SH);
+		n = pread(fd, head, len, 0);
+		flock(fd, LOCK_UN);
+		if (n != 0)
+			break;
+		usleep(5000);
+	}
+	return n;
+}
+
+/* As root, only root's files and the sudo user's are opened: another user's
+ * database is theirs to craft (its schema, its contents), and root would write
+ * into it. */
+static int check_owner(const char *path, const struct stat *st)
+{
+	long sudo_uid;
+
+	if (geteuid() != 0 || st->st_uid == 0)
+		return 0;
+	if (!parse_long(getenv("SUDO_UID"), &sudo_uid) && (uid_t)sudo_uid == st->st_uid)
+		return 0;
+	ferr("%s belongs to uid %u, not to root or the sudo user: not opened as root", path,
+	     (unsigned)st->st_uid);
+	return -1;
+}
+
+/* SQLite opens a database's -wal and -journal by name (following symlinks) and
+ * replays what they hold into it: they are checked like the file itself. */
+static int check_journals(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-journal" };
+	char name[4096];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		if (lstat(name, &st))
+			continue; /* none (or unreadable: SQLite will say) */
+		if (S_ISLNK(st.st_mode)) {
+			ferr("%s is a symbolic link: not opened", name);
+			return -1;
+		}
+		if (check_owner(name, &st))
+			return -1;
+	}
+	return 0;
+}
+
+/* An existing file: a regular file starting as an SQLite file does, or empty when writing. */
+static int check_existing(struct db *db, int fd)
+{
+	const char *path = db->path;
+	static const char sqlite_magic[16] = "SQLite format 3";
+	char head[sizeof(sqlite_magic)];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st)) {
+		ferr("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			ferr("%s: %s", path, strerror(EISDIR));
+		else
+			ferr("%s is not a ferret database (not a regular file)", path);
+		return -1;
+	}
+	if (check_owner(path, &st))
+		return -1;
+	n = read_head_after_creator(fd, head, sizeof(head));
+	if (n < 0) {
+		ferr("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	db->empty = n == 0;
+	if (n == 0 && db->mode == STORE_READ) {
+		ferr("%s is not a ferret database (empty file)", path);
+		return -1;
+	}
+	if (n > 0 && (n != sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)))) {
+		ferr("%s is not a ferret database", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The error of a failed open: a symlink at the path gets a line of its own. */
+static int open_error(const char *path)
+{
+	struct stat st;
+
+	if (errno == ELOOP && !lstat(path, &st) && S_ISLNK(st.st_mode))
+		ferr("%s is a symbolic link: give the database file itself", path);
+	else
+		ferr("%s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* Opens the file ourselves first: mode 0600 on creation, errno-based messages,
+ * and a foreign file is recognised from its first bytes before SQLite touches it.
+ * A symlink is never followed (as root, one planted in a shared directory would
+ * send ferret's writes, or a removal, elsewhere), and SQLite is told the same.
+ * A file this call creates stays flock'ed (db->fd) until its schema is in. */
+static int check_file(struct db *db)
+{
+	int fd;
+
+	if (db->mode == STORE_WRITE) {
+		fd = open(db->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+		if (fd >= 0) {
+			db->created = db->empty = db->creating = true;
+			flock(fd, LOCK_EX);
+			db->fd = fd;
+			return check_journals(db->path); /* one left of an earlier file */
+		}
+		if (errno == EEXIST)
+			fd = open(db->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	} else {
+		fd = open(db->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	}
+	if (fd < 0)
+		return open_error(db->path);
+	db->fd = fd; /* closed by db__free: see release_fd */
+	return check_existing(db, fd) || check_journals(db->path);
+}
+
+/* A path SQLite would read as a URI (it is built with SQLITE_USE_URI) gets a "./". */
+static char *plain_path(const char *path)
+{
+	char *out;
+
+	if (strncmp(path, "file:", 5) != 0)
+		return strdup(path);
+	if (asprintf(&out, "./%s", path) < 0)
+		return NULL;
+	return out;
+}
+
+void db__remove_files(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	char extra[4096];
+	size_t i;
+
+	unlink(path);
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(extra, sizeof(extra), "%s%s", path, suffixes[i]);
+		unlink(extra);
+	}
+}
+
+/* Whether a reader may open read-write: the file and its directory (for -shm) are writable. */
+static bool may_write(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	return !access(path, W_OK) && !access(dir, W_OK);
+}
+
+static int open_connection(struct db *db)
+{
+	char *sqlite_path = plain_path(db->path);
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, rc;
+
+	/* A reader that may write opens read-write (with query_only): as the last connection
+	 * it then checkpoints and removes the -wal/-shm files, which a read-only one leaves. */
+	flags |= db->mode == STORE_WRITE || may_write(db->path) ? SQLITE_OPEN_READWRITE
+								: SQLITE_OPEN_READONLY;
+	if (!sqlite_path) {
+		ferr("out of memory");
+		return -1;
+	}
+	rc = sqlite3_open_v2(sqlite_path, &db->sql, flags, NULL);
+	free(sqlite_path);
+	if (rc != SQLITE_OK) {
+		ferr("%s: %s", db->path, db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(db->sql, 5000);
+	/* The file's own code never runs: no triggers (ferret's schema has none), no
+	 * functions with side effects in its views, no writes to the schema itself. */
+	if (sqlite3_db_config(db->sql, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db->sql, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL) != SQLITE_OK)
+		return db__error(db, "cannot set up");
+	return 0;
+}
+
+int db__open(const char *path, enum store_mode mode, struct db **out)
+{
+	struct db *db;
+
+	*out = NULL;
+	if (!path || !*path) {
+		ferr("no database file given");
+		return -1;
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		ferr("out of memory");
+		return -1;
+	}
+	db->mode = mode;
+	db->fd = -1;
+	db->next = open_dbs;
+	open_dbs = db;
+	if (check_file(db) || open_connection(db)) {
+		db__free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+/* Pragmas only after the schema checks: never switch a foreign database to WAL. */
+int db__ready(struct db *db)
+{
+	int err = db__exec(db, db->mode == STORE_WRITE ? write_pragmas_sql : read_pragmas_sql,
+			   "cannot set up");
+
+	if (!err && db->creating) {
+		/* The schema is in: others may look. The descriptor stays open (release_fd). */
+		flock(db->fd, LOCK_UN);
+		db->creating = false;
+	}
+	return err;
+}
+
+void db__free(struct db *db)
+{
+	if (!db)
+		return;
+	if (db->sql && db->in_txn) /* e.g. a half-made schema: rolled back, not committed */
+		db__rollback(db);
+	if (db->sql && db->mode == STORE_WRITE) {
+		/* Back to a rollback journal if no one else has the file open: the database is
+		 * then one self-contained file, readable even where a -shm cannot be created. */
+		sqlite3_busy_timeout(db->sql, 0);
+		sqlite3_exec(db->sql, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	}
+	sqlite3_close_v2(db->sql);
+	if (db->creating) /* never leave a half-made database behind */
+		db__remove_files(db->path);
+	forget(db);
+	if (db->fd >= 0)
+		release_fd(db->fd);
+	free(db->path);
+	free(db);
+}

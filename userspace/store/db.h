@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * db: the connection to ferret's SQLite file, the bottom of the store. Opening
+ * with every file check (mode 0600 on creation, a foreign or empty file refused
+ * before SQLite reads it), the one write transaction, prepared statements and
+ * the one-line error report. Every layer above takes a struct db.
+ * A connection is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
+ */
+#ifndef FERRET_DB_H
+#define FERRET_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* sqlite3.h's types, so that this header can be included without it. */
+struct sqlite3;
+struct sqlite3_stmt;
+
+enum store_mode {
+	STORE_READ,  /* existing DB only: missing file is an error */
+	STORE_WRITE, /* create (0600) if missing, else open and check it is ferret's */
+};
+
+struct db {
+	struct sqlite3 *sql;
+	char *path;
+	enum store_mode mode;
+	bool in_txn;	 /* a write transaction is open */
+	bool created;	 /* this open created the file */
+	bool empty;	 /* created, or an empty file opened to write: the schema goes in */
+	bool creating;	 /* created, schema not in yet: others wait, db__free removes it */
+	int fd;		 /* ferret's own descriptor of the file (flock'ed while creating); -1: none */
+	struct db *next; /* the process's open connections (db.c) */
+};
+
+/* Checks and opens path; a created file stays locked (and is removed by db__free)
+ * until db__ready. NULL path or "" is an error. */
+int db__open(const char *path, enum store_mode mode, struct db **out);
+/* The schema is in or checked: sets the mode's pragmas, lets other openers look. */
+int db__ready(struct db *db);
+void db__free(struct db *db); /* NULL is a no-op; rolls back an open transaction */
+/* Removes a database ferret created and its -wal, -shm and -journal files. */
+void db__remove_files(const char *path);
+
+/* Prints "ferret: FILE: what: sqlite's message" and returns -1. */
+int db__error(const struct db *db, const char *what);
+int db__prepare(const struct db *db, const char *sql, struct sqlite3_stmt **stmt);
+int db__exec(struct db *db, const char *sql, const char *what);
+/* Steps a one-shot statement (an INSERT, an UPDATE) to its end and finalizes it. */
+int db__run(const struct db *db, struct sqlite3_stmt *stmt, const char *what);
+/* One write transaction stays open between commits (BEGIN IMMEDIATE on first need). */
+int db__begin(struct db *db);
+int db__commit(struct db *db);
+void db__rollback(struct db *db);
+/* A text column (NULL reads as ""), copied truncated to len, or strdup'ed. */
+void db__copy_text(struct sqlite3_stmt *stmt, int col, char *buf, size_t len);
+char *db__dup_text(struct sqlite3_stmt *stmt, int col);
+
+#endif /* FERRET_DB_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* run_reader: the runs of a file as readers see them (ferret runs, analyze, export). */
+#ifndef FERRET_RUN_READER_H
+#define FERRET_RUN_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* A run as the readers see it (run_view plus the anchor). */
+struct run_row {
+	int64_t run_key;
+	char run_id[128];
+	char command[512];
+	char mode[16];
+	char host[128];
+	char kernel[128];
+	char version[32];
+	int pid;
+	int64_t start_mono_ns;
+	int64_t end_mono_ns; /* == start_mono_ns while a run is in progress */
+	int64_t start_real_ns;
+	int64_t spans;
+	int64_t threads;
+	int64_t functions;
+	int64_t lost_events;
+	int64_t no_return_spans; /* calls the kernel gave no return probe */
+	int64_t lost_spans;	 /* calls open when their thread lost events */
+	bool has_exit_code;
+	int exit_code;
+};
+
+/* run_id NULL: the latest run. Unknown id: error lists the available ones. */
+int run_reader__find(struct db *db, const char *run_id, struct run_row *out);
+/* Calls cb for every run, oldest first; a non-zero return from cb stops and is returned. */
+int run_reader__list(struct db *db, int (*cb)(const struct run_row *run, void *ctx), void *ctx);
+
+#endif /* FERRET_RUN_READER_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* schema: creating and verifying ferret's tables (see schema.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "schema.h"
+
+/* Schema version 2. Comments inside CREATE statements are kept by SQLite, so
+ * `.schema` in sqlite3 shows them. spans has no index and no run column (its
+ * thread names the run): a span costs ~25 bytes and goes in at append speed.
+ * Readers find a run's spans by span id ranges, recorded per run and per thread
+ * (range_scan.c); span_id is the rowid, so parent lookups need no index either. */
+static const char schema_sql[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE runs(id INTEGER PRIMARY KEY, run_id TEXT UNIQUE NOT NULL, command TEXT,"
+	" mode TEXT, pid INTEGER,"
+	" start_ns INTEGER, end_ns INTEGER, start_real_ns INTEGER,"
+	" lost_events INTEGER DEFAULT 0, exit_code INTEGER,"
+	" host TEXT, kernel TEXT, version TEXT,\n"
+	" min_duration_ns INTEGER, -- --min-duration: shorter calls were only counted; NULL: off\n"
+	" aggregate INTEGER DEFAULT 0, -- 1: --aggregate, no spans, only function_stats\n"
+	" max_rate INTEGER, -- --max-rate calls/s per function; NULL: off\n"
+	" first_span_id INTEGER, -- every span of the run has span_id >= this\n"
+	" spans INTEGER, -- spans stored; NULL while the run is being written\n"
+	" no_return_spans INTEGER DEFAULT 0, -- calls the kernel gave no return probe (status 2)\n"
+	" lost_spans INTEGER DEFAULT 0 -- calls open when their thread lost events (status 3)\n"
+	");"
+	"CREATE TABLE modules(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id), path TEXT);"
+	"CREATE TABLE functions(id INTEGER PRIMARY KEY, run INTEGER,"
+	" module INTEGER REFERENCES modules(id),\n"
+	" name TEXT, -- C++/Rust: the short demangled name (ns::Class::method)\n"
+	" \"offset\" INTEGER, -- file offset of the probed function\n"
+	" symbol TEXT -- the ELF symbol when it differs from name (mangled); NULL: the same\n"
+	");"
+	"CREATE TABLE threads(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id),"
+	" pid INTEGER, tid INTEGER, comm TEXT,\n"
+	" spans INTEGER, first_span_id INTEGER, last_span_id INTEGER -- set when the run ends\n"
+	");"
+	"CREATE TABLE spans(span_id INTEGER PRIMARY KEY, -- handed out at call entry\n"
+	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n"
+	" parent_id INTEGER, -- NULL: a root span\n"
+	" start_ns INTEGER, -- relative to runs.start_ns: small varints on disk\n"
+	" duration_ns INTEGER, depth INTEGER,\n"
+	" status INTEGER -- 0: ok, 1: incomplete (no return seen), 2: no_return_probe (the kernel\n"
+	" -- gave it none: end unknown), 3: lost (open when its thread lost events: end unknown)\n"
+	");"
+	"CREATE TABLE function_stats(\n"
+	"-- Stack mode: one function's figures over every call of the run, stored as a span or not.\n"
+	" function INTEGER PRIMARY KEY REFERENCES functions(id), run INTEGER,\n"
+	" calls INTEGER, total_ns INTEGER, -- total_ns: outermost activations only\n"
+	" sum_ns INTEGER, -- every activation, recursive ones too (the average is sum_ns / calls)\n"
+	" min_ns INTEGER, max_ns INTEGER,\n"
+	" hist TEXT, -- JSON array: hist[i] counts calls lasting [2^i, 2^(i+1)) ns\n"
+	" demoted_at_ns INTEGER -- CLOCK_MONOTONIC ns when --max-rate stopped its spans; NULL: never\n"
+	");"
+	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
+	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
+	"CREATE VIEW span_view AS\n"
+	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n"
+	"-- status: 'ok'; 'incomplete' (no return seen); 'no_return_probe' (the kernel gave it no\n"
+	"-- return probe) or 'lost' (its thread lost events meanwhile): both end unknown, end_ns\n"
+	"-- when that was found. parent_id: NULL for a root span.\n"
+	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n"
+	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n"
+	" r.start_ns + s.start_ns AS start_ns,\n"
+	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n"
+	" s.duration_ns AS duration_ns, s.depth AS depth,\n"
+	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n"
+	"  ELSE 'incomplete' END AS status\n"
+	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n"
+	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+	"CREATE VIEW run_view AS\n"
+	"-- One row per run. start_ns/end_ns: CLOCK_MONOTONIC ns; spans: stored spans;\n"
+	"-- exit_code: NULL unless ferret launched the command.\n"
+	"SELECT r.run_id AS run_id, r.command AS command, r.pid AS pid,\n"
+	" r.start_ns AS start_ns, r.end_ns AS end_ns, " SCHEMA_RUN_SPANS_SQL " AS spans,\n"
+	" r.lost_events AS lost_events, r.exit_code AS exit_code\n"
+	"FROM runs r;";
+
+/* A new database: page size before the first table, WAL, then the whole schema at once. */
+static int create_schema(struct db *db)
+{
+	char sql[128];
+
+	if (db__exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL", "cannot set up"))
+		return -1;
+	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema"))
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO meta VALUES('format','ferret'),('schema_version','%d')",
+		 STORE_SCHEMA_VERSION);
+	if (db__exec(db, sql, "cannot create the schema"))
+		return -1;
+	return db__commit(db);
+}
+
+/* 1: found (copied into buf), 0: no such key, <0: no meta table or not a database. */
+static int read_meta(struct db *db, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return -(rc & 0xff);
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		db__copy_text(stmt, 0, buf, len);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -(rc & 0xff);
+}
+
+static int check_format(struct db *db)
+{
+	char value[64], ours[16];
+	int rc;
+
+	rc = read_meta(db, "format", value, sizeof(value));
+	if (rc < 0 && -rc != SQLITE_ERROR && -rc != SQLITE_NOTADB && -rc != SQLITE_CORRUPT)
+		return db__error(db, "cannot read");
+	if (rc <= 0 || strcmp(value, "ferret") != 0) {
+		ferr("%s is not a ferret database", db->path);
+		return -1;
+	}
+	rc = read_meta(db, "schema_version", value, sizeof(value));
+	if (rc < 0)
+		return db__error(db, "cannot read");
+	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
+	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	if (rc == 0 || strcmp(value, ours) != 0) {
+		ferr("%s has schema version %s, this ferret reads %d", db->path,
+		     rc ? value : "(none)", STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+int schema__set_up(struct db *db)
+{
+	if (db->mode == STORE_WRITE && db->empty)
+		return create_schema(db);
+	return check_format(db);
+}

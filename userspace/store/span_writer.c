@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* span_writer: a run's spans into the file (see span_writer.h). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "span_writer.h"
+#include "thread_ranges.h"
+
+/* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
+#define ROWS_PER_INSERT 32
+#define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
+#define PARAMS_PER_SPAN 8
+/* Window slots that hold no call: an id taken by span_writer__next_id, or still open. */
+#define SLOT_EMPTY (-1)
+#define SLOT_OPEN (-2)
+
+/* Calls by id from base to the writer's next_span_id. */
+struct call_window {
+	struct stored_span *slots;
+	int64_t base;
+};
+
+/* Appended spans, inserted in span_id order when the batch is full or flushed:
+ * in-order inserts are appends to the table's b-tree (fast, full pages). */
+struct span_batch {
+	struct stored_span *spans;
+	size_t len;
+	bool sorted;
+};
+
+/* Calls that returned after their placeholder was written: updated with the next write. */
+struct pending_updates {
+	struct stored_span *spans;
+	size_t len, cap;
+};
+
+struct span_writer {
+	struct db *db;
+	bool active; /* a run is being written */
+	int64_t run_start_ns;
+	int64_t next_span_id;
+	int64_t ids_end;	/* the end (exclusive) of the span ids reserved for this writer */
+	int64_t stored;		/* the run's spans stored */
+	int64_t last_stored_id; /* the highest span id inserted */
+	bool may_append;	/* no other writer's span since ours: NULL rowids are ours */
+
+	struct thread_ranges threads;
+
+	sqlite3_stmt *insert_span;  /* one span */
+	sqlite3_stmt *insert_spans; /* ROWS_PER_INSERT spans in one statement */
+	sqlite3_stmt *update_span;  /* a call that was open when its window was written */
+
+	struct span_batch batch;
+	struct call_window window;
+	struct pending_updates updates;
+};
+
+struct span_writer *span_writer__new(struct db *db)
+{
+	struct span_writer *sw = calloc(1, sizeof(*sw));
+
+	if (!sw) {
+		ferr("out of memory");
+		return NULL;
+	}
+	sw->db = db;
+	return sw;
+}
+
+void span_writer__free(struct span_writer *sw)
+{
+	if (!sw)
+		return;
+	sqlite3_finalize(sw->insert_span);
+	sqlite3_finalize(sw->insert_spans);
+	sqlite3_finalize(sw->update_span);
+	free(sw->batch.spans);
+	free(sw->window.slots);
+	free(sw->updates.spans);
+	thread_ranges__free(&sw->threads);
+	free(sw);
+}
+
+/* "INSERT OR IGNORE INTO spans(...) VALUES(?1,...,?8),(?9,...)...": OR IGNORE
+ * because a statement that cannot abort needs no statement journal; the rows
+ * it skips (duplicate span ids) are counted from sqlite3_changes() and reported. */
+static int prepare_span_insert(struct span_writer *sw, int rows, sqlite3_stmt **stmt)
+{
+	size_t len = 128 + (size_t)rows * 64, used;
+	char *sql = malloc(len);
+	int r, p, err;
+
+	if (!sql) {
+		ferr("out of memory");
+		return -1;
+	}
+	used = (size_t)snprintf(sql, len, "INSERT OR IGNORE INTO spans(" SPAN_COLUMNS ") VALUES");
+	for (r = 0; r < rows; r++) {
+		p = 1 + r * PARAMS_PER_SPAN;
+		used += (size_t)snprintf(sql + used, len - used, "%s(?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
+					 r ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
+	}
+	err = db__prepare(sw->db, sql, stmt);
+	free(sql);
+	return err;
+}
+
+/* Memory and statements once, at the first run. */
+static int prepare(struct span_writer *sw)
+{
+	if (sw->insert_span)
+		return 0;
+	if (!sw->batch.spans)
+		sw->batch.spans = malloc(STORE_SPAN_BATCH * sizeof(*sw->batch.spans));
+	if (!sw->window.slots)
+		sw->window.slots = malloc(STORE_SPAN_BATCH * sizeof(*sw->window.slots));
+	if (!sw->batch.spans || !sw->window.slots) {
+		ferr("out of memory");
+		return -1;
+	}
+	if (prepare_span_insert(sw, 1, &sw->insert_span) ||
+	    prepare_span_insert(sw, ROWS_PER_INSERT, &sw->insert_spans) ||
+	    db__prepare(sw->db, "UPDATE spans SET duration_ns = ?, status = ? WHERE span_id = ?",
+			&sw->update_span))
+		return -1;
+	return 0;
+}
+
+/* 0 while a run is being written; else prints "PATH: what without a run being written", -1. */
+static int require_run(const struct span_writer *sw, const char *what)
+{
+	if (sw->db->mode != STORE_WRITE || !sw->active) {
+		ferr("%s: %s without a run being written", sw->db->path, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reserves count span ids in meta.next_span_id (inside the caller's write
+ * transaction): writers of one file, in other processes too, get disjoint ids. A
+ * file without the key (none written yet) starts after its highest span id. */
+static int reserve_span_ids(struct span_writer *sw, int64_t count, int64_t *first)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (db__exec(sw->db, "INSERT OR IGNORE INTO meta(key, value) SELECT 'next_span_id',"
+			     " coalesce(max(span_id), 0) + 1 FROM spans", "cannot reserve span ids") ||
+	    db__prepare(sw->db, "UPDATE meta SET value = value + ?1 WHERE key = 'next_span_id'"
+				" RETURNING value - ?1", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, count);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*first = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return db__error(sw->db, "cannot reserve span ids");
+	sw->ids_end = *first + count;
+	return 0;
+}
+
+int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *first_span_id)
+{
+	int64_t first;
+
+	if (prepare(sw) || reserve_span_ids(sw, STORE_SPAN_BATCH, &first))
+		return -1;
+	sw->next_span_id = sw->window.base = first;
+	sw->last_stored_id = first - 1;
+	sw->batch.len = 0;
+	sw->batch.sorted = true;
+	sw->stored = 0;
+	thread_ranges__reset(&sw->threads);
+	sw->run_start_ns = run_start_ns;
+	sw->active = true;
+	*first_span_id = first;
+	return 0;
+}
+
+void span_writer__stop(struct span_writer *sw)
+{
+	sw->active = false;
+}
+
+int64_t span_writer__stored(const struct span_writer *sw)
+{
+	return sw->stored;
+}
+
+/* Hands back the run's unused span ids when no writer reserved after it. */
+static int return_span_ids(struct span_writer *sw)
+{
+	int64_t used_end = sw->next_span_id > sw->last_stored_id + 1 ? sw->next_span_id : sw->last_stored_id + 1;
+	sqlite3_stmt *stmt = NULL;
+
+	if (db__prepare(sw->db, "UPDATE meta SET value = ?1 WHERE key = 'next_span_id' AND value = ?2", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, used_end);
+	sqlite3_bind_int64(stmt, 2, sw->ids_end);
+	return db__run(sw->db, stmt, "cannot finish the run");
+}
+
+int64_t span_writer__reserve_ids(struct span_writer *sw, int64_t count)
+{
+	int64_t first;
+
+	if (require_run(sw, "reserve_span_ids"))
+		return -1;
+	if (db__begin(sw->db) || reserve_span_ids(sw, count, &first) || db__commit(sw->db))
+		return -1;
+	return first;
+}
+
+int span_writer__track_thread(struct span_writer *sw, int64_t thread_key)
+{
+	return thread_ranges__add(&sw->threads, thread_key);
+}
+
+int span_writer__finish(struct span_writer *sw)
+{
+	if (thread_ranges__record(&sw->threads, sw->db))
+		return -1;
+	return return_span_ids(sw);
+}
+
+/* ---- inserting rows ---- */
+
+/* Integers only, no allocation, no formatting. start_ns is stored relative to the
+ * run's start (small varints); a root's parent_id is NULL. The next id after the
+ * last stored one gets a NULL rowid: SQLite appends it without a b-tree search. */
+static void bind_span(struct span_writer *sw, sqlite3_stmt *stmt, int p, const struct stored_span *span)
+{
+	if (sw->may_append && span->span_id == sw->last_stored_id + 1)
+		sqlite3_bind_null(stmt, p);
+	else
+		sqlite3_bind_int64(stmt, p, span->span_id);
+	if (span->span_id > sw->last_stored_id)
+		sw->last_stored_id = span->span_id;
+	sqlite3_bind_int64(stmt, p + 1, span->thread_key);
+	sqlite3_bind_int64(stmt, p + 2, span->function_key);
+	if (span->parent_id)
+		sqlite3_bind_int64(stmt, p + 3, span->parent_id);
+	else
+		sqlite3_bind_null(stmt, p + 3);
+	sqlite3_bind_int64(stmt, p + 4, span->start_ns - sw->run_start_ns);
+	sqlite3_bind_int64(stmt, p + 5, span->end_ns - span->start_ns);
+	sqlite3_bind_int(stmt, p + 6, span->depth);
+	sqlite3_bind_int(stmt, p + 7, span->status);
+}
+
+/* Inserts spans (ascending ids); returns how many went in (duplicate ids are
+ * skipped), or -1 with why set when the batch must not be kept: an SQLite error
+ * (disk full, I/O), or a row appended under another id than it was meant to get.
+ * check_may_append makes the latter impossible; it stays checked so that a
+ * mistake there stops the run instead of shifting ids silently. */
+static int64_t insert_rows(struct span_writer *sw, const struct stored_span *spans, size_t n, char *why,
+			   size_t why_len)
+{
+	sqlite3 *sql = sw->db->sql;
+	size_t i, rows, r;
+	int64_t stored = 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	for (i = 0; i < n; i += rows) {
+		rows = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+		stmt = rows == 1 ? sw->insert_span : sw->insert_spans;
+		for (r = 0; r < rows; r++)
+			bind_span(sw, stmt, 1 + (int)r * PARAMS_PER_SPAN, &spans[i + r]);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			snprintf(why, why_len, "%s", sqlite3_errmsg(sql));
+			return -1;
+		}
+		stored += sqlite3_changes(sql);
+		if ((size_t)sqlite3_changes(sql) == rows &&
+		    sqlite3_last_insert_rowid(sql) != spans[i + rows - 1].span_id) {
+			snprintf(why, why_len, "another process is writing spans into the file");
+			return -1;
+		}
+	}
+	return stored;
+}
+
+/* Whether the table's last row is ours: then the id after it is appended with a
+ * NULL rowid. Checked once per transaction, which holds the file's write lock. */
+static int check_may_append(struct span_writer *sw)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (db__prepare(sw->db, "SELECT coalesce(max(span_id), 0) FROM spans", &stmt))
+		return -1;
+	rc = sqlite3_step(stmt);
+	sw->may_append = rc == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == sw->last_stored_id;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : db__error(sw->db, "cannot read spans");
+}
+
+/* Calls that were still open when their window was written: their rows are
+ * updated in the next write transaction, all at once (one commit rewrites each
+ * touched page once, where a commit per call would write a page per call). */
+static int apply_updates(struct span_writer *sw)
+{
+	const struct stored_span *span;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sw->updates.len; i++) {
+		span = &sw->updates.spans[i];
+		sqlite3_bind_int64(sw->update_span, 1, span->end_ns - span->start_ns);
+		sqlite3_bind_int(sw->update_span, 2, span->status);
+		sqlite3_bind_int64(sw->update_span, 3, span->span_id);
+		rc = sqlite3_step(sw->update_span);
+		sqlite3_reset(sw->update_span);
+		if (rc != SQLITE_DONE)
+			return db__error(sw->db, "cannot store a span");
+	}
+	sw->updates.len = 0;
+	return 0;
+}
+
+static int queue_update(struct span_writer *sw, const struct stored_span *span)
+{
+	struct pending_updates *u = &sw->updates;
+
+	if (grow_array((void **)&u->spans, &u->cap, u->len + 1, sizeof(*u->spans))) {
+		ferr("out of memory");
+		return -1;
+	}
+	u->spans[u->len++] = *span;
+	return 0;
+}
+
+/* One transaction: the rows, then it commits (or rolls back what must not stay). */
+static int write_spans(struct span_writer *sw, const struct stored_span *spans, size_t count)
+{
+	char why[256] = "span ids already stored";
+	int64_t stored;
+
+	if (!count)
+		return 0;
+	if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw))
+		return -1;
+	stored = insert_rows(sw, spans, count, why, sizeof(why));
+	if (stored == (int64_t)count) {
+		sw->stored += stored;
+		return db__commit(sw->db);
+	}
+	ferr("%s: could not store %lld of %zu spans: %s", sw->db->path,
+	     (long long)(stored < 0 ? (int64_t)count : (int64_t)count - stored), count, why);
+	if (stored < 0) {
+		db__rollback(sw->db);
+		return -1;
+	}
+	sw->stored += stored;
+	db__commit(sw->db);
+	return -1;
+}
+
+/* ---- the window of calls ---- */
+
+/* Inserts every call of the window, open ones as incomplete placeholders, and
+ * starts an empty window at the next id. */
+static int write_window(struct span_writer *sw)
+{
+	size_t n = (size_t)(sw->next_span_id - sw->window.base), i, used = 0;
+	struct stored_span *slot;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		slot = &sw->window.slots[i];
+		if (slot->status == SLOT_EMPTY)
+			continue;
+		if (slot->status == SLOT_OPEN) {
+			slot->end_ns = slot->start_ns;
+			slot->status = SPAN_INCOMPLETE;
+		}
+		sw->window.slots[used++] = *slot;
+	}
+	err = write_spans(sw, sw->window.slots, used);
+	sw->window.base = sw->next_span_id;
+	return err;
+}
+
+/* Hands out the next span id, its window slot in *slot: a full window is
+ * written first, and a used-up block of ids is followed by a new one (the
+ * window starts there). */
+static int64_t take_id(struct span_writer *sw, const char *what, struct stored_span **slot)
+{
+	int64_t first, id;
+
+	if (require_run(sw, what))
+		return -1;
+	if (sw->next_span_id - sw->window.base == STORE_SPAN_BATCH && write_window(sw))
+		return -1;
+	if (sw->next_span_id >= sw->ids_end) {
+		if (write_window(sw) || db__begin(sw->db) ||
+		    reserve_span_ids(sw, STORE_SPAN_BATCH, &first) || db__commit(sw->db))
+			return -1;
+		sw->next_span_id = sw->window.base = first;
+	}
+	id = sw->next_span_id++;
+	*slot = &sw->window.slots[id - sw->window.base];
+	return id;
+}
+
+int64_t span_writer__open_span(struct span_writer *sw, const struct stored_span *call)
+{
+	struct stored_span *slot;
+	int64_t id = take_id(sw, "open_span", &slot);
+
+	if (id < 0)
+		return -1;
+	*slot = *call;
+	slot->span_id = id;
+	slot->status = SLOT_OPEN;
+	thread_ranges__count(&sw->threads, slot->thread_key, id);
+	return id;
+}
+
+int span_writer__close_span(struct span_writer *sw, const struct stored_span *span)
+{
+	if (require_run(sw, "close_span"))
+		return -1;
+	if (span->span_id < sw->window.base)
+		return queue_update(sw, span);
+	if (span->span_id >= sw->next_span_id) {
+		ferr("%s: span %lld was never opened", sw->db->path, (long long)span->span_id);
+		return -1;
+	}
+	sw->window.slots[span->span_id - sw->window.base] = *span;
+	return 0;
+}
+
+/* ---- whole spans with their own ids ---- */
+
+int64_t span_writer__next_id(struct span_writer *sw)
+{
+	struct stored_span *slot;
+	int64_t id = take_id(sw, "next_span_id", &slot);
+
+	if (id >= 0)
+		slot->status = SLOT_EMPTY;
+	return id;
+}
+
+static int write_batch(struct span_writer *sw)
+{
+	struct span_batch *b = &sw->batch;
+	int err;
+
+	if (!b->len)
+		return 0;
+	if (!b->sorted)
+		qsort(b->spans, b->len, sizeof(*b->spans), compare_int64_keys); /* by span_id */
+	err = write_spans(sw, b->spans, b->len);
+	b->len = 0;
+	b->sorted = true;
+	return err;
+}
+
+int span_writer__append(struct span_writer *sw, const struct stored_span *span)
+{
+	struct span_batch *b = &sw->batch;
+
+	if (require_run(sw, "append_span"))
+		return -1;
+	thread_ranges__count(&sw->threads, span->thread_key, span->span_id);
+	if (b->len && span->span_id < b->spans[b->len - 1].span_id)
+		b->sorted = false;
+	b->spans[b->len++] = *span;
+	if (b->len == STORE_SPAN_BATCH)
+		return write_batch(sw);
+	return 0;
+}
+
+int span_writer__flush(struct span_writer *sw)
+{
+	int err, window_err = 0;
+
+	if (sw->db->mode != STORE_WRITE)
+		return 0;
+	err = write_batch(sw);
+	if (sw->active)
+		window_err = write_window(sw);
+	if (!err)
+		err = window_err;
+	if (!err && sw->updates.len) /* nothing was written to carry them */
+		err = db__begin(sw->db) || apply_updates(sw) ? -1 : 0;
+	if (!err)
+		err = db__commit(sw->db);
+	return err;
+}

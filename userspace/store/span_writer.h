@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * span_writer: writing a run's spans, the hot path. Two ways in:
+ *  - span_writer__open_span/span_writer__close_span (the tracer's event mode):
+ *    ids are handed out here, in order, and each call sits in a window of slots
+ *    indexed by span id until the window is full. The window is then inserted
+ *    in id order with the rowid left to SQLite: it appends each row at the end
+ *    of the table without searching the b-tree (a quarter of the cost of a row)
+ *    and no sort is needed. A call still open then goes in as an incomplete
+ *    zero-length span and is updated when it returns, so a tracer killed
+ *    mid-run still leaves every started call in the file.
+ *  - span_writer__next_id/span_writer__append: whole spans with ids of their
+ *    own (stack mode's, tests), batched, sorted and inserted by id.
+ * Span ids are reserved in blocks (meta.next_span_id), so several tracers can
+ * write one file; the NULL rowid is used only while the table's last row is
+ * this writer's. Each thread's span count and id range are kept for readers
+ * (range_scan.c). The run itself is the run writer's (run_writer.c).
+ */
+#ifndef FERRET_SPAN_WRITER_H
+#define FERRET_SPAN_WRITER_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+/* Spans wait in memory until this many are batched, then go in as one transaction.
+ * Also the number of span ids a writer reserves at a time (meta.next_span_id). */
+#define STORE_SPAN_BATCH 65536
+
+enum span_status {
+	SPAN_OK = 0,
+	SPAN_INCOMPLETE = 1, /* no matching return: longjmp, exit, crash, tracing stopped */
+	SPAN_NO_RETURN = 2,  /* the kernel gave the call no return probe (nesting limit): end unknown */
+	SPAN_LOST = 3,	     /* events of its thread were lost while it was open: end unknown */
+};
+
+/* One finished (or incomplete) call, as the store writes it. */
+struct stored_span {
+	int64_t span_id; /* first: batches are sorted by it (compare_int64_keys) */
+	int64_t parent_id; /* 0: a root span */
+	int64_t thread_key;
+	int64_t function_key;
+	int64_t start_ns;
+	int64_t end_ns;
+	int32_t depth;	/* 0 for a root */
+	int32_t status; /* enum span_status */
+};
+
+struct span_writer;
+
+struct span_writer *span_writer__new(struct db *db); /* NULL: out of memory (printed) */
+void span_writer__free(struct span_writer *sw);	     /* NULL is a no-op; writes nothing */
+/* A run starts (inside the caller's write transaction): its first block of span
+ * ids, the first of them in *first_span_id. Its spans' start_ns are stored
+ * relative to run_start_ns. */
+int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *first_span_id);
+/* The run ends (inside the caller's write transaction, after a flush): its
+ * threads' span figures, and its unused span ids handed back unless another
+ * writer reserved ids since. */
+int span_writer__finish(struct span_writer *sw);
+/* No run is being written any more (finished, or its start rolled back). */
+void span_writer__stop(struct span_writer *sw);
+int64_t span_writer__stored(const struct span_writer *sw); /* the run's spans stored so far */
+/* A new thread of the run (keys are consecutive rowids). */
+int span_writer__track_thread(struct span_writer *sw, int64_t thread_key);
+
+/* A call as it starts (end_ns and status unset): returns its span id. */
+int64_t span_writer__open_span(struct span_writer *sw, const struct stored_span *call);
+/* The same call, finished or incomplete; span_id from span_writer__open_span. */
+int span_writer__close_span(struct span_writer *sw, const struct stored_span *span);
+/* count span ids of the file for ids handed out elsewhere; returns the first. */
+int64_t span_writer__reserve_ids(struct span_writer *sw, int64_t count);
+/* Whole spans: an id unique in the file, then the span, any order. */
+int64_t span_writer__next_id(struct span_writer *sw);
+int span_writer__append(struct span_writer *sw, const struct stored_span *span); /* batched */
+int span_writer__flush(struct span_writer *sw); /* commits what is batched */
+
+#endif /* FERRET_SPAN_WRITER_H */
