@@ -141,7 +141,7 @@ static void test_nest(void)
 {
 	struct nest n;
 	struct span_row r;
-	struct nest_frame *f;
+	struct open_call *f;
 
 	nest__init(&n);
 	r = row(1, 0, 100, 200);
@@ -152,22 +152,22 @@ static void test_nest(void)
 	r = row(2, 1, 150, 260);
 	EXPECT(nest__top_to_close(&n, &r) == NULL);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	EXPECT_EQ(nest__parent(&n)->span_id, 1);
 	r = row(3, 1, 200, 200);
 	EXPECT(nest__top_to_close(&n, &r) != NULL); /* frame 2 ends at 200: closes first */
 	nest__pop(&n);
 	EXPECT(nest__top_to_close(&n, &r) == NULL); /* frame 1 is 3's parent: stays */
-	EXPECT_EQ(n.frames[0].child_ns, 50);
+	EXPECT_EQ(n.stack.calls[0].children_ns, 50);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	r = row(4, 0, 200, 190); /* end before start: a zero-length span */
 	EXPECT(nest__top_to_close(&n, &r) != NULL);
 	nest__pop(&n);
 	EXPECT(nest__top_to_close(&n, &r) != NULL); /* not 4's parent */
 	nest__pop(&n);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	EXPECT(nest__top_to_close(&n, NULL) != NULL);
 	nest__free(&n);
 }

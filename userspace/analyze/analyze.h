@@ -16,6 +16,7 @@
 
 #include "store/store.h"
 #include "store/store_stats.h"
+#include "open_call.h"
 
 enum table_col {
 	COL_FUNCTION,
@@ -87,25 +88,12 @@ struct thread_info {
 	char comm[64];
 };
 
-/* One open call on a thread's stack. */
-struct frame {
-	int64_t span_id;
-	int64_t start_ns; /* relative to the run's start */
-	int64_t duration_ns;
-	int64_t children_ns; /* sum of the durations of its direct children */
-	int32_t fn;
-	int32_t node;	  /* the tree's use: merged node or call index, -1 outside the focus */
-	int32_t level;	  /* 1 for a root (or a focus root) */
-	int32_t status;
-	bool outermost;	  /* no other activation of the same function below it */
-};
-
 struct walk_ops {
 	int (*thread_begin)(void *ctx, const struct thread_info *th);
-	/* parent: NULL for a root */
-	int (*push)(void *ctx, struct frame *f, struct frame *parent);
-	/* self time is f->duration_ns - f->children_ns */
-	int (*pop)(void *ctx, struct frame *f);
+	/* parent: NULL for a root; call->user starts at -1 */
+	int (*push)(void *ctx, struct open_call *call, struct open_call *parent);
+	/* self time is call->duration_ns - call->children_ns */
+	int (*pop)(void *ctx, struct open_call *call);
 	int (*thread_end)(void *ctx);
 };
 

@@ -88,7 +88,7 @@ static struct fn_stats *stats_of(struct table *t, int32_t fn)
 	return &t->stats[fn];
 }
 
-static int table_push(void *ctx, struct frame *f, struct frame *parent)
+static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
 	struct fn_stats *st = stats_of(t, f->fn);
@@ -109,7 +109,7 @@ static int table_push(void *ctx, struct frame *f, struct frame *parent)
 	return pct_hist__add(&st->hist, f->duration_ns);
 }
 
-static int table_pop(void *ctx, struct frame *f)
+static int table_pop(void *ctx, struct open_call *f)
 {
 	struct table *t = ctx;
 

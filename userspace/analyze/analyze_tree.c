@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define PRUNED (-2) /* frame.node of a call below --max-depth (--calls) */
+#define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
 
 struct tnode {
 	int32_t fn, parent, first_child, next_sibling, level;
@@ -119,13 +119,13 @@ static int tree_thread_begin(void *ctx, const struct thread_info *th)
 	return 0;
 }
 
-static int push_call(struct tree *t, struct frame *f, struct frame *parent)
+static int push_call(struct tree *t, struct open_call *f, struct open_call *parent)
 {
-	int32_t level = parent && parent->node >= 0 ? t->rows[parent->node].level + 1 : 1;
+	int32_t level = parent && parent->user >= 0 ? t->rows[parent->user].level + 1 : 1;
 	struct trow *r;
 
 	if (t->o->max_depth && level > t->o->max_depth) {
-		f->node = PRUNED;
+		f->user = PRUNED;
 		t->th.hidden_nodes++;
 		t->th.hidden_ns += f->duration_ns;
 		return 0;
@@ -141,19 +141,19 @@ static int push_call(struct tree *t, struct frame *f, struct frame *parent)
 	r->errors = f->status != SPAN_OK;
 	r->total_ns = f->duration_ns;
 	r->start_ns = f->start_ns;
-	r->parent_ns = level > 1 ? t->rows[parent->node].total_ns : 0; /* roots: set at the end */
-	f->node = (int32_t)t->nrows++;
+	r->parent_ns = level > 1 ? t->rows[parent->user].total_ns : 0; /* roots: set at the end */
+	f->user = (int32_t)t->nrows++;
 	return 0;
 }
 
-static int tree_push(void *ctx, struct frame *f, struct frame *parent)
+static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
-	int32_t pnode = parent ? parent->node : -1, node;
+	int32_t pnode = parent ? (int32_t)parent->user : -1, node;
 
 	t->spans++;
 	if (pnode == PRUNED) { /* below a call hidden by --max-depth: already counted in its time */
-		f->node = PRUNED;
+		f->user = PRUNED;
 		t->th.hidden_nodes++;
 		return 0;
 	}
@@ -167,21 +167,21 @@ static int tree_push(void *ctx, struct frame *f, struct frame *parent)
 	t->nodes[node].calls++;
 	t->nodes[node].total += f->duration_ns;
 	t->nodes[node].errors += f->status != SPAN_OK;
-	f->node = node;
+	f->user = node;
 	return 0;
 }
 
-static int tree_pop(void *ctx, struct frame *f)
+static int tree_pop(void *ctx, struct open_call *f)
 {
 	struct tree *t = ctx;
 	int64_t self = f->duration_ns - f->children_ns;
 
-	if (f->node < 0)
+	if (f->user < 0)
 		return 0;
 	if (t->o->calls)
-		t->rows[f->node].self_ns = self;
+		t->rows[f->user].self_ns = self;
 	else
-		t->nodes[f->node].self += self;
+		t->nodes[f->user].self += self;
 	return 0;
 }
 

@@ -126,19 +126,17 @@ struct walk {
 	struct fn_table *fns;
 	const struct walk_ops *ops;
 	void *ctx;
-	struct frame *stack;
-	size_t depth, cap;
+	struct call_stack stack;
 	int64_t orphans; /* spans whose parent was not open: counted as roots */
 };
 
-static int pop_frame(struct walk *w)
+static int pop_call(struct walk *w)
 {
-	struct frame *f = &w->stack[--w->depth];
-	int err = w->ops->pop ? w->ops->pop(w->ctx, f) : 0;
+	struct open_call *c = call_stack__top(&w->stack);
+	int err = w->ops->pop ? w->ops->pop(w->ctx, c) : 0;
 
-	w->fns->v[f->fn].active--;
-	if (w->depth)
-		w->stack[w->depth - 1].children_ns += f->duration_ns;
+	w->fns->v[c->fn].active--;
+	call_stack__pop(&w->stack);
 	return err;
 }
 
@@ -148,42 +146,31 @@ static int unwind_to(struct walk *w, int64_t parent_id)
 {
 	int err;
 
-	while (w->depth && (!parent_id || w->stack[w->depth - 1].span_id != parent_id))
-		if ((err = pop_frame(w)))
+	while (w->stack.depth && (!parent_id || call_stack__top(&w->stack)->span_id != parent_id))
+		if ((err = pop_call(w)))
 			return err;
-	if (parent_id && !w->depth)
+	if (parent_id && !w->stack.depth)
 		w->orphans++;
 	return 0;
 }
 
-static int push_frame(struct walk *w, const struct stats_span *row)
+static int push_call(struct walk *w, const struct stats_span *row)
 {
-	struct frame *f, *parent;
+	struct open_call *c;
 	int32_t fn = fn_table__intern(w->fns, w->ss, row->function_key);
 
 	if (fn < 0)
 		return fn;
-	if (w->depth == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct frame *stack = realloc(w->stack, cap * sizeof(*stack));
-
-		if (!stack)
-			return -ENOMEM;
-		w->stack = stack;
-		w->cap = cap;
-	}
-	parent = w->depth ? &w->stack[w->depth - 1] : NULL;
-	f = &w->stack[w->depth++];
-	memset(f, 0, sizeof(*f));
-	f->span_id = row->span_id;
-	f->start_ns = row->start_ns;
-	f->duration_ns = row->duration_ns;
-	f->fn = fn;
-	f->node = -1;
-	f->level = parent ? parent->level + 1 : 1;
-	f->status = row->status;
-	f->outermost = w->fns->v[fn].active++ == 0;
-	return w->ops->push ? w->ops->push(w->ctx, f, parent) : 0;
+	if (!(c = call_stack__push(&w->stack)))
+		return -ENOMEM;
+	c->span_id = row->span_id;
+	c->start_ns = row->start_ns;
+	c->duration_ns = row->duration_ns;
+	c->fn = fn;
+	c->user = -1;
+	c->status = row->status;
+	c->outermost = w->fns->v[fn].active++ == 0;
+	return w->ops->push ? w->ops->push(w->ctx, c, call_stack__parent(&w->stack)) : 0;
 }
 
 static int end_thread(struct walk *w)
@@ -229,7 +216,7 @@ int analyze__walk(struct store_stats *ss, const struct run_row *run, const struc
 		}
 		if ((err = unwind_to(&w, row.parent_id)))
 			goto cleanup;
-		if ((err = push_frame(&w, &row)))
+		if ((err = push_call(&w, &row)))
 			goto cleanup;
 	}
 	err = more < 0 ? more : 0;
@@ -242,6 +229,6 @@ cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory while reading the spans");
 	stats_scan__free(sc);
-	free(w.stack);
+	call_stack__free(&w.stack);
 	return err;
 }

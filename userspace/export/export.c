@@ -123,7 +123,7 @@ void nest__init(struct nest *n)
 
 void nest__free(struct nest *n)
 {
-	free(n->frames);
+	call_stack__free(&n->stack);
 	nest__init(n);
 }
 
@@ -134,72 +134,53 @@ bool nest__is_new_thread(const struct nest *n, const struct span_row *row)
 
 void nest__start_thread(struct nest *n, const struct span_row *row)
 {
-	n->depth = 0;
+	n->stack.depth = 0;
 	n->thread_key = row->thread_key;
 	n->started = true;
 }
 
-struct nest_frame *nest__top_to_close(struct nest *n, const struct span_row *row)
+struct open_call *nest__top_to_close(struct nest *n, const struct span_row *row)
 {
-	struct nest_frame *top;
+	struct open_call *top = call_stack__top(&n->stack);
 
-	if (!n->depth)
-		return NULL;
-	top = &n->frames[n->depth - 1];
-	if (!row || top->end_ns < row->start_ns)
+	if (!top || !row || open_call__end_ns(top) < row->start_ns)
 		return top;
-	if (top->end_ns == row->start_ns && top->span_id != row->parent_id)
+	if (open_call__end_ns(top) == row->start_ns && top->span_id != row->parent_id)
 		return top;
 	return NULL;
 }
 
 void nest__pop(struct nest *n)
 {
-	struct nest_frame *top;
-
-	if (!n->depth)
-		return;
-	top = &n->frames[--n->depth];
-	if (n->depth)
-		n->frames[n->depth - 1].child_ns += top->end_ns - top->start_ns;
+	call_stack__pop(&n->stack);
 }
 
-struct nest_frame *nest__push(struct nest *n, const struct span_row *row)
+struct open_call *nest__push(struct nest *n, const struct span_row *row)
 {
-	struct nest_frame *f, *parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	struct open_call *c, *parent;
 	int64_t end = row->end_ns;
 
-	if (n->depth == n->cap) {
-		size_t cap = n->cap ? n->cap * 2 : 64;
-		struct nest_frame *frames = realloc(n->frames, cap * sizeof(*frames));
-
-		if (!frames) {
-			ferr("out of memory");
-			return NULL;
-		}
-		n->frames = frames;
-		n->cap = cap;
-		parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	if (!(c = call_stack__push(&n->stack))) {
+		ferr("out of memory");
+		return NULL;
 	}
+	parent = call_stack__parent(&n->stack);
 	/* A child cannot outlive its parent: only clock skew or an incomplete parent's
 	 * early recorded end produce that, and every viewer rejects it. */
-	if (parent && end > parent->end_ns)
-		end = parent->end_ns;
+	if (parent && end > open_call__end_ns(parent))
+		end = open_call__end_ns(parent);
 	if (end < row->start_ns)
 		end = row->start_ns;
-	f = &n->frames[n->depth++];
-	f->span_id = row->span_id;
-	f->function_key = row->function_key;
-	f->start_ns = row->start_ns;
-	f->end_ns = end;
-	f->child_ns = 0;
-	f->user = 0;
-	return f;
+	c->span_id = row->span_id;
+	c->start_ns = row->start_ns;
+	c->duration_ns = end - row->start_ns;
+	c->status = row->status;
+	return c;
 }
 
-struct nest_frame *nest__parent(struct nest *n)
+struct open_call *nest__parent(struct nest *n)
 {
-	return n->depth >= 2 ? &n->frames[n->depth - 2] : NULL;
+	return call_stack__parent(&n->stack);
 }
 
 /* ---- keymap ---- */

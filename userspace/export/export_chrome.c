@@ -21,11 +21,11 @@
 #include "core/jsonw.h"
 #include "core/log.h"
 
-/* nest_frame.user: how the span was written. */
+/* open_call.user: how the span was written. */
 enum { WRITTEN_X, WRITTEN_BEGIN };
 
 /* What an E event repeats of its B event (a span_row's strings do not last). */
-struct open_call {
+struct begun_call {
 	struct span_row row;
 	char *function, *module;
 };
@@ -33,7 +33,7 @@ struct open_call {
 struct chrome {
 	struct jsonw *w;
 	struct nest nest;
-	struct open_call *open; /* by nest depth; filled for frames written as B */
+	struct begun_call *open; /* by nest depth; filled for calls written as B */
 	size_t open_cap;
 	struct keymap pids_named; /* pid -> 0: its process_name event is written */
 	int64_t base_ns;
@@ -144,13 +144,13 @@ static void write_call_end(struct chrome *st, const struct span_row *row)
  * E event of those written as B. */
 static void close_frames(struct chrome *st, const struct span_row *row)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
 	while ((f = nest__top_to_close(&st->nest, row))) {
 		if (f->user == WRITTEN_BEGIN) {
-			struct open_call *call = &st->open[st->nest.depth - 1];
+			struct begun_call *call = &st->open[st->nest.stack.depth - 1];
 
-			write_call_fields(st, &call->row, "E", f->end_ns);
+			write_call_fields(st, &call->row, "E", open_call__end_ns(f));
 			write_call_end(st, &call->row);
 			free(call->function);
 			free(call->module);
@@ -161,10 +161,10 @@ static void close_frames(struct chrome *st, const struct span_row *row)
 }
 
 /* Keeps what the E event of the frame just pushed will need. */
-static int remember_open_call(struct chrome *st, const struct span_row *row)
+static int remember_begun_call(struct chrome *st, const struct span_row *row)
 {
-	size_t depth = st->nest.depth, cap;
-	struct open_call *open, *call;
+	size_t depth = st->nest.stack.depth, cap;
+	struct begun_call *open, *call;
 
 	if (depth > st->open_cap) {
 		cap = st->open_cap ? st->open_cap * 2 : 64;
@@ -193,7 +193,7 @@ oom:
 static int chrome_span(struct export_ctx *ctx, const struct span_row *row)
 {
 	struct chrome *st = ctx->state;
-	struct nest_frame *f, *parent;
+	struct open_call *f, *parent;
 	char num[32];
 
 	if (nest__is_new_thread(&st->nest, row)) {
@@ -207,8 +207,8 @@ static int chrome_span(struct export_ctx *ctx, const struct span_row *row)
 		return -1;
 	parent = nest__parent(&st->nest);
 	if (row->status == SPAN_INCOMPLETE ||
-	    (parent && parent->user == WRITTEN_BEGIN && parent->end_ns == f->end_ns)) {
-		if (remember_open_call(st, row))
+	    (parent && parent->user == WRITTEN_BEGIN && open_call__end_ns(parent) == open_call__end_ns(f))) {
+		if (remember_begun_call(st, row))
 			return -1;
 		f->user = WRITTEN_BEGIN;
 		write_call_fields(st, row, "B", f->start_ns);
@@ -216,7 +216,7 @@ static int chrome_span(struct export_ctx *ctx, const struct span_row *row)
 		f->user = WRITTEN_X;
 		write_call_fields(st, row, "X", f->start_ns);
 		jsonw__key(st->w, "dur");
-		jsonw__raw_number(st->w, format_us(f->end_ns - f->start_ns, num, sizeof(num)));
+		jsonw__raw_number(st->w, format_us(f->duration_ns, num, sizeof(num)));
 	}
 	write_call_end(st, row);
 	return jsonw__error(st->w) ? -1 : 0;

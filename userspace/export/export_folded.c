@@ -114,10 +114,10 @@ static int child_node(struct folded *st, uint32_t parent, const struct span_row 
 
 static void close_frames(struct folded *st, const struct span_row *next)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
 	while ((f = nest__top_to_close(&st->nest, next))) {
-		st->nodes[f->user].self_ns += f->end_ns - f->start_ns - f->child_ns;
+		st->nodes[f->user].self_ns += f->duration_ns - f->children_ns;
 		nest__pop(&st->nest);
 	}
 }
@@ -138,7 +138,7 @@ static int folded_begin(struct export_ctx *ctx)
 static int folded_span(struct export_ctx *ctx, const struct span_row *row)
 {
 	struct folded *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f, *top;
 	uint32_t parent, node;
 
 	if (nest__is_new_thread(&st->nest, row)) {
@@ -148,7 +148,8 @@ static int folded_span(struct export_ctx *ctx, const struct span_row *row)
 			return -1;
 	}
 	close_frames(st, row);
-	parent = st->nest.depth ? (uint32_t)st->nest.frames[st->nest.depth - 1].user : st->root;
+	top = call_stack__top(&st->nest.stack);
+	parent = top ? (uint32_t)top->user : st->root;
 	if (child_node(st, parent, row, &node))
 		return -1;
 	f = nest__push(&st->nest, row);

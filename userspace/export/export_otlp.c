@@ -184,15 +184,15 @@ static int begin_line(struct otlp *st, const struct run_row *run, const struct s
 }
 
 static void write_span(struct otlp *st, const struct run_row *run, const struct span_row *row,
-		       const struct nest_frame *f)
+		       const struct open_call *f)
 {
-	struct nest_frame *parent = nest__parent(&st->nest);
+	struct open_call *parent = nest__parent(&st->nest);
 	int64_t wall = run->start_real_ns - run->start_mono_ns;
 	struct jsonw *w = st->w;
 	char id[33];
 
 	jsonw__begin_object(w);
-	trace_id(st, row, st->nest.frames[0].span_id, id);
+	trace_id(st, row, st->nest.stack.calls[0].span_id, id);
 	jsonw__kv_string(w, "traceId", id);
 	hex64((uint64_t)row->span_id, id);
 	jsonw__kv_string(w, "spanId", id);
@@ -205,7 +205,7 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	jsonw__key(w, "startTimeUnixNano");
 	jsonw__int_string(w, wall + f->start_ns);
 	jsonw__key(w, "endTimeUnixNano");
-	jsonw__int_string(w, wall + f->end_ns);
+	jsonw__int_string(w, wall + open_call__end_ns(f));
 	jsonw__key(w, "attributes");
 	jsonw__begin_array(w);
 	attr_int(w, "thread.id", row->tid);
@@ -245,7 +245,7 @@ static int otlp_begin(struct export_ctx *ctx)
 static int otlp_span(struct export_ctx *ctx, const struct span_row *row)
 {
 	struct otlp *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f;
 
 	if (nest__is_new_thread(&st->nest, row))
 		nest__start_thread(&st->nest, row);

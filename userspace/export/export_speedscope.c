@@ -81,10 +81,10 @@ static void write_event(struct speedscope *st, const char *type, uint64_t frame,
 
 static void close_frames(struct speedscope *st, const struct span_row *next)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
 	while ((f = nest__top_to_close(&st->nest, next))) {
-		write_event(st, "C", f->user, f->end_ns);
+		write_event(st, "C", f->user, open_call__end_ns(f));
 		nest__pop(&st->nest);
 	}
 }
@@ -147,7 +147,7 @@ static int speedscope_begin(struct export_ctx *ctx)
 static int speedscope_span(struct export_ctx *ctx, const struct span_row *row)
 {
 	struct speedscope *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f;
 	uint32_t frame;
 
 	if (nest__is_new_thread(&st->nest, row)) {
