@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of the streaming JSON writer (jsonw.c) and of the exporters' helpers
- * (struct keymap, struct nest in export.c). */
+ * (struct hashmap as they use it, struct nest in export.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,23 +110,23 @@ static void test_commas_and_numbers(void)
 	free(text);
 }
 
-static void test_keymap(void)
+static void test_hashmap(void)
 {
-	struct keymap m = { 0 };
+	struct hashmap m = { 0 };
 	uint32_t v = 0;
 	int64_t i;
 	int bad = 0;
 
-	EXPECT_EQ(keymap__get(&m, 1, 2, &v), 0);
+	EXPECT_EQ(hashmap__get(&m, 1, 2, &v), 0);
 	for (i = 0; i < 200000; i++)
-		bad += keymap__put(&m, i, i * 7, (uint32_t)(i ^ 0x5555)) != 0;
+		bad += hashmap__put(&m, i, i * 7, (uint32_t)(i ^ 0x5555)) != 0;
 	EXPECT_EQ(bad, 0);
 	for (i = 0; i < 200000; i++)
-		bad += !keymap__get(&m, i, i * 7, &v) || v != (uint32_t)(i ^ 0x5555);
+		bad += !hashmap__get(&m, i, i * 7, &v) || v != (uint32_t)(i ^ 0x5555);
 	EXPECT_EQ(bad, 0);
-	EXPECT_EQ(keymap__get(&m, 5, 36, &v), 0);
-	EXPECT_EQ(keymap__get(&m, -1, 0, &v), 0);
-	keymap__free(&m);
+	EXPECT_EQ(hashmap__get(&m, 5, 36, &v), 0);
+	EXPECT_EQ(hashmap__get(&m, -1, 0, &v), 0);
+	hashmap__free(&m);
 }
 
 static struct span_row row(int64_t id, int64_t parent, int64_t start, int64_t end)
@@ -178,7 +178,7 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_clean_dup);
 	RUN(test_commas_and_numbers);
-	RUN(test_keymap);
+	RUN(test_hashmap);
 	RUN(test_nest);
 	CHECK_EXIT();
 }

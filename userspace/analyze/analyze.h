@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/hashmap.h"
 #include "store/store.h"
 #include "store/store_stats.h"
 #include "open_call.h"
@@ -72,8 +73,7 @@ struct fn_info {
 struct fn_table {
 	struct fn_info *v;
 	size_t n, cap;
-	int32_t *slots; /* open addressing: key -> index + 1 */
-	size_t nslots;
+	struct hashmap index_of; /* (key, 0) -> index in v */
 	const char *glob;
 };
 

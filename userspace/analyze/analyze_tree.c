@@ -30,8 +30,7 @@ struct tree {
 	struct tree_thread th;
 	struct tnode *nodes; /* merged paths; node 0 is the thread */
 	size_t n, cap;
-	int32_t *slots; /* (parent, fn) -> node + 1 */
-	size_t nslots;
+	struct hashmap node_of; /* (parent node, fn) -> node */
 	struct trow *rows; /* --calls: every call; merged: the flattened tree */
 	size_t nrows, rows_cap;
 	int32_t *stack; /* children sorting and the depth-first walk */
@@ -39,47 +38,16 @@ struct tree {
 	int64_t spans;
 };
 
-static size_t path_slot(int32_t parent, int32_t fn, size_t nslots)
-{
-	uint64_t key = (uint64_t)(uint32_t)parent << 32 | (uint32_t)fn;
-
-	/* splitmix64's finalizer: every bit of parent and fn reaches the low bits */
-	key = (key ^ (key >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	key = (key ^ (key >> 27)) * 0x94D049BB133111EBULL;
-	return (size_t)(key ^ (key >> 31)) & (nslots - 1);
-}
-
-static int rehash(struct tree *t, size_t nslots)
-{
-	int32_t *slots = calloc(nslots, sizeof(*slots));
-	size_t i, j;
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 1; i < t->n; i++) {
-		for (j = path_slot(t->nodes[i].parent, t->nodes[i].fn, nslots); slots[j];
-		     j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = (int32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-	return 0;
-}
-
 /* The node for fn called from parent, created on first sight. */
 static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 {
 	struct tnode *c;
-	size_t j;
+	uint32_t node;
 
-	for (j = path_slot(parent, fn, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		c = &t->nodes[t->slots[j] - 1];
-		if (c->parent == parent && c->fn == fn)
-			return t->slots[j] - 1;
-	}
-	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
+	if (hashmap__get(&t->node_of, parent, fn, &node))
+		return (int32_t)node;
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) ||
+	    hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
 		return -ENOMEM;
 	c = &t->nodes[t->n];
 	memset(c, 0, sizeof(*c));
@@ -88,17 +56,12 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	c->level = t->nodes[parent].level + 1;
 	c->next_sibling = t->nodes[parent].first_child;
 	t->nodes[parent].first_child = (int32_t)t->n;
-	t->slots[j] = (int32_t)t->n + 1;
-	t->n++;
-	if (t->n * 2 > t->nslots && rehash(t, t->nslots * 2))
-		return -ENOMEM;
-	return (int32_t)t->n - 1;
+	return (int32_t)t->n++;
 }
 
 static int tree_thread_begin(void *ctx, const struct thread_info *th)
 {
 	struct tree *t = ctx;
-	size_t used = t->n;
 
 	memset(&t->th, 0, sizeof(t->th));
 	t->th.pid = th->pid;
@@ -111,11 +74,9 @@ static int tree_thread_begin(void *ctx, const struct thread_info *th)
 	t->nodes[0].fn = -1;
 	t->nodes[0].first_child = -1;
 	t->n = 1;
-	/* a huge previous thread must not make every small one clear a huge table */
-	if (t->nslots && t->nslots <= 8 * used + 1024)
-		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
-	else
-		return rehash(t, 1024);
+	/* emptied, not cleared: a huge previous thread must not make every small one clear
+	 * a huge table */
+	hashmap__free(&t->node_of);
 	return 0;
 }
 
@@ -390,7 +351,7 @@ cleanup:
 		ferr("out of memory");
 	fn_table__free(&t.fns);
 	free(t.nodes);
-	free(t.slots);
+	hashmap__free(&t.node_of);
 	free(t.rows);
 	free(t.stack);
 	return err;

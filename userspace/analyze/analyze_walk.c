@@ -29,48 +29,15 @@ void fn_table__free(struct fn_table *t)
 		free(t->v[i].module);
 	}
 	free(t->v);
-	free(t->slots);
+	hashmap__free(&t->index_of);
 	memset(t, 0, sizeof(*t));
-}
-
-static size_t slot_of(int64_t key, size_t nslots)
-{
-	uint64_t h = (uint64_t)key;
-
-	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL; /* splitmix64's finalizer */
-	h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-	return (size_t)(h ^ (h >> 31)) & (nslots - 1);
 }
 
 int32_t fn_table__find(const struct fn_table *t, int64_t key)
 {
-	size_t i;
+	uint32_t index;
 
-	if (!t->nslots)
-		return -1;
-	for (i = slot_of(key, t->nslots); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		if (t->v[t->slots[i] - 1].key == key)
-			return t->slots[i] - 1;
-	return -1;
-}
-
-/* Keeps the load factor under 1/2 so probes stay short. */
-static int grow_slots(struct fn_table *t)
-{
-	size_t nslots = t->nslots ? t->nslots * 2 : 256, i, j;
-	int32_t *slots = calloc(nslots, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < t->n; i++) {
-		for (j = slot_of(t->v[i].key, nslots); slots[j]; j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = (int32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-	return 0;
+	return hashmap__get(&t->index_of, key, 0, &index) ? (int32_t)index : -1;
 }
 
 static char *module_basename(const char *path)
@@ -88,12 +55,9 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 	int32_t found = fn_table__find(t, key);
 	struct fn_info *fi;
 	char *path = NULL;
-	size_t j;
 
 	if (found >= 0)
 		return found;
-	if ((t->n + 1) * 2 > t->nslots && grow_slots(t))
-		return -ENOMEM;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct fn_info *v = realloc(t->v, cap * sizeof(*v));
@@ -115,9 +79,11 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 		return -ENOMEM;
 	}
 	fi->selected = !t->glob || fnmatch(t->glob, fi->name, 0) == 0;
-	for (j = slot_of(fi->key, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1))
-		;
-	t->slots[j] = (int32_t)t->n + 1;
+	if (hashmap__put(&t->index_of, key, 0, (uint32_t)t->n)) {
+		free(fi->name);
+		free(fi->module);
+		return -ENOMEM;
+	}
 	return (int32_t)t->n++;
 }
 

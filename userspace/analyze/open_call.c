@@ -26,16 +26,6 @@ void call_stack__pop(struct call_stack *s)
 		s->calls[s->depth - 1].children_ns += c->duration_ns;
 }
 
-struct open_call *call_stack__top(struct call_stack *s)
-{
-	return s->depth ? &s->calls[s->depth - 1] : NULL;
-}
-
-struct open_call *call_stack__parent(struct call_stack *s)
-{
-	return s->depth >= 2 ? &s->calls[s->depth - 2] : NULL;
-}
-
 void call_stack__free(struct call_stack *s)
 {
 	free(s->calls);

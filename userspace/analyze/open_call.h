@@ -37,8 +37,18 @@ static inline int64_t open_call__end_ns(const struct open_call *c)
 struct open_call *call_stack__push(struct call_stack *s);
 /* Removes the top, counting its duration into its parent's children_ns. */
 void call_stack__pop(struct call_stack *s);
-struct open_call *call_stack__top(struct call_stack *s);    /* NULL when empty */
-struct open_call *call_stack__parent(struct call_stack *s); /* the one below the top, or NULL */
-void call_stack__free(struct call_stack *s);		    /* the stack is empty again */
+void call_stack__free(struct call_stack *s); /* the stack is empty again */
+
+/* Inline: the walk asks for the top at every span. NULL when empty. */
+static inline struct open_call *call_stack__top(struct call_stack *s)
+{
+	return s->depth ? &s->calls[s->depth - 1] : NULL;
+}
+
+/* The call below the top, or NULL. */
+static inline struct open_call *call_stack__parent(struct call_stack *s)
+{
+	return s->depth >= 2 ? &s->calls[s->depth - 2] : NULL;
+}
 
 #endif /* FERRET_OPEN_CALL_H */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "analyze/open_call.h"
+#include "core/hashmap.h"
 #include "store/store.h"
 
 struct export_ctx {
@@ -91,24 +92,6 @@ void nest__pop(struct nest *n);
 struct open_call *nest__push(struct nest *n, const struct span_row *row);
 /* The call below the top (the parent of the call just pushed), or NULL. */
 struct open_call *nest__parent(struct nest *n);
-
-/* ---- struct keymap: (a, b) -> uint32 value, open addressing; memory grows with keys ---- */
-
-struct keymap_slot {
-	int64_t a, b;
-	uint32_t value; /* 0: empty slot; stored as value + 1 */
-};
-
-struct keymap {
-	struct keymap_slot *slots;
-	size_t cap, used;
-};
-
-void keymap__free(struct keymap *m);
-/* 1 and *value if found, 0 if not. */
-int keymap__get(const struct keymap *m, int64_t a, int64_t b, uint32_t *value);
-/* 0, or -1 when out of memory (printed). The key must not be present. */
-int keymap__put(struct keymap *m, int64_t a, int64_t b, uint32_t value);
 
 /* "%lld.%03lld" of ns as microseconds, exact (Chrome's ts/dur); returns buf. */
 char *format_us(int64_t ns, char *buf, size_t len);

@@ -35,7 +35,7 @@ struct chrome {
 	struct nest nest;
 	struct begun_call *open; /* by nest depth; filled for calls written as B */
 	size_t open_cap;
-	struct keymap pids_named; /* pid -> 0: its process_name event is written */
+	struct hashmap pids_named; /* pid -> 0: its process_name event is written */
 	int64_t base_ns;
 };
 
@@ -67,9 +67,11 @@ static int begin_thread(struct chrome *st, const struct span_row *row)
 	uint32_t seen;
 
 	nest__start_thread(&st->nest, row);
-	if (!keymap__get(&st->pids_named, row->pid, 0, &seen)) {
-		if (keymap__put(&st->pids_named, row->pid, 0, 0))
+	if (!hashmap__get(&st->pids_named, row->pid, 0, &seen)) {
+		if (hashmap__put(&st->pids_named, row->pid, 0, 0)) {
+			ferr("out of memory");
 			return -1;
+		}
 		write_metadata(st->w, "process_name", row);
 	}
 	write_metadata(st->w, "thread_name", row);
@@ -247,7 +249,7 @@ static void chrome_release(struct export_ctx *ctx)
 	}
 	free(st->open);
 	nest__free(&st->nest);
-	keymap__free(&st->pids_named);
+	hashmap__free(&st->pids_named);
 	jsonw__free(st->w);
 	free(st);
 	ctx->state = NULL;

@@ -28,8 +28,8 @@ struct path_node {
 
 struct folded {
 	struct nest nest;
-	struct keymap name_of;	/* function_key -> index in names */
-	struct keymap child_of; /* (parent node, function_key) -> node */
+	struct hashmap name_of;	/* function_key -> index in names */
+	struct hashmap child_of; /* (parent node, function_key) -> node */
 	char **names;
 	size_t nnames, names_cap;
 	struct path_node *nodes;
@@ -101,15 +101,21 @@ static int child_node(struct folded *st, uint32_t parent, const struct span_row 
 {
 	uint32_t name;
 
-	if (keymap__get(&st->child_of, parent, row->function_key, node))
+	if (hashmap__get(&st->child_of, parent, row->function_key, node))
 		return 0;
-	if (!keymap__get(&st->name_of, row->function_key, 0, &name) &&
-	    (add_name(st, row->function, &name) ||
-	     keymap__put(&st->name_of, row->function_key, 0, name)))
-		return -1;
+	if (!hashmap__get(&st->name_of, row->function_key, 0, &name)) {
+		if (add_name(st, row->function, &name))
+			return -1;
+		if (hashmap__put(&st->name_of, row->function_key, 0, name))
+			goto oom;
+	}
 	if (add_node(st, parent, name, node))
 		return -1;
-	return keymap__put(&st->child_of, parent, row->function_key, *node);
+	if (!hashmap__put(&st->child_of, parent, row->function_key, *node))
+		return 0;
+oom:
+	ferr("out of memory");
+	return -1;
 }
 
 static void close_frames(struct folded *st, const struct span_row *next)
@@ -203,8 +209,8 @@ static void folded_release(struct export_ctx *ctx)
 	free(st->names);
 	free(st->nodes);
 	free(st->roots);
-	keymap__free(&st->name_of);
-	keymap__free(&st->child_of);
+	hashmap__free(&st->name_of);
+	hashmap__free(&st->child_of);
 	nest__free(&st->nest);
 	free(st);
 	ctx->state = NULL;

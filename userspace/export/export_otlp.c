@@ -28,7 +28,7 @@
 struct otlp {
 	struct jsonw *w;
 	struct nest nest;
-	struct keymap service_of; /* pid -> index in services */
+	struct hashmap service_of; /* pid -> index in services */
 	char **services;	  /* a process's service.name: its first thread's comm */
 	size_t nservices, services_cap;
 	uint64_t run_hash;
@@ -80,7 +80,7 @@ static int service_name(struct otlp *st, const struct span_row *row, const char 
 	uint32_t index;
 	char **services;
 
-	if (!keymap__get(&st->service_of, row->pid, 0, &index)) {
+	if (!hashmap__get(&st->service_of, row->pid, 0, &index)) {
 		if (st->nservices == st->services_cap) {
 			size_t cap = st->services_cap ? st->services_cap * 2 : 16;
 
@@ -94,8 +94,8 @@ static int service_name(struct otlp *st, const struct span_row *row, const char 
 		if (!st->services[st->nservices])
 			goto oom;
 		index = (uint32_t)st->nservices++;
-		if (keymap__put(&st->service_of, row->pid, 0, index))
-			return -1;
+		if (hashmap__put(&st->service_of, row->pid, 0, index))
+			goto oom;
 	}
 	*name = st->services[index];
 	return 0;
@@ -281,7 +281,7 @@ static void otlp_release(struct export_ctx *ctx)
 	for (i = 0; i < st->nservices; i++)
 		free(st->services[i]);
 	free(st->services);
-	keymap__free(&st->service_of);
+	hashmap__free(&st->service_of);
 	nest__free(&st->nest);
 	jsonw__free(st->w);
 	free(st);

@@ -28,7 +28,7 @@ struct frame_names {
 struct speedscope {
 	struct jsonw *w;
 	struct nest nest;
-	struct keymap frame_of; /* function_key -> index in frames */
+	struct hashmap frame_of; /* function_key -> index in frames */
 	struct frame_names *frames;
 	size_t nframes, cap;
 	bool in_profile;
@@ -40,7 +40,7 @@ static int frame_index(struct speedscope *st, const struct span_row *row, uint32
 {
 	struct frame_names *f;
 
-	if (keymap__get(&st->frame_of, row->function_key, 0, index))
+	if (hashmap__get(&st->frame_of, row->function_key, 0, index))
 		return 0;
 	if (st->nframes == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 256;
@@ -60,7 +60,8 @@ static int frame_index(struct speedscope *st, const struct span_row *row, uint32
 		goto oom;
 	}
 	*index = (uint32_t)st->nframes++;
-	return keymap__put(&st->frame_of, row->function_key, 0, *index);
+	if (!hashmap__put(&st->frame_of, row->function_key, 0, *index))
+		return 0;
 oom:
 	ferr("out of memory");
 	return -1;
@@ -203,7 +204,7 @@ static void speedscope_release(struct export_ctx *ctx)
 		free(st->frames[i].file);
 	}
 	free(st->frames);
-	keymap__free(&st->frame_of);
+	hashmap__free(&st->frame_of);
 	nest__free(&st->nest);
 	jsonw__free(st->w);
 	free(st);
