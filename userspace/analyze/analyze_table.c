@@ -20,6 +20,7 @@
 
 #include "analyze.h"
 #include "core/log.h"
+#include "core/util.h"
 
 #define DEFAULT_LIMIT 20
 #define NAME_MAX_WIDTH 60
@@ -38,7 +39,7 @@ struct fn_stats {
 struct table {
 	struct fn_table fns;
 	struct fn_stats *stats; /* indexed like fns.v */
-	size_t cap;
+	size_t nstats, cap;	/* nstats: zeroed so far */
 	const struct analyze_opts *o;
 	const struct run_row *run;
 	struct store_stats *ss;
@@ -72,19 +73,10 @@ const char *table_col__name(enum table_col c)
 
 static struct fn_stats *stats_of(struct table *t, int32_t fn)
 {
-	if ((size_t)fn >= t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct fn_stats *v;
-
-		while (cap <= (size_t)fn)
-			cap *= 2;
-		v = realloc(t->stats, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		memset(v + t->cap, 0, (cap - t->cap) * sizeof(*v));
-		t->stats = v;
-		t->cap = cap;
-	}
+	if (grow_array((void **)&t->stats, &t->cap, (size_t)fn + 1, sizeof(*t->stats)))
+		return NULL;
+	for (; t->nstats <= (size_t)fn; t->nstats++)
+		memset(&t->stats[t->nstats], 0, sizeof(*t->stats));
 	return &t->stats[fn];
 }
 
@@ -419,7 +411,7 @@ static void table_free(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->cap; i++)
+	for (i = 0; i < t->nstats; i++)
 		pct_hist__free(&t->stats[i].hist);
 	free(t->stats);
 	free(t->rows);
@@ -440,7 +432,7 @@ int analyze_table(struct store_stats *ss, const struct run_row *run, const struc
 	/* Per-function figures of a stack-mode run count every process and thread. */
 	if (!o->pid && !o->tid && (err = store_stats__aggregates(ss, run->run_key, overlay_aggregate, &t)))
 		goto cleanup;
-	if (!t.spans && !t.cap) {
+	if (!t.spans && !t.nstats) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 		goto cleanup;

@@ -11,6 +11,7 @@
 
 #include "analyze.h"
 #include "core/log.h"
+#include "core/util.h"
 
 void fn_table__init(struct fn_table *t, const char *glob)
 {
@@ -58,15 +59,8 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 
 	if (found >= 0)
 		return found;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct fn_info *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (grow_array((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)))
+		return -ENOMEM;
 	fi = &t->v[t->n];
 	memset(fi, 0, sizeof(*fi));
 	fi->key = key;

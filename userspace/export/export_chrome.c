@@ -20,6 +20,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
 /* open_call.user: how the span was written. */
 enum { WRITTEN_X, WRITTEN_BEGIN };
@@ -34,7 +35,7 @@ struct chrome {
 	struct jsonw *w;
 	struct nest nest;
 	struct begun_call *open; /* by nest depth; filled for calls written as B */
-	size_t open_cap;
+	size_t nopen, open_cap;	 /* nopen: zeroed so far */
 	struct hashmap pids_named; /* pid -> 0: its process_name event is written */
 	int64_t base_ns;
 };
@@ -165,20 +166,13 @@ static void close_frames(struct chrome *st, const struct span_row *row)
 /* Keeps what the E event of the frame just pushed will need. */
 static int remember_begun_call(struct chrome *st, const struct span_row *row)
 {
-	size_t depth = st->nest.stack.depth, cap;
-	struct begun_call *open, *call;
+	size_t depth = st->nest.stack.depth;
+	struct begun_call *call;
 
-	if (depth > st->open_cap) {
-		cap = st->open_cap ? st->open_cap * 2 : 64;
-		while (cap < depth)
-			cap *= 2;
-		open = realloc(st->open, cap * sizeof(*open));
-		if (!open)
-			goto oom;
-		memset(open + st->open_cap, 0, (cap - st->open_cap) * sizeof(*open));
-		st->open = open;
-		st->open_cap = cap;
-	}
+	if (grow_array((void **)&st->open, &st->open_cap, depth, sizeof(*st->open)))
+		goto oom;
+	for (; st->nopen < depth; st->nopen++)
+		memset(&st->open[st->nopen], 0, sizeof(*st->open));
 	call = &st->open[depth - 1];
 	call->row = *row;
 	call->function = strdup(row->function);
@@ -243,7 +237,7 @@ static void chrome_release(struct export_ctx *ctx)
 
 	if (!st)
 		return;
-	for (i = 0; i < st->open_cap; i++) {
+	for (i = 0; i < st->nopen; i++) {
 		free(st->open[i].function);
 		free(st->open[i].module);
 	}

@@ -18,6 +18,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
 /* Spans per line: about 600 bytes each, far below the receiver's 1 MiB line limit. */
 #define OTLP_SPANS_PER_LINE 1000
@@ -78,18 +79,11 @@ static void trace_id(const struct otlp *st, const struct span_row *row, int64_t 
 static int service_name(struct otlp *st, const struct span_row *row, const char **name)
 {
 	uint32_t index;
-	char **services;
 
 	if (!hashmap__get(&st->service_of, row->pid, 0, &index)) {
-		if (st->nservices == st->services_cap) {
-			size_t cap = st->services_cap ? st->services_cap * 2 : 16;
-
-			services = realloc(st->services, cap * sizeof(*services));
-			if (!services)
-				goto oom;
-			st->services = services;
-			st->services_cap = cap;
-		}
+		if (grow_array((void **)&st->services, &st->services_cap, st->nservices + 1,
+			       sizeof(*st->services)))
+			goto oom;
 		st->services[st->nservices] = strdup(row->comm);
 		if (!st->services[st->nservices])
 			goto oom;

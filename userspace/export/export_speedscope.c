@@ -19,6 +19,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
 struct frame_names {
 	char *name; /* the function */
@@ -42,15 +43,8 @@ static int frame_index(struct speedscope *st, const struct span_row *row, uint32
 
 	if (hashmap__get(&st->frame_of, row->function_key, 0, index))
 		return 0;
-	if (st->nframes == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 256;
-		struct frame_names *frames = realloc(st->frames, cap * sizeof(*frames));
-
-		if (!frames)
-			goto oom;
-		st->frames = frames;
-		st->cap = cap;
-	}
+	if (grow_array((void **)&st->frames, &st->cap, st->nframes + 1, sizeof(*st->frames)))
+		goto oom;
 	f = &st->frames[st->nframes];
 	f->name = strdup(row->function);
 	f->file = strdup(row->module);
