@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "core/hashmap.h"
+#include "core/jsonw.h"
 #include "store/store.h"
 #include "store/store_stats.h"
 #include "open_call.h"
@@ -109,8 +110,8 @@ size_t out__width(const char *s); /* terminal columns of a UTF-8 string */
 void out__pad(FILE *out, const char *s, size_t width, bool right);
 char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
 void out__run_header(const struct out_style *st, const struct run_row *run);
-void json__string(FILE *out, const char *s);
-void json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
+/* The run's fields ("run_id", "command", ...) into the object w has open. */
+void out__run_json(struct jsonw *w, const struct run_row *run);
 
 #define SGR_BOLD "\033[1m"
 #define SGR_RED "\033[1;31m"

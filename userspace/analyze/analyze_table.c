@@ -368,43 +368,64 @@ static int print_text(const struct table *t, const struct out_style *st)
 	return 0;
 }
 
-static void print_json(const struct table *t, FILE *out)
+static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
+	const struct fn_info *fi = &t->fns.v[row];
+	const struct fn_stats *fs = &t->stats[row];
+
+	jsonw__newline(w);
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "function", fi->name);
+	jsonw__kv_string(w, "module", fi->module);
+	jsonw__kv_int(w, "calls", (int64_t)fs->calls);
+	jsonw__kv_int(w, "total_ns", fs->total);
+	jsonw__key(w, "self_ns");
+	if (fs->partial)
+		jsonw__string(w, NULL); /* unknown: not every call was stored */
+	else
+		jsonw__int(w, fs->self);
+	jsonw__kv_int(w, "min_ns", fs->min);
+	jsonw__kv_int(w, "avg_ns", col_value(fs, COL_AVG));
+	jsonw__kv_int(w, "p50_ns", fs->pct[0]);
+	jsonw__kv_int(w, "p95_ns", fs->pct[1]);
+	jsonw__kv_int(w, "p99_ns", fs->pct[2]);
+	jsonw__kv_int(w, "max_ns", fs->max);
+	jsonw__kv_int(w, "errors", (int64_t)fs->errors);
+	if (fs->aggregated) {
+		jsonw__kv_string(w, "source", "aggregate");
+		jsonw__kv_int(w, "stored_spans", (int64_t)fs->stored);
+		jsonw__kv_string(w, "percentiles", fs->partial ? "histogram" :
+				 t->o->approx ? "approx" : "exact");
+	}
+	jsonw__end_object(w);
+}
+
+static int print_json(const struct table *t, FILE *out)
+{
+	struct jsonw *w = jsonw__new(out);
+	char sort[16];
 	size_t i;
 
-	fputc('{', out);
-	json__run_fields(out, t->run);
-	fputs(", \"sort\": \"", out);
-	for (const char *c = col_names[t->o->sort_col]; *c; c++)
-		fputc(tolower((unsigned char)*c), out);
-	fprintf(out, "\", \"percentiles\": \"%s\", \"functions\": [", t->o->approx ? "approx" : "exact");
-	for (i = 0; i < t->nrows; i++) {
-		const struct fn_info *fi = &t->fns.v[t->rows[i]];
-		const struct fn_stats *fs = &t->stats[t->rows[i]];
-
-		fputs(i ? ",\n  {\"function\": " : "\n  {\"function\": ", out);
-		json__string(out, fi->name);
-		fputs(", \"module\": ", out);
-		json__string(out, fi->module);
-		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": ",
-			(unsigned long long)fs->calls, (long long)fs->total);
-		if (fs->partial)
-			fputs("null", out);
-		else
-			fprintf(out, "%lld", (long long)fs->self);
-		fprintf(out, ", \"min_ns\": %lld, "
-			"\"avg_ns\": %lld, \"p50_ns\": %lld, \"p95_ns\": %lld, \"p99_ns\": %lld, "
-			"\"max_ns\": %lld, \"errors\": %llu",
-			(long long)fs->min, (long long)col_value(fs, COL_AVG), (long long)fs->pct[0],
-			(long long)fs->pct[1], (long long)fs->pct[2], (long long)fs->max,
-			(unsigned long long)fs->errors);
-		if (fs->aggregated)
-			fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
-				"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
-				fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
-		fputc('}', out);
-	}
-	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
+	if (!w)
+		return -EIO; /* printed */
+	for (i = 0; col_names[t->o->sort_col][i] && i < sizeof(sort) - 1; i++)
+		sort[i] = (char)tolower((unsigned char)col_names[t->o->sort_col][i]);
+	sort[i] = '\0';
+	jsonw__begin_object(w);
+	out__run_json(w, t->run);
+	jsonw__kv_string(w, "sort", sort);
+	jsonw__kv_string(w, "percentiles", t->o->approx ? "approx" : "exact");
+	jsonw__key(w, "functions");
+	jsonw__begin_array(w);
+	for (i = 0; i < t->nrows; i++)
+		json_function(w, t, t->rows[i]);
+	if (t->nrows)
+		jsonw__newline(w);
+	jsonw__end_array(w);
+	jsonw__end_object(w);
+	jsonw__end_line(w);
+	jsonw__free(w);
+	return 0;
 }
 
 static void table_free(struct table *t)
@@ -444,10 +465,7 @@ int analyze_table(struct store_stats *ss, const struct run_row *run, const struc
 		err = -ENOENT;
 		goto cleanup;
 	}
-	if (o->json)
-		print_json(&t, st->out);
-	else
-		err = print_text(&t, st);
+	err = o->json ? print_json(&t, st->out) : print_text(&t, st);
 cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory");

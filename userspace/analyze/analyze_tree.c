@@ -317,8 +317,7 @@ static int tree_thread_end(void *ctx)
 		return err;
 	t->th.rows = t->rows;
 	t->th.n = t->nrows;
-	tree_out__thread(&t->p, &t->th);
-	return 0;
+	return tree_out__thread(&t->p, &t->th);
 }
 
 int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,

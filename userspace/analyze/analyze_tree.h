@@ -37,7 +37,8 @@ struct tree_printer {
 	size_t threads; /* printed so far */
 };
 
-void tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
+/* 0, or -EIO when out of memory (printed). */
+int tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
 /* Closes the output; nothing is printed at all when no thread was. */
 void tree_out__end(struct tree_printer *p);
 

@@ -1,4 +1,5 @@
 /* Printing a thread's tree: text with box drawing (or ASCII), or nested JSON objects. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,17 +7,39 @@
 
 #define NAME_COL_MAX 80 /* deeper or longer names push their line's columns right */
 
-static void print_begin(struct tree_printer *p)
+/* A tree is deeper than jsonw's nesting limit (two levels a call): the document's head,
+ * each thread and each row is an object left open at its "children" array, written by a
+ * writer of its own; the closing brackets and the commas between siblings are ours. */
+static struct jsonw *begin_fragment(FILE *out)
 {
-	FILE *out = p->st->out;
+	struct jsonw *w = jsonw__new(out);
 
-	if (p->o->json) {
-		fputc('{', out);
-		json__run_fields(out, p->run);
-		fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
-	} else {
+	if (w)
+		jsonw__begin_object(w);
+	return w;
+}
+
+static void end_fragment(struct jsonw *w, const char *list)
+{
+	jsonw__key(w, list);
+	jsonw__begin_array(w);
+	jsonw__free(w);
+}
+
+static int print_begin(struct tree_printer *p)
+{
+	struct jsonw *w;
+
+	if (!p->o->json) {
 		out__run_header(p->st, p->run);
+		return 0;
 	}
+	if (!(w = begin_fragment(p->st->out)))
+		return -EIO; /* printed */
+	out__run_json(w, p->run);
+	jsonw__kv_string(w, "tree", p->o->calls ? "calls" : "merged");
+	end_fragment(w, "threads");
+	return 0;
 }
 
 static void fmt_percent(int64_t part, int64_t whole, char *buf, size_t len)
@@ -146,60 +169,88 @@ static void print_text(struct tree_printer *p, const struct tree_thread *th)
 	free(ancestor_last);
 }
 
-static void json_row(const struct tree_printer *p, const struct trow *r)
+static const char *status_name(int32_t status)
 {
-	FILE *out = p->st->out;
+	return status == SPAN_OK ? "ok" : status == SPAN_INCOMPLETE ? "incomplete" : "error";
+}
 
-	fprintf(out, "\n%*s{\"function\": ", (r->level < 32 ? r->level : 32) * 2 + 2, "");
-	json__string(out, p->fns->v[r->fn].name);
-	fputs(", \"module\": ", out);
-	json__string(out, p->fns->v[r->fn].module);
-	if (p->o->calls)
-		fprintf(out, ", \"start_ns\": %lld, \"duration_ns\": %lld, \"self_ns\": %lld, \"status\": \"%s\"",
-			(long long)r->start_ns, (long long)r->total_ns, (long long)r->self_ns,
-			r->status == SPAN_OK ? "ok" : r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
-	else
-		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"errors\": %llu",
-			(unsigned long long)r->calls, (long long)r->total_ns, (long long)r->self_ns,
-			(unsigned long long)r->errors);
-	fputs(", \"children\": [", out);
+static int json_row(const struct tree_printer *p, const struct trow *r)
+{
+	struct jsonw *w;
+
+	fprintf(p->st->out, "\n%*s", (r->level < 32 ? r->level : 32) * 2 + 2, "");
+	if (!(w = begin_fragment(p->st->out)))
+		return -EIO; /* printed */
+	jsonw__kv_string(w, "function", p->fns->v[r->fn].name);
+	jsonw__kv_string(w, "module", p->fns->v[r->fn].module);
+	if (p->o->calls) {
+		jsonw__kv_int(w, "start_ns", r->start_ns);
+		jsonw__kv_int(w, "duration_ns", r->total_ns);
+		jsonw__kv_int(w, "self_ns", r->self_ns);
+		jsonw__kv_string(w, "status", status_name(r->status));
+	} else {
+		jsonw__kv_int(w, "calls", (int64_t)r->calls);
+		jsonw__kv_int(w, "total_ns", r->total_ns);
+		jsonw__kv_int(w, "self_ns", r->self_ns);
+		jsonw__kv_int(w, "errors", (int64_t)r->errors);
+	}
+	end_fragment(w, "children");
+	return 0;
+}
+
+static int json_thread_head(struct tree_printer *p, const struct tree_thread *th)
+{
+	struct jsonw *w;
+
+	fputs(p->threads ? ",\n " : "\n ", p->st->out);
+	if (!(w = begin_fragment(p->st->out)))
+		return -EIO; /* printed */
+	jsonw__kv_int(w, "pid", th->pid);
+	jsonw__kv_int(w, "tid", th->tid);
+	jsonw__kv_string(w, "comm", th->comm);
+	jsonw__kv_int(w, "total_ns", th->total_ns);
+	jsonw__kv_int(w, "hidden_nodes", (int64_t)th->hidden_nodes);
+	jsonw__kv_int(w, "hidden_ns", th->hidden_ns);
+	end_fragment(w, "children");
+	return 0;
 }
 
 /* Rows are in pre-order: every row before a row of level l that is at least as deep
  * is closed first; closing one means the new row is a later sibling (comma). */
-static void print_json(struct tree_printer *p, const struct tree_thread *th)
+static int print_json(struct tree_printer *p, const struct tree_thread *th)
 {
 	FILE *out = p->st->out;
 	int32_t open = 0;
 	bool sibling;
 	size_t i;
 
-	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
-	json__string(out, th->comm);
-	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
-		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
+	if (json_thread_head(p, th))
+		return -EIO;
 	for (i = 0; i < th->n; i++) {
 		for (sibling = false; open >= th->rows[i].level; open--, sibling = true)
 			fputs("]}", out);
 		if (sibling)
 			fputc(',', out);
-		json_row(p, &th->rows[i]);
+		if (json_row(p, &th->rows[i]))
+			return -EIO;
 		open = th->rows[i].level;
 	}
 	for (; open > 0; open--)
 		fputs("]}", out);
 	fputs("]}", out);
+	return 0;
 }
 
-void tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
+int tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
 {
-	if (!p->threads)
-		print_begin(p);
-	if (p->o->json)
-		print_json(p, th);
-	else
+	if (!p->threads && print_begin(p))
+		return -EIO;
+	if (p->o->json && print_json(p, th))
+		return -EIO;
+	if (!p->o->json)
 		print_text(p, th);
 	p->threads++;
+	return 0;
 }
 
 void tree_out__end(struct tree_printer *p)
