@@ -5,11 +5,11 @@
  * outermost activation of its function (recursion must not count twice).
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "core/glob.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -72,7 +72,7 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 		free(fi->name);
 		return -ENOMEM;
 	}
-	fi->selected = !t->glob || fnmatch(t->glob, fi->name, 0) == 0;
+	fi->selected = !t->glob || glob_match(t->glob, fi->name);
 	if (hashmap__put(&t->index_of, key, 0, (uint32_t)t->n)) {
 		free(fi->name);
 		free(fi->module);
