@@ -183,6 +183,35 @@ struct open_call *nest__parent(struct nest *n)
 	return call_stack__parent(&n->stack);
 }
 
+void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json)
+{
+	struct export_common *c = calloc(1, size);
+
+	if (!c) {
+		ferr("out of memory");
+		return NULL;
+	}
+	nest__init(&c->nest);
+	ctx->state = c;
+	if (with_json && !(c->w = jsonw__new(ctx->out))) {
+		export_common__free(ctx);
+		return NULL;
+	}
+	return c;
+}
+
+void export_common__free(struct export_ctx *ctx)
+{
+	struct export_common *c = ctx->state;
+
+	if (!c)
+		return;
+	nest__free(&c->nest);
+	jsonw__free(c->w);
+	free(c);
+	ctx->state = NULL;
+}
+
 char *format_us(int64_t ns, char *buf, size_t len)
 {
 	uint64_t u = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;

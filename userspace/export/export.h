@@ -21,6 +21,7 @@
 
 #include "analyze/open_call.h"
 #include "core/hashmap.h"
+#include "core/jsonw.h"
 #include "store/store.h"
 
 struct export_ctx {
@@ -92,6 +93,20 @@ void nest__pop(struct nest *n);
 struct open_call *nest__push(struct nest *n, const struct span_row *row);
 /* The call below the top (the parent of the call just pushed), or NULL. */
 struct open_call *nest__parent(struct nest *n);
+
+/* What every exporter's state starts with (ctx->state points to it): the JSON writer
+ * (NULL for a format that is not JSON) and the nesting of the spans. */
+struct export_common {
+	struct jsonw *w;
+	struct nest nest;
+};
+
+/* A zeroed state of size bytes that starts with struct export_common, made ctx->state;
+ * with_json: its writer on ctx->out. NULL when out of memory (printed). */
+void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json);
+/* Frees the writer, the nesting and the state itself (NULL is a no-op); ctx->state
+ * becomes NULL. The exporter frees what it added first. */
+void export_common__free(struct export_ctx *ctx);
 
 /* "%lld.%03lld" of ns as microseconds, exact (Chrome's ts/dur); returns buf. */
 char *format_us(int64_t ns, char *buf, size_t len);

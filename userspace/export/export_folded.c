@@ -27,7 +27,7 @@ struct path_node {
 };
 
 struct folded {
-	struct nest nest;
+	struct export_common c; /* first: the state is one */
 	struct hashmap name_of;	/* function_key -> index in names */
 	struct hashmap child_of; /* (parent node, function_key) -> node */
 	char **names;
@@ -122,23 +122,15 @@ static void close_frames(struct folded *st, const struct span_row *next)
 {
 	struct open_call *f;
 
-	while ((f = nest__top_to_close(&st->nest, next))) {
+	while ((f = nest__top_to_close(&st->c.nest, next))) {
 		st->nodes[f->user].self_ns += f->duration_ns - f->children_ns;
-		nest__pop(&st->nest);
+		nest__pop(&st->c.nest);
 	}
 }
 
 static int folded_begin(struct export_ctx *ctx)
 {
-	struct folded *st = calloc(1, sizeof(*st));
-
-	if (!st) {
-		ferr("out of memory");
-		return -1;
-	}
-	nest__init(&st->nest);
-	ctx->state = st;
-	return 0;
+	return export_common__new(ctx, sizeof(struct folded), false) ? 0 : -1;
 }
 
 static int folded_span(struct export_ctx *ctx, const struct span_row *row)
@@ -147,18 +139,18 @@ static int folded_span(struct export_ctx *ctx, const struct span_row *row)
 	struct open_call *f, *top;
 	uint32_t parent, node;
 
-	if (nest__is_new_thread(&st->nest, row)) {
+	if (nest__is_new_thread(&st->c.nest, row)) {
 		close_frames(st, NULL);
-		nest__start_thread(&st->nest, row);
+		nest__start_thread(&st->c.nest, row);
 		if (thread_root(st, row->comm, &st->root))
 			return -1;
 	}
 	close_frames(st, row);
-	top = call_stack__top(&st->nest.stack);
+	top = call_stack__top(&st->c.nest.stack);
 	parent = top ? (uint32_t)top->user : st->root;
 	if (child_node(st, parent, row, &node))
 		return -1;
-	f = nest__push(&st->nest, row);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
 	f->user = node;
@@ -211,9 +203,7 @@ static void folded_release(struct export_ctx *ctx)
 	free(st->roots);
 	hashmap__free(&st->name_of);
 	hashmap__free(&st->child_of);
-	nest__free(&st->nest);
-	free(st);
-	ctx->state = NULL;
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_folded = {

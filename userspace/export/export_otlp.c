@@ -27,8 +27,7 @@
 #define OTLP_STATUS_ERROR 2
 
 struct otlp {
-	struct jsonw *w;
-	struct nest nest;
+	struct export_common c; /* first: the state is one */
 	struct hashmap service_of; /* pid -> index in services */
 	char **services;	  /* a process's service.name: its first thread's comm */
 	size_t nservices, services_cap;
@@ -123,7 +122,7 @@ static void attr_int(struct jsonw *w, const char *key, int64_t value)
 
 static void end_line(struct otlp *st)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 
 	if (!st->in_line)
 		return;
@@ -139,7 +138,7 @@ static void end_line(struct otlp *st)
 
 static int begin_line(struct otlp *st, const struct run_row *run, const struct span_row *row)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	const char *service;
 
 	if (service_name(st, row, &service))
@@ -180,13 +179,13 @@ static int begin_line(struct otlp *st, const struct run_row *run, const struct s
 static void write_span(struct otlp *st, const struct run_row *run, const struct span_row *row,
 		       const struct open_call *f)
 {
-	struct open_call *parent = nest__parent(&st->nest);
+	struct open_call *parent = nest__parent(&st->c.nest);
 	int64_t wall = run->start_real_ns - run->start_mono_ns;
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	char id[33];
 
 	jsonw__begin_object(w);
-	trace_id(st, row, st->nest.stack.calls[0].span_id, id);
+	trace_id(st, row, st->c.nest.stack.calls[0].span_id, id);
 	jsonw__kv_string(w, "traceId", id);
 	hex64((uint64_t)row->span_id, id);
 	jsonw__kv_string(w, "spanId", id);
@@ -223,17 +222,12 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 
 static int otlp_begin(struct export_ctx *ctx)
 {
-	struct otlp *st = calloc(1, sizeof(*st));
+	struct otlp *st = export_common__new(ctx, sizeof(*st), true);
 
-	if (!st) {
-		ferr("out of memory");
+	if (!st)
 		return -1;
-	}
-	ctx->state = st;
-	nest__init(&st->nest);
 	st->run_hash = fnv1a(ctx->run->run_id);
-	st->w = jsonw__new(ctx->out);
-	return st->w ? 0 : -1;
+	return 0;
 }
 
 static int otlp_span(struct export_ctx *ctx, const struct span_row *row)
@@ -241,11 +235,11 @@ static int otlp_span(struct export_ctx *ctx, const struct span_row *row)
 	struct otlp *st = ctx->state;
 	struct open_call *f;
 
-	if (nest__is_new_thread(&st->nest, row))
-		nest__start_thread(&st->nest, row);
-	while (nest__top_to_close(&st->nest, row))
-		nest__pop(&st->nest);
-	f = nest__push(&st->nest, row);
+	if (nest__is_new_thread(&st->c.nest, row))
+		nest__start_thread(&st->c.nest, row);
+	while (nest__top_to_close(&st->c.nest, row))
+		nest__pop(&st->c.nest);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
 	if (st->in_line && (st->line_pid != row->pid || st->line_spans >= OTLP_SPANS_PER_LINE))
@@ -254,7 +248,7 @@ static int otlp_span(struct export_ctx *ctx, const struct span_row *row)
 		return -1;
 	write_span(st, ctx->run, row, f);
 	st->line_spans++;
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static int otlp_end(struct export_ctx *ctx)
@@ -262,7 +256,7 @@ static int otlp_end(struct export_ctx *ctx)
 	struct otlp *st = ctx->state;
 
 	end_line(st);
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static void otlp_release(struct export_ctx *ctx)
@@ -276,10 +270,7 @@ static void otlp_release(struct export_ctx *ctx)
 		free(st->services[i]);
 	free(st->services);
 	hashmap__free(&st->service_of);
-	nest__free(&st->nest);
-	jsonw__free(st->w);
-	free(st);
-	ctx->state = NULL;
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_otlp = {
