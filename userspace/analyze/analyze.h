@@ -63,7 +63,7 @@ struct out_style {
 
 /* ---- functions of a run and the per-thread stack walk (analyze_walk.c) ---- */
 
-struct fn_info {
+struct func_info {
 	int64_t key;	  /* functions.id */
 	char *name;
 	char *module;	  /* basename of the module's path */
@@ -71,18 +71,18 @@ struct fn_info {
 	int32_t active;	  /* activations open on the current thread's stack */
 };
 
-struct fn_table {
-	struct fn_info *v;
+struct func_table {
+	struct func_info *v;
 	size_t n, cap;
 	struct hashmap index_of; /* (key, 0) -> index in v */
 	const char *glob;
 };
 
-void fn_table__init(struct fn_table *t, const char *glob);
-void fn_table__free(struct fn_table *t);
+void fn_table__init(struct func_table *t, const char *glob);
+void fn_table__free(struct func_table *t);
 /* The function's index, its names read on first sight; <0: error (printed). */
-int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key);
-int32_t fn_table__find(const struct fn_table *t, int64_t key); /* -1: unknown */
+int32_t fn_table__intern(struct func_table *t, struct store_stats *ss, int64_t key);
+int32_t fn_table__find(const struct func_table *t, int64_t key); /* -1: unknown */
 
 struct thread_info {
 	int pid, tid;
@@ -100,7 +100,7 @@ struct walk_ops {
 
 /* Streams the run's spans (pid/tid filters applied in SQL) through ops. */
 int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
-		  struct fn_table *fns, const struct walk_ops *ops, void *ctx);
+		  struct func_table *fns, const struct walk_ops *ops, void *ctx);
 
 /* ---- output helpers (analyze_fmt.c) ---- */
 
@@ -142,7 +142,7 @@ extern const int pct_levels[3]; /* 50, 95, 99 */
 extern size_t pct_candidate_budget; /* durations the exact scan may keep (tests set 0: SQL sort) */
 size_t pct__bucket(int64_t duration_ns);
 
-struct pct_fn {
+struct pct_func {
 	int64_t key; /* functions.id */
 	uint64_t calls;
 	int64_t min, max;
@@ -156,8 +156,8 @@ struct pct_query {
 	size_t all_functions; /* how many the run has: when every one is wanted, no key list */
 };
 
-void pct__approx(struct pct_fn *f); /* bucket middles: within 1/64 */
-int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_fn *fns, size_t n);
+void pct__approx(struct pct_func *f); /* bucket middles: within 1/64 */
+int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_func *fns, size_t n);
 
 /* ---- the two views ---- */
 int table_col__parse(const char *name); /* -1: unknown column */

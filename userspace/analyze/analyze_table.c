@@ -25,7 +25,8 @@
 #define DEFAULT_LIMIT 20
 #define NAME_MAX_WIDTH 60
 
-struct fn_stats {
+/* A function's figures over the run. */
+struct func_figures {
 	uint64_t calls, errors;
 	int64_t total, self, min, max, sum;
 	int64_t pct[3]; /* p50, p95, p99 */
@@ -37,9 +38,9 @@ struct fn_stats {
 };
 
 struct table {
-	struct fn_table fns;
-	struct fn_stats *stats; /* indexed like fns.v */
-	size_t nstats, cap;	/* nstats: zeroed so far */
+	struct func_table fns;
+	struct func_figures *figures; /* indexed like fns.v */
+	size_t nfigures, figures_cap; /* nfigures: zeroed so far */
 	const struct analyze_opts *o;
 	const struct run_row *run;
 	struct store_stats *ss;
@@ -48,8 +49,6 @@ struct table {
 	int32_t *rows;
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
-	size_t partial_rows;
-	int err;
 };
 
 static const char *const col_names[COL__COUNT] = {
@@ -71,19 +70,19 @@ const char *table_col__name(enum table_col c)
 	return col_names[c];
 }
 
-static struct fn_stats *stats_of(struct table *t, int32_t fn)
+static struct func_figures *figures_of(struct table *t, int32_t fn)
 {
-	if (grow_array((void **)&t->stats, &t->cap, (size_t)fn + 1, sizeof(*t->stats)))
+	if (grow_array((void **)&t->figures, &t->figures_cap, (size_t)fn + 1, sizeof(*t->figures)))
 		return NULL;
-	for (; t->nstats <= (size_t)fn; t->nstats++)
-		memset(&t->stats[t->nstats], 0, sizeof(*t->stats));
-	return &t->stats[fn];
+	for (; t->nfigures <= (size_t)fn; t->nfigures++)
+		memset(&t->figures[t->nfigures], 0, sizeof(*t->figures));
+	return &t->figures[fn];
 }
 
 static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
-	struct fn_stats *st = stats_of(t, f->fn);
+	struct func_figures *st = figures_of(t, f->fn);
 
 	if (!st)
 		return -ENOMEM;
@@ -105,12 +104,12 @@ static int table_pop(void *ctx, struct open_call *f)
 {
 	struct table *t = ctx;
 
-	t->stats[f->fn].self += f->duration_ns - f->children_ns;
+	t->figures[f->fn].self += f->duration_ns - f->children_ns;
 	return 0;
 }
 
 /* Nearest rank in a log2 histogram: the middle of the bucket, within [min, max]. */
-static int64_t hist_percentile(const struct fn_stats *st, int percent)
+static int64_t hist_percentile(const struct func_figures *st, int percent)
 {
 	int64_t rank = ((int64_t)st->calls * percent + 99) / 100, seen = 0, v;
 	int b;
@@ -129,7 +128,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 {
 	struct pct_query q = { .run_key = t->run->run_key, .pid = t->o->pid, .tid = t->o->tid,
 			       .all_functions = t->fns.n };
-	struct pct_fn *fns = calloc(n ? n : 1, sizeof(*fns));
+	struct pct_func *fns = calloc(n ? n : 1, sizeof(*fns));
 	int32_t *exact = calloc(n ? n : 1, sizeof(*exact)); /* rows whose every call is a span */
 	size_t i, m = 0;
 	int err = 0;
@@ -140,7 +139,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		struct fn_stats *st = &t->stats[rows[i]];
+		struct func_figures *st = &t->figures[rows[i]];
 
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
@@ -149,7 +148,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 			continue;
 		}
 		exact[m] = rows[i];
-		fns[m] = (struct pct_fn){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
+		fns[m] = (struct pct_func){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
 		if (t->o->approx)
 			pct__approx(&fns[m]);
@@ -158,7 +157,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 	if (!t->o->approx && m)
 		err = pct__exact(t->ss, &q, fns, m);
 	for (i = 0; !err && i < m; i++)
-		memcpy(t->stats[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
+		memcpy(t->figures[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
 	free(fns);
 	free(exact);
 	return err;
@@ -168,11 +167,11 @@ static int overlay_aggregate(void *ctx, const struct stats_aggregate *agg)
 {
 	struct table *t = ctx;
 	int32_t fn = fn_table__intern(&t->fns, t->ss, agg->function_key);
-	struct fn_stats *st;
+	struct func_figures *st;
 
 	if (fn < 0)
 		return fn;
-	if (!(st = stats_of(t, fn)))
+	if (!(st = figures_of(t, fn)))
 		return -ENOMEM;
 	st->stored = st->calls;
 	st->aggregated = true;
@@ -186,7 +185,7 @@ static int overlay_aggregate(void *ctx, const struct stats_aggregate *agg)
 	return 0;
 }
 
-static int64_t col_value(const struct fn_stats *st, enum table_col c)
+static int64_t col_value(const struct func_figures *st, enum table_col c)
 {
 	switch (c) {
 	case COL_CALLS: return (int64_t)st->calls;
@@ -208,7 +207,7 @@ static int row_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct table *t = ctx;
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	const struct fn_info *fx = &t->fns.v[x], *fy = &t->fns.v[y];
+	const struct func_info *fx = &t->fns.v[x], *fy = &t->fns.v[y];
 	enum table_col c = t->o->sort_col;
 	int64_t vx, vy;
 	int d;
@@ -216,8 +215,8 @@ static int row_cmp(const void *a, const void *b, void *ctx)
 	if (c == COL_MODULE && (d = strcmp(fx->module, fy->module)))
 		return d;
 	if (c != COL_FUNCTION && c != COL_MODULE) {
-		vx = col_value(&t->stats[x], c);
-		vy = col_value(&t->stats[y], c);
+		vx = col_value(&t->figures[x], c);
+		vy = col_value(&t->figures[y], c);
 		if (vx != vy)
 			return vx < vy ? 1 : -1;
 	}
@@ -275,7 +274,7 @@ static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
 static void format_row(const struct table *t, const struct out_style *st, int32_t row,
 		       char cells[COL__COUNT][CELL])
 {
-	const struct fn_stats *fs = &t->stats[row];
+	const struct func_figures *fs = &t->figures[row];
 	double rate;
 	int c;
 
@@ -308,7 +307,7 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 /* Rows holding half of the traced time are red, a tenth yellow. */
 static const char *row_color(const struct table *t, const struct out_style *st, int32_t row)
 {
-	int64_t total = t->stats[row].total;
+	int64_t total = t->figures[row].total;
 
 	if (total * 2 >= t->traced_ns && t->traced_ns)
 		return out__color(st, SGR_RED);
@@ -358,7 +357,7 @@ static int print_text(const struct table *t, const struct out_style *st)
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
-	for (i = 0; i < t->nrows && !t->stats[t->rows[i]].partial; i++)
+	for (i = 0; i < t->nrows && !t->figures[t->rows[i]].partial; i++)
 		;
 	if (i < t->nrows)
 		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
@@ -370,8 +369,8 @@ static int print_text(const struct table *t, const struct out_style *st)
 
 static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
-	const struct fn_info *fi = &t->fns.v[row];
-	const struct fn_stats *fs = &t->stats[row];
+	const struct func_info *fi = &t->fns.v[row];
+	const struct func_figures *fs = &t->figures[row];
 
 	jsonw__newline(w);
 	jsonw__begin_object(w);
@@ -432,9 +431,9 @@ static void table_free(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nstats; i++)
-		pct_hist__free(&t->stats[i].hist);
-	free(t->stats);
+	for (i = 0; i < t->nfigures; i++)
+		pct_hist__free(&t->figures[i].hist);
+	free(t->figures);
 	free(t->rows);
 	fn_table__free(&t->fns);
 }
@@ -453,7 +452,7 @@ int analyze_table(struct store_stats *ss, const struct run_row *run, const struc
 	/* Per-function figures of a stack-mode run count every process and thread. */
 	if (!o->pid && !o->tid && (err = store_stats__aggregates(ss, run->run_key, overlay_aggregate, &t)))
 		goto cleanup;
-	if (!t.spans && !t.nstats) {
+	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 		goto cleanup;

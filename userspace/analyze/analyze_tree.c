@@ -16,7 +16,7 @@
 
 #define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
 
-struct tnode {
+struct tree_node {
 	int32_t fn, parent, first_child, next_sibling, level;
 	uint32_t subtree; /* nodes in its subtree, itself included */
 	uint64_t calls, errors;
@@ -26,12 +26,12 @@ struct tnode {
 struct tree {
 	const struct analyze_opts *o;
 	struct tree_printer p;
-	struct fn_table fns;
+	struct func_table fns;
 	struct tree_thread th;
-	struct tnode *nodes; /* merged paths; node 0 is the thread */
+	struct tree_node *nodes; /* merged paths; node 0 is the thread */
 	size_t n, cap;
 	struct hashmap node_of; /* (parent node, fn) -> node */
-	struct trow *rows; /* --calls: every call; merged: the flattened tree */
+	struct tree_row *rows; /* --calls: every call; merged: the flattened tree */
 	size_t nrows, rows_cap;
 	int32_t *stack; /* children sorting and the depth-first walk */
 	size_t stack_cap;
@@ -41,7 +41,7 @@ struct tree {
 /* The node for fn called from parent, created on first sight. */
 static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 {
-	struct tnode *c;
+	struct tree_node *c;
 	uint32_t node;
 
 	if (hashmap__get(&t->node_of, parent, fn, &node))
@@ -83,7 +83,7 @@ static int tree_thread_begin(void *ctx, const struct thread_info *th)
 static int push_call(struct tree *t, struct open_call *f, struct open_call *parent)
 {
 	int32_t level = parent && parent->user >= 0 ? t->rows[parent->user].level + 1 : 1;
-	struct trow *r;
+	struct tree_row *r;
 
 	if (t->o->max_depth && level > t->o->max_depth) {
 		f->user = PRUNED;
@@ -150,7 +150,7 @@ static int tree_pop(void *ctx, struct open_call *f)
 static int child_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct tree *t = ctx;
-	const struct tnode *x = &t->nodes[*(const int32_t *)a], *y = &t->nodes[*(const int32_t *)b];
+	const struct tree_node *x = &t->nodes[*(const int32_t *)a], *y = &t->nodes[*(const int32_t *)b];
 
 	if (x->total != y->total)
 		return x->total < y->total ? 1 : -1;
@@ -184,9 +184,9 @@ static bool shown(const struct tree *t, int32_t level, int64_t total_ns)
 	return (double)total_ns * 100.0 >= t->o->min_percent * (double)t->th.total_ns;
 }
 
-static int add_row(struct tree *t, const struct tnode *nd)
+static int add_row(struct tree *t, const struct tree_node *nd)
 {
-	struct trow *r;
+	struct tree_row *r;
 
 	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
 		return -ENOMEM;
@@ -223,7 +223,7 @@ static int flatten_merged(struct tree *t)
 		t->stack[sp - 1 - i] = k;
 	}
 	while (sp) {
-		const struct tnode *nd = &t->nodes[t->stack[--sp]];
+		const struct tree_node *nd = &t->nodes[t->stack[--sp]];
 		size_t first = sp;
 
 		if (!shown(t, nd->level, nd->total)) {
@@ -254,7 +254,7 @@ static void finish_calls(struct tree *t)
 		if (t->rows[i].level == 1)
 			t->th.total_ns += t->rows[i].total_ns;
 	for (i = 0; i < t->nrows; i++) {
-		struct trow *r = &t->rows[i];
+		struct tree_row *r = &t->rows[i];
 
 		if (r->level == 1)
 			r->parent_ns = t->th.total_ns;
@@ -276,7 +276,7 @@ static void finish_calls(struct tree *t)
 
 /* A row is its parent's last shown child when no row of its level follows
  * before one of a lower level does: one backward scan. */
-static int mark_last(struct trow *rows, size_t n)
+static int mark_last(struct tree_row *rows, size_t n)
 {
 	int32_t max_level = 0, l;
 	bool *later;

@@ -63,7 +63,7 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 
 	memset(w, 0, sizeof(*w));
 	for (i = 0; i < th->n; i++) {
-		const struct trow *r = &th->rows[i];
+		const struct tree_row *r = &th->rows[i];
 
 		n = 4 * (size_t)r->level + out__width(p->fns->v[r->fn].name);
 		if (n > w->name)
@@ -78,7 +78,7 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 }
 
 /* Where the time is spent (self) is what stands out: half of the thread red, a tenth yellow. */
-static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r)
+static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r)
 {
 	if (th->total_ns && r->self_ns * 2 >= th->total_ns)
 		return out__color(p->st, SGR_RED);
@@ -87,7 +87,7 @@ static const char *hot(const struct tree_printer *p, const struct tree_thread *t
 	return "";
 }
 
-static void print_prefix(const struct tree_printer *p, const bool *ancestor_last, const struct trow *r)
+static void print_prefix(const struct tree_printer *p, const bool *ancestor_last, const struct tree_row *r)
 {
 	bool u = p->st->utf8;
 	int32_t l;
@@ -99,7 +99,7 @@ static void print_prefix(const struct tree_printer *p, const bool *ancestor_last
 	fputs(p->st->color ? SGR_RESET : "", p->st->out);
 }
 
-static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r,
+static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r,
 		      const struct widths *w)
 {
 	FILE *out = p->st->out;
@@ -174,7 +174,7 @@ static const char *status_name(int32_t status)
 	return status == SPAN_OK ? "ok" : status == SPAN_INCOMPLETE ? "incomplete" : "error";
 }
 
-static int json_row(const struct tree_printer *p, const struct trow *r)
+static int json_row(const struct tree_printer *p, const struct tree_row *r)
 {
 	struct jsonw *w;
 

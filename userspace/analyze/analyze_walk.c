@@ -13,13 +13,13 @@
 #include "core/log.h"
 #include "core/util.h"
 
-void fn_table__init(struct fn_table *t, const char *glob)
+void fn_table__init(struct func_table *t, const char *glob)
 {
 	memset(t, 0, sizeof(*t));
 	t->glob = glob;
 }
 
-void fn_table__free(struct fn_table *t)
+void fn_table__free(struct func_table *t)
 {
 	size_t i;
 
@@ -34,7 +34,7 @@ void fn_table__free(struct fn_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int32_t fn_table__find(const struct fn_table *t, int64_t key)
+int32_t fn_table__find(const struct func_table *t, int64_t key)
 {
 	uint32_t index;
 
@@ -51,10 +51,10 @@ static char *module_basename(const char *path)
 	return strdup(slash ? slash + 1 : path);
 }
 
-int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key)
+int32_t fn_table__intern(struct func_table *t, struct store_stats *ss, int64_t key)
 {
 	int32_t found = fn_table__find(t, key);
-	struct fn_info *fi;
+	struct func_info *fi;
 	char *path = NULL;
 
 	if (found >= 0)
@@ -83,7 +83,7 @@ int32_t fn_table__intern(struct fn_table *t, struct store_stats *ss, int64_t key
 
 struct walk {
 	struct store_stats *ss;
-	struct fn_table *fns;
+	struct func_table *fns;
 	const struct walk_ops *ops;
 	void *ctx;
 	struct call_stack stack;
@@ -153,7 +153,7 @@ static int begin_thread(struct walk *w, int64_t thread_key)
 }
 
 int analyze__walk(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
-		  struct fn_table *fns, const struct walk_ops *ops, void *ctx)
+		  struct func_table *fns, const struct walk_ops *ops, void *ctx)
 {
 	struct walk w = { .ss = ss, .fns = fns, .ops = ops, .ctx = ctx };
 	struct stats_scan *sc;

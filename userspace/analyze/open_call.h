@@ -16,7 +16,7 @@ struct open_call {
 	int64_t duration_ns;
 	int64_t children_ns; /* durations of its direct children popped so far:
 			      * self = duration_ns - children_ns */
-	int32_t fn;	     /* analyze: index in the fn_table */
+	int32_t fn;	     /* analyze: index in the func_table */
 	int32_t status;
 	bool outermost;	     /* analyze: no other activation of the same function below it */
 	int64_t user;	     /* the caller's: a tree node, a viewer's frame index, ... */
