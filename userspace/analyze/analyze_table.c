@@ -141,6 +141,8 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		struct func_figures *st = &t->figures[rows[i]];
 
+		if (!st->calls) /* listed by the kernel's figures, never called: nothing to rank */
+			continue;
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
 			st->pct[1] = hist_percentile(st, 95);
@@ -192,7 +194,7 @@ static int64_t col_value(const struct func_figures *st, enum table_col c)
 	case COL_TOTAL: return st->total;
 	case COL_SELF: return st->partial ? -1 : st->self;
 	case COL_MIN: return st->min;
-	case COL_AVG: return (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls;
+	case COL_AVG: return st->calls ? (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls : 0;
 	case COL_P50: return st->pct[0];
 	case COL_P95: return st->pct[1];
 	case COL_P99: return st->pct[2];
@@ -200,6 +202,12 @@ static int64_t col_value(const struct func_figures *st, enum table_col c)
 	case COL_ERRORS: return (int64_t)st->errors;
 	default: return 0;
 	}
+}
+
+/* A function never called (stack mode lists every selected one) has no durations. */
+static bool no_durations(const struct func_figures *st, enum table_col c)
+{
+	return !st->calls && c >= COL_MIN && c <= COL_MAX;
 }
 
 /* Names ascending, numbers descending; ties by name then module so output is stable. */
@@ -284,8 +292,12 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
 	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
 	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
-	for (c = COL_TOTAL; c <= COL_MAX; c++)
-		out__duration(st, col_value(fs, c), cells[c], CELL);
+	for (c = COL_TOTAL; c <= COL_MAX; c++) {
+		if (no_durations(fs, c))
+			snprintf(cells[c], CELL, "-");
+		else
+			out__duration(st, col_value(fs, c), cells[c], CELL);
+	}
 	if (fs->partial) {
 		snprintf(cells[COL_SELF], CELL, "-");
 		for (c = COL_P50; c <= COL_P99; c++) {
@@ -295,10 +307,12 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 			snprintf(cells[c], CELL, "~%s", v);
 		}
 	}
-	rate = 100.0 * (double)fs->errors / (double)fs->calls;
-	if (!fs->errors)
+	if (!fs->errors) {
 		snprintf(cells[COL_ERRORS], CELL, "0");
-	else if (rate < 0.1)
+		return;
+	}
+	rate = 100.0 * (double)fs->errors / (double)fs->calls;
+	if (rate < 0.1)
 		snprintf(cells[COL_ERRORS], CELL, "%llu (<0.1%%)", (unsigned long long)fs->errors);
 	else
 		snprintf(cells[COL_ERRORS], CELL, "%llu (%.1f%%)", (unsigned long long)fs->errors, rate);
@@ -367,6 +381,16 @@ static int print_text(const struct table *t, const struct out_style *st)
 	return 0;
 }
 
+static void json_duration(struct jsonw *w, const char *key, const struct func_figures *ff,
+			  enum table_col c)
+{
+	jsonw__key(w, key);
+	if (no_durations(ff, c))
+		jsonw__string(w, NULL);
+	else
+		jsonw__int(w, col_value(ff, c));
+}
+
 static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
 	const struct func_info *fi = &t->fns.v[row];
@@ -383,17 +407,17 @@ static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 		jsonw__string(w, NULL); /* unknown: not every call was stored */
 	else
 		jsonw__int(w, fs->self);
-	jsonw__kv_int(w, "min_ns", fs->min);
-	jsonw__kv_int(w, "avg_ns", col_value(fs, COL_AVG));
-	jsonw__kv_int(w, "p50_ns", fs->pct[0]);
-	jsonw__kv_int(w, "p95_ns", fs->pct[1]);
-	jsonw__kv_int(w, "p99_ns", fs->pct[2]);
-	jsonw__kv_int(w, "max_ns", fs->max);
+	json_duration(w, "min_ns", fs, COL_MIN);
+	json_duration(w, "avg_ns", fs, COL_AVG);
+	json_duration(w, "p50_ns", fs, COL_P50);
+	json_duration(w, "p95_ns", fs, COL_P95);
+	json_duration(w, "p99_ns", fs, COL_P99);
+	json_duration(w, "max_ns", fs, COL_MAX);
 	jsonw__kv_int(w, "errors", (int64_t)fs->errors);
 	if (fs->aggregated) {
 		jsonw__kv_string(w, "source", "aggregate");
 		jsonw__kv_int(w, "stored_spans", (int64_t)fs->stored);
-		jsonw__kv_string(w, "percentiles", fs->partial ? "histogram" :
+		jsonw__kv_string(w, "percentiles", !fs->calls ? "none" : fs->partial ? "histogram" :
 				 t->o->approx ? "approx" : "exact");
 	}
 	jsonw__end_object(w);
