@@ -93,8 +93,8 @@ struct walk_ops {
 	int (*thread_begin)(void *ctx, const struct thread_info *th);
 	/* parent: NULL for a root; call->user starts at -1 */
 	int (*push)(void *ctx, struct open_call *call, struct open_call *parent);
-	/* self time is call->duration_ns - call->children_ns */
-	int (*pop)(void *ctx, struct open_call *call);
+	/* call's duration is final here; self time is call->duration_ns - call->children_ns */
+	int (*pop)(void *ctx, struct open_call *call, struct open_call *parent);
 	int (*thread_end)(void *ctx);
 };
 

@@ -34,6 +34,7 @@ struct func_figures {
 	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
 	bool partial;	     /* aggregated, and fewer spans stored than calls made */
 	uint64_t stored;     /* spans stored */
+	bool extended;	     /* a call lasted longer than stored: no exact percentiles */
 	int64_t agg_hist[STATS_HIST_BUCKETS];
 };
 
@@ -82,30 +83,30 @@ static struct func_figures *figures_of(struct table *t, int32_t fn)
 static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
-	struct func_figures *st = figures_of(t, f->fn);
 
-	if (!st)
-		return -ENOMEM;
+	(void)parent;
+	t->spans++;
+	return figures_of(t, f->fn) ? 0 : -ENOMEM;
+}
+
+static int table_pop(void *ctx, struct open_call *f, struct open_call *parent)
+{
+	struct table *t = ctx;
+	struct func_figures *st = &t->figures[f->fn];
+
 	if (!st->calls++ || f->duration_ns < st->min)
 		st->min = f->duration_ns;
 	if (f->duration_ns > st->max)
 		st->max = f->duration_ns;
 	st->sum += f->duration_ns;
+	st->self += f->duration_ns - f->children_ns;
 	st->errors += f->status != SPAN_OK;
+	st->extended |= f->extended;
 	if (f->outermost)
 		st->total += f->duration_ns;
 	if (!parent)
 		t->traced_ns += f->duration_ns;
-	t->spans++;
 	return pct_hist__add(&st->hist, f->duration_ns);
-}
-
-static int table_pop(void *ctx, struct open_call *f)
-{
-	struct table *t = ctx;
-
-	t->figures[f->fn].self += f->duration_ns - f->children_ns;
-	return 0;
 }
 
 /* Nearest rank in a log2 histogram: the middle of the bucket, within [min, max]. */
@@ -152,11 +153,15 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		exact[m] = rows[i];
 		fns[m] = (struct pct_func){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
-		if (t->o->approx)
+		/* an extended call's stored duration is not its own: the histogram's is */
+		if (t->o->approx || st->extended) {
 			pct__approx(&fns[m]);
+			memcpy(st->pct, fns[m].value, sizeof(st->pct));
+			continue;
+		}
 		m++;
 	}
-	if (!t->o->approx && m)
+	if (m)
 		err = pct__exact(t->ss, &q, fns, m);
 	for (i = 0; !err && i < m; i++)
 		memcpy(t->figures[exact[i]].pct, fns[i].value, sizeof(fns[i].value));

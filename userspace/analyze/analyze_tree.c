@@ -35,6 +35,8 @@ struct tree {
 	size_t nrows, rows_cap;
 	int32_t *stack; /* children sorting and the depth-first walk */
 	size_t stack_cap;
+	int64_t *level_ns; /* --calls: the total of the latest row of each level */
+	size_t level_cap;
 	int64_t spans;
 };
 
@@ -88,7 +90,6 @@ static int push_call(struct tree *t, struct open_call *f, struct open_call *pare
 	if (t->o->max_depth && level > t->o->max_depth) {
 		f->user = PRUNED;
 		t->th.hidden_nodes++;
-		t->th.hidden_ns += f->duration_ns;
 		return 0;
 	}
 	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
@@ -100,9 +101,7 @@ static int push_call(struct tree *t, struct open_call *f, struct open_call *pare
 	r->status = f->status;
 	r->calls = 1;
 	r->errors = f->status != SPAN_OK;
-	r->total_ns = f->duration_ns;
 	r->start_ns = f->start_ns;
-	r->parent_ns = level > 1 ? t->rows[parent->user].total_ns : 0; /* roots: set at the end */
 	f->user = (int32_t)t->nrows++;
 	return 0;
 }
@@ -126,23 +125,28 @@ static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 	if (node < 0)
 		return -ENOMEM;
 	t->nodes[node].calls++;
-	t->nodes[node].total += f->duration_ns;
 	t->nodes[node].errors += f->status != SPAN_OK;
 	f->user = node;
 	return 0;
 }
 
-static int tree_pop(void *ctx, struct open_call *f)
+/* Durations are final only here (see pop_call). */
+static int tree_pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
 	int64_t self = f->duration_ns - f->children_ns;
 
+	if (f->user == PRUNED && !(parent && parent->user == PRUNED))
+		t->th.hidden_ns += f->duration_ns; /* the outermost call --max-depth hides */
 	if (f->user < 0)
 		return 0;
-	if (t->o->calls)
+	if (t->o->calls) {
+		t->rows[f->user].total_ns = f->duration_ns;
 		t->rows[f->user].self_ns = self;
-	else
+	} else {
+		t->nodes[f->user].total += f->duration_ns;
 		t->nodes[f->user].self += self;
+	}
 	return 0;
 }
 
@@ -244,15 +248,25 @@ static int flatten_merged(struct tree *t)
 	return 0;
 }
 
-/* --calls: roots get the thread's total; calls under --min-percent go, with their subtrees. */
-static void finish_calls(struct tree *t)
+/* --calls: a row's parent total (the thread's for roots), known once every call popped;
+ * calls under --min-percent go, with their subtrees. */
+static int finish_calls(struct tree *t)
 {
 	size_t i, w = 0;
 	int32_t skip = 0;
 
-	for (i = 0; i < t->nrows; i++)
-		if (t->rows[i].level == 1)
-			t->th.total_ns += t->rows[i].total_ns;
+	for (i = 0; i < t->nrows; i++) { /* pre-order: a row's parent is its level's latest above */
+		struct tree_row *r = &t->rows[i];
+
+		if (grow_array((void **)&t->level_ns, &t->level_cap, (size_t)r->level + 1,
+			       sizeof(*t->level_ns)))
+			return -ENOMEM;
+		t->level_ns[r->level] = r->total_ns;
+		if (r->level == 1)
+			t->th.total_ns += r->total_ns;
+		else
+			r->parent_ns = t->level_ns[r->level - 1];
+	}
 	for (i = 0; i < t->nrows; i++) {
 		struct tree_row *r = &t->rows[i];
 
@@ -272,6 +286,7 @@ static void finish_calls(struct tree *t)
 		t->rows[w++] = *r;
 	}
 	t->nrows = w;
+	return 0;
 }
 
 /* A row is its parent's last shown child when no row of its level follows
@@ -305,7 +320,7 @@ static int tree_thread_end(void *ctx)
 
 	if (t->o->calls) {
 		any = t->nrows || t->th.hidden_nodes;
-		finish_calls(t);
+		err = finish_calls(t);
 	} else {
 		any = t->n > 1;
 		if (any && !(err = sort_children(t)))
@@ -353,5 +368,6 @@ cleanup:
 	hashmap__free(&t.node_of);
 	free(t.rows);
 	free(t.stack);
+	free(t.level_ns);
 	return err;
 }

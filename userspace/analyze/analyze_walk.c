@@ -90,12 +90,22 @@ struct walk {
 	int64_t orphans; /* spans whose parent was not open: counted as roots */
 };
 
+/*
+ * A call lasts at least until its last child's end. Only an incomplete call ends
+ * earlier as recorded (a SIGKILL leaves a zero-length placeholder whose children ran
+ * on), or clock skew: its duration is extended to that end, so that no self time is
+ * negative; its figures are taken when it pops, once its duration is final.
+ */
 static int pop_call(struct walk *w)
 {
-	struct open_call *c = call_stack__top(&w->stack);
-	int err = w->ops->pop ? w->ops->pop(w->ctx, c) : 0;
+	struct open_call *c = call_stack__top(&w->stack), *parent = call_stack__parent(&w->stack);
+	int err = w->ops->pop ? w->ops->pop(w->ctx, c, parent) : 0;
 
 	w->fns->v[c->fn].active--;
+	if (parent && open_call__end_ns(c) > open_call__end_ns(parent)) {
+		parent->duration_ns = open_call__end_ns(c) - parent->start_ns;
+		parent->extended = true;
+	}
 	call_stack__pop(&w->stack);
 	return err;
 }
