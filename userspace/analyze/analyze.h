@@ -15,7 +15,6 @@
 #include <stdio.h>
 
 #include "core/hashmap.h"
-#include "core/jsonw.h"
 #include "store/store.h"
 #include "store/store_stats.h"
 #include "open_call.h"
@@ -110,8 +109,9 @@ size_t out__width(const char *s); /* terminal columns of a UTF-8 string */
 void out__pad(FILE *out, const char *s, size_t width, bool right);
 char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
 void out__run_header(const struct out_style *st, const struct run_row *run);
-/* The run's fields ("run_id", "command", ...) into the object w has open. */
-void out__run_json(struct jsonw *w, const struct run_row *run);
+/* s as a JSON string (NULL: ""); 0, or -EIO when out of memory (printed). */
+int json__string(FILE *out, const char *s);
+int json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
 
 #define SGR_BOLD "\033[1m"
 #define SGR_RED "\033[1;31m"

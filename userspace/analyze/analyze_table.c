@@ -386,73 +386,62 @@ static int print_text(const struct table *t, const struct out_style *st)
 	return 0;
 }
 
-static void json_duration(struct jsonw *w, const char *key, const struct func_figures *ff,
-			  enum table_col c)
+/* A figure as JSON: null when it has none (self not known, a function never called). */
+static void json_figure(FILE *out, const char *key, const struct func_figures *ff, enum table_col c)
 {
-	jsonw__key(w, key);
-	if (no_durations(ff, c))
-		jsonw__string(w, NULL);
+	fprintf(out, ", \"%s\": ", key);
+	if (no_durations(ff, c) || (c == COL_SELF && ff->partial))
+		fputs("null", out);
 	else
-		jsonw__int(w, col_value(ff, c));
+		fprintf(out, "%lld", (long long)col_value(ff, c));
 }
 
-static void json_function(struct jsonw *w, const struct table *t, int32_t row)
+static int json_function(FILE *out, const struct table *t, int32_t row, bool first)
 {
+	static const struct {
+		const char *key;
+		enum table_col col;
+	} figures[] = { { "self_ns", COL_SELF }, { "min_ns", COL_MIN }, { "avg_ns", COL_AVG },
+			{ "p50_ns", COL_P50 },	 { "p95_ns", COL_P95 }, { "p99_ns", COL_P99 },
+			{ "max_ns", COL_MAX } };
 	const struct func_info *fi = &t->fns.v[row];
 	const struct func_figures *fs = &t->figures[row];
+	size_t k;
 
-	jsonw__newline(w);
-	jsonw__begin_object(w);
-	jsonw__kv_string(w, "function", fi->name);
-	jsonw__kv_string(w, "module", fi->module);
-	jsonw__kv_int(w, "calls", (int64_t)fs->calls);
-	jsonw__kv_int(w, "total_ns", fs->total);
-	jsonw__key(w, "self_ns");
-	if (fs->partial)
-		jsonw__string(w, NULL); /* unknown: not every call was stored */
-	else
-		jsonw__int(w, fs->self);
-	json_duration(w, "min_ns", fs, COL_MIN);
-	json_duration(w, "avg_ns", fs, COL_AVG);
-	json_duration(w, "p50_ns", fs, COL_P50);
-	json_duration(w, "p95_ns", fs, COL_P95);
-	json_duration(w, "p99_ns", fs, COL_P99);
-	json_duration(w, "max_ns", fs, COL_MAX);
-	jsonw__kv_int(w, "errors", (int64_t)fs->errors);
-	if (fs->aggregated) {
-		jsonw__kv_string(w, "source", "aggregate");
-		jsonw__kv_int(w, "stored_spans", (int64_t)fs->stored);
-		jsonw__kv_string(w, "percentiles", !fs->calls ? "none" : fs->partial ? "histogram" :
-				 t->o->approx ? "approx" : "exact");
-	}
-	jsonw__end_object(w);
+	fputs(first ? "\n  {\"function\": " : ",\n  {\"function\": ", out);
+	if (json__string(out, fi->name))
+		return -EIO;
+	fputs(", \"module\": ", out);
+	if (json__string(out, fi->module))
+		return -EIO;
+	fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld", (unsigned long long)fs->calls,
+		(long long)fs->total);
+	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
+		json_figure(out, figures[k].key, fs, figures[k].col);
+	fprintf(out, ", \"errors\": %llu", (unsigned long long)fs->errors);
+	if (fs->aggregated)
+		fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
+			"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
+			!fs->calls ? "none" : fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
+	fputc('}', out);
+	return 0;
 }
 
 static int print_json(const struct table *t, FILE *out)
 {
-	struct jsonw *w = jsonw__new(out);
-	char sort[16];
 	size_t i;
 
-	if (!w)
-		return -EIO; /* printed */
-	for (i = 0; col_names[t->o->sort_col][i] && i < sizeof(sort) - 1; i++)
-		sort[i] = (char)tolower((unsigned char)col_names[t->o->sort_col][i]);
-	sort[i] = '\0';
-	jsonw__begin_object(w);
-	out__run_json(w, t->run);
-	jsonw__kv_string(w, "sort", sort);
-	jsonw__kv_string(w, "percentiles", t->o->approx ? "approx" : "exact");
-	jsonw__key(w, "functions");
-	jsonw__begin_array(w);
+	fputc('{', out);
+	if (json__run_fields(out, t->run))
+		return -EIO;
+	fputs(", \"sort\": \"", out);
+	for (const char *c = col_names[t->o->sort_col]; *c; c++)
+		fputc(tolower((unsigned char)*c), out);
+	fprintf(out, "\", \"percentiles\": \"%s\", \"functions\": [", t->o->approx ? "approx" : "exact");
 	for (i = 0; i < t->nrows; i++)
-		json_function(w, t, t->rows[i]);
-	if (t->nrows)
-		jsonw__newline(w);
-	jsonw__end_array(w);
-	jsonw__end_object(w);
-	jsonw__end_line(w);
-	jsonw__free(w);
+		if (json_function(out, t, t->rows[i], i == 0))
+			return -EIO;
+	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
 	return 0;
 }
 

@@ -7,38 +7,18 @@
 
 #define NAME_COL_MAX 80 /* deeper or longer names push their line's columns right */
 
-/* A tree is deeper than jsonw's nesting limit (two levels a call): the document's head,
- * each thread and each row is an object left open at its "children" array, written by a
- * writer of its own; the closing brackets and the commas between siblings are ours. */
-static struct jsonw *begin_fragment(FILE *out)
-{
-	struct jsonw *w = jsonw__new(out);
-
-	if (w)
-		jsonw__begin_object(w);
-	return w;
-}
-
-static void end_fragment(struct jsonw *w, const char *list)
-{
-	jsonw__key(w, list);
-	jsonw__begin_array(w);
-	jsonw__free(w);
-}
-
 static int print_begin(struct tree_printer *p)
 {
-	struct jsonw *w;
+	FILE *out = p->st->out;
 
 	if (!p->o->json) {
 		out__run_header(p->st, p->run);
 		return 0;
 	}
-	if (!(w = begin_fragment(p->st->out)))
-		return -EIO; /* printed */
-	out__run_json(w, p->run);
-	jsonw__kv_string(w, "tree", p->o->calls ? "calls" : "merged");
-	end_fragment(w, "threads");
+	fputc('{', out);
+	if (json__run_fields(out, p->run))
+		return -EIO;
+	fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
 	return 0;
 }
 
@@ -176,42 +156,35 @@ static const char *status_name(int32_t status)
 
 static int json_row(const struct tree_printer *p, const struct tree_row *r)
 {
-	struct jsonw *w;
+	FILE *out = p->st->out;
 
-	fprintf(p->st->out, "\n%*s", (r->level < 32 ? r->level : 32) * 2 + 2, "");
-	if (!(w = begin_fragment(p->st->out)))
-		return -EIO; /* printed */
-	jsonw__kv_string(w, "function", p->fns->v[r->fn].name);
-	jsonw__kv_string(w, "module", p->fns->v[r->fn].module);
-	if (p->o->calls) {
-		jsonw__kv_int(w, "start_ns", r->start_ns);
-		jsonw__kv_int(w, "duration_ns", r->total_ns);
-		jsonw__kv_int(w, "self_ns", r->self_ns);
-		jsonw__kv_string(w, "status", status_name(r->status));
-	} else {
-		jsonw__kv_int(w, "calls", (int64_t)r->calls);
-		jsonw__kv_int(w, "total_ns", r->total_ns);
-		jsonw__kv_int(w, "self_ns", r->self_ns);
-		jsonw__kv_int(w, "errors", (int64_t)r->errors);
-	}
-	end_fragment(w, "children");
+	fprintf(out, "\n%*s{\"function\": ", (r->level < 32 ? r->level : 32) * 2 + 2, "");
+	if (json__string(out, p->fns->v[r->fn].name))
+		return -EIO;
+	fputs(", \"module\": ", out);
+	if (json__string(out, p->fns->v[r->fn].module))
+		return -EIO;
+	if (p->o->calls)
+		fprintf(out, ", \"start_ns\": %lld, \"duration_ns\": %lld, \"self_ns\": %lld, \"status\": \"%s\"",
+			(long long)r->start_ns, (long long)r->total_ns, (long long)r->self_ns,
+			status_name(r->status));
+	else
+		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"errors\": %llu",
+			(unsigned long long)r->calls, (long long)r->total_ns, (long long)r->self_ns,
+			(unsigned long long)r->errors);
+	fputs(", \"children\": [", out);
 	return 0;
 }
 
 static int json_thread_head(struct tree_printer *p, const struct tree_thread *th)
 {
-	struct jsonw *w;
+	FILE *out = p->st->out;
 
-	fputs(p->threads ? ",\n " : "\n ", p->st->out);
-	if (!(w = begin_fragment(p->st->out)))
-		return -EIO; /* printed */
-	jsonw__kv_int(w, "pid", th->pid);
-	jsonw__kv_int(w, "tid", th->tid);
-	jsonw__kv_string(w, "comm", th->comm);
-	jsonw__kv_int(w, "total_ns", th->total_ns);
-	jsonw__kv_int(w, "hidden_nodes", (int64_t)th->hidden_nodes);
-	jsonw__kv_int(w, "hidden_ns", th->hidden_ns);
-	end_fragment(w, "children");
+	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
+	if (json__string(out, th->comm))
+		return -EIO;
+	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
+		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
 	return 0;
 }
 
