@@ -58,10 +58,30 @@ static int write_failed(const struct export_target *to)
 	return -1;
 }
 
+/*
+ * Names longer than EXPORT_NAME_MAX bytes are cut there, ending in "…": every event
+ * repeats its function's name, so a 50 MB symbol made files of gigabytes and exports of
+ * minutes. Cut at a character boundary; *name then points into buf.
+ */
+static void cap_name(const char **name, char buf[EXPORT_NAME_MAX + 1])
+{
+	size_t n = strnlen(*name, EXPORT_NAME_MAX + 1);
+
+	if (n <= EXPORT_NAME_MAX)
+		return;
+	n = EXPORT_NAME_MAX - strlen("…");
+	while (n && ((unsigned char)(*name)[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, *name, n);
+	strcpy(buf + n, "…");
+	*name = buf;
+}
+
 int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans)
 {
 	struct export_ctx ctx = { .out = to->file, .run = run };
+	char function[EXPORT_NAME_MAX + 1], module[EXPORT_NAME_MAX + 1];
 	struct span_iter *it;
 	struct span_row row;
 	bool begun = false;
@@ -89,6 +109,8 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 			err = -1;
 			goto cleanup;
 		}
+		cap_name(&row.function, function);
+		cap_name(&row.module, module);
 		err = ex->span(&ctx, &row);
 		if (err) {
 			write_failed(to);

@@ -55,6 +55,9 @@ struct export_target {
 	const char *name;
 };
 
+/* Function and module names are cut to this many bytes in exports (see export.c). */
+#define EXPORT_NAME_MAX 4096
+
 /*
  * Writes one run's spans (those filter keeps) with ex. Fails, before writing
  * anything, when there is no span to write. Returns 0 or -1 (printed: a write
