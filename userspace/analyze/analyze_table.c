@@ -28,7 +28,8 @@
 /* A function's figures over the run. */
 struct func_figures {
 	uint64_t calls, errors;
-	int64_t total, self, min, max, sum;
+	int64_t total, self, min, max; /* total and self saturate at INT64_MAX (crafted files) */
+	__int128 sum;		       /* every activation's: exact for the average */
 	int64_t pct[3]; /* p50, p95, p99 */
 	struct pct_hist hist;
 	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
@@ -99,13 +100,13 @@ static int table_pop(void *ctx, struct open_call *f, struct open_call *parent)
 	if (f->duration_ns > st->max)
 		st->max = f->duration_ns;
 	st->sum += f->duration_ns;
-	st->self += f->duration_ns - f->children_ns;
+	st->self = add_ns(st->self, sub_ns(f->duration_ns, f->children_ns));
 	st->errors += f->status != SPAN_OK;
 	st->extended |= f->extended;
 	if (f->outermost)
-		st->total += f->duration_ns;
+		st->total = add_ns(st->total, f->duration_ns);
 	if (!parent)
-		t->traced_ns += f->duration_ns;
+		t->traced_ns = add_ns(t->traced_ns, f->duration_ns);
 	return pct_hist__add(&st->hist, f->duration_ns);
 }
 
@@ -199,7 +200,7 @@ static int64_t col_value(const struct func_figures *st, enum table_col c)
 	case COL_TOTAL: return st->total;
 	case COL_SELF: return st->partial ? -1 : st->self;
 	case COL_MIN: return st->min;
-	case COL_AVG: return st->calls ? (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls : 0;
+	case COL_AVG: return st->calls ? (int64_t)((st->sum + st->calls / 2) / st->calls) : 0;
 	case COL_P50: return st->pct[0];
 	case COL_P95: return st->pct[1];
 	case COL_P99: return st->pct[2];
@@ -328,9 +329,9 @@ static const char *row_color(const struct table *t, const struct out_style *st, 
 {
 	int64_t total = t->figures[row].total;
 
-	if (total * 2 >= t->traced_ns && t->traced_ns)
+	if ((double)total * 2 >= (double)t->traced_ns && t->traced_ns) /* no overflow */
 		return out__color(st, SGR_RED);
-	if (total * 10 >= t->traced_ns && t->traced_ns)
+	if ((double)total * 10 >= (double)t->traced_ns && t->traced_ns)
 		return out__color(st, SGR_YELLOW);
 	return "";
 }

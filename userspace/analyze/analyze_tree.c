@@ -134,18 +134,18 @@ static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 static int tree_pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
-	int64_t self = f->duration_ns - f->children_ns;
+	int64_t self = sub_ns(f->duration_ns, f->children_ns);
 
 	if (f->user == PRUNED && !(parent && parent->user == PRUNED))
-		t->th.hidden_ns += f->duration_ns; /* the outermost call --max-depth hides */
+		t->th.hidden_ns = add_ns(t->th.hidden_ns, f->duration_ns); /* the outermost hidden */
 	if (f->user < 0)
 		return 0;
 	if (t->o->calls) {
 		t->rows[f->user].total_ns = f->duration_ns;
 		t->rows[f->user].self_ns = self;
 	} else {
-		t->nodes[f->user].total += f->duration_ns;
-		t->nodes[f->user].self += self;
+		t->nodes[f->user].total = add_ns(t->nodes[f->user].total, f->duration_ns);
+		t->nodes[f->user].self = add_ns(t->nodes[f->user].self, self);
 	}
 	return 0;
 }
@@ -215,7 +215,7 @@ static int flatten_merged(struct tree *t)
 	for (i = t->n - 1; i > 0; i--) /* a child is always created after its parent */
 		t->nodes[t->nodes[i].parent].subtree += ++t->nodes[i].subtree;
 	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
-		t->nodes[0].total += t->nodes[c].total;
+		t->nodes[0].total = add_ns(t->nodes[0].total, t->nodes[c].total);
 	t->th.total_ns = t->nodes[0].total;
 	if (grow_array((void **)&t->stack, &t->stack_cap, t->n, sizeof(*t->stack)))
 		return -ENOMEM;
@@ -232,7 +232,7 @@ static int flatten_merged(struct tree *t)
 
 		if (!shown(t, nd->level, nd->total)) {
 			t->th.hidden_nodes += nd->subtree;
-			t->th.hidden_ns += nd->total;
+			t->th.hidden_ns = add_ns(t->th.hidden_ns, nd->total);
 			continue;
 		}
 		if (add_row(t, nd))
@@ -263,7 +263,7 @@ static int finish_calls(struct tree *t)
 			return -ENOMEM;
 		t->level_ns[r->level] = r->total_ns;
 		if (r->level == 1)
-			t->th.total_ns += r->total_ns;
+			t->th.total_ns = add_ns(t->th.total_ns, r->total_ns);
 		else
 			r->parent_ns = t->level_ns[r->level - 1];
 	}
@@ -279,7 +279,7 @@ static int finish_calls(struct tree *t)
 		skip = 0;
 		if (!shown(t, r->level, r->total_ns)) {
 			t->th.hidden_nodes++;
-			t->th.hidden_ns += r->total_ns;
+			t->th.hidden_ns = add_ns(t->th.hidden_ns, r->total_ns);
 			skip = r->level;
 			continue;
 		}

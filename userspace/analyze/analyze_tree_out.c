@@ -60,9 +60,11 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 /* Where the time is spent (self) is what stands out: half of the thread red, a tenth yellow. */
 static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r)
 {
-	if (th->total_ns && r->self_ns * 2 >= th->total_ns)
+	double self = (double)r->self_ns, total = (double)th->total_ns; /* no overflow */
+
+	if (th->total_ns && self * 2 >= total)
 		return out__color(p->st, SGR_RED);
-	if (th->total_ns && r->self_ns * 10 >= th->total_ns)
+	if (th->total_ns && self * 10 >= total)
 		return out__color(p->st, SGR_YELLOW);
 	return "";
 }
@@ -103,7 +105,7 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 		fputs("  at ", out);
 		out__pad(out, out__duration(p->st, r->start_ns, buf, sizeof(buf)), w->start, true);
 	}
-	if (r->total_ns - r->self_ns > 0 && (r->total_ns - r->self_ns) * 100 >= r->total_ns)
+	if (r->total_ns > r->self_ns && ((double)r->total_ns - (double)r->self_ns) * 100 >= (double)r->total_ns)
 		fprintf(out, "  self %s", out__duration(p->st, r->self_ns, buf, sizeof(buf)));
 	if (p->o->calls && r->status != SPAN_OK)
 		fprintf(out, "  %s", r->status == SPAN_INCOMPLETE ? "incomplete" : "error");

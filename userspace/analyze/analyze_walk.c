@@ -103,7 +103,7 @@ static int pop_call(struct walk *w)
 
 	w->fns->v[c->fn].active--;
 	if (parent && open_call__end_ns(c) > open_call__end_ns(parent)) {
-		parent->duration_ns = open_call__end_ns(c) - parent->start_ns;
+		parent->duration_ns = sub_ns(open_call__end_ns(c), parent->start_ns);
 		parent->extended = true;
 	}
 	call_stack__pop(&w->stack);

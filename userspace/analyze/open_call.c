@@ -23,7 +23,7 @@ void call_stack__pop(struct call_stack *s)
 		return;
 	c = &s->calls[--s->depth];
 	if (s->depth)
-		s->calls[s->depth - 1].children_ns += c->duration_ns;
+		s->calls[s->depth - 1].children_ns = add_ns(s->calls[s->depth - 1].children_ns, c->duration_ns);
 }
 
 void call_stack__free(struct call_stack *s)

@@ -28,9 +28,25 @@ struct call_stack {
 	size_t depth, cap;
 };
 
+/* a + b and a - b saturated at the int64 limits: a crafted file holds any value, and a
+ * sum of durations must not wrap (undefined behaviour, then a wrong figure). */
+static inline int64_t add_ns(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
+static inline int64_t sub_ns(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_sub_overflow(a, b, &r) ? (b < 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
 static inline int64_t open_call__end_ns(const struct open_call *c)
 {
-	return c->start_ns + c->duration_ns;
+	return add_ns(c->start_ns, c->duration_ns);
 }
 
 /* A zeroed new top, or NULL when out of memory (nothing printed). Pointers into the
