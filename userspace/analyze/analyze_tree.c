@@ -18,6 +18,7 @@
 
 struct tree_node {
 	int32_t fn, parent, first_child, next_sibling, level;
+	int32_t last_child; /* the child child_of() found last; 0: none */
 	uint32_t subtree; /* nodes in its subtree, itself included */
 	uint64_t calls, errors;
 	int64_t total, self;
@@ -40,14 +41,20 @@ struct tree {
 	int64_t spans;
 };
 
-/* The node for fn called from parent, created on first sight. */
+/* The node for fn called from parent, created on first sight. A loop calls the same
+ * function again and again: the parent's last child found is tried before the map. */
 static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 {
+	int32_t last = t->nodes[parent].last_child;
 	struct tree_node *c;
 	uint32_t node;
 
-	if (hashmap__get(&t->node_of, parent, fn, &node))
+	if (last > 0 && t->nodes[last].fn == fn)
+		return last;
+	if (hashmap__get(&t->node_of, parent, fn, &node)) {
+		t->nodes[parent].last_child = (int32_t)node;
 		return (int32_t)node;
+	}
 	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) ||
 	    hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
 		return -ENOMEM;
@@ -58,6 +65,7 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	c->level = t->nodes[parent].level + 1;
 	c->next_sibling = t->nodes[parent].first_child;
 	t->nodes[parent].first_child = (int32_t)t->n;
+	t->nodes[parent].last_child = (int32_t)t->n;
 	return (int32_t)t->n++;
 }
 
