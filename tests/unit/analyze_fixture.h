@@ -217,7 +217,7 @@ FIXTURE char *run_view(struct analyze_opts *o, bool utf8, int *ret)
 	if (!st.out || store__open(db_path, STORE_READ, &s) || store__find_run(s, view_run, &run) ||
 	    store_stats__open(db_path, &ss))
 		goto cleanup;
-	*ret = o->tree ? analyze_tree(ss, &run, o, &st) : analyze_table(ss, &run, o, &st);
+	*ret = o->tree ? analyze__tree(ss, &run, o, &st) : analyze__table(ss, &run, o, &st);
 cleanup:
 	if (st.out)
 		fclose(st.out);

@@ -162,9 +162,9 @@ int pct__exact(struct store_stats *ss, const struct pct_query *q, struct pct_fun
 /* ---- the two views ---- */
 int table_col__parse(const char *name); /* -1: unknown column */
 const char *table_col__name(enum table_col c);
-int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st);
-int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st);
 
 #endif /* FERRET_ANALYZE_H */

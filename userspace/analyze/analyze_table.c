@@ -457,7 +457,7 @@ static void table_free(struct table *t)
 	fn_table__free(&t->fns);
 }
 
-int analyze_table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__table(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st)
 {
 	static const struct walk_ops ops = { .push = table_push, .pop = table_pop };

@@ -343,7 +343,7 @@ static int tree_thread_end(void *ctx)
 	return tree_out__thread(&t->p, &t->th);
 }
 
-int analyze_tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__tree(struct store_stats *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st)
 {
 	static const struct walk_ops ops = {
