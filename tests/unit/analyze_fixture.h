@@ -217,7 +217,7 @@ FIXTURE char *run_view(struct analyze_opts *o, bool utf8, int *ret)
 	if (!st.out || store__open(db_path, STORE_READ, &s) || store__find_run(s, view_run, &run) ||
 	    run_query__open(db_path, &ss))
 		goto cleanup;
-	*ret = o->tree ? analyze_tree(ss, &run, o, &st) : analyze_table(ss, &run, o, &st);
+	*ret = o->tree ? analyze__tree(ss, &run, o, &st) : analyze__table(ss, &run, o, &st);
 cleanup:
 	if (st.out)
 		fclose(st.out);
@@ -289,6 +289,47 @@ FIXTURE void expect_row(const cJSON *table, const char *name, const int64_t want
 		EXPECT_STR(str(row, "module"), "prog");
 }
 
+
+/* cmd_analyze with stdout and stderr caught in files. */
+FIXTURE int run_cmd(char **out, char **err, ...)
+{
+	char *argv[16], path[2][160];
+	FILE *files[2];
+	int saved[2], fds[2] = { 1, 2 }, argc = 0, ret, i;
+	va_list ap;
+
+	va_start(ap, err);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/out%d", tmpdir, i);
+		files[i] = fopen(path[i], "w+");
+		saved[i] = dup(fds[i]);
+		dup2(fileno(files[i]), fds[i]);
+	}
+	ret = cmd_analyze(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < 2; i++) {
+		long len;
+		char **dst = i ? err : out;
+
+		dup2(saved[i], fds[i]);
+		close(saved[i]);
+		fseek(files[i], 0, SEEK_END);
+		len = ftell(files[i]);
+		rewind(files[i]);
+		*dst = calloc(1, (size_t)len + 1);
+		if (*dst && fread(*dst, 1, (size_t)len, files[i]) != (size_t)len)
+			**dst = 0;
+		fclose(files[i]);
+	}
+	return ret;
+}
 
 /* A temporary directory holding the fixture DB; 0 or -1. */
 FIXTURE int fixture_setup(void)

@@ -415,6 +415,48 @@ static void test_nothing_to_export(void)
 	}
 }
 
+/* A 1 MB function name is cut in every format: each event repeats it (a 50 MB symbol
+ * made chrome and otlp exports run for minutes). */
+static void test_long_name_capped(void)
+{
+	struct run_info info = { .run_id = "long", .command = "demo", .mode = "command",
+				 .pid = 100, .start_mono_ns = R, .start_real_ns = REAL };
+	size_t len = 1 << 20, i;
+	char saved[sizeof(db_path)], *name = malloc(len + 1), *text;
+	struct store *s = NULL;
+	int64_t fn, thread, root;
+	int err;
+
+	EXPECT(name != NULL);
+	if (!name)
+		return;
+	memset(name, 'x', len);
+	name[len] = '\0';
+	memcpy(saved, db_path, sizeof(saved));
+	snprintf(db_path, sizeof(db_path), "%s/long.db", tmpdir);
+	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
+		goto cleanup;
+	fn = store__add_function(s, store__add_module(s, "/opt/demo/bin/demo"), name, NULL, 0x1000);
+	thread = store__add_thread(s, 100, 100, "demo");
+	root = add_span(s, 0, thread, fn, 10, 100, 0, SPAN_OK);
+	add_span(s, root, thread, fn, 20, 30, 1, SPAN_OK);
+	add_span(s, root, thread, fn, 40, 50, 1, SPAN_INCOMPLETE);
+	if (store__end_run(s, &(struct run_end){ .end_mono_ns = R + 200 }))
+		goto cleanup;
+	store__free(s);
+	s = NULL;
+	for (i = 0; exporters[i]; i++) {
+		text = export_string(exporters[i], NULL, &err);
+		EXPECT_EQ(err, 0);
+		EXPECT(text && strlen(text) < 64 * 1024 && strstr(text, "xxxx\xe2\x80\xa6"));
+		free(text);
+	}
+cleanup:
+	store__free(s);
+	memcpy(db_path, saved, sizeof(saved));
+	free(name);
+}
+
 static void test_format_registry(void)
 {
 	char names[128];
@@ -574,6 +616,7 @@ int main(void)
 	RUN(test_folded_exact_and_sums);
 	RUN(test_otlp_lines);
 	RUN(test_nothing_to_export);
+	RUN(test_long_name_capped);
 	RUN(test_format_registry);
 	RUN(test_cmd_default_names);
 	RUN(test_cmd_failures_leave_nothing);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of the streaming JSON writer (jsonw.c) and of the exporters' helpers
- * (struct keymap, struct nest in export.c). */
+ * (struct hashmap as they use it, struct nest in export.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,23 +111,23 @@ static void test_commas_and_numbers(void)
 	free(text);
 }
 
-static void test_keymap(void)
+static void test_hashmap(void)
 {
-	struct keymap m = { 0 };
+	struct hashmap m = { 0 };
 	uint32_t v = 0;
 	int64_t i;
 	int bad = 0;
 
-	EXPECT_EQ(keymap__get(&m, 1, 2, &v), 0);
+	EXPECT_EQ(hashmap__get(&m, 1, 2, &v), 0);
 	for (i = 0; i < 200000; i++)
-		bad += keymap__put(&m, i, i * 7, (uint32_t)(i ^ 0x5555)) != 0;
+		bad += hashmap__put(&m, i, i * 7, (uint32_t)(i ^ 0x5555)) != 0;
 	EXPECT_EQ(bad, 0);
 	for (i = 0; i < 200000; i++)
-		bad += !keymap__get(&m, i, i * 7, &v) || v != (uint32_t)(i ^ 0x5555);
+		bad += !hashmap__get(&m, i, i * 7, &v) || v != (uint32_t)(i ^ 0x5555);
 	EXPECT_EQ(bad, 0);
-	EXPECT_EQ(keymap__get(&m, 5, 36, &v), 0);
-	EXPECT_EQ(keymap__get(&m, -1, 0, &v), 0);
-	keymap__free(&m);
+	EXPECT_EQ(hashmap__get(&m, 5, 36, &v), 0);
+	EXPECT_EQ(hashmap__get(&m, -1, 0, &v), 0);
+	hashmap__free(&m);
 }
 
 static struct named_span row(int64_t id, int64_t parent, int64_t start, int64_t end)
@@ -142,7 +142,7 @@ static void test_nest(void)
 {
 	struct nest n;
 	struct named_span r;
-	struct nest_frame *f;
+	struct open_call *f;
 
 	nest__init(&n);
 	r = row(1, 0, 100, 200);
@@ -153,22 +153,22 @@ static void test_nest(void)
 	r = row(2, 1, 150, 260);
 	EXPECT(nest__top_to_close(&n, &r) == NULL);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	EXPECT_EQ(nest__parent(&n)->span_id, 1);
 	r = row(3, 1, 200, 200);
 	EXPECT(nest__top_to_close(&n, &r) != NULL); /* frame 2 ends at 200: closes first */
 	nest__pop(&n);
 	EXPECT(nest__top_to_close(&n, &r) == NULL); /* frame 1 is 3's parent: stays */
-	EXPECT_EQ(n.frames[0].child_ns, 50);
+	EXPECT_EQ(n.stack.calls[0].children_ns, 50);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	r = row(4, 0, 200, 190); /* end before start: a zero-length span */
 	EXPECT(nest__top_to_close(&n, &r) != NULL);
 	nest__pop(&n);
 	EXPECT(nest__top_to_close(&n, &r) != NULL); /* not 4's parent */
 	nest__pop(&n);
 	f = nest__push(&n, &r);
-	EXPECT_EQ(f->end_ns, 200);
+	EXPECT_EQ(open_call__end_ns(f), 200);
 	EXPECT(nest__top_to_close(&n, NULL) != NULL);
 	nest__free(&n);
 }
@@ -179,7 +179,7 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_clean_dup);
 	RUN(test_commas_and_numbers);
-	RUN(test_keymap);
+	RUN(test_hashmap);
 	RUN(test_nest);
 	CHECK_EXIT();
 }

@@ -14,8 +14,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/hashmap.h"
 #include "store/store.h"
 #include "store/run_query.h"
+#include "open_call.h"
 
 enum table_col {
 	COL_FUNCTION,
@@ -60,7 +62,7 @@ struct out_style {
 
 /* ---- functions of a run and the per-thread stack walk (analyze_walk.c) ---- */
 
-struct fn_info {
+struct func_info {
 	int64_t key;	  /* functions.id */
 	char *name;
 	char *module;	  /* basename of the module's path */
@@ -68,50 +70,36 @@ struct fn_info {
 	int32_t active;	  /* activations open on the current thread's stack */
 };
 
-struct fn_table {
-	struct fn_info *v;
+struct func_table {
+	struct func_info *v;
 	size_t n, cap;
-	int32_t *slots; /* open addressing: key -> index + 1 */
-	size_t nslots;
+	struct hashmap index_of; /* (key, 0) -> index in v */
 	const char *glob;
 };
 
-void fn_table__init(struct fn_table *t, const char *glob);
-void fn_table__free(struct fn_table *t);
+void fn_table__init(struct func_table *t, const char *glob);
+void fn_table__free(struct func_table *t);
 /* The function's index, its names read on first sight; <0: error (printed). */
-int32_t fn_table__intern(struct fn_table *t, struct run_query *ss, int64_t key);
-int32_t fn_table__find(const struct fn_table *t, int64_t key); /* -1: unknown */
+int32_t fn_table__intern(struct func_table *t, struct run_query *ss, int64_t key);
+int32_t fn_table__find(const struct func_table *t, int64_t key); /* -1: unknown */
 
 struct thread_info {
 	int pid, tid;
 	char comm[64];
 };
 
-/* One open call on a thread's stack. */
-struct frame {
-	int64_t span_id;
-	int64_t start_ns; /* relative to the run's start */
-	int64_t duration_ns;
-	int64_t children_ns; /* sum of the durations of its direct children */
-	int32_t fn;
-	int32_t node;	  /* the tree's use: merged node or call index, -1 outside the focus */
-	int32_t level;	  /* 1 for a root (or a focus root) */
-	int32_t status;
-	bool outermost;	  /* no other activation of the same function below it */
-};
-
 struct walk_ops {
 	int (*thread_begin)(void *ctx, const struct thread_info *th);
-	/* parent: NULL for a root */
-	int (*push)(void *ctx, struct frame *f, struct frame *parent);
-	/* self time is f->duration_ns - f->children_ns */
-	int (*pop)(void *ctx, struct frame *f);
+	/* parent: NULL for a root; call->user starts at -1 */
+	int (*push)(void *ctx, struct open_call *call, struct open_call *parent);
+	/* call's duration is final here; self time is call->duration_ns - call->children_ns */
+	int (*pop)(void *ctx, struct open_call *call, struct open_call *parent);
 	int (*thread_end)(void *ctx);
 };
 
 /* Streams the run's spans (pid/tid filters applied in SQL) through ops. */
 int analyze__walk(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
-		  struct fn_table *fns, const struct walk_ops *ops, void *ctx);
+		  struct func_table *fns, const struct walk_ops *ops, void *ctx);
 
 /* ---- output helpers (analyze_fmt.c) ---- */
 
@@ -121,8 +109,9 @@ size_t out__width(const char *s); /* terminal columns of a UTF-8 string */
 void out__pad(FILE *out, const char *s, size_t width, bool right);
 char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
 void out__run_header(const struct out_style *st, const struct run_row *run);
-void json__string(FILE *out, const char *s);
-void json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
+/* s as a JSON string (NULL: ""); 0, or -EIO when out of memory (printed). */
+int json__string(FILE *out, const char *s);
+int json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
 
 #define SGR_BOLD "\033[1m"
 #define SGR_RED "\033[1;31m"
@@ -153,7 +142,7 @@ extern const int pct_levels[3]; /* 50, 95, 99 */
 extern size_t pct_candidate_budget; /* durations the exact scan may keep (tests set 0: SQL sort) */
 size_t pct__bucket(int64_t duration_ns);
 
-struct pct_fn {
+struct pct_func {
 	int64_t key; /* functions.id */
 	uint64_t calls;
 	int64_t min, max;
@@ -167,15 +156,15 @@ struct pct_query {
 	size_t all_functions; /* how many the run has: when every one is wanted, no key list */
 };
 
-void pct__approx(struct pct_fn *f); /* bucket middles: within 1/64 */
-int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_fn *fns, size_t n);
+void pct__approx(struct pct_func *f); /* bucket middles: within 1/64 */
+int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_func *fns, size_t n);
 
 /* ---- the two views ---- */
 int table_col__parse(const char *name); /* -1: unknown column */
 const char *table_col__name(enum table_col c);
-int analyze_table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st);
-int analyze_tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st);
 
 #endif /* FERRET_ANALYZE_H */

@@ -1,4 +1,5 @@
 /* Output helpers shared by the table and the tree: style, widths, the run header, JSON strings. */
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "core/jsonw.h"
 #include "core/utf8.h"
 #include "core/util.h"
 
@@ -93,68 +95,32 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 	free(command);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
+/*
+ * analyze's JSON keeps the layout scripts read (", " and ": " between items) while jsonw
+ * writes none: the structure is written here, and every string goes through jsonw's
+ * escaping (a writer of its own at depth 0 writes just the value).
+ */
+int json__string(FILE *out, const char *s)
 {
-	size_t n, i;
-	uint32_t cp;
+	struct jsonw *w = jsonw__new(out);
 
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		n = 2, cp = s[0] & 0x1F;
-	else if ((s[0] & 0xF0) == 0xE0)
-		n = 3, cp = s[0] & 0x0F;
-	else if ((s[0] & 0xF8) == 0xF0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return n;
+	if (!w)
+		return -EIO; /* printed */
+	jsonw__string(w, s ? s : "");
+	jsonw__free(w);
+	return 0;
 }
 
-/* Writes s as a JSON string; bytes that are not UTF-8 (a comm can hold anything) become U+FFFD. */
-void json__string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n;
-
-	fputc('"', out);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p == '\n') {
-			fputs("\\n", out), p++;
-		} else if (*p == '\t') {
-			fputs("\\t", out), p++;
-		} else if (*p < 0x20 || *p == 0x7F) {
-			fprintf(out, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
-			fputs("\\ufffd", out), p++;
-		} else {
-			fwrite(p, 1, n, out);
-			p += n;
-		}
-	}
-	fputc('"', out);
-}
-
-void json__run_fields(FILE *out, const struct run_row *run)
+int json__run_fields(FILE *out, const struct run_row *run)
 {
 	fputs("\"run_id\": ", out);
-	json__string(out, run->run_id);
+	if (json__string(out, run->run_id))
+		return -EIO;
 	fputs(", \"command\": ", out);
-	json__string(out, run->command);
+	if (json__string(out, run->command))
+		return -EIO;
 	fprintf(out, ", \"duration_ns\": %lld, \"span_count\": %lld, \"thread_count\": %lld, \"lost_events\": %lld",
 		(long long)(run->end_mono_ns - run->start_mono_ns), (long long)run->spans,
 		(long long)run->threads, (long long)run->lost_events);
+	return 0;
 }

@@ -76,7 +76,7 @@ static uint64_t rank_of(int level, uint64_t n)
 }
 
 /* Where each wanted rank falls: its bucket and its 1-based rank inside it. */
-static void locate(const struct pct_fn *f, uint32_t bucket[3], uint64_t rank_in[3])
+static void locate(const struct pct_func *f, uint32_t bucket[3], uint64_t rank_in[3])
 {
 	uint64_t below = 0;
 	size_t b;
@@ -102,7 +102,7 @@ static void locate(const struct pct_fn *f, uint32_t bucket[3], uint64_t rank_in[
 	}
 }
 
-void pct__approx(struct pct_fn *f)
+void pct__approx(struct pct_func *f)
 {
 	uint32_t bucket[3];
 	uint64_t rank_in[3];
@@ -117,7 +117,7 @@ void pct__approx(struct pct_fn *f)
 }
 
 struct work {
-	struct pct_fn *f;
+	struct pct_func *f;
 	uint32_t bucket[3];
 	uint64_t rank_in[3];
 	int64_t *kept; /* durations in the wanted buckets */
@@ -291,7 +291,7 @@ static int run_pass(struct pct_pass *p, struct run_query *ss, const struct pct_q
 	return err;
 }
 
-int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_fn *fns, size_t n)
+int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_func *fns, size_t n)
 {
 	struct pct_pass p = { .n = n };
 	size_t i;

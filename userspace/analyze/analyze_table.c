@@ -21,25 +21,29 @@
 #include "analyze.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "core/util.h"
 
 #define DEFAULT_LIMIT 20
 #define NAME_MAX_WIDTH 60
 
-struct fn_stats {
+/* A function's figures over the run. */
+struct row_figures {
 	uint64_t calls, errors;
-	int64_t total, self, min, max, sum;
+	int64_t total, self, min, max; /* total and self saturate at INT64_MAX (crafted files) */
+	__int128 sum;		       /* every activation's: exact for the average */
 	int64_t pct[3]; /* p50, p95, p99 */
 	struct pct_hist hist;
 	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
 	bool partial;	     /* aggregated, and fewer spans stored than calls made */
 	uint64_t stored;     /* spans stored */
+	bool extended;	     /* a call lasted longer than stored: no exact percentiles */
 	int64_t agg_hist[STORED_HIST_BUCKETS];
 };
 
 struct table {
-	struct fn_table fns;
-	struct fn_stats *stats; /* indexed like fns.v */
-	size_t cap;
+	struct func_table fns;
+	struct row_figures *figures; /* indexed like fns.v */
+	size_t nfigures, figures_cap; /* nfigures: zeroed so far */
 	const struct analyze_opts *o;
 	const struct run_row *run;
 	struct run_query *ss;
@@ -48,8 +52,6 @@ struct table {
 	int32_t *rows;
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
-	size_t partial_rows;
-	int err;
 };
 
 static const char *const col_names[COL__COUNT] = {
@@ -71,55 +73,46 @@ const char *table_col__name(enum table_col c)
 	return col_names[c];
 }
 
-static struct fn_stats *stats_of(struct table *t, int32_t fn)
+static struct row_figures *figures_of(struct table *t, int32_t fn)
 {
-	if ((size_t)fn >= t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct fn_stats *v;
-
-		while (cap <= (size_t)fn)
-			cap *= 2;
-		v = realloc(t->stats, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		memset(v + t->cap, 0, (cap - t->cap) * sizeof(*v));
-		t->stats = v;
-		t->cap = cap;
-	}
-	return &t->stats[fn];
+	if (grow_array((void **)&t->figures, &t->figures_cap, (size_t)fn + 1, sizeof(*t->figures)))
+		return NULL;
+	for (; t->nfigures <= (size_t)fn; t->nfigures++)
+		memset(&t->figures[t->nfigures], 0, sizeof(*t->figures));
+	return &t->figures[fn];
 }
 
-static int table_push(void *ctx, struct frame *f, struct frame *parent)
+static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
-	struct fn_stats *st = stats_of(t, f->fn);
 
-	if (!st)
-		return -ENOMEM;
+	(void)parent;
+	t->spans++;
+	return figures_of(t, f->fn) ? 0 : -ENOMEM;
+}
+
+static int table_pop(void *ctx, struct open_call *f, struct open_call *parent)
+{
+	struct table *t = ctx;
+	struct row_figures *st = &t->figures[f->fn];
+
 	if (!st->calls++ || f->duration_ns < st->min)
 		st->min = f->duration_ns;
 	if (f->duration_ns > st->max)
 		st->max = f->duration_ns;
 	st->sum += f->duration_ns;
+	st->self = add_ns(st->self, sub_ns(f->duration_ns, f->children_ns));
 	st->errors += f->status != SPAN_OK;
+	st->extended |= f->extended;
 	if (f->outermost)
-		st->total += f->duration_ns;
+		st->total = add_ns(st->total, f->duration_ns);
 	if (!parent)
-		t->traced_ns += f->duration_ns;
-	t->spans++;
+		t->traced_ns = add_ns(t->traced_ns, f->duration_ns);
 	return pct_hist__add(&st->hist, f->duration_ns);
 }
 
-static int table_pop(void *ctx, struct frame *f)
-{
-	struct table *t = ctx;
-
-	t->stats[f->fn].self += f->duration_ns - f->children_ns;
-	return 0;
-}
-
 /* Nearest rank in a log2 histogram: the middle of the bucket, within [min, max]. */
-static int64_t hist_percentile(const struct fn_stats *st, int percent)
+static int64_t hist_percentile(const struct row_figures *st, int percent)
 {
 	int64_t rank = ((int64_t)st->calls * percent + 99) / 100, seen = 0, v;
 	int b;
@@ -138,7 +131,7 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 {
 	struct pct_query q = { .run_key = t->run->run_key, .pid = t->o->pid, .tid = t->o->tid,
 			       .all_functions = t->fns.n };
-	struct pct_fn *fns = calloc(n ? n : 1, sizeof(*fns));
+	struct pct_func *fns = calloc(n ? n : 1, sizeof(*fns));
 	int32_t *exact = calloc(n ? n : 1, sizeof(*exact)); /* rows whose every call is a span */
 	size_t i, m = 0;
 	int err = 0;
@@ -149,8 +142,10 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		struct fn_stats *st = &t->stats[rows[i]];
+		struct row_figures *st = &t->figures[rows[i]];
 
+		if (!st->calls) /* listed by the kernel's figures, never called: nothing to rank */
+			continue;
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
 			st->pct[1] = hist_percentile(st, 95);
@@ -158,16 +153,20 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 			continue;
 		}
 		exact[m] = rows[i];
-		fns[m] = (struct pct_fn){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
+		fns[m] = (struct pct_func){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
-		if (t->o->approx)
+		/* an extended call's stored duration is not its own: the histogram's is */
+		if (t->o->approx || st->extended) {
 			pct__approx(&fns[m]);
+			memcpy(st->pct, fns[m].value, sizeof(st->pct));
+			continue;
+		}
 		m++;
 	}
-	if (!t->o->approx && m)
+	if (m)
 		err = pct__exact(t->ss, &q, fns, m);
 	for (i = 0; !err && i < m; i++)
-		memcpy(t->stats[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
+		memcpy(t->figures[exact[i]].pct, fns[i].value, sizeof(fns[i].value));
 	free(fns);
 	free(exact);
 	return err;
@@ -177,11 +176,11 @@ static int overlay_aggregate(void *ctx, const struct stored_func_figures *agg)
 {
 	struct table *t = ctx;
 	int32_t fn = fn_table__intern(&t->fns, t->ss, agg->function_key);
-	struct fn_stats *st;
+	struct row_figures *st;
 
 	if (fn < 0)
 		return fn;
-	if (!(st = stats_of(t, fn)))
+	if (!(st = figures_of(t, fn)))
 		return -ENOMEM;
 	st->stored = st->calls;
 	st->aggregated = true;
@@ -195,14 +194,14 @@ static int overlay_aggregate(void *ctx, const struct stored_func_figures *agg)
 	return 0;
 }
 
-static int64_t col_value(const struct fn_stats *st, enum table_col c)
+static int64_t col_value(const struct row_figures *st, enum table_col c)
 {
 	switch (c) {
 	case COL_CALLS: return (int64_t)st->calls;
 	case COL_TOTAL: return st->total;
 	case COL_SELF: return st->partial ? -1 : st->self;
 	case COL_MIN: return st->min;
-	case COL_AVG: return (st->sum + (int64_t)st->calls / 2) / (int64_t)st->calls;
+	case COL_AVG: return st->calls ? (int64_t)((st->sum + st->calls / 2) / st->calls) : 0;
 	case COL_P50: return st->pct[0];
 	case COL_P95: return st->pct[1];
 	case COL_P99: return st->pct[2];
@@ -212,12 +211,18 @@ static int64_t col_value(const struct fn_stats *st, enum table_col c)
 	}
 }
 
+/* A function never called (stack mode lists every selected one) has no durations. */
+static bool no_durations(const struct row_figures *st, enum table_col c)
+{
+	return !st->calls && c >= COL_MIN && c <= COL_MAX;
+}
+
 /* Names ascending, numbers descending; ties by name then module so output is stable. */
 static int row_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct table *t = ctx;
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	const struct fn_info *fx = &t->fns.v[x], *fy = &t->fns.v[y];
+	const struct func_info *fx = &t->fns.v[x], *fy = &t->fns.v[y];
 	enum table_col c = t->o->sort_col;
 	int64_t vx, vy;
 	int d;
@@ -225,8 +230,8 @@ static int row_cmp(const void *a, const void *b, void *ctx)
 	if (c == COL_MODULE && (d = strcmp(fx->module, fy->module)))
 		return d;
 	if (c != COL_FUNCTION && c != COL_MODULE) {
-		vx = col_value(&t->stats[x], c);
-		vy = col_value(&t->stats[y], c);
+		vx = col_value(&t->figures[x], c);
+		vy = col_value(&t->figures[y], c);
 		if (vx != vy)
 			return vx < vy ? 1 : -1;
 	}
@@ -273,7 +278,7 @@ static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
 static void format_row(const struct table *t, const struct out_style *st, int32_t row,
 		       char cells[COL__COUNT][CELL])
 {
-	const struct fn_stats *fs = &t->stats[row];
+	const struct row_figures *fs = &t->figures[row];
 	double rate;
 	int c;
 
@@ -283,8 +288,12 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
 	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
 	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
-	for (c = COL_TOTAL; c <= COL_MAX; c++)
-		out__duration(st, col_value(fs, c), cells[c], CELL);
+	for (c = COL_TOTAL; c <= COL_MAX; c++) {
+		if (no_durations(fs, c))
+			snprintf(cells[c], CELL, "-");
+		else
+			out__duration(st, col_value(fs, c), cells[c], CELL);
+	}
 	if (fs->partial) {
 		snprintf(cells[COL_SELF], CELL, "-");
 		for (c = COL_P50; c <= COL_P99; c++) {
@@ -294,10 +303,12 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 			snprintf(cells[c], CELL, "~%s", v);
 		}
 	}
-	rate = 100.0 * (double)fs->errors / (double)fs->calls;
-	if (!fs->errors)
+	if (!fs->errors) {
 		snprintf(cells[COL_ERRORS], CELL, "0");
-	else if (rate < 0.1)
+		return;
+	}
+	rate = 100.0 * (double)fs->errors / (double)fs->calls;
+	if (rate < 0.1)
 		snprintf(cells[COL_ERRORS], CELL, "%llu (<0.1%%)", (unsigned long long)fs->errors);
 	else
 		snprintf(cells[COL_ERRORS], CELL, "%llu (%.1f%%)", (unsigned long long)fs->errors, rate);
@@ -306,11 +317,11 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 /* Rows holding half of the traced time are red, a tenth yellow. */
 static const char *row_color(const struct table *t, const struct out_style *st, int32_t row)
 {
-	int64_t total = t->stats[row].total;
+	int64_t total = t->figures[row].total;
 
-	if (total * 2 >= t->traced_ns && t->traced_ns)
+	if ((double)total * 2 >= (double)t->traced_ns && t->traced_ns) /* no overflow */
 		return out__color(st, SGR_RED);
-	if (total * 10 >= t->traced_ns && t->traced_ns)
+	if ((double)total * 10 >= (double)t->traced_ns && t->traced_ns)
 		return out__color(st, SGR_YELLOW);
 	return "";
 }
@@ -356,7 +367,7 @@ static int print_text(const struct table *t, const struct out_style *st)
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
-	for (i = 0; i < t->nrows && !t->stats[t->rows[i]].partial; i++)
+	for (i = 0; i < t->nrows && !t->figures[t->rows[i]].partial; i++)
 		;
 	if (i < t->nrows)
 		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
@@ -366,57 +377,77 @@ static int print_text(const struct table *t, const struct out_style *st)
 	return 0;
 }
 
-static void print_json(const struct table *t, FILE *out)
+/* A figure as JSON: null when it has none (self not known, a function never called). */
+static void json_figure(FILE *out, const char *key, const struct row_figures *ff, enum table_col c)
+{
+	fprintf(out, ", \"%s\": ", key);
+	if (no_durations(ff, c) || (c == COL_SELF && ff->partial))
+		fputs("null", out);
+	else
+		fprintf(out, "%lld", (long long)col_value(ff, c));
+}
+
+static int json_function(FILE *out, const struct table *t, int32_t row, bool first)
+{
+	static const struct {
+		const char *key;
+		enum table_col col;
+	} figures[] = { { "self_ns", COL_SELF }, { "min_ns", COL_MIN }, { "avg_ns", COL_AVG },
+			{ "p50_ns", COL_P50 },	 { "p95_ns", COL_P95 }, { "p99_ns", COL_P99 },
+			{ "max_ns", COL_MAX } };
+	const struct func_info *fi = &t->fns.v[row];
+	const struct row_figures *fs = &t->figures[row];
+	size_t k;
+
+	fputs(first ? "\n  {\"function\": " : ",\n  {\"function\": ", out);
+	if (json__string(out, fi->name))
+		return -EIO;
+	fputs(", \"module\": ", out);
+	if (json__string(out, fi->module))
+		return -EIO;
+	fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld", (unsigned long long)fs->calls,
+		(long long)fs->total);
+	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
+		json_figure(out, figures[k].key, fs, figures[k].col);
+	fprintf(out, ", \"errors\": %llu", (unsigned long long)fs->errors);
+	if (fs->aggregated)
+		fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
+			"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
+			!fs->calls ? "none" : fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
+	fputc('}', out);
+	return 0;
+}
+
+static int print_json(const struct table *t, FILE *out)
 {
 	size_t i;
 
 	fputc('{', out);
-	json__run_fields(out, t->run);
+	if (json__run_fields(out, t->run))
+		return -EIO;
 	fputs(", \"sort\": \"", out);
 	for (const char *c = col_names[t->o->sort_col]; *c; c++)
 		fputc(tolower((unsigned char)*c), out);
 	fprintf(out, "\", \"percentiles\": \"%s\", \"functions\": [", t->o->approx ? "approx" : "exact");
-	for (i = 0; i < t->nrows; i++) {
-		const struct fn_info *fi = &t->fns.v[t->rows[i]];
-		const struct fn_stats *fs = &t->stats[t->rows[i]];
-
-		fputs(i ? ",\n  {\"function\": " : "\n  {\"function\": ", out);
-		json__string(out, fi->name);
-		fputs(", \"module\": ", out);
-		json__string(out, fi->module);
-		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": ",
-			(unsigned long long)fs->calls, (long long)fs->total);
-		if (fs->partial)
-			fputs("null", out);
-		else
-			fprintf(out, "%lld", (long long)fs->self);
-		fprintf(out, ", \"min_ns\": %lld, "
-			"\"avg_ns\": %lld, \"p50_ns\": %lld, \"p95_ns\": %lld, \"p99_ns\": %lld, "
-			"\"max_ns\": %lld, \"errors\": %llu",
-			(long long)fs->min, (long long)col_value(fs, COL_AVG), (long long)fs->pct[0],
-			(long long)fs->pct[1], (long long)fs->pct[2], (long long)fs->max,
-			(unsigned long long)fs->errors);
-		if (fs->aggregated)
-			fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
-				"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
-				fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
-		fputc('}', out);
-	}
+	for (i = 0; i < t->nrows; i++)
+		if (json_function(out, t, t->rows[i], i == 0))
+			return -EIO;
 	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
+	return 0;
 }
 
 static void table_free(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->cap; i++)
-		pct_hist__free(&t->stats[i].hist);
-	free(t->stats);
+	for (i = 0; i < t->nfigures; i++)
+		pct_hist__free(&t->figures[i].hist);
+	free(t->figures);
 	free(t->rows);
 	fn_table__free(&t->fns);
 }
 
-int analyze_table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st)
 {
 	static const struct walk_ops ops = { .push = table_push, .pop = table_pop };
@@ -430,7 +461,7 @@ int analyze_table(struct run_query *ss, const struct run_row *run, const struct 
 	/* Per-function figures of a stack-mode run count every process and thread. */
 	if (!o->pid && !o->tid && (err = run_query__func_figures(ss, run->run_key, overlay_aggregate, &t)))
 		goto cleanup;
-	if (!t.spans && !t.cap) {
+	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 		goto cleanup;
@@ -442,10 +473,7 @@ int analyze_table(struct run_query *ss, const struct run_row *run, const struct 
 		err = -ENOENT;
 		goto cleanup;
 	}
-	if (o->json)
-		print_json(&t, st->out);
-	else
-		err = print_text(&t, st);
+	err = o->json ? print_json(&t, st->out) : print_text(&t, st);
 cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory");

@@ -14,10 +14,11 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define PRUNED (-2) /* frame.node of a call below --max-depth (--calls) */
+#define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
 
-struct tnode {
+struct tree_node {
 	int32_t fn, parent, first_child, next_sibling, level;
+	int32_t last_child; /* the child child_of() found last; 0: none */
 	uint32_t subtree; /* nodes in its subtree, itself included */
 	uint64_t calls, errors;
 	int64_t total, self;
@@ -26,60 +27,36 @@ struct tnode {
 struct tree {
 	const struct analyze_opts *o;
 	struct tree_printer p;
-	struct fn_table fns;
+	struct func_table fns;
 	struct tree_thread th;
-	struct tnode *nodes; /* merged paths; node 0 is the thread */
+	struct tree_node *nodes; /* merged paths; node 0 is the thread */
 	size_t n, cap;
-	int32_t *slots; /* (parent, fn) -> node + 1 */
-	size_t nslots;
-	struct trow *rows; /* --calls: every call; merged: the flattened tree */
+	struct hashmap node_of; /* (parent node, fn) -> node */
+	struct tree_row *rows; /* --calls: every call; merged: the flattened tree */
 	size_t nrows, rows_cap;
 	int32_t *stack; /* children sorting and the depth-first walk */
 	size_t stack_cap;
+	int64_t *level_ns; /* --calls: the total of the latest row of each level */
+	size_t level_cap;
 	int64_t spans;
 };
 
-static size_t path_slot(int32_t parent, int32_t fn, size_t nslots)
-{
-	uint64_t key = (uint64_t)(uint32_t)parent << 32 | (uint32_t)fn;
-
-	/* splitmix64's finalizer: every bit of parent and fn reaches the low bits */
-	key = (key ^ (key >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	key = (key ^ (key >> 27)) * 0x94D049BB133111EBULL;
-	return (size_t)(key ^ (key >> 31)) & (nslots - 1);
-}
-
-static int rehash(struct tree *t, size_t nslots)
-{
-	int32_t *slots = calloc(nslots, sizeof(*slots));
-	size_t i, j;
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 1; i < t->n; i++) {
-		for (j = path_slot(t->nodes[i].parent, t->nodes[i].fn, nslots); slots[j];
-		     j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = (int32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-	return 0;
-}
-
-/* The node for fn called from parent, created on first sight. */
+/* The node for fn called from parent, created on first sight. A loop calls the same
+ * function again and again: the parent's last child found is tried before the map. */
 static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 {
-	struct tnode *c;
-	size_t j;
+	int32_t last = t->nodes[parent].last_child;
+	struct tree_node *c;
+	uint32_t node;
 
-	for (j = path_slot(parent, fn, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		c = &t->nodes[t->slots[j] - 1];
-		if (c->parent == parent && c->fn == fn)
-			return t->slots[j] - 1;
+	if (last > 0 && t->nodes[last].fn == fn)
+		return last;
+	if (hashmap__get(&t->node_of, parent, fn, &node)) {
+		t->nodes[parent].last_child = (int32_t)node;
+		return (int32_t)node;
 	}
-	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) ||
+	    hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
 		return -ENOMEM;
 	c = &t->nodes[t->n];
 	memset(c, 0, sizeof(*c));
@@ -88,17 +65,13 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	c->level = t->nodes[parent].level + 1;
 	c->next_sibling = t->nodes[parent].first_child;
 	t->nodes[parent].first_child = (int32_t)t->n;
-	t->slots[j] = (int32_t)t->n + 1;
-	t->n++;
-	if (t->n * 2 > t->nslots && rehash(t, t->nslots * 2))
-		return -ENOMEM;
-	return (int32_t)t->n - 1;
+	t->nodes[parent].last_child = (int32_t)t->n;
+	return (int32_t)t->n++;
 }
 
 static int tree_thread_begin(void *ctx, const struct thread_info *th)
 {
 	struct tree *t = ctx;
-	size_t used = t->n;
 
 	memset(&t->th, 0, sizeof(t->th));
 	t->th.pid = th->pid;
@@ -111,23 +84,20 @@ static int tree_thread_begin(void *ctx, const struct thread_info *th)
 	t->nodes[0].fn = -1;
 	t->nodes[0].first_child = -1;
 	t->n = 1;
-	/* a huge previous thread must not make every small one clear a huge table */
-	if (t->nslots && t->nslots <= 8 * used + 1024)
-		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
-	else
-		return rehash(t, 1024);
+	/* emptied, not cleared: a huge previous thread must not make every small one clear
+	 * a huge table */
+	hashmap__free(&t->node_of);
 	return 0;
 }
 
-static int push_call(struct tree *t, struct frame *f, struct frame *parent)
+static int push_call(struct tree *t, struct open_call *f, struct open_call *parent)
 {
-	int32_t level = parent && parent->node >= 0 ? t->rows[parent->node].level + 1 : 1;
-	struct trow *r;
+	int32_t level = parent && parent->user >= 0 ? t->rows[parent->user].level + 1 : 1;
+	struct tree_row *r;
 
 	if (t->o->max_depth && level > t->o->max_depth) {
-		f->node = PRUNED;
+		f->user = PRUNED;
 		t->th.hidden_nodes++;
-		t->th.hidden_ns += f->duration_ns;
 		return 0;
 	}
 	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
@@ -139,21 +109,19 @@ static int push_call(struct tree *t, struct frame *f, struct frame *parent)
 	r->status = f->status;
 	r->calls = 1;
 	r->errors = f->status != SPAN_OK;
-	r->total_ns = f->duration_ns;
 	r->start_ns = f->start_ns;
-	r->parent_ns = level > 1 ? t->rows[parent->node].total_ns : 0; /* roots: set at the end */
-	f->node = (int32_t)t->nrows++;
+	f->user = (int32_t)t->nrows++;
 	return 0;
 }
 
-static int tree_push(void *ctx, struct frame *f, struct frame *parent)
+static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
-	int32_t pnode = parent ? parent->node : -1, node;
+	int32_t pnode = parent ? (int32_t)parent->user : -1, node;
 
 	t->spans++;
 	if (pnode == PRUNED) { /* below a call hidden by --max-depth: already counted in its time */
-		f->node = PRUNED;
+		f->user = PRUNED;
 		t->th.hidden_nodes++;
 		return 0;
 	}
@@ -165,23 +133,28 @@ static int tree_push(void *ctx, struct frame *f, struct frame *parent)
 	if (node < 0)
 		return -ENOMEM;
 	t->nodes[node].calls++;
-	t->nodes[node].total += f->duration_ns;
 	t->nodes[node].errors += f->status != SPAN_OK;
-	f->node = node;
+	f->user = node;
 	return 0;
 }
 
-static int tree_pop(void *ctx, struct frame *f)
+/* Durations are final only here (see pop_call). */
+static int tree_pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
-	int64_t self = f->duration_ns - f->children_ns;
+	int64_t self = sub_ns(f->duration_ns, f->children_ns);
 
-	if (f->node < 0)
+	if (f->user == PRUNED && !(parent && parent->user == PRUNED))
+		t->th.hidden_ns = add_ns(t->th.hidden_ns, f->duration_ns); /* the outermost hidden */
+	if (f->user < 0)
 		return 0;
-	if (t->o->calls)
-		t->rows[f->node].self_ns = self;
-	else
-		t->nodes[f->node].self += self;
+	if (t->o->calls) {
+		t->rows[f->user].total_ns = f->duration_ns;
+		t->rows[f->user].self_ns = self;
+	} else {
+		t->nodes[f->user].total = add_ns(t->nodes[f->user].total, f->duration_ns);
+		t->nodes[f->user].self = add_ns(t->nodes[f->user].self, self);
+	}
 	return 0;
 }
 
@@ -189,7 +162,7 @@ static int tree_pop(void *ctx, struct frame *f)
 static int child_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct tree *t = ctx;
-	const struct tnode *x = &t->nodes[*(const int32_t *)a], *y = &t->nodes[*(const int32_t *)b];
+	const struct tree_node *x = &t->nodes[*(const int32_t *)a], *y = &t->nodes[*(const int32_t *)b];
 
 	if (x->total != y->total)
 		return x->total < y->total ? 1 : -1;
@@ -223,9 +196,9 @@ static bool shown(const struct tree *t, int32_t level, int64_t total_ns)
 	return (double)total_ns * 100.0 >= t->o->min_percent * (double)t->th.total_ns;
 }
 
-static int add_row(struct tree *t, const struct tnode *nd)
+static int add_row(struct tree *t, const struct tree_node *nd)
 {
-	struct trow *r;
+	struct tree_row *r;
 
 	if (grow_array((void **)&t->rows, &t->rows_cap, t->nrows + 1, sizeof(*t->rows)))
 		return -ENOMEM;
@@ -250,7 +223,7 @@ static int flatten_merged(struct tree *t)
 	for (i = t->n - 1; i > 0; i--) /* a child is always created after its parent */
 		t->nodes[t->nodes[i].parent].subtree += ++t->nodes[i].subtree;
 	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
-		t->nodes[0].total += t->nodes[c].total;
+		t->nodes[0].total = add_ns(t->nodes[0].total, t->nodes[c].total);
 	t->th.total_ns = t->nodes[0].total;
 	if (grow_array((void **)&t->stack, &t->stack_cap, t->n, sizeof(*t->stack)))
 		return -ENOMEM;
@@ -262,12 +235,12 @@ static int flatten_merged(struct tree *t)
 		t->stack[sp - 1 - i] = k;
 	}
 	while (sp) {
-		const struct tnode *nd = &t->nodes[t->stack[--sp]];
+		const struct tree_node *nd = &t->nodes[t->stack[--sp]];
 		size_t first = sp;
 
 		if (!shown(t, nd->level, nd->total)) {
 			t->th.hidden_nodes += nd->subtree;
-			t->th.hidden_ns += nd->total;
+			t->th.hidden_ns = add_ns(t->th.hidden_ns, nd->total);
 			continue;
 		}
 		if (add_row(t, nd))
@@ -283,17 +256,27 @@ static int flatten_merged(struct tree *t)
 	return 0;
 }
 
-/* --calls: roots get the thread's total; calls under --min-percent go, with their subtrees. */
-static void finish_calls(struct tree *t)
+/* --calls: a row's parent total (the thread's for roots), known once every call popped;
+ * calls under --min-percent go, with their subtrees. */
+static int finish_calls(struct tree *t)
 {
 	size_t i, w = 0;
 	int32_t skip = 0;
 
-	for (i = 0; i < t->nrows; i++)
-		if (t->rows[i].level == 1)
-			t->th.total_ns += t->rows[i].total_ns;
+	for (i = 0; i < t->nrows; i++) { /* pre-order: a row's parent is its level's latest above */
+		struct tree_row *r = &t->rows[i];
+
+		if (grow_array((void **)&t->level_ns, &t->level_cap, (size_t)r->level + 1,
+			       sizeof(*t->level_ns)))
+			return -ENOMEM;
+		t->level_ns[r->level] = r->total_ns;
+		if (r->level == 1)
+			t->th.total_ns = add_ns(t->th.total_ns, r->total_ns);
+		else
+			r->parent_ns = t->level_ns[r->level - 1];
+	}
 	for (i = 0; i < t->nrows; i++) {
-		struct trow *r = &t->rows[i];
+		struct tree_row *r = &t->rows[i];
 
 		if (r->level == 1)
 			r->parent_ns = t->th.total_ns;
@@ -304,18 +287,19 @@ static void finish_calls(struct tree *t)
 		skip = 0;
 		if (!shown(t, r->level, r->total_ns)) {
 			t->th.hidden_nodes++;
-			t->th.hidden_ns += r->total_ns;
+			t->th.hidden_ns = add_ns(t->th.hidden_ns, r->total_ns);
 			skip = r->level;
 			continue;
 		}
 		t->rows[w++] = *r;
 	}
 	t->nrows = w;
+	return 0;
 }
 
 /* A row is its parent's last shown child when no row of its level follows
  * before one of a lower level does: one backward scan. */
-static int mark_last(struct trow *rows, size_t n)
+static int mark_last(struct tree_row *rows, size_t n)
 {
 	int32_t max_level = 0, l;
 	bool *later;
@@ -344,7 +328,7 @@ static int tree_thread_end(void *ctx)
 
 	if (t->o->calls) {
 		any = t->nrows || t->th.hidden_nodes;
-		finish_calls(t);
+		err = finish_calls(t);
 	} else {
 		any = t->n > 1;
 		if (any && !(err = sort_children(t)))
@@ -356,11 +340,10 @@ static int tree_thread_end(void *ctx)
 		return err;
 	t->th.rows = t->rows;
 	t->th.n = t->nrows;
-	tree_out__thread(&t->p, &t->th);
-	return 0;
+	return tree_out__thread(&t->p, &t->th);
 }
 
-int analyze_tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
+int analyze__tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st)
 {
 	static const struct walk_ops ops = {
@@ -390,8 +373,9 @@ cleanup:
 		ferr("out of memory");
 	fn_table__free(&t.fns);
 	free(t.nodes);
-	free(t.slots);
+	hashmap__free(&t.node_of);
 	free(t.rows);
 	free(t.stack);
+	free(t.level_ns);
 	return err;
 }

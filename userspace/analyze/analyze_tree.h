@@ -6,7 +6,7 @@
 #include "analyze.h"
 
 /* One visible line of a thread's tree, in pre-order (a parent before its children). */
-struct trow {
+struct tree_row {
 	int32_t fn;
 	int32_t level;	 /* 1 for a root */
 	bool last;	 /* no later sibling is shown: draws └── instead of ├── */
@@ -25,19 +25,20 @@ struct tree_thread {
 	int64_t total_ns; /* sum of its roots */
 	uint64_t hidden_nodes;
 	int64_t hidden_ns;
-	const struct trow *rows;
+	const struct tree_row *rows;
 	size_t n;
 };
 
 struct tree_printer {
 	const struct out_style *st;
-	const struct fn_table *fns;
+	const struct func_table *fns;
 	const struct analyze_opts *o;
 	const struct run_row *run;
 	size_t threads; /* printed so far */
 };
 
-void tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
+/* 0, or -EIO when out of memory (printed). */
+int tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
 /* Closes the output; nothing is printed at all when no thread was. */
 void tree_out__end(struct tree_printer *p);
 

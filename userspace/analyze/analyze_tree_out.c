@@ -1,4 +1,5 @@
 /* Printing a thread's tree: text with box drawing (or ASCII), or nested JSON objects. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,17 +7,19 @@
 
 #define NAME_COL_MAX 80 /* deeper or longer names push their line's columns right */
 
-static void print_begin(struct tree_printer *p)
+static int print_begin(struct tree_printer *p)
 {
 	FILE *out = p->st->out;
 
-	if (p->o->json) {
-		fputc('{', out);
-		json__run_fields(out, p->run);
-		fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
-	} else {
+	if (!p->o->json) {
 		out__run_header(p->st, p->run);
+		return 0;
 	}
+	fputc('{', out);
+	if (json__run_fields(out, p->run))
+		return -EIO;
+	fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
+	return 0;
 }
 
 static void fmt_percent(int64_t part, int64_t whole, char *buf, size_t len)
@@ -40,7 +43,7 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 
 	memset(w, 0, sizeof(*w));
 	for (i = 0; i < th->n; i++) {
-		const struct trow *r = &th->rows[i];
+		const struct tree_row *r = &th->rows[i];
 
 		n = 4 * (size_t)r->level + out__width(p->fns->v[r->fn].name);
 		if (n > w->name)
@@ -55,16 +58,18 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 }
 
 /* Where the time is spent (self) is what stands out: half of the thread red, a tenth yellow. */
-static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r)
+static const char *hot(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r)
 {
-	if (th->total_ns && r->self_ns * 2 >= th->total_ns)
+	double self = (double)r->self_ns, total = (double)th->total_ns; /* no overflow */
+
+	if (th->total_ns && self * 2 >= total)
 		return out__color(p->st, SGR_RED);
-	if (th->total_ns && r->self_ns * 10 >= th->total_ns)
+	if (th->total_ns && self * 10 >= total)
 		return out__color(p->st, SGR_YELLOW);
 	return "";
 }
 
-static void print_prefix(const struct tree_printer *p, const bool *ancestor_last, const struct trow *r)
+static void print_prefix(const struct tree_printer *p, const bool *ancestor_last, const struct tree_row *r)
 {
 	bool u = p->st->utf8;
 	int32_t l;
@@ -76,7 +81,7 @@ static void print_prefix(const struct tree_printer *p, const bool *ancestor_last
 	fputs(p->st->color ? SGR_RESET : "", p->st->out);
 }
 
-static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct trow *r,
+static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r,
 		      const struct widths *w)
 {
 	FILE *out = p->st->out;
@@ -100,7 +105,7 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 		fputs("  at ", out);
 		out__pad(out, out__duration(p->st, r->start_ns, buf, sizeof(buf)), w->start, true);
 	}
-	if (r->total_ns - r->self_ns > 0 && (r->total_ns - r->self_ns) * 100 >= r->total_ns)
+	if (r->total_ns > r->self_ns && ((double)r->total_ns - (double)r->self_ns) * 100 >= (double)r->total_ns)
 		fprintf(out, "  self %s", out__duration(p->st, r->self_ns, buf, sizeof(buf)));
 	if (p->o->calls && r->status != SPAN_OK)
 		fprintf(out, "  %s", r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
@@ -146,60 +151,81 @@ static void print_text(struct tree_printer *p, const struct tree_thread *th)
 	free(ancestor_last);
 }
 
-static void json_row(const struct tree_printer *p, const struct trow *r)
+static const char *status_name(int32_t status)
+{
+	return status == SPAN_OK ? "ok" : status == SPAN_INCOMPLETE ? "incomplete" : "error";
+}
+
+static int json_row(const struct tree_printer *p, const struct tree_row *r)
 {
 	FILE *out = p->st->out;
 
 	fprintf(out, "\n%*s{\"function\": ", (r->level < 32 ? r->level : 32) * 2 + 2, "");
-	json__string(out, p->fns->v[r->fn].name);
+	if (json__string(out, p->fns->v[r->fn].name))
+		return -EIO;
 	fputs(", \"module\": ", out);
-	json__string(out, p->fns->v[r->fn].module);
+	if (json__string(out, p->fns->v[r->fn].module))
+		return -EIO;
 	if (p->o->calls)
 		fprintf(out, ", \"start_ns\": %lld, \"duration_ns\": %lld, \"self_ns\": %lld, \"status\": \"%s\"",
 			(long long)r->start_ns, (long long)r->total_ns, (long long)r->self_ns,
-			r->status == SPAN_OK ? "ok" : r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
+			status_name(r->status));
 	else
 		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"errors\": %llu",
 			(unsigned long long)r->calls, (long long)r->total_ns, (long long)r->self_ns,
 			(unsigned long long)r->errors);
 	fputs(", \"children\": [", out);
+	return 0;
+}
+
+static int json_thread_head(struct tree_printer *p, const struct tree_thread *th)
+{
+	FILE *out = p->st->out;
+
+	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
+	if (json__string(out, th->comm))
+		return -EIO;
+	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
+		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
+	return 0;
 }
 
 /* Rows are in pre-order: every row before a row of level l that is at least as deep
  * is closed first; closing one means the new row is a later sibling (comma). */
-static void print_json(struct tree_printer *p, const struct tree_thread *th)
+static int print_json(struct tree_printer *p, const struct tree_thread *th)
 {
 	FILE *out = p->st->out;
 	int32_t open = 0;
 	bool sibling;
 	size_t i;
 
-	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
-	json__string(out, th->comm);
-	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
-		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
+	if (json_thread_head(p, th))
+		return -EIO;
 	for (i = 0; i < th->n; i++) {
 		for (sibling = false; open >= th->rows[i].level; open--, sibling = true)
 			fputs("]}", out);
 		if (sibling)
 			fputc(',', out);
-		json_row(p, &th->rows[i]);
+		if (json_row(p, &th->rows[i]))
+			return -EIO;
 		open = th->rows[i].level;
 	}
 	for (; open > 0; open--)
 		fputs("]}", out);
 	fputs("]}", out);
+	return 0;
 }
 
-void tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
+int tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
 {
-	if (!p->threads)
-		print_begin(p);
-	if (p->o->json)
-		print_json(p, th);
-	else
+	if (!p->threads && print_begin(p))
+		return -EIO;
+	if (p->o->json && print_json(p, th))
+		return -EIO;
+	if (!p->o->json)
 		print_text(p, th);
 	p->threads++;
+	return 0;
 }
 
 void tree_out__end(struct tree_printer *p)

@@ -5,20 +5,21 @@
  * outermost activation of its function (recursion must not count twice).
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "core/glob.h"
 #include "core/log.h"
+#include "core/util.h"
 
-void fn_table__init(struct fn_table *t, const char *glob)
+void fn_table__init(struct func_table *t, const char *glob)
 {
 	memset(t, 0, sizeof(*t));
 	t->glob = glob;
 }
 
-void fn_table__free(struct fn_table *t)
+void fn_table__free(struct func_table *t)
 {
 	size_t i;
 
@@ -29,48 +30,15 @@ void fn_table__free(struct fn_table *t)
 		free(t->v[i].module);
 	}
 	free(t->v);
-	free(t->slots);
+	hashmap__free(&t->index_of);
 	memset(t, 0, sizeof(*t));
 }
 
-static size_t slot_of(int64_t key, size_t nslots)
+int32_t fn_table__find(const struct func_table *t, int64_t key)
 {
-	uint64_t h = (uint64_t)key;
+	uint32_t index;
 
-	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL; /* splitmix64's finalizer */
-	h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-	return (size_t)(h ^ (h >> 31)) & (nslots - 1);
-}
-
-int32_t fn_table__find(const struct fn_table *t, int64_t key)
-{
-	size_t i;
-
-	if (!t->nslots)
-		return -1;
-	for (i = slot_of(key, t->nslots); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		if (t->v[t->slots[i] - 1].key == key)
-			return t->slots[i] - 1;
-	return -1;
-}
-
-/* Keeps the load factor under 1/2 so probes stay short. */
-static int grow_slots(struct fn_table *t)
-{
-	size_t nslots = t->nslots ? t->nslots * 2 : 256, i, j;
-	int32_t *slots = calloc(nslots, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < t->n; i++) {
-		for (j = slot_of(t->v[i].key, nslots); slots[j]; j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = (int32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-	return 0;
+	return hashmap__get(&t->index_of, key, 0, &index) ? (int32_t)index : -1;
 }
 
 static char *module_basename(const char *path)
@@ -83,26 +51,16 @@ static char *module_basename(const char *path)
 	return strdup(slash ? slash + 1 : path);
 }
 
-int32_t fn_table__intern(struct fn_table *t, struct run_query *ss, int64_t key)
+int32_t fn_table__intern(struct func_table *t, struct run_query *ss, int64_t key)
 {
 	int32_t found = fn_table__find(t, key);
-	struct fn_info *fi;
+	struct func_info *fi;
 	char *path = NULL;
-	size_t j;
 
 	if (found >= 0)
 		return found;
-	if ((t->n + 1) * 2 > t->nslots && grow_slots(t))
+	if (grow_array((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v)))
 		return -ENOMEM;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct fn_info *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
 	fi = &t->v[t->n];
 	memset(fi, 0, sizeof(*fi));
 	fi->key = key;
@@ -114,31 +72,41 @@ int32_t fn_table__intern(struct fn_table *t, struct run_query *ss, int64_t key)
 		free(fi->name);
 		return -ENOMEM;
 	}
-	fi->selected = !t->glob || fnmatch(t->glob, fi->name, 0) == 0;
-	for (j = slot_of(fi->key, t->nslots); t->slots[j]; j = (j + 1) & (t->nslots - 1))
-		;
-	t->slots[j] = (int32_t)t->n + 1;
+	fi->selected = !t->glob || glob_match(t->glob, fi->name);
+	if (hashmap__put(&t->index_of, key, 0, (uint32_t)t->n)) {
+		free(fi->name);
+		free(fi->module);
+		return -ENOMEM;
+	}
 	return (int32_t)t->n++;
 }
 
 struct walk {
 	struct run_query *ss;
-	struct fn_table *fns;
+	struct func_table *fns;
 	const struct walk_ops *ops;
 	void *ctx;
-	struct frame *stack;
-	size_t depth, cap;
+	struct call_stack stack;
 	int64_t orphans; /* spans whose parent was not open: counted as roots */
 };
 
-static int pop_frame(struct walk *w)
+/*
+ * A call lasts at least until its last child's end. Only an incomplete call ends
+ * earlier as recorded (a SIGKILL leaves a zero-length placeholder whose children ran
+ * on), or clock skew: its duration is extended to that end, so that no self time is
+ * negative; its figures are taken when it pops, once its duration is final.
+ */
+static int pop_call(struct walk *w)
 {
-	struct frame *f = &w->stack[--w->depth];
-	int err = w->ops->pop ? w->ops->pop(w->ctx, f) : 0;
+	struct open_call *c = call_stack__top(&w->stack), *parent = call_stack__parent(&w->stack);
+	int err = w->ops->pop ? w->ops->pop(w->ctx, c, parent) : 0;
 
-	w->fns->v[f->fn].active--;
-	if (w->depth)
-		w->stack[w->depth - 1].children_ns += f->duration_ns;
+	w->fns->v[c->fn].active--;
+	if (parent && open_call__end_ns(c) > open_call__end_ns(parent)) {
+		parent->duration_ns = sub_ns(open_call__end_ns(c), parent->start_ns);
+		parent->extended = true;
+	}
+	call_stack__pop(&w->stack);
 	return err;
 }
 
@@ -148,42 +116,31 @@ static int unwind_to(struct walk *w, int64_t parent_id)
 {
 	int err;
 
-	while (w->depth && (!parent_id || w->stack[w->depth - 1].span_id != parent_id))
-		if ((err = pop_frame(w)))
+	while (w->stack.depth && (!parent_id || call_stack__top(&w->stack)->span_id != parent_id))
+		if ((err = pop_call(w)))
 			return err;
-	if (parent_id && !w->depth)
+	if (parent_id && !w->stack.depth)
 		w->orphans++;
 	return 0;
 }
 
-static int push_frame(struct walk *w, const struct keyed_span *row)
+static int push_call(struct walk *w, const struct keyed_span *row)
 {
-	struct frame *f, *parent;
+	struct open_call *c;
 	int32_t fn = fn_table__intern(w->fns, w->ss, row->function_key);
 
 	if (fn < 0)
 		return fn;
-	if (w->depth == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct frame *stack = realloc(w->stack, cap * sizeof(*stack));
-
-		if (!stack)
-			return -ENOMEM;
-		w->stack = stack;
-		w->cap = cap;
-	}
-	parent = w->depth ? &w->stack[w->depth - 1] : NULL;
-	f = &w->stack[w->depth++];
-	memset(f, 0, sizeof(*f));
-	f->span_id = row->span_id;
-	f->start_ns = row->start_ns;
-	f->duration_ns = row->duration_ns;
-	f->fn = fn;
-	f->node = -1;
-	f->level = parent ? parent->level + 1 : 1;
-	f->status = row->status;
-	f->outermost = w->fns->v[fn].active++ == 0;
-	return w->ops->push ? w->ops->push(w->ctx, f, parent) : 0;
+	if (!(c = call_stack__push(&w->stack)))
+		return -ENOMEM;
+	c->span_id = row->span_id;
+	c->start_ns = row->start_ns;
+	c->duration_ns = row->duration_ns;
+	c->fn = fn;
+	c->user = -1;
+	c->status = row->status;
+	c->outermost = w->fns->v[fn].active++ == 0;
+	return w->ops->push ? w->ops->push(w->ctx, c, call_stack__parent(&w->stack)) : 0;
 }
 
 static int end_thread(struct walk *w)
@@ -206,7 +163,7 @@ static int begin_thread(struct walk *w, int64_t thread_key)
 }
 
 int analyze__walk(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
-		  struct fn_table *fns, const struct walk_ops *ops, void *ctx)
+		  struct func_table *fns, const struct walk_ops *ops, void *ctx)
 {
 	struct walk w = { .ss = ss, .fns = fns, .ops = ops, .ctx = ctx };
 	struct keyed_spans *sc;
@@ -229,7 +186,7 @@ int analyze__walk(struct run_query *ss, const struct run_row *run, const struct 
 		}
 		if ((err = unwind_to(&w, row.parent_id)))
 			goto cleanup;
-		if ((err = push_frame(&w, &row)))
+		if ((err = push_call(&w, &row)))
 			goto cleanup;
 	}
 	err = more < 0 ? more : 0;
@@ -242,6 +199,6 @@ cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory while reading the spans");
 	keyed_spans__free(sc);
-	free(w.stack);
+	call_stack__free(&w.stack);
 	return err;
 }

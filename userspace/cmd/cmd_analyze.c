@@ -169,7 +169,7 @@ int cmd_analyze(int argc, char **argv)
 	if (run_query__open(o.db_path, &ss))
 		goto cleanup;
 	out_style__detect(&st, stdout);
-	if (o.tree ? analyze_tree(ss, run, &o, &st) : analyze_table(ss, run, &o, &st))
+	if (o.tree ? analyze__tree(ss, run, &o, &st) : analyze__table(ss, run, &o, &st))
 		goto cleanup;
 	err = finish_output();
 cleanup:

@@ -58,10 +58,30 @@ static int write_failed(const struct export_target *to)
 	return -1;
 }
 
+/*
+ * Names longer than EXPORT_NAME_MAX bytes are cut there, ending in "…": every event
+ * repeats its function's name, so a 50 MB symbol made files of gigabytes and exports of
+ * minutes. Cut at a character boundary; *name then points into buf.
+ */
+static void cap_name(const char **name, char buf[EXPORT_NAME_MAX + 1])
+{
+	size_t n = strnlen(*name, EXPORT_NAME_MAX + 1);
+
+	if (n <= EXPORT_NAME_MAX)
+		return;
+	n = EXPORT_NAME_MAX - strlen("…");
+	while (n && ((unsigned char)(*name)[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, *name, n);
+	strcpy(buf + n, "…");
+	*name = buf;
+}
+
 int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans)
 {
 	struct export_ctx ctx = { .out = to->file, .run = run };
+	char function[EXPORT_NAME_MAX + 1], module[EXPORT_NAME_MAX + 1];
 	struct span_reader *it;
 	struct named_span row;
 	bool begun = false;
@@ -89,6 +109,8 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 			err = -1;
 			goto cleanup;
 		}
+		cap_name(&row.function, function);
+		cap_name(&row.module, module);
 		err = ex->span(&ctx, &row);
 		if (err) {
 			write_failed(to);
@@ -123,7 +145,7 @@ void nest__init(struct nest *n)
 
 void nest__free(struct nest *n)
 {
-	free(n->frames);
+	call_stack__free(&n->stack);
 	nest__init(n);
 }
 
@@ -134,145 +156,82 @@ bool nest__is_new_thread(const struct nest *n, const struct named_span *row)
 
 void nest__start_thread(struct nest *n, const struct named_span *row)
 {
-	n->depth = 0;
+	n->stack.depth = 0;
 	n->thread_key = row->thread_key;
 	n->started = true;
 }
 
-struct nest_frame *nest__top_to_close(struct nest *n, const struct named_span *row)
+struct open_call *nest__top_to_close(struct nest *n, const struct named_span *row)
 {
-	struct nest_frame *top;
+	struct open_call *top = call_stack__top(&n->stack);
 
-	if (!n->depth)
-		return NULL;
-	top = &n->frames[n->depth - 1];
-	if (!row || top->end_ns < row->start_ns)
+	if (!top || !row || open_call__end_ns(top) < row->start_ns)
 		return top;
-	if (top->end_ns == row->start_ns && top->span_id != row->parent_id)
+	if (open_call__end_ns(top) == row->start_ns && top->span_id != row->parent_id)
 		return top;
 	return NULL;
 }
 
 void nest__pop(struct nest *n)
 {
-	struct nest_frame *top;
-
-	if (!n->depth)
-		return;
-	top = &n->frames[--n->depth];
-	if (n->depth)
-		n->frames[n->depth - 1].child_ns += top->end_ns - top->start_ns;
+	call_stack__pop(&n->stack);
 }
 
-struct nest_frame *nest__push(struct nest *n, const struct named_span *row)
+struct open_call *nest__push(struct nest *n, const struct named_span *row)
 {
-	struct nest_frame *f, *parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	struct open_call *c, *parent;
 	int64_t end = row->end_ns;
 
-	if (n->depth == n->cap) {
-		size_t cap = n->cap ? n->cap * 2 : 64;
-		struct nest_frame *frames = realloc(n->frames, cap * sizeof(*frames));
-
-		if (!frames) {
-			ferr("out of memory");
-			return NULL;
-		}
-		n->frames = frames;
-		n->cap = cap;
-		parent = n->depth ? &n->frames[n->depth - 1] : NULL;
+	if (!(c = call_stack__push(&n->stack))) {
+		ferr("out of memory");
+		return NULL;
 	}
+	parent = call_stack__parent(&n->stack);
 	/* A child cannot outlive its parent: only clock skew or an incomplete parent's
 	 * early recorded end produce that, and every viewer rejects it. */
-	if (parent && end > parent->end_ns)
-		end = parent->end_ns;
+	if (parent && end > open_call__end_ns(parent))
+		end = open_call__end_ns(parent);
 	if (end < row->start_ns)
 		end = row->start_ns;
-	f = &n->frames[n->depth++];
-	f->span_id = row->span_id;
-	f->function_key = row->function_key;
-	f->start_ns = row->start_ns;
-	f->end_ns = end;
-	f->child_ns = 0;
-	f->user = 0;
-	return f;
+	c->span_id = row->span_id;
+	c->start_ns = row->start_ns;
+	c->duration_ns = end - row->start_ns;
+	c->status = row->status;
+	return c;
 }
 
-struct nest_frame *nest__parent(struct nest *n)
+struct open_call *nest__parent(struct nest *n)
 {
-	return n->depth >= 2 ? &n->frames[n->depth - 2] : NULL;
+	return call_stack__parent(&n->stack);
 }
 
-/* ---- keymap ---- */
-
-static uint64_t mix(int64_t a, int64_t b)
+void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json)
 {
-	uint64_t x = (uint64_t)a * 0x9E3779B97F4A7C15ull ^ ((uint64_t)b + 0x632BE59BD9B4E019ull);
+	struct export_common *c = calloc(1, size);
 
-	x ^= x >> 30;
-	x *= 0xBF58476D1CE4E5B9ull;
-	x ^= x >> 27;
-	x *= 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
-
-static struct keymap_slot *find_slot(struct keymap_slot *slots, size_t cap, int64_t a, int64_t b)
-{
-	size_t i = mix(a, b) & (cap - 1);
-
-	while (slots[i].value && !(slots[i].a == a && slots[i].b == b))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
-void keymap__free(struct keymap *m)
-{
-	free(m->slots);
-	memset(m, 0, sizeof(*m));
-}
-
-int keymap__get(const struct keymap *m, int64_t a, int64_t b, uint32_t *value)
-{
-	struct keymap_slot *slot;
-
-	if (!m->cap)
-		return 0;
-	slot = find_slot(m->slots, m->cap, a, b);
-	if (!slot->value)
-		return 0;
-	*value = slot->value - 1;
-	return 1;
-}
-
-static int grow(struct keymap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 256, i;
-	struct keymap_slot *slots = calloc(cap, sizeof(*slots));
-
-	if (!slots) {
+	if (!c) {
 		ferr("out of memory");
-		return -1;
+		return NULL;
 	}
-	for (i = 0; i < m->cap; i++)
-		if (m->slots[i].value)
-			*find_slot(slots, cap, m->slots[i].a, m->slots[i].b) = m->slots[i];
-	free(m->slots);
-	m->slots = slots;
-	m->cap = cap;
-	return 0;
+	nest__init(&c->nest);
+	ctx->state = c;
+	if (with_json && !(c->w = jsonw__new(ctx->out))) {
+		export_common__free(ctx);
+		return NULL;
+	}
+	return c;
 }
 
-int keymap__put(struct keymap *m, int64_t a, int64_t b, uint32_t value)
+void export_common__free(struct export_ctx *ctx)
 {
-	struct keymap_slot *slot;
+	struct export_common *c = ctx->state;
 
-	if ((m->used + 1) * 2 > m->cap && grow(m))
-		return -1;
-	slot = find_slot(m->slots, m->cap, a, b);
-	slot->a = a;
-	slot->b = b;
-	slot->value = value + 1;
-	m->used++;
-	return 0;
+	if (!c)
+		return;
+	nest__free(&c->nest);
+	jsonw__free(c->w);
+	free(c);
+	ctx->state = NULL;
 }
 
 char *format_us(int64_t ns, char *buf, size_t len)

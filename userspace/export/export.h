@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analyze/open_call.h"
+#include "core/hashmap.h"
+#include "core/jsonw.h"
 #include "store/store.h"
 
 struct export_ctx {
@@ -52,6 +55,9 @@ struct export_target {
 	const char *name;
 };
 
+/* Function and module names are cut to this many bytes in exports (see export.c). */
+#define EXPORT_NAME_MAX 4096
+
 /*
  * Writes one run's spans (those filter keeps) with ex. Fails, before writing
  * anything, when there is no span to write. Returns 0 or -1 (printed: a write
@@ -64,22 +70,13 @@ extern volatile int export_interrupted;
 
 /* ---- struct nest: one thread's stack of open spans ---- */
 
-struct nest_frame {
-	int64_t span_id;
-	int64_t function_key;
-	int64_t start_ns;
-	int64_t end_ns;	  /* clamped: never past the enclosing frame's end, never before start */
-	int64_t child_ns; /* time covered by direct children so far: self = duration - child_ns */
-	uint64_t user;	  /* the exporter's (a frame index, a tree node, ...) */
-};
-
+/* Its calls' durations are clamped: a call never ends past the enclosing call's end, never
+ * before its start. children_ns is the time covered by direct children so far. */
 struct nest {
-	struct nest_frame *frames;
-	size_t depth, cap;
+	struct call_stack stack;
 	int64_t thread_key;
 	bool started;
 };
-
 void nest__init(struct nest *n);
 void nest__free(struct nest *n);
 /* True when row starts a new thread (the first row included): drain the old one, then call
@@ -87,36 +84,32 @@ void nest__free(struct nest *n);
 bool nest__is_new_thread(const struct nest *n, const struct named_span *row);
 void nest__start_thread(struct nest *n, const struct named_span *row);
 /*
- * The top frame if it must close before row opens (it ends at or before row's start:
+ * The top call if it must close before row opens (it ends at or before row's start:
  * at equal times closes come first, except for row's own parent, which a zero-length
  * child at the parent's very end stays inside), else NULL. row NULL: any top frame
  * (draining at the end of a thread).
  */
-struct nest_frame *nest__top_to_close(struct nest *n, const struct named_span *row);
-/* Removes the top frame, counting its duration into its parent's child_ns. */
+struct open_call *nest__top_to_close(struct nest *n, const struct named_span *row);
+/* Removes the top call, counting its duration into its parent's children_ns. */
 void nest__pop(struct nest *n);
-/* Opens row: its end clamped into the enclosing frame. NULL when out of memory (printed). */
-struct nest_frame *nest__push(struct nest *n, const struct named_span *row);
-/* The frame below the top (the parent of the frame just pushed), or NULL. */
-struct nest_frame *nest__parent(struct nest *n);
+/* Opens row: its end clamped into the enclosing call; user is 0. NULL when out of memory (printed). */
+struct open_call *nest__push(struct nest *n, const struct named_span *row);
+/* The call below the top (the parent of the call just pushed), or NULL. */
+struct open_call *nest__parent(struct nest *n);
 
-/* ---- struct keymap: (a, b) -> uint32 value, open addressing; memory grows with keys ---- */
-
-struct keymap_slot {
-	int64_t a, b;
-	uint32_t value; /* 0: empty slot; stored as value + 1 */
+/* What every exporter's state starts with (ctx->state points to it): the JSON writer
+ * (NULL for a format that is not JSON) and the nesting of the spans. */
+struct export_common {
+	struct jsonw *w;
+	struct nest nest;
 };
 
-struct keymap {
-	struct keymap_slot *slots;
-	size_t cap, used;
-};
-
-void keymap__free(struct keymap *m);
-/* 1 and *value if found, 0 if not. */
-int keymap__get(const struct keymap *m, int64_t a, int64_t b, uint32_t *value);
-/* 0, or -1 when out of memory (printed). The key must not be present. */
-int keymap__put(struct keymap *m, int64_t a, int64_t b, uint32_t value);
+/* A zeroed state of size bytes that starts with struct export_common, made ctx->state;
+ * with_json: its writer on ctx->out. NULL when out of memory (printed). */
+void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json);
+/* Frees the writer, the nesting and the state itself (NULL is a no-op); ctx->state
+ * becomes NULL. The exporter frees what it added first. */
+void export_common__free(struct export_ctx *ctx);
 
 /* "%lld.%03lld" of ns as microseconds, exact (Chrome's ts/dur); returns buf. */
 char *format_us(int64_t ns, char *buf, size_t len);

@@ -20,22 +20,22 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
-/* nest_frame.user: how the span was written. */
+/* open_call.user: how the span was written. */
 enum { WRITTEN_X, WRITTEN_BEGIN };
 
 /* What an E event repeats of its B event (a named_span's strings do not last). */
-struct open_call {
+struct begun_call {
 	struct named_span row;
 	char *function, *module;
 };
 
 struct chrome {
-	struct jsonw *w;
-	struct nest nest;
-	struct open_call *open; /* by nest depth; filled for frames written as B */
-	size_t open_cap;
-	struct keymap pids_named; /* pid -> 0: its process_name event is written */
+	struct export_common c; /* first: the state is one */
+	struct begun_call *open; /* by nest depth; filled for calls written as B */
+	size_t nopen, open_cap;	 /* nopen: zeroed so far */
+	struct hashmap pids_named; /* pid -> 0: its process_name event is written */
 	int64_t base_ns;
 };
 
@@ -66,32 +66,28 @@ static int begin_thread(struct chrome *st, const struct named_span *row)
 {
 	uint32_t seen;
 
-	nest__start_thread(&st->nest, row);
-	if (!keymap__get(&st->pids_named, row->pid, 0, &seen)) {
-		if (keymap__put(&st->pids_named, row->pid, 0, 0))
+	nest__start_thread(&st->c.nest, row);
+	if (!hashmap__get(&st->pids_named, row->pid, 0, &seen)) {
+		if (hashmap__put(&st->pids_named, row->pid, 0, 0)) {
+			ferr("out of memory");
 			return -1;
-		write_metadata(st->w, "process_name", row);
+		}
+		write_metadata(st->c.w, "process_name", row);
 	}
-	write_metadata(st->w, "thread_name", row);
+	write_metadata(st->c.w, "thread_name", row);
 	return 0;
 }
 
 static int chrome_begin(struct export_ctx *ctx)
 {
 	const struct run_row *run = ctx->run;
-	struct chrome *st = calloc(1, sizeof(*st));
+	struct chrome *st = export_common__new(ctx, sizeof(*st), true);
 	struct jsonw *w;
 
-	if (!st) {
-		ferr("out of memory");
+	if (!st)
 		return -1;
-	}
-	ctx->state = st;
-	nest__init(&st->nest);
 	st->base_ns = run->start_mono_ns;
-	st->w = w = jsonw__new(ctx->out);
-	if (!w)
-		return -1;
+	w = st->c.w;
 	jsonw__begin_object(w);
 	jsonw__kv_string(w, "displayTimeUnit", "ns");
 	jsonw__key(w, "otherData");
@@ -113,7 +109,7 @@ static int chrome_begin(struct export_ctx *ctx)
 static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	char num[32];
 
 	jsonw__newline(w);
@@ -127,7 +123,7 @@ static void write_call_fields(struct chrome *st, const struct named_span *row, c
 
 static void write_call_end(struct chrome *st, const struct named_span *row)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
@@ -144,39 +140,32 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
  * E event of those written as B. */
 static void close_frames(struct chrome *st, const struct named_span *row)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
-	while ((f = nest__top_to_close(&st->nest, row))) {
+	while ((f = nest__top_to_close(&st->c.nest, row))) {
 		if (f->user == WRITTEN_BEGIN) {
-			struct open_call *call = &st->open[st->nest.depth - 1];
+			struct begun_call *call = &st->open[st->c.nest.stack.depth - 1];
 
-			write_call_fields(st, &call->row, "E", f->end_ns);
+			write_call_fields(st, &call->row, "E", open_call__end_ns(f));
 			write_call_end(st, &call->row);
 			free(call->function);
 			free(call->module);
 			call->function = call->module = NULL;
 		}
-		nest__pop(&st->nest);
+		nest__pop(&st->c.nest);
 	}
 }
 
 /* Keeps what the E event of the frame just pushed will need. */
-static int remember_open_call(struct chrome *st, const struct named_span *row)
+static int remember_begun_call(struct chrome *st, const struct named_span *row)
 {
-	size_t depth = st->nest.depth, cap;
-	struct open_call *open, *call;
+	size_t depth = st->c.nest.stack.depth;
+	struct begun_call *call;
 
-	if (depth > st->open_cap) {
-		cap = st->open_cap ? st->open_cap * 2 : 64;
-		while (cap < depth)
-			cap *= 2;
-		open = realloc(st->open, cap * sizeof(*open));
-		if (!open)
-			goto oom;
-		memset(open + st->open_cap, 0, (cap - st->open_cap) * sizeof(*open));
-		st->open = open;
-		st->open_cap = cap;
-	}
+	if (grow_array((void **)&st->open, &st->open_cap, depth, sizeof(*st->open)))
+		goto oom;
+	for (; st->nopen < depth; st->nopen++)
+		memset(&st->open[st->nopen], 0, sizeof(*st->open));
 	call = &st->open[depth - 1];
 	call->row = *row;
 	call->function = strdup(row->function);
@@ -193,33 +182,33 @@ oom:
 static int chrome_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct chrome *st = ctx->state;
-	struct nest_frame *f, *parent;
+	struct open_call *f, *parent;
 	char num[32];
 
-	if (nest__is_new_thread(&st->nest, row)) {
+	if (nest__is_new_thread(&st->c.nest, row)) {
 		close_frames(st, NULL);
 		if (begin_thread(st, row))
 			return -1;
 	}
 	close_frames(st, row);
-	f = nest__push(&st->nest, row);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
-	parent = nest__parent(&st->nest);
+	parent = nest__parent(&st->c.nest);
 	if (row->status == SPAN_INCOMPLETE ||
-	    (parent && parent->user == WRITTEN_BEGIN && parent->end_ns == f->end_ns)) {
-		if (remember_open_call(st, row))
+	    (parent && parent->user == WRITTEN_BEGIN && open_call__end_ns(parent) == open_call__end_ns(f))) {
+		if (remember_begun_call(st, row))
 			return -1;
 		f->user = WRITTEN_BEGIN;
 		write_call_fields(st, row, "B", f->start_ns);
 	} else {
 		f->user = WRITTEN_X;
 		write_call_fields(st, row, "X", f->start_ns);
-		jsonw__key(st->w, "dur");
-		jsonw__raw_number(st->w, format_us(f->end_ns - f->start_ns, num, sizeof(num)));
+		jsonw__key(st->c.w, "dur");
+		jsonw__raw_number(st->c.w, format_us(f->duration_ns, num, sizeof(num)));
 	}
 	write_call_end(st, row);
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static int chrome_end(struct export_ctx *ctx)
@@ -227,11 +216,11 @@ static int chrome_end(struct export_ctx *ctx)
 	struct chrome *st = ctx->state;
 
 	close_frames(st, NULL);
-	jsonw__newline(st->w);
-	jsonw__end_array(st->w);
-	jsonw__end_object(st->w);
-	jsonw__end_line(st->w);
-	return jsonw__error(st->w) ? -1 : 0;
+	jsonw__newline(st->c.w);
+	jsonw__end_array(st->c.w);
+	jsonw__end_object(st->c.w);
+	jsonw__end_line(st->c.w);
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static void chrome_release(struct export_ctx *ctx)
@@ -241,16 +230,13 @@ static void chrome_release(struct export_ctx *ctx)
 
 	if (!st)
 		return;
-	for (i = 0; i < st->open_cap; i++) {
+	for (i = 0; i < st->nopen; i++) {
 		free(st->open[i].function);
 		free(st->open[i].module);
 	}
 	free(st->open);
-	nest__free(&st->nest);
-	keymap__free(&st->pids_named);
-	jsonw__free(st->w);
-	free(st);
-	ctx->state = NULL;
+	hashmap__free(&st->pids_named);
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_chrome = {

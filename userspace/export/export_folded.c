@@ -28,9 +28,9 @@ struct path_node {
 };
 
 struct folded {
-	struct nest nest;
-	struct keymap name_of;	/* function_key -> index in names */
-	struct keymap child_of; /* (parent node, function_key) -> node */
+	struct export_common c; /* first: the state is one */
+	struct hashmap name_of;	/* function_key -> index in names */
+	struct hashmap child_of; /* (parent node, function_key) -> node */
 	char **names;
 	size_t nnames, names_cap;
 	struct path_node *nodes;
@@ -102,57 +102,56 @@ static int child_node(struct folded *st, uint32_t parent, const struct named_spa
 {
 	uint32_t name;
 
-	if (keymap__get(&st->child_of, parent, row->function_key, node))
+	if (hashmap__get(&st->child_of, parent, row->function_key, node))
 		return 0;
-	if (!keymap__get(&st->name_of, row->function_key, 0, &name) &&
-	    (add_name(st, row->function, &name) ||
-	     keymap__put(&st->name_of, row->function_key, 0, name)))
-		return -1;
+	if (!hashmap__get(&st->name_of, row->function_key, 0, &name)) {
+		if (add_name(st, row->function, &name))
+			return -1;
+		if (hashmap__put(&st->name_of, row->function_key, 0, name))
+			goto oom;
+	}
 	if (add_node(st, parent, name, node))
 		return -1;
-	return keymap__put(&st->child_of, parent, row->function_key, *node);
+	if (!hashmap__put(&st->child_of, parent, row->function_key, *node))
+		return 0;
+oom:
+	ferr("out of memory");
+	return -1;
 }
 
 static void close_frames(struct folded *st, const struct named_span *next)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
-	while ((f = nest__top_to_close(&st->nest, next))) {
-		st->nodes[f->user].self_ns += f->end_ns - f->start_ns - f->child_ns;
-		nest__pop(&st->nest);
+	while ((f = nest__top_to_close(&st->c.nest, next))) {
+		st->nodes[f->user].self_ns += f->duration_ns - f->children_ns;
+		nest__pop(&st->c.nest);
 	}
 }
 
 static int folded_begin(struct export_ctx *ctx)
 {
-	struct folded *st = calloc(1, sizeof(*st));
-
-	if (!st) {
-		ferr("out of memory");
-		return -1;
-	}
-	nest__init(&st->nest);
-	ctx->state = st;
-	return 0;
+	return export_common__new(ctx, sizeof(struct folded), false) ? 0 : -1;
 }
 
 static int folded_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct folded *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f, *top;
 	uint32_t parent, node;
 
-	if (nest__is_new_thread(&st->nest, row)) {
+	if (nest__is_new_thread(&st->c.nest, row)) {
 		close_frames(st, NULL);
-		nest__start_thread(&st->nest, row);
+		nest__start_thread(&st->c.nest, row);
 		if (thread_root(st, row->comm, &st->root))
 			return -1;
 	}
 	close_frames(st, row);
-	parent = st->nest.depth ? (uint32_t)st->nest.frames[st->nest.depth - 1].user : st->root;
+	top = call_stack__top(&st->c.nest.stack);
+	parent = top ? (uint32_t)top->user : st->root;
 	if (child_node(st, parent, row, &node))
 		return -1;
-	f = nest__push(&st->nest, row);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
 	f->user = node;
@@ -203,11 +202,9 @@ static void folded_release(struct export_ctx *ctx)
 	free(st->names);
 	free(st->nodes);
 	free(st->roots);
-	keymap__free(&st->name_of);
-	keymap__free(&st->child_of);
-	nest__free(&st->nest);
-	free(st);
-	ctx->state = NULL;
+	hashmap__free(&st->name_of);
+	hashmap__free(&st->child_of);
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_folded = {

@@ -18,6 +18,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
 /* Spans per line: about 600 bytes each, far below the receiver's 1 MiB line limit. */
 #define OTLP_SPANS_PER_LINE 1000
@@ -26,9 +27,8 @@
 #define OTLP_STATUS_ERROR 2
 
 struct otlp {
-	struct jsonw *w;
-	struct nest nest;
-	struct keymap service_of; /* pid -> index in services */
+	struct export_common c; /* first: the state is one */
+	struct hashmap service_of; /* pid -> index in services */
 	char **services;	  /* a process's service.name: its first thread's comm */
 	size_t nservices, services_cap;
 	uint64_t run_hash;
@@ -78,24 +78,17 @@ static void trace_id(const struct otlp *st, const struct named_span *row, int64_
 static int service_name(struct otlp *st, const struct named_span *row, const char **name)
 {
 	uint32_t index;
-	char **services;
 
-	if (!keymap__get(&st->service_of, row->pid, 0, &index)) {
-		if (st->nservices == st->services_cap) {
-			size_t cap = st->services_cap ? st->services_cap * 2 : 16;
-
-			services = realloc(st->services, cap * sizeof(*services));
-			if (!services)
-				goto oom;
-			st->services = services;
-			st->services_cap = cap;
-		}
+	if (!hashmap__get(&st->service_of, row->pid, 0, &index)) {
+		if (grow_array((void **)&st->services, &st->services_cap, st->nservices + 1,
+			       sizeof(*st->services)))
+			goto oom;
 		st->services[st->nservices] = strdup(row->comm);
 		if (!st->services[st->nservices])
 			goto oom;
 		index = (uint32_t)st->nservices++;
-		if (keymap__put(&st->service_of, row->pid, 0, index))
-			return -1;
+		if (hashmap__put(&st->service_of, row->pid, 0, index))
+			goto oom;
 	}
 	*name = st->services[index];
 	return 0;
@@ -129,7 +122,7 @@ static void attr_int(struct jsonw *w, const char *key, int64_t value)
 
 static void end_line(struct otlp *st)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 
 	if (!st->in_line)
 		return;
@@ -145,7 +138,7 @@ static void end_line(struct otlp *st)
 
 static int begin_line(struct otlp *st, const struct run_row *run, const struct named_span *row)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	const char *service;
 
 	if (service_name(st, row, &service))
@@ -184,15 +177,15 @@ static int begin_line(struct otlp *st, const struct run_row *run, const struct n
 }
 
 static void write_span(struct otlp *st, const struct run_row *run, const struct named_span *row,
-		       const struct nest_frame *f)
+		       const struct open_call *f)
 {
-	struct nest_frame *parent = nest__parent(&st->nest);
+	struct open_call *parent = nest__parent(&st->c.nest);
 	int64_t wall = run->start_real_ns - run->start_mono_ns;
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	char id[33];
 
 	jsonw__begin_object(w);
-	trace_id(st, row, st->nest.frames[0].span_id, id);
+	trace_id(st, row, st->c.nest.stack.calls[0].span_id, id);
 	jsonw__kv_string(w, "traceId", id);
 	hex64((uint64_t)row->span_id, id);
 	jsonw__kv_string(w, "spanId", id);
@@ -205,7 +198,7 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	jsonw__key(w, "startTimeUnixNano");
 	jsonw__int_string(w, wall + f->start_ns);
 	jsonw__key(w, "endTimeUnixNano");
-	jsonw__int_string(w, wall + f->end_ns);
+	jsonw__int_string(w, wall + open_call__end_ns(f));
 	jsonw__key(w, "attributes");
 	jsonw__begin_array(w);
 	attr_int(w, "thread.id", row->tid);
@@ -229,29 +222,24 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 
 static int otlp_begin(struct export_ctx *ctx)
 {
-	struct otlp *st = calloc(1, sizeof(*st));
+	struct otlp *st = export_common__new(ctx, sizeof(*st), true);
 
-	if (!st) {
-		ferr("out of memory");
+	if (!st)
 		return -1;
-	}
-	ctx->state = st;
-	nest__init(&st->nest);
 	st->run_hash = fnv1a(ctx->run->run_id);
-	st->w = jsonw__new(ctx->out);
-	return st->w ? 0 : -1;
+	return 0;
 }
 
 static int otlp_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct otlp *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f;
 
-	if (nest__is_new_thread(&st->nest, row))
-		nest__start_thread(&st->nest, row);
-	while (nest__top_to_close(&st->nest, row))
-		nest__pop(&st->nest);
-	f = nest__push(&st->nest, row);
+	if (nest__is_new_thread(&st->c.nest, row))
+		nest__start_thread(&st->c.nest, row);
+	while (nest__top_to_close(&st->c.nest, row))
+		nest__pop(&st->c.nest);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
 	if (st->in_line && (st->line_pid != row->pid || st->line_spans >= OTLP_SPANS_PER_LINE))
@@ -260,7 +248,7 @@ static int otlp_span(struct export_ctx *ctx, const struct named_span *row)
 		return -1;
 	write_span(st, ctx->run, row, f);
 	st->line_spans++;
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static int otlp_end(struct export_ctx *ctx)
@@ -268,7 +256,7 @@ static int otlp_end(struct export_ctx *ctx)
 	struct otlp *st = ctx->state;
 
 	end_line(st);
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static void otlp_release(struct export_ctx *ctx)
@@ -281,11 +269,8 @@ static void otlp_release(struct export_ctx *ctx)
 	for (i = 0; i < st->nservices; i++)
 		free(st->services[i]);
 	free(st->services);
-	keymap__free(&st->service_of);
-	nest__free(&st->nest);
-	jsonw__free(st->w);
-	free(st);
-	ctx->state = NULL;
+	hashmap__free(&st->service_of);
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_otlp = {

@@ -19,6 +19,7 @@
 #include "export.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/util.h"
 
 struct frame_names {
 	char *name; /* the function */
@@ -26,9 +27,8 @@ struct frame_names {
 };
 
 struct speedscope {
-	struct jsonw *w;
-	struct nest nest;
-	struct keymap frame_of; /* function_key -> index in frames */
+	struct export_common c; /* first: the state is one */
+	struct hashmap frame_of; /* function_key -> index in frames */
 	struct frame_names *frames;
 	size_t nframes, cap;
 	bool in_profile;
@@ -40,17 +40,10 @@ static int frame_index(struct speedscope *st, const struct named_span *row, uint
 {
 	struct frame_names *f;
 
-	if (keymap__get(&st->frame_of, row->function_key, 0, index))
+	if (hashmap__get(&st->frame_of, row->function_key, 0, index))
 		return 0;
-	if (st->nframes == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 256;
-		struct frame_names *frames = realloc(st->frames, cap * sizeof(*frames));
-
-		if (!frames)
-			goto oom;
-		st->frames = frames;
-		st->cap = cap;
-	}
+	if (grow_array((void **)&st->frames, &st->cap, st->nframes + 1, sizeof(*st->frames)))
+		goto oom;
 	f = &st->frames[st->nframes];
 	f->name = strdup(row->function);
 	f->file = strdup(row->module);
@@ -60,7 +53,8 @@ static int frame_index(struct speedscope *st, const struct named_span *row, uint
 		goto oom;
 	}
 	*index = (uint32_t)st->nframes++;
-	return keymap__put(&st->frame_of, row->function_key, 0, *index);
+	if (!hashmap__put(&st->frame_of, row->function_key, 0, *index))
+		return 0;
 oom:
 	ferr("out of memory");
 	return -1;
@@ -68,7 +62,7 @@ oom:
 
 static void write_event(struct speedscope *st, const char *type, uint64_t frame, int64_t at_ns)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 
 	st->last_ns = at_ns - st->base_ns;
 	jsonw__newline(w);
@@ -81,11 +75,11 @@ static void write_event(struct speedscope *st, const char *type, uint64_t frame,
 
 static void close_frames(struct speedscope *st, const struct named_span *next)
 {
-	struct nest_frame *f;
+	struct open_call *f;
 
-	while ((f = nest__top_to_close(&st->nest, next))) {
-		write_event(st, "C", f->user, f->end_ns);
-		nest__pop(&st->nest);
+	while ((f = nest__top_to_close(&st->c.nest, next))) {
+		write_event(st, "C", f->user, open_call__end_ns(f));
+		nest__pop(&st->c.nest);
 	}
 }
 
@@ -94,19 +88,19 @@ static void end_profile(struct speedscope *st)
 	if (!st->in_profile)
 		return;
 	close_frames(st, NULL);
-	jsonw__end_array(st->w);
-	jsonw__kv_int(st->w, "endValue", st->last_ns);
-	jsonw__end_object(st->w);
+	jsonw__end_array(st->c.w);
+	jsonw__kv_int(st->c.w, "endValue", st->last_ns);
+	jsonw__end_object(st->c.w);
 	st->in_profile = false;
 }
 
 static void begin_profile(struct speedscope *st, const struct named_span *row)
 {
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	char name[320];
 
 	snprintf(name, sizeof(name), "%s %d/%d", row->comm, row->pid, row->tid);
-	nest__start_thread(&st->nest, row);
+	nest__start_thread(&st->c.nest, row);
 	st->last_ns = row->start_ns - st->base_ns;
 	jsonw__newline(w);
 	jsonw__begin_object(w);
@@ -121,19 +115,13 @@ static void begin_profile(struct speedscope *st, const struct named_span *row)
 
 static int speedscope_begin(struct export_ctx *ctx)
 {
-	struct speedscope *st = calloc(1, sizeof(*st));
+	struct speedscope *st = export_common__new(ctx, sizeof(*st), true);
 	struct jsonw *w;
 
-	if (!st) {
-		ferr("out of memory");
+	if (!st)
 		return -1;
-	}
-	ctx->state = st;
-	nest__init(&st->nest);
 	st->base_ns = ctx->run->start_mono_ns;
-	st->w = w = jsonw__new(ctx->out);
-	if (!w)
-		return -1;
+	w = st->c.w;
 	jsonw__begin_object(w);
 	jsonw__kv_string(w, "$schema", "https://www.speedscope.app/file-format-schema.json");
 	jsonw__kv_string(w, "exporter", "ferret " FERRET_VERSION);
@@ -147,28 +135,28 @@ static int speedscope_begin(struct export_ctx *ctx)
 static int speedscope_span(struct export_ctx *ctx, const struct named_span *row)
 {
 	struct speedscope *st = ctx->state;
-	struct nest_frame *f;
+	struct open_call *f;
 	uint32_t frame;
 
-	if (nest__is_new_thread(&st->nest, row)) {
+	if (nest__is_new_thread(&st->c.nest, row)) {
 		end_profile(st);
 		begin_profile(st, row);
 	}
 	if (frame_index(st, row, &frame))
 		return -1;
 	close_frames(st, row);
-	f = nest__push(&st->nest, row);
+	f = nest__push(&st->c.nest, row);
 	if (!f)
 		return -1;
 	f->user = frame;
 	write_event(st, "O", frame, f->start_ns);
-	return jsonw__error(st->w) ? -1 : 0;
+	return jsonw__error(st->c.w) ? -1 : 0;
 }
 
 static int speedscope_end(struct export_ctx *ctx)
 {
 	struct speedscope *st = ctx->state;
-	struct jsonw *w = st->w;
+	struct jsonw *w = st->c.w;
 	size_t i;
 
 	end_profile(st);
@@ -203,11 +191,8 @@ static void speedscope_release(struct export_ctx *ctx)
 		free(st->frames[i].file);
 	}
 	free(st->frames);
-	keymap__free(&st->frame_of);
-	nest__free(&st->nest);
-	jsonw__free(st->w);
-	free(st);
-	ctx->state = NULL;
+	hashmap__free(&st->frame_of);
+	export_common__free(ctx);
 }
 
 const struct exporter exporter_speedscope = {
