@@ -11,7 +11,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 SANITIZE ?=
 CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Werror -MMD -MP \
 	-I$(OUTPUT) -Iuserspace -I. -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS := -lbpf -lelf -lz -lsqlite3 -lcjson -lstdc++ -lpthread -lm
+LDLIBS := -lbpf -lelf -lz -lsqlite3 -lstdc++ -lpthread -lm
+# The unit tests parse ferret's JSON output with cJSON; ferret itself writes it with core/jsonw.
+TEST_LDLIBS := -lcjson
 ifneq ($(SANITIZE),)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 LDFLAGS += -fsanitize=address,undefined
@@ -66,7 +68,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS) -o $@
 
 $(OUTPUT)/obj $(OUTPUT)/tests $(OUTPUT)/progs:
 	$(Q)mkdir -p $@
