@@ -105,7 +105,6 @@ int analyze__walk(struct run_query *ss, const struct run_row *run, const struct 
 
 void out_style__detect(struct out_style *st, FILE *out);
 const char *out__color(const struct out_style *st, const char *sgr); /* SGR_*, or "" when plain */
-size_t out__width(const char *s); /* terminal columns of a UTF-8 string */
 void out__pad(FILE *out, const char *s, size_t width, bool right);
 char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
 void out__run_header(const struct out_style *st, const struct run_row *run);

@@ -29,15 +29,6 @@ const char *out__color(const struct out_style *st, const char *sgr)
 	return st->color ? sgr : "";
 }
 
-size_t out__width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80; /* count characters, not continuation bytes */
-	return w;
-}
-
 /* Control characters (a comm or a symbol may hold any byte) would break the layout: '?'. */
 static void put_clean(FILE *out, const char *s)
 {
@@ -47,7 +38,7 @@ static void put_clean(FILE *out, const char *s)
 
 void out__pad(FILE *out, const char *s, size_t width, bool right)
 {
-	size_t w = out__width(s);
+	size_t w = utf8__width(s);
 	int fill = (int)(width > w ? width - w : 0);
 
 	if (right)

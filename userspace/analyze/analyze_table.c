@@ -357,8 +357,8 @@ static int print_text(const struct table *t, const struct out_style *st)
 		format_row(t, st, t->rows[i], cells[i + 1]);
 	for (i = 0; i <= t->nrows; i++)
 		for (c = 0; c < COL__COUNT; c++)
-			if (out__width(cells[i][c]) > w[c])
-				w[c] = out__width(cells[i][c]);
+			if (utf8__width(cells[i][c]) > w[c])
+				w[c] = utf8__width(cells[i][c]);
 	out__run_header(st, t->run);
 	fputc('\n', st->out);
 	print_line(st, cells[0], w, out__color(st, SGR_BOLD));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyze_tree.h"
+#include "core/utf8.h"
 
 #define NAME_COL_MAX 80 /* deeper or longer names push their line's columns right */
 
@@ -45,14 +46,14 @@ static void measure(const struct tree_printer *p, const struct tree_thread *th, 
 	for (i = 0; i < th->n; i++) {
 		const struct tree_row *r = &th->rows[i];
 
-		n = 4 * (size_t)r->level + out__width(p->fns->v[r->fn].name);
+		n = 4 * (size_t)r->level + utf8__width(p->fns->v[r->fn].name);
 		if (n > w->name)
 			w->name = n > NAME_COL_MAX ? NAME_COL_MAX : n;
-		if ((n = out__width(out__duration(p->st, r->total_ns, buf, sizeof(buf)))) > w->dur)
+		if ((n = utf8__width(out__duration(p->st, r->total_ns, buf, sizeof(buf)))) > w->dur)
 			w->dur = n;
 		if ((n = (size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->calls)) > w->count)
 			w->count = n;
-		if ((n = out__width(out__duration(p->st, r->start_ns, buf, sizeof(buf)))) > w->start)
+		if ((n = utf8__width(out__duration(p->st, r->start_ns, buf, sizeof(buf)))) > w->start)
 			w->start = n;
 	}
 }
