@@ -77,13 +77,20 @@ struct ferret_span_event {
 struct ferret_frame {
 	__u64 start_ns;
 	__u64 span_id;
+	/* The nearest enclosing call whose span is sent (0: none) and how many of those
+	 * enclose it: with --max-rate a demoted function's calls send no span, and their
+	 * children must name an ancestor that is stored. */
+	__u64 parent_id;
 	__u32 func_id;
 	__u32 flags; /* enum ferret_frame_flags */
+	__u32 depth;
+	__u32 pad;
 };
 
 enum ferret_frame_flags {
 	FERRET_FRAME_NESTED = 1,    /* an outer activation of the same function is on the stack */
 	FERRET_FRAME_NO_RETURN = 2, /* the kernel gave the call no return probe */
+	FERRET_FRAME_DEMOTED = 4,   /* its function was demoted (--max-rate) when it began: no span */
 };
 
 struct ferret_stack {

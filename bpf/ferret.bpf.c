@@ -208,7 +208,7 @@ static __noinline void finish_frame(struct ferret_stack *st, __u32 idx, __u32 ti
 {
 	struct ferret_span_event *e;
 	struct ferret_frame *f;
-	__u64 dur, parent = 0;
+	__u64 dur;
 
 	if (idx >= FERRET_STACK_DEPTH)
 		return;
@@ -222,10 +222,10 @@ static __noinline void finish_frame(struct ferret_stack *st, __u32 idx, __u32 ti
 	} else {
 		account_call(f->func_id, dur, f->flags & FERRET_FRAME_NESTED);
 	}
-	if (!emit_spans || (dur < min_duration_ns && !flags) || is_demoted(f->func_id))
+	/* Demotion counts from a call's start: a call begun before it still sends its span,
+	 * which the calls inside it may already name as their parent. */
+	if (!emit_spans || (dur < min_duration_ns && !flags) || (f->flags & FERRET_FRAME_DEMOTED))
 		return;
-	if (idx > 0)
-		parent = st->frames[(idx - 1) & (FERRET_STACK_DEPTH - 1)].span_id;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
@@ -239,8 +239,8 @@ static __noinline void finish_frame(struct ferret_stack *st, __u32 idx, __u32 ti
 	e->hdr.flags = flags;
 	e->start_ns = f->start_ns;
 	e->span_id = f->span_id;
-	e->parent_id = parent;
-	e->depth = idx;
+	e->parent_id = f->parent_id;
+	e->depth = f->depth;
 	e->pad = 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
 }
@@ -263,6 +263,28 @@ static __always_inline struct ferret_stack *get_stack(__u32 pid, __u32 tid, __u6
 	}
 	announce_thread(pid, tid, ts);
 	return bpf_map_lookup_elem(&stacks, &tid);
+}
+
+/* A new frame at index d names the nearest enclosing frame that sends a span. A frame below
+ * that sends none (demoted) passes on its own parent; --min-duration needs no such care: an
+ * enclosing call lasts at least as long as the calls inside it. */
+static __always_inline void link_to_sent_ancestor(struct ferret_stack *st, __u32 d, struct ferret_frame *f)
+{
+	struct ferret_frame *below;
+
+	if (d == 0) {
+		f->parent_id = 0;
+		f->depth = 0;
+		return;
+	}
+	below = &st->frames[(d - 1) & (FERRET_STACK_DEPTH - 1)];
+	if (below->flags & FERRET_FRAME_DEMOTED) {
+		f->parent_id = below->parent_id;
+		f->depth = below->depth;
+	} else {
+		f->parent_id = below->span_id;
+		f->depth = below->depth + 1;
+	}
 }
 
 static __always_inline int stack_entry(void *ctx)
@@ -294,6 +316,9 @@ static __always_inline int stack_entry(void *ctx)
 			break;
 		}
 	}
+	if (is_demoted(fid))
+		flags |= FERRET_FRAME_DEMOTED;
+	link_to_sent_ancestor(st, d, &st->frames[d & (FERRET_STACK_DEPTH - 1)]);
 	f = &st->frames[d & (FERRET_STACK_DEPTH - 1)];
 	f->start_ns = ts;
 	f->span_id = emit_spans ? __sync_fetch_and_add(&counters.next_span_id, 1) + 1 : 0;

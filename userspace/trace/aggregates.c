@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,13 +64,33 @@ void aggregates__add_open_call(struct aggregates *a, uint32_t func_id, uint64_t 
 		func_figures__add_call(&a->figures[func_id], dur_ns, nested);
 }
 
+/* The functions demoted by one check, in one line: a run over many hot functions would
+ * otherwise print a line per function. */
+#define DEMOTED_NAMED 5
+
+static void say_demoted(const struct selection *sel, const size_t *ids, int n, int64_t max_rate)
+{
+	char names[512] = "";
+	size_t used = 0;
+	int k;
+
+	for (k = 0; k < n && k < DEMOTED_NAMED && used < sizeof(names); k++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", k ? ", " : "",
+					 sel->funcs[ids[k]].name);
+	if (n > DEMOTED_NAMED)
+		fwarn("over %lld calls/s, aggregated only from now on: %s and %d more", (long long)max_rate,
+		      names, n - DEMOTED_NAMED);
+	else
+		fwarn("over %lld calls/s, aggregated only from now on: %s", (long long)max_rate, names);
+}
+
 int aggregates__check_rates(struct aggregates *a, struct loader *l, int64_t max_rate, int64_t now_ns,
 			    const struct selection *sel)
 {
-	struct func_figures fig;
 	double seconds = (double)(now_ns - a->checked_at_ns) / 1e9;
+	size_t i, named[DEMOTED_NAMED];
+	struct func_figures fig;
 	int demoted_now = 0;
-	size_t i;
 
 	if (!a->checked_at_ns) {
 		a->checked_at_ns = now_ns;
@@ -82,12 +103,14 @@ int aggregates__check_rates(struct aggregates *a, struct loader *l, int64_t max_
 		    !loader__demote(l, (uint32_t)i)) {
 			a->demoted_at_ns[i] = now_ns;
 			a->demoted++;
+			if (demoted_now < DEMOTED_NAMED)
+				named[demoted_now] = i;
 			demoted_now++;
-			fwarn("%s: over %lld calls/s, aggregated only from now on", sel->funcs[i].name,
-			      (long long)max_rate);
 		}
 		a->calls_at_check[i] = fig.calls;
 	}
+	if (demoted_now)
+		say_demoted(sel, named, demoted_now, max_rate);
 	a->checked_at_ns = now_ns;
 	return demoted_now;
 }

@@ -183,15 +183,15 @@ int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
 	for (i = nframes; i-- > 0 && !err;) {
 		const struct open_frame *f = &frames[i];
 
-		if (!f->span_id) /* --aggregate: no spans */
+		if (!f->span_id || !f->sends_span) /* --aggregate, or demoted by --max-rate */
 			continue;
 		e.hdr.ts_ns = (uint64_t)end_ns;
 		e.hdr.func_id = f->func_id;
 		e.hdr.flags = f->no_return ? FERRET_SPAN_NO_RETURN : FERRET_SPAN_INCOMPLETE;
 		e.start_ns = f->start_ns;
 		e.span_id = f->span_id;
-		e.parent_id = i ? frames[i - 1].span_id : 0;
-		e.depth = i;
+		e.parent_id = f->parent_id;
+		e.depth = f->depth;
 		err = on_span(in, &e);
 	}
 	return err;

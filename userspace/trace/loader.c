@@ -17,8 +17,8 @@
 _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
-_Static_assert(sizeof(struct ferret_frame) == 24, "ferret_frame is 24 bytes");
-_Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24,
+_Static_assert(sizeof(struct ferret_frame) == 40, "ferret_frame is 40 bytes");
+_Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 40,
 	       "ferret_stack has no padding");
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
@@ -346,6 +346,9 @@ static uint32_t open_frames_of(const struct ferret_stack *st, struct open_frame 
 			.func_id = st->frames[i].func_id,
 			.nested = (st->frames[i].flags & FERRET_FRAME_NESTED) != 0,
 			.no_return = (st->frames[i].flags & FERRET_FRAME_NO_RETURN) != 0,
+			.sends_span = !(st->frames[i].flags & FERRET_FRAME_DEMOTED),
+			.parent_id = st->frames[i].parent_id,
+			.depth = st->frames[i].depth,
 		};
 	return n;
 }

@@ -48,6 +48,9 @@ struct open_frame {
 	uint32_t func_id;
 	bool nested;	   /* an outer activation of the same function is on the stack */
 	bool no_return;	   /* the kernel gave it no return probe */
+	bool sends_span;   /* false: its function was demoted (--max-rate) when it began */
+	uint64_t parent_id; /* the nearest enclosing frame that sends a span; 0: none */
+	uint32_t depth;	    /* how many of those enclose it */
 };
 
 struct loader;
