@@ -236,15 +236,23 @@ static bool pid_exited(int pidfd)
 
 /* A database created under sudo goes to the user who ran sudo, so that reading
  * it (analyze, export) needs no root. Its mode stays 0600. */
+/* A database this run created goes to the user who ran sudo as soon as it exists, with its
+ * -wal and -shm, so that user reads the run while it is traced. lchown: never through a
+ * symlink. SQLite, as root, gives a -wal it creates later the database's owner. */
 static void give_to_sudo_user(const char *db)
 {
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID"), *suffix[] = { "", "-wal", "-shm" };
+	char path[PATH_MAX];
 	long u, g;
+	size_t i;
 
 	if (!uid || !gid || parse_long(uid, &u) || parse_long(gid, &g))
 		return;
-	if (chown(db, (uid_t)u, (gid_t)g))
-		fwarn("cannot give %s to uid %ld: %s", db, u, strerror(errno));
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
+		if (lchown(path, (uid_t)u, (gid_t)g) && (i == 0 || errno != ENOENT))
+			fwarn("cannot give %s to uid %ld: %s", path, u, strerror(errno));
+	}
 }
 
 struct session {
@@ -448,7 +456,6 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
 	struct session ss = { 0 };
-	bool created_db = false;
 	int rc = EXIT_FAILED;
 	enum parse_result r;
 
@@ -465,6 +472,8 @@ int cmd_trace(int argc, char **argv)
 	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
 		goto out;
 	ss.db_created = store__created(ss.store); /* only then is the file ours to remove */
+	if (ss.db_created)
+		give_to_sudo_user(o.db);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (trace_target__launch(&ss.target) || start_tracing(&o, &ss)) {
@@ -486,14 +495,11 @@ int cmd_trace(int argc, char **argv)
 		launch__wait(&ss.target.child, -1);
 		rc = rc ? rc : launch__exit_code(&ss.target.child);
 	}
-	created_db = ss.db_created;
 	ss.db_created = false;
 out:
 	free_session(&ss);
 	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
 		db__remove_files(o.db);
-	if (created_db)
-		give_to_sudo_user(o.db);
 	free(o.target.includes);
 	free(o.target.excludes);
 	return rc;
