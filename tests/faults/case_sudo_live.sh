@@ -15,8 +15,9 @@ expect_eq "while tracing: the db, -wal and -shm belong to SUDO_UID" \
 expect_eq "while tracing: the sudo user reads the run" \
 	"$(as_nobody sqlite3 -batch -noheader "$DB" "SELECT group_concat(function || ':' || status) FROM (SELECT function, status FROM span_view WHERE run_id='live' ORDER BY span_id)" 2>&1)" \
 	"main:incomplete,stuck:incomplete"
-expect_match "while tracing: ferret analyze works as the sudo user" \
-	"$(as_nobody "$FERRET" analyze "$DB" 2>&1)" "stuck"
+out=$(as_nobody "$FERRET" analyze "$DB" 2>&1)
+expect_match "while tracing: ferret analyze works as the sudo user" "$out" "stuck"
+expect_match "while tracing: the header says the run is in progress, not 0 ns" "$out" "^run live . .* . in progress . "
 kill -TERM "$fpid"
 wait "$fpid"
 expect_eq "the run ends with the command's SIGTERM (143)" "$?" 143

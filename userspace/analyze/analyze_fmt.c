@@ -60,7 +60,11 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 	char *run_id = utf8__terminal_dup(run->run_id), *command = utf8__terminal_dup(run->command);
 	char dur[32];
 
-	out__duration(st, run->end_mono_ns - run->start_mono_ns, dur, sizeof(dur));
+	/* A run still written (or whose tracer was killed) has no end yet: no "0 ns". */
+	if (run->end_mono_ns == run->start_mono_ns)
+		snprintf(dur, sizeof(dur), "in progress");
+	else
+		out__duration(st, run->end_mono_ns - run->start_mono_ns, dur, sizeof(dur));
 	fprintf(st->out, "%srun %s%s%s%s%s%s%s%lld span%s%s%lld thread%s%s", out__color(st, SGR_BOLD),
 		run_id ? run_id : "?", out__color(st, SGR_RESET), sep, command ? command : "?", sep, dur, sep,
 		(long long)run->spans, run->spans == 1 ? "" : "s", sep, (long long)run->threads,
