@@ -317,9 +317,11 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 		}
 		nanosleep(&tick, NULL);
 	}
-	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both already). */
-	if (t->launched && atomic_load(&stop_signal) == SIGTERM && !t->child.exited) {
-		kill(t->child.pid, SIGTERM);
+	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both
+	 * already): traced while it ends, and reaped so that its exit code is stored. */
+	if (t->launched && atomic_load(&stop_signal) && !t->child.exited) {
+		if (atomic_load(&stop_signal) == SIGTERM)
+			kill(t->child.pid, SIGTERM);
 		launch__wait(&t->child, 2000);
 	}
 }
