@@ -24,7 +24,7 @@
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
 	FERRET_EV_EXIT = 2,	 /* a traced function returned */
-	FERRET_EV_THREAD = 3,	 /* first event of a thread (or its comm changed): carries comm */
+	FERRET_EV_THREAD = 3,	 /* a thread's name (comm): before its first event, or a rename */
 	FERRET_EV_PROC_EXIT = 4, /* a followed thread exited; func_id = exit code if it was the leader */
 	FERRET_EV_FORK = 5,	 /* a followed process forked: func_id = child pid */
 	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
@@ -33,6 +33,11 @@ enum ferret_event_type {
 /* Entry records: what the kernel will do about this call's return. */
 enum ferret_entry_flags {
 	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
+};
+
+/* Thread records. */
+enum ferret_thread_flags {
+	FERRET_THREAD_RENAMED = 1, /* an announced thread's new name (prctl, exec, /proc/TID/comm) */
 };
 
 enum ferret_span_flags {
@@ -54,7 +59,8 @@ struct ferret_event {
 	__u32 tid;     /* kernel pid of the thread */
 	__u32 func_id; /* the uprobe's BPF cookie: index into the loader's function table */
 	__u16 type;    /* enum ferret_event_type */
-	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags; 0 on the others */
+	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags;
+			* threads: enum ferret_thread_flags; 0 on the others */
 };
 
 struct ferret_thread_event {

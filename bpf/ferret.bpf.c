@@ -15,6 +15,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by the loader before load. */
 const volatile bool filter_pids = true;	 /* false with --all */
 const volatile bool follow_forks = false; /* true when ferret launched the command */
+const volatile bool all_processes = false; /* --all: every process, forked children too */
 const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced without a lookup */
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
@@ -114,9 +115,31 @@ static __always_inline __u64 wakeup_flags(void)
 										    : BPF_RB_NO_WAKEUP;
 }
 
+/* A thread record; comm NULL: the current task's name, else a kernel string. */
+static __always_inline bool emit_thread(__u32 pid, __u32 tid, __u64 ts, const char *comm, __u16 flags)
+{
+	struct ferret_thread_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost();
+		return false;
+	}
+	e->hdr.ts_ns = ts;
+	e->hdr.pid = pid;
+	e->hdr.tid = tid;
+	e->hdr.func_id = 0;
+	e->hdr.type = FERRET_EV_THREAD;
+	e->hdr.flags = flags;
+	if (comm)
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
+	else
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return true;
+}
+
 static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 {
-	struct ferret_thread_event *e;
 	__u32 zero = 0, *last = bpf_map_lookup_elem(&last_announced, &zero);
 	__u8 one = 1;
 
@@ -128,21 +151,8 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		return;
 	}
 	bpf_map_update_elem(&seen_threads, &tid, &one, BPF_ANY);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
-		return;
-	}
-	if (last)
+	if (emit_thread(pid, tid, ts, NULL, 0) && last)
 		*last = tid;
-	e->hdr.ts_ns = ts;
-	e->hdr.pid = pid;
-	e->hdr.tid = tid;
-	e->hdr.func_id = 0;
-	e->hdr.type = FERRET_EV_THREAD;
-	e->hdr.flags = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
 }
 
 /* Whether the kernel will give the call being entered a return probe. Entry handlers run
@@ -165,7 +175,8 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 
 	if (!is_traced(pid))
 		return 0;
-	/* An exit always follows an entry of the same thread, which announced it. */
+	/* An exit follows an entry of the same thread, which announced it, or is the return of
+	 * a call a forked child's parent entered: on_fork announced that child. */
 	if (type == FERRET_EV_ENTRY)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
@@ -432,6 +443,21 @@ static __always_inline void emit_task_event(__u16 type, __u32 pid, __u32 tid, __
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
+/* The kernel copies a process's pending return probes to a child it forks, so the child's
+ * first event may be the return of a call its parent entered: announce the child now (rather
+ * than on every return's hot path). */
+static __always_inline void announce_child(struct task_struct *parent, struct task_struct *child,
+					   __u32 cpid)
+{
+	__u32 ctid = BPF_CORE_READ(child, pid);
+	__u8 one = 1;
+
+	if (!BPF_CORE_READ(parent, utask, return_instances))
+		return;
+	bpf_map_update_elem(&seen_threads, &ctid, &one, BPF_ANY);
+	emit_thread(cpid, ctid, bpf_ktime_get_ns(), child->comm, 0);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -439,10 +465,29 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u8 one = 1;
 
 	/* A new thread shares its tgid: already covered by the filter. */
-	if (!follow_forks || ppid == cpid || !bpf_map_lookup_elem(&pids, &ppid))
+	if (ppid == cpid)
 		return 0;
-	bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY);
-	emit_task_event(FERRET_EV_FORK, ppid, BPF_CORE_READ(child, pid), cpid);
+	if (follow_forks) {
+		if (!bpf_map_lookup_elem(&pids, &ppid))
+			return 0;
+		bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY);
+		emit_task_event(FERRET_EV_FORK, ppid, BPF_CORE_READ(child, pid), cpid);
+	} else if (!all_processes) {
+		return 0; /* -p: the probes' pid filter leaves the child out */
+	}
+	announce_child(parent, child, cpid);
+	return 0;
+}
+
+/* A traced thread's new name (prctl(PR_SET_NAME), exec, a write to /proc/TID/comm), sent
+ * as it is set: the thread keeps its calls and its row, under the name it has last. */
+SEC("tp_btf/task_rename")
+int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
+
+	if (bpf_map_lookup_elem(&seen_threads, &tid) && is_traced(pid))
+		emit_thread(pid, tid, bpf_ktime_get_ns(), comm, FERRET_THREAD_RENAMED);
 	return 0;
 }
 

@@ -49,6 +49,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* --all: no pid filter at all, so processes forked by traced ones are traced too. */
+static bool all_processes(const struct loader_opts *opts)
+{
+	return !opts->filter_pids && opts->attach_pid < 0;
+}
+
 static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferret_bpf **out)
 {
 	struct ferret_bpf *skel = ferret_bpf__open();
@@ -58,6 +64,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		return -errno;
 	skel->rodata->filter_pids = opts->filter_pids;
 	skel->rodata->follow_forks = opts->follow_forks;
+	skel->rodata->all_processes = all_processes(opts);
 	skel->rodata->main_pid = (__u32)opts->main_pid;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
@@ -94,11 +101,14 @@ static int dispatch_event(void *ctx, void *data, size_t size)
 
 static int attach_task_programs(struct loader *l, const struct loader_opts *opts)
 {
-	if (opts->follow_forks) {
+	if (opts->follow_forks || all_processes(opts)) {
 		l->skel->links.on_fork = bpf_program__attach(l->skel->progs.on_fork);
 		if (!l->skel->links.on_fork)
 			return -errno;
 	}
+	l->skel->links.on_rename = bpf_program__attach(l->skel->progs.on_rename);
+	if (!l->skel->links.on_rename)
+		return -errno;
 	l->skel->links.on_exit_task = bpf_program__attach(l->skel->progs.on_exit_task);
 	return l->skel->links.on_exit_task ? 0 : -errno;
 }
