@@ -108,6 +108,7 @@ struct ferret_counters {
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */
 	__u64 no_return;     /* stack mode: calls the kernel gave no return probe */
+	__u64 forks;	     /* launched command: processes forked by followed ones, followed too */
 };
 
 #endif /* FERRET_EVENTS_H */

@@ -470,7 +470,9 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (follow_forks) {
 		if (!bpf_map_lookup_elem(&pids, &ppid))
 			return 0;
-		bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY);
+		if (bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY))
+			return 0; /* FERRET_MAX_PIDS followed at once */
+		__sync_fetch_and_add(&counters.forks, 1);
 		emit_task_event(FERRET_EV_FORK, ppid, BPF_CORE_READ(child, pid), cpid);
 	} else if (!all_processes) {
 		return 0; /* -p: the probes' pid filter leaves the child out */
@@ -491,26 +493,33 @@ int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(on_exit_task, struct task_struct *task)
+/* A thread ferret has seen exits: its open calls end here. */
+static __always_inline void seen_thread_exit(struct task_struct *task, __u32 pid, __u32 tid)
 {
-	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid), zero = 0, *last;
+	__u32 zero = 0, *last;
 
-	/* Only threads ferret has seen matter: their open calls end here. */
-	if (!bpf_map_lookup_elem(&seen_threads, &tid))
-		return 0;
 	bpf_map_delete_elem(&seen_threads, &tid);
 	/* A later thread reusing the tid must be announced again. */
 	last = bpf_map_lookup_elem(&last_announced, &zero);
 	if (last && *last == tid)
 		*last = 0;
 	if (!is_traced(pid))
-		return 0;
+		return;
 	if (stack_mode)
 		stack_thread_exit(tid, bpf_ktime_get_ns());
 	emit_task_event(FERRET_EV_PROC_EXIT, pid, tid, BPF_CORE_READ(task, exit_code) >> 8);
-	/* Keep the pid in the filter until its leader is gone; pids are reused. */
-	if (pid == tid && follow_forks)
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit_task, struct task_struct *task)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
+
+	if (bpf_map_lookup_elem(&seen_threads, &tid))
+		seen_thread_exit(task, pid, tid);
+	/* A followed process leaves the filter with its last thread, whether or not it ran
+	 * traced code: pids are reused, and userspace traces until none is left. */
+	if (follow_forks && !BPF_CORE_READ(task, signal, live.counter))
 		bpf_map_delete_elem(&pids, &pid);
 	return 0;
 }

@@ -22,7 +22,7 @@ _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 24,
 	       "ferret_stack has no padding");
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
-_Static_assert(sizeof(struct ferret_counters) == 5 * 8, "ferret_counters is 5 counters");
+_Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 counters");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
@@ -299,6 +299,15 @@ void loader__counters(const struct loader *l, struct loader_counters *out)
 	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
 	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
 	out->no_return = __atomic_load_n(&l->skel->bss->counters.no_return, __ATOMIC_RELAXED);
+	out->forks = __atomic_load_n(&l->skel->bss->counters.forks, __ATOMIC_RELAXED);
+}
+
+bool loader__followed_alive(const struct loader *l)
+{
+	__u32 key;
+
+	/* The BPF side removes a followed process from the filter when its last thread exits. */
+	return !bpf_map__get_next_key(l->skel->maps.pids, NULL, &key, sizeof(key));
 }
 
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum)
