@@ -28,6 +28,7 @@ enum ferret_event_type {
 	FERRET_EV_PROC_EXIT = 4, /* a followed thread exited; func_id = exit code if it was the leader */
 	FERRET_EV_FORK = 5,	 /* a followed process forked: func_id = child pid */
 	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
+	FERRET_EV_EXEC = 7,	 /* a followed thread exec'd: its open calls never return */
 };
 
 /* Entry records: what the kernel will do about this call's return. */

@@ -493,16 +493,20 @@ int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
 	return 0;
 }
 
+/* A later thread reusing the tid must be announced again. */
+static __always_inline void forget_thread(__u32 tid)
+{
+	__u32 zero = 0, *last = bpf_map_lookup_elem(&last_announced, &zero);
+
+	bpf_map_delete_elem(&seen_threads, &tid);
+	if (last && *last == tid)
+		*last = 0;
+}
+
 /* A thread ferret has seen exits: its open calls end here. */
 static __always_inline void seen_thread_exit(struct task_struct *task, __u32 pid, __u32 tid)
 {
-	__u32 zero = 0, *last;
-
-	bpf_map_delete_elem(&seen_threads, &tid);
-	/* A later thread reusing the tid must be announced again. */
-	last = bpf_map_lookup_elem(&last_announced, &zero);
-	if (last && *last == tid)
-		*last = 0;
+	forget_thread(tid);
 	if (!is_traced(pid))
 		return;
 	if (stack_mode)
@@ -521,5 +525,24 @@ int BPF_PROG(on_exit_task, struct task_struct *task)
 	 * traced code: pids are reused, and userspace traces until none is left. */
 	if (follow_forks && !BPF_CORE_READ(task, signal, live.counter))
 		bpf_map_delete_elem(&pids, &pid);
+	return 0;
+}
+
+/* exec() replaces the image: the calls the thread had open never return (their return
+ * addresses went with the old stack), so they end here, before the new image's first call.
+ * A thread other than the leader takes the leader's tid as it execs. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid), old_tid = (__u32)old_pid;
+
+	if (!bpf_map_lookup_elem(&seen_threads, &old_tid) || !is_traced(pid))
+		return 0;
+	if (stack_mode)
+		stack_thread_exit(old_tid, bpf_ktime_get_ns());
+	else
+		emit_task_event(FERRET_EV_EXEC, pid, old_tid, 0);
+	if (old_tid != BPF_CORE_READ(task, pid))
+		forget_thread(old_tid);
 	return 0;
 }

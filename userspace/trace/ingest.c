@@ -246,6 +246,7 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_THREAD:
 		return on_thread(in, data);
 	case FERRET_EV_PROC_EXIT:
+	case FERRET_EV_EXEC:
 		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
 	case FERRET_EV_SPAN:
 		return on_span(in, data);

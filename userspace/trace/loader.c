@@ -109,6 +109,9 @@ static int attach_task_programs(struct loader *l, const struct loader_opts *opts
 	l->skel->links.on_rename = bpf_program__attach(l->skel->progs.on_rename);
 	if (!l->skel->links.on_rename)
 		return -errno;
+	l->skel->links.on_exec = bpf_program__attach(l->skel->progs.on_exec);
+	if (!l->skel->links.on_exec)
+		return -errno;
 	l->skel->links.on_exit_task = bpf_program__attach(l->skel->progs.on_exit_task);
 	return l->skel->links.on_exit_task ? 0 : -errno;
 }
