@@ -24,15 +24,21 @@
 enum ferret_event_type {
 	FERRET_EV_ENTRY = 1,	 /* a traced function was entered */
 	FERRET_EV_EXIT = 2,	 /* a traced function returned */
-	FERRET_EV_THREAD = 3,	 /* first event of a thread (or its comm changed): carries comm */
+	FERRET_EV_THREAD = 3,	 /* a thread's name (comm): before its first event, or a rename */
 	FERRET_EV_PROC_EXIT = 4, /* a followed thread exited; func_id = exit code if it was the leader */
 	FERRET_EV_FORK = 5,	 /* a followed process forked: func_id = child pid */
 	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
+	FERRET_EV_EXEC = 7,	 /* a followed thread exec'd: its open calls never return */
 };
 
 /* Entry records: what the kernel will do about this call's return. */
 enum ferret_entry_flags {
 	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
+};
+
+/* Thread records. */
+enum ferret_thread_flags {
+	FERRET_THREAD_RENAMED = 1, /* an announced thread's new name (prctl, exec, /proc/TID/comm) */
 };
 
 enum ferret_span_flags {
@@ -54,7 +60,8 @@ struct ferret_event {
 	__u32 tid;     /* kernel pid of the thread */
 	__u32 func_id; /* the uprobe's BPF cookie: index into the loader's function table */
 	__u16 type;    /* enum ferret_event_type */
-	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags; 0 on the others */
+	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags;
+			* threads: enum ferret_thread_flags; 0 on the others */
 };
 
 struct ferret_thread_event {
@@ -109,6 +116,7 @@ struct ferret_counters {
 	__u64 deep_dropped;  /* stack mode: calls deeper than FERRET_STACK_DEPTH, not recorded */
 	__u64 no_stack;	     /* stack mode: a thread's stack could not be allocated */
 	__u64 no_return;     /* stack mode: calls the kernel gave no return probe */
+	__u64 forks;	     /* launched command: processes forked by followed ones, followed too */
 };
 
 #endif /* FERRET_EVENTS_H */

@@ -1,122 +1,44 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * ferret's BPF side: entry/exit handlers for every traced function (the BPF
- * cookie carries the function id), a pid filter that follows forks, thread
- * announcements, and a ring buffer whose failed reservations are counted.
+ * cookie carries the function id), stack mode, a pid filter that follows forks,
+ * thread announcements and renames, exec and exit handling, and a ring buffer
+ * whose failed reservations are counted. The maps and config: maps.bpf.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "events.h"
+#include "maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Set by the loader before load. */
-const volatile bool filter_pids = true;	 /* false with --all */
-const volatile bool follow_forks = false; /* true when ferret launched the command */
-const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced without a lookup */
-/* Wake the consumer only once this much data is waiting: a wakeup per event costs
- * more than the probe itself; the consumer also polls on a short timeout. */
-const volatile __u64 wakeup_bytes = 256 * 1024;
-/* Two of the largest records (with their 8-byte headers): at least one lands in it. */
-#define FERRET_WAKEUP_WINDOW 128
-/* Stack mode (--min-duration, --aggregate, --max-rate): calls are tracked in the
- * kernel, aggregated per function, and only kept calls reach the ring buffer. */
-const volatile bool stack_mode = false;
-const volatile bool emit_spans = true; /* false with --aggregate */
-const volatile __u64 min_duration_ns = 0;
-
-struct ferret_counters counters;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024 * 1024); /* resized by the loader */
-} events SEC(".maps");
-
-/* Processes (tgids) being traced. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, FERRET_MAX_PIDS);
-	__type(key, __u32);
-	__type(value, __u8);
-} pids SEC(".maps");
-
-/* Stack mode: each thread's open calls. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, struct ferret_stack);
-} stacks SEC(".maps");
-
-/* A zeroed stack to create entries from: 3 KiB does not fit on the BPF stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ferret_stack);
-} empty_stack SEC(".maps");
-
-/* Stack mode: per-function figures (resized to the number of functions). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct func_figures);
-} func_stats SEC(".maps");
-
-/* --max-rate: functions switched to aggregate-only by the loader. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u8);
-} demoted SEC(".maps");
-
-/* The last thread announced on each CPU: threads stay on a CPU for long
- * stretches, so most calls skip the LRU hash lookup below. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} last_announced SEC(".maps");
-
-/* Threads already announced to userspace with their comm. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
-	__type(value, __u8);
-} seen_threads SEC(".maps");
-
-static __always_inline bool is_traced(__u32 pid)
+/* A thread record; comm NULL: the current task's name, else a kernel string. */
+static __always_inline bool emit_thread(__u32 pid, __u32 tid, __u64 ts, const char *comm, __u16 flags)
 {
-	return !filter_pids || pid == main_pid || bpf_map_lookup_elem(&pids, &pid);
-}
+	struct ferret_thread_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-static __always_inline void count_lost(void)
-{
-	__sync_fetch_and_add(&counters.lost_events, 1);
-}
-
-/* Wakes the consumer once, when the backlog crosses wakeup_bytes: while the consumer
- * is busy (an SQLite commit) or stalled, a wakeup on every event above the mark
- * would queue irq_work per event and slow the traced program ten-fold. A crossing
- * missed between two CPUs costs nothing: the consumer polls on a short timeout. */
-static __always_inline __u64 wakeup_flags(void)
-{
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-
-	return avail >= wakeup_bytes && avail < wakeup_bytes + FERRET_WAKEUP_WINDOW ? BPF_RB_FORCE_WAKEUP
-										    : BPF_RB_NO_WAKEUP;
+	if (!e) {
+		count_lost();
+		return false;
+	}
+	e->hdr.ts_ns = ts;
+	e->hdr.pid = pid;
+	e->hdr.tid = tid;
+	e->hdr.func_id = 0;
+	e->hdr.type = FERRET_EV_THREAD;
+	e->hdr.flags = flags;
+	if (comm)
+		bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
+	else
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return true;
 }
 
 static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 {
-	struct ferret_thread_event *e;
 	__u32 zero = 0, *last = bpf_map_lookup_elem(&last_announced, &zero);
 	__u8 one = 1;
 
@@ -128,21 +50,8 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		return;
 	}
 	bpf_map_update_elem(&seen_threads, &tid, &one, BPF_ANY);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
-		return;
-	}
-	if (last)
+	if (emit_thread(pid, tid, ts, NULL, 0) && last)
 		*last = tid;
-	e->hdr.ts_ns = ts;
-	e->hdr.pid = pid;
-	e->hdr.tid = tid;
-	e->hdr.func_id = 0;
-	e->hdr.type = FERRET_EV_THREAD;
-	e->hdr.flags = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
 }
 
 /* Whether the kernel will give the call being entered a return probe. Entry handlers run
@@ -165,7 +74,8 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 
 	if (!is_traced(pid))
 		return 0;
-	/* An exit always follows an entry of the same thread, which announced it. */
+	/* An exit follows an entry of the same thread, which announced it, or is the return of
+	 * a call a forked child's parent entered: on_fork announced that child. */
 	if (type == FERRET_EV_ENTRY)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
@@ -457,6 +367,21 @@ static __always_inline void emit_task_event(__u16 type, __u32 pid, __u32 tid, __
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
+/* The kernel copies a process's pending return probes to a child it forks, so the child's
+ * first event may be the return of a call its parent entered: announce the child now (rather
+ * than on every return's hot path). */
+static __always_inline void announce_child(struct task_struct *parent, struct task_struct *child,
+					   __u32 cpid)
+{
+	__u32 ctid = BPF_CORE_READ(child, pid);
+	__u8 one = 1;
+
+	if (!BPF_CORE_READ(parent, utask, return_instances))
+		return;
+	bpf_map_update_elem(&seen_threads, &ctid, &one, BPF_ANY);
+	emit_thread(cpid, ctid, bpf_ktime_get_ns(), child->comm, 0);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -464,33 +389,84 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u8 one = 1;
 
 	/* A new thread shares its tgid: already covered by the filter. */
-	if (!follow_forks || ppid == cpid || !bpf_map_lookup_elem(&pids, &ppid))
+	if (ppid == cpid)
 		return 0;
-	bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY);
-	emit_task_event(FERRET_EV_FORK, ppid, BPF_CORE_READ(child, pid), cpid);
+	if (follow_forks) {
+		if (!bpf_map_lookup_elem(&pids, &ppid))
+			return 0;
+		if (bpf_map_update_elem(&pids, &cpid, &one, BPF_ANY))
+			return 0; /* FERRET_MAX_PIDS followed at once */
+		__sync_fetch_and_add(&counters.forks, 1);
+		emit_task_event(FERRET_EV_FORK, ppid, BPF_CORE_READ(child, pid), cpid);
+	} else if (!all_processes) {
+		return 0; /* -p: the probes' pid filter leaves the child out */
+	}
+	announce_child(parent, child, cpid);
 	return 0;
+}
+
+/* A traced thread's new name (prctl(PR_SET_NAME), exec, a write to /proc/TID/comm), sent
+ * as it is set: the thread keeps its calls and its row, under the name it has last. */
+SEC("tp_btf/task_rename")
+int BPF_PROG(on_rename, struct task_struct *task, const char *comm)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
+
+	if (bpf_map_lookup_elem(&seen_threads, &tid) && is_traced(pid))
+		emit_thread(pid, tid, bpf_ktime_get_ns(), comm, FERRET_THREAD_RENAMED);
+	return 0;
+}
+
+/* A later thread reusing the tid must be announced again. */
+static __always_inline void forget_thread(__u32 tid)
+{
+	__u32 zero = 0, *last = bpf_map_lookup_elem(&last_announced, &zero);
+
+	bpf_map_delete_elem(&seen_threads, &tid);
+	if (last && *last == tid)
+		*last = 0;
+}
+
+/* A thread ferret has seen exits: its open calls end here. */
+static __always_inline void seen_thread_exit(struct task_struct *task, __u32 pid, __u32 tid)
+{
+	forget_thread(tid);
+	if (!is_traced(pid))
+		return;
+	if (stack_mode)
+		stack_thread_exit(tid, bpf_ktime_get_ns());
+	emit_task_event(FERRET_EV_PROC_EXIT, pid, tid, BPF_CORE_READ(task, exit_code) >> 8);
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit_task, struct task_struct *task)
 {
-	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid), zero = 0, *last;
+	__u32 pid = BPF_CORE_READ(task, tgid), tid = BPF_CORE_READ(task, pid);
 
-	/* Only threads ferret has seen matter: their open calls end here. */
-	if (!bpf_map_lookup_elem(&seen_threads, &tid))
-		return 0;
-	bpf_map_delete_elem(&seen_threads, &tid);
-	/* A later thread reusing the tid must be announced again. */
-	last = bpf_map_lookup_elem(&last_announced, &zero);
-	if (last && *last == tid)
-		*last = 0;
-	if (!is_traced(pid))
+	if (bpf_map_lookup_elem(&seen_threads, &tid))
+		seen_thread_exit(task, pid, tid);
+	/* A followed process leaves the filter with its last thread, whether or not it ran
+	 * traced code: pids are reused, and userspace traces until none is left. */
+	if (follow_forks && !BPF_CORE_READ(task, signal, live.counter))
+		bpf_map_delete_elem(&pids, &pid);
+	return 0;
+}
+
+/* exec() replaces the image: the calls the thread had open never return (their return
+ * addresses went with the old stack), so they end here, before the new image's first call.
+ * A thread other than the leader takes the leader's tid as it execs. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 pid = BPF_CORE_READ(task, tgid), old_tid = (__u32)old_pid;
+
+	if (!bpf_map_lookup_elem(&seen_threads, &old_tid) || !is_traced(pid))
 		return 0;
 	if (stack_mode)
-		stack_thread_exit(tid, bpf_ktime_get_ns());
-	emit_task_event(FERRET_EV_PROC_EXIT, pid, tid, BPF_CORE_READ(task, exit_code) >> 8);
-	/* Keep the pid in the filter until its leader is gone; pids are reused. */
-	if (pid == tid && follow_forks)
-		bpf_map_delete_elem(&pids, &pid);
+		stack_thread_exit(old_tid, bpf_ktime_get_ns());
+	else
+		emit_task_event(FERRET_EV_EXEC, pid, old_tid, 0);
+	if (old_tid != BPF_CORE_READ(task, pid))
+		forget_thread(old_tid);
 	return 0;
 }

@@ -11,6 +11,8 @@ export NO_COLOR=1
 expect_eq "ferret exits 0" "$?" 0
 expect_eq "named_work: 4 ok" "$(status_counts hostile named_work)" "ok:4"
 expect_eq "the thread names are stored" "$(q "SELECT count(*) FROM threads t JOIN runs r ON r.id=t.run WHERE r.run_id='hostile' AND t.comm LIKE '%img src%'")" 1
+expect_eq "a renamed thread keeps its row and its calls: 5 threads, named 4 ok" \
+	"$(q "SELECT count(*) FROM threads t JOIN runs r ON r.id=t.run WHERE r.run_id='hostile'") $(status_counts hostile named)" "5 ok:4"
 
 # json_ok NAME FILE: FILE is one JSON document, strict UTF-8
 json_ok() {

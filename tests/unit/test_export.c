@@ -35,7 +35,7 @@
  * cut short, an encoded surrogate, a truncated sequence at the end), ';' and a valid é. */
 #define WEIRD "we\"ird\\na\x01me\n\xff\xc3(\xc3\xa9;x\xed\xa0\x80\xe2\x82"
 #define WEIRD_JSON "we\\\"ird\\\\na\\u0001me\\u000a" FFFD FFFD "(\xc3\xa9;x" FFFD FFFD FFFD FFFD
-#define WEIRD_FOLDED "we\"ird\\na\x01me" FFFD FFFD "(\xc3\xa9x" FFFD FFFD FFFD FFFD
+#define WEIRD_FOLDED "we\"ird\\name" FFFD FFFD "(\xc3\xa9x" FFFD FFFD FFFD FFFD
 
 static char tmpdir[256];
 static char db_path[300];

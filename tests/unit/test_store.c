@@ -140,6 +140,7 @@ static void test_edge_cases(void)
 	function = store__add_function(s, module, "malloc", NULL, 0xa0);
 	thread = store__add_thread(s, 7, 8, "t");
 	EXPECT(module > 0 && function > 0 && thread > 0);
+	EXPECT_EQ(store__rename_thread(s, thread, "renamed"), 0); /* prctl(PR_SET_NAME) */
 	parent.span_id = store__next_span_id(s);
 	parent.thread_key = thread;
 	parent.function_key = function;
@@ -170,6 +171,7 @@ static void test_edge_cases(void)
 	EXPECT(it && span_reader__next(it, &row) == 1 && row.span_id == child.span_id &&
 	       row.parent_id == parent.span_id && row.end_ns == 1100 && row.status == SPAN_INCOMPLETE);
 	EXPECT_STR(row.module, "/lib/libc.so.6");
+	EXPECT_STR(row.comm, "renamed");
 	EXPECT(it && span_reader__next(it, &row) == 0);
 	span_reader__free(it);
 	capture_start();

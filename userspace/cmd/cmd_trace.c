@@ -306,6 +306,21 @@ static void warn_unwinding(const struct selection *sel)
 		      "unwinder); leave such functions out with -x", module);
 }
 
+/* A launched command is done once it and every process it forked (all followed) have
+ * exited: children that outlive it are traced to their end. */
+static bool command_done(struct session *ss, bool *said)
+{
+	if (!launch__wait(&ss->target.child, 0))
+		return false;
+	if (!loader__followed_alive(ss->loader))
+		return true;
+	if (!*said)
+		fprintf(stderr, "ferret: the command exited (%d); tracing the processes it forked "
+			"until they exit (Ctrl-C to stop)\n", launch__exit_code(&ss->target.child));
+	*said = true;
+	return false;
+}
+
 /* Waits for a reason to stop: signal, duration, the target's exit, a storage failure. */
 static void wait_for_end(const struct trace_opts *o, struct session *ss)
 {
@@ -313,9 +328,10 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 	int64_t deadline = o->duration_ns ? mono_ns() + o->duration_ns : INT64_MAX;
 	int64_t next_rate_check = mono_ns();
 	struct trace_target *t = &ss->target;
+	bool said = false;
 
 	while (!atomic_load(&stop_signal) && mono_ns() < deadline && !consumer__failed(ss->consumer)) {
-		if (t->launched && launch__wait(&t->child, 0))
+		if (t->launched && command_done(ss, &said))
 			return;
 		if (pid_exited(t->pidfd))
 			return;
@@ -325,9 +341,11 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 		}
 		nanosleep(&tick, NULL);
 	}
-	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both already). */
-	if (t->launched && atomic_load(&stop_signal) == SIGTERM && !t->child.exited) {
-		kill(t->child.pid, SIGTERM);
+	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both
+	 * already): traced while it ends, and reaped so that its exit code is stored. */
+	if (t->launched && atomic_load(&stop_signal) && !t->child.exited) {
+		if (atomic_load(&stop_signal) == SIGTERM)
+			kill(t->child.pid, SIGTERM);
 		launch__wait(&t->child, 2000);
 	}
 }
@@ -343,6 +361,9 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete), %zu functions, %lld threads, lost %llu events -> %s\n",
 		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete,
 		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
+	if (k.forks)
+		fprintf(stderr, "ferret: followed %llu processes: the command and %llu it or its children forked\n",
+			(unsigned long long)k.forks + 1, (unsigned long long)k.forks);
 	if (k.lost_events)
 		fprintf(stderr, "ferret: WARNING: lost %llu events: the ring buffer was full "
 			"(a larger --buffer-size, --min-duration or fewer functions helps)\n",

@@ -6,8 +6,9 @@
  *
  * Paths are nodes of a tree (parent node, function) -> node, so memory grows
  * with distinct call paths, not spans; lines are written at the end, in the
- * order paths were first seen. Names lose ';', '\n' and '\r' (they would
- * break the format) and invalid UTF-8 becomes U+FFFD.
+ * order paths were first seen. Names lose ';' and every control character
+ * ('\n' and '\r' would break the format, ESC sequences the terminal showing it)
+ * and invalid UTF-8 becomes U+FFFD.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 #include "core/util.h"
 
 #define NO_PARENT UINT32_MAX
+/* What names lose: the frame separator, C0 controls and DEL. */
+#define FOLDED_DROP ";\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f" \
+		    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
 
 struct path_node {
 	uint32_t parent; /* NO_PARENT for a thread's root (its comm) */
@@ -48,7 +52,7 @@ static int add_name(struct folded *st, const char *raw, uint32_t *index)
 		ferr("out of memory");
 		return -1;
 	}
-	name = utf8__clean_dup(raw, ";\n\r");
+	name = utf8__clean_dup(raw, FOLDED_DROP);
 	if (!name)
 		return -1;
 	st->names[st->nnames] = name;
@@ -70,7 +74,7 @@ static int add_node(struct folded *st, uint32_t parent, uint32_t name, uint32_t 
 /* Threads with the same comm share one root: folded stacks aggregate by name. */
 static int thread_root(struct folded *st, const char *comm, uint32_t *node)
 {
-	char *clean = utf8__clean_dup(comm, ";\n\r");
+	char *clean = utf8__clean_dup(comm, FOLDED_DROP);
 	uint32_t name;
 	size_t i;
 	int err;

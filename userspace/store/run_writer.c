@@ -287,6 +287,22 @@ int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const ch
 	return key > 0 && db__commit(rw->db) ? -1 : key;
 }
 
+int run_writer__rename_thread(struct run_writer *rw, int64_t thread_key, const char *comm)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	/* Renames are rare: a one-shot statement, committed at once like a new thread. */
+	if (require_run(rw, "rename_thread") || db__begin(rw->db) ||
+	    db__prepare(rw->db, "UPDATE threads SET comm = ? WHERE id = ? AND run = ?", &stmt))
+		return -1;
+	bind_text_or_null(stmt, 1, comm);
+	sqlite3_bind_int64(stmt, 2, thread_key);
+	sqlite3_bind_int64(stmt, 3, rw->run_key);
+	if (db__run(rw->db, stmt, "cannot rename a thread"))
+		return -1;
+	return db__commit(rw->db) ? -1 : 0;
+}
+
 /* The histogram as a JSON array, so SQL users can read it with json_each(). */
 static int format_hist(const uint64_t *hist, int nbuckets, char *buf, size_t len)
 {

@@ -62,6 +62,8 @@ int64_t run_writer__add_module(struct run_writer *rw, const char *path);
 int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, const char *name,
 				 const char *symbol, uint64_t offset);
 int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const char *comm);
+/* The thread (a key add_thread gave) took a new name. */
+int run_writer__rename_thread(struct run_writer *rw, int64_t thread_key, const char *comm);
 int run_writer__add_func_figures(struct run_writer *rw, const struct func_figures_row *rec);
 /* Flushes the spans; the run's end is recorded even when some could not be (printed). */
 int run_writer__end(struct run_writer *rw, const struct run_end *end);

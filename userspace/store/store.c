@@ -73,6 +73,11 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm)
 	return run_writer__add_thread(s->runs, pid, tid, comm);
 }
 
+int store__rename_thread(struct store *s, int64_t thread_key, const char *comm)
+{
+	return run_writer__rename_thread(s->runs, thread_key, comm);
+}
+
 int store__add_func_figures(struct store *s, const struct func_figures_row *rec)
 {
 	return run_writer__add_func_figures(s->runs, rec);

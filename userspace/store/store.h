@@ -45,6 +45,8 @@ int64_t store__add_module(struct store *s, const char *path);
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
 			     uint64_t offset);
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
+/* The thread (a key add_thread gave) took a new name. */
+int store__rename_thread(struct store *s, int64_t thread_key, const char *comm);
 int store__add_func_figures(struct store *s, const struct func_figures_row *rec);
 int store__end_run(struct store *s, const struct run_end *end);
 

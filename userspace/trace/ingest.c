@@ -91,17 +91,21 @@ static int add_unannounced_thread(struct ingest *in, const struct ferret_event *
 
 static int on_thread(struct ingest *in, const struct ferret_thread_event *t)
 {
+	int64_t key = span_builder__thread_key(in->builder, t->hdr.tid);
 	char comm[FERRET_COMM_LEN + 1];
-	int64_t key;
 
 	memcpy(comm, t->comm, FERRET_COMM_LEN);
 	comm[FERRET_COMM_LEN] = '\0';
+	/* A rename: the same thread, its calls go on. (Of a thread whose announcement was
+	 * lost and that has no row yet, it is the announcement.) */
+	if (key && (t->hdr.flags & FERRET_THREAD_RENAMED))
+		return store__rename_thread(in->store, key, comm);
+	/* The same tid announced again is a new thread (tid reuse): its old calls are over. */
+	if (key)
+		span_builder__end_thread(in->builder, t->hdr.tid, (int64_t)t->hdr.ts_ns);
 	key = store__add_thread(in->store, (int)t->hdr.pid, (int)t->hdr.tid, comm);
 	if (key < 0)
 		return (int)key;
-	/* The same tid announced again is a new thread (tid reuse): its old calls are over. */
-	if (span_builder__thread_key(in->builder, t->hdr.tid))
-		span_builder__end_thread(in->builder, t->hdr.tid, (int64_t)t->hdr.ts_ns);
 	return span_builder__set_thread(in->builder, t->hdr.tid, key);
 }
 
@@ -242,6 +246,7 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_THREAD:
 		return on_thread(in, data);
 	case FERRET_EV_PROC_EXIT:
+	case FERRET_EV_EXEC:
 		return span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
 	case FERRET_EV_SPAN:
 		return on_span(in, data);

@@ -22,7 +22,7 @@ _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 40,
 	       "ferret_stack has no padding");
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
-_Static_assert(sizeof(struct ferret_counters) == 5 * 8, "ferret_counters is 5 counters");
+_Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 counters");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
@@ -49,6 +49,12 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* --all: no pid filter at all, so processes forked by traced ones are traced too. */
+static bool all_processes(const struct loader_opts *opts)
+{
+	return !opts->filter_pids && opts->attach_pid < 0;
+}
+
 static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferret_bpf **out)
 {
 	struct ferret_bpf *skel = ferret_bpf__open();
@@ -58,6 +64,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		return -errno;
 	skel->rodata->filter_pids = opts->filter_pids;
 	skel->rodata->follow_forks = opts->follow_forks;
+	skel->rodata->all_processes = all_processes(opts);
 	skel->rodata->main_pid = (__u32)opts->main_pid;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
@@ -94,11 +101,17 @@ static int dispatch_event(void *ctx, void *data, size_t size)
 
 static int attach_task_programs(struct loader *l, const struct loader_opts *opts)
 {
-	if (opts->follow_forks) {
+	if (opts->follow_forks || all_processes(opts)) {
 		l->skel->links.on_fork = bpf_program__attach(l->skel->progs.on_fork);
 		if (!l->skel->links.on_fork)
 			return -errno;
 	}
+	l->skel->links.on_rename = bpf_program__attach(l->skel->progs.on_rename);
+	if (!l->skel->links.on_rename)
+		return -errno;
+	l->skel->links.on_exec = bpf_program__attach(l->skel->progs.on_exec);
+	if (!l->skel->links.on_exec)
+		return -errno;
 	l->skel->links.on_exit_task = bpf_program__attach(l->skel->progs.on_exit_task);
 	return l->skel->links.on_exit_task ? 0 : -errno;
 }
@@ -289,6 +302,15 @@ void loader__counters(const struct loader *l, struct loader_counters *out)
 	out->deep_dropped = __atomic_load_n(&l->skel->bss->counters.deep_dropped, __ATOMIC_RELAXED);
 	out->no_stack = __atomic_load_n(&l->skel->bss->counters.no_stack, __ATOMIC_RELAXED);
 	out->no_return = __atomic_load_n(&l->skel->bss->counters.no_return, __ATOMIC_RELAXED);
+	out->forks = __atomic_load_n(&l->skel->bss->counters.forks, __ATOMIC_RELAXED);
+}
+
+bool loader__followed_alive(const struct loader *l)
+{
+	__u32 key;
+
+	/* The BPF side removes a followed process from the filter when its last thread exits. */
+	return !bpf_map__get_next_key(l->skel->maps.pids, NULL, &key, sizeof(key));
 }
 
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum)

@@ -34,6 +34,7 @@ struct loader_counters {
 	uint64_t deep_dropped; /* stack mode: calls deeper than LOADER_STACK_DEPTH, not recorded */
 	uint64_t no_stack;     /* stack mode: a thread's stack could not be allocated */
 	uint64_t no_return;    /* stack mode: calls the kernel gave no return probe */
+	uint64_t forks;	       /* follow_forks: processes forked by followed ones, followed too */
 };
 
 #define LOADER_STACK_DEPTH 128 /* stack mode: calls kept per thread in the kernel */
@@ -66,6 +67,9 @@ void loader__detach(struct loader *l);
 /* Every call that could not be recorded: ring buffer full, stack too deep, no stack memory. */
 uint64_t loader__lost_events(const struct loader *l);
 void loader__counters(const struct loader *l, struct loader_counters *out);
+/* follow_forks: whether a process added with loader__add_pid, or forked by a followed one,
+ * is still alive. */
+bool loader__followed_alive(const struct loader *l);
 /* Stack mode: a function's figures summed over CPUs (every call, kept or not). */
 int loader__func_figures(const struct loader *l, uint32_t func_id, struct func_figures *sum);
 /* --max-rate: stop sending this function's spans; it is still aggregated. */
