@@ -148,6 +148,8 @@ bad "foreign file" 1 "foreign.db" "$TMP/foreign.db"
 bad "missing file" 1 "missing.db" "$TMP/missing.db"
 sqlite3 "$DB" ".backup '$TMP/nospans.db'"
 sqlite3 "$TMP/nospans.db" "DELETE FROM spans WHERE thread IN (SELECT t.id FROM threads t JOIN runs r ON r.id = t.run WHERE r.run_id = 'tree')"
+bad "spans gone that the run recorded" 1 "nospans.db is damaged: thread [0-9]+ holds 0 of its [0-9]+ spans" "$TMP/nospans.db" --run-id tree
+sqlite3 "$TMP/nospans.db" "UPDATE runs SET spans = 0 WHERE run_id = 'tree'; UPDATE threads SET spans = 0 WHERE run IN (SELECT id FROM runs WHERE run_id = 'tree')"
 bad "empty run" 1 "run tree .*has no spans" "$TMP/nospans.db" --run-id tree
 sqlite3 "$TMP/nospans.db" "DELETE FROM spans; DELETE FROM threads; DELETE FROM functions; DELETE FROM modules; DELETE FROM runs"
 bad "DB without runs" 1 "holds no runs" "$TMP/nospans.db"

@@ -2,6 +2,7 @@
 /* db: the checked connection, transactions and errors (see db.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 #include "core/util.h"
 #include "db.h"
 
+/* The SQLite file header: magic, page size (16-17), change counter (24-27), page
+ * count (28-31), version-valid-for (92-95). */
+#define SQLITE_HEADER_LEN 100
+
 /* WAL: readers (ferret analyze) work while a run is written; NORMAL: no fsync per commit.
  * 8 MB of cache: spans are appended, so pages once written are not read again; a
  * window's transaction dirties ~2 MB. (64 MB only held the tracer's RSS at 75 MB.) */
@@ -26,7 +31,11 @@ static const char read_pragmas_sql[] = "PRAGMA query_only=ON; PRAGMA cache_size=
 
 int db__error(const struct db *db, const char *what)
 {
-	ferr("%s: %s: %s", db->path, what, sqlite3_errmsg(db->sql));
+	if ((sqlite3_errcode(db->sql) & 0xff) == SQLITE_CORRUPT)
+		ferr("%s is damaged: %s: %s (run PRAGMA integrity_check)", db->path, what,
+		     sqlite3_errmsg(db->sql));
+	else
+		ferr("%s: %s: %s", db->path, what, sqlite3_errmsg(db->sql));
 	return -1;
 }
 
@@ -161,7 +170,7 @@ static void forget(struct db *db)
  * creator holds an exclusive flock(2) meanwhile (SQLite's own locks are fcntl
  * locks, which flock does not touch). Waits for that; a file still empty after a
  * second is an empty file. */
-static ssize_t read_head_after_creator(int fd, char *head, size_t len)
+static ssize_t read_head_after_creator(int fd, unsigned char *head, size_t len)
 {
 	ssize_t n = 0;
 	int tries;
@@ -216,12 +225,55 @@ static int check_journals(const char *path)
 	return 0;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether a -wal or -journal with something in it may hold pages of the file. */
+static bool has_journal(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-journal" };
+	char name[4096];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		if (!stat(name, &st) && st.st_size > 0)
+			return true;
+	}
+	return false;
+}
+
+/* The SQLite header records the file's page count at its last commit (valid when
+ * its change counter is its version-valid-for, SQLite's own rule): a file that is
+ * shorter lost its end. A journal may still hold those pages: then SQLite decides. */
+static int check_length(const struct db *db, const unsigned char *head, ssize_t n, off_t size)
+{
+	uint32_t page_size = (uint32_t)head[16] << 8 | head[17], pages;
+
+	if (n < SQLITE_HEADER_LEN) {
+		ferr("%s is damaged or truncated: %zd bytes, shorter than its SQLite header", db->path, n);
+		return -1;
+	}
+	pages = be32(head + 28);
+	if (page_size == 1)
+		page_size = 65536;
+	if (!pages || be32(head + 24) != be32(head + 92) || has_journal(db->path) ||
+	    (off_t)pages * page_size <= size)
+		return 0;
+	ferr("%s is damaged or truncated: %lld bytes of the %lld its header records "
+	     "(run PRAGMA integrity_check)", db->path, (long long)size, (long long)pages * page_size);
+	return -1;
+}
+
 /* An existing file: a regular file starting as an SQLite file does, or empty when writing. */
 static int check_existing(struct db *db, int fd)
 {
 	const char *path = db->path;
 	static const char sqlite_magic[16] = "SQLite format 3";
-	char head[sizeof(sqlite_magic)];
+	unsigned char head[SQLITE_HEADER_LEN];
 	struct stat st;
 	ssize_t n;
 
@@ -248,11 +300,11 @@ static int check_existing(struct db *db, int fd)
 		ferr("%s is not a ferret database (empty file)", path);
 		return -1;
 	}
-	if (n > 0 && (n != sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)))) {
+	if (n > 0 && ((size_t)n < sizeof(sqlite_magic) || memcmp(head, sqlite_magic, sizeof(sqlite_magic)))) {
 		ferr("%s is not a ferret database", path);
 		return -1;
 	}
-	return 0;
+	return n > 0 ? check_length(db, head, n, st.st_size) : 0;
 }
 
 /* The error of a failed open: a symlink at the path gets a line of its own. */

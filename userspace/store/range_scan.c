@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* range_scan: a run's spans in thread order without an index (see range_scan.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,13 @@ struct range_scan {
 	size_t next_thread; /* per-thread mode: the next thread to bind */
 	bool per_thread;
 	bool done;
+	/* The count check (range_scan.h). CHECK_THREADS: rows of threads[tally_next]
+	 * (those before it are compared); CHECK_ROWS: rows of the scan. */
+	enum { CHECK_NONE, CHECK_THREADS, CHECK_ROWS } check;
+	int64_t expected_rows; /* CHECK_ROWS */
+	int thread_column;     /* CHECK_THREADS, sorted: the row's thread key */
+	size_t tally_next;
+	int64_t tally_rows;
 };
 
 static int add_thread(struct range_scan *sc, sqlite3_stmt *stmt, size_t *cap)
@@ -42,6 +50,7 @@ static int add_thread(struct range_scan *sc, sqlite3_stmt *stmt, size_t *cap)
 	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
 	t->ranged = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
 	t->spans = sqlite3_column_int64(stmt, 4);
+	t->recorded_spans = t->spans;
 	t->first_span_id = sqlite3_column_int64(stmt, 5);
 	t->last_span_id = sqlite3_column_int64(stmt, 6);
 	return 0;
@@ -59,6 +68,20 @@ static void bound_range(struct range_thread *t)
 	width = t->last_span_id >= t->first_span_id ? t->last_span_id - t->first_span_id + 1 : 0;
 	if (!t->ranged || t->spans < 0 || t->spans > width)
 		t->spans = width;
+}
+
+/* "ferret: PATH is damaged: what (run PRAGMA integrity_check)"; returns -1. */
+__attribute__((format(printf, 2, 3))) static int report_damage(const struct range_scan *sc,
+							       const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	ferr("%s is damaged: %s (run PRAGMA integrity_check)", sc->db->path, what);
+	return -1;
 }
 
 /* The run's threads (filtered); a thread the run has not closed yet gets the
@@ -91,6 +114,51 @@ static int load_threads(struct range_scan *sc, int64_t run_key, int pid, int tid
 	for (i = 0; i < sc->n_threads; i++)
 		bound_range(&sc->threads[i]);
 	return 0;
+}
+
+/* The sum of the threads' recorded counts, if it fits (else no count is of use). */
+static bool sum_recorded(const struct range_scan *sc, int64_t *sum)
+{
+	size_t i;
+
+	*sum = 0;
+	for (i = 0; i < sc->n_threads; i++)
+		if (__builtin_add_overflow(*sum, sc->threads[i].recorded_spans, sum))
+			return false;
+	return true;
+}
+
+/* Which count check the scan makes. An ended run recorded its stored spans and
+ * each thread's: when those add up, each thread is checked; when they do not (a
+ * writer that could not store every span it counted), the run's total only. */
+static int plan_check(struct range_scan *sc, int64_t run_key, const struct range_scan_spec *spec)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, err = 0;
+
+	if (spec->where && *spec->where)
+		return 0; /* rows left out on purpose: nothing to compare */
+	if (db__prepare(sc->db, "SELECT spans, spans = (SELECT total(spans) FROM threads WHERE run = r.id)"
+				" AND NOT EXISTS (SELECT 1 FROM threads WHERE run = r.id"
+				" AND (spans IS NULL OR spans < 0)) FROM runs r WHERE id = ?1",
+			&stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+		if (sqlite3_column_int(stmt, 1))
+			sc->check = CHECK_THREADS;
+		else if (!spec->pid && !spec->tid)
+			sc->check = CHECK_ROWS;
+		sc->expected_rows = sqlite3_column_int64(stmt, 0);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = db__error(sc->db, "cannot read runs");
+	}
+	sqlite3_finalize(stmt);
+	/* Rows in another order than by thread: their total against the threads' sum. */
+	if (sc->check == CHECK_THREADS && spec->order)
+		sc->check = sum_recorded(sc, &sc->expected_rows) ? CHECK_ROWS : CHECK_NONE;
+	return err;
 }
 
 static bool has_spans(const struct range_thread *t)
@@ -181,9 +249,9 @@ static int prepare(struct range_scan *sc, const struct range_scan_spec *spec)
 				   " AND s.thread = ?1%s ORDER BY s.span_id", spec->columns, where);
 	else if (!(threads = thread_condition(sc)))
 		n = -1;
-	else
-		n = asprintf(&sql, "SELECT %s FROM spans s WHERE s.span_id BETWEEN ?2 AND ?3%s%s%s",
-			     spec->columns, threads, where,
+	else /* the thread key last, for the count check: the caller's columns keep their places */
+		n = asprintf(&sql, "SELECT %s%s FROM spans s WHERE s.span_id BETWEEN ?2 AND ?3%s%s%s",
+			     spec->columns, sc->check == CHECK_THREADS ? ", s.thread" : "", threads, where,
 			     spec->order ? spec->order : " ORDER BY s.thread, s.span_id");
 	if (n < 0) {
 		ferr("out of memory");
@@ -207,12 +275,15 @@ struct range_scan *range_scan__open(struct db *db, int64_t run_key,
 		return NULL;
 	}
 	sc->db = db;
-	if (load_threads(sc, run_key, spec->pid, spec->tid))
+	sc->thread_column = -1;
+	if (load_threads(sc, run_key, spec->pid, spec->tid) || plan_check(sc, run_key, spec))
 		goto fail;
 	extent = measure(sc);
 	sc->per_thread = !spec->order && choose_per_thread(&extent);
 	if (prepare(sc, spec))
 		goto fail;
+	if (sc->check == CHECK_THREADS && !sc->per_thread)
+		sc->thread_column = sqlite3_column_count(sc->stmt) - 1;
 	if (!sc->per_thread) { /* the run's whole id range */
 		sqlite3_bind_int64(sc->stmt, 2, extent.lo);
 		sqlite3_bind_int64(sc->stmt, 3, extent.hi);
@@ -246,26 +317,65 @@ static bool bind_next_thread(struct range_scan *sc)
 	return false;
 }
 
+/* CHECK_THREADS: compares the rows read of each thread before the one of key
+ * (all: every thread left) with the count it recorded. */
+static int compare_threads_before(struct range_scan *sc, int64_t key, bool all)
+{
+	const struct range_thread *t;
+
+	for (; sc->tally_next < sc->n_threads; sc->tally_next++, sc->tally_rows = 0) {
+		t = &sc->threads[sc->tally_next];
+		if (!all && t->key >= key)
+			break;
+		if (sc->tally_rows != t->recorded_spans)
+			return report_damage(sc, "thread %d holds %lld of its %lld spans", t->tid,
+					     (long long)sc->tally_rows, (long long)t->recorded_spans);
+	}
+	return 0;
+}
+
+/* A row read: counted, for its thread (the one bound, or its key in the last column). */
+static int count_row(struct range_scan *sc)
+{
+	int64_t key;
+
+	if (sc->check == CHECK_THREADS) {
+		key = sc->per_thread ? sc->threads[sc->next_thread - 1].key
+				     : sqlite3_column_int64(sc->stmt, sc->thread_column);
+		if (compare_threads_before(sc, key, false))
+			return -1;
+	}
+	sc->tally_rows++;
+	return 1;
+}
+
+static int finish(struct range_scan *sc)
+{
+	sc->done = true;
+	if (sc->check == CHECK_THREADS)
+		return compare_threads_before(sc, 0, true);
+	if (sc->check == CHECK_ROWS && sc->tally_rows != sc->expected_rows)
+		return report_damage(sc, "it holds %lld of the %lld spans recorded", (long long)sc->tally_rows,
+				     (long long)sc->expected_rows);
+	return 0;
+}
+
 int range_scan__step(struct range_scan *sc)
 {
 	int rc;
 
 	if (sc->done)
 		return 0;
-	if (sc->per_thread && !sc->next_thread && !bind_next_thread(sc)) {
-		sc->done = true;
-		return 0;
-	}
+	if (sc->per_thread && !sc->next_thread && !bind_next_thread(sc))
+		return finish(sc);
 	for (;;) {
 		rc = sqlite3_step(sc->stmt);
 		if (rc == SQLITE_ROW)
-			return 1;
+			return count_row(sc);
 		if (rc != SQLITE_DONE)
 			return db__error(sc->db, "cannot read spans");
-		if (!sc->per_thread || !bind_next_thread(sc)) {
-			sc->done = true;
-			return 0;
-		}
+		if (!sc->per_thread || !bind_next_thread(sc))
+			return finish(sc);
 	}
 }
 

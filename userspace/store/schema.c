@@ -122,8 +122,8 @@ static int check_format(struct db *db)
 	int rc;
 
 	rc = read_meta(db, "format", value, sizeof(value));
-	if (rc < 0 && -rc != SQLITE_ERROR && -rc != SQLITE_NOTADB && -rc != SQLITE_CORRUPT)
-		return db__error(db, "cannot read");
+	if (rc < 0 && -rc != SQLITE_ERROR && -rc != SQLITE_NOTADB)
+		return db__error(db, "cannot read"); /* SQLITE_CORRUPT: "is damaged" */
 	if (rc <= 0 || strcmp(value, "ferret") != 0) {
 		ferr("%s is not a ferret database", db->path);
 		return -1;
