@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The db's filesystem fills up mid-run (a 2 MB tmpfs; one thread making ~80k calls a second
-# for 2 s: the first commit fits, a later one does not): ferret says so and exits non-zero,
-# the db is intact, the run's span count is the rows really stored, and the calls it saw
-# and could not store are counted (stored + lost_events >= the calls the
-# summary says it recorded; tracing may stop at the failure, so later calls go untraced).
+# for 2 s: the first commits fit, a later one does not): ferret says so once, keeps tracing
+# (counting the calls it cannot store) and exits non-zero; the db is intact, the run's and its
+# threads' span counts are the rows really stored, every call seen is stored or counted in
+# runs.unstored_spans with the reason in the summary, and the command's exit code is stored.
 . "$(dirname "$0")/lib.sh"
 
 MNT="$TMP/small"
@@ -21,11 +21,21 @@ expect_match "ferret says the disk is full" "$(cat "$TMP/log")" "ferret: .*(full
 expect_intact
 stored=$(calls tiny full)
 expect_closed full
-lost=$(q "SELECT lost_events FROM run_view WHERE run_id='full'")
+unstored=$(q "SELECT unstored_spans FROM runs WHERE run_id='full'")
 seen=$(sed -n 's/.*run full: \([0-9]*\) spans.*/\1/p' "$TMP/log")
 expect_match "the summary says how many calls were seen" "$seen" '^[0-9]+$'
-expect_eq "the calls not stored are counted (lost ${lost:-?} + stored $stored >= seen ${seen:-?})" \
-	"$(( ${lost:-0} + ${stored:-0} >= ${seen:-1} ))" 1
+expect_eq "tracing went on to the end: every call made was seen" "$seen" "$made"
+expect_eq "every call seen is stored or counted (stored $stored + unstored ${unstored:-?})" \
+	"$(( ${stored:-0} + ${unstored:-0} ))" "$seen"
+expect_match "the summary says how many were not stored, and why" "$(cat "$TMP/log")" \
+	"run full: [0-9]+ spans .*, ${unstored:-?} of them not stored \(database or disk is full\)"
+expect_eq "ferret says once that it counts instead of storing" \
+	"$(grep -c 'counted, not stored' "$TMP/log")" 1
+expect_eq "threads.spans is the rows stored" "$(q "SELECT sum(t.spans) FROM threads t JOIN runs r
+	ON r.id = t.run WHERE r.run_id='full'")" "$stored"
+expect_eq "the threads' id ranges hold every stored span" "$(q "SELECT count(*) FROM spans s
+	JOIN threads t ON t.id = s.thread WHERE s.span_id < t.first_span_id OR s.span_id > t.last_span_id")" 0
+expect_eq "the command's exit code is stored" "$(q "SELECT exit_code FROM runs WHERE run_id='full'")" 0
 "$FERRET" analyze "$DB" --json >"$TMP/a.json" 2>"$TMP/err"
 if [ -s "$TMP/a.json" ]; then
 	expect_eq "analyze of the full db claims the spans stored" \
