@@ -363,15 +363,8 @@ static int update_run_end(struct run_writer *rw, const struct run_end *end)
 	return db__run(rw->db, stmt, "cannot finish the run");
 }
 
-/* After a failed write, a full disk may still take the run's end: a checkpoint
- * into the file frees the -wal's frames (the failed transaction's among them). */
-static void make_room(struct run_writer *rw)
-{
-	if (span_writer__unstored(rw->spans, NULL))
-		sqlite3_exec(rw->db->sql, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-}
-
-/* The run's end is recorded even when some spans could not be (they are counted). */
+/* The run's end is recorded even when some spans could not be (they are counted):
+ * the span writer keeps room on the disk for it (span_writer.c). */
 int run_writer__end(struct run_writer *rw, const struct run_end *end)
 {
 	int err, spans_err;
@@ -379,7 +372,6 @@ int run_writer__end(struct run_writer *rw, const struct run_end *end)
 	if (require_run(rw, "end_run"))
 		return -1;
 	spans_err = span_writer__flush(rw->spans);
-	make_room(rw);
 	err = db__begin(rw->db);
 	if (!err)
 		err = update_run_end(rw, end);

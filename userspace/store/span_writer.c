@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include <sqlite3.h>
 
@@ -16,6 +17,11 @@
 #define ROWS_PER_INSERT 32
 #define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
 #define PARAMS_PER_SPAN 8
+/* A transaction of spans is not begun on a disk without room for it (~BYTES_PER_SPAN
+ * a span, twice what a row takes) plus ROOM_FOR_END: in WAL mode every write takes new
+ * space, and a disk filled to the last byte would not take the run's end either. */
+#define BYTES_PER_SPAN 48
+#define ROOM_FOR_END (1LL << 20)
 /* Window slots that hold no call: an id taken by span_writer__next_id, or still open. */
 #define SLOT_EMPTY (-1)
 #define SLOT_OPEN (-2)
@@ -390,6 +396,23 @@ static int queue_update(struct span_writer *sw, const struct stored_span *span)
 	return 0;
 }
 
+/* 0 when the file's disk has room for count spans and the run's end (or cannot
+ * tell); else why not, in why. */
+static int check_room(const struct span_writer *sw, size_t count, char *why, size_t why_len)
+{
+	long long needed = (long long)count * BYTES_PER_SPAN + ROOM_FOR_END, free_bytes;
+	struct statvfs st;
+
+	if (sw->db->fd < 0 || fstatvfs(sw->db->fd, &st))
+		return 0;
+	free_bytes = (long long)st.f_bavail * (long long)st.f_frsize;
+	if (free_bytes >= needed)
+		return 0;
+	snprintf(why, why_len, "disk full: %lld KB free, %lld KB needed with the %lld KB kept for the run's end",
+		 free_bytes >> 10, needed >> 10, ROOM_FOR_END >> 10);
+	return -1;
+}
+
 /* Stored spans only: threads.spans and their id ranges are what the file holds. */
 static void count_threads(struct span_writer *sw, const struct stored_span *spans, size_t count)
 {
@@ -411,7 +434,9 @@ static void write_spans(struct span_writer *sw, const struct stored_span *spans,
 		sw->unstored += (int64_t)count;
 		return;
 	}
-	if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw)) {
+	if (check_room(sw, count, why, sizeof(why))) {
+		fail(sw, (int64_t)count, why);
+	} else if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw)) {
 		fail(sw, (int64_t)count, sw->db->error);
 	} else if (insert_rows(sw, spans, count, why, sizeof(why)) != (int64_t)count) {
 		fail(sw, (int64_t)count, why);
