@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -84,6 +85,21 @@ int db__commit(struct db *db)
 	if (err)
 		db__rollback(db);
 	return err;
+}
+
+int db__check_room(const struct db *db, int64_t bytes, int64_t kept, char *why, size_t why_len)
+{
+	long long free_bytes;
+	struct statvfs st;
+
+	if (db->fd < 0 || fstatvfs(db->fd, &st))
+		return 0;
+	free_bytes = (long long)st.f_bavail * (long long)st.f_frsize;
+	if (free_bytes >= bytes + kept)
+		return 0;
+	snprintf(why, why_len, "disk full: %lld KB free, %lld KB needed and %lld KB kept free",
+		 free_bytes >> 10, (long long)bytes >> 10, (long long)kept >> 10);
+	return -1;
 }
 
 void db__copy_text(sqlite3_stmt *stmt, int col, char *buf, size_t len)

@@ -60,6 +60,9 @@ int db__run(struct db *db, struct sqlite3_stmt *stmt, const char *what);
 int db__begin(struct db *db);
 int db__commit(struct db *db);
 void db__rollback(struct db *db);
+/* 0 when the file's disk has bytes free beyond the kept ones (or cannot tell);
+ * else -1 and why not in why ("disk full: ..."). */
+int db__check_room(const struct db *db, int64_t bytes, int64_t kept, char *why, size_t why_len);
 /* A text column (NULL reads as ""), copied truncated to len, or strdup'ed. */
 void db__copy_text(struct sqlite3_stmt *stmt, int col, char *buf, size_t len);
 char *db__dup_text(struct sqlite3_stmt *stmt, int col);

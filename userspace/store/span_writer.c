@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 
 #include <sqlite3.h>
 
@@ -396,23 +395,6 @@ static int queue_update(struct span_writer *sw, const struct stored_span *span)
 	return 0;
 }
 
-/* 0 when the file's disk has room for count spans and the run's end (or cannot
- * tell); else why not, in why. */
-static int check_room(const struct span_writer *sw, size_t count, char *why, size_t why_len)
-{
-	long long needed = (long long)count * BYTES_PER_SPAN + ROOM_FOR_END, free_bytes;
-	struct statvfs st;
-
-	if (sw->db->fd < 0 || fstatvfs(sw->db->fd, &st))
-		return 0;
-	free_bytes = (long long)st.f_bavail * (long long)st.f_frsize;
-	if (free_bytes >= needed)
-		return 0;
-	snprintf(why, why_len, "disk full: %lld KB free, %lld KB needed with the %lld KB kept for the run's end",
-		 free_bytes >> 10, needed >> 10, ROOM_FOR_END >> 10);
-	return -1;
-}
-
 /* Stored spans only: threads.spans and their id ranges are what the file holds. */
 static void count_threads(struct span_writer *sw, const struct stored_span *spans, size_t count)
 {
@@ -434,7 +416,7 @@ static void write_spans(struct span_writer *sw, const struct stored_span *spans,
 		sw->unstored += (int64_t)count;
 		return;
 	}
-	if (check_room(sw, count, why, sizeof(why))) {
+	if (db__check_room(sw->db, (int64_t)count * BYTES_PER_SPAN, ROOM_FOR_END, why, sizeof(why))) {
 		fail(sw, (int64_t)count, why);
 	} else if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw)) {
 		fail(sw, (int64_t)count, sw->db->error);

@@ -14,8 +14,8 @@
  * Span ids are reserved in blocks (meta.next_span_id), so several tracers can
  * write one file; the NULL rowid is used only while the table's last row is
  * this writer's. A write that fails is rolled back whole; from then on the
- * run's calls are only counted (span_writer__unstored). Each thread's span count and id range are kept for readers
- * (range_scan.c). The run itself is the run writer's (run_writer.c).
+ * run's calls are only counted (span_writer__unstored). Each thread's span
+ * count and id range are kept for readers (range_scan.c). The run itself is the run writer's (run_writer.c).
  */
 #ifndef FERRET_SPAN_WRITER_H
 #define FERRET_SPAN_WRITER_H
