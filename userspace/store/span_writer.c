@@ -473,12 +473,14 @@ static int64_t take_id(struct span_writer *sw, const char *what, struct stored_s
 		if (!sw->failed)
 			sw->next_span_id = sw->window.base = first;
 	}
-	id = sw->next_span_id++;
 	if (sw->failed) {
+		write_window(sw); /* what it still holds is counted (write_spans) */
+		id = sw->next_span_id++;
 		sw->window.base = sw->next_span_id;
 		*slot = NULL;
 		return id;
 	}
+	id = sw->next_span_id++;
 	*slot = &sw->window.slots[id - sw->window.base];
 	return id;
 }
