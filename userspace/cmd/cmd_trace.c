@@ -355,11 +355,16 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	const struct span_counts *st = consumer__counts(ss->consumer);
 	struct loader_counters k;
 	unsigned long long lost;
+	char unstored[256] = "";
+	const char *why;
+	int64_t n = store__unstored_spans(ss->store, &why);
 
 	loader__counters(ss->loader, &k);
 	lost = loader__lost_events(ss->loader);
-	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete), %zu functions, %lld threads, lost %llu events -> %s\n",
-		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete,
+	if (n)
+		snprintf(unstored, sizeof(unstored), ", %lld of them not stored (%s)", (long long)n, why);
+	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete)%s, %zu functions, %lld threads, lost %llu events -> %s\n",
+		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete, unstored,
 		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
 	if (k.forks)
 		fprintf(stderr, "ferret: followed %llu processes: the command and %llu it or its children forked\n",
@@ -455,7 +460,8 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 		end.has_exit_code = true;
 		end.exit_code = launch__exit_code(&ss->target.child);
 	}
-	if (store__end_run(ss->store, &end) && !err)
+	/* Calls that could not be stored were counted, and make the trace a failure. */
+	if ((store__end_run(ss->store, &end) || store__unstored_spans(ss->store, NULL)) && !err)
 		err = -EIO;
 	print_summary(o, ss);
 	warn_hot_stepped(ss);

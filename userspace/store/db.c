@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -29,17 +30,17 @@ static const char write_pragmas_sql[] = "PRAGMA journal_mode=WAL; PRAGMA synchro
 /* Readers stream: a small page cache keeps analyze/export at ~25 MB on 10M spans. */
 static const char read_pragmas_sql[] = "PRAGMA query_only=ON; PRAGMA cache_size=-8192";
 
-int db__error(const struct db *db, const char *what)
+int db__error(struct db *db, const char *what)
 {
+	snprintf(db->error, sizeof(db->error), "%s", sqlite3_errmsg(db->sql));
 	if ((sqlite3_errcode(db->sql) & 0xff) == SQLITE_CORRUPT)
-		ferr("%s is damaged: %s: %s (run PRAGMA integrity_check)", db->path, what,
-		     sqlite3_errmsg(db->sql));
+		ferr("%s is damaged: %s: %s (run PRAGMA integrity_check)", db->path, what, db->error);
 	else
-		ferr("%s: %s: %s", db->path, what, sqlite3_errmsg(db->sql));
+		ferr("%s: %s: %s", db->path, what, db->error);
 	return -1;
 }
 
-int db__prepare(const struct db *db, const char *sql, sqlite3_stmt **stmt)
+int db__prepare(struct db *db, const char *sql, sqlite3_stmt **stmt)
 {
 	if (sqlite3_prepare_v2(db->sql, sql, -1, stmt, NULL) != SQLITE_OK)
 		return db__error(db, "cannot prepare a query");
@@ -53,7 +54,7 @@ int db__exec(struct db *db, const char *sql, const char *what)
 	return 0;
 }
 
-int db__run(const struct db *db, sqlite3_stmt *stmt, const char *what)
+int db__run(struct db *db, sqlite3_stmt *stmt, const char *what)
 {
 	int rc = sqlite3_step(stmt), err = 0;
 
@@ -92,6 +93,21 @@ int db__commit(struct db *db)
 	if (err)
 		db__rollback(db);
 	return err;
+}
+
+int db__check_room(const struct db *db, int64_t bytes, int64_t kept, char *why, size_t why_len)
+{
+	long long free_bytes;
+	struct statvfs st;
+
+	if (db->fd < 0 || fstatvfs(db->fd, &st))
+		return 0;
+	free_bytes = (long long)st.f_bavail * (long long)st.f_frsize;
+	if (free_bytes >= bytes + kept)
+		return 0;
+	snprintf(why, why_len, "disk full: %lld KB free, %lld KB needed and %lld KB kept free",
+		 free_bytes >> 10, (long long)bytes >> 10, (long long)kept >> 10);
+	return -1;
 }
 
 void db__copy_text(sqlite3_stmt *stmt, int col, char *buf, size_t len)
@@ -389,6 +405,28 @@ static bool may_write(const char *path)
 	return !access(path, W_OK) && !access(dir, W_OK);
 }
 
+/* SQLite's busy handler for a writer: sleeps with backoff (1 ms doubling to 100 ms)
+ * until the lock is free, says once after DB_LOCK_SAY_S that it waits, and gives
+ * up (SQLITE_BUSY) after DB_LOCK_WAIT_S. tries is 0 at each new wait. */
+static int wait_for_lock(void *arg, int tries)
+{
+	struct db *db = arg;
+	int64_t now = mono_ns(), waited;
+
+	if (tries == 0)
+		db->busy_since_ns = now;
+	waited = now - db->busy_since_ns;
+	if (waited >= DB_LOCK_WAIT_S * 1000000000LL)
+		return 0;
+	if (waited >= DB_LOCK_SAY_S * 1000000000LL && !db->said_waiting) {
+		fwarn("%s: another process holds the write lock: waiting for it (up to %d s)", db->path,
+		      DB_LOCK_WAIT_S);
+		db->said_waiting = true;
+	}
+	usleep(tries < 7 ? 1000u << tries : 100000u);
+	return 1;
+}
+
 static int open_connection(struct db *db)
 {
 	char *sqlite_path = plain_path(db->path);
@@ -408,7 +446,10 @@ static int open_connection(struct db *db)
 		ferr("%s: %s", db->path, db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
 		return -1;
 	}
-	sqlite3_busy_timeout(db->sql, 5000);
+	if (db->mode == STORE_WRITE)
+		sqlite3_busy_handler(db->sql, wait_for_lock, db);
+	else
+		sqlite3_busy_timeout(db->sql, 5000);
 	/* The file's own code never runs: no triggers (ferret's schema has none), no
 	 * functions with side effects in its views, no writes to the schema itself. */
 	if (sqlite3_db_config(db->sql, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) != SQLITE_OK ||

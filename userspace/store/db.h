@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* sqlite3.h's types, so that this header can be included without it. */
 struct sqlite3;
@@ -30,6 +31,9 @@ struct db {
 	bool empty;	 /* created, or an empty file opened to write: the schema goes in */
 	bool creating;	 /* created, schema not in yet: others wait, db__free removes it */
 	int fd;		 /* ferret's own descriptor of the file (flock'ed while creating); -1: none */
+	char error[160]; /* SQLite's message of the last error db__error reported */
+	int64_t busy_since_ns; /* when the current wait for the write lock began */
+	bool said_waiting;     /* the wait for another process's lock was reported */
 	struct db *next; /* the process's open connections (db.c) */
 };
 
@@ -42,16 +46,23 @@ void db__free(struct db *db); /* NULL is a no-op; rolls back an open transaction
 /* Removes a database ferret created and its -wal, -shm and -journal files. */
 void db__remove_files(const char *path);
 
-/* Prints "ferret: FILE: what: sqlite's message" and returns -1. */
-int db__error(const struct db *db, const char *what);
-int db__prepare(const struct db *db, const char *sql, struct sqlite3_stmt **stmt);
+/* Prints "ferret: FILE: what: sqlite's message", keeps the message in db->error, returns -1. */
+int db__error(struct db *db, const char *what);
+int db__prepare(struct db *db, const char *sql, struct sqlite3_stmt **stmt);
 int db__exec(struct db *db, const char *sql, const char *what);
 /* Steps a one-shot statement (an INSERT, an UPDATE) to its end and finalizes it. */
-int db__run(const struct db *db, struct sqlite3_stmt *stmt, const char *what);
-/* One write transaction stays open between commits (BEGIN IMMEDIATE on first need). */
+int db__run(struct db *db, struct sqlite3_stmt *stmt, const char *what);
+/* One write transaction stays open between commits (BEGIN IMMEDIATE on first need).
+ * A writer waits up to DB_LOCK_WAIT_S for another process's write lock (saying so
+ * after DB_LOCK_SAY_S): the tracer's ring buffer holds the events meanwhile. */
+#define DB_LOCK_WAIT_S 60
+#define DB_LOCK_SAY_S 5
 int db__begin(struct db *db);
 int db__commit(struct db *db);
 void db__rollback(struct db *db);
+/* 0 when the file's disk has bytes free beyond the kept ones (or cannot tell);
+ * else -1 and why not in why ("disk full: ..."). */
+int db__check_room(const struct db *db, int64_t bytes, int64_t kept, char *why, size_t why_len);
 /* A text column (NULL reads as ""), copied truncated to len, or strdup'ed. */
 void db__copy_text(struct sqlite3_stmt *stmt, int col, char *buf, size_t len);
 char *db__dup_text(struct sqlite3_stmt *stmt, int col);

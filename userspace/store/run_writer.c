@@ -269,12 +269,22 @@ int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, cons
 	return insert_row(rw, rw->insert_function, "cannot add a function");
 }
 
+/* A thread while the span writer only counts (a write failed): its calls are
+ * counted under a key no row has, and nothing is written. */
+#define UNSTORED_THREAD_KEY INT64_MAX
+
 int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const char *comm)
 {
 	int64_t key;
 
-	if (require_run(rw, "add_thread") || db__begin(rw->db))
+	if (require_run(rw, "add_thread"))
 		return -1;
+	if (span_writer__failed(rw->spans))
+		return UNSTORED_THREAD_KEY;
+	if (db__begin(rw->db)) {
+		span_writer__fail(rw->spans, rw->db->error);
+		return UNSTORED_THREAD_KEY;
+	}
 	sqlite3_bind_int64(rw->insert_thread, 1, rw->run_key);
 	sqlite3_bind_int(rw->insert_thread, 2, pid);
 	sqlite3_bind_int(rw->insert_thread, 3, tid);
@@ -284,7 +294,10 @@ int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const ch
 		return -1;
 	/* Threads appear while tracing: committed at once, so the write lock is never
 	 * kept from another tracer writing the same file. */
-	return key > 0 && db__commit(rw->db) ? -1 : key;
+	if (key > 0 && !db__commit(rw->db))
+		return key;
+	span_writer__fail(rw->spans, rw->db->error); /* not stored: disk full, I/O */
+	return UNSTORED_THREAD_KEY;
 }
 
 int run_writer__rename_thread(struct run_writer *rw, int64_t thread_key, const char *comm)
@@ -350,7 +363,7 @@ static int update_run_end(struct run_writer *rw, const struct run_end *end)
 	sqlite3_stmt *stmt = NULL;
 
 	if (db__prepare(rw->db, "UPDATE runs SET end_ns = ?, lost_events = ?, exit_code = ?, spans = ?,"
-			     " no_return_spans = ?, lost_spans = ? WHERE id = ?", &stmt))
+			     " no_return_spans = ?, lost_spans = ?, unstored_spans = ? WHERE id = ?", &stmt))
 		return -1;
 	sqlite3_bind_int64(stmt, 1, end->end_mono_ns);
 	sqlite3_bind_int64(stmt, 2, end->lost_events);
@@ -361,11 +374,13 @@ static int update_run_end(struct run_writer *rw, const struct run_end *end)
 	sqlite3_bind_int64(stmt, 4, span_writer__stored(rw->spans));
 	sqlite3_bind_int64(stmt, 5, end->no_return_spans);
 	sqlite3_bind_int64(stmt, 6, end->lost_spans);
-	sqlite3_bind_int64(stmt, 7, rw->run_key);
+	sqlite3_bind_int64(stmt, 7, span_writer__unstored(rw->spans, NULL));
+	sqlite3_bind_int64(stmt, 8, rw->run_key);
 	return db__run(rw->db, stmt, "cannot finish the run");
 }
 
-/* The run's end is recorded even when some spans could not be (that error was printed). */
+/* The run's end is recorded even when some spans could not be (they are counted):
+ * the span writer keeps room on the disk for it (span_writer.c). */
 int run_writer__end(struct run_writer *rw, const struct run_end *end)
 {
 	int err, spans_err;
@@ -380,6 +395,11 @@ int run_writer__end(struct run_writer *rw, const struct run_end *end)
 		err = span_writer__finish(rw->spans);
 	if (!err)
 		err = db__commit(rw->db);
+	if (err) {
+		db__rollback(rw->db);
+		ferr("%s: the end of run %s could not be stored: the file shows it as still being written",
+		     rw->db->path, rw->run_id);
+	}
 	span_writer__stop(rw->spans);
 	rw->run_key = 0;
 	return spans_err ? spans_err : err;

@@ -16,6 +16,11 @@
 #define ROWS_PER_INSERT 32
 #define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
 #define PARAMS_PER_SPAN 8
+/* A transaction of spans is not begun on a disk without room for it (~BYTES_PER_SPAN
+ * a span, twice what a row takes) plus ROOM_FOR_END: in WAL mode every write takes new
+ * space, and a disk filled to the last byte would not take the run's end either. */
+#define BYTES_PER_SPAN 48
+#define ROOM_FOR_END (1LL << 20)
 /* Window slots that hold no call: an id taken by span_writer__next_id, or still open. */
 #define SLOT_EMPTY (-1)
 #define SLOT_OPEN (-2)
@@ -49,6 +54,11 @@ struct span_writer {
 	int64_t stored;		/* the run's spans stored */
 	int64_t last_stored_id; /* the highest span id inserted */
 	bool may_append;	/* no other writer's span since ours: NULL rowids are ours */
+	/* A write failed (disk full, lock held too long, I/O): the run's calls from then
+	 * on are counted, not stored, so that tracing goes on with bounded memory. */
+	bool failed;
+	int64_t unstored; /* calls of the run not stored: the failed write's and later ones */
+	char why[160];	  /* why the write failed */
 
 	struct thread_ranges threads;
 
@@ -177,6 +187,9 @@ int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *fi
 	sw->batch.len = 0;
 	sw->batch.sorted = true;
 	sw->stored = 0;
+	sw->failed = false;
+	sw->unstored = 0;
+	sw->why[0] = '\0';
 	thread_ranges__reset(&sw->threads);
 	sw->run_start_ns = run_start_ns;
 	sw->active = true;
@@ -194,11 +207,38 @@ int64_t span_writer__stored(const struct span_writer *sw)
 	return sw->stored;
 }
 
+int64_t span_writer__unstored(const struct span_writer *sw, const char **why)
+{
+	if (why)
+		*why = sw->why;
+	return sw->unstored;
+}
+
+/* A write failed: what it held is counted, nothing more is stored (said once).
+ * Calls still open in stored windows stay as their incomplete placeholders. */
+static void fail(struct span_writer *sw, int64_t count, const char *why)
+{
+	db__rollback(sw->db);
+	if (!sw->active)
+		return;
+	sw->unstored += count;
+	sw->updates.len = 0;
+	if (sw->failed)
+		return;
+	sw->failed = true;
+	snprintf(sw->why, sizeof(sw->why), "%s", why);
+	ferr("%s: %lld spans could not be stored (%s): the run's calls from now on are counted, "
+	     "not stored", sw->db->path, (long long)count, sw->why);
+}
+
 /* Hands back the run's unused span ids when no writer reserved after it. */
 static int return_span_ids(struct span_writer *sw)
 {
 	int64_t used_end = sw->next_span_id > sw->last_stored_id + 1 ? sw->next_span_id : sw->last_stored_id + 1;
 	sqlite3_stmt *stmt = NULL;
+
+	if (used_end > sw->ids_end) /* ids handed out uncounted after a failure */
+		used_end = sw->ids_end;
 
 	if (db__prepare(sw->db, "UPDATE meta SET value = ?1 WHERE key = 'next_span_id' AND value = ?2", &stmt))
 		return -1;
@@ -207,14 +247,29 @@ static int return_span_ids(struct span_writer *sw)
 	return db__run(sw->db, stmt, "cannot finish the run");
 }
 
+/* After a failure any ids do: nothing more of the run is stored. */
+void span_writer__fail(struct span_writer *sw, const char *why)
+{
+	fail(sw, 0, why);
+}
+
+bool span_writer__failed(const struct span_writer *sw)
+{
+	return sw->failed;
+}
+
 int64_t span_writer__reserve_ids(struct span_writer *sw, int64_t count)
 {
 	int64_t first;
 
 	if (require_run(sw, "reserve_span_ids"))
 		return -1;
-	if (db__begin(sw->db) || reserve_span_ids(sw, count, &first) || db__commit(sw->db))
-		return -1;
+	if (sw->failed)
+		return sw->next_span_id;
+	if (db__begin(sw->db) || reserve_span_ids(sw, count, &first) || db__commit(sw->db)) {
+		fail(sw, 0, sw->db->error);
+		return sw->next_span_id;
+	}
 	return first;
 }
 
@@ -340,41 +395,49 @@ static int queue_update(struct span_writer *sw, const struct stored_span *span)
 	return 0;
 }
 
-/* One transaction: the rows, then it commits (or rolls back what must not stay). */
-static int write_spans(struct span_writer *sw, const struct stored_span *spans, size_t count)
+/* Stored spans only: threads.spans and their id ranges are what the file holds. */
+static void count_threads(struct span_writer *sw, const struct stored_span *spans, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		thread_ranges__count(&sw->threads, spans[i].thread_key, spans[i].span_id);
+}
+
+/* One transaction: the pending updates and the rows, all committed or none (a
+ * failure counts them: fail()). */
+static void write_spans(struct span_writer *sw, const struct stored_span *spans, size_t count)
 {
 	char why[256] = "span ids already stored";
-	int64_t stored;
 
 	if (!count)
-		return 0;
-	if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw))
-		return -1;
-	stored = insert_rows(sw, spans, count, why, sizeof(why));
-	if (stored == (int64_t)count) {
-		sw->stored += stored;
-		return db__commit(sw->db);
+		return;
+	if (sw->failed) {
+		sw->unstored += (int64_t)count;
+		return;
 	}
-	ferr("%s: could not store %lld of %zu spans: %s", sw->db->path,
-	     (long long)(stored < 0 ? (int64_t)count : (int64_t)count - stored), count, why);
-	if (stored < 0) {
-		db__rollback(sw->db);
-		return -1;
+	if (db__check_room(sw->db, (int64_t)count * BYTES_PER_SPAN, ROOM_FOR_END, why, sizeof(why))) {
+		fail(sw, (int64_t)count, why);
+	} else if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw)) {
+		fail(sw, (int64_t)count, sw->db->error);
+	} else if (insert_rows(sw, spans, count, why, sizeof(why)) != (int64_t)count) {
+		fail(sw, (int64_t)count, why);
+	} else if (db__commit(sw->db)) {
+		fail(sw, (int64_t)count, sw->db->error);
+	} else {
+		sw->stored += (int64_t)count;
+		count_threads(sw, spans, count);
 	}
-	sw->stored += stored;
-	db__commit(sw->db);
-	return -1;
 }
 
 /* ---- the window of calls ---- */
 
 /* Inserts every call of the window, open ones as incomplete placeholders, and
  * starts an empty window at the next id. */
-static int write_window(struct span_writer *sw)
+static void write_window(struct span_writer *sw)
 {
 	size_t n = (size_t)(sw->next_span_id - sw->window.base), i, used = 0;
 	struct stored_span *slot;
-	int err;
 
 	for (i = 0; i < n; i++) {
 		slot = &sw->window.slots[i];
@@ -386,27 +449,36 @@ static int write_window(struct span_writer *sw)
 		}
 		sw->window.slots[used++] = *slot;
 	}
-	err = write_spans(sw, sw->window.slots, used);
+	write_spans(sw, sw->window.slots, used);
 	sw->window.base = sw->next_span_id;
-	return err;
 }
 
 /* Hands out the next span id, its window slot in *slot: a full window is
  * written first, and a used-up block of ids is followed by a new one (the
- * window starts there). */
+ * window starts there). After a failure: an id for the caller's own use, no
+ * slot (*slot NULL), the window kept empty. */
 static int64_t take_id(struct span_writer *sw, const char *what, struct stored_span **slot)
 {
 	int64_t first, id;
 
 	if (require_run(sw, what))
 		return -1;
-	if (sw->next_span_id - sw->window.base == STORE_SPAN_BATCH && write_window(sw))
-		return -1;
-	if (sw->next_span_id >= sw->ids_end) {
-		if (write_window(sw) || db__begin(sw->db) ||
-		    reserve_span_ids(sw, STORE_SPAN_BATCH, &first) || db__commit(sw->db))
-			return -1;
-		sw->next_span_id = sw->window.base = first;
+	if (!sw->failed && sw->next_span_id - sw->window.base == STORE_SPAN_BATCH)
+		write_window(sw);
+	if (!sw->failed && sw->next_span_id >= sw->ids_end) {
+		write_window(sw);
+		if (!sw->failed && (db__begin(sw->db) || reserve_span_ids(sw, STORE_SPAN_BATCH, &first) ||
+				    db__commit(sw->db)))
+			fail(sw, 0, sw->db->error);
+		if (!sw->failed)
+			sw->next_span_id = sw->window.base = first;
+	}
+	if (sw->failed) {
+		write_window(sw); /* what it still holds is counted (write_spans) */
+		id = sw->next_span_id++;
+		sw->window.base = sw->next_span_id;
+		*slot = NULL;
+		return id;
 	}
 	id = sw->next_span_id++;
 	*slot = &sw->window.slots[id - sw->window.base];
@@ -420,10 +492,13 @@ int64_t span_writer__open_span(struct span_writer *sw, const struct stored_span 
 
 	if (id < 0)
 		return -1;
+	if (!slot) {
+		sw->unstored++;
+		return id;
+	}
 	*slot = *call;
 	slot->span_id = id;
 	slot->status = SLOT_OPEN;
-	thread_ranges__count(&sw->threads, slot->thread_key, id);
 	return id;
 }
 
@@ -431,6 +506,8 @@ int span_writer__close_span(struct span_writer *sw, const struct stored_span *sp
 {
 	if (require_run(sw, "close_span"))
 		return -1;
+	if (sw->failed) /* counted as it opened, or stored as its placeholder */
+		return 0;
 	if (span->span_id < sw->window.base)
 		return queue_update(sw, span);
 	if (span->span_id >= sw->next_span_id) {
@@ -448,24 +525,22 @@ int64_t span_writer__next_id(struct span_writer *sw)
 	struct stored_span *slot;
 	int64_t id = take_id(sw, "next_span_id", &slot);
 
-	if (id >= 0)
+	if (slot)
 		slot->status = SLOT_EMPTY;
 	return id;
 }
 
-static int write_batch(struct span_writer *sw)
+static void write_batch(struct span_writer *sw)
 {
 	struct span_batch *b = &sw->batch;
-	int err;
 
 	if (!b->len)
-		return 0;
+		return;
 	if (!b->sorted)
 		qsort(b->spans, b->len, sizeof(*b->spans), compare_int64_keys); /* by span_id */
-	err = write_spans(sw, b->spans, b->len);
+	write_spans(sw, b->spans, b->len);
 	b->len = 0;
 	b->sorted = true;
-	return err;
 }
 
 int span_writer__append(struct span_writer *sw, const struct stored_span *span)
@@ -474,29 +549,29 @@ int span_writer__append(struct span_writer *sw, const struct stored_span *span)
 
 	if (require_run(sw, "append_span"))
 		return -1;
-	thread_ranges__count(&sw->threads, span->thread_key, span->span_id);
+	if (sw->failed) {
+		sw->unstored++;
+		return 0;
+	}
 	if (b->len && span->span_id < b->spans[b->len - 1].span_id)
 		b->sorted = false;
 	b->spans[b->len++] = *span;
 	if (b->len == STORE_SPAN_BATCH)
-		return write_batch(sw);
+		write_batch(sw);
 	return 0;
 }
 
+/* A failed span write is not an error here (it is counted: fail()); the
+ * commit of what the run writer left open is. */
 int span_writer__flush(struct span_writer *sw)
 {
-	int err, window_err = 0;
-
 	if (sw->db->mode != STORE_WRITE)
 		return 0;
-	err = write_batch(sw);
+	write_batch(sw);
 	if (sw->active)
-		window_err = write_window(sw);
-	if (!err)
-		err = window_err;
-	if (!err && sw->updates.len) /* nothing was written to carry them */
-		err = db__begin(sw->db) || apply_updates(sw) ? -1 : 0;
-	if (!err)
-		err = db__commit(sw->db);
-	return err;
+		write_window(sw);
+	if (!sw->failed && sw->updates.len && /* nothing was written to carry them */
+	    (db__begin(sw->db) || apply_updates(sw) || db__commit(sw->db)))
+		fail(sw, 0, sw->db->error);
+	return db__commit(sw->db);
 }

@@ -13,12 +13,14 @@
  *    own (stack mode's, tests), batched, sorted and inserted by id.
  * Span ids are reserved in blocks (meta.next_span_id), so several tracers can
  * write one file; the NULL rowid is used only while the table's last row is
- * this writer's. Each thread's span count and id range are kept for readers
- * (range_scan.c). The run itself is the run writer's (run_writer.c).
+ * this writer's. A write that fails is rolled back whole; from then on the
+ * run's calls are only counted (span_writer__unstored). Each thread's span
+ * count and id range are kept for readers (range_scan.c). The run itself is the run writer's (run_writer.c).
  */
 #ifndef FERRET_SPAN_WRITER_H
 #define FERRET_SPAN_WRITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -60,7 +62,14 @@ int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *fi
 int span_writer__finish(struct span_writer *sw);
 /* No run is being written any more (finished, or its start rolled back). */
 void span_writer__stop(struct span_writer *sw);
-int64_t span_writer__stored(const struct span_writer *sw); /* the run's spans stored so far */
+int64_t span_writer__stored(const struct span_writer *sw); /* the run's spans committed so far */
+/* The run's calls not stored since a write failed (disk full, lock held, I/O), and
+ * why in *why (may be NULL). After a failure the writer counts instead of
+ * storing: every call still succeeds, so that tracing goes on. */
+int64_t span_writer__unstored(const struct span_writer *sw, const char **why);
+/* Another write of the run failed (rolled back here): the writer counts from now on. */
+void span_writer__fail(struct span_writer *sw, const char *why);
+bool span_writer__failed(const struct span_writer *sw); /* counting, not storing */
 /* A new thread of the run (keys are consecutive rowids). */
 int span_writer__track_thread(struct span_writer *sw, int64_t thread_key);
 

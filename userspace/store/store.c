@@ -118,6 +118,11 @@ int store__flush(struct store *s)
 	return span_writer__flush(s->spans);
 }
 
+int64_t store__unstored_spans(const struct store *s, const char **why)
+{
+	return span_writer__unstored(s->spans, why);
+}
+
 int store__find_run(struct store *s, const char *run_id, struct run_row *out)
 {
 	return run_reader__find(s->db, run_id, out);

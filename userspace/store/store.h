@@ -64,6 +64,8 @@ int64_t store__reserve_span_ids(struct store *s, int64_t count);
 int64_t store__next_span_id(struct store *s);
 int store__append_span(struct store *s, const struct stored_span *span); /* batched */
 int store__flush(struct store *s); /* commit what is batched */
+/* The run's calls not stored since a write failed, why in *why: span_writer__unstored. */
+int64_t store__unstored_spans(const struct store *s, const char **why);
 
 /* ---- reading: run_reader.h, span_reader.h ---- */
 /* run_id NULL: the latest run. Unknown id: error lists the available ones. */

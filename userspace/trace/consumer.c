@@ -164,7 +164,7 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 	if (!c->err)
 		c->err = ingest__finish(c->ingest, end_ns);
 	if (c->err)
-		ferr("storing spans failed: %s", strerror(c->err < 0 ? -c->err : c->err));
+		ferr("tracing stopped: %s", strerror(c->err < 0 ? -c->err : c->err));
 	if (ingest__bad_events(c->ingest))
 		fwarn("%lld malformed events ignored", (long long)ingest__bad_events(c->ingest));
 	return c->err;

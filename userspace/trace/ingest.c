@@ -19,14 +19,17 @@ struct ingest {
 	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
 
+/* The store said why it failed; the errno is for the tracer's last line. */
 static int64_t open_span(void *ctx, const struct stored_span *call)
 {
-	return store__open_span(ctx, call);
+	int64_t id = store__open_span(ctx, call);
+
+	return id < 0 ? -EIO : id;
 }
 
 static int close_span(void *ctx, const struct stored_span *span)
 {
-	return store__close_span(ctx, span);
+	return store__close_span(ctx, span) ? -EIO : 0;
 }
 
 int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out)
@@ -134,7 +137,7 @@ static int store_whole_span(struct ingest *in, const struct stored_span *span)
 	in->whole_spans++;
 	in->whole_incomplete += span->status == SPAN_INCOMPLETE;
 	in->whole_no_return += span->status == SPAN_NO_RETURN;
-	return store__append_span(in->store, span);
+	return store__append_span(in->store, span) ? -EIO : 0;
 }
 
 /* Stack mode's span ids come from a BPF counter of every call: the store reserves
