@@ -28,26 +28,7 @@
 #include "trace/trace_target.h"
 #include "core/util.h"
 #include "options.h"
-
-#define DEFAULT_RINGBUF_MB 64
-
-struct trace_opts {
-	struct target_spec target;
-	int64_t duration_ns; /* 0: until the target exits or a signal */
-	const char *db;
-	const char *run_id;
-	long ringbuf_mb;
-	/* stack mode */
-	bool min_duration_set;
-	int64_t min_duration_ns;
-	bool aggregate;
-	long max_rate;
-};
-
-static bool stack_mode(const struct trace_opts *o)
-{
-	return o->min_duration_set || o->aggregate || o->max_rate;
-}
+#include "trace_options.h"
 
 static atomic_int stop_signal;
 
@@ -72,131 +53,6 @@ static void survive_write_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGXFSZ, &sa, NULL);
-}
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: ferret trace [options] -p PID\n"
-		"       ferret trace [options] -- PROGRAM [ARGS...]\n"
-		"       ferret trace [options] --all -f BINARY:GLOB\n"
-		"       ferret run [options] PROGRAM [ARGS...]\n"
-		"\n"
-		"  -p, --pid PID          trace every thread of a running process\n"
-		"  --all                  trace every process that runs the selected binaries\n"
-		"  -f, --function PATTERN GLOB (main executable) or MODULE:GLOB (libc:malloc,\n"
-		"                         /usr/lib/x/libfoo.so:foo_*); repeatable. Default: every\n"
-		"                         function of the main executable\n"
-		"  -x, --exclude PATTERN  leave these out (same forms as -f); repeatable\n"
-		"  -d, --duration SECONDS stop after this long (also: Ctrl-C, SIGTERM, target exit)\n"
-		"  --db FILE              database to add the run to (default " DEFAULT_DB ")\n"
-		"  --run-id NAME          name of the run (default run-DATE-TIME)\n"
-		"  --buffer-size MB       ring buffer size, a power of two (default %d)\n"
-		"  --min-duration TIME    store only calls that last at least TIME (50us, 2ms);\n"
-		"                         every call is still counted and timed per function\n"
-		"  --aggregate            store no spans, only per-function counts, totals and\n"
-		"                         latency histograms\n"
-		"  --max-rate N           a function called more than N times a second is\n"
-		"                         aggregated only from then on\n"
-		"  -v, --verbose          more detail (twice: libbpf's too)\n",
-		DEFAULT_RINGBUF_MB);
-}
-
-static int add_pattern(char ***list, size_t *n, char *pattern)
-{
-	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (!grown) {
-		ferr("out of memory");
-		return -ENOMEM;
-	}
-	grown[(*n)++] = pattern;
-	*list = grown;
-	return 0;
-}
-
-static enum parse_result parse_buffer_size(const char *text, long *mb)
-{
-	if (parse_long(text, mb) || *mb < 1 || *mb > 2048 || (*mb & (*mb - 1))) {
-		ferr("--buffer-size needs a power of two from 1 to 2048 (MB), not '%s'", text);
-		return PARSE_USAGE;
-	}
-	return PARSE_RUN;
-}
-
-enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE };
-
-static const struct option long_opts[] = {
-	{ "pid", required_argument, NULL, 'p' },
-	{ "function", required_argument, NULL, 'f' },
-	{ "exclude", required_argument, NULL, 'x' },
-	{ "duration", required_argument, NULL, 'd' },
-	OPTION_DB,
-	OPTION_RUN_ID,
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
-	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
-	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
-	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
-	{ "verbose", no_argument, NULL, 'v' },
-	OPTION_HELP,
-	{ 0 },
-};
-
-static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
-{
-	struct target_spec *t = &o->target;
-
-	switch (c) {
-	case 'p': return options__id("-p", "process", arg, &t->pid);
-	case 'd': return options__seconds("-d", arg, &o->duration_ns);
-	case OPT_DB: return options__db(arg, &o->db);
-	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
-	case OPT_BUFFER: return parse_buffer_size(arg, &o->ringbuf_mb);
-	case OPT_MAX_RATE: return options__number("--max-rate", arg, 1, LONG_MAX, &o->max_rate);
-	case OPT_MIN_DURATION:
-		o->min_duration_set = true;
-		return options__duration("--min-duration", arg, &o->min_duration_ns);
-	case 'f':
-		return add_pattern(&t->includes, &t->ninc, arg) ? PARSE_USAGE : PARSE_RUN;
-	case 'x':
-		return add_pattern(&t->excludes, &t->nexc, arg) ? PARSE_USAGE : PARSE_RUN;
-	case OPT_ALL: t->all = true; return PARSE_RUN;
-	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
-	case 'v': ferret_verbose++; return PARSE_RUN;
-	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
-	}
-}
-
-/* '+': the options end at the program to trace, whose own options are its own.
- * argv[0] is "trace", or "run" which needs a program. */
-static enum parse_result parse_args(int argc, char **argv, struct trace_opts *o)
-{
-	bool run = !strcmp(argv[0], "run");
-
-	enum parse_result r;
-	int c;
-
-	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB };
-	options__reset();
-	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return PARSE_HELP;
-		}
-		if (c == '?' || c == ':')
-			return options__bad_option(c, argv, argv[0]);
-		if ((r = apply_opt(c, optarg, o)) != PARSE_RUN)
-			return r;
-	}
-	if (!o->db)
-		o->db = DEFAULT_DB;
-	o->target.argv = optind < argc ? argv + optind : NULL;
-	if (run && !o->target.argv) {
-		ferr("run needs a program: ferret run [options] PROGRAM [ARGS...]");
-		return PARSE_USAGE;
-	}
-	return target_spec__check(&o->target) ? PARSE_USAGE : PARSE_RUN;
 }
 
 static bool may_trace(void)
@@ -405,7 +261,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
 		.attach_pid = o->target.pid ? o->target.pid : -1,
 		.main_pid = ss->target.pid,
-		.stack_mode = stack_mode(o),
+		.stack_mode = trace_options__stack_mode(o),
 		.emit_spans = !o->aggregate,
 		.min_duration_ns = (uint64_t)o->min_duration_ns,
 		.nfuncs = (uint32_t)ss->sel->nfuncs,
@@ -421,7 +277,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	};
 	int err = 0;
 
-	if (stack_mode(o))
+	if (trace_options__stack_mode(o))
 		err = aggregates__new(ss->sel->nfuncs, &ss->agg);
 	if (!err)
 		err = loader__open(&lo, &ss->loader);
@@ -486,7 +342,7 @@ int cmd_trace(int argc, char **argv)
 	int rc = EXIT_FAILED;
 	enum parse_result r;
 
-	if ((r = parse_args(argc, argv, &o)) != PARSE_RUN)
+	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN)
 		return options__exit_code(r);
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||

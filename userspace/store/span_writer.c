@@ -9,13 +9,10 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "span_rows.h"
 #include "span_writer.h"
 #include "thread_ranges.h"
 
-/* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
-#define ROWS_PER_INSERT 32
-#define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
-#define PARAMS_PER_SPAN 8
 /* A transaction of spans is not begun on a disk without room for it (~BYTES_PER_SPAN
  * a span, twice what a row takes) plus ROOM_FOR_END: in WAL mode every write takes new
  * space, and a disk filled to the last byte would not take the run's end either. */
@@ -48,12 +45,9 @@ struct pending_updates {
 struct span_writer {
 	struct db *db;
 	bool active; /* a run is being written */
-	int64_t run_start_ns;
 	int64_t next_span_id;
 	int64_t ids_end;	/* the end (exclusive) of the span ids reserved for this writer */
 	int64_t stored;		/* the run's spans stored */
-	int64_t last_stored_id; /* the highest span id inserted */
-	bool may_append;	/* no other writer's span since ours: NULL rowids are ours */
 	/* A write failed (disk full, lock held too long, I/O): the run's calls from then
 	 * on are counted, not stored, so that tracing goes on with bounded memory. */
 	bool failed;
@@ -62,9 +56,7 @@ struct span_writer {
 
 	struct thread_ranges threads;
 
-	sqlite3_stmt *insert_span;  /* one span */
-	sqlite3_stmt *insert_spans; /* ROWS_PER_INSERT spans in one statement */
-	sqlite3_stmt *update_span;  /* a call that was open when its window was written */
+	struct span_rows rows; /* the table's rows: statements, ids appended */
 
 	struct span_batch batch;
 	struct call_window window;
@@ -87,9 +79,7 @@ void span_writer__free(struct span_writer *sw)
 {
 	if (!sw)
 		return;
-	sqlite3_finalize(sw->insert_span);
-	sqlite3_finalize(sw->insert_spans);
-	sqlite3_finalize(sw->update_span);
+	span_rows__free(&sw->rows);
 	free(sw->batch.spans);
 	free(sw->window.slots);
 	free(sw->updates.spans);
@@ -97,34 +87,10 @@ void span_writer__free(struct span_writer *sw)
 	free(sw);
 }
 
-/* "INSERT OR IGNORE INTO spans(...) VALUES(?1,...,?8),(?9,...)...": OR IGNORE
- * because a statement that cannot abort needs no statement journal; the rows
- * it skips (duplicate span ids) are counted from sqlite3_changes() and reported. */
-static int prepare_span_insert(struct span_writer *sw, int rows, sqlite3_stmt **stmt)
-{
-	size_t len = 128 + (size_t)rows * 64, used;
-	char *sql = malloc(len);
-	int r, p, err;
-
-	if (!sql) {
-		ferr("out of memory");
-		return -1;
-	}
-	used = (size_t)snprintf(sql, len, "INSERT OR IGNORE INTO spans(" SPAN_COLUMNS ") VALUES");
-	for (r = 0; r < rows; r++) {
-		p = 1 + r * PARAMS_PER_SPAN;
-		used += (size_t)snprintf(sql + used, len - used, "%s(?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
-					 r ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
-	}
-	err = db__prepare(sw->db, sql, stmt);
-	free(sql);
-	return err;
-}
-
 /* Memory and statements once, at the first run. */
 static int prepare(struct span_writer *sw)
 {
-	if (sw->insert_span)
+	if (sw->rows.db)
 		return 0;
 	if (!sw->batch.spans)
 		sw->batch.spans = malloc(STORE_SPAN_BATCH * sizeof(*sw->batch.spans));
@@ -134,12 +100,7 @@ static int prepare(struct span_writer *sw)
 		ferr("out of memory");
 		return -1;
 	}
-	if (prepare_span_insert(sw, 1, &sw->insert_span) ||
-	    prepare_span_insert(sw, ROWS_PER_INSERT, &sw->insert_spans) ||
-	    db__prepare(sw->db, "UPDATE spans SET duration_ns = ?, status = ? WHERE span_id = ?",
-			&sw->update_span))
-		return -1;
-	return 0;
+	return span_rows__prepare(&sw->rows, sw->db);
 }
 
 /* 0 while a run is being written; else prints "PATH: what without a run being written", -1. */
@@ -183,7 +144,7 @@ int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *fi
 	if (prepare(sw) || reserve_span_ids(sw, STORE_SPAN_BATCH, &first))
 		return -1;
 	sw->next_span_id = sw->window.base = first;
-	sw->last_stored_id = first - 1;
+	sw->rows.last_stored_id = first - 1;
 	sw->batch.len = 0;
 	sw->batch.sorted = true;
 	sw->stored = 0;
@@ -191,7 +152,7 @@ int span_writer__start(struct span_writer *sw, int64_t run_start_ns, int64_t *fi
 	sw->unstored = 0;
 	sw->why[0] = '\0';
 	thread_ranges__reset(&sw->threads);
-	sw->run_start_ns = run_start_ns;
+	sw->rows.run_start_ns = run_start_ns;
 	sw->active = true;
 	*first_span_id = first;
 	return 0;
@@ -234,7 +195,7 @@ static void fail(struct span_writer *sw, int64_t count, const char *why)
 /* Hands back the run's unused span ids when no writer reserved after it. */
 static int return_span_ids(struct span_writer *sw)
 {
-	int64_t used_end = sw->next_span_id > sw->last_stored_id + 1 ? sw->next_span_id : sw->last_stored_id + 1;
+	int64_t used_end = sw->next_span_id > sw->rows.last_stored_id + 1 ? sw->next_span_id : sw->rows.last_stored_id + 1;
 	sqlite3_stmt *stmt = NULL;
 
 	if (used_end > sw->ids_end) /* ids handed out uncounted after a failure */
@@ -285,81 +246,6 @@ int span_writer__finish(struct span_writer *sw)
 	return return_span_ids(sw);
 }
 
-/* ---- inserting rows ---- */
-
-/* Integers only, no allocation, no formatting. start_ns is stored relative to the
- * run's start (small varints); a root's parent_id is NULL. The next id after the
- * last stored one gets a NULL rowid: SQLite appends it without a b-tree search. */
-static void bind_span(struct span_writer *sw, sqlite3_stmt *stmt, int p, const struct stored_span *span)
-{
-	if (sw->may_append && span->span_id == sw->last_stored_id + 1)
-		sqlite3_bind_null(stmt, p);
-	else
-		sqlite3_bind_int64(stmt, p, span->span_id);
-	if (span->span_id > sw->last_stored_id)
-		sw->last_stored_id = span->span_id;
-	sqlite3_bind_int64(stmt, p + 1, span->thread_key);
-	sqlite3_bind_int64(stmt, p + 2, span->function_key);
-	if (span->parent_id)
-		sqlite3_bind_int64(stmt, p + 3, span->parent_id);
-	else
-		sqlite3_bind_null(stmt, p + 3);
-	sqlite3_bind_int64(stmt, p + 4, span->start_ns - sw->run_start_ns);
-	sqlite3_bind_int64(stmt, p + 5, span->end_ns - span->start_ns);
-	sqlite3_bind_int(stmt, p + 6, span->depth);
-	sqlite3_bind_int(stmt, p + 7, span->status);
-}
-
-/* Inserts spans (ascending ids); returns how many went in (duplicate ids are
- * skipped), or -1 with why set when the batch must not be kept: an SQLite error
- * (disk full, I/O), or a row appended under another id than it was meant to get.
- * check_may_append makes the latter impossible; it stays checked so that a
- * mistake there stops the run instead of shifting ids silently. */
-static int64_t insert_rows(struct span_writer *sw, const struct stored_span *spans, size_t n, char *why,
-			   size_t why_len)
-{
-	sqlite3 *sql = sw->db->sql;
-	size_t i, rows, r;
-	int64_t stored = 0;
-	sqlite3_stmt *stmt;
-	int rc;
-
-	for (i = 0; i < n; i += rows) {
-		rows = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
-		stmt = rows == 1 ? sw->insert_span : sw->insert_spans;
-		for (r = 0; r < rows; r++)
-			bind_span(sw, stmt, 1 + (int)r * PARAMS_PER_SPAN, &spans[i + r]);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_DONE) {
-			snprintf(why, why_len, "%s", sqlite3_errmsg(sql));
-			return -1;
-		}
-		stored += sqlite3_changes(sql);
-		if ((size_t)sqlite3_changes(sql) == rows &&
-		    sqlite3_last_insert_rowid(sql) != spans[i + rows - 1].span_id) {
-			snprintf(why, why_len, "another process is writing spans into the file");
-			return -1;
-		}
-	}
-	return stored;
-}
-
-/* Whether the table's last row is ours: then the id after it is appended with a
- * NULL rowid. Checked once per transaction, which holds the file's write lock. */
-static int check_may_append(struct span_writer *sw)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	if (db__prepare(sw->db, "SELECT coalesce(max(span_id), 0) FROM spans", &stmt))
-		return -1;
-	rc = sqlite3_step(stmt);
-	sw->may_append = rc == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == sw->last_stored_id;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : db__error(sw->db, "cannot read spans");
-}
-
 /* Calls that were still open when their window was written: their rows are
  * updated in the next write transaction, all at once (one commit rewrites each
  * touched page once, where a commit per call would write a page per call). */
@@ -367,17 +253,11 @@ static int apply_updates(struct span_writer *sw)
 {
 	const struct stored_span *span;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < sw->updates.len; i++) {
 		span = &sw->updates.spans[i];
-		sqlite3_bind_int64(sw->update_span, 1, span->end_ns - span->start_ns);
-		sqlite3_bind_int(sw->update_span, 2, span->status);
-		sqlite3_bind_int64(sw->update_span, 3, span->span_id);
-		rc = sqlite3_step(sw->update_span);
-		sqlite3_reset(sw->update_span);
-		if (rc != SQLITE_DONE)
-			return db__error(sw->db, "cannot store a span");
+		if (span_rows__update(&sw->rows, span))
+			return -1;
 	}
 	sw->updates.len = 0;
 	return 0;
@@ -418,9 +298,9 @@ static void write_spans(struct span_writer *sw, const struct stored_span *spans,
 	}
 	if (db__check_room(sw->db, (int64_t)count * BYTES_PER_SPAN, ROOM_FOR_END, why, sizeof(why))) {
 		fail(sw, (int64_t)count, why);
-	} else if (db__begin(sw->db) || check_may_append(sw) || apply_updates(sw)) {
+	} else if (db__begin(sw->db) || span_rows__check_append(&sw->rows) || apply_updates(sw)) {
 		fail(sw, (int64_t)count, sw->db->error);
-	} else if (insert_rows(sw, spans, count, why, sizeof(why)) != (int64_t)count) {
+	} else if (span_rows__insert(&sw->rows, spans, count, why, sizeof(why)) != (int64_t)count) {
 		fail(sw, (int64_t)count, why);
 	} else if (db__commit(sw->db)) {
 		fail(sw, (int64_t)count, sw->db->error);

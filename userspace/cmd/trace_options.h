@@ -1,0 +1,34 @@
+/*
+ * trace_options: what `ferret trace` (and `ferret run`) are asked to do, parsed from the
+ * command line through cmd/options.c's shared helpers.
+ */
+#ifndef FERRET_TRACE_OPTIONS_H
+#define FERRET_TRACE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "trace/trace_target.h"
+
+#define DEFAULT_RINGBUF_MB 64
+
+struct trace_opts {
+	struct target_spec target;
+	int64_t duration_ns; /* 0: until the target exits or a signal */
+	const char *db;
+	const char *run_id;
+	long ringbuf_mb;
+	/* stack mode */
+	bool min_duration_set;
+	int64_t min_duration_ns;
+	bool aggregate;
+	long max_rate;
+};
+
+/* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */
+enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts *o);
+/* --min-duration, --aggregate or --max-rate: calls are tracked and aggregated in the kernel. */
+bool trace_options__stack_mode(const struct trace_opts *o);
+
+#endif
