@@ -13,18 +13,25 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-/* Runs fn on a writer and returns what it wrote (malloc'ed). */
-static char *written(void (*fn)(struct jsonw *w, const void *arg), const void *arg)
+/* Runs fn on a writer made by make and returns what it wrote (malloc'ed). */
+static char *written_by(struct jsonw *(*make)(FILE *out), void (*fn)(struct jsonw *w, const void *arg),
+			const void *arg)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	struct jsonw *w = jsonw__new(out);
+	struct jsonw *w = make(out);
 
 	fn(w, arg);
+	EXPECT_EQ(jsonw__error(w), 0);
 	jsonw__free(w);
 	fclose(out);
 	return text;
+}
+
+static char *written(void (*fn)(struct jsonw *w, const void *arg), const void *arg)
+{
+	return written_by(jsonw__new, fn, arg);
 }
 
 static void write_string(struct jsonw *w, const void *arg)
@@ -111,6 +118,68 @@ static void test_commas_and_numbers(void)
 	free(text);
 }
 
+static void write_spaced(struct jsonw *w, const void *arg)
+{
+	(void)arg;
+	jsonw__begin_object(w);
+	jsonw__kv_string(w, "a", "x");
+	jsonw__kv_uint(w, "u", UINT64_MAX);
+	jsonw__key(w, "rows");
+	jsonw__begin_array(w);
+	jsonw__newline_indent(w, 2);
+	jsonw__begin_object(w);
+	jsonw__key(w, "v");
+	jsonw__null(w);
+	jsonw__end_object(w);
+	jsonw__newline_indent(w, 2);
+	jsonw__int(w, -1);
+	jsonw__int(w, 2);
+	jsonw__newline(w);
+	jsonw__end_array(w);
+	jsonw__end_object(w);
+	jsonw__end_line(w);
+}
+
+/* analyze's layout: a blank after every comma and colon, but none before a line break. */
+static void test_spaced(void)
+{
+	char *text = written_by(jsonw__new_spaced, write_spaced, NULL);
+
+	EXPECT_STR(text, "{\"a\": \"x\", \"u\": 18446744073709551615, \"rows\": [\n"
+			 "  {\"v\": null},\n  -1, 2\n]}\n");
+	free(text);
+}
+
+#define DEEP 5000
+
+static void write_deep(struct jsonw *w, const void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < DEEP; i++) {
+		jsonw__begin_array(w);
+		jsonw__int(w, i % 10);
+	}
+	for (i = 0; i < DEEP; i++)
+		jsonw__end_array(w);
+}
+
+/* Nesting has no fixed limit (a call tree is as deep as the program's calls), and
+ * every level keeps its own commas. */
+static void test_deep_nesting(void)
+{
+	char *text = written(write_deep, NULL);
+	int bad = 0, i;
+
+	EXPECT(text && strlen(text) == (size_t)DEEP * 4 - 1); /* "[0,[1,...[9" and DEEP "]" */
+	for (i = 0; text && i < DEEP; i++)
+		bad += text[3 * i] != '[' || text[3 * i + 1] != '0' + i % 10 ||
+		       text[3 * i + 2] != (i < DEEP - 1 ? ',' : ']');
+	EXPECT_EQ(bad, 0);
+	free(text);
+}
+
 static void test_hashmap(void)
 {
 	struct hashmap m = { 0 };
@@ -179,6 +248,8 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_clean_dup);
 	RUN(test_commas_and_numbers);
+	RUN(test_spaced);
+	RUN(test_deep_nesting);
 	RUN(test_hashmap);
 	RUN(test_nest);
 	CHECK_EXIT();

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "core/hashmap.h"
+#include "core/jsonw.h"
 #include "store/store.h"
 #include "store/run_query.h"
 #include "open_call.h"
@@ -108,9 +109,9 @@ const char *out__color(const struct out_style *st, const char *sgr); /* SGR_*, o
 void out__pad(FILE *out, const char *s, size_t width, bool right);
 char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t len);
 void out__run_header(const struct out_style *st, const struct run_row *run);
-/* s as a JSON string (NULL: ""); 0, or -EIO when out of memory (printed). */
-int json__string(FILE *out, const char *s);
-int json__run_fields(FILE *out, const struct run_row *run); /* "run_id": ..., without braces */
+/* analyze's JSON is written by a jsonw__new_spaced() writer: ", " and ": " between items. */
+void json__kv_text(struct jsonw *w, const char *key, const char *s); /* NULL: "" */
+void json__run_fields(struct jsonw *w, const struct run_row *run); /* "run_id": ..., without braces */
 
 #define SGR_BOLD "\033[1m"
 #define SGR_RED "\033[1;31m"

@@ -90,32 +90,17 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 	free(command);
 }
 
-/*
- * analyze's JSON keeps the layout scripts read (", " and ": " between items) while jsonw
- * writes none: the structure is written here, and every string goes through jsonw's
- * escaping (a writer of its own at depth 0 writes just the value).
- */
-int json__string(FILE *out, const char *s)
+void json__kv_text(struct jsonw *w, const char *key, const char *s)
 {
-	struct jsonw *w = jsonw__new(out);
-
-	if (!w)
-		return -EIO; /* printed */
-	jsonw__string(w, s ? s : "");
-	jsonw__free(w);
-	return 0;
+	jsonw__kv_string(w, key, s ? s : "");
 }
 
-int json__run_fields(FILE *out, const struct run_row *run)
+void json__run_fields(struct jsonw *w, const struct run_row *run)
 {
-	fputs("\"run_id\": ", out);
-	if (json__string(out, run->run_id))
-		return -EIO;
-	fputs(", \"command\": ", out);
-	if (json__string(out, run->command))
-		return -EIO;
-	fprintf(out, ", \"duration_ns\": %lld, \"span_count\": %lld, \"thread_count\": %lld, \"lost_events\": %lld",
-		(long long)(run->end_mono_ns - run->start_mono_ns), (long long)run->spans,
-		(long long)run->threads, (long long)run->lost_events);
-	return 0;
+	json__kv_text(w, "run_id", run->run_id);
+	json__kv_text(w, "command", run->command);
+	jsonw__kv_int(w, "duration_ns", run->end_mono_ns - run->start_mono_ns);
+	jsonw__kv_int(w, "span_count", run->spans);
+	jsonw__kv_int(w, "thread_count", run->threads);
+	jsonw__kv_int(w, "lost_events", run->lost_events);
 }

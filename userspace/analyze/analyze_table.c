@@ -378,16 +378,26 @@ static int print_text(const struct table *t, const struct out_style *st)
 }
 
 /* A figure as JSON: null when it has none (self not known, a function never called). */
-static void json_figure(FILE *out, const char *key, const struct row_figures *ff, enum table_col c)
+static void json_figure(struct jsonw *w, const char *key, const struct row_figures *ff, enum table_col c)
 {
-	fprintf(out, ", \"%s\": ", key);
+	jsonw__key(w, key);
 	if (no_durations(ff, c) || (c == COL_SELF && ff->partial))
-		fputs("null", out);
+		jsonw__null(w);
 	else
-		fprintf(out, "%lld", (long long)col_value(ff, c));
+		jsonw__int(w, col_value(ff, c));
 }
 
-static int json_function(FILE *out, const struct table *t, int32_t row, bool first)
+/* Where an aggregated function's percentiles come from. */
+static const char *percentiles_source(const struct table *t, const struct row_figures *fs)
+{
+	if (!fs->calls)
+		return "none";
+	if (fs->partial)
+		return "histogram";
+	return t->o->approx ? "approx" : "exact";
+}
+
+static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
 	static const struct {
 		const char *key;
@@ -399,41 +409,52 @@ static int json_function(FILE *out, const struct table *t, int32_t row, bool fir
 	const struct row_figures *fs = &t->figures[row];
 	size_t k;
 
-	fputs(first ? "\n  {\"function\": " : ",\n  {\"function\": ", out);
-	if (json__string(out, fi->name))
-		return -EIO;
-	fputs(", \"module\": ", out);
-	if (json__string(out, fi->module))
-		return -EIO;
-	fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld", (unsigned long long)fs->calls,
-		(long long)fs->total);
+	jsonw__newline_indent(w, 2);
+	jsonw__begin_object(w);
+	json__kv_text(w, "function", fi->name);
+	json__kv_text(w, "module", fi->module);
+	jsonw__kv_uint(w, "calls", fs->calls);
+	jsonw__kv_int(w, "total_ns", fs->total);
 	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
-		json_figure(out, figures[k].key, fs, figures[k].col);
-	fprintf(out, ", \"errors\": %llu", (unsigned long long)fs->errors);
-	if (fs->aggregated)
-		fprintf(out, ", \"source\": \"aggregate\", \"stored_spans\": %llu, "
-			"\"percentiles\": \"%s\"", (unsigned long long)fs->stored,
-			!fs->calls ? "none" : fs->partial ? "histogram" : t->o->approx ? "approx" : "exact");
-	fputc('}', out);
-	return 0;
+		json_figure(w, figures[k].key, fs, figures[k].col);
+	jsonw__kv_uint(w, "errors", fs->errors);
+	if (fs->aggregated) {
+		jsonw__kv_string(w, "source", "aggregate");
+		jsonw__kv_uint(w, "stored_spans", fs->stored);
+		jsonw__kv_string(w, "percentiles", percentiles_source(t, fs));
+	}
+	jsonw__end_object(w);
 }
 
+/* A write error is the caller's to report (it checks the FILE): only memory fails here. */
 static int print_json(const struct table *t, FILE *out)
 {
+	struct jsonw *w = jsonw__new_spaced(out);
+	char sort[16];
 	size_t i;
+	int err;
 
-	fputc('{', out);
-	if (json__run_fields(out, t->run))
-		return -EIO;
-	fputs(", \"sort\": \"", out);
-	for (const char *c = col_names[t->o->sort_col]; *c; c++)
-		fputc(tolower((unsigned char)*c), out);
-	fprintf(out, "\", \"percentiles\": \"%s\", \"functions\": [", t->o->approx ? "approx" : "exact");
+	if (!w)
+		return -EIO; /* printed */
+	for (i = 0; col_names[t->o->sort_col][i] && i < sizeof(sort) - 1; i++)
+		sort[i] = (char)tolower((unsigned char)col_names[t->o->sort_col][i]);
+	sort[i] = '\0';
+	jsonw__begin_object(w);
+	json__run_fields(w, t->run);
+	jsonw__kv_string(w, "sort", sort);
+	jsonw__kv_string(w, "percentiles", t->o->approx ? "approx" : "exact");
+	jsonw__key(w, "functions");
+	jsonw__begin_array(w);
 	for (i = 0; i < t->nrows; i++)
-		if (json_function(out, t, t->rows[i], i == 0))
-			return -EIO;
-	fputs(t->nrows ? "\n]}\n" : "]}\n", out);
-	return 0;
+		json_function(w, t, t->rows[i]);
+	if (t->nrows)
+		jsonw__newline(w);
+	jsonw__end_array(w);
+	jsonw__end_object(w);
+	jsonw__end_line(w);
+	err = jsonw__out_of_memory(w) ? -EIO : 0;
+	jsonw__free(w);
+	return err;
 }
 
 static void table_free(struct table *t)

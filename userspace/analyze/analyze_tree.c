@@ -377,5 +377,6 @@ cleanup:
 	free(t.rows);
 	free(t.stack);
 	free(t.level_ns);
+	jsonw__free(t.p.json); /* printing stopped before tree_out__end */
 	return err;
 }

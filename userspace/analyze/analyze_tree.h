@@ -34,12 +34,14 @@ struct tree_printer {
 	const struct func_table *fns;
 	const struct analyze_opts *o;
 	const struct run_row *run;
-	size_t threads; /* printed so far */
+	size_t threads;	    /* printed so far */
+	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
 };
 
 /* 0, or -EIO when out of memory (printed). */
 int tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
-/* Closes the output; nothing is printed at all when no thread was. */
+/* Closes the output (and frees what printing holds); nothing is printed at all when no
+ * thread was. */
 void tree_out__end(struct tree_printer *p);
 
 #endif /* FERRET_ANALYZE_TREE_H */

@@ -16,10 +16,13 @@ static int print_begin(struct tree_printer *p)
 		out__run_header(p->st, p->run);
 		return 0;
 	}
-	fputc('{', out);
-	if (json__run_fields(out, p->run))
-		return -EIO;
-	fprintf(out, ", \"tree\": \"%s\", \"threads\": [", p->o->calls ? "calls" : "merged");
+	if (!(p->json = jsonw__new_spaced(out)))
+		return -EIO; /* printed */
+	jsonw__begin_object(p->json);
+	json__run_fields(p->json, p->run);
+	jsonw__kv_string(p->json, "tree", p->o->calls ? "calls" : "merged");
+	jsonw__key(p->json, "threads");
+	jsonw__begin_array(p->json);
 	return 0;
 }
 
@@ -157,64 +160,64 @@ static const char *status_name(int32_t status)
 	return status == SPAN_OK ? "ok" : status == SPAN_INCOMPLETE ? "incomplete" : "error";
 }
 
-static int json_row(const struct tree_printer *p, const struct tree_row *r)
+static void json_row(struct jsonw *w, const struct tree_printer *p, const struct tree_row *r)
 {
-	FILE *out = p->st->out;
-
-	fprintf(out, "\n%*s{\"function\": ", (r->level < 32 ? r->level : 32) * 2 + 2, "");
-	if (json__string(out, p->fns->v[r->fn].name))
-		return -EIO;
-	fputs(", \"module\": ", out);
-	if (json__string(out, p->fns->v[r->fn].module))
-		return -EIO;
-	if (p->o->calls)
-		fprintf(out, ", \"start_ns\": %lld, \"duration_ns\": %lld, \"self_ns\": %lld, \"status\": \"%s\"",
-			(long long)r->start_ns, (long long)r->total_ns, (long long)r->self_ns,
-			status_name(r->status));
-	else
-		fprintf(out, ", \"calls\": %llu, \"total_ns\": %lld, \"self_ns\": %lld, \"errors\": %llu",
-			(unsigned long long)r->calls, (long long)r->total_ns, (long long)r->self_ns,
-			(unsigned long long)r->errors);
-	fputs(", \"children\": [", out);
-	return 0;
+	/* The indent stops growing at level 32: a deep recursion stays on the screen. */
+	jsonw__newline_indent(w, (r->level < 32 ? r->level : 32) * 2 + 2);
+	jsonw__begin_object(w);
+	json__kv_text(w, "function", p->fns->v[r->fn].name);
+	json__kv_text(w, "module", p->fns->v[r->fn].module);
+	if (p->o->calls) {
+		jsonw__kv_int(w, "start_ns", r->start_ns);
+		jsonw__kv_int(w, "duration_ns", r->total_ns);
+		jsonw__kv_int(w, "self_ns", r->self_ns);
+		jsonw__kv_string(w, "status", status_name(r->status));
+	} else {
+		jsonw__kv_uint(w, "calls", r->calls);
+		jsonw__kv_int(w, "total_ns", r->total_ns);
+		jsonw__kv_int(w, "self_ns", r->self_ns);
+		jsonw__kv_uint(w, "errors", r->errors);
+	}
+	jsonw__key(w, "children");
+	jsonw__begin_array(w);
 }
 
-static int json_thread_head(struct tree_printer *p, const struct tree_thread *th)
+static void json_thread_head(struct jsonw *w, const struct tree_thread *th)
 {
-	FILE *out = p->st->out;
-
-	fprintf(out, "%s\n {\"pid\": %d, \"tid\": %d, \"comm\": ", p->threads ? "," : "", th->pid, th->tid);
-	if (json__string(out, th->comm))
-		return -EIO;
-	fprintf(out, ", \"total_ns\": %lld, \"hidden_nodes\": %llu, \"hidden_ns\": %lld, \"children\": [",
-		(long long)th->total_ns, (unsigned long long)th->hidden_nodes, (long long)th->hidden_ns);
-	return 0;
+	jsonw__newline_indent(w, 1);
+	jsonw__begin_object(w);
+	jsonw__kv_int(w, "pid", th->pid);
+	jsonw__kv_int(w, "tid", th->tid);
+	json__kv_text(w, "comm", th->comm);
+	jsonw__kv_int(w, "total_ns", th->total_ns);
+	jsonw__kv_uint(w, "hidden_nodes", th->hidden_nodes);
+	jsonw__kv_int(w, "hidden_ns", th->hidden_ns);
+	jsonw__key(w, "children");
+	jsonw__begin_array(w);
 }
 
 /* Rows are in pre-order: every row before a row of level l that is at least as deep
- * is closed first; closing one means the new row is a later sibling (comma). */
+ * is closed first, so the new row follows its siblings' objects in their array. */
 static int print_json(struct tree_printer *p, const struct tree_thread *th)
 {
-	FILE *out = p->st->out;
+	struct jsonw *w = p->json;
 	int32_t open = 0;
-	bool sibling;
 	size_t i;
 
-	if (json_thread_head(p, th))
-		return -EIO;
+	json_thread_head(w, th);
 	for (i = 0; i < th->n; i++) {
-		for (sibling = false; open >= th->rows[i].level; open--, sibling = true)
-			fputs("]}", out);
-		if (sibling)
-			fputc(',', out);
-		if (json_row(p, &th->rows[i]))
-			return -EIO;
+		for (; open >= th->rows[i].level; open--) {
+			jsonw__end_array(w);
+			jsonw__end_object(w);
+		}
+		json_row(w, p, &th->rows[i]);
 		open = th->rows[i].level;
 	}
-	for (; open > 0; open--)
-		fputs("]}", out);
-	fputs("]}", out);
-	return 0;
+	for (; open >= 0; open--) { /* the rows', then the thread's */
+		jsonw__end_array(w);
+		jsonw__end_object(w);
+	}
+	return jsonw__out_of_memory(w) ? -EIO : 0; /* a write error is the caller's to report */
 }
 
 int tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
@@ -231,6 +234,12 @@ int tree_out__thread(struct tree_printer *p, const struct tree_thread *th)
 
 void tree_out__end(struct tree_printer *p)
 {
-	if (p->threads && p->o->json)
-		fputs("\n]}\n", p->st->out);
+	if (!p->json)
+		return;
+	jsonw__newline(p->json);
+	jsonw__end_array(p->json);
+	jsonw__end_object(p->json);
+	jsonw__end_line(p->json);
+	jsonw__free(p->json);
+	p->json = NULL;
 }

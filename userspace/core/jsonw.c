@@ -7,36 +7,61 @@
 #include "jsonw.h"
 #include "log.h"
 #include "utf8.h"
+#include "util.h"
 
 struct jsonw {
 	FILE *out;
-	int depth;
-	bool after_key;			     /* the next value follows "key": */
-	bool newline;			     /* a line break goes before the next item */
-	bool has_items[JSONW_MAX_DEPTH + 1]; /* per level: a comma goes before the next item */
-	bool overflow;			     /* nesting went past JSONW_MAX_DEPTH: a bug */
+	bool spaced;	/* ", " and ": " between items */
+	bool after_key; /* the next value follows "key": */
+	bool newline;	/* a line break goes before the next item */
+	int indent;	/* blanks after that line break */
+	bool no_memory; /* the nesting could not grow: the output is cut */
+	size_t depth;
+	bool *has_items; /* per level: a comma goes before the next item */
+	size_t levels;	 /* has_items' capacity: nesting grows as deep as the document */
 };
 
-struct jsonw *jsonw__new(FILE *out)
+static struct jsonw *new_writer(FILE *out, bool spaced)
 {
 	struct jsonw *w = calloc(1, sizeof(*w));
 
-	if (!w) {
+	if (!w || grow_array((void **)&w->has_items, &w->levels, 1, sizeof(*w->has_items))) {
+		free(w);
 		ferr("out of memory");
 		return NULL;
 	}
 	w->out = out;
+	w->spaced = spaced;
+	w->has_items[0] = false;
 	return w;
+}
+
+struct jsonw *jsonw__new(FILE *out)
+{
+	return new_writer(out, false);
+}
+
+struct jsonw *jsonw__new_spaced(FILE *out)
+{
+	return new_writer(out, true);
 }
 
 void jsonw__free(struct jsonw *w)
 {
+	if (!w)
+		return;
+	free(w->has_items);
 	free(w);
 }
 
 int jsonw__error(const struct jsonw *w)
 {
-	return w->overflow || ferror(w->out);
+	return w->no_memory || ferror(w->out);
+}
+
+int jsonw__out_of_memory(const struct jsonw *w)
+{
+	return w->no_memory;
 }
 
 static inline void put(struct jsonw *w, char c)
@@ -49,28 +74,43 @@ static inline void put_text(struct jsonw *w, const char *s, size_t len)
 	fwrite_unlocked(s, 1, len, w->out);
 }
 
+/* The pending line break and its indent; false when there was none. */
+static bool line_break(struct jsonw *w)
+{
+	if (!w->newline)
+		return false;
+	put(w, '\n');
+	for (int i = 0; i < w->indent; i++)
+		put(w, ' ');
+	w->newline = false;
+	return true;
+}
+
 /* Called before every value and key: the comma that separates it from the previous item. */
 static void before_item(struct jsonw *w)
 {
+	bool comma = w->has_items[w->depth];
+
 	if (w->after_key) {
 		w->after_key = false;
 		return;
 	}
-	if (w->has_items[w->depth])
+	if (comma)
 		put(w, ',');
 	w->has_items[w->depth] = true;
-	if (w->newline) {
-		put(w, '\n');
-		w->newline = false;
-	}
+	if (!line_break(w) && comma && w->spaced)
+		put(w, ' ');
 }
 
 static void open_level(struct jsonw *w, char c)
 {
 	before_item(w);
 	put(w, c);
-	if (w->depth >= JSONW_MAX_DEPTH) {
-		w->overflow = true;
+	if (w->depth + 2 > w->levels &&
+	    grow_array((void **)&w->has_items, &w->levels, w->depth + 2, sizeof(*w->has_items))) {
+		if (!w->no_memory)
+			ferr("out of memory");
+		w->no_memory = true;
 		return;
 	}
 	w->depth++;
@@ -81,10 +121,7 @@ static void close_level(struct jsonw *w, char c)
 {
 	if (w->depth > 0)
 		w->depth--;
-	if (w->newline) {
-		put(w, '\n');
-		w->newline = false;
-	}
+	line_break(w);
 	put(w, c);
 }
 
@@ -110,7 +147,13 @@ void jsonw__end_array(struct jsonw *w)
 
 void jsonw__newline(struct jsonw *w)
 {
+	jsonw__newline_indent(w, 0);
+}
+
+void jsonw__newline_indent(struct jsonw *w, int indent)
+{
 	w->newline = true;
+	w->indent = indent;
 }
 
 void jsonw__end_line(struct jsonw *w)
@@ -172,29 +215,45 @@ void jsonw__key(struct jsonw *w, const char *key)
 {
 	before_item(w);
 	write_escaped(w, key);
-	put(w, ':');
+	if (w->spaced)
+		put_text(w, ": ", 2);
+	else
+		put(w, ':');
 	w->after_key = true;
 }
 
 void jsonw__string(struct jsonw *w, const char *s)
 {
+	if (!s) {
+		jsonw__null(w);
+		return;
+	}
 	before_item(w);
-	if (!s)
-		put_text(w, "null", 4);
-	else
-		write_escaped(w, s);
+	write_escaped(w, s);
 }
 
-/* Formats v in decimal into the end of buf; returns where the digits start. */
-static char *format_int(int64_t v, char *end)
+void jsonw__null(struct jsonw *w)
 {
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	before_item(w);
+	put_text(w, "null", 4);
+}
+
+/* Formats u in decimal into the end of buf; returns where the digits start. */
+static char *format_uint(uint64_t u, char *end)
+{
 	char *p = end;
 
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
+	return p;
+}
+
+static char *format_int(int64_t v, char *end)
+{
+	char *p = format_uint(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, end);
+
 	if (v < 0)
 		*--p = '-';
 	return p;
@@ -203,6 +262,14 @@ static char *format_int(int64_t v, char *end)
 void jsonw__int(struct jsonw *w, int64_t v)
 {
 	char buf[24], *start = format_int(v, buf + sizeof(buf));
+
+	before_item(w);
+	put_text(w, start, (size_t)(buf + sizeof(buf) - start));
+}
+
+void jsonw__uint(struct jsonw *w, uint64_t v)
+{
+	char buf[24], *start = format_uint(v, buf + sizeof(buf));
 
 	before_item(w);
 	put_text(w, start, (size_t)(buf + sizeof(buf) - start));
