@@ -91,6 +91,15 @@ static int modules_from_patterns(const struct target_spec *spec, struct module_l
 	return 0;
 }
 
+/* --all: "every process running /usr/bin/x" (or "/a or /b"), what is traced. */
+static void describe_all(const struct module_list *mods, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "every process running "), i;
+
+	for (i = 0; i < mods->count && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " or " : "", mods->paths[i]);
+}
+
 int trace_target__resolve(const struct target_spec *spec, struct trace_target *t)
 {
 	int err;
@@ -106,8 +115,10 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 		return 0;
 	}
 	if (spec->all) {
-		snprintf(t->description, sizeof(t->description), "--all");
-		return modules_from_patterns(spec, &t->modules);
+		err = modules_from_patterns(spec, &t->modules);
+		if (!err)
+			describe_all(&t->modules, t->description, sizeof(t->description));
+		return err;
 	}
 	t->exe = modules__resolve_exe(spec->argv[0]);
 	if (!t->exe)
