@@ -34,6 +34,38 @@ int target_spec__check(const struct target_spec *spec)
 	return 0;
 }
 
+/* The process (thread group) tid belongs to, from /proc/TID/status; 0 when unknown. */
+static int process_of_thread(int tid)
+{
+	char path[64], line[256];
+	int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* -p names a process. A thread's id reaches /proc/TID too, but probes filtered
+ * on it would attach to no process (the kernel says "No such process"): say which
+ * pid to give rather than trace more than one thread was asked for. */
+static int check_is_process(int pid)
+{
+	int tgid = process_of_thread(pid);
+
+	if (tgid > 0 && tgid != pid) {
+		ferr("%d is a thread of process %d: give -p %d", pid, tgid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The process's command line with NULs turned into spaces. */
 static void read_cmdline(int pid, char *buf, size_t len)
 {
@@ -107,7 +139,9 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	*t = (struct trace_target){ .resolved = true, .pidfd = -1, .child.gate_fd = -1 };
 	if (spec->pid) {
 		t->pid = spec->pid;
-		err = modules__from_pid(spec->pid, &t->modules);
+		err = check_is_process(spec->pid);
+		if (!err)
+			err = modules__from_pid(spec->pid, &t->modules);
 		if (err)
 			return err;
 		read_cmdline(spec->pid, t->description, sizeof(t->description));
