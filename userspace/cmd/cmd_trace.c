@@ -64,12 +64,13 @@ static bool may_trace(void)
 }
 
 /* Adds the selection's modules and functions to the run; func_keys[i] for selection index i. */
-static int store_functions(struct store *s, const struct selection *sel, int64_t *func_keys)
+static int store_functions(struct store *s, const struct trace_target *t,
+			   const struct selection *sel, int64_t *func_keys)
 {
 	size_t m, f;
 
 	for (m = 0; m < sel->nmodules; m++) {
-		int64_t mkey = store__add_module(s, sel->modules[m].path);
+		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path));
 
 		if (mkey < 0)
 			return (int)mkey;
@@ -291,7 +292,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	if (!err)
 		err = store__begin_run(ss->store, &info);
 	if (!err)
-		err = store_functions(ss->store, ss->sel, ss->func_keys);
+		err = store_functions(ss->store, &ss->target, ss->sel, ss->func_keys);
 	if (!err)
 		err = store__flush(ss->store);
 	if (!err)

@@ -50,5 +50,9 @@ bool module__matches(const char *name, const char *path);
  * no '/'). Returns a malloc'd realpath, or NULL after printing one error line.
  */
 char *modules__resolve_exe(const char *cmd);
+/* The same file as the user named it: the path given or found in PATH, made absolute,
+ * symlinks kept (a link's name is what users know it by). malloc'd, or NULL after one
+ * error line. */
+char *modules__find_exe(const char *cmd);
 
 #endif

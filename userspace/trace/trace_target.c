@@ -155,7 +155,8 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 		return err;
 	}
 	t->exe = modules__resolve_exe(spec->argv[0]);
-	if (!t->exe)
+	t->shown_exe = t->exe ? modules__find_exe(spec->argv[0]) : NULL;
+	if (!t->shown_exe)
 		return -ENOENT;
 	join_args(spec->argv, t->description, sizeof(t->description));
 	t->child.pid = -1;
@@ -188,6 +189,15 @@ void trace_target__abort(struct trace_target *t)
 		launch__abort(&t->child);
 }
 
+/* -p keeps /proc/PID/exe, the real file: the process's argv[0] is whatever its
+ * exec caller passed (a bare name found in a PATH we do not know, a path relative
+ * to another cwd, or rewritten text like "nginx: master process"), so it cannot
+ * say reliably which link the file was started by. */
+const char *trace_target__shown_path(const struct trace_target *t, const char *path)
+{
+	return t->launched && strcmp(path, t->exe) == 0 ? t->shown_exe : path;
+}
+
 void trace_target__free(struct trace_target *t)
 {
 	if (!t->resolved)
@@ -198,5 +208,6 @@ void trace_target__free(struct trace_target *t)
 		close(t->child.gate_fd);
 	module_list__free(&t->modules);
 	free(t->exe);
+	free(t->shown_exe);
 	t->resolved = false;
 }
