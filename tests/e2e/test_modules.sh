@@ -75,3 +75,5 @@ expect_eq "symlink in PATH: the module is the path found" \
 	"$(q "SELECT DISTINCT module FROM span_view WHERE run_id='linkname'")" "$TMP/linkdir/calls-link"
 expect_match "symlink: analyze's module column shows the link's name" \
 	"$("$FERRET" analyze --db "$DB" --run-id linkname --limit 1)" "^main +calls-link +1 "
+"$FERRET" trace --db "$DB" --run-id linkf -f 'calls-link:fib' -- "$TMP/linkdir/calls-link" 3 >/dev/null 2>&1
+expect_eq "symlink: -f names the main executable by the link's name too" "$(calls fib linkf)" 465

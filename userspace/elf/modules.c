@@ -43,6 +43,8 @@ void module_list__free(struct module_list *l)
 	for (i = 0; i < l->count; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	free(l->main_name);
+	l->main_name = NULL;
 	l->paths = NULL;
 	l->count = l->cap = 0;
 }

@@ -10,6 +10,7 @@ struct module_list {
 	size_t count;
 	size_t cap;   /* of paths: grown by module_list__add */
 	int pid;      /* set by modules__from_pid (for messages); 0 otherwise */
+	char *main_name; /* paths[0] as the user named it (a symlink's path), or NULL; owned */
 };
 
 /*

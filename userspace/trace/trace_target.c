@@ -155,14 +155,18 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 		return err;
 	}
 	t->exe = modules__resolve_exe(spec->argv[0]);
-	t->shown_exe = t->exe ? modules__find_exe(spec->argv[0]) : NULL;
-	if (!t->shown_exe)
+	if (!t->exe)
 		return -ENOENT;
 	join_args(spec->argv, t->description, sizeof(t->description));
 	t->child.pid = -1;
 	t->launched = true;
 	t->argv = spec->argv; /* the caller's argv, alive until the launch */
-	return modules__from_exe(t->exe, &t->modules);
+	err = modules__from_exe(t->exe, &t->modules);
+	if (err)
+		return err;
+	/* Probes go to the real file; the name the user gave is what is shown and matched. */
+	t->modules.main_name = modules__find_exe(spec->argv[0]);
+	return t->modules.main_name ? 0 : -ENOENT;
 }
 
 int trace_target__launch(struct trace_target *t)
@@ -195,7 +199,9 @@ void trace_target__abort(struct trace_target *t)
  * say reliably which link the file was started by. */
 const char *trace_target__shown_path(const struct trace_target *t, const char *path)
 {
-	return t->launched && strcmp(path, t->exe) == 0 ? t->shown_exe : path;
+	const char *shown = t->modules.main_name;
+
+	return t->launched && shown && strcmp(path, t->exe) == 0 ? shown : path;
 }
 
 void trace_target__free(struct trace_target *t)
@@ -208,6 +214,6 @@ void trace_target__free(struct trace_target *t)
 		close(t->child.gate_fd);
 	module_list__free(&t->modules);
 	free(t->exe);
-	free(t->shown_exe);
+
 	t->resolved = false;
 }

@@ -25,7 +25,6 @@ struct trace_target {
 	struct module_list modules;
 	char description[1024]; /* the command line, as stored in the run */
 	char *exe;		 /* launched program's real path: what probes attach to */
-	char *shown_exe;	 /* launched: the same file as the user named it (a symlink's name) */
 	int pid;		 /* the traced process (launched: after trace_target__launch) */
 	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
 	bool launched;
