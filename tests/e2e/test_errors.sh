@@ -14,6 +14,15 @@ err_case() {
 
 probes_before=$(bpftool link list 2>/dev/null | grep -c uprobe_multi)
 err_case "no such pid" "no process with pid 4000000" -- trace --db "$DB" -p 4000000
+# -p with a thread's id (it has a /proc entry too): the process's pid is named.
+"$PROGS/threads" 2000000000 &
+tpid=$!
+for _ in $(seq 100); do [ "$(ls /proc/$tpid/task | wc -l)" -ge 3 ] && break; sleep 0.02; done
+tid=$(ls /proc/$tpid/task | grep -vx "$tpid" | head -1)
+err_case "-p with a thread's id" "^ferret: $tid is a thread of process $tpid: give -p $tpid\$" -- trace --db "$DB" -p "$tid"
+"$FERRET" trace --db "$DB" -p "$tid" >/dev/null 2>&1
+expect_eq "-p with a thread's id: exit 1" "$?" 1
+kill "$tpid"; wait "$tpid" 2>/dev/null
 err_case "nothing to trace" "nothing to trace" -- trace --db "$DB"
 printf '#!/bin/sh\necho hi\n' >"$TMP/script.sh"; chmod +x "$TMP/script.sh"
 err_case "not an ELF (an executable script)" "not an ELF" -- trace --db "$DB" -- "$TMP/script.sh"

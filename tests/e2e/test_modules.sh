@@ -61,3 +61,19 @@ expect_match "C++: warns that exceptions must not cross traced functions" "$(cat
 expect_eq "-O2 C: check.cold (split-off code) is not probed" \
 	"$(q "SELECT group_concat(name) FROM (SELECT name FROM functions WHERE run = (SELECT id FROM runs WHERE run_id='cold') ORDER BY name)")" "check,main"
 expect_eq "C without exceptions: no unwinding warning" "$(grep -c 'exceptions' "$TMP/cold.err")" 0
+
+# --- a command started by a symlink's name (like redis-server -> redis-check-rdb): the
+# module is shown by the name given, given as a path or found in PATH; probes go to the file ---
+mkdir -p "$TMP/linkdir"
+ln -sf "$PROGS/calls" "$TMP/linkdir/calls-link"
+"$FERRET" trace --db "$DB" --run-id linkpath -- "$TMP/linkdir/calls-link" 3 >/dev/null 2>&1
+expect_eq "symlink by path: traced through the link (fib 465 calls)" "$(calls fib linkpath)" 465
+expect_eq "symlink by path: the module is the name given" \
+	"$(q "SELECT DISTINCT module FROM span_view WHERE run_id='linkpath'")" "$TMP/linkdir/calls-link"
+PATH="$TMP/linkdir:$PATH" "$FERRET" trace --db "$DB" --run-id linkname -- calls-link 3 >/dev/null 2>&1
+expect_eq "symlink in PATH: the module is the path found" \
+	"$(q "SELECT DISTINCT module FROM span_view WHERE run_id='linkname'")" "$TMP/linkdir/calls-link"
+expect_match "symlink: analyze's module column shows the link's name" \
+	"$("$FERRET" analyze --db "$DB" --run-id linkname --limit 1)" "^main +calls-link +1 "
+"$FERRET" trace --db "$DB" --run-id linkf -f 'calls-link:fib' -- "$TMP/linkdir/calls-link" 3 >/dev/null 2>&1
+expect_eq "symlink: -f names the main executable by the link's name too" "$(calls fib linkf)" 465

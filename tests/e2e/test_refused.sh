@@ -14,7 +14,7 @@ expect_eq "refused: the refused function is not in the run (no count of 0 for it
 	"$(q "SELECT count(*) FROM functions WHERE name='locked_inc' AND run =
 	      (SELECT id FROM runs WHERE run_id='alone')")" 0
 expect_match "refused: the summary counts the traced functions only" "$(cat "$TMP/alone.err")" \
-	"tracing 2 functions in 1 modules"
+	"tracing 2 functions in 1 module of"
 
 # --- another process maps the file at attach time: the kernel checks every probe then,
 # and one refused probe would fail the module's whole uprobe_multi attach ---

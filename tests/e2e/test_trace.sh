@@ -144,6 +144,9 @@ expect_eq "--all: both runs of the binary traced (7 + 5 middle calls)" "$(calls 
 expect_eq "--all: from two processes" "$(q "SELECT count(DISTINCT pid) FROM span_view WHERE run_id='all'")" 2
 expect_eq "--all: another copy of the program is not traced" \
 	"$(q "SELECT count(*) FROM span_view s WHERE run_id='all' AND module NOT LIKE '%calls_all'")" 0
+expect_eq "--all: the start line says what is traced, in the singular for one" \
+	"$(grep -c -F "tracing 1 function in 1 module of every process running $(realpath "$TMP/calls_all") (" "$TMP/all.log")" 1
+expect_match "--all: the summary says 1 function" "$(cat "$TMP/all.log")" "run all: .*, 1 function, "
 
 # --- two tracers writing one database at the same time: both runs whole ---
 "$FERRET" trace --db "$TMP/shared.db" --run-id one -- "$PROGS/calls" 3000 >/dev/null 2>"$TMP/one.err" &
@@ -153,6 +156,7 @@ p2=$!
 wait "$p1"; rc1=$?
 wait "$p2"; rc2=$?
 expect_eq "two tracers on one file: both succeed" "$rc1,$rc2" "0,0"
+expect_match "summary: one thread in the singular" "$(cat "$TMP/one.err")" "run one: .*, 1 thread, lost "
 expect_eq "two tracers on one file: leaf calls 6000 and 4000" \
 	"$(sqlite3 "$TMP/shared.db" "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM span_view WHERE function='leaf' GROUP BY run_id ORDER BY run_id)")" "6000,4000"
 expect_eq "two tracers on one file: every span id once, no orphan parent" \

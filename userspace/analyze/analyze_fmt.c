@@ -84,6 +84,10 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 		fprintf(st->out, "%sWARNING: %lld calls were open when their thread lost events: "
 			"their ends are not known (status lost)%s\n", out__color(st, SGR_RED),
 			(long long)run->lost_spans, out__color(st, SGR_RESET));
+	if (run->unstored_spans)
+		fprintf(st->out, "%sWARNING: %lld calls were seen but not stored (a write failed): "
+			"the figures below miss them%s\n", out__color(st, SGR_RED),
+			(long long)run->unstored_spans, out__color(st, SGR_RESET));
 	if (run->end_mono_ns == run->start_mono_ns)
 		fprintf(st->out, "(run still in progress or never ended: figures are partial)\n");
 	free(run_id);

@@ -31,7 +31,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: ferret runs [DB] [options]\n"
 		     "\n"
 		     "Lists the runs stored in DB (default " DEFAULT_DB "), oldest first:\n"
-		     "run id, command, wall-clock start, duration, spans, lost events, exit code.\n"
+		     "run id, command, wall-clock start, duration, spans (and calls not stored after\n"
+		     "a write failed), lost events, exit code.\n"
 		     "\n"
 		     "  --db PATH   the database (the same as the DB argument)\n"
 		     "  --json      print a JSON array of runs instead of the table\n"
@@ -91,7 +92,11 @@ static int fill_cells(const struct run_row *run, char cells[COLUMNS][COMMAND_WID
 		fmt_duration(run->end_mono_ns - run->start_mono_ns, false, cells[3], len);
 	else
 		snprintf(cells[3], len, "-");
-	snprintf(cells[4], len, "%lld", (long long)run->spans);
+	if (run->unstored_spans) /* seen, not stored: the count alone would hide them */
+		snprintf(cells[4], len, "%lld (+%lld unstored)", (long long)run->spans,
+			 (long long)run->unstored_spans);
+	else
+		snprintf(cells[4], len, "%lld", (long long)run->spans);
 	snprintf(cells[5], len, "%lld", (long long)run->lost_events);
 	if (run->has_exit_code)
 		snprintf(cells[6], len, "%d", run->exit_code);
@@ -169,6 +174,7 @@ static void run_json(struct jsonw *w, const struct run_row *run)
 	jsonw__kv_int(w, "end_ns", run->end_mono_ns);
 	kv_int_or_null(w, "duration_ns", run_ended(run), run->end_mono_ns - run->start_mono_ns);
 	jsonw__kv_int(w, "spans", run->spans);
+	jsonw__kv_int(w, "unstored_spans", run->unstored_spans);
 	jsonw__kv_int(w, "threads", run->threads);
 	jsonw__kv_int(w, "functions", run->functions);
 	jsonw__kv_int(w, "lost_events", run->lost_events);

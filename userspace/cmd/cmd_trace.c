@@ -64,12 +64,13 @@ static bool may_trace(void)
 }
 
 /* Adds the selection's modules and functions to the run; func_keys[i] for selection index i. */
-static int store_functions(struct store *s, const struct selection *sel, int64_t *func_keys)
+static int store_functions(struct store *s, const struct trace_target *t,
+			   const struct selection *sel, int64_t *func_keys)
 {
 	size_t m, f;
 
 	for (m = 0; m < sel->nmodules; m++) {
-		int64_t mkey = store__add_module(s, sel->modules[m].path);
+		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path));
 
 		if (mkey < 0)
 			return (int)mkey;
@@ -219,9 +220,10 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	lost = loader__lost_events(ss->loader);
 	if (n)
 		snprintf(unstored, sizeof(unstored), ", %lld of them not stored (%s)", (long long)n, why);
-	fprintf(stderr, "ferret: run %s: %lld spans (%lld incomplete)%s, %zu functions, %lld threads, lost %llu events -> %s\n",
-		store__run_id(ss->store), (long long)st->spans, (long long)st->incomplete, unstored,
-		ss->sel->nfuncs, (long long)st->threads, lost, o->db);
+	fprintf(stderr, "ferret: run %s: %lld span%s (%lld incomplete)%s, %zu function%s, %lld thread%s, lost %llu events -> %s\n",
+		store__run_id(ss->store), (long long)st->spans, plural(st->spans), (long long)st->incomplete, unstored,
+		ss->sel->nfuncs, plural((long long)ss->sel->nfuncs), (long long)st->threads, plural(st->threads),
+		lost, o->db);
 	if (k.forks)
 		fprintf(stderr, "ferret: followed %llu processes: the command and %llu it or its children forked\n",
 			(unsigned long long)k.forks + 1, (unsigned long long)k.forks);
@@ -290,7 +292,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	if (!err)
 		err = store__begin_run(ss->store, &info);
 	if (!err)
-		err = store_functions(ss->store, ss->sel, ss->func_keys);
+		err = store_functions(ss->store, &ss->target, ss->sel, ss->func_keys);
 	if (!err)
 		err = store__flush(ss->store);
 	if (!err)
@@ -363,8 +365,9 @@ int cmd_trace(int argc, char **argv)
 		trace_target__abort(&ss.target);
 		goto out;
 	}
-	fprintf(stderr, "ferret: tracing %zu functions in %zu modules of %s (Ctrl-C to stop)\n",
-		ss.sel->nfuncs, ss.sel->nmodules, ss.target.description);
+	fprintf(stderr, "ferret: tracing %zu function%s in %zu module%s of %s (Ctrl-C to stop)\n",
+		ss.sel->nfuncs, plural((long long)ss.sel->nfuncs), ss.sel->nmodules,
+		plural((long long)ss.sel->nmodules), ss.target.description);
 	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu on jumps or 1-byte nops, %zu single-stepped\n",
 		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
 		ss.probe_kinds[PROBE_EMULATED], ss.probe_kinds[PROBE_STEPPED]);

@@ -116,3 +116,8 @@ int compare_int64_keys(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
+
+const char *plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}

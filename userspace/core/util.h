@@ -19,6 +19,8 @@ int parse_long(const char *text, long *out);
 int grow_array(void **array, size_t *cap, size_t need, size_t item_size);
 /* For bsearch/qsort over structs whose first member is an int64_t key. */
 int compare_int64_keys(const void *a, const void *b);
+/* "" for 1, "s" otherwise: "%lld span%s", n, plural(n). */
+const char *plural(long long n);
 /* CLOCK_MONOTONIC / CLOCK_REALTIME now, in ns. */
 int64_t mono_ns(void);
 int64_t real_ns(void);

@@ -43,6 +43,8 @@ void module_list__free(struct module_list *l)
 	for (i = 0; i < l->count; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	free(l->main_name);
+	l->main_name = NULL;
 	l->paths = NULL;
 	l->count = l->cap = 0;
 }
@@ -216,32 +218,23 @@ static int check_executable(const char *path)
 	return 0;
 }
 
-static char *realpath_or_report(const char *shown, const char *path)
-{
-	char *real;
-	int err = check_executable(path);
-
-	if (err) {
-		ferr("%s: %s", shown, strerror(err));
-		return NULL;
-	}
-	real = realpath(path, NULL);
-	if (!real)
-		ferr("%s: %s", shown, strerror(errno));
-	return real;
-}
-
-char *modules__resolve_exe(const char *cmd)
+/* The file execvp would run for cmd, in found (PATH_MAX bytes), symlinks kept.
+ * False after printing one error line. */
+static bool find_exe(const char *cmd, char *found)
 {
 	const char *path = getenv("PATH"), *dir, *end;
-	char candidate[PATH_MAX];
+	int err;
 
 	if (!cmd || !*cmd) {
 		ferr("no command given");
-		return NULL;
+		return false;
 	}
-	if (strchr(cmd, '/'))
-		return realpath_or_report(cmd, cmd);
+	if (strchr(cmd, '/')) {
+		err = check_executable(cmd);
+		if (err)
+			ferr("%s: %s", cmd, strerror(err));
+		return !err && snprintf(found, PATH_MAX, "%s", cmd) < PATH_MAX;
+	}
 	if (!path)
 		path = "/bin:/usr/bin"; /* execvp's default */
 	for (dir = path;; dir = end + 1) {
@@ -250,13 +243,39 @@ char *modules__resolve_exe(const char *cmd)
 		end = strchr(dir, ':');
 		n = end ? (size_t)(end - dir) : strlen(dir);
 		/* An empty PATH entry means the current directory. */
-		if (snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)(n ? n : 1),
-			     n ? dir : ".", cmd) < (int)sizeof(candidate) &&
-		    check_executable(candidate) == 0)
-			return realpath_or_report(cmd, candidate);
+		if (snprintf(found, PATH_MAX, "%.*s/%s", (int)(n ? n : 1), n ? dir : ".", cmd) < PATH_MAX &&
+		    check_executable(found) == 0)
+			return true;
 		if (!end)
 			break;
 	}
 	ferr("%s: command not found", cmd);
-	return NULL;
+	return false;
+}
+
+char *modules__resolve_exe(const char *cmd)
+{
+	char found[PATH_MAX], *real;
+
+	if (!find_exe(cmd, found))
+		return NULL;
+	real = realpath(found, NULL);
+	if (!real)
+		ferr("%s: %s", cmd, strerror(errno));
+	return real;
+}
+
+char *modules__find_exe(const char *cmd)
+{
+	char found[PATH_MAX], cwd[PATH_MAX], *out;
+	const char *rel;
+
+	if (!find_exe(cmd, found))
+		return NULL;
+	if (found[0] == '/')
+		return strdup(found);
+	rel = strncmp(found, "./", 2) == 0 ? found + 2 : found;
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&out, "%s/%s", cwd, rel) < 0)
+		return strdup(found);
+	return out;
 }

@@ -10,6 +10,7 @@ struct module_list {
 	size_t count;
 	size_t cap;   /* of paths: grown by module_list__add */
 	int pid;      /* set by modules__from_pid (for messages); 0 otherwise */
+	char *main_name; /* paths[0] as the user named it (a symlink's path), or NULL; owned */
 };
 
 /*
@@ -50,5 +51,9 @@ bool module__matches(const char *name, const char *path);
  * no '/'). Returns a malloc'd realpath, or NULL after printing one error line.
  */
 char *modules__resolve_exe(const char *cmd);
+/* The same file as the user named it: the path given or found in PATH, made absolute,
+ * symlinks kept (a link's name is what users know it by). malloc'd, or NULL after one
+ * error line. */
+char *modules__find_exe(const char *cmd);
 
 #endif

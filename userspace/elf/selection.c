@@ -131,7 +131,9 @@ static int resolve_module(struct selection_builder *b, const char *name)
 		return 1;
 	}
 	for (i = 0; i < b->ncms; i++) {
-		b->cms[i].named = module__matches(name, b->cms[i].path);
+		/* The main executable also by the name it was started as: what ferret shows. */
+		b->cms[i].named = module__matches(name, b->cms[i].path) ||
+				  (i == 0 && b->mods->main_name && module__matches(name, b->mods->main_name));
 		n += b->cms[i].named;
 	}
 	if (n > 0)

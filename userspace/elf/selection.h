@@ -36,7 +36,8 @@ struct selection {
 
 /*
  * includes: -f patterns, "GLOB" (in the main executable, mods->paths[0]) or
- * "MODULE:GLOB" (MODULE as in module__matches; a MODULE that is a path to an ELF
+ * "MODULE:GLOB" (MODULE as in module__matches, the main executable also by
+ * mods->main_name; a MODULE that is a path to an ELF
  * file not in mods, e.g. with --all, is opened directly). The separator is the
  * first ':' that is not part of "::". No includes: every function of the main
  * executable.

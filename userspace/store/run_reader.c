@@ -15,7 +15,7 @@
 	" r.start_real_ns, r.lost_events, r.exit_code, r.host, r.kernel, r.version,"       \
 	" (SELECT count(*) FROM threads WHERE run = r.id),"                                \
 	" (SELECT count(*) FROM functions WHERE run = r.id), " SCHEMA_RUN_SPANS_SQL ","     \
-	" r.no_return_spans, r.lost_spans FROM runs r "
+	" r.no_return_spans, r.lost_spans, r.unstored_spans FROM runs r "
 
 /* At most this many run ids are listed when a run id is unknown. */
 #define RUNS_LISTED 10
@@ -42,6 +42,7 @@ static void fill_run_row(sqlite3_stmt *stmt, struct run_row *row)
 	row->spans = sqlite3_column_int64(stmt, 15);
 	row->no_return_spans = sqlite3_column_int64(stmt, 16);
 	row->lost_spans = sqlite3_column_int64(stmt, 17);
+	row->unstored_spans = sqlite3_column_int64(stmt, 18);
 }
 
 /* Prints the one-line "no run" error, naming the newest runs the file does hold. */

@@ -27,6 +27,7 @@ struct run_row {
 	int64_t lost_events;
 	int64_t no_return_spans; /* calls the kernel gave no return probe */
 	int64_t lost_spans;	 /* calls open when their thread lost events */
+	int64_t unstored_spans;	 /* calls seen but not stored: a write failed */
 	bool has_exit_code;
 	int exit_code;
 };

@@ -34,6 +34,38 @@ int target_spec__check(const struct target_spec *spec)
 	return 0;
 }
 
+/* The process (thread group) tid belongs to, from /proc/TID/status; 0 when unknown. */
+static int process_of_thread(int tid)
+{
+	char path[64], line[256];
+	int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* -p names a process. A thread's id reaches /proc/TID too, but probes filtered
+ * on it would attach to no process (the kernel says "No such process"): say which
+ * pid to give rather than trace more than one thread was asked for. */
+static int check_is_process(int pid)
+{
+	int tgid = process_of_thread(pid);
+
+	if (tgid > 0 && tgid != pid) {
+		ferr("%d is a thread of process %d: give -p %d", pid, tgid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The process's command line with NULs turned into spaces. */
 static void read_cmdline(int pid, char *buf, size_t len)
 {
@@ -91,6 +123,15 @@ static int modules_from_patterns(const struct target_spec *spec, struct module_l
 	return 0;
 }
 
+/* --all: "every process running /usr/bin/x" (or "/a or /b"), what is traced. */
+static void describe_all(const struct module_list *mods, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "every process running "), i;
+
+	for (i = 0; i < mods->count && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " or " : "", mods->paths[i]);
+}
+
 int trace_target__resolve(const struct target_spec *spec, struct trace_target *t)
 {
 	int err;
@@ -98,7 +139,9 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	*t = (struct trace_target){ .resolved = true, .pidfd = -1, .child.gate_fd = -1 };
 	if (spec->pid) {
 		t->pid = spec->pid;
-		err = modules__from_pid(spec->pid, &t->modules);
+		err = check_is_process(spec->pid);
+		if (!err)
+			err = modules__from_pid(spec->pid, &t->modules);
 		if (err)
 			return err;
 		read_cmdline(spec->pid, t->description, sizeof(t->description));
@@ -106,8 +149,10 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 		return 0;
 	}
 	if (spec->all) {
-		snprintf(t->description, sizeof(t->description), "--all");
-		return modules_from_patterns(spec, &t->modules);
+		err = modules_from_patterns(spec, &t->modules);
+		if (!err)
+			describe_all(&t->modules, t->description, sizeof(t->description));
+		return err;
 	}
 	t->exe = modules__resolve_exe(spec->argv[0]);
 	if (!t->exe)
@@ -116,7 +161,12 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	t->child.pid = -1;
 	t->launched = true;
 	t->argv = spec->argv; /* the caller's argv, alive until the launch */
-	return modules__from_exe(t->exe, &t->modules);
+	err = modules__from_exe(t->exe, &t->modules);
+	if (err)
+		return err;
+	/* Probes go to the real file; the name the user gave is what is shown and matched. */
+	t->modules.main_name = modules__find_exe(spec->argv[0]);
+	return t->modules.main_name ? 0 : -ENOENT;
 }
 
 int trace_target__launch(struct trace_target *t)
@@ -143,6 +193,17 @@ void trace_target__abort(struct trace_target *t)
 		launch__abort(&t->child);
 }
 
+/* -p keeps /proc/PID/exe, the real file: the process's argv[0] is whatever its
+ * exec caller passed (a bare name found in a PATH we do not know, a path relative
+ * to another cwd, or rewritten text like "nginx: master process"), so it cannot
+ * say reliably which link the file was started by. */
+const char *trace_target__shown_path(const struct trace_target *t, const char *path)
+{
+	const char *shown = t->modules.main_name;
+
+	return t->launched && shown && strcmp(path, t->exe) == 0 ? shown : path;
+}
+
 void trace_target__free(struct trace_target *t)
 {
 	if (!t->resolved)
@@ -153,5 +214,6 @@ void trace_target__free(struct trace_target *t)
 		close(t->child.gate_fd);
 	module_list__free(&t->modules);
 	free(t->exe);
+
 	t->resolved = false;
 }

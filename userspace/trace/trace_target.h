@@ -24,7 +24,7 @@ struct trace_target {
 	bool resolved;
 	struct module_list modules;
 	char description[1024]; /* the command line, as stored in the run */
-	char *exe;		 /* launched program's real path */
+	char *exe;		 /* launched program's real path: what probes attach to */
 	int pid;		 /* the traced process (launched: after trace_target__launch) */
 	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
 	bool launched;
@@ -41,6 +41,11 @@ int trace_target__launch(struct trace_target *t);
 void trace_target__start(struct trace_target *t);
 /* Setup failed after launch: kill the child that never ran. */
 void trace_target__abort(struct trace_target *t);
+/*
+ * The path to store for a module (what the module column shows): a launched
+ * command's executable as the user named it, every other module its real path.
+ */
+const char *trace_target__shown_path(const struct trace_target *t, const char *path);
 void trace_target__free(struct trace_target *t);
 
 #endif
