@@ -59,10 +59,11 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
  * return probes without this call's. */
 static __always_inline bool gets_no_return_probe(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct uprobe_task *utask = BPF_CORE_READ(task, utask);
+	/* Plain loads through the BTF pointer (the verifier makes them fault-safe, CO-RE
+	 * relocates the offsets): no helper call on every entry. */
+	struct uprobe_task *utask = bpf_get_current_task_btf()->utask;
 
-	return utask && BPF_CORE_READ(utask, depth) >= FERRET_MAX_URETPROBE_DEPTH;
+	return utask && utask->depth >= FERRET_MAX_URETPROBE_DEPTH;
 }
 
 static __always_inline int emit_call_event(void *ctx, __u16 type)
