@@ -218,18 +218,26 @@ static int check_owner(const char *path, const struct stat *st)
 	return -1;
 }
 
+/* The files SQLite replays into a database: its write-ahead log and rollback journal. */
+static const char *const journal_suffixes[] = { "-wal", "-journal" };
+#define JOURNALS (sizeof(journal_suffixes) / sizeof(journal_suffixes[0]))
+
+static const char *journal_name(const char *path, size_t i, char *name, size_t len)
+{
+	snprintf(name, len, "%s%s", path, journal_suffixes[i]);
+	return name;
+}
+
 /* SQLite opens a database's -wal and -journal by name (following symlinks) and
  * replays what they hold into it: they are checked like the file itself. */
 static int check_journals(const char *path)
 {
-	static const char *const suffixes[] = { "-wal", "-journal" };
 	char name[4096];
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
-		if (lstat(name, &st))
+	for (i = 0; i < JOURNALS; i++) {
+		if (lstat(journal_name(path, i, name, sizeof(name)), &st))
 			continue; /* none (or unreadable: SQLite will say) */
 		if (S_ISLNK(st.st_mode)) {
 			ferr("%s is a symbolic link: not opened", name);
@@ -249,16 +257,13 @@ static uint32_t be32(const unsigned char *p)
 /* Whether a -wal or -journal with something in it may hold pages of the file. */
 static bool has_journal(const char *path)
 {
-	static const char *const suffixes[] = { "-wal", "-journal" };
 	char name[4096];
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
-		if (!stat(name, &st) && st.st_size > 0)
+	for (i = 0; i < JOURNALS; i++)
+		if (!stat(journal_name(path, i, name, sizeof(name)), &st) && st.st_size > 0)
 			return true;
-	}
 	return false;
 }
 
