@@ -18,6 +18,14 @@ for n in 100 10000; do
 		"$(q "SELECT count(*) FROM span_view c JOIN span_view p ON p.span_id=c.parent_id WHERE c.run_id='rec$n' AND c.status='ok' AND (c.start_ns < p.start_ns OR c.end_ns > p.end_ns)")" 0
 	expect_closed "rec$n"
 done
+# Readers say so: the count in analyze's JSON and header, the status in every call and export.
+out=$("$FERRET" analyze "$DB" --run-id rec100 --json)
+expect_match "analyze --json counts the calls without a return probe" "$out" '"no_return_spans": 37,'
+expect_match "analyze warns of them" "$("$FERRET" analyze "$DB" --run-id rec100)" "WARNING: 37 calls nested past"
+expect_eq "analyze --tree --calls names their status" \
+	"$("$FERRET" analyze "$DB" --run-id rec100 --tree --calls --json | grep -o '"status": "no_return_probe"' | wc -l)" 37
+"$FERRET" export "$DB" --run-id rec100 --format otlp -o "$TMP/rec.otlp" >/dev/null 2>&1
+expect_eq "OTLP: the 37 are errors saying why" "$(grep -o 'no_return_probe: the kernel gave the call no return probe' "$TMP/rec.otlp" | wc -l)" 37
 expect_intact
 expect_no_links
 exit 0

@@ -107,4 +107,8 @@ void json__run_fields(struct jsonw *w, const struct run_row *run)
 	jsonw__kv_int(w, "span_count", run->spans);
 	jsonw__kv_int(w, "thread_count", run->threads);
 	jsonw__kv_int(w, "lost_events", run->lost_events);
+	/* Calls whose figures are missing or unknown, so a script sees what a reader sees. */
+	jsonw__kv_int(w, "no_return_spans", run->no_return_spans);
+	jsonw__kv_int(w, "lost_spans", run->lost_spans);
+	jsonw__kv_int(w, "unstored_spans", run->unstored_spans);
 }

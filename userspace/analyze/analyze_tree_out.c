@@ -112,7 +112,7 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 	if (r->total_ns > r->self_ns && ((double)r->total_ns - (double)r->self_ns) * 100 >= (double)r->total_ns)
 		fprintf(out, "  self %s", out__duration(p->st, r->self_ns, buf, sizeof(buf)));
 	if (p->o->calls && r->status != SPAN_OK)
-		fprintf(out, "  %s", r->status == SPAN_INCOMPLETE ? "incomplete" : "error");
+		fprintf(out, "  %s", span_status__name(r->status));
 	else if (r->errors)
 		fprintf(out, "  %llu error%s", (unsigned long long)r->errors, r->errors == 1 ? "" : "s");
 	fprintf(out, "%s\n", *color ? out__color(p->st, SGR_RESET) : "");
@@ -155,11 +155,6 @@ static void print_text(struct tree_printer *p, const struct tree_thread *th)
 	free(ancestor_last);
 }
 
-static const char *status_name(int32_t status)
-{
-	return status == SPAN_OK ? "ok" : status == SPAN_INCOMPLETE ? "incomplete" : "error";
-}
-
 static void json_row(struct jsonw *w, const struct tree_printer *p, const struct tree_row *r)
 {
 	/* The indent stops growing at level 32: a deep recursion stays on the screen. */
@@ -171,7 +166,7 @@ static void json_row(struct jsonw *w, const struct tree_printer *p, const struct
 		jsonw__kv_int(w, "start_ns", r->start_ns);
 		jsonw__kv_int(w, "duration_ns", r->total_ns);
 		jsonw__kv_int(w, "self_ns", r->self_ns);
-		jsonw__kv_string(w, "status", status_name(r->status));
+		jsonw__kv_string(w, "status", span_status__name(r->status));
 	} else {
 		jsonw__kv_uint(w, "calls", r->calls);
 		jsonw__kv_int(w, "total_ns", r->total_ns);

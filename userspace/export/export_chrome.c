@@ -127,10 +127,10 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
-	if (row->status == SPAN_INCOMPLETE) {
+	if (row->status != SPAN_OK) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
-		jsonw__kv_string(w, "status", "incomplete");
+		jsonw__kv_string(w, "status", span_status__name(row->status));
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);
@@ -195,7 +195,7 @@ static int chrome_span(struct export_ctx *ctx, const struct named_span *row)
 	if (!f)
 		return -1;
 	parent = nest__parent(&st->c.nest);
-	if (row->status == SPAN_INCOMPLETE ||
+	if (row->status != SPAN_OK ||
 	    (parent && parent->user == WRITTEN_BEGIN && open_call__end_ns(parent) == open_call__end_ns(f))) {
 		if (remember_begun_call(st, row))
 			return -1;

@@ -205,14 +205,13 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	attr_string(w, "thread.name", row->comm);
 	attr_string(w, "code.function", row->function);
 	attr_string(w, "code.filepath", row->module);
-	attr_string(w, "ferret.status", row->status == SPAN_INCOMPLETE ? "incomplete" : "ok");
+	attr_string(w, "ferret.status", span_status__name(row->status));
 	jsonw__end_array(w);
 	jsonw__key(w, "status");
 	jsonw__begin_object(w);
-	if (row->status == SPAN_INCOMPLETE) {
+	if (row->status != SPAN_OK) {
 		jsonw__kv_int(w, "code", OTLP_STATUS_ERROR);
-		jsonw__kv_string(w, "message", "incomplete: no return was seen (longjmp, exit, "
-					       "crash or tracing stopped)");
+		jsonw__kv_string(w, "message", span_status__why(row->status));
 	} else {
 		jsonw__kv_int(w, "code", OTLP_STATUS_OK);
 	}

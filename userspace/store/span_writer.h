@@ -36,6 +36,28 @@ enum span_status {
 	SPAN_LOST = 3,	     /* events of its thread were lost while it was open: end unknown */
 };
 
+/* A status as span_view names it ("ok", "incomplete", "no_return_probe", "lost"). */
+static inline const char *span_status__name(int status)
+{
+	switch (status) {
+	case SPAN_OK: return "ok";
+	case SPAN_NO_RETURN: return "no_return_probe";
+	case SPAN_LOST: return "lost";
+	default: return "incomplete";
+	}
+}
+
+/* Why a call that is not ok has no exact end, in a sentence. */
+static inline const char *span_status__why(int status)
+{
+	switch (status) {
+	case SPAN_NO_RETURN: return "no_return_probe: the kernel gave the call no return probe "
+				    "(nested too deep): its end is not known";
+	case SPAN_LOST: return "lost: its thread lost events while it was open: its end is not known";
+	default: return "incomplete: no return was seen (longjmp, exit, crash or tracing stopped)";
+	}
+}
+
 /* One finished (or incomplete) call, as the store writes it. */
 struct stored_span {
 	int64_t span_id; /* first: batches are sorted by it (compare_int64_keys) */
