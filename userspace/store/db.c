@@ -16,10 +16,8 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "db.h"
+#include "file_checks.h"
 
-/* The SQLite file header: magic, page size (16-17), change counter (24-27), page
- * count (28-31), version-valid-for (92-95). */
-#define SQLITE_HEADER_LEN 100
 
 /* WAL: readers (ferret analyze) work while a run is written; NORMAL: no fsync per commit.
  * 8 MB of cache: spans are appended, so pages once written are not read again; a
@@ -202,93 +200,6 @@ static ssize_t read_head_after_creator(int fd, unsigned char *head, size_t len)
 	return n;
 }
 
-/* As root, only root's files and the sudo user's are opened: another user's
- * database is theirs to craft (its schema, its contents), and root would write
- * into it. */
-static int check_owner(const char *path, const struct stat *st)
-{
-	long sudo_uid;
-
-	if (geteuid() != 0 || st->st_uid == 0)
-		return 0;
-	if (!parse_long(getenv("SUDO_UID"), &sudo_uid) && (uid_t)sudo_uid == st->st_uid)
-		return 0;
-	ferr("%s belongs to uid %u, not to root or the sudo user: not opened as root", path,
-	     (unsigned)st->st_uid);
-	return -1;
-}
-
-/* The files SQLite replays into a database: its write-ahead log and rollback journal. */
-static const char *const journal_suffixes[] = { "-wal", "-journal" };
-#define JOURNALS (sizeof(journal_suffixes) / sizeof(journal_suffixes[0]))
-
-static const char *journal_name(const char *path, size_t i, char *name, size_t len)
-{
-	snprintf(name, len, "%s%s", path, journal_suffixes[i]);
-	return name;
-}
-
-/* SQLite opens a database's -wal and -journal by name (following symlinks) and
- * replays what they hold into it: they are checked like the file itself. */
-static int check_journals(const char *path)
-{
-	char name[4096];
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < JOURNALS; i++) {
-		if (lstat(journal_name(path, i, name, sizeof(name)), &st))
-			continue; /* none (or unreadable: SQLite will say) */
-		if (S_ISLNK(st.st_mode)) {
-			ferr("%s is a symbolic link: not opened", name);
-			return -1;
-		}
-		if (check_owner(name, &st))
-			return -1;
-	}
-	return 0;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Whether a -wal or -journal with something in it may hold pages of the file. */
-static bool has_journal(const char *path)
-{
-	char name[4096];
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < JOURNALS; i++)
-		if (!stat(journal_name(path, i, name, sizeof(name)), &st) && st.st_size > 0)
-			return true;
-	return false;
-}
-
-/* The SQLite header records the file's page count at its last commit (valid when
- * its change counter is its version-valid-for, SQLite's own rule): a file that is
- * shorter lost its end. A journal may still hold those pages: then SQLite decides. */
-static int check_length(const struct db *db, const unsigned char *head, ssize_t n, off_t size)
-{
-	uint32_t page_size = (uint32_t)head[16] << 8 | head[17], pages;
-
-	if (n < SQLITE_HEADER_LEN) {
-		ferr("%s is damaged or truncated: %zd bytes, shorter than its SQLite header", db->path, n);
-		return -1;
-	}
-	pages = be32(head + 28);
-	if (page_size == 1)
-		page_size = 65536;
-	if (!pages || be32(head + 24) != be32(head + 92) || has_journal(db->path) ||
-	    (off_t)pages * page_size <= size)
-		return 0;
-	ferr("%s is damaged or truncated: %lld bytes of the %lld its header records "
-	     "(run PRAGMA integrity_check)", db->path, (long long)size, (long long)pages * page_size);
-	return -1;
-}
-
 /* An existing file: a regular file starting as an SQLite file does, or empty when writing. */
 static int check_existing(struct db *db, int fd)
 {
@@ -309,7 +220,7 @@ static int check_existing(struct db *db, int fd)
 			ferr("%s is not a ferret database (not a regular file)", path);
 		return -1;
 	}
-	if (check_owner(path, &st))
+	if (file_checks__owner(path, &st))
 		return -1;
 	n = read_head_after_creator(fd, head, sizeof(head));
 	if (n < 0) {
@@ -325,7 +236,7 @@ static int check_existing(struct db *db, int fd)
 		ferr("%s is not a ferret database", path);
 		return -1;
 	}
-	return n > 0 ? check_length(db, head, n, st.st_size) : 0;
+	return n > 0 ? file_checks__length(db->path, head, n, st.st_size) : 0;
 }
 
 /* The error of a failed open: a symlink at the path gets a line of its own. */
@@ -355,7 +266,7 @@ static int check_file(struct db *db)
 			db->created = db->empty = db->creating = true;
 			flock(fd, LOCK_EX);
 			db->fd = fd;
-			return check_journals(db->path); /* one left of an earlier file */
+			return file_checks__journals(db->path); /* one left of an earlier file */
 		}
 		if (errno == EEXIST)
 			fd = open(db->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -365,7 +276,7 @@ static int check_file(struct db *db)
 	if (fd < 0)
 		return open_error(db->path);
 	db->fd = fd; /* closed by db__free: see release_fd */
-	return check_existing(db, fd) || check_journals(db->path);
+	return check_existing(db, fd) || file_checks__journals(db->path);
 }
 
 /* A path SQLite would read as a URI (it is built with SQLITE_USE_URI) gets a "./". */
