@@ -90,8 +90,9 @@ unit: $(UNIT_BINS)
 layers:
 	$(Q)bash scripts/check_layers.sh
 
-# The layer check and the unit tests, as any user, installing nothing.
-check: all unit
+# The layer check and the unit tests, as any user, installing nothing (the ELF tests read
+# the programs of tests/progs, so those are built too).
+check: all unit progs
 	$(Q)FERRET_BUILD=$(OUTPUT) FERRET_UNIT_ONLY=1 bash tests/run.sh
 
 demo: deps
