@@ -21,7 +21,7 @@
 static char tmpdir[256];
 static char captured[4096];
 static FILE *capture_file;
-static int saved_stderr = -1;
+static int saved_fd = -1, captured_fd = 2;
 
 static inline int fixture_setup(void)
 {
@@ -55,27 +55,40 @@ static inline const char *tmp_path(const char *name)
 	return path;
 }
 
-/* Errors go to stderr: tests catch them to check the one-line messages. */
-static inline void capture_start(void)
+/* What a test catches of stdout (a command's output) or stderr (its one-line errors). */
+static inline void capture_fd_start(int fd)
 {
-	fflush(stderr);
+	fflush(fd == 1 ? stdout : stderr);
+	captured_fd = fd;
 	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	dup2(fileno(capture_file), 2);
+	saved_fd = dup(fd);
+	dup2(fileno(capture_file), fd);
 }
 
-static inline const char *capture_end(void)
+/* What was written since capture_fd_start (at most sizeof(captured) - 1 bytes). */
+static inline const char *capture_fd_end(void)
 {
 	size_t n;
 
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
+	fflush(captured_fd == 1 ? stdout : stderr);
+	dup2(saved_fd, captured_fd);
+	close(saved_fd);
 	rewind(capture_file);
 	n = fread(captured, 1, sizeof(captured) - 1, capture_file);
 	captured[n] = '\0';
 	fclose(capture_file);
 	return captured;
+}
+
+/* Errors go to stderr: tests catch them to check the one-line messages. */
+static inline void capture_start(void)
+{
+	capture_fd_start(2);
+}
+
+static inline const char *capture_end(void)
+{
+	return capture_fd_end();
 }
 
 static inline int count_lines(const char *text)

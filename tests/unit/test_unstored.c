@@ -37,25 +37,14 @@ out:
 	return err;
 }
 
-/* What a command prints on stdout (at most sizeof(captured) - 1 bytes). */
+/* What a command prints on stdout. */
 static const char *stdout_of(int (*cmd)(int, char **), const char *name, const char *opt)
 {
 	char *argv[] = { (char *)name, (char *)tmp_path("partial.db"), (char *)opt, NULL };
-	FILE *f = tmpfile();
-	int saved = dup(1);
-	size_t n;
 
-	fflush(stdout);
-	dup2(fileno(f), 1);
+	capture_fd_start(1);
 	cmd(opt ? 3 : 2, argv);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	rewind(f);
-	n = fread(captured, 1, sizeof(captured) - 1, f);
-	captured[n] = '\0';
-	fclose(f);
-	return captured;
+	return capture_fd_end();
 }
 
 static void test_read_back(void)
