@@ -42,16 +42,13 @@ static void usage(FILE *out)
 		DEFAULT_RINGBUF_MB);
 }
 
-static int add_pattern(char ***list, size_t *n, char *pattern)
+static int add_pattern(char ***list, size_t *n, size_t *cap, char *pattern)
 {
-	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (!grown) {
+	if (grow_array((void **)list, cap, *n + 1, sizeof(**list))) {
 		ferr("out of memory");
 		return -ENOMEM;
 	}
-	grown[(*n)++] = pattern;
-	*list = grown;
+	(*list)[(*n)++] = pattern;
 	return 0;
 }
 
@@ -98,9 +95,9 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 		o->min_duration_set = true;
 		return options__duration("--min-duration", arg, &o->min_duration_ns);
 	case 'f':
-		return add_pattern(&t->includes, &t->ninc, arg) ? PARSE_USAGE : PARSE_RUN;
+		return add_pattern(&t->includes, &t->ninc, &t->inc_cap, arg) ? PARSE_USAGE : PARSE_RUN;
 	case 'x':
-		return add_pattern(&t->excludes, &t->nexc, arg) ? PARSE_USAGE : PARSE_RUN;
+		return add_pattern(&t->excludes, &t->nexc, &t->exc_cap, arg) ? PARSE_USAGE : PARSE_RUN;
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;

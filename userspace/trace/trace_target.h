@@ -18,6 +18,7 @@ struct target_spec {
 	char **argv; /* -- PROGRAM ARGS */
 	char **includes, **excludes;
 	size_t ninc, nexc;
+	size_t inc_cap, exc_cap; /* room in includes and excludes (grow_array) */
 };
 
 struct trace_target {
