@@ -53,6 +53,14 @@ char *out__duration(const struct out_style *st, int64_t ns, char *buf, size_t le
 	return fmt_duration(ns, !st->utf8, buf, len);
 }
 
+/* "WARNING: N what", in red, when there are any. */
+static void warn_count(const struct out_style *st, int64_t n, const char *what)
+{
+	if (n)
+		fprintf(st->out, "%sWARNING: %lld %s%s\n", out__color(st, SGR_RED), (long long)n, what,
+			out__color(st, SGR_RESET));
+}
+
 void out__run_header(const struct out_style *st, const struct run_row *run)
 {
 	const char *sep = st->utf8 ? " · " : " | ";
@@ -76,18 +84,12 @@ void out__run_header(const struct out_style *st, const struct run_row *run)
 			(long long)run->lost_events, out__color(st, SGR_RESET));
 	else
 		fprintf(st->out, "0 lost events\n");
-	if (run->no_return_spans)
-		fprintf(st->out, "%sWARNING: %lld calls nested past the kernel's return probe limit: "
-			"their ends are not known (status no_return_probe)%s\n", out__color(st, SGR_RED),
-			(long long)run->no_return_spans, out__color(st, SGR_RESET));
-	if (run->lost_spans)
-		fprintf(st->out, "%sWARNING: %lld calls were open when their thread lost events: "
-			"their ends are not known (status lost)%s\n", out__color(st, SGR_RED),
-			(long long)run->lost_spans, out__color(st, SGR_RESET));
-	if (run->unstored_spans)
-		fprintf(st->out, "%sWARNING: %lld calls were seen but not stored (a write failed): "
-			"the figures below miss them%s\n", out__color(st, SGR_RED),
-			(long long)run->unstored_spans, out__color(st, SGR_RESET));
+	warn_count(st, run->no_return_spans, "calls nested past the kernel's return probe limit: "
+		   "their ends are not known (status no_return_probe)");
+	warn_count(st, run->lost_spans, "calls were open when their thread lost events: "
+		   "their ends are not known (status lost)");
+	warn_count(st, run->unstored_spans, "calls were seen but not stored (a write failed): "
+		   "the figures below miss them");
 	if (run->end_mono_ns == run->start_mono_ns)
 		fprintf(st->out, "(run still in progress or never ended: figures are partial)\n");
 	free(run_id);
