@@ -14,7 +14,7 @@ struct ingest {
 	int64_t bad_events;
 	int64_t span_base;	/* stack mode: the store's id of BPF span id 0 */
 	bool span_base_set;
-	int64_t whole_spans, whole_incomplete, whole_no_return; /* stack mode's whole spans */
+	struct span_counts whole; /* stack mode's whole spans (threads counted by the builder) */
 	uint64_t *calls;		       /* per function id: entries seen */
 	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
 };
@@ -134,9 +134,7 @@ static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fke
 
 static int store_whole_span(struct ingest *in, const struct stored_span *span)
 {
-	in->whole_spans++;
-	in->whole_incomplete += span->status == SPAN_INCOMPLETE;
-	in->whole_no_return += span->status == SPAN_NO_RETURN;
+	span_counts__add(&in->whole, span->status);
 	return store__append_span(in->store, span) ? -EIO : 0;
 }
 
@@ -279,9 +277,10 @@ int64_t ingest__bad_events(const struct ingest *in)
 const struct span_counts *ingest__counts(struct ingest *in)
 {
 	in->counts = *span_builder__counts(in->builder);
-	in->counts.spans += in->whole_spans;
-	in->counts.incomplete += in->whole_incomplete;
-	in->counts.no_return += in->whole_no_return;
+	in->counts.spans += in->whole.spans;
+	in->counts.incomplete += in->whole.incomplete;
+	in->counts.no_return += in->whole.no_return;
+	in->counts.lost += in->whole.lost;
 	return &in->counts;
 }
 

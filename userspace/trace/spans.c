@@ -148,11 +148,7 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 		.status = c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status,
 	};
 
-	status = span.status;
-	b->counts.spans++;
-	b->counts.incomplete += status == SPAN_INCOMPLETE;
-	b->counts.no_return += status == SPAN_NO_RETURN;
-	b->counts.lost += status == SPAN_LOST;
+	span_counts__add(&b->counts, span.status);
 	return b->sink.emit(b->sink.ctx, &span);
 }
 

@@ -27,6 +27,15 @@ struct span_counts {
 	int64_t threads;
 };
 
+/* One more span of this status in c. */
+static inline void span_counts__add(struct span_counts *c, int status)
+{
+	c->spans++;
+	c->incomplete += status == SPAN_INCOMPLETE;
+	c->no_return += status == SPAN_NO_RETURN;
+	c->lost += status == SPAN_LOST;
+}
+
 struct span_builder;
 
 struct span_builder *span_builder__new(const struct span_sink *sink);
