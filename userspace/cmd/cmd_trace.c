@@ -91,25 +91,17 @@ static bool pid_exited(int pidfd)
 	return pidfd >= 0 && poll(&p, 1, 0) > 0;
 }
 
-/* A database created under sudo goes to the user who ran sudo, so that reading
- * it (analyze, export) needs no root. Its mode stays 0600. */
-/* A database this run created goes to the user who ran sudo as soon as it exists, with its
- * -wal and -shm, so that user reads the run while it is traced. lchown: never through a
- * symlink. SQLite, as root, gives a -wal it creates later the database's owner. */
+/* A database this run created goes to the user who ran sudo as soon as it exists, with the
+ * files beside it, so that user reads the run (analyze, export) without root, even while it
+ * is traced. Its mode stays 0600. SQLite, as root, gives a -wal it creates later the
+ * database's owner. */
 static void give_to_sudo_user(const char *db)
 {
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID"), *suffix[] = { "", "-wal", "-shm" };
-	char path[PATH_MAX];
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
 	long u, g;
-	size_t i;
 
-	if (!uid || !gid || parse_long(uid, &u) || parse_long(gid, &g))
-		return;
-	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
-		if (lchown(path, (uid_t)u, (gid_t)g) && (i == 0 || errno != ENOENT))
-			fwarn("cannot give %s to uid %ld: %s", path, u, strerror(errno));
-	}
+	if (uid && gid && !parse_long(uid, &u) && !parse_long(gid, &g))
+		db__give_files(db, (uid_t)u, (gid_t)g);
 }
 
 struct session {

@@ -291,16 +291,30 @@ static char *plain_path(const char *path)
 	return out;
 }
 
+/* A database and the files SQLite keeps beside it. */
+static const char *const db_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+#define DB_FILES (sizeof(db_file_suffixes) / sizeof(db_file_suffixes[0]))
+
 void db__remove_files(const char *path)
 {
-	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
-	char extra[4096];
+	char name[4096];
 	size_t i;
 
-	unlink(path);
-	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(extra, sizeof(extra), "%s%s", path, suffixes[i]);
-		unlink(extra);
+	for (i = 0; i < DB_FILES; i++) {
+		snprintf(name, sizeof(name), "%s%s", path, db_file_suffixes[i]);
+		unlink(name);
+	}
+}
+
+void db__give_files(const char *path, uid_t uid, gid_t gid)
+{
+	char name[4096];
+	size_t i;
+
+	for (i = 0; i < DB_FILES; i++) {
+		snprintf(name, sizeof(name), "%s%s", path, db_file_suffixes[i]);
+		if (lchown(name, uid, gid) && (i == 0 || errno != ENOENT))
+			fwarn("cannot give %s to uid %u: %s", name, (unsigned)uid, strerror(errno));
 	}
 }
 

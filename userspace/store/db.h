@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* sqlite3.h's types, so that this header can be included without it. */
 struct sqlite3;
@@ -45,6 +46,9 @@ int db__ready(struct db *db);
 void db__free(struct db *db); /* NULL is a no-op; rolls back an open transaction */
 /* Removes a database ferret created and its -wal, -shm and -journal files. */
 void db__remove_files(const char *path);
+/* Hands the database and the files beside it to uid:gid (lchown: never through a symlink);
+ * a failure is a warning. */
+void db__give_files(const char *path, uid_t uid, gid_t gid);
 
 /* Prints "ferret: FILE: what: sqlite's message", keeps the message in db->error, returns -1. */
 int db__error(struct db *db, const char *what);
