@@ -11,7 +11,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 SANITIZE ?=
 CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Werror -MMD -MP \
 	-I$(OUTPUT) -Iuserspace -I. -DFERRET_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
-LDLIBS := -lbpf -lelf -lz -lsqlite3 -lstdc++ -lpthread -lm
+LDLIBS := -lbpf -ldw -ldebuginfod -lelf -lz -lsqlite3 -lcapstone -liberty -lstdc++ -lpthread -lm
 # The unit tests parse ferret's JSON output with cJSON; ferret itself writes it with core/jsonw.
 TEST_LDLIBS := -lcjson
 ifneq ($(SANITIZE),)

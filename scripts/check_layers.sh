@@ -17,6 +17,8 @@ declare -A LIB_PREFIX=(
 	[sqlite3]='<sqlite3.h>'
 	[libelf]='<libelf.h>|<gelf.h>|<elfutils/'
 	[cjson]='<cjson/'
+	[capstone]='<capstone/'
+	[libiberty]='<libiberty/'
 )
 violations=0
 declare -A EDGES=() # "from to" -> 1: folder include graph, for the cycle check

@@ -33,10 +33,14 @@ libbpf_recent() {
 
 need_root
 add_backports
-BASE=(clang llvm make gcc g++ pkg-config libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev sqlite3)
+BASE=(clang llvm make gcc g++ pkg-config libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libsqlite3-dev
+	libcjson-dev libcapstone-dev libiberty-dev sqlite3)
 # Test-only tools: the Speedscope app runs in Debian's Chromium, OTLP is checked with the official protos,
-# Go builds the Go test programs (ferret refuses return probes on Go code).
-TEST=(chromium python3-opentelemetry-proto python3-protobuf golang-go)
+# Go builds the Go test programs (ferret refuses return probes on Go code); debuginfod serves
+# debug files on loopback and libc6-dbg gives libc's static and IFUNC names, for the reach tests.
+TEST=(chromium python3-opentelemetry-proto python3-protobuf golang-go debuginfod libc6-dbg)
+# Rust test programs: Debian's rustc unless the machine has its own.
+command -v rustc >/dev/null || TEST+=(rustc)
 want=$(missing_packages "${BASE[@]}" "${TEST[@]}")
 # A machine may already carry its own Node.js with npm bundled: only install Debian's when npm is absent.
 command -v npm >/dev/null || want="$want nodejs npm"

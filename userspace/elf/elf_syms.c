@@ -1,12 +1,8 @@
 /*
- * Function symbols of one ELF file and the file offsets uprobes need.
- *
- * A uprobe is placed at a file offset, not an address: offset = st_value -
- * p_vaddr + p_offset of the executable PT_LOAD segment holding the symbol. That
- * one formula is right for PIE (p_vaddr usually == p_offset), non-PIE ET_EXEC
- * (p_vaddr based at 0x400000) and shared libraries alike.
+ * Function symbols of one ELF file and the file offsets uprobes need: its own
+ * .symtab and .dynsym, then the other sources of sym_reader.h, merged into one
+ * function per address under its best name.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -16,6 +12,7 @@
 #include "elf_file.h"
 #include "demangle.h"
 #include "elf_syms.h"
+#include "sym_reader.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -26,29 +23,8 @@ struct elf_syms {
 	bool stripped;
 	bool unwinds;
 	bool go;
-};
-
-/* A FUNC symbol as read, before aliases are merged. */
-struct symbol_candidate {
-	const char *name; /* points into libelf's string table: valid until elf_end */
-	uint64_t addr, size;
-	int bind;
-};
-
-struct exec_segment {
-	uint64_t vaddr, filesz, offset;
-};
-
-struct symbols_reader {
-	const char *path;
-	Elf *elf;
-	struct exec_segment *segs;
-	size_t nsegs;
-	struct symbol_candidate *cands;
-	size_t ncands, cap;
-	bool has_symtab;
-	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
-	bool go;      /* it holds the Go runtime */
+	char *build_id;
+	char *debug_file;
 };
 
 static int open_elf(const char *path, int *fd_out, Elf **elf_out)
@@ -86,66 +62,6 @@ static int read_exec_segments(struct symbols_reader *r)
 	return 0;
 }
 
-static int add_candidate(struct symbols_reader *r, const char *name, const GElf_Sym *sym)
-{
-	if (grow_array((void **)&r->cands, &r->cap, r->ncands + 1, sizeof(*r->cands)))
-		return -ENOMEM;
-	r->cands[r->ncands++] = (struct symbol_candidate){ name, sym->st_value, sym->st_size,
-							   GELF_ST_BIND(sym->st_info) };
-	return 0;
-}
-
-/* Defined functions only: imports (SHN_UNDEF) have no code here, and IFUNC
- * symbols name a resolver that runs once at load time, not the function. */
-static bool is_defined_func(const GElf_Sym *sym)
-{
-	return GELF_ST_TYPE(sym->st_info) == STT_FUNC && sym->st_shndx != SHN_UNDEF &&
-	       sym->st_shndx < SHN_LORESERVE && sym->st_value != 0;
-}
-
-/* GCC moves a function's unlikely paths to "NAME.cold" (clang: "NAME.cold.N"), typed
- * FUNC but entered by a jump, never called: a return probe there would overwrite
- * whatever lies at the stack pointer, which is not a return address. */
-static bool is_cold_fragment(const char *name)
-{
-	const char *cold = strstr(name, ".cold");
-
-	if (!cold)
-		return false;
-	cold += 5;
-	if (*cold == '.')
-		while (isdigit((unsigned char)*++cold))
-			;
-	return *cold == '\0';
-}
-
-static int read_symbol_table(struct symbols_reader *r, Elf_Scn *scn, const GElf_Shdr *shdr)
-{
-	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t i, n;
-	GElf_Sym sym;
-	int err;
-
-	if (!data || shdr->sh_entsize == 0)
-		return 0;
-	n = shdr->sh_size / shdr->sh_entsize;
-	for (i = 0; i < n; i++) {
-		const char *name;
-
-		if (!gelf_getsym(data, (int)i, &sym))
-			continue;
-		name = elf_strptr(r->elf, shdr->sh_link, sym.st_name);
-		if (!name || !*name)
-			continue;
-		r->unwinds |= !strcmp(name, "_Unwind_RaiseException") || !strcmp(name, "__cxa_throw");
-		if (!is_defined_func(&sym) || is_cold_fragment(name))
-			continue;
-		err = add_candidate(r, name, &sym);
-		if (err)
-			return err;
-	}
-	return 0;
-}
 
 /* Sections the Go linker writes into the executables and shared libraries it builds:
  * the build info (Go >= 1.13, what debug/buildinfo reads), the pc-line table (folded
@@ -175,7 +91,9 @@ static int read_symbols(struct symbols_reader *r)
 			continue;
 		if (shdr.sh_type == SHT_SYMTAB)
 			r->has_symtab = true;
-		err = read_symbol_table(r, scn, &shdr);
+		err = sym_reader__add_symbol_table(r, r->elf, scn, &shdr,
+						   shdr.sh_type == SHT_SYMTAB ? FUNC_SRC_SYMTAB
+									      : FUNC_SRC_DYNSYM);
 		if (err)
 			return err;
 	}
@@ -189,38 +107,32 @@ static int bind_rank(int bind)
 	return bind == STB_GLOBAL || bind == STB_WEAK ? 0 : 1;
 }
 
-/* By address; within one address the preferred alias first. */
+/* By address; within one address the preferred alias first: a symbol's name before
+ * one made up for a nameless body, then by version, binding, length, text, source. */
 static int compare_candidates(const void *pa, const void *pb)
 {
 	const struct symbol_candidate *a = pa, *b = pb;
 	bool va = strchr(a->name, '@') != NULL, vb = strchr(b->name, '@') != NULL;
+	bool ua = a->source == FUNC_SRC_EH_FRAME, ub = b->source == FUNC_SRC_EH_FRAME;
 	size_t la = strlen(a->name), lb = strlen(b->name);
+	int by_text;
 
 	if (a->addr != b->addr)
 		return a->addr < b->addr ? -1 : 1;
+	if (ua != ub)
+		return ua ? 1 : -1;
 	if (va != vb)
 		return va ? 1 : -1;
 	if (bind_rank(a->bind) != bind_rank(b->bind))
 		return bind_rank(a->bind) - bind_rank(b->bind);
 	if (la != lb)
 		return la < lb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	by_text = strcmp(a->name, b->name);
+	if (by_text)
+		return by_text;
+	return (int)a->source - (int)b->source;
 }
 
-static bool file_offset(const struct symbols_reader *r, uint64_t addr, uint64_t *offset)
-{
-	size_t i;
-
-	for (i = 0; i < r->nsegs; i++) {
-		const struct exec_segment *seg = &r->segs[i];
-
-		if (addr >= seg->vaddr && addr < seg->vaddr + seg->filesz) {
-			*offset = addr - seg->vaddr + seg->offset;
-			return true;
-		}
-	}
-	return false;
-}
 
 /* The names of cands[first..end) other than the chosen first one, each once
  * (.symtab and .dynsym usually both hold a name). */
@@ -235,7 +147,8 @@ static int collect_aliases(const struct symbol_candidate *cands, size_t first, s
 	if (!f->aliases)
 		return -ENOMEM;
 	for (i = first + 1; i < end; i++) {
-		bool seen = strcmp(cands[i].name, f->name) == 0;
+		/* a made-up sub_ADDR name is no alias of a real one: `-f 'sub_*'` picks nameless bodies */
+		bool seen = strcmp(cands[i].name, f->name) == 0 || cands[i].source == FUNC_SRC_EH_FRAME;
 
 		for (k = 0; k < f->naliases && !seen; k++)
 			seen = strcmp(cands[i].name, f->aliases[k]) == 0;
@@ -265,7 +178,7 @@ static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 
 		for (first = i; i < r->ncands && r->cands[i].addr == best->addr; i++)
 			size = r->cands[i].size > size ? r->cands[i].size : size;
-		if (!file_offset(r, best->addr, &offset)) {
+		if (!sym_reader__file_offset(r, best->addr, &offset)) {
 			fdebug("%s: %s at 0x%llx is outside any executable segment, skipped", r->path,
 			       best->name, (unsigned long long)best->addr);
 			continue;
@@ -277,6 +190,7 @@ static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 		f->addr = best->addr;
 		f->offset = offset;
 		f->size = size;
+		f->source = best->source;
 		err = collect_aliases(r->cands, first, i, f);
 		if (!err && demangle__symbol(f->name, &f->signature, &f->pretty))
 			err = -ENOMEM;
@@ -285,6 +199,21 @@ static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 	}
 	return 0;
 }
+
+/* The sources after the file's own symbol tables (sym_reader.h), best names first. */
+static int add_other_sources(struct symbols_reader *r)
+{
+	int err = debug_file__add_symbols(r);
+
+	if (!err)
+		err = ifunc__add_implementations(r);
+	if (!err)
+		err = gopclntab__add_functions(r);
+	if (!err)
+		err = eh_frame__add_functions(r);
+	return err;
+}
+
 
 int elf_syms__open(const char *path, struct elf_syms **out)
 {
@@ -304,6 +233,8 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	err = read_exec_segments(&r);
 	if (!err)
 		err = read_symbols(&r);
+	if (!err)
+		err = add_other_sources(&r);
 	if (err)
 		goto cleanup;
 	if (r.ncands > 0) /* no symbols at all (a stripped static binary): cands is NULL */
@@ -314,14 +245,16 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	s->stripped = !r.has_symtab;
 	s->unwinds = r.unwinds;
 	s->go = r.go;
+	s->build_id = r.build_id;
+	s->debug_file = r.names_from;
+	r.build_id = r.names_from = NULL;
 	*out = s;
 	s = NULL;
 cleanup:
 	if (err == -ENOMEM)
 		ferr("%s: out of memory reading symbols", path);
 	elf_syms__free(s);
-	free(r.cands);
-	free(r.segs);
+	symbols_reader__release(&r);
 	elf_file__close(fd, r.elf);
 	return err;
 }
@@ -371,6 +304,36 @@ const char *elf_syms__path(const struct elf_syms *s)
 	return s ? s->path : NULL;
 }
 
+const char *elf_syms__build_id(const struct elf_syms *s)
+{
+	return s ? s->build_id : NULL;
+}
+
+const char *elf_syms__debug_file(const struct elf_syms *s)
+{
+	return s ? s->debug_file : NULL;
+}
+
+void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT])
+{
+	size_t i;
+
+	memset(counts, 0, FUNC_SOURCE_COUNT * sizeof(*counts));
+	for (i = 0; s && i < s->count; i++)
+		counts[s->funcs[i].source]++;
+}
+
+const char *func_source__name(enum func_source source)
+{
+	static const char *const names[FUNC_SOURCE_COUNT] = {
+		[FUNC_SRC_SYMTAB] = "symtab",	  [FUNC_SRC_DYNSYM] = "dynsym",
+		[FUNC_SRC_DEBUG_FILE] = "debug file", [FUNC_SRC_IFUNC] = "ifunc",
+		[FUNC_SRC_GOPCLNTAB] = "gopclntab", [FUNC_SRC_EH_FRAME] = "eh_frame",
+	};
+
+	return (unsigned)source < FUNC_SOURCE_COUNT ? names[source] : "?";
+}
+
 void elf_syms__free(struct elf_syms *s)
 {
 	size_t i, k;
@@ -387,5 +350,7 @@ void elf_syms__free(struct elf_syms *s)
 	}
 	free(s->funcs);
 	free(s->path);
+	free(s->build_id);
+	free(s->debug_file);
 	free(s);
 }

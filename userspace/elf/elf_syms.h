@@ -6,6 +6,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where a function's name came from, best first: at one address the name of the
+ * lowest source wins. */
+enum func_source {
+	FUNC_SRC_SYMTAB,     /* the file's own .symtab */
+	FUNC_SRC_DYNSYM,     /* .dynsym: exported */
+	FUNC_SRC_DEBUG_FILE, /* the .symtab of its separate debug file */
+	FUNC_SRC_IFUNC,	     /* an IFUNC's name, on the implementation this CPU runs */
+	FUNC_SRC_GOPCLNTAB,  /* Go's function table */
+	FUNC_SRC_EH_FRAME,   /* no name: a function body from .eh_frame, named sub_ADDR */
+	FUNC_SOURCE_COUNT,
+};
+
+/* "symtab", "dynsym", "debug file", "ifunc", "gopclntab", "eh_frame". */
+const char *func_source__name(enum func_source source);
+
 struct elf_func {
 	char *name;	 /* the symbol */
 	char *pretty;	 /* C++/Rust: the short demangled name ("ns::Class::method"); else NULL */
@@ -15,6 +30,7 @@ struct elf_func {
 	uint64_t size;	 /* st_size; may be 0 for hand-written assembly */
 	char **aliases;	 /* the other names at this address (e.g. libc's __getpid for getpid) */
 	size_t naliases;
+	enum func_source source; /* of name */
 };
 
 /* The name ferret shows and stores: the short demangled one, else the symbol. */
@@ -49,6 +65,12 @@ bool elf_syms__is_go(const struct elf_syms *s);
 /* No .symtab: only the exported functions of .dynsym are known. */
 bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);
+/* The GNU build-id as lowercase hex, or NULL when the file has none. */
+const char *elf_syms__build_id(const struct elf_syms *s);
+/* The separate debug file names were read from, or NULL. */
+const char *elf_syms__debug_file(const struct elf_syms *s);
+/* counts[source]: how many functions have their name from each source. */
+void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT]);
 void elf_syms__free(struct elf_syms *s);
 
 #endif
