@@ -83,6 +83,8 @@ include tests/progs/progs.mk
 include tests/faults/faults.mk
 # Programs and tools of `make bench` (tests/bench/bench.mk).
 include tests/bench/bench.mk
+# libFuzzer targets of the parsers (tests/fuzz/fuzz.mk): `make fuzz`, scripts/fuzz.sh NAME.
+include tests/fuzz/fuzz.mk
 
 unit: $(UNIT_BINS)
 
