@@ -19,8 +19,9 @@ struct sel_func {
 	const char *signature; /* C++/Rust: the whole demangled name, shown for overloads */
 	uint64_t offset;  /* file offset of the function's first byte */
 	uint64_t addr;	  /* st_value */
+	uint64_t size;	  /* bytes of its body; 0: unknown */
 	/* Set by probe_site__place_all(): where the probe goes and what it costs. */
-	uint32_t probe_skip; /* bytes past the entry (an endbr64 that would be single-stepped) */
+	uint32_t probe_skip; /* bytes past the entry: instructions the probe moved past */
 	int probe_kind;	     /* enum probe_kind */
 };
 

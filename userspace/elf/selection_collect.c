@@ -33,6 +33,7 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 								       .symbol = f->name,
 								       .signature = f->signature,
 								       .offset = f->offset,
+								       .size = f->size,
 								       .addr = f->addr };
 	}
 	m->nfuncs = sel->nfuncs - m->first_func;
