@@ -110,6 +110,25 @@ enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *
 	return classify_one(code, len);
 }
 
+enum probe_kind probe_site__classify_at(int fd, uint64_t offset, uint32_t *skip, const char **why)
+{
+	uint8_t code[16];
+	ssize_t n = pread(fd, code, sizeof(code), (off_t)offset);
+	size_t len = n > 0 ? (size_t)n : 0;
+	enum probe_kind kind = probe_site__classify(code, len, skip);
+
+	*why = kind == PROBE_REFUSED ? refusal_of(code, len) : NULL;
+	return kind;
+}
+
+const char *probe_kind__name(enum probe_kind kind)
+{
+	static const char *const names[PROBE_KIND_COUNT] = { "nop5", "push", "emulated", "stepped",
+							     "refused" };
+
+	return kind < PROBE_KIND_COUNT ? names[kind] : "?";
+}
+
 /* The refused functions, for the one warning that names them. */
 struct refusals {
 	size_t count;
@@ -130,9 +149,8 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 			   size_t *moved, struct refusals *refused)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	uint8_t code[16];
-	size_t f, len;
-	ssize_t n;
+	const char *why;
+	size_t f;
 	int fd = open(mod->path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -142,14 +160,12 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 	for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
 
-		n = pread(fd, code, sizeof(code), (off_t)fn->offset);
-		len = n > 0 ? (size_t)n : 0;
-		fn->probe_kind = probe_site__classify(code, len, &fn->probe_skip);
+		fn->probe_kind = probe_site__classify_at(fd, fn->offset, &fn->probe_skip, &why);
 		counts[fn->probe_kind]++;
 		if (fn->probe_skip)
 			(*moved)++;
 		if (fn->probe_kind == PROBE_REFUSED)
-			note_refusal(refused, fn->name, refusal_of(code, len));
+			note_refusal(refused, fn->name, why);
 	}
 	close(fd);
 	return 0;

@@ -29,6 +29,11 @@ enum probe_kind {
 
 /* Classifies the code at a function's entry; *skip: bytes to move the probe past. */
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip);
+/* The same for the function at file offset `offset` of the open file fd (its first bytes
+ * read); *why: the reason the kernel refuses it ("lock prefix") when PROBE_REFUSED, else NULL. */
+enum probe_kind probe_site__classify_at(int fd, uint64_t offset, uint32_t *skip, const char **why);
+/* "nop5", "push", "emulated", "stepped", "refused". */
+const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
  * counts[kind] gets how many functions got each kind; moved: how many skip an endbr64.
  * Refused functions are named in one warning and dropped from sel; none left is an error. */
