@@ -39,6 +39,7 @@ struct list_module {
 	struct elf_syms *syms;	/* NULL until a pattern needs it */
 	unsigned char *picked;	/* one flag per function of syms */
 	size_t npicked;
+	bool listed; /* named by a pattern: its summary is printed even with nothing picked */
 	size_t kinds[PROBE_KIND_COUNT], moved; /* of the picked functions, once listed */
 };
 
@@ -248,7 +249,8 @@ static size_t pick(struct list_module *lm, const char *glob)
 	return n;
 }
 
-static int apply_pattern(struct listing *l, const char *pattern, bool all_modules)
+/* required: a pattern the user gave, which must match something. */
+static int apply_pattern(struct listing *l, const char *pattern, bool all_modules, bool required)
 {
 	const struct elf_syms **syms = NULL;
 	const char *glob;
@@ -261,15 +263,17 @@ static int apply_pattern(struct listing *l, const char *pattern, bool all_module
 	n = name_modules(l, module, all_modules);
 	err = n < 0 ? n : 0;
 	for (i = 0; !err && i < l->nlms; i++)
-		if (l->named[i] && !(err = open_module(&l->lms[i])))
+		if (l->named[i] && !(err = open_module(&l->lms[i]))) {
 			matched += pick(&l->lms[i], glob);
-	if (!err && !matched && (syms = calloc((size_t)n, sizeof(*syms)))) {
+			l->lms[i].listed = true;
+		}
+	if (!err && !matched && required && (syms = calloc((size_t)n, sizeof(*syms)))) {
 		for (i = 0; i < l->nlms; i++)
 			if (l->named[i])
 				syms[k++] = l->lms[i].syms;
 		selection_hint__no_match(glob, module, syms, k);
 	}
-	if (!err && !matched)
+	if (!err && !matched && required)
 		err = -ENOENT;
 	free(syms);
 	free(module);
@@ -282,9 +286,9 @@ static int apply_patterns(const struct list_options *o, struct listing *l)
 	int err = 0;
 
 	if (!o->npatterns)
-		return apply_pattern(l, "*", o->all_modules);
+		return apply_pattern(l, "*", o->all_modules, false);
 	for (i = 0; !err && i < o->npatterns; i++)
-		err = apply_pattern(l, o->patterns[i], o->all_modules);
+		err = apply_pattern(l, o->patterns[i], o->all_modules, true);
 	return err;
 }
 
@@ -423,8 +427,14 @@ static void print_summary(const struct listing *l, size_t m)
 	size_t sources[FUNC_SOURCE_COUNT], s, k, shown = 0;
 	char *name = utf8__terminal_dup(shown_name(l, m));
 
+	printf("%s: %zu function%s", name ? name : "?", lm->npicked, plural((long long)lm->npicked));
+	free(name);
+	if (!lm->npicked) {
+		printf("%s\n", elf_syms__is_stripped(lm->syms) ? " (stripped: only exported functions are visible)" : "");
+		return;
+	}
 	count_sources(lm, sources);
-	printf("%s: %zu function%s (", name ? name : "?", lm->npicked, plural((long long)lm->npicked));
+	printf(" (");
 	for (s = 0; s < FUNC_SOURCE_COUNT; s++)
 		if (sources[s])
 			printf("%s%zu %s", shown++ ? ", " : "", sources[s], func_source__name(s));
@@ -436,7 +446,6 @@ static void print_summary(const struct listing *l, size_t m)
 	if (elf_syms__is_go(lm->syms))
 		printf("; Go code: no return probes");
 	putchar('\n');
-	free(name);
 }
 
 /* The modules nothing was listed from, so that a user knows what else there is. */
@@ -445,7 +454,7 @@ static void print_unlisted(const struct listing *l)
 	size_t m, n = 0;
 
 	for (m = 0; m < l->nlms; m++) {
-		if (l->lms[m].npicked)
+		if (l->lms[m].listed)
 			continue;
 		printf("%s%s", n++ ? ", " : "not listed (--all-modules or MODULE:GLOB lists them): ",
 		       shown_name(l, m));
@@ -459,20 +468,23 @@ static int print_table(struct listing *l, const struct list_options *o)
 	size_t m, total = 0, nmods = 0;
 	int err = 0;
 
+	for (m = 0; m < l->nlms; m++)
+		total += l->lms[m].npicked;
 	measure_columns(l);
-	printf("%-*s  %*s  %-8s  %-*s  NAME\n", l->width_module, "MODULE", l->width_offset, "OFFSET",
-	       "PROBE", l->width_source, "SOURCE");
+	if (total) /* no table at all for an executable without functions: its summary says why */
+		printf("%-*s  %*s  %-8s  %-*s  NAME\n", l->width_module, "MODULE", l->width_offset,
+		       "OFFSET", "PROBE", l->width_source, "SOURCE");
 	for (m = 0; !err && m < l->nlms; m++)
 		if (l->lms[m].npicked)
 			err = list_functions(l, m, o, NULL);
 	if (err)
 		return EXIT_FAILED;
-	putchar('\n');
+	if (total)
+		putchar('\n');
 	for (m = 0; m < l->nlms; m++) {
-		if (!l->lms[m].npicked)
+		if (!l->lms[m].listed)
 			continue;
 		print_summary(l, m);
-		total += l->lms[m].npicked;
 		nmods++;
 	}
 	if (nmods > 1)
@@ -537,14 +549,14 @@ static int print_json(const struct listing *l, const struct list_options *o)
 	jsonw__key(w, "modules");
 	jsonw__begin_array(w);
 	for (m = 0; !err && m < l->nlms; m++)
-		if (l->lms[m].npicked)
+		if (l->lms[m].listed)
 			err = module_json(w, l, m, o);
 	jsonw__newline(w);
 	jsonw__end_array(w);
 	jsonw__key(w, "unlisted_modules");
 	jsonw__begin_array(w);
 	for (m = 0; m < l->nlms; m++)
-		if (!l->lms[m].npicked)
+		if (!l->lms[m].listed)
 			jsonw__string(w, shown_path(l, m));
 	jsonw__end_array(w);
 	jsonw__end_object(w);
