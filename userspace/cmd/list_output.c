@@ -247,6 +247,8 @@ static int module_json(struct jsonw *w, const struct listing *l, size_t m, const
 	jsonw__kv_string(w, "file", lm->path);
 	jsonw__kv_string(w, "build_id", elf_syms__build_id(lm->syms));
 	jsonw__kv_string(w, "debug_file", elf_syms__debug_file(lm->syms));
+	jsonw__key(w, "stripped");
+	jsonw__raw_number(w, elf_syms__is_stripped(lm->syms) ? "true" : "false");
 	jsonw__key(w, "go");
 	jsonw__raw_number(w, elf_syms__is_go(lm->syms) ? "true" : "false");
 	jsonw__key(w, "functions");
