@@ -65,7 +65,7 @@ static int open_module_syms(struct candidate_module *cm)
 
 /* "MODULE:GLOB" -> module (malloc'd) and glob; "GLOB" -> NULL module. "::" as in
  * C++ names is not a separator. */
-static int split_pattern(const char *pattern, char **module, const char **glob)
+int selection__split_pattern(const char *pattern, char **module, const char **glob)
 {
 	const char *p = pattern;
 
@@ -170,16 +170,20 @@ static bool func_matches(const char *glob, const struct elf_func *f)
 	return false;
 }
 
+bool selection__picks(const char *glob, const struct elf_func *f)
+{
+	return func_matches(glob, f) && !(has_wildcards(glob) && is_crt_stub(f->name));
+}
+
 /* Sets (include) or clears (exclude) the flags of matching functions. */
 static size_t apply_glob(struct candidate_module *cm, const char *glob, bool include)
 {
-	bool skip_stubs = has_wildcards(glob);
 	size_t i, n = 0;
 
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {
 		const struct elf_func *f = elf_syms__get(cm->syms, i);
 
-		if (!func_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
+		if (include ? !selection__picks(glob, f) : !func_matches(glob, f))
 			continue;
 		cm->picked[i] = include;
 		n++;
@@ -232,7 +236,7 @@ static int apply_include(struct selection_builder *b, const char *pattern)
 	size_t i, matched = 0;
 	int n, err;
 
-	err = split_pattern(pattern, &module, &glob);
+	err = selection__split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
 	n = resolve_module(b, module);
@@ -259,7 +263,7 @@ static int apply_exclude(struct selection_builder *b, const char *pattern)
 	size_t i;
 	int n, err;
 
-	err = split_pattern(pattern, &module, &glob);
+	err = selection__split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
 	n = module ? resolve_module(b, module) : 0;

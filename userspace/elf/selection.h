@@ -54,6 +54,12 @@ struct selection {
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);
+/* The pieces of the above that `ferret list` shares, so that it picks what -f picks:
+ * "MODULE:GLOB" -> *module (malloc'd) and *glob, "GLOB" -> *module NULL (-EINVAL after
+ * one error line for ":GLOB" or "MODULE:"); and whether an -f glob picks f. */
+struct elf_func;
+int selection__split_pattern(const char *pattern, char **module, const char **glob);
+bool selection__picks(const char *glob, const struct elf_func *f);
 /* The first module of the selection that throws C++ exceptions or Rust panics, or NULL. */
 const char *selection__unwinding_module(const struct selection *sel);
 void selection__free(struct selection *sel);

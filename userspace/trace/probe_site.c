@@ -83,10 +83,11 @@ static void note_refusal(struct refusals *r, const char *name, const char *why)
 #define MAX_BODY (64 * 1024) /* longer bodies are not decoded whole: probes move only past endbr64 */
 #define HEAD_BYTES 32	     /* what is read of a body of unknown or too long size */
 
-/* Reads the body of fn into *buf (grown as needed); *whole: all of it was read. */
-static size_t read_body(int fd, const struct sel_func *fn, uint8_t **buf, size_t *cap, bool *whole)
+/* Reads a body into *buf (grown as needed); *whole: all of it was read. */
+static size_t read_body(int fd, uint64_t offset, uint64_t size, uint8_t **buf, size_t *cap,
+			bool *whole)
 {
-	size_t want = fn->size && fn->size <= MAX_BODY ? fn->size : HEAD_BYTES;
+	size_t want = size && size <= MAX_BODY ? size : HEAD_BYTES;
 	ssize_t n;
 
 	if (want > *cap) {
@@ -97,21 +98,43 @@ static size_t read_body(int fd, const struct sel_func *fn, uint8_t **buf, size_t
 		else
 			*buf = grown, *cap = want;
 	}
-	n = pread(fd, *buf, want, (off_t)fn->offset);
-	*whole = fn->size && n == (ssize_t)fn->size;
+	n = pread(fd, *buf, want, (off_t)offset);
+	*whole = size && n == (ssize_t)size;
 	return n > 0 ? (size_t)n : 0;
+}
+
+void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
+			 struct probe_plan *plan)
+{
+	bool whole;
+	size_t len = read_body(r->fd, offset, size, &r->buf, &r->cap, &whole);
+
+	probe_site__plan(r->buf, len, whole, plan);
+}
+
+void probe_reader__release(struct probe_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->cap = 0;
+}
+
+const char *probe_kind__name(enum probe_kind kind)
+{
+	static const char *const names[PROBE_KIND_COUNT] = { "nop5", "push", "emulated", "stepped",
+							     "refused" };
+
+	return (unsigned)kind < PROBE_KIND_COUNT ? names[kind] : "?";
 }
 
 static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_KIND_COUNT],
 			   size_t *moved, struct refusals *refused)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	uint8_t *body = NULL;
-	size_t f, len, cap = 0;
-	bool whole;
-	int fd = open(mod->path, O_RDONLY | O_CLOEXEC);
+	struct probe_reader reader = { .fd = open(mod->path, O_RDONLY | O_CLOEXEC) };
+	size_t f;
 
-	if (fd < 0) {
+	if (reader.fd < 0) {
 		ferr("%s: %s", mod->path, strerror(errno));
 		return -errno;
 	}
@@ -119,8 +142,7 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 		struct sel_func *fn = &sel->funcs[f];
 		struct probe_plan plan;
 
-		len = read_body(fd, fn, &body, &cap, &whole);
-		probe_site__plan(body, len, whole, &plan);
+		probe_site__plan_at(&reader, fn->offset, fn->size, &plan);
 		fn->probe_kind = plan.kind;
 		fn->probe_skip = plan.skip;
 		counts[fn->probe_kind]++;
@@ -129,8 +151,8 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 		if (fn->probe_kind == PROBE_REFUSED)
 			note_refusal(refused, fn->name, plan.refusal);
 	}
-	free(body);
-	close(fd);
+	probe_reader__release(&reader);
+	close(reader.fd);
 	return 0;
 }
 

@@ -47,6 +47,19 @@ struct probe_plan {
 void probe_site__plan(const uint8_t *body, size_t len, bool whole, struct probe_plan *plan);
 /* The plan from a function's first bytes only (whole = false); *skip: bytes moved past. */
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip);
+/* Reads function bodies from one open file (fd, owned by the caller) for planning. */
+struct probe_reader {
+	int fd;
+	uint8_t *buf;
+	size_t cap;
+};
+
+/* The plan of the function at file offset `offset` whose body is `size` bytes (0: unknown). */
+void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
+			 struct probe_plan *plan);
+void probe_reader__release(struct probe_reader *r);
+/* "nop5", "push", "emulated", "stepped", "refused". */
+const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
  * counts[kind] gets how many functions got each kind; moved: how many skip an endbr64.
  * Refused functions are named in one warning and dropped from sel; none left is an error. */
