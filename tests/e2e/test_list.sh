@@ -47,7 +47,10 @@ out=$("$FERRET" list "$PROGS/refused")
 expect_match "refused: locked_inc refused, with the reason" "$(printf '%s\n' "$out" | grep locked_inc)" \
 	"^refused +0x[0-9a-f]+  refused   symtab  locked_inc  \(lock prefix\)$"
 expect_eq "refused: the summary counts it" "$(printf '%s\n' "$out" | grep '^refused: ')" \
-	"refused: 3 functions (3 symtab); probes: 0 nop5, 2 push, 0 emulated, 0 stepped, 1 refused"
+	"refused: 4 functions (4 symtab); probes: 0 nop5, 2 push, 0 emulated, 1 stepped, 1 refused (1 moved past their first instructions)"
+expect_eq "refused: locked_count's probe moves past its lock-prefixed instruction, onto the ret" \
+	"$(jget "$("$FERRET" list --json "$PROGS/refused")" '[(f["probe"], f["probe_skip"]) for f in d["modules"][0]["functions"] if f["name"] == "locked_count"]')" \
+	"[('stepped', 8)]"
 
 # --- patterns are trace's -f ---
 out=$("$FERRET" list "$PROGS/calls" 'f*')
