@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "go_returns.h"
 #include "probe_site.h"
 
 static const uint8_t NOP5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
@@ -141,12 +142,31 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 	}
 	for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
+		const char *why = NULL;
+		int err = mod->go ? go_returns__place(fd, fn, &why) : 0;
 
-		n = pread(fd, code, sizeof(code), (off_t)fn->offset);
+		if (err == -ENOMEM) {
+			close(fd);
+			return err;
+		}
+		if (err) {
+			fn->probe_kind = PROBE_REFUSED;
+			counts[PROBE_REFUSED]++;
+			note_refusal(refused, fn->name, why);
+			continue;
+		}
+		n = pread(fd, code, sizeof(code), (off_t)(fn->offset + fn->probe_skip));
 		len = n > 0 ? (size_t)n : 0;
-		fn->probe_kind = probe_site__classify(code, len, &fn->probe_skip);
+		if (mod->go) { /* past the stack check: no endbr64 to skip there */
+			uint32_t skip;
+
+			fn->probe_kind = probe_site__classify(code, len, &skip);
+			fn->probe_kind = skip ? PROBE_STEPPED : fn->probe_kind;
+		} else {
+			fn->probe_kind = probe_site__classify(code, len, &fn->probe_skip);
+		}
 		counts[fn->probe_kind]++;
-		if (fn->probe_skip)
+		if (fn->probe_skip && !mod->go)
 			(*moved)++;
 		if (fn->probe_kind == PROBE_REFUSED)
 			note_refusal(refused, fn->name, refusal_of(code, len));
@@ -165,8 +185,10 @@ static void drop_refused(struct selection *sel)
 
 		first = kept;
 		for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
-			if (sel->funcs[f].probe_kind == PROBE_REFUSED)
+			if (sel->funcs[f].probe_kind == PROBE_REFUSED) {
+				free(sel->funcs[f].ret_offsets);
 				continue;
+			}
 			sel->funcs[kept] = sel->funcs[f];
 			sel->funcs[kept++].module = kept_mods;
 		}
