@@ -46,12 +46,24 @@ GO_ENV := GOCACHE=$(abspath $(OUTPUT))/go-cache GOPATH=$(abspath $(OUTPUT))/go-p
 $(OUTPUT)/progs/go_calls: tests/progs/go/calls/main.go | $(OUTPUT)/progs
 	$(call msg,GO,$@)
 	$(Q)$(GO_ENV) $(GO) build -gcflags=-l -o $@ $<
+# The same program without .symtab or DWARF: its names only in the function table.
+$(OUTPUT)/progs/go_calls_stripped: tests/progs/go/calls/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -gcflags=-l -ldflags='-s -w' -o $@ $<
+# Goroutines for tracing Go code (test_go_trace.sh), and the same stripped.
+$(OUTPUT)/progs/go_trace: tests/progs/go/trace/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -o $@ $<
+$(OUTPUT)/progs/go_trace_stripped: tests/progs/go/trace/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -ldflags='-s -w' -o $@ $<
 $(OUTPUT)/progs/libgocalls.so: tests/progs/go/lib/lib.go | $(OUTPUT)/progs
 	$(call msg,GO,$@)
 	$(Q)$(GO_ENV) $(GO) build -buildmode=c-shared -o $@ $<
 $(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgocalls.so
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(PROG_CFLAGS) $< -L$(OUTPUT)/progs -lgocalls -Wl,-rpath,'$$ORIGIN' -o $@
-PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
+PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/go_calls_stripped $(OUTPUT)/progs/go_trace $(OUTPUT)/progs/go_trace_stripped \
+	$(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
 
 progs: $(PROGS)

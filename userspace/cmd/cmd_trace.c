@@ -318,6 +318,22 @@ static void free_session(struct session *ss)
 	trace_target__free(&ss->target);
 }
 
+/* Stack mode keeps each thread's calls in the kernel; Go's calls belong to goroutines. */
+static int refuse_go_in_stack_mode(const struct trace_opts *o, const struct selection *sel)
+{
+	size_t m;
+
+	for (m = 0; trace_options__stack_mode(o) && m < sel->nmodules; m++) {
+		if (!sel->modules[m].go)
+			continue;
+		ferr("%s is Go code: --min-duration, --aggregate and --max-rate do not trace Go "
+		     "functions (their calls are kept per goroutine, in userspace)",
+		     sel->modules[m].path);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
@@ -330,7 +346,7 @@ int cmd_trace(int argc, char **argv)
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
-			     o.target.nexc, &ss.sel))
+			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel))
 		goto out;
 	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;

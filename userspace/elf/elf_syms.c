@@ -23,6 +23,7 @@ struct elf_syms {
 	bool stripped;
 	bool unwinds;
 	bool go;
+	bool go_tls_g;
 	char *build_id;
 	char *debug_file;
 };
@@ -42,10 +43,26 @@ static int open_elf(const char *path, int *fd_out, Elf **elf_out)
 	return 0;
 }
 
+/* Where an x86-64 Go executable keeps g: at fs:-8. Linked by Go alone, it has no TLS
+ * segment and the runtime points fs past its own slot (runtime.settls); linked by ld
+ * (cgo), its TLS block is Go's 8-byte slot alone, which glibc puts right below fs. A
+ * shared library's TLS is placed by ld.so, elsewhere. */
+static bool tls_is_go_g_slot(Elf *elf, bool interp, const GElf_Phdr *tls)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+		return false;
+	if (!tls)
+		return eh.e_type == ET_EXEC && !interp;
+	return (eh.e_type == ET_EXEC || interp) && tls->p_memsz == 8 && tls->p_align <= 8;
+}
+
 static int read_exec_segments(struct symbols_reader *r)
 {
+	GElf_Phdr ph, tls;
+	bool has_tls = false, interp = false;
 	size_t i, n;
-	GElf_Phdr ph;
 
 	if (elf_getphdrnum(r->elf, &n) != 0) {
 		ferr("%s: cannot read program headers: %s", r->path, elf_errmsg(-1));
@@ -55,10 +72,18 @@ static int read_exec_segments(struct symbols_reader *r)
 	if (!r->segs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (!gelf_getphdr(r->elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+		if (!gelf_getphdr(r->elf, (int)i, &ph))
+			continue;
+		interp |= ph.p_type == PT_INTERP;
+		if (ph.p_type == PT_TLS) {
+			tls = ph;
+			has_tls = true;
+		}
+		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
 		r->segs[r->nsegs++] = (struct exec_segment){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
 	}
+	r->go_tls_g = tls_is_go_g_slot(r->elf, interp, has_tls ? &tls : NULL);
 	return 0;
 }
 
@@ -245,6 +270,7 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	s->stripped = !r.has_symtab;
 	s->unwinds = r.unwinds;
 	s->go = r.go;
+	s->go_tls_g = r.go && r.go_tls_g;
 	s->build_id = r.build_id;
 	s->debug_file = r.names_from;
 	r.build_id = r.names_from = NULL;
@@ -292,6 +318,11 @@ bool elf_syms__unwinds(const struct elf_syms *s)
 bool elf_syms__is_go(const struct elf_syms *s)
 {
 	return s && s->go;
+}
+
+bool elf_syms__go_tls_g(const struct elf_syms *s)
+{
+	return s && s->go_tls_g;
 }
 
 bool elf_syms__is_stripped(const struct elf_syms *s)

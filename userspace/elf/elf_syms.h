@@ -60,8 +60,12 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 bool elf_syms__unwinds(const struct elf_syms *s);
 /* Go code (an executable or a -buildmode=c-shared library): the Go runtime copies
  * goroutine stacks as they grow, and a return probe's trampoline address on such a
- * stack makes the runtime abort ("unknown caller pc") or jump into it (SIGILL). */
+ * stack makes the runtime abort ("unknown caller pc") or jump into it (SIGILL): its
+ * functions get no return probes (see selection.h). */
 bool elf_syms__is_go(const struct elf_syms *s);
+/* Go code in an x86-64 executable whose TLS block is the runtime's g slot alone: the
+ * running goroutine's g is at fs:-8 in every function (Go ABI or assembly). */
+bool elf_syms__go_tls_g(const struct elf_syms *s);
 /* No .symtab: only the exported functions of .dynsym are known. */
 bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);

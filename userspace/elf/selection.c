@@ -302,20 +302,27 @@ static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
-/* Every selected function gets a return probe, and on Go code those crash the program:
- * the runtime copies a goroutine's stack as it grows and then finds the trampoline's
- * address where a return address was ("unknown caller pc"), or returns into it. */
+/* Go code gets no return probes (they crash it: the runtime copies goroutine stacks and
+ * finds the trampoline's address where a return address was). Its calls are keyed by
+ * goroutine instead, which needs the g in TLS at a known place and runtime.goexit0. */
 static int refuse_go_modules(const struct selection_builder *b)
 {
 	size_t i;
 
 	for (i = 0; i < b->ncms; i++) {
 		const struct candidate_module *cm = &b->cms[i];
+		const char *why = NULL;
 
 		if (!elf_syms__is_go(cm->syms) || candidate_module__count_picked(cm) == 0)
 			continue;
-		ferr("%s is Go code: ferret does not trace Go functions (return probes corrupt "
-		     "Go's moving goroutine stacks and crash the program)", cm->path);
+		if (!elf_syms__go_tls_g(cm->syms))
+			why = "ferret traces Go functions in x86-64 executables only (here the "
+			      "goroutine's g is not at a place ferret knows)";
+		else if (!elf_syms__find(cm->syms, "runtime.goexit0"))
+			why = "no runtime.goexit0, where goroutines end";
+		if (!why)
+			continue;
+		ferr("%s is Go code: %s", cm->path, why);
 		return -ENOTSUP;
 	}
 	return 0;

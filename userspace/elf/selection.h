@@ -10,6 +10,11 @@
 struct sel_module {
 	char *path;
 	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
+	/* Go code: no return probes. Each function gets an entry probe past its stack check
+	 * and a probe on every RET (trace/go_returns.c), its calls keyed by goroutine;
+	 * runtime.goexit0, where goroutines end, is probed at this file offset. */
+	bool go;
+	uint64_t go_exit_offset;
 };
 
 struct sel_func {
@@ -19,7 +24,10 @@ struct sel_func {
 	const char *signature; /* C++/Rust: the whole demangled name, shown for overloads */
 	uint64_t offset;  /* file offset of the function's first byte */
 	uint64_t addr;	  /* st_value */
-	uint64_t size;	  /* bytes of its body; 0: unknown */
+	uint64_t size;	  /* bytes of its body (st_size, or to the next function in Go's table); 0: unknown */
+	/* Go: the file offsets of its RET instructions (set by go_returns__place_all), malloc'd */
+	uint64_t *ret_offsets;
+	size_t nrets;
 	/* Set by probe_site__place_all(): where the probe goes and what it costs. */
 	uint32_t probe_skip; /* bytes past the entry: instructions the probe moved past */
 	int probe_kind;	     /* enum probe_kind */
@@ -49,8 +57,8 @@ struct selection {
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
  * Errors (one line, negative return): an include that matches nothing (with close
  * names), a MODULE that matches no module, a file that is not an ELF file,
- * functions picked in Go code (elf_syms__is_go: return probes crash it), nothing
- * left to trace.
+ * functions picked in Go code ferret cannot key by goroutine (a c-shared library, not
+ * x86-64, no runtime.goexit0), nothing left to trace.
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);

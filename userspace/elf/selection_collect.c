@@ -37,6 +37,9 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 								       .addr = f->addr };
 	}
 	m->nfuncs = sel->nfuncs - m->first_func;
+	m->go = elf_syms__is_go(cm->syms);
+	if (m->go)
+		m->go_exit_offset = elf_syms__find(cm->syms, "runtime.goexit0")->offset;
 	sel->syms[sel->nsyms++] = cm->syms; /* the names point into it */
 	cm->syms = NULL;
 	sel->nmodules++;
@@ -111,6 +114,8 @@ void selection__free(struct selection *sel)
 		return;
 	for (i = 0; i < sel->nmodules; i++)
 		free(sel->modules[i].path);
+	for (i = 0; i < sel->nfuncs; i++)
+		free(sel->funcs[i].ret_offsets);
 	for (i = 0; i < sel->nsyms; i++)
 		elf_syms__free(sel->syms[i]);
 	free(sel->modules);

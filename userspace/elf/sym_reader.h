@@ -59,6 +59,7 @@ struct symbols_reader {
 	bool has_symtab;
 	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
 	bool go;      /* it holds the Go runtime */
+	bool go_tls_g; /* an x86-64 executable whose TLS block is only Go's g slot (at fs:-8) */
 	char *build_id; /* lowercase hex of NT_GNU_BUILD_ID, or NULL; moved to the elf_syms */
 	char *names_from; /* the debug file names came from, or NULL; moved to the elf_syms */
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "go_returns.h"
 #include "probe_insn.h"
 #include "probe_site.h"
 
@@ -141,12 +142,30 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 	for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
 		struct probe_plan plan;
+		const char *why = NULL;
+		int err = mod->go ? go_returns__place(reader.fd, fn, &why) : 0;
 
-		probe_site__plan_at(&reader, fn->offset, fn->size, &plan);
-		fn->probe_kind = plan.kind;
-		fn->probe_skip = plan.skip;
+		if (err == -ENOMEM) {
+			probe_reader__release(&reader);
+			close(reader.fd);
+			return err;
+		}
+		if (err) {
+			fn->probe_kind = PROBE_REFUSED;
+			counts[PROBE_REFUSED]++;
+			note_refusal(refused, fn->name, why);
+			continue;
+		}
+		if (mod->go) { /* go_returns placed it past the stack check: it moves no further */
+			probe_site__plan_at(&reader, fn->offset + fn->probe_skip, 0, &plan);
+			fn->probe_kind = plan.skip ? PROBE_STEPPED : plan.kind;
+		} else {
+			probe_site__plan_at(&reader, fn->offset, fn->size, &plan);
+			fn->probe_kind = plan.kind;
+			fn->probe_skip = plan.skip;
+		}
 		counts[fn->probe_kind]++;
-		if (fn->probe_skip)
+		if (fn->probe_skip && !mod->go)
 			(*moved)++;
 		if (fn->probe_kind == PROBE_REFUSED)
 			note_refusal(refused, fn->name, plan.refusal);
@@ -166,8 +185,10 @@ static void drop_refused(struct selection *sel)
 
 		first = kept;
 		for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
-			if (sel->funcs[f].probe_kind == PROBE_REFUSED)
+			if (sel->funcs[f].probe_kind == PROBE_REFUSED) {
+				free(sel->funcs[f].ret_offsets);
 				continue;
+			}
 			sel->funcs[kept] = sel->funcs[f];
 			sel->funcs[kept++].module = kept_mods;
 		}
