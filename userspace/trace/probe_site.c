@@ -67,6 +67,11 @@ static const char *refusal_of(const uint8_t *code, size_t len)
 	/* branch_setup_xol_ops(): 16-bit branches differ between Intel and AMD. */
 	if (!why && opsize && is_rel_branch(code + n, len - n))
 		why = "operand-size prefix on a branch";
+	/* Not refused by the kernel, but an AVX-512 (EVEX) instruction single-stepped out of
+	 * line reads the wrong general register (glibc's __strchr_evex starts with
+	 * vpbroadcastb %esi,%ymm17 and then returns NULL): the program would compute wrong. */
+	if (!why && n < len && code[n] == 0x62)
+		why = "AVX-512 instruction, executed wrongly by a probe";
 	return why;
 }
 
