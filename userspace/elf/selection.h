@@ -9,6 +9,7 @@
 
 struct sel_module {
 	char *path;
+	const char *build_id; /* the file's GNU build-id (hex) or NULL; owned by the selection */
 	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
 };
 
