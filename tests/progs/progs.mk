@@ -66,4 +66,18 @@ $(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgoc
 PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/go_calls_stripped $(OUTPUT)/progs/go_trace $(OUTPUT)/progs/go_trace_stripped \
 	$(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
 
+# One program with a fixed build-id: rebuilt_named; rebuilt_unnamed, the same file with
+# work renamed sub_1139 as a nameless body would be (objcopy keeps the build-id); and
+# rebuilt_other, the same source under another build-id (a replaced file).
+$(OUTPUT)/progs/rebuilt_named: tests/progs/special/rebuilt.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=0x1234567890abcdef1234567890abcdef12345678 $< -o $@
+$(OUTPUT)/progs/rebuilt_unnamed: $(OUTPUT)/progs/rebuilt_named
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --redefine-sym work=sub_1139 $< $@
+$(OUTPUT)/progs/rebuilt_other: tests/progs/special/rebuilt.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=0xfedcba0987654321fedcba0987654321fedcba09 $< -o $@
+PROGS += $(OUTPUT)/progs/rebuilt_named $(OUTPUT)/progs/rebuilt_unnamed $(OUTPUT)/progs/rebuilt_other
+
 progs: $(PROGS)

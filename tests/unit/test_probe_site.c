@@ -69,6 +69,8 @@ static void test_refused(void)
 	EXPECT_EQ(KIND(skip, 0x3e, 0xff, 0xe0), PROBE_REFUSED);	     /* notrack jmp *%rax */
 	EXPECT_EQ(KIND(skip, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0), PROBE_REFUSED); /* cs nopw */
 	EXPECT_EQ(KIND(skip, 0x66, 0xe8, 1, 0), PROBE_REFUSED); /* callw: a 16-bit branch */
+	EXPECT_EQ(KIND(skip, 0x62, 0xe2, 0x7d, 0x28, 0x7a, 0xce), PROBE_REFUSED); /* EVEX vpbroadcastb */
+	EXPECT_EQ(KIND(skip, 0xc5, 0xf9, 0x6e, 0xcf), PROBE_STEPPED); /* VEX vmovd: steps right */
 	/* After an endbr64 it does not matter: the probe stays on the endbr64. */
 	EXPECT_EQ(KIND(skip, ENDBR64, 0xf0, 0xff, 0x0f), PROBE_STEPPED);
 	EXPECT_EQ(skip, 0);

@@ -71,7 +71,8 @@ static int store_functions(struct store *s, const struct trace_target *t,
 	size_t m, f;
 
 	for (m = 0; m < sel->nmodules; m++) {
-		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path));
+		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path),
+						 sel->modules[m].build_id);
 
 		if (mkey < 0)
 			return (int)mkey;

@@ -26,6 +26,11 @@ struct elf_syms {
 	bool go_tls_g;
 	char *build_id;
 	char *debug_file;
+	struct unresolved_ifunc {
+		char *name;
+		const char *why; /* static */
+	} *unresolved; /* IFUNCs without an implementation found, each name once */
+	size_t nunresolved;
 };
 
 static int open_elf(const char *path, int *fd_out, Elf **elf_out)
@@ -225,6 +230,29 @@ static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 	return 0;
 }
 
+/* The IFUNCs ifunc.c found no implementation for, each name once: for -f naming one. */
+static int keep_unresolved_ifuncs(const struct symbols_reader *r, struct elf_syms *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nifuncs; i++) {
+		const struct ifunc_symbol *f = &r->ifuncs[i];
+		bool seen = !f->unresolved;
+
+		for (k = 0; k < s->nunresolved && !seen; k++)
+			seen = !strcmp(s->unresolved[k].name, f->name);
+		if (seen)
+			continue;
+		if (!s->unresolved && !(s->unresolved = calloc(r->nifuncs, sizeof(*s->unresolved))))
+			return -ENOMEM;
+		s->unresolved[s->nunresolved].why = f->unresolved;
+		if (!(s->unresolved[s->nunresolved].name = strdup(f->name)))
+			return -ENOMEM;
+		s->nunresolved++;
+	}
+	return 0;
+}
+
 /* The sources after the file's own symbol tables (sym_reader.h), best names first. */
 static int add_other_sources(struct symbols_reader *r)
 {
@@ -265,6 +293,8 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	if (r.ncands > 0) /* no symbols at all (a stripped static binary): cands is NULL */
 		qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
 	err = build_functions(&r, s);
+	if (!err)
+		err = keep_unresolved_ifuncs(&r, s);
 	if (err)
 		goto cleanup;
 	s->stripped = !r.has_symtab;
@@ -345,6 +375,14 @@ const char *elf_syms__debug_file(const struct elf_syms *s)
 	return s ? s->debug_file : NULL;
 }
 
+const char *elf_syms__unresolved_ifunc(const struct elf_syms *s, size_t i, const char **why)
+{
+	if (!s || i >= s->nunresolved)
+		return NULL;
+	*why = s->unresolved[i].why;
+	return s->unresolved[i].name;
+}
+
 void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT])
 {
 	size_t i;
@@ -379,6 +417,9 @@ void elf_syms__free(struct elf_syms *s)
 		free(s->funcs[i].pretty);
 		free(s->funcs[i].signature);
 	}
+	for (i = 0; i < s->nunresolved; i++)
+		free(s->unresolved[i].name);
+	free(s->unresolved);
 	free(s->funcs);
 	free(s->path);
 	free(s->build_id);

@@ -73,6 +73,12 @@ const char *elf_syms__path(const struct elf_syms *s);
 const char *elf_syms__build_id(const struct elf_syms *s);
 /* The separate debug file names were read from, or NULL. */
 const char *elf_syms__debug_file(const struct elf_syms *s);
+/* The i-th IFUNC whose implementation could not be found (so it is no function here),
+ * why in *why (a sentence fragment: "ferret has not loaded this library"); NULL past the end. */
+const char *elf_syms__unresolved_ifunc(const struct elf_syms *s, size_t i, const char **why);
+/* That why says the implementation is not in the file at all (the vDSO's time()):
+ * naming its variants would not help. */
+bool elf_syms__ifunc_elsewhere(const char *why);
 /* counts[source]: how many functions have their name from each source. */
 void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT]);
 void elf_syms__free(struct elf_syms *s);

@@ -209,6 +209,40 @@ static int module_having(struct selection_builder *b, const char *glob)
 	return -1;
 }
 
+/* The IFUNCs of a module the glob names whose implementation is not known (ifunc.c):
+ * they cannot be traced. An exact name that matched nothing else is an error (true,
+ * printed); a wildcard that matched some is warned about. */
+static bool report_unresolved_ifuncs(const struct candidate_module *cm, const char *glob,
+				     bool error)
+{
+	const char *name, *why, *first = NULL, *first_why = NULL, *base;
+	size_t i, n = 0;
+
+	for (i = 0; (name = elf_syms__unresolved_ifunc(cm->syms, i, &why)); i++)
+		if (glob_match(glob, name) && !n++) {
+			first = name;
+			first_why = why;
+		}
+	if (n == 0)
+		return false;
+	base = module__base_name(cm->path);
+	if (error && !has_wildcards(glob) && elf_syms__ifunc_elsewhere(first_why)) {
+		ferr("%s in %s is a GNU IFUNC that cannot be traced: %s", first, cm->path, first_why);
+		return true;
+	}
+	if (error && !has_wildcards(glob)) {
+		ferr("%s in %s is a GNU IFUNC whose implementation (picked for this CPU when the "
+		     "library loads) ferret cannot find: %s; trace the implementations by name "
+		     "instead, e.g. -f '%.*s:__%s_*' (names from the library's debug symbols: "
+		     "libc6-dbg for libc)", first, cm->path, first_why, (int)strcspn(base, "."),
+		     base, first);
+		return true;
+	}
+	fwarn("%zu IFUNC%s matching '%s' in %s left out (%s%s): %s", n, n == 1 ? "" : "s", glob,
+	      cm->path, first, n > 1 ? ", ..." : "", first_why);
+	return false;
+}
+
 static void report_no_match(struct selection_builder *b, const char *glob, const char *module,
 			    int nhits)
 {
@@ -223,6 +257,9 @@ static void report_no_match(struct selection_builder *b, const char *glob, const
 		     b->cms[0].path, base, (int)strcspn(base, "."), base, glob);
 		return;
 	}
+	for (i = 0; i < b->ncms; i++)
+		if (b->cms[i].named && report_unresolved_ifuncs(&b->cms[i], glob, true))
+			return;
 	for (i = 0; i < b->ncms; i++)
 		if (b->cms[i].named)
 			syms[k++] = b->cms[i].syms;
@@ -248,6 +285,9 @@ static int apply_include(struct selection_builder *b, const char *pattern)
 		if (!err)
 			matched += apply_glob(&b->cms[i], glob, true);
 	}
+	for (i = 0; !err && matched > 0 && i < b->ncms; i++)
+		if (b->cms[i].named)
+			report_unresolved_ifuncs(&b->cms[i], glob, false);
 	if (!err && matched == 0) {
 		report_no_match(b, glob, module, n);
 		err = -ENOENT;

@@ -9,6 +9,7 @@
 
 struct sel_module {
 	char *path;
+	const char *build_id; /* the file's GNU build-id (hex) or NULL; owned by the selection */
 	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
 	/* Go code: no return probes. Each function gets an entry probe past its stack check
 	 * and a probe on every RET (trace/go_returns.c), its calls keyed by goroutine;

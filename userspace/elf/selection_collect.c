@@ -22,6 +22,7 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 	size_t i;
 
 	m->path = cm->path;
+	m->build_id = elf_syms__build_id(cm->syms);
 	cm->path = NULL;
 	m->first_func = sel->nfuncs;
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {

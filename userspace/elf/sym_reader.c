@@ -49,7 +49,7 @@ static int add_ifunc(struct symbols_reader *r, const char *name, uint64_t resolv
 {
 	if (grow_array((void **)&r->ifuncs, &r->ifuncs_cap, r->nifuncs + 1, sizeof(*r->ifuncs)))
 		return -ENOMEM;
-	r->ifuncs[r->nifuncs++] = (struct ifunc_symbol){ name, resolver };
+	r->ifuncs[r->nifuncs++] = (struct ifunc_symbol){ name, resolver, NULL };
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct exec_segment {
 struct ifunc_symbol {
 	const char *name;
 	uint64_t resolver;
+	const char *unresolved; /* set by ifunc.c: why no implementation was found (static); NULL: found */
 };
 
 struct kept_elf {

@@ -32,11 +32,26 @@ static bool is_rel_branch(const cs_x86 *x)
 	return op == 0x0f && x->opcode[1] >= 0x80 && x->opcode[1] <= 0x8f;
 }
 
-/* is_prefix_bad() and branch_setup_xol_ops()'s 16-bit branch check. */
-static const char *refusal_of(const cs_x86 *x)
+/* Is it AVX-512 (EVEX, whose first byte after the legacy prefixes is 0x62 in 64-bit mode)? */
+static bool is_evex(const uint8_t *code, size_t len)
+{
+	static const uint8_t legacy[] = { 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0x66, 0x67 };
+	size_t n = 0;
+
+	while (n < len && memchr(legacy, code[n], sizeof(legacy)))
+		n++;
+	return n < len && code[n] == 0x62;
+}
+
+/* is_prefix_bad() and branch_setup_xol_ops()'s 16-bit branch check; and EVEX, which the
+ * kernel takes but executes wrongly out of line: glibc's __strchr_evex starts with
+ * vpbroadcastb %esi,%ymm17, reads the wrong register under a probe and returns NULL. */
+static const char *refusal_of(const cs_x86 *x, const uint8_t *code, size_t len)
 {
 	uint8_t seg = x->prefix[1];
 
+	if (is_evex(code, len))
+		return "AVX-512 instruction, executed wrongly by a probe";
 	if (x->prefix[0] == 0xf0)
 		return "lock prefix";
 	if (seg == 0x2e || seg == 0x3e || seg == 0x26 || seg == 0x36)
@@ -60,7 +75,7 @@ static enum probe_kind kind_of(const cs_insn *in, const uint8_t *code)
 {
 	const cs_x86 *x = &in->detail->x86;
 
-	if (refusal_of(x))
+	if (refusal_of(x, code, in->size))
 		return PROBE_REFUSED;
 	if (in->size == sizeof(NOP5) && !memcmp(code, NOP5, sizeof(NOP5)))
 		return PROBE_NOP5;
@@ -147,7 +162,7 @@ bool probe_insn__decode(const uint8_t *code, size_t len, uint32_t offset, struct
 	out->offset = offset;
 	out->size = in->size;
 	out->kind = kind_of(in, code);
-	out->refusal = refusal_of(&in->detail->x86);
+	out->refusal = refusal_of(&in->detail->x86, code, in->size);
 	out->skippable = (in->size == sizeof(ENDBR64) && !memcmp(code, ENDBR64, sizeof(ENDBR64))) ||
 			 (!changes_control_flow(in) && leaves_stack_and_arguments(in));
 	cs_free(in, 1);
