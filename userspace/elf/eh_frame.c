@@ -1,8 +1,428 @@
-/* Function names from unnamed function bodies from .eh_frame (a source of sym_reader.h). */
+/*
+ * Functions without a name, from .eh_frame (a source of sym_reader.h): each FDE that
+ * starts a function becomes "sub_ADDR" (ADDR: its virtual address in lowercase hex, as
+ * objdump shows it), sized by the FDE's address range. Any symbol at the same address
+ * names it instead (elf_syms.c).
+ *
+ * An FDE also describes code that is no function entry, where a return probe would take
+ * a stack slot for a return address: GCC's NAME.cold fragments (jumped to inside their
+ * parent's frame), PLT stubs, _start. libdw computes the frame at the FDE's first address
+ * and only the frame a call instruction leaves counts: on x86-64, CFA = rsp + 8 with the
+ * return address at CFA - 8. A .cold fragment starts with its parent's CFA offset, the
+ * PLT's FDEs use a CFA expression, _start marks the return address undefined. A fragment
+ * jumped to before its parent moved the stack pointer looks like an entry; when a symbol
+ * table names it NAME.cold it is skipped, else it is listed (its return probe then sees
+ * its parent's return).
+ *
+ * Also skipped: the PLT and .init/.fini sections, and an executable's C runtime startup
+ * code: from the entry point (_start) through the first .init_array entry after it
+ * (crtbegin.o's frame_dummy), which the linker places right after crt1.o, before the
+ * program's own code.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sym_reader.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#define X86_64_RSP 7	      /* DWARF register number */
+#define STARTUP_MAX_BYTES 1024 /* crt1.o + crti.o + crtbegin.o code: a few small functions */
+#define NAME_CAP 24	      /* "sub_" + 16 hex digits + NUL */
+#define MAX_SKIPPED 16
+
+struct addr_range {
+	uint64_t start, end; /* [start, end) */
+};
+
+/* A CIE read so far: the encoding of its FDEs' addresses. */
+struct cie_info {
+	Dwarf_Off offset;
+	uint8_t encoding;
+	bool readable;
+};
+
+struct eh_scan {
+	struct symbols_reader *r;
+	const unsigned char *ident;
+	Elf_Data *data; /* .eh_frame */
+	uint64_t vaddr; /* of .eh_frame */
+	struct addr_range skipped[MAX_SKIPPED]; /* sections and startup code that hold no function */
+	size_t nskipped;
+	struct cie_info *cies; /* by offset: read in section order */
+	size_t ncies, cies_cap;
+	struct addr_range *fdes; /* candidate starts, before the frame check */
+	size_t nfdes, fdes_cap;
+	size_t damaged; /* entries that could not be read */
+};
+
+static bool read_uleb(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+	unsigned shift;
+
+	*out = 0;
+	for (shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t byte = *(*p)++;
+
+		*out |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return true;
+	}
+	return false;
+}
+
+static bool read_sleb(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+	unsigned shift;
+
+	*out = 0;
+	for (shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t byte = *(*p)++;
+
+		*out |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80)) {
+			if ((byte & 0x40) && shift + 7 < 64)
+				*out |= ~(uint64_t)0 << (shift + 7);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A little-endian value of n bytes, sign-extended when asked. */
+static bool read_fixed(const uint8_t **p, const uint8_t *end, size_t n, bool is_signed,
+		       uint64_t *out)
+{
+	size_t i;
+
+	if ((size_t)(end - *p) < n)
+		return false;
+	*out = 0;
+	for (i = 0; i < n; i++)
+		*out |= (uint64_t)(*p)[i] << (8 * i);
+	if (is_signed && n < 8 && (*out >> (8 * n - 1)) & 1)
+		*out |= ~(uint64_t)0 << (8 * n);
+	*p += n;
+	return true;
+}
+
+/* A DW_EH_PE_* encoded pointer at *p (at virtual address field_vaddr); `relative`:
+ * apply pcrel as for an address, not for a length. */
+static bool read_encoded(const uint8_t **p, const uint8_t *end, uint8_t encoding,
+			 uint64_t field_vaddr, bool relative, uint64_t *out)
+{
+	bool ok;
+
+	switch (encoding & 0x0f) {
+	case DW_EH_PE_absptr:
+	case DW_EH_PE_udata8:
+	case DW_EH_PE_sdata8: ok = read_fixed(p, end, 8, false, out); break;
+	case DW_EH_PE_udata2: ok = read_fixed(p, end, 2, false, out); break;
+	case DW_EH_PE_sdata2: ok = read_fixed(p, end, 2, true, out); break;
+	case DW_EH_PE_udata4: ok = read_fixed(p, end, 4, false, out); break;
+	case DW_EH_PE_sdata4: ok = read_fixed(p, end, 4, true, out); break;
+	case DW_EH_PE_uleb128: ok = read_uleb(p, end, out); break;
+	case DW_EH_PE_sleb128: ok = read_sleb(p, end, out); break;
+	default: return false;
+	}
+	if (!ok || !relative)
+		return ok;
+	switch (encoding & 0xf0) { /* indirect, datarel, textrel...: not for code addresses here */
+	case DW_EH_PE_absptr: return true;
+	case DW_EH_PE_pcrel: *out += field_vaddr; return true;
+	default: return false;
+	}
+}
+
+/* The encoding of the FDE addresses of a CIE: its augmentation's 'R' (as in "zR",
+ * "zPLR"); each letter's data follows in the letters' order. */
+static bool cie_fde_encoding(const Dwarf_CIE *cie, uint8_t *encoding)
+{
+	const char *a = cie->augmentation;
+	const uint8_t *p = cie->augmentation_data, *end = p + cie->augmentation_data_size;
+	uint64_t ignored;
+
+	*encoding = DW_EH_PE_absptr;
+	if (a[0] != 'z')
+		return a[0] == '\0';
+	for (a++; *a; a++) {
+		if (*a == 'R' && p < end)
+			*encoding = *p++;
+		else if (*a == 'L' && p < end)
+			p++;
+		else if (*a == 'P' && p < end) {
+			uint8_t personality = *p++;
+
+			if (!read_encoded(&p, end, personality, 0, false, &ignored))
+				return false;
+		} else if (*a != 'S' && *a != 'B' && *a != 'G')
+			return false; /* unknown data, or none left: where 'R' is cannot be told */
+	}
+	return true;
+}
+
+static int compare_cie_offsets(const void *key, const void *elem)
+{
+	Dwarf_Off k = *(const Dwarf_Off *)key, o = ((const struct cie_info *)elem)->offset;
+
+	return k < o ? -1 : k > o;
+}
+
+static int remember_cie(struct eh_scan *sc, Dwarf_Off offset, const Dwarf_CIE *cie)
+{
+	struct cie_info info = { .offset = offset };
+
+	info.readable = cie_fde_encoding(cie, &info.encoding);
+	if (grow_array((void **)&sc->cies, &sc->cies_cap, sc->ncies + 1, sizeof(*sc->cies)))
+		return -ENOMEM;
+	sc->cies[sc->ncies++] = info;
+	return 0;
+}
+
+/* The encoding of the FDEs of the CIE at `offset`; false: none readable there. */
+static bool fde_encoding(struct eh_scan *sc, Dwarf_Off offset, uint8_t *encoding)
+{
+	const struct cie_info *known =
+		bsearch(&offset, sc->cies, sc->ncies, sizeof(*sc->cies), compare_cie_offsets);
+	Dwarf_CFI_Entry entry;
+	Dwarf_Off next;
+
+	if (known) {
+		*encoding = known->encoding;
+		return known->readable;
+	}
+	/* a CIE after its FDE: legal, never seen from GCC or clang */
+	return dwarf_next_cfi(sc->ident, sc->data, true, offset, &next, &entry) == 0 &&
+	       dwarf_cfi_cie_p(&entry) && cie_fde_encoding(&entry.cie, encoding);
+}
+
+static bool in_skipped(const struct eh_scan *sc, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nskipped; i++)
+		if (addr >= sc->skipped[i].start && addr < sc->skipped[i].end)
+			return true;
+	return false;
+}
+
+static int compare_addrs(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
+{
+	const uint8_t *p = fde->start, *base = sc->data->d_buf;
+	uint64_t start, size, offset;
+	uint8_t encoding;
+
+	if (!fde_encoding(sc, fde->CIE_pointer, &encoding) ||
+	    !read_encoded(&p, fde->end, encoding, sc->vaddr + (uint64_t)(p - base), true, &start) ||
+	    !read_encoded(&p, fde->end, encoding, 0, false, &size)) {
+		sc->damaged++;
+		return 0;
+	}
+	if (size == 0 || !sym_reader__file_offset(sc->r, start, &offset) || in_skipped(sc, start) ||
+	    bsearch(&start, sc->r->cold, sc->r->ncold, sizeof(*sc->r->cold), compare_addrs))
+		return 0;
+	if (grow_array((void **)&sc->fdes, &sc->fdes_cap, sc->nfdes + 1, sizeof(*sc->fdes)))
+		return -ENOMEM;
+	sc->fdes[sc->nfdes++] = (struct addr_range){ start, start + size };
+	return 0;
+}
+
+/* Every FDE of .eh_frame into sc->fdes, unless it starts where no function can. */
+static int read_fdes(struct eh_scan *sc)
+{
+	Dwarf_Off offset = 0, next;
+	Dwarf_CFI_Entry entry;
+	int rc, err = 0;
+
+	while (!err) {
+		next = offset;
+		rc = dwarf_next_cfi(sc->ident, sc->data, true, offset, &next, &entry);
+		if (rc == 1)
+			break;
+		if (rc != 0) {
+			sc->damaged++;
+			if (next == (Dwarf_Off)-1 || next <= offset)
+				break; /* nothing after it can be found */
+		} else if (dwarf_cfi_cie_p(&entry))
+			err = remember_cie(sc, offset, &entry.cie);
+		else
+			err = add_fde(sc, &entry.fde);
+		offset = next;
+	}
+	return err;
+}
+
+/* libdw gives a register + offset CFA as one DW_OP_bregx (register, offset), and a
+ * register saved at CFA + N as DW_OP_call_frame_cfa, DW_OP_plus_uconst N (N wraps). */
+static bool cfa_is_sp_plus_8(const Dwarf_Op *ops, size_t nops)
+{
+	return nops == 1 && ops[0].atom == DW_OP_bregx && ops[0].number == X86_64_RSP &&
+	       ops[0].number2 == 8;
+}
+
+static bool saved_at_cfa_minus_8(const Dwarf_Op *ops, size_t nops)
+{
+	return nops == 2 && ops[0].atom == DW_OP_call_frame_cfa &&
+	       ops[1].atom == DW_OP_plus_uconst && ops[1].number == (uint64_t)-8;
+}
+
+/* The frame at addr is the one a call leaves: CFA = rsp + 8, return address at CFA - 8.
+ * *unreadable counts addresses libdw finds no frame for. */
+static bool starts_function(Dwarf_CFI *cfi, uint64_t addr, size_t *unreadable)
+{
+	Dwarf_Op ops_mem[3], *ops;
+	Dwarf_Frame *frame;
+	Dwarf_Addr start, end;
+	size_t nops;
+	bool signal, entry;
+	int ra;
+
+	if (dwarf_cfi_addrframe(cfi, addr, &frame) != 0) {
+		(*unreadable)++;
+		return false;
+	}
+	ra = dwarf_frame_info(frame, &start, &end, &signal);
+	entry = ra >= 0 && start == addr && !signal && dwarf_frame_cfa(frame, &ops, &nops) == 0 &&
+		cfa_is_sp_plus_8(ops, nops) &&
+		dwarf_frame_register(frame, ra, ops_mem, &ops, &nops) == 0 &&
+		saved_at_cfa_minus_8(ops, nops);
+	free(frame);
+	return entry;
+}
+
+/* The starts that pass the frame check become candidates, their names in one block. */
+static int add_functions(struct eh_scan *sc)
+{
+	Dwarf_CFI *cfi = dwarf_getcfi_elf(sc->r->elf);
+	char *names = NULL;
+	size_t i, used = 0, unreadable = 0;
+	int err = 0;
+
+	if (!cfi) {
+		sc->damaged += sc->nfdes;
+		return 0;
+	}
+	names = sc->nfdes ? malloc(sc->nfdes * NAME_CAP) : NULL;
+	if (sc->nfdes && (!names || !sym_reader__keep(sc->r, names)))
+		err = -ENOMEM; /* names is freed */
+	for (i = 0; !err && i < sc->nfdes; i++) {
+		const struct addr_range *f = &sc->fdes[i];
+		char *name = names + used;
+
+		if (!starts_function(cfi, f->start, &unreadable))
+			continue;
+		used += (size_t)snprintf(name, NAME_CAP, "sub_%llx", (unsigned long long)f->start) + 1;
+		err = sym_reader__add(sc->r, name, f->start, f->end - f->start, STB_LOCAL,
+				      FUNC_SRC_EH_FRAME);
+	}
+	sc->damaged += unreadable;
+	dwarf_cfi_end(cfi);
+	return err;
+}
+
+static void skip_range(struct eh_scan *sc, uint64_t start, uint64_t end)
+{
+	if (sc->nskipped < MAX_SKIPPED && end > start)
+		sc->skipped[sc->nskipped++] = (struct addr_range){ start, end };
+}
+
+static bool is_stub_section(const char *name)
+{
+	return !strcmp(name, ".plt") || !strcmp(name, ".plt.got") || !strcmp(name, ".plt.sec") ||
+	       !strcmp(name, ".init") || !strcmp(name, ".fini");
+}
+
+/* The lowest .init_array entry at or after `from`, or 0. */
+static uint64_t first_init_entry_after(Elf_Scn *init_array, uint64_t from)
+{
+	Elf_Data *data = init_array ? elf_getdata(init_array, NULL) : NULL;
+	uint64_t best = 0, value;
+	size_t i;
+
+	for (i = 0; data && data->d_buf && i + 8 <= data->d_size; i += 8) {
+		memcpy(&value, (const char *)data->d_buf + i, 8); /* ELF_T_ADDR: host order */
+		if (value >= from && (!best || value < best))
+			best = value;
+	}
+	return best;
+}
+
+/* An executable's startup code (see the top): from e_entry through frame_dummy. */
+static void skip_startup(struct eh_scan *sc, const GElf_Ehdr *ehdr, Elf_Scn *init_array)
+{
+	uint64_t entry = ehdr->e_entry, offset, last;
+
+	if (!entry || !sym_reader__file_offset(sc->r, entry, &offset))
+		return; /* a shared library */
+	last = first_init_entry_after(init_array, entry);
+	if (!last || last - entry > STARTUP_MAX_BYTES)
+		last = entry;
+	skip_range(sc, entry, last + 1);
+}
+
+/* Finds .eh_frame and the ranges no function starts in; false: no .eh_frame. */
+static bool read_sections(struct eh_scan *sc, const GElf_Ehdr *ehdr)
+{
+	Elf_Scn *scn = NULL, *eh_frame = NULL, *init_array = NULL;
+	size_t shstrndx;
+	GElf_Shdr shdr;
+
+	if (elf_getshdrstrndx(sc->r->elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(sc->r->elf, scn))) {
+		const char *name;
+
+		if (!gelf_getshdr(scn, &shdr) ||
+		    !(name = elf_strptr(sc->r->elf, shstrndx, shdr.sh_name)))
+			continue;
+		if (!strcmp(name, ".eh_frame") && shdr.sh_type != SHT_NOBITS) {
+			eh_frame = scn;
+			sc->vaddr = shdr.sh_addr;
+		} else if (shdr.sh_type == SHT_INIT_ARRAY)
+			init_array = scn;
+		else if (is_stub_section(name))
+			skip_range(sc, shdr.sh_addr, shdr.sh_addr + shdr.sh_size);
+	}
+	sc->data = eh_frame ? elf_getdata(eh_frame, NULL) : NULL;
+	if (!sc->data || !sc->data->d_buf)
+		return false;
+	skip_startup(sc, ehdr, init_array);
+	return true;
+}
 
 int eh_frame__add_functions(struct symbols_reader *r)
 {
-	(void)r;
-	return 0;
+	struct eh_scan sc = { .r = r };
+	GElf_Ehdr ehdr;
+	int err = 0;
+
+	/* the frame check knows x86-64's registers; the probes are x86-64's too */
+	if (!gelf_getehdr(r->elf, &ehdr) || ehdr.e_machine != EM_X86_64 ||
+	    ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
+		return 0;
+	sc.ident = ehdr.e_ident;
+	if (!read_sections(&sc, &ehdr))
+		return 0;
+	if (r->ncold > 0)
+		qsort(r->cold, r->ncold, sizeof(*r->cold), compare_addrs);
+	err = read_fdes(&sc);
+	if (!err)
+		err = add_functions(&sc);
+	if (!err && sc.damaged > 0)
+		fwarn("%s: .eh_frame is damaged (%zu entries unreadable): functions without a "
+		      "symbol may be missing", r->path, sc.damaged);
+	free(sc.cies);
+	free(sc.fdes);
+	return err;
 }
