@@ -54,4 +54,14 @@ $(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgoc
 	$(Q)$(CC) $(PROG_CFLAGS) $< -L$(OUTPUT)/progs -lgocalls -Wl,-rpath,'$$ORIGIN' -o $@
 PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
 
+# Static functions found through .eh_frame once stripped: -O2 (sp_check.cold), built with
+# .symtab (the truth the tests compare with) and stripped (stripped_static_s).
+$(OUTPUT)/progs/stripped_static: tests/progs/stripped_static.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls $< -o $@
+$(OUTPUT)/progs/stripped_static_s: $(OUTPUT)/progs/stripped_static
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+PROGS += $(OUTPUT)/progs/stripped_static_s
+
 progs: $(PROGS)

@@ -10,9 +10,10 @@
  * and only the frame a call instruction leaves counts: on x86-64, CFA = rsp + 8 with the
  * return address at CFA - 8. A .cold fragment starts with its parent's CFA offset, the
  * PLT's FDEs use a CFA expression, _start marks the return address undefined. A fragment
- * jumped to before its parent moved the stack pointer looks like an entry; when a symbol
- * table names it NAME.cold it is skipped, else it is listed (its return probe then sees
- * its parent's return).
+ * jumped to before its parent moved the stack pointer looks like an entry; it is skipped
+ * when a symbol table names it NAME.cold or when it lies inside a named function (as the
+ * error paths of glibc's hand-written clone and setcontext do), else it is listed (its
+ * return probe then sees its parent's return: one extra span, never a broken stack).
  *
  * Also skipped: the PLT and .init/.fini sections, and an executable's C runtime startup
  * code: from the entry point (_start) through the first .init_array entry after it
@@ -57,6 +58,8 @@ struct eh_scan {
 	size_t ncies, cies_cap;
 	struct addr_range *fdes; /* candidate starts, before the frame check */
 	size_t nfdes, fdes_cap;
+	struct addr_range *named; /* the symbols' functions by start, end = the highest end so far */
+	size_t nnamed;
 	size_t damaged; /* entries that could not be read */
 };
 
@@ -217,6 +220,45 @@ static int compare_addrs(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The functions symbols named, for inside_named: by start, each end raised to the
+ * highest end before it, so that the last range starting below an address says
+ * whether any covers it. */
+static int read_named_ranges(struct eh_scan *sc)
+{
+	size_t i;
+
+	sc->named = malloc((sc->r->ncands ? sc->r->ncands : 1) * sizeof(*sc->named));
+	if (!sc->named)
+		return -ENOMEM;
+	for (i = 0; i < sc->r->ncands; i++) {
+		const struct symbol_candidate *c = &sc->r->cands[i];
+
+		if (c->size > 0 && c->addr + c->size > c->addr)
+			sc->named[sc->nnamed++] = (struct addr_range){ c->addr, c->addr + c->size };
+	}
+	qsort(sc->named, sc->nnamed, sizeof(*sc->named), compare_addrs); /* by start: first field */
+	for (i = 1; i < sc->nnamed; i++)
+		if (sc->named[i].end < sc->named[i - 1].end)
+			sc->named[i].end = sc->named[i - 1].end;
+	return 0;
+}
+
+/* addr is past the start of a function a symbol names, before its end. */
+static bool inside_named(const struct eh_scan *sc, uint64_t addr)
+{
+	size_t lo = 0, hi = sc->nnamed;
+
+	while (lo < hi) { /* the first range starting at or after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->named[mid].start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && sc->named[lo - 1].end > addr;
+}
+
 static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
 {
 	const uint8_t *p = fde->start, *base = sc->data->d_buf;
@@ -230,6 +272,7 @@ static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
 		return 0;
 	}
 	if (size == 0 || !sym_reader__file_offset(sc->r, start, &offset) || in_skipped(sc, start) ||
+	    inside_named(sc, start) ||
 	    bsearch(&start, sc->r->cold, sc->r->ncold, sizeof(*sc->r->cold), compare_addrs))
 		return 0;
 	if (grow_array((void **)&sc->fdes, &sc->fdes_cap, sc->nfdes + 1, sizeof(*sc->fdes)))
@@ -416,7 +459,9 @@ int eh_frame__add_functions(struct symbols_reader *r)
 		return 0;
 	if (r->ncold > 0)
 		qsort(r->cold, r->ncold, sizeof(*r->cold), compare_addrs);
-	err = read_fdes(&sc);
+	err = read_named_ranges(&sc);
+	if (!err)
+		err = read_fdes(&sc);
 	if (!err)
 		err = add_functions(&sc);
 	if (!err && sc.damaged > 0)
@@ -424,5 +469,6 @@ int eh_frame__add_functions(struct symbols_reader *r)
 		      "symbol may be missing", r->path, sc.damaged);
 	free(sc.cies);
 	free(sc.fdes);
+	free(sc.named);
 	return err;
 }
