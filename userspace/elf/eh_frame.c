@@ -190,7 +190,9 @@ static int remember_cie(struct eh_scan *sc, Dwarf_Off offset, const Dwarf_CIE *c
 static bool fde_encoding(struct eh_scan *sc, Dwarf_Off offset, uint8_t *encoding)
 {
 	const struct cie_info *known =
-		bsearch(&offset, sc->cies, sc->ncies, sizeof(*sc->cies), compare_cie_offsets);
+		sc->ncies ? bsearch(&offset, sc->cies, sc->ncies, sizeof(*sc->cies),
+				    compare_cie_offsets)
+			  : NULL;
 	Dwarf_CFI_Entry entry;
 	Dwarf_Off next;
 
@@ -273,7 +275,8 @@ static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
 	}
 	if (size == 0 || !sym_reader__file_offset(sc->r, start, &offset) || in_skipped(sc, start) ||
 	    inside_named(sc, start) ||
-	    bsearch(&start, sc->r->cold, sc->r->ncold, sizeof(*sc->r->cold), compare_addrs))
+	    (sc->r->ncold &&
+	     bsearch(&start, sc->r->cold, sc->r->ncold, sizeof(*sc->r->cold), compare_addrs)))
 		return 0;
 	if (grow_array((void **)&sc->fdes, &sc->fdes_cap, sc->nfdes + 1, sizeof(*sc->fdes)))
 		return -ENOMEM;
