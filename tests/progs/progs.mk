@@ -62,6 +62,17 @@ $(OUTPUT)/progs/stripped_static: tests/progs/stripped_static.c | $(OUTPUT)/progs
 $(OUTPUT)/progs/stripped_static_s: $(OUTPUT)/progs/stripped_static
 	$(call msg,STRIP,$@)
 	$(Q)strip -o $@ $<
-PROGS += $(OUTPUT)/progs/stripped_static_s
+# The same with a crtbegin.o that has unwind tables (tests/progs/startup): the startup
+# code between _start and the program is left out.
+CRT = $(shell $(CC) -print-file-name=$(1))
+$(OUTPUT)/progs/stripped_startup: tests/progs/stripped_static.c tests/progs/startup/crtbegin_cfi.c \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls -nostartfiles $(call CRT,Scrt1.o) \
+		$(call CRT,crti.o) tests/progs/startup/crtbegin_cfi.c $< $(call CRT,crtn.o) -o $@
+$(OUTPUT)/progs/stripped_startup_s: $(OUTPUT)/progs/stripped_startup
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+PROGS += $(OUTPUT)/progs/stripped_static_s $(OUTPUT)/progs/stripped_startup_s
 
 progs: $(PROGS)

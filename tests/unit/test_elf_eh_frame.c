@@ -21,6 +21,12 @@ static const char *const own[] = { "main", "sp_leaf", "sp_add", "sp_mul", "sp_ch
 static struct truth_sym truth[MAX_TRUTH];
 static int ntruth;
 
+/* The symbols of an unstripped build, the truth for its stripped copy. */
+static void read_truth(const char *unstripped)
+{
+	ntruth = readelf_funcs(prog(unstripped), truth, MAX_TRUTH);
+}
+
 /* The unstripped build's address of a symbol, or 0. */
 static uint64_t truth_addr(const char *name)
 {
@@ -42,9 +48,9 @@ static const struct elf_func *func_at(const struct elf_syms *s, uint64_t addr)
 	return NULL;
 }
 
-static void test_stripped_functions_found(void)
+/* The stripped copy at `path` has exactly the program's own functions, as sub_ADDR. */
+static void check_own_functions(const char *path)
 {
-	const char *path = prog("stripped_static_s");
 	struct elf_syms *s = NULL;
 	char want[64];
 	uint64_t offset;
@@ -76,6 +82,48 @@ static void test_stripped_functions_found(void)
 	EXPECT(func_at(s, truth_addr("sp_check.cold")) == NULL);
 	EXPECT(func_at(s, truth_addr("_start")) == NULL);
 	elf_syms__free(s);
+}
+
+static void test_stripped_functions_found(void)
+{
+	read_truth("stripped_static");
+	check_own_functions(prog("stripped_static_s"));
+}
+
+/* An .eh_frame FDE at addr, as readelf shows it. */
+static bool has_fde(const char *path, uint64_t addr)
+{
+	char cmd[PATH_MAX + 128], line[512], want[48];
+	bool found = false;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf --debug-dump=frames '%s' 2>/dev/null", path);
+	snprintf(want, sizeof(want), " pc=%016llx..", (unsigned long long)addr);
+	p = popen(cmd, "r");
+	while (p && fgets(line, sizeof(line), p))
+		found |= strstr(line, want) != NULL;
+	if (p)
+		pclose(p);
+	return found;
+}
+
+/* crtbegin.o with unwind tables (stripped_startup): its functions are startup code. */
+static void test_startup_code_left_out(void)
+{
+	const char *crt[] = { "deregister_tm_clones", "register_tm_clones", "__do_global_dtors_aux",
+			      "frame_dummy" };
+	struct elf_syms *s = NULL;
+	size_t i;
+
+	read_truth("stripped_startup");
+	check_own_functions(prog("stripped_startup_s"));
+	EXPECT_EQ(elf_syms__open(prog("stripped_startup_s"), &s), 0);
+	for (i = 0; i < sizeof(crt) / sizeof(crt[0]); i++) {
+		EXPECT(has_fde(prog("stripped_startup"), truth_addr(crt[i])));
+		EXPECT(func_at(s, truth_addr(crt[i])) == NULL);
+	}
+	elf_syms__free(s);
+	read_truth("stripped_static");
 }
 
 /* With symbols, the same FDEs add nothing: every start has its name. */
@@ -224,8 +272,8 @@ static void test_damaged_eh_frame(void)
 
 int main(void)
 {
-	ntruth = readelf_funcs(prog("stripped_static"), truth, MAX_TRUTH);
 	RUN(test_stripped_functions_found);
+	RUN(test_startup_code_left_out);
 	RUN(test_names_win);
 	RUN(test_selection);
 	RUN(test_damaged_eh_frame);

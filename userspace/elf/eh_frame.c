@@ -16,9 +16,12 @@
  * return probe then sees its parent's return: one extra span, never a broken stack).
  *
  * Also skipped: the PLT and .init/.fini sections, and an executable's C runtime startup
- * code: from the entry point (_start) through the first .init_array entry after it
- * (crtbegin.o's frame_dummy), which the linker places right after crt1.o, before the
- * program's own code.
+ * code: crt1.o's _start at the entry point, then crtbegin.o (deregister_tm_clones,
+ * register_tm_clones, __do_global_dtors_aux, frame_dummy), which the linker places right
+ * after it, before the program's own code (that of .text.startup, .text.hot and
+ * .text.unlikely goes before _start). crtbegin.o's end is known by what it registers:
+ * frame_dummy in .init_array, __do_global_dtors_aux in .fini_array, the lowest entries
+ * after the entry point. Debian's crtbegin.o has no FDEs; other toolchains' may.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -389,10 +392,10 @@ static bool is_stub_section(const char *name)
 	       !strcmp(name, ".init") || !strcmp(name, ".fini");
 }
 
-/* The lowest .init_array entry at or after `from`, or 0. */
-static uint64_t first_init_entry_after(Elf_Scn *init_array, uint64_t from)
+/* The lowest entry of an .init_array or .fini_array at or after `from`, or 0. */
+static uint64_t first_entry_after(Elf_Scn *array, uint64_t from)
 {
-	Elf_Data *data = init_array ? elf_getdata(init_array, NULL) : NULL;
+	Elf_Data *data = array ? elf_getdata(array, NULL) : NULL;
 	uint64_t best = 0, value;
 	size_t i;
 
@@ -404,23 +407,26 @@ static uint64_t first_init_entry_after(Elf_Scn *init_array, uint64_t from)
 	return best;
 }
 
-/* An executable's startup code (see the top): from e_entry through frame_dummy. */
-static void skip_startup(struct eh_scan *sc, const GElf_Ehdr *ehdr, Elf_Scn *init_array)
+/* An executable's startup code (see the top): from e_entry through crtbegin.o. */
+static void skip_startup(struct eh_scan *sc, const GElf_Ehdr *ehdr, Elf_Scn *init_array,
+			 Elf_Scn *fini_array)
 {
-	uint64_t entry = ehdr->e_entry, offset, last;
+	uint64_t entry = ehdr->e_entry, offset, last, fini;
 
 	if (!entry || !sym_reader__file_offset(sc->r, entry, &offset))
 		return; /* a shared library */
-	last = first_init_entry_after(init_array, entry);
+	last = first_entry_after(init_array, entry);
+	fini = first_entry_after(fini_array, entry);
+	last = fini > last ? fini : last;
 	if (!last || last - entry > STARTUP_MAX_BYTES)
-		last = entry;
+		last = entry; /* no crtbegin.o there: only _start */
 	skip_range(sc, entry, last + 1);
 }
 
 /* Finds .eh_frame and the ranges no function starts in; false: no .eh_frame. */
 static bool read_sections(struct eh_scan *sc, const GElf_Ehdr *ehdr)
 {
-	Elf_Scn *scn = NULL, *eh_frame = NULL, *init_array = NULL;
+	Elf_Scn *scn = NULL, *eh_frame = NULL, *init_array = NULL, *fini_array = NULL;
 	size_t shstrndx;
 	GElf_Shdr shdr;
 
@@ -437,13 +443,15 @@ static bool read_sections(struct eh_scan *sc, const GElf_Ehdr *ehdr)
 			sc->vaddr = shdr.sh_addr;
 		} else if (shdr.sh_type == SHT_INIT_ARRAY)
 			init_array = scn;
+		else if (shdr.sh_type == SHT_FINI_ARRAY)
+			fini_array = scn;
 		else if (is_stub_section(name))
 			skip_range(sc, shdr.sh_addr, shdr.sh_addr + shdr.sh_size);
 	}
 	sc->data = eh_frame ? elf_getdata(eh_frame, NULL) : NULL;
 	if (!sc->data || !sc->data->d_buf)
 		return false;
-	skip_startup(sc, ehdr, init_array);
+	skip_startup(sc, ehdr, init_array, fini_array);
 	return true;
 }
 
