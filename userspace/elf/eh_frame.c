@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eh_frame_decode.h"
 #include "sym_reader.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -41,13 +42,6 @@
 
 struct addr_range {
 	uint64_t start, end; /* [start, end) */
-};
-
-/* A CIE read so far: the encoding of its FDEs' addresses. */
-struct cie_info {
-	Dwarf_Off offset;
-	uint8_t encoding;
-	bool readable;
 };
 
 struct eh_scan {
@@ -66,111 +60,6 @@ struct eh_scan {
 	size_t damaged; /* entries that could not be read */
 };
 
-static bool read_uleb(const uint8_t **p, const uint8_t *end, uint64_t *out)
-{
-	unsigned shift;
-
-	*out = 0;
-	for (shift = 0; *p < end && shift < 64; shift += 7) {
-		uint8_t byte = *(*p)++;
-
-		*out |= (uint64_t)(byte & 0x7f) << shift;
-		if (!(byte & 0x80))
-			return true;
-	}
-	return false;
-}
-
-static bool read_sleb(const uint8_t **p, const uint8_t *end, uint64_t *out)
-{
-	unsigned shift;
-
-	*out = 0;
-	for (shift = 0; *p < end && shift < 64; shift += 7) {
-		uint8_t byte = *(*p)++;
-
-		*out |= (uint64_t)(byte & 0x7f) << shift;
-		if (!(byte & 0x80)) {
-			if ((byte & 0x40) && shift + 7 < 64)
-				*out |= ~(uint64_t)0 << (shift + 7);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* A little-endian value of n bytes, sign-extended when asked. */
-static bool read_fixed(const uint8_t **p, const uint8_t *end, size_t n, bool is_signed,
-		       uint64_t *out)
-{
-	size_t i;
-
-	if ((size_t)(end - *p) < n)
-		return false;
-	*out = 0;
-	for (i = 0; i < n; i++)
-		*out |= (uint64_t)(*p)[i] << (8 * i);
-	if (is_signed && n < 8 && (*out >> (8 * n - 1)) & 1)
-		*out |= ~(uint64_t)0 << (8 * n);
-	*p += n;
-	return true;
-}
-
-/* A DW_EH_PE_* encoded pointer at *p (at virtual address field_vaddr); `relative`:
- * apply pcrel as for an address, not for a length. */
-static bool read_encoded(const uint8_t **p, const uint8_t *end, uint8_t encoding,
-			 uint64_t field_vaddr, bool relative, uint64_t *out)
-{
-	bool ok;
-
-	switch (encoding & 0x0f) {
-	case DW_EH_PE_absptr:
-	case DW_EH_PE_udata8:
-	case DW_EH_PE_sdata8: ok = read_fixed(p, end, 8, false, out); break;
-	case DW_EH_PE_udata2: ok = read_fixed(p, end, 2, false, out); break;
-	case DW_EH_PE_sdata2: ok = read_fixed(p, end, 2, true, out); break;
-	case DW_EH_PE_udata4: ok = read_fixed(p, end, 4, false, out); break;
-	case DW_EH_PE_sdata4: ok = read_fixed(p, end, 4, true, out); break;
-	case DW_EH_PE_uleb128: ok = read_uleb(p, end, out); break;
-	case DW_EH_PE_sleb128: ok = read_sleb(p, end, out); break;
-	default: return false;
-	}
-	if (!ok || !relative)
-		return ok;
-	switch (encoding & 0xf0) { /* indirect, datarel, textrel...: not for code addresses here */
-	case DW_EH_PE_absptr: return true;
-	case DW_EH_PE_pcrel: *out += field_vaddr; return true;
-	default: return false;
-	}
-}
-
-/* The encoding of the FDE addresses of a CIE: its augmentation's 'R' (as in "zR",
- * "zPLR"); each letter's data follows in the letters' order. */
-static bool cie_fde_encoding(const Dwarf_CIE *cie, uint8_t *encoding)
-{
-	const char *a = cie->augmentation;
-	const uint8_t *p = cie->augmentation_data, *end = p + cie->augmentation_data_size;
-	uint64_t ignored;
-
-	*encoding = DW_EH_PE_absptr;
-	if (a[0] != 'z')
-		return a[0] == '\0';
-	for (a++; *a; a++) {
-		if (*a == 'R' && p < end)
-			*encoding = *p++;
-		else if (*a == 'L' && p < end)
-			p++;
-		else if (*a == 'P' && p < end) {
-			uint8_t personality = *p++;
-
-			if (!read_encoded(&p, end, personality, 0, false, &ignored))
-				return false;
-		} else if (*a != 'S' && *a != 'B' && *a != 'G')
-			return false; /* unknown data, or none left: where 'R' is cannot be told */
-	}
-	return true;
-}
-
 static int compare_cie_offsets(const void *key, const void *elem)
 {
 	Dwarf_Off k = *(const Dwarf_Off *)key, o = ((const struct cie_info *)elem)->offset;
@@ -180,17 +69,15 @@ static int compare_cie_offsets(const void *key, const void *elem)
 
 static int remember_cie(struct eh_scan *sc, Dwarf_Off offset, const Dwarf_CIE *cie)
 {
-	struct cie_info info = { .offset = offset };
-
-	info.readable = cie_fde_encoding(cie, &info.encoding);
 	if (grow_array((void **)&sc->cies, &sc->cies_cap, sc->ncies + 1, sizeof(*sc->cies)))
 		return -ENOMEM;
-	sc->cies[sc->ncies++] = info;
+	eh_decode__cie(cie, &sc->cies[sc->ncies]);
+	sc->cies[sc->ncies++].offset = offset;
 	return 0;
 }
 
-/* The encoding of the FDEs of the CIE at `offset`; false: none readable there. */
-static bool fde_encoding(struct eh_scan *sc, Dwarf_Off offset, uint8_t *encoding)
+/* The CIE at `offset`, read into *info; false: none readable there. */
+static bool find_cie(struct eh_scan *sc, Dwarf_Off offset, struct cie_info *info)
 {
 	const struct cie_info *known =
 		sc->ncies ? bsearch(&offset, sc->cies, sc->ncies, sizeof(*sc->cies),
@@ -200,12 +87,15 @@ static bool fde_encoding(struct eh_scan *sc, Dwarf_Off offset, uint8_t *encoding
 	Dwarf_Off next;
 
 	if (known) {
-		*encoding = known->encoding;
-		return known->readable;
+		*info = *known;
+		return info->readable;
 	}
 	/* a CIE after its FDE: legal, never seen from GCC or clang */
-	return dwarf_next_cfi(sc->ident, sc->data, true, offset, &next, &entry) == 0 &&
-	       dwarf_cfi_cie_p(&entry) && cie_fde_encoding(&entry.cie, encoding);
+	if (dwarf_next_cfi(sc->ident, sc->data, true, offset, &next, &entry) != 0 ||
+	    !dwarf_cfi_cie_p(&entry))
+		return false;
+	eh_decode__cie(&entry.cie, info);
+	return info->readable;
 }
 
 static bool in_skipped(const struct eh_scan *sc, uint64_t addr)
@@ -266,13 +156,12 @@ static bool inside_named(const struct eh_scan *sc, uint64_t addr)
 
 static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
 {
-	const uint8_t *p = fde->start, *base = sc->data->d_buf;
+	uint64_t field = sc->vaddr + (uint64_t)(fde->start - (const uint8_t *)sc->data->d_buf);
 	uint64_t start, size, offset;
-	uint8_t encoding;
+	struct cie_info cie;
 
-	if (!fde_encoding(sc, fde->CIE_pointer, &encoding) ||
-	    !read_encoded(&p, fde->end, encoding, sc->vaddr + (uint64_t)(p - base), true, &start) ||
-	    !read_encoded(&p, fde->end, encoding, 0, false, &size)) {
+	if (!find_cie(sc, fde->CIE_pointer, &cie) ||
+	    !eh_decode__fde(fde, &cie, field, &start, &size)) {
 		sc->damaged++;
 		return 0;
 	}
