@@ -106,7 +106,7 @@ out=$(as_user "$FERRET" list -p "$spid" 2>&1)
 expect_match "-p: the executable's functions" "$(line_of "$out" stuck)" "^sleeper "
 expect_match "-p: its libc named" "$out" "^not listed .*libc\.so\.6"
 out=$("$FERRET" list -p "$spid" --all-modules)
-expect_match "-p --all-modules: libc's functions" "$(line_of "$out" malloc)" "^libc\.so\.6 +0x[0-9a-f]+  [a-z]+ +dynsym  malloc$"
+expect_match "-p --all-modules: libc's functions" "$(line_of "$out" malloc)" "^libc\.so\.6 +0x[0-9a-f]+  [a-z]+ +dynsym +malloc$"
 expect_match "-p --all-modules: libc's summary" "$out" "^libc\.so\.6: [0-9]{3,} functions \([0-9]+ dynsym"
 out=$("$FERRET" list -p "$spid" 'libc:malloc')
 expect_eq "-p MODULE:GLOB" "$(printf '%s\n' "$out" | awk 'NR == 2 { print $1 " " $5 }')" "libc.so.6 malloc"

@@ -80,4 +80,25 @@ $(OUTPUT)/progs/rebuilt_other: tests/progs/special/rebuilt.c | $(OUTPUT)/progs
 	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=0xfedcba0987654321fedcba0987654321fedcba09 $< -o $@
 PROGS += $(OUTPUT)/progs/rebuilt_named $(OUTPUT)/progs/rebuilt_unnamed $(OUTPUT)/progs/rebuilt_other
 
+# Static functions found through .eh_frame once stripped: -O2 (sp_check.cold), built with
+# .symtab (the truth the tests compare with) and stripped (stripped_static_s).
+$(OUTPUT)/progs/stripped_static: tests/progs/stripped_static.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls $< -o $@
+$(OUTPUT)/progs/stripped_static_s: $(OUTPUT)/progs/stripped_static
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+# The same with a crtbegin.o that has unwind tables (tests/progs/startup): the startup
+# code between _start and the program is left out.
+CRT = $(shell $(CC) -print-file-name=$(1))
+$(OUTPUT)/progs/stripped_startup: tests/progs/stripped_static.c tests/progs/startup/crtbegin_cfi.c \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls -nostartfiles $(call CRT,Scrt1.o) \
+		$(call CRT,crti.o) tests/progs/startup/crtbegin_cfi.c $< $(call CRT,crtn.o) -o $@
+$(OUTPUT)/progs/stripped_startup_s: $(OUTPUT)/progs/stripped_startup
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+PROGS += $(OUTPUT)/progs/stripped_static_s $(OUTPUT)/progs/stripped_startup_s
+
 progs: $(PROGS)

@@ -336,8 +336,8 @@ static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 	if (ninc > 0)
 		ferr("every function the -f patterns match is excluded by -x");
 	else if (b->cms[0].syms && elf_syms__count(b->cms[0].syms) == 0)
-		ferr("%s has no function symbols: name functions with -f MODULE:GLOB",
-		     b->cms[0].path);
+		ferr("%s has no function symbols and no .eh_frame function entries: name "
+		     "functions of another module with -f MODULE:GLOB", b->cms[0].path);
 	else
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }

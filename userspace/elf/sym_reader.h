@@ -53,6 +53,8 @@ struct symbols_reader {
 	size_t ncands, cap;
 	struct ifunc_symbol *ifuncs;
 	size_t nifuncs, ifuncs_cap;
+	uint64_t *cold; /* addresses of the .cold fragments symbol tables named (not functions) */
+	size_t ncold, cold_cap;
 	char **kept; /* strings the candidates point to, freed with the reader */
 	size_t nkept, kept_cap;
 	struct kept_elf *extra; /* other files whose string tables candidates point into */
@@ -72,7 +74,7 @@ int sym_reader__add(struct symbols_reader *r, const char *name, uint64_t addr, u
  * reader ends; NULL on failure (the string is freed). */
 const char *sym_reader__keep(struct symbols_reader *r, char *s);
 /* Adds the defined functions of a SHT_SYMTAB/SHT_DYNSYM section of `elf` (r->elf or a
- * debug file), as .symtab/.dynsym are read: IFUNCs to r->ifuncs, no .cold fragments. */
+ * debug file), as .symtab/.dynsym are read: IFUNCs to r->ifuncs, .cold fragments to r->cold. */
 int sym_reader__add_symbol_table(struct symbols_reader *r, Elf *elf, Elf_Scn *scn,
 				 const GElf_Shdr *shdr, enum func_source source);
 /* Keeps another open ELF file (a debug file) until the reader ends: its string tables
