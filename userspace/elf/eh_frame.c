@@ -55,6 +55,7 @@ struct eh_scan {
 	size_t ncies, cies_cap;
 	struct addr_range *fdes; /* candidate starts, before the frame check */
 	size_t nfdes, fdes_cap;
+	size_t seen, fragments; /* FDEs read; FDEs whose first frame is not a call's (-v) */
 	struct addr_range *named; /* the symbols' functions by start, end = the highest end so far */
 	size_t nnamed;
 	size_t damaged; /* entries that could not be read */
@@ -160,6 +161,7 @@ static int add_fde(struct eh_scan *sc, const Dwarf_FDE *fde)
 	uint64_t start, size, offset;
 	struct cie_info cie;
 
+	sc->seen++;
 	if (!find_cie(sc, fde->CIE_pointer, &cie) ||
 	    !eh_decode__fde(fde, &cie, field, &start, &size)) {
 		sc->damaged++;
@@ -258,8 +260,10 @@ static int add_functions(struct eh_scan *sc)
 		const struct addr_range *f = &sc->fdes[i];
 		char *name = names + used;
 
-		if (!starts_function(cfi, f->start, &unreadable))
+		if (!starts_function(cfi, f->start, &unreadable)) {
+			sc->fragments++;
 			continue;
+		}
 		used += (size_t)snprintf(name, NAME_CAP, "sub_%llx", (unsigned long long)f->start) + 1;
 		err = sym_reader__add(sc->r, name, f->start, f->end - f->start, STB_LOCAL,
 				      FUNC_SRC_EH_FRAME);
@@ -364,6 +368,9 @@ int eh_frame__add_functions(struct symbols_reader *r)
 		err = read_fdes(&sc);
 	if (!err)
 		err = add_functions(&sc);
+	fdebug("%s: .eh_frame: %zu FDEs; %zu where no function starts (stubs, startup code, named "
+	       "fragments, inside a named function), %zu not entered by a call (fragments)",
+	       r->path, sc.seen, sc.seen - sc.nfdes, sc.fragments);
 	if (!err && sc.damaged > 0)
 		fwarn("%s: .eh_frame is damaged (%zu entries unreadable): functions without a "
 		      "symbol may be missing", r->path, sc.damaged);
