@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Readable names for mangled symbols (see demangle.h). */
 #include <ctype.h>
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,9 @@
 /* libstdc++'s Itanium ABI demangler (<cxxabi.h>, extern "C"). */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
-/* Characters of a Rust path: identifiers and "::". */
-#define RUST_PATH_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:"
+/* v0's numbers; and the characters of a Rust path: identifiers and "::". */
+#define BASE62_DIGITS "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define RUST_PATH_CHARS BASE62_DIGITS "_:"
 
 /* Rust legacy symbols end in "::h" and 16 hex digits: a hash, not part of the name. */
 static void drop_rust_hash(char *s)
@@ -170,17 +172,32 @@ static char *rust_short_name(const char *full)
 	return out;
 }
 
-/* The text libiberty's demangler hands over in pieces; failed: out of memory. */
+/* Longer is not a name: a crafted symbol whose backreferences repeat themselves
+ * (v0) can make libiberty print without end. */
+#define DEMANGLED_MAX 65536
+
+/* The text libiberty's demangler hands over in pieces; failed: out of memory;
+ * too_long: past DEMANGLED_MAX, and escape is where the next piece jumps to. */
 struct demangled {
 	char *text;
 	size_t len, cap;
-	bool failed;
+	bool failed, too_long;
+	jmp_buf escape;
 };
 
+/* Jumping out of libiberty is safe: it holds no memory between two pieces (a
+ * punycode identifier's buffer is freed right after its one piece), hence the jump
+ * on the piece after the one that went too far. */
 static void append_piece(const char *piece, size_t n, void *opaque)
 {
 	struct demangled *d = opaque;
 
+	if (d->too_long)
+		longjmp(d->escape, 1);
+	if (d->len + n > DEMANGLED_MAX) {
+		d->too_long = true;
+		return;
+	}
 	if (d->failed || grow_array((void **)&d->text, &d->cap, d->len + n + 1, 1)) {
 		d->failed = true;
 		return;
@@ -188,6 +205,30 @@ static void append_piece(const char *piece, size_t n, void *opaque)
 	memcpy(d->text + d->len, piece, n);
 	d->len += n;
 	d->text[d->len] = '\0';
+}
+
+/* libiberty's rust_demangle_callback, stopped when the name grows too long. */
+static int run_rust_demangler(const char *symbol, int options, struct demangled *d)
+{
+	if (setjmp(d->escape))
+		return 0;
+	return rust_demangle_callback(symbol, options, append_piece, d) && !d->too_long;
+}
+
+/* A v0 binder ("F" or "D" then "G<base-62 count>_", the for<'a, ...> of a fn pointer
+ * or dyn type) that libiberty would loop over once per lifetime, even where it prints
+ * nothing, so with no end in sight: rustc's have a few lifetimes, a one-digit count. */
+static bool has_huge_binder(const char *v0_symbol)
+{
+	const char *g = v0_symbol + 1; /* past "_": every 'G' has a character before it */
+	size_t digits;
+
+	while ((g = strchr(g + 1, 'G'))) {
+		digits = strspn(g + 1, BASE62_DIGITS);
+		if ((g[-1] == 'F' || g[-1] == 'D') && digits >= 3 && g[1 + digits] == '_')
+			return true;
+	}
+	return false;
 }
 
 /* Rust, legacy ("_ZN...17h<hash>E") or v0 ("_R..."), with libiberty's Rust demangler
@@ -201,8 +242,8 @@ static int demangle_rust(const char *symbol, char **full)
 
 	if (!v0 && strncmp(symbol, "_ZN", 3)) /* libiberty also takes "R...", a C name */
 		return 0;
-	if (!rust_demangle_callback(symbol, v0 ? DMGL_NO_OPTS : DMGL_VERBOSE, append_piece, &d) ||
-	    !d.text || d.failed) {
+	if ((v0 && has_huge_binder(symbol)) ||
+	    !run_rust_demangler(symbol, v0 ? DMGL_NO_OPTS : DMGL_VERBOSE, &d) || !d.text || d.failed) {
 		free(d.text);
 		return d.failed ? -1 : 0;
 	}
