@@ -38,6 +38,9 @@ static void test_cxx(void)
 	expect_names("_ZNSt6vectorIiSaIiEE9push_backERKi",
 		     "std::vector<int, std::allocator<int> >::push_back(int const&)", "std::vector::push_back");
 	expect_names("_Z3fooi.isra.0", "foo(int) [clone .isra.0]", "foo");
+	/* an operator inside template arguments (it used to loop forever: found by fuzzing) */
+	expect_names("_Z1fIXadL_ZltRK1AS2_EEEvv", "void f<&(operator<(A const&, A const&))>()", "f");
+	expect_names("_Z1fIXadL_ZrsRK1AS2_EEEvv", "void f<&(operator>>(A const&, A const&))>()", "f");
 }
 
 /* Symbols from rustc 1.95 (tests/progs/rust_v0.rs and its standard library), legacy

@@ -50,7 +50,8 @@ static const char *parameter_list(const char *s)
 }
 
 /* Copies s[0..len) leaving out template arguments (<...> at any depth), except in
- * "operator<", "operator<<", "operator<=>" and friends, whose '<' are the name. */
+ * "operator<", "operator<<", "operator<=>" and friends, whose '<' are the name (and
+ * no bracket, also inside template arguments: "f<&operator<>"). */
 static void copy_without_templates(char *out, const char *s, size_t len)
 {
 	size_t i, o = 0;
@@ -58,9 +59,10 @@ static void copy_without_templates(char *out, const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (i >= 8 && !strncmp(s + i - 8, "operator", 8) && strchr("<>=-", s[i])) {
-			while (i < len && strchr("<>=-", s[i]) && !depth)
-				out[o++] = s[i++];
-			i--;
+			for (; i < len && s[i] && strchr("<>=-", s[i]); i++)
+				if (!depth)
+					out[o++] = s[i];
+			i--; /* the loop's i++ moves to the character after them */
 			continue;
 		}
 		if (s[i] == '<')
