@@ -55,15 +55,16 @@ $(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgoc
 PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
 
 # Rust, the same program with v0 symbols (-C symbol-mangling-version=v0) and with rustc's
-# default legacy ones, for demangling and generic instances; left out without rustc.
+# default legacy ones, for demangling and generic instances; left out without rustc
+# (MAKEFLAGS emptied: rustc would look for a jobserver make does not hand it).
 RUSTC ?= $(shell command -v rustc 2>/dev/null)
 ifneq ($(RUSTC),)
 $(OUTPUT)/progs/rust_v0: tests/progs/rust_v0.rs | $(OUTPUT)/progs
 	$(call msg,RUSTC,$@)
-	$(Q)$(RUSTC) -C symbol-mangling-version=v0 -C opt-level=1 -g $< -o $@
+	$(Q)MAKEFLAGS= $(RUSTC) -C symbol-mangling-version=v0 -C opt-level=1 -g $< -o $@
 $(OUTPUT)/progs/rust_legacy: tests/progs/rust_v0.rs | $(OUTPUT)/progs
 	$(call msg,RUSTC,$@)
-	$(Q)$(RUSTC) -C opt-level=1 -g $< -o $@
+	$(Q)MAKEFLAGS= $(RUSTC) -C opt-level=1 -g $< -o $@
 PROGS += $(OUTPUT)/progs/rust_v0 $(OUTPUT)/progs/rust_legacy
 endif
 
