@@ -143,6 +143,7 @@ static void test_rust_bad_input(void)
 	expect_names("_RINvCs1zG5boeDNqh_7rust_v07largestB_EB2_", NULL, NULL);  /* backref to itself */
 	expect_names("_RINvCs1zG5boeDNqh_7rust_v07largestBz_EB2_", NULL, NULL); /* backref forward */
 	expect_names("_RNvC3foo3bar$$", NULL, NULL);
+	expect_names("_RC0", NULL, NULL); /* a crate without a name: no name either */
 	expect_names("RNvC5hello4main", NULL, NULL); /* a C name libiberty would read as v0 */
 	/* found by fuzzing: a fn type for<'a, 'b, ...> with 62^8 lifetimes, printed or not */
 	expect_names("_RINvCs1zG5boeDNqh_7rust_v05applyFGzC1s5boeDNqh_7rust_v05apxE_", NULL, NULL);

@@ -204,7 +204,8 @@ static void append_piece(const char *piece, size_t n, void *opaque)
 		d->failed = true;
 		return;
 	}
-	memcpy(d->text + d->len, piece, n);
+	if (n) /* an empty identifier comes as (NULL, 0) */
+		memcpy(d->text + d->len, piece, n);
 	d->len += n;
 	d->text[d->len] = '\0';
 }
@@ -245,7 +246,7 @@ static int demangle_rust(const char *symbol, char **full)
 	if (!v0 && strncmp(symbol, "_ZN", 3)) /* libiberty also takes "R...", a C name */
 		return 0;
 	if ((v0 && has_huge_binder(symbol)) ||
-	    !run_rust_demangler(symbol, v0 ? DMGL_NO_OPTS : DMGL_VERBOSE, &d) || !d.text || d.failed) {
+	    !run_rust_demangler(symbol, v0 ? DMGL_NO_OPTS : DMGL_VERBOSE, &d) || !d.len || d.failed) {
 		free(d.text);
 		return d.failed ? -1 : 0;
 	}
