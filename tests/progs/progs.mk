@@ -101,4 +101,19 @@ $(OUTPUT)/progs/stripped_startup_s: $(OUTPUT)/progs/stripped_startup
 	$(Q)strip -o $@ $<
 PROGS += $(OUTPUT)/progs/stripped_static_s $(OUTPUT)/progs/stripped_startup_s
 
+# Rust, the same program with v0 symbols (-C symbol-mangling-version=v0) and with rustc's
+# default legacy ones, for demangling and generic instances; left out without rustc
+# (MAKEFLAGS emptied: rustc would look for a jobserver make does not hand it).
+RUSTC ?= $(shell command -v rustc 2>/dev/null)
+ifneq ($(RUSTC),)
+$(OUTPUT)/progs/rust_v0: tests/progs/rust_v0.rs | $(OUTPUT)/progs
+	$(call msg,RUSTC,$@)
+	$(Q)MAKEFLAGS= $(RUSTC) -C symbol-mangling-version=v0 -C opt-level=1 -g $< -o $@
+$(OUTPUT)/progs/rust_legacy: tests/progs/rust_v0.rs | $(OUTPUT)/progs
+	$(call msg,RUSTC,$@)
+	$(Q)MAKEFLAGS= $(RUSTC) -C opt-level=1 -g $< -o $@
+PROGS += $(OUTPUT)/progs/rust_v0 $(OUTPUT)/progs/rust_legacy
+endif
+
 progs: $(PROGS)
+
