@@ -90,7 +90,7 @@ expect_eq "--json: the offset is the table's" "$(printf '0x%x' "$off")" "$(line_
 
 # --- Go code: listed, with the note that it gets no return probes ---
 out=$("$FERRET" list "$PROGS/go_calls" 'main.main')
-expect_match "Go: the function, noted" "$(line_of "$out" main.main)" "  main\.main  \(Go: no return probe\)$"
+expect_match "Go: the function, noted" "$(line_of "$out" main.main)" "  main\.main  \(Go: RET probes, no return probe\)$"
 expect_match "Go: the summary says so" "$out" "^go_calls: 1 function \(1 symtab\); probes: .*; Go code: no return probes$"
 
 # --- -p: the modules of a running process, its libc too ---

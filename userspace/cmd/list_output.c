@@ -78,7 +78,7 @@ static void print_line(const struct listing *l, size_t m, const struct listed_fu
 	if (lf->why)
 		printf("  (%s)", lf->why);
 	if (lf->go)
-		printf("  (Go: no return probe)");
+		printf("  (Go: RET probes, no return probe)");
 	putchar('\n');
 	free(safe_module);
 	free(safe_name);
@@ -110,23 +110,28 @@ static int list_functions(const struct listing *l, size_t m, const struct list_o
 	struct list_module *lm = &l->lms[m];
 	struct listed_func lf = { .go = elf_syms__is_go(lm->syms) };
 	struct probe_reader reader = { .fd = open(lm->path, O_RDONLY | O_CLOEXEC) };
-	struct probe_plan plan;
 	size_t i;
+	int err = 0;
 
 	if (reader.fd < 0) {
 		ferr("%s: %s", lm->path, strerror(errno));
 		return -errno;
 	}
-	for (i = 0; i < elf_syms__count(lm->syms); i++) {
+	for (i = 0; !err && i < elf_syms__count(lm->syms); i++) {
+		struct sel_func fn;
+
 		if (!lm->picked[i])
 			continue;
 		lf.f = elf_syms__get(lm->syms, i);
-		probe_site__plan_at(&reader, lf.f->offset, lf.f->size, &plan);
-		lf.kind = plan.kind;
-		lf.skip = plan.skip;
-		lf.why = plan.refusal;
+		fn = (struct sel_func){ .name = elf_func__shown_name(lf.f), .offset = lf.f->offset,
+					.addr = lf.f->addr, .size = lf.f->size };
+		err = probe_site__plan_func(&reader, &fn, lf.go);
+		free(fn.ret_offsets);
+		lf.kind = fn.probe_kind;
+		lf.skip = fn.probe_skip;
+		lf.why = fn.probe_kind == PROBE_REFUSED ? fn.probe_refusal : NULL;
 		lm->kinds[lf.kind]++;
-		lm->moved += lf.skip != 0;
+		lm->moved += lf.skip != 0 && !lf.go;
 		if (w)
 			func_json(w, &lf);
 		else
@@ -134,7 +139,9 @@ static int list_functions(const struct listing *l, size_t m, const struct list_o
 	}
 	probe_reader__release(&reader);
 	close(reader.fd);
-	return 0;
+	if (err)
+		ferr("%s: out of memory", lm->path);
+	return err;
 }
 
 /* The picked functions' counts by source: only those of elf_syms__count_sources's sources. */

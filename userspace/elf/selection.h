@@ -32,6 +32,7 @@ struct sel_func {
 	/* Set by probe_site__place_all(): where the probe goes and what it costs. */
 	uint32_t probe_skip; /* bytes past the entry: instructions the probe moved past */
 	int probe_kind;	     /* enum probe_kind */
+	const char *probe_refusal; /* PROBE_REFUSED: why (a static string) */
 };
 
 struct selection {

@@ -128,51 +128,57 @@ const char *probe_kind__name(enum probe_kind kind)
 	return (unsigned)kind < PROBE_KIND_COUNT ? names[kind] : "?";
 }
 
+int probe_site__plan_func(struct probe_reader *r, struct sel_func *fn, bool go)
+{
+	struct probe_plan plan;
+	const char *why = NULL;
+	int err = go ? go_returns__place(r->fd, fn, &why) : 0;
+
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		fn->probe_kind = PROBE_REFUSED;
+		fn->probe_refusal = why;
+	} else if (go) { /* go_returns placed it past the stack check: it moves no further */
+		probe_site__plan_at(r, fn->offset + fn->probe_skip, 0, &plan);
+		fn->probe_kind = plan.skip ? PROBE_STEPPED : plan.kind;
+		fn->probe_refusal = plan.refusal;
+	} else {
+		probe_site__plan_at(r, fn->offset, fn->size, &plan);
+		fn->probe_kind = plan.kind;
+		fn->probe_skip = plan.skip;
+		fn->probe_refusal = plan.refusal;
+	}
+	return 0;
+}
+
 static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_KIND_COUNT],
 			   size_t *moved, struct refusals *refused)
 {
 	const struct sel_module *mod = &sel->modules[m];
 	struct probe_reader reader = { .fd = open(mod->path, O_RDONLY | O_CLOEXEC) };
 	size_t f;
+	int err = 0;
 
 	if (reader.fd < 0) {
 		ferr("%s: %s", mod->path, strerror(errno));
 		return -errno;
 	}
-	for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
+	for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
-		struct probe_plan plan;
-		const char *why = NULL;
-		int err = mod->go ? go_returns__place(reader.fd, fn, &why) : 0;
 
-		if (err == -ENOMEM) {
-			probe_reader__release(&reader);
-			close(reader.fd);
-			return err;
-		}
-		if (err) {
-			fn->probe_kind = PROBE_REFUSED;
-			counts[PROBE_REFUSED]++;
-			note_refusal(refused, fn->name, why);
-			continue;
-		}
-		if (mod->go) { /* go_returns placed it past the stack check: it moves no further */
-			probe_site__plan_at(&reader, fn->offset + fn->probe_skip, 0, &plan);
-			fn->probe_kind = plan.skip ? PROBE_STEPPED : plan.kind;
-		} else {
-			probe_site__plan_at(&reader, fn->offset, fn->size, &plan);
-			fn->probe_kind = plan.kind;
-			fn->probe_skip = plan.skip;
-		}
+		err = probe_site__plan_func(&reader, fn, mod->go);
+		if (err)
+			break;
 		counts[fn->probe_kind]++;
 		if (fn->probe_skip && !mod->go)
 			(*moved)++;
 		if (fn->probe_kind == PROBE_REFUSED)
-			note_refusal(refused, fn->name, plan.refusal);
+			note_refusal(refused, fn->name, fn->probe_refusal);
 	}
 	probe_reader__release(&reader);
 	close(reader.fd);
-	return 0;
+	return err;
 }
 
 /* Removes the refused functions (and modules left without any) from sel, keeping order. */

@@ -58,6 +58,9 @@ struct probe_reader {
 void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
 			 struct probe_plan *plan);
 void probe_reader__release(struct probe_reader *r);
+/* Plans fn's probe as trace will: probe_kind, probe_skip, probe_refusal; Go code (go)
+ * gets go_returns' entry past the stack check and its RETs in fn. 0, or -ENOMEM. */
+int probe_site__plan_func(struct probe_reader *r, struct sel_func *fn, bool go);
 /* "nop5", "push", "emulated", "stepped", "refused". */
 const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
