@@ -4,7 +4,7 @@
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
 #   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
-#   BENCH_PARTS="calls attach ingest e2e"  BENCH_REPS=5   select parts / runs per figure
+#   BENCH_PARTS="calls attach ingest e2e comp"  BENCH_REPS=5   select parts / runs per figure
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -14,7 +14,7 @@ FERRET=$FERRET_BUILD/ferret
 MANY_FUNCS=$FERRET_BUILD/progs/many_funcs
 BENCH_DIR=$FERRET_BUILD/bench
 REPS=${BENCH_REPS:-5}
-PARTS=${BENCH_PARTS:-calls attach ingest e2e}
+PARTS=${BENCH_PARTS:-calls attach ingest e2e comp}
 HOT_CALLS=${BENCH_HOT_CALLS:-2000000} # calls per run of the hot loop, unless that would take too long:
 CALL_BUDGET_S=4		  # ... then as many as fit in this many seconds of traced loop
 BPFTRACE_MAX_RUN_S=120	  # bpftrace attach runs estimated longer than this are skipped
@@ -26,6 +26,7 @@ source scripts/bench_calls.sh
 source scripts/bench_attach.sh
 source scripts/bench_ingest.sh
 source scripts/bench_e2e.sh
+source scripts/bench_comp.sh
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -62,8 +63,8 @@ record_machine
 started=$(now_s)
 for part in $PARTS; do
 	case $part in
-	calls | attach | ingest | e2e) "bench_$part" ;;
-	*) die "unknown part '$part' (calls, attach, ingest, e2e)" ;;
+	calls | attach | ingest | e2e | comp) "bench_$part" ;;
+	*) die "unknown part '$part' (calls, attach, ingest, e2e, comp)" ;;
 	esac
 done
 sample machine.bench_seconds "$(elapsed "$started" "$(now_s)")"

@@ -41,9 +41,21 @@ print(bad)'
 
 "$FERRET" trace --db "$DB" --run-id tree -- "$PROGS/analyze_tree" 4 >/dev/null 2>&1
 expect_eq "analyze_tree traced" "$?" 0
-table=$("$FERRET" analyze "$DB" --run-id tree --json)
+table=$("$FERRET" analyze "$DB" --raw --run-id tree --json)
 expect_eq "table JSON names the run" "$(jget "$table" "d['run_id']")" tree
 expect_eq "table lists the 7 functions" "$(jget "$table" "len(d['functions'])")" 7
+
+# --- compensated for probe cost (the default): the run was calibrated; never above as measured ---
+comp=$("$FERRET" analyze "$DB" --run-id tree --json)
+expect_eq "durations compensated by default" "$(jget "$comp" "d['durations']")" compensated
+expect_eq "--raw: as measured" "$(jget "$table" "d['durations']")" measured
+expect_eq "probe costs stored for the run" "$(q "SELECT count(*) FROM run_probe_costs c JOIN runs r ON r.id = c.run WHERE r.run_id = 'tree' AND c.call_ns > 0")" 4
+above=$(python3 -c 'import json, sys
+c, r = (json.loads(a) for a in sys.argv[1:3])
+raw = {f["function"]: f for f in r["functions"]}
+print(sum(1 for f in c["functions"] if f["total_ns"] > raw[f["function"]]["total_ns"] or f["self_ns"] < 0))' "$comp" "$table")
+expect_eq "compensated totals within the measured ones, no negative self time" "$above" 0
+expect_match "text header says what was subtracted" "$("$FERRET" analyze "$DB" --run-id tree)" "durations compensated for probe cost \([0-9]+ ns per nop5 call, [0-9]+ ns per push call, [0-9]+ ns per emulated call, [0-9]+ ns per stepped call\); --raw: as measured"
 
 # --- exact figures, each against the DB ---
 for f in main:1 work:3 step:9 at_leaf:10 recurse:6 worker_main:1 child_main:1; do
@@ -74,25 +86,25 @@ for f in step at_leaf recurse; do
 done
 expect_eq "no errors in a clean run" "$(jget "$table" "sum(f['errors'] for f in d['functions'])")" 0
 printf '%s' "$table" >"$TMP/exact.json"
-approx=$("$FERRET" analyze "$DB" --run-id tree --json --approx)
+approx=$("$FERRET" analyze "$DB" --raw --run-id tree --json --approx)
 expect_eq "--approx percentiles within 1/64 of the exact ones" \
 	"$(jget "$approx" "sum(abs(f[k] - e[k]) > e[k] / 64 for f in d['functions'] for e in json.load(open('$TMP/exact.json'))['functions'] if e['function'] == f['function'] for k in ('p50_ns', 'p95_ns', 'p99_ns'))")" 0
 
 # --- filters ---
 child=$(q "SELECT DISTINCT pid FROM span_view WHERE run_id='tree' AND function='child_main'")
 worker=$(q "SELECT DISTINCT tid FROM span_view WHERE run_id='tree' AND function='worker_main'")
-out=$("$FERRET" analyze "$DB" --run-id tree --json --pid "$child")
+out=$("$FERRET" analyze "$DB" --raw --run-id tree --json --pid "$child")
 expect_eq "--pid keeps the child's functions" "$(jget "$out" "','.join(sorted(f['function'] for f in d['functions']))")" \
 	"at_leaf,child_main,step,work"
 expect_eq "--pid: the child's steps" "$(field "$out" step calls)" 2
-expect_eq "--thread: the worker's steps" "$("$FERRET" analyze "$DB" --run-id tree --json --thread "$worker" | jget "$(cat)" "next(f['calls'] for f in d['functions'] if f['function'] == 'step')")" 3
-out=$("$FERRET" analyze "$DB" --run-id tree --json --function 'w*')
+expect_eq "--thread: the worker's steps" "$("$FERRET" analyze "$DB" --raw --run-id tree --json --thread "$worker" | jget "$(cat)" "next(f['calls'] for f in d['functions'] if f['function'] == 'step')")" 3
+out=$("$FERRET" analyze "$DB" --raw --run-id tree --json --function 'w*')
 expect_eq "--function GLOB picks rows" "$(jget "$out" "','.join(sorted(f['function'] for f in d['functions']))")" "work,worker_main"
 expect_eq "--sort calls --limit 2" \
-	"$("$FERRET" analyze "$DB" --run-id tree --json --sort calls --limit 2 | jget "$(cat)" "','.join(f['function'] for f in d['functions'])")" "at_leaf,step"
+	"$("$FERRET" analyze "$DB" --raw --run-id tree --json --sort calls --limit 2 | jget "$(cat)" "','.join(f['function'] for f in d['functions'])")" "at_leaf,step"
 
 # --- the tree ---
-tree=$("$FERRET" analyze "$DB" --run-id tree --tree --json)
+tree=$("$FERRET" analyze "$DB" --raw --run-id tree --tree --json)
 expect_eq "tree: one entry per thread (main, worker, child)" "$(jget "$tree" "len(d['threads'])")" 3
 expect_eq "tree shape, merged by path" "$(shape "$tree")" \
 	"main:1[recurse:1[recurse:1[recurse:1[recurse:1[recurse:1[recurse:1[at_leaf:1]]]]]],work:1[step:4[at_leaf:4]]] | worker_main:1[work:1[step:3[at_leaf:3]]] | child_main:1[work:1[step:2[at_leaf:2]]]"
@@ -101,16 +113,16 @@ expect_eq "tree: every self is total minus children, every thread its roots" \
 	"$(python3 -c "import json, sys; d = json.loads(sys.stdin.read())$CONSISTENT" <<<"$tree")" 0
 expect_eq "tree: root total is main's span" "$(jget "$tree" "d['threads'][0]['children'][0]['total_ns']")" \
 	"$(q "SELECT duration_ns FROM span_view WHERE run_id='tree' AND function='main'")"
-out=$("$FERRET" analyze "$DB" --run-id tree --tree --json --function worker_main)
+out=$("$FERRET" analyze "$DB" --raw --run-id tree --tree --json --function worker_main)
 expect_eq "--tree --function focuses on matching subtrees" "$(shape "$out")" "worker_main:1[work:1[step:3[at_leaf:3]]]"
-out=$("$FERRET" analyze "$DB" --run-id tree --tree --calls --json --thread "$(q "SELECT tid FROM span_view WHERE run_id='tree' AND function='main'")")
+out=$("$FERRET" analyze "$DB" --raw --run-id tree --tree --calls --json --thread "$(q "SELECT tid FROM span_view WHERE run_id='tree' AND function='main'")")
 expect_eq "--calls: every step on its own" "$(jget "$out" "len([c for w in d['threads'][0]['children'][0]['children'] if w['function'] == 'work' for c in w['children']])")" 4
 expect_eq "--calls: in time order" "$(jget "$out" "(lambda s: int(s == sorted(s)))([c['start_ns'] for w in d['threads'][0]['children'][0]['children'] if w['function'] == 'work' for c in w['children']])")" 1
-out=$(LC_ALL=C.UTF-8 "$FERRET" analyze "$DB" --run-id tree --tree --function main --max-depth 2)
+out=$(LC_ALL=C.UTF-8 "$FERRET" analyze "$DB" --raw --run-id tree --tree --function main --max-depth 2)
 expect_match "text tree: box drawing on a UTF-8 locale" "$out" "└── main"
 expect_match "text tree: merged count and share" "$out" "├── work +[0-9.]+ [µm]?s +×1 +[0-9.]+%"
 expect_match "--max-depth says what it hid" "$out" "\(8 nodes hidden by --max-depth/--min-percent: "
-out=$(LC_ALL=C "$FERRET" analyze "$DB" --run-id tree --tree --thread "$worker")
+out=$(LC_ALL=C "$FERRET" analyze "$DB" --raw --run-id tree --tree --thread "$worker")
 expect_match "text tree: ASCII otherwise" "$out" '`-- worker_main'
 expect_match "text tree: the thread's header" "$out" "pid [0-9]+ tid $worker analyze_tree"
 out=$(NO_COLOR= "$FERRET" analyze "$DB" --run-id tree)
@@ -119,7 +131,7 @@ expect_eq "piped output has no colour codes" "$(printf '%s' "$out" | grep -c $'\
 
 # --- recursion in the lead's calls program: fib(12) ---
 "$FERRET" trace --db "$DB" --run-id calls -- "$PROGS/calls" 10 >/dev/null 2>&1
-table=$("$FERRET" analyze "$DB" --run-id calls --json)
+table=$("$FERRET" analyze "$DB" --raw --run-id calls --json)
 expect_eq "fib: 465 calls" "$(field "$table" fib calls)" 465
 expect_eq "fib: total is the outermost call" "$(field "$table" fib total_ns)" \
 	"$(q "SELECT duration_ns FROM span_view WHERE run_id='calls' AND function='fib' AND depth = 1")"
@@ -127,10 +139,10 @@ expect_eq "fib: self of every activation adds up" "$(field "$table" fib self_ns)
 
 # --- incomplete calls are errors ---
 "$FERRET" trace --db "$DB" --run-id jumps -- "$PROGS/jumps" >/dev/null 2>&1
-table=$("$FERRET" analyze "$DB" --run-id jumps --json)
+table=$("$FERRET" analyze "$DB" --raw --run-id jumps --json)
 expect_eq "errors count the spans that are not ok" "$(jget "$table" "sum(f['errors'] for f in d['functions'])")" \
 	"$(q "SELECT count(*) FROM span_view WHERE run_id='jumps' AND status != 'ok'")"
-expect_match "errors column shows count and rate" "$("$FERRET" analyze "$DB" --run-id jumps --function deep)" "deep .* 1 \(100\.0%\)"
+expect_match "errors column shows count and rate" "$("$FERRET" analyze "$DB" --raw --run-id jumps --function deep)" "deep .* 1 \(100\.0%\)"
 
 # --- bad input: one line, exit 1 (usage: 2) ---
 bad() { # NAME EXPECTED-STATUS STDERR-REGEX ARGS...

@@ -212,6 +212,8 @@ static void test_table_text(void)
 	EXPECT_EQ(ret, 0);
 	EXPECT_STR(text, "run synthetic | ./prog --x | 20.00 us | 37 spans | 5 threads | 12 lost events\n"
 			 "WARNING: 12 events lost: the figures below miss those calls\n"
+			 "durations as measured: the run has no probe calibration (traced with "
+			 "--no-calibrate or --min-duration/--aggregate/--max-rate)\n"
 			 "\n"
 			 "Function  Module  Calls     Total      Self     Min     Avg     P50       P95       P99       Max  Errors\n"
 			 "main      prog        2  1.100 us    440 ns  100 ns  550 ns  100 ns  1.000 us  1.000 us  1.000 us  0\n"

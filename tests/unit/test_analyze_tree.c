@@ -165,6 +165,8 @@ static void test_tree_text(void)
 	EXPECT_EQ(ret, 0);
 	EXPECT_STR(text, "run synthetic | ./prog --x | 20.00 us | 37 spans | 5 threads | 12 lost events\n"
 			 "WARNING: 12 events lost: the figures below miss those calls\n"
+			 "durations as measured: the run has no probe calibration (traced with "
+			 "--no-calibrate or --min-duration/--aggregate/--max-rate)\n"
 			 "\n"
 			 "pid 100 tid 101 worker\n"
 			 "`-- worker_main   500 ns  x1    100%  self 300 ns\n"

@@ -50,6 +50,7 @@ struct analyze_opts {
 	/* tree */
 	bool tree;
 	bool calls;	    /* every call on its own, in time order, instead of merged paths */
+	bool raw;	    /* durations as measured, not compensated for probe cost */
 	long max_depth;	    /* 0: no limit */
 	double min_percent; /* hide nodes below this share of their thread's time */
 };
@@ -69,13 +70,39 @@ struct func_info {
 	char *module;	  /* basename of the module's path */
 	bool selected;	  /* matches --function (true when there is no glob) */
 	int32_t active;	  /* activations open on the current thread's stack */
+	int64_t call_ns, inside_ns; /* its probe kind's cost (probe_comp.c); 0: not known */
 };
+
+/* ---- durations compensated for probe cost (probe_comp.c) ---- */
+
+struct probe_comp {
+	bool calibrated; /* the run holds probe costs */
+	bool on;	 /* calibrated and not --raw: durations are compensated */
+	char costs[256]; /* "N ns per nop5 call, ..." */
+};
+
+int probe_comp__load(struct probe_comp *pc, struct run_query *ss, const struct run_row *run, bool raw);
+/* The line under the run header, and its JSON field ("durations"). */
+void probe_comp__print(const struct out_style *st, const struct probe_comp *pc);
+void probe_comp__json(struct jsonw *w, const struct probe_comp *pc);
+/* A call's duration less its own probes' part inside it and its traced descendants' whole
+ * cost, never below 0. */
+static inline int64_t probe_comp__duration(int64_t raw_ns, int64_t inside_ns, int64_t descendants_ns)
+{
+	int64_t d = sub_ns(sub_ns(raw_ns, inside_ns), descendants_ns);
+
+	return d > 0 ? d : 0;
+}
+/* At c's pop (its raw duration final): c compensated (status ok only), and its probe cost
+ * with its descendants' counted into parent's probe_ns. */
+void probe_comp__pop(struct open_call *c, struct func_info *fi, struct open_call *parent);
 
 struct func_table {
 	struct func_info *v;
 	size_t n, cap;
 	struct hashmap index_of; /* (key, 0) -> index in v */
 	const char *glob;
+	struct probe_comp comp; /* filled by probe_comp__load before the walk */
 };
 
 void fn_table__init(struct func_table *t, const char *glob);

@@ -155,8 +155,9 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		exact[m] = rows[i];
 		fns[m] = (struct pct_func){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
-		/* an extended call's stored duration is not its own: the histogram's is */
-		if (t->o->approx || st->extended) {
+		/* an extended call's stored duration is not its own, nor a compensated one: the
+		 * histogram's is */
+		if (t->o->approx || st->extended || t->fns.comp.on) {
 			pct__approx(&fns[m]);
 			memcpy(st->pct, fns[m].value, sizeof(st->pct));
 			continue;
@@ -360,6 +361,7 @@ static int print_text(const struct table *t, const struct out_style *st)
 			if (utf8__width(cells[i][c]) > w[c])
 				w[c] = utf8__width(cells[i][c]);
 	out__run_header(st, t->run);
+	probe_comp__print(st, &t->fns.comp);
 	fputc('\n', st->out);
 	print_line(st, cells[0], w, out__color(st, SGR_BOLD));
 	for (i = 0; i < t->nrows; i++)
@@ -441,8 +443,9 @@ static int print_json(const struct table *t, FILE *out)
 	sort[i] = '\0';
 	jsonw__begin_object(w);
 	json__run_fields(w, t->run);
+	probe_comp__json(w, &t->fns.comp);
 	jsonw__kv_string(w, "sort", sort);
-	jsonw__kv_string(w, "percentiles", t->o->approx ? "approx" : "exact");
+	jsonw__kv_string(w, "percentiles", t->o->approx || t->fns.comp.on ? "approx" : "exact");
 	jsonw__key(w, "functions");
 	jsonw__begin_array(w);
 	for (i = 0; i < t->nrows; i++)
@@ -477,7 +480,8 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 	int err;
 
 	fn_table__init(&t.fns, o->function_glob);
-	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) ||
+	    (err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
 		goto cleanup;
 	/* Per-function figures of a stack-mode run count every process and thread. */
 	if (!o->pid && !o->tid && (err = run_query__func_figures(ss, run->run_key, overlay_aggregate, &t)))

@@ -357,7 +357,8 @@ int analyze__tree(struct run_query *ss, const struct run_row *run, const struct 
 
 	fn_table__init(&t.fns, o->function_glob);
 	t.p = (struct tree_printer){ .st = st, .fns = &t.fns, .o = o, .run = run };
-	if ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) ||
+	    (err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
 		goto cleanup;
 	if (!t.spans) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");

@@ -14,12 +14,14 @@ static int print_begin(struct tree_printer *p)
 
 	if (!p->o->json) {
 		out__run_header(p->st, p->run);
+		probe_comp__print(p->st, &p->fns->comp);
 		return 0;
 	}
 	if (!(p->json = jsonw__new_spaced(out)))
 		return -EIO; /* printed */
 	jsonw__begin_object(p->json);
 	json__run_fields(p->json, p->run);
+	probe_comp__json(p->json, &p->fns->comp);
 	jsonw__kv_string(p->json, "tree", p->o->calls ? "calls" : "merged");
 	jsonw__key(p->json, "threads");
 	jsonw__begin_array(p->json);

@@ -73,6 +73,11 @@ int32_t fn_table__intern(struct func_table *t, struct run_query *ss, int64_t key
 		return -ENOMEM;
 	}
 	fi->selected = !t->glob || glob_match(t->glob, fi->name);
+	if (t->comp.on && run_query__function_cost(ss, key, &fi->call_ns, &fi->inside_ns) < 0) {
+		free(fi->name);
+		free(fi->module);
+		return -EIO;
+	}
 	if (hashmap__put(&t->index_of, key, 0, (uint32_t)t->n)) {
 		free(fi->name);
 		free(fi->module);
@@ -99,11 +104,15 @@ struct walk {
 static int pop_call(struct walk *w)
 {
 	struct open_call *c = call_stack__top(&w->stack), *parent = call_stack__parent(&w->stack);
-	int err = w->ops->pop ? w->ops->pop(w->ctx, c, parent) : 0;
+	int64_t end = open_call__end_ns(c); /* as recorded: ends compare in the same clock */
+	int err;
 
+	if (w->fns->comp.on)
+		probe_comp__pop(c, &w->fns->v[c->fn], parent);
+	err = w->ops->pop ? w->ops->pop(w->ctx, c, parent) : 0;
 	w->fns->v[c->fn].active--;
-	if (parent && open_call__end_ns(c) > open_call__end_ns(parent)) {
-		parent->duration_ns = sub_ns(open_call__end_ns(c), parent->start_ns);
+	if (parent && end > open_call__end_ns(parent)) {
+		parent->duration_ns = sub_ns(end, parent->start_ns);
 		parent->extended = true;
 	}
 	call_stack__pop(&w->stack);

@@ -20,6 +20,7 @@ struct open_call {
 	int32_t status;
 	bool outermost;	     /* analyze: no other activation of the same function below it */
 	bool extended;	     /* analyze: lasts longer than recorded, until a child's end */
+	int64_t probe_ns;    /* analyze: probe cost of its traced descendants popped so far */
 	int64_t user;	     /* the caller's: a tree node, a viewer's frame index, ... */
 };
 

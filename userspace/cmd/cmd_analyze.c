@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"  --thread TID       only thread TID\n"
 		"  -f, --function GLOB  table: rows of matching functions; tree: subtrees of matching calls\n"
 		"  --json             machine-readable output\n"
+		"  --raw              durations as measured (default: less the probes' own cost)\n"
 		"table (the default view):\n"
 		"  --sort COL         function, module, calls, total (default), self, min, avg,\n"
 		"                     p50, p95, p99, max or errors\n"
@@ -41,6 +42,7 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MIN_PERCENT,
 	OPT_APPROX,
+	OPT_RAW,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "min-percent", required_argument, NULL, OPT_MIN_PERCENT },
 	{ "approx", no_argument, NULL, OPT_APPROX },
+	{ "raw", no_argument, NULL, OPT_RAW },
 	OPTION_HELP,
 	{ 0 },
 };
@@ -103,6 +106,7 @@ static enum parse_result apply_opt(int c, const char *arg, struct analyze_opts *
 	case 't': o->tree = true; return PARSE_RUN;
 	case OPT_CALLS: o->tree = o->calls = true; return PARSE_RUN;
 	case OPT_APPROX: o->approx = true; return PARSE_RUN;
+	case OPT_RAW: o->raw = true; return PARSE_RUN;
 	case OPT_SORT: return parse_sort(arg, o);
 	case OPT_LIMIT: return options__number("--limit", arg, 0, 1L << 30, &o->limit);
 	case OPT_MAX_DEPTH: return options__number("--max-depth", arg, 1, 1L << 20, &o->max_depth);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "trace/aggregates.h"
+#include "trace/calibrate.h"
 #include "commands.h"
 #include "trace/consumer.h"
 #include "trace/launch.h"
@@ -81,6 +82,10 @@ static int store_functions(struct store *s, const struct trace_target *t,
 							   sel->funcs[f].offset);
 			if (func_keys[f] < 0)
 				return (int)func_keys[f];
+			/* Go's probes (entry and RET, no return probe) are not calibrated. */
+			if (store__set_function_probe(s, func_keys[f], sel->modules[m].go ? NULL :
+						      probe_kind__name((enum probe_kind)sel->funcs[f].probe_kind)))
+				return -EIO;
 		}
 	}
 	return 0;
@@ -116,7 +121,31 @@ struct session {
 	int64_t *func_keys;
 	bool db_created;
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
+	struct probe_cost costs[PROBE_KIND_COUNT]; /* measured: stored with the run */
 };
+
+/* What a traced call costs here, measured before the run; stack mode's calls are not all
+ * stored, so their durations cannot be compensated: nothing is measured for them. */
+static void calibrate(const struct trace_opts *o, struct session *ss)
+{
+	if (!o->no_calibrate && !trace_options__stack_mode(o))
+		calibrate__probe_costs(ss->costs);
+}
+
+static int store_probe_costs(struct store *s, const struct probe_cost costs[PROBE_KIND_COUNT])
+{
+	int k, err = 0;
+
+	for (k = 0; !err && k < PROBE_KIND_COUNT; k++) {
+		struct probe_cost_row row = { .probe = probe_kind__name((enum probe_kind)k),
+					      .calls = costs[k].calls, .call_ns = costs[k].call_ns,
+					      .inside_ns = costs[k].inside_ns };
+
+		if (costs[k].measured)
+			err = store__add_probe_cost(s, &row);
+	}
+	return err;
+}
 
 /* After the run: the share of calls on single-stepped probes and the costliest ones. */
 static void report_probe_costs(struct session *ss)
@@ -261,6 +290,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	};
 	int err = 0;
 
+	calibrate(o, ss);
 	if (trace_options__stack_mode(o))
 		err = aggregates__new(ss->sel->nfuncs, &ss->agg);
 	if (!err)
@@ -273,6 +303,8 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = loader__attach(ss->loader, ss->sel);
 	if (!err)
 		err = store__begin_run(ss->store, &info);
+	if (!err)
+		err = store_probe_costs(ss->store, ss->costs);
 	if (!err)
 		err = store_functions(ss->store, &ss->target, ss->sel, ss->func_keys);
 	if (!err)

@@ -38,6 +38,8 @@ static void usage(FILE *out)
 		"                         latency histograms\n"
 		"  --max-rate N           a function called more than N times a second is\n"
 		"                         aggregated only from then on\n"
+		"  --no-calibrate         do not measure the probes' cost first (~0.1 s): analyze\n"
+		"                         then shows durations as measured\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -61,7 +63,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 	return PARSE_RUN;
 }
 
-enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE };
+enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE };
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -75,6 +77,7 @@ static const struct option long_opts[] = {
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
+	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -100,6 +103,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 		return add_pattern(&t->excludes, &t->nexc, &t->exc_cap, arg) ? PARSE_USAGE : PARSE_RUN;
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
+	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}

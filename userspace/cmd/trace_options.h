@@ -19,6 +19,7 @@ struct trace_opts {
 	const char *db;
 	const char *run_id;
 	long ringbuf_mb;
+	bool no_calibrate; /* --no-calibrate: no probe costs measured, durations stay as measured */
 	/* stack mode */
 	bool min_duration_set;
 	int64_t min_duration_ns;

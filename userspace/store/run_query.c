@@ -18,6 +18,7 @@ struct run_query {
 	struct db *db;
 	sqlite3_stmt *function_names;
 	sqlite3_stmt *thread_ids;
+	sqlite3_stmt *function_cost;
 	const struct func_names *names; /* shown instead of the stored ones; NULL: none */
 };
 
@@ -30,6 +31,7 @@ void run_query__free(struct run_query *st)
 	if (!st)
 		return;
 	sqlite3_finalize(st->function_names);
+	sqlite3_finalize(st->function_cost);
 	sqlite3_finalize(st->thread_ids);
 	db__free(st->db);
 	free(st);
@@ -261,4 +263,48 @@ int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_fig
 		err = sql_error(st, "cannot read function figures");
 	sqlite3_finalize(stmt);
 	return err;
+}
+
+int run_query__function_cost(struct run_query *st, int64_t function_key, int64_t *call_ns,
+			     int64_t *inside_ns)
+{
+	int rc;
+
+	*call_ns = *inside_ns = 0;
+	if (!st->function_cost &&
+	    sqlite3_prepare_v2(st->db->sql, "SELECT c.call_ns, c.inside_ns FROM functions f"
+				       " JOIN run_probe_costs c ON c.run = f.run AND c.probe = f.probe"
+				       " WHERE f.id = ?1", -1, &st->function_cost, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read the probe costs");
+	sqlite3_bind_int64(st->function_cost, 1, function_key);
+	rc = sqlite3_step(st->function_cost);
+	if (rc == SQLITE_ROW) {
+		*call_ns = sqlite3_column_int64(st->function_cost, 0);
+		*inside_ns = sqlite3_column_int64(st->function_cost, 1);
+	}
+	sqlite3_reset(st->function_cost);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_error(st, "cannot read the probe costs");
+	return rc == SQLITE_ROW;
+}
+
+int run_query__probe_costs(struct run_query *st, int64_t run_key, run_query_cost_cb cb, void *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(st->db->sql, "SELECT probe, calls, call_ns, inside_ns FROM run_probe_costs"
+				       " WHERE run = ?1 ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read the probe costs");
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while (!ret && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *probe = (const char *)sqlite3_column_text(stmt, 0);
+
+		ret = cb(ctx, probe ? probe : "?", sqlite3_column_int64(stmt, 1),
+			 sqlite3_column_int64(stmt, 2), sqlite3_column_int64(stmt, 3));
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sql_error(st, "cannot read the probe costs");
+	sqlite3_finalize(stmt);
+	return ret;
 }

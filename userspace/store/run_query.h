@@ -77,4 +77,13 @@ int run_query__function(struct run_query *st, int64_t function_key, char **name,
 int run_query__thread(struct run_query *st, int64_t thread_key, int *pid, int *tid, char *comm,
 			size_t comm_len);
 
+/* Probe costs (run_probe_costs): what one traced call of the function's probe kind cost
+ * in its run. 1: found; 0: none (not calibrated, or the kind is not known); <0: error. */
+int run_query__function_cost(struct run_query *st, int64_t function_key, int64_t *call_ns,
+			     int64_t *inside_ns);
+typedef int (*run_query_cost_cb)(void *ctx, const char *probe, int64_t calls, int64_t call_ns,
+				 int64_t inside_ns);
+/* Every cost the run measured, in the order stored; a non-zero return from cb stops. */
+int run_query__probe_costs(struct run_query *st, int64_t run_key, run_query_cost_cb cb, void *ctx);
+
 #endif /* FERRET_RUN_QUERY_H */

@@ -26,6 +26,7 @@ struct run_writer {
 	sqlite3_stmt *insert_function;
 	sqlite3_stmt *insert_thread;
 	sqlite3_stmt *insert_func_figures;
+	sqlite3_stmt *set_probe;
 };
 
 struct run_writer *run_writer__new(struct db *db, struct span_writer *spans)
@@ -48,6 +49,8 @@ static void finalize_statements(struct run_writer *rw)
 	sqlite3_finalize(rw->insert_function);
 	sqlite3_finalize(rw->insert_thread);
 	sqlite3_finalize(rw->insert_func_figures);
+	sqlite3_finalize(rw->set_probe);
+	rw->set_probe = NULL;
 	rw->find_module = rw->insert_module = rw->insert_function = NULL;
 	rw->insert_thread = rw->insert_func_figures = NULL;
 }
@@ -74,7 +77,8 @@ static int prepare_statements(struct run_writer *rw)
 	    db__prepare(rw->db,
 			"INSERT OR REPLACE INTO function_stats(function, run, calls, total_ns,"
 			" min_ns, max_ns, hist, demoted_at_ns, sum_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			&rw->insert_func_figures)) {
+			&rw->insert_func_figures) ||
+	    db__prepare(rw->db, "UPDATE functions SET probe = ? WHERE id = ?", &rw->set_probe)) {
 		finalize_statements(rw);
 		return -1;
 	}
@@ -268,6 +272,38 @@ int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, cons
 	/* Stored only when it differs: C names are their own symbols. */
 	bind_text_or_null(rw->insert_function, 5, symbol && name && strcmp(symbol, name) ? symbol : NULL);
 	return insert_row(rw, rw->insert_function, "cannot add a function");
+}
+
+int run_writer__set_function_probe(struct run_writer *rw, int64_t function_key, const char *probe)
+{
+	int rc;
+
+	if (require_run(rw, "set_function_probe") || db__begin(rw->db))
+		return -1;
+	bind_text_or_null(rw->set_probe, 1, probe);
+	sqlite3_bind_int64(rw->set_probe, 2, function_key);
+	rc = sqlite3_step(rw->set_probe);
+	sqlite3_reset(rw->set_probe);
+	return rc == SQLITE_DONE ? 0 : db__error(rw->db, "cannot add a function");
+}
+
+int run_writer__add_probe_cost(struct run_writer *rw, const struct probe_cost_row *c)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (require_run(rw, "add_probe_cost") || db__begin(rw->db) ||
+	    db__prepare(rw->db, "INSERT INTO run_probe_costs(run, probe, calls, call_ns, inside_ns)"
+				" VALUES(?, ?, ?, ?, ?)", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rw->run_key);
+	bind_text_or_null(stmt, 2, c->probe);
+	sqlite3_bind_int64(stmt, 3, c->calls);
+	sqlite3_bind_int64(stmt, 4, c->call_ns);
+	sqlite3_bind_int64(stmt, 5, c->inside_ns);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : db__error(rw->db, "cannot store the probe costs");
 }
 
 /* A thread while the span writer only counts (a write failed): its calls are

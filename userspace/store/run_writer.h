@@ -62,6 +62,16 @@ int64_t run_writer__add_module(struct run_writer *rw, const char *path, const ch
 /* symbol: the ELF symbol when name is its demangled form; NULL: the same as name. */
 int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, const char *name,
 				 const char *symbol, uint64_t offset);
+/* The kind of the function's entry probe (functions.probe); NULL: not known. */
+int run_writer__set_function_probe(struct run_writer *rw, int64_t function_key, const char *probe);
+/* What one traced call with a probe of this kind cost when the run started (run_probe_costs). */
+struct probe_cost_row {
+	const char *probe; /* functions.probe's name */
+	int64_t calls;	   /* traced calls timed */
+	int64_t call_ns;   /* added to the caller's duration per call */
+	int64_t inside_ns; /* the part of call_ns inside the call's own duration */
+};
+int run_writer__add_probe_cost(struct run_writer *rw, const struct probe_cost_row *c);
 int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const char *comm);
 /* The thread (a key add_thread gave) took a new name. */
 int run_writer__rename_thread(struct run_writer *rw, int64_t thread_key, const char *comm);

@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 4 (3 + modules.build_id). Comments inside CREATE statements are kept by SQLite, so
+/* Schema version 5 (4 + functions.probe and run_probe_costs, both additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
@@ -36,7 +36,16 @@ static const char schema_sql[] =
 	" module INTEGER REFERENCES modules(id),\n"
 	" name TEXT, -- C++/Rust: the short demangled name (ns::Class::method)\n"
 	" \"offset\" INTEGER, -- file offset of the probed function\n"
-	" symbol TEXT -- the ELF symbol when it differs from name (mangled); NULL: the same\n"
+	" symbol TEXT, -- the ELF symbol when it differs from name (mangled); NULL: the same\n"
+	" probe TEXT -- its entry probe's kind: nop5, push, emulated, stepped; NULL: not known (Go)\n"
+	");"
+	"CREATE TABLE run_probe_costs(\n"
+	"-- What one traced call cost, per probe kind, measured when the run started; no rows:\n"
+	"-- not measured (--no-calibrate, stack mode). analyze subtracts it from durations.\n"
+	" run INTEGER REFERENCES runs(id), probe TEXT, -- functions.probe\n"
+	" calls INTEGER, -- traced calls timed\n"
+	" call_ns INTEGER, -- added to the caller's duration per call: entry and return probe whole\n"
+	" inside_ns INTEGER -- the part of call_ns inside the call's own duration\n"
 	");"
 	"CREATE TABLE threads(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id),"
 	" pid INTEGER, tid INTEGER, comm TEXT,\n"

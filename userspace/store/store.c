@@ -79,6 +79,16 @@ int store__rename_thread(struct store *s, int64_t thread_key, const char *comm)
 	return run_writer__rename_thread(s->runs, thread_key, comm);
 }
 
+int store__set_function_probe(struct store *s, int64_t function_key, const char *probe)
+{
+	return run_writer__set_function_probe(s->runs, function_key, probe);
+}
+
+int store__add_probe_cost(struct store *s, const struct probe_cost_row *c)
+{
+	return run_writer__add_probe_cost(s->runs, c);
+}
+
 int store__add_func_figures(struct store *s, const struct func_figures_row *rec)
 {
 	return run_writer__add_func_figures(s->runs, rec);

@@ -46,6 +46,9 @@ int64_t store__add_module(struct store *s, const char *path, const char *build_i
 /* symbol: the ELF symbol when name is its demangled form; NULL: the same as name. */
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
 			     uint64_t offset);
+/* run_writer.h: functions.probe and run_probe_costs. */
+int store__set_function_probe(struct store *s, int64_t function_key, const char *probe);
+int store__add_probe_cost(struct store *s, const struct probe_cost_row *c);
 int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 /* The thread (a key add_thread gave) took a new name. */
 int store__rename_thread(struct store *s, int64_t thread_key, const char *comm);

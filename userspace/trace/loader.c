@@ -532,3 +532,14 @@ void loader__free(struct loader *l)
 	ferret_bpf__destroy(l->skel);
 	free(l);
 }
+
+bool loader__call_record(const void *data, size_t size, struct loader_call_record *out)
+{
+	const struct ferret_event *e = data;
+
+	if (size < sizeof(*e) || (e->type != FERRET_EV_ENTRY && e->type != FERRET_EV_EXIT))
+		return false;
+	*out = (struct loader_call_record){ .ts_ns = e->ts_ns, .tid = e->tid, .func_id = e->func_id,
+					    .entry = e->type == FERRET_EV_ENTRY };
+	return true;
+}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 
 #include "bpf/func_figures.h"
 #include "elf/selection.h"
@@ -84,5 +85,14 @@ size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes atta
 double loader__attach_seconds(const struct loader *l);
 double loader__detach_seconds(const struct loader *l);
 void loader__free(struct loader *l); /* detaches; NULL is a no-op */
+
+/* An entry or return record, as calibration (calibrate.c) reads its own calls. */
+struct loader_call_record {
+	uint64_t ts_ns;
+	uint32_t tid, func_id;
+	bool entry;
+};
+/* false: the record is of another kind (a thread, a fork, ...). */
+bool loader__call_record(const void *data, size_t size, struct loader_call_record *out);
 
 #endif
