@@ -12,7 +12,7 @@ bench_comp() {
 			{ say "ferret on comp_parent failed: $(tail -1 "$WORK/err")"; return 1; }
 		untraced=$(field "$WORK/out" untraced_ns)
 		raw=$("$FERRET" analyze "$db" --raw --json -f parent | sed -n 's/.*"total_ns": \([0-9]*\).*/\1/p' | head -1)
-		comp=$("$FERRET" analyze "$db" --json -f parent | sed -n 's/.*"total_ns": \([0-9]*\).*/\1/p' | head -1)
+		comp=$("$FERRET" analyze "$db" --compensate --json -f parent | sed -n 's/.*"total_ns": \([0-9]*\).*/\1/p' | head -1)
 		sample comp.untraced_ns "$untraced"
 		sample comp.raw_ns "$raw"
 		sample comp.compensated_ns "$comp"

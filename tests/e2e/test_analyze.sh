@@ -45,9 +45,10 @@ table=$("$FERRET" analyze "$DB" --raw --run-id tree --json)
 expect_eq "table JSON names the run" "$(jget "$table" "d['run_id']")" tree
 expect_eq "table lists the 7 functions" "$(jget "$table" "len(d['functions'])")" 7
 
-# --- compensated for probe cost (the default): the run was calibrated; never above as measured ---
-comp=$("$FERRET" analyze "$DB" --run-id tree --json)
-expect_eq "durations compensated by default" "$(jget "$comp" "d['durations']")" compensated
+# --- compensated for probe cost (--compensate): the run was calibrated; never above as measured ---
+comp=$("$FERRET" analyze "$DB" --run-id tree --compensate --json)
+expect_eq "durations compensated with --compensate" "$(jget "$comp" "d['durations']")" compensated
+expect_eq "durations as measured by default" "$(jget "$("$FERRET" analyze "$DB" --run-id tree --json)" "d['durations']")" measured
 expect_eq "--raw: as measured" "$(jget "$table" "d['durations']")" measured
 expect_eq "probe costs stored for the run" "$(q "SELECT count(*) FROM run_probe_costs c JOIN runs r ON r.id = c.run WHERE r.run_id = 'tree' AND c.call_ns > 0")" 4
 above=$(python3 -c 'import json, sys
@@ -55,7 +56,7 @@ c, r = (json.loads(a) for a in sys.argv[1:3])
 raw = {f["function"]: f for f in r["functions"]}
 print(sum(1 for f in c["functions"] if f["total_ns"] > raw[f["function"]]["total_ns"] or f["self_ns"] < 0))' "$comp" "$table")
 expect_eq "compensated totals within the measured ones, no negative self time" "$above" 0
-expect_match "text header says what was subtracted" "$("$FERRET" analyze "$DB" --run-id tree)" "durations compensated for probe cost \([0-9]+ ns per nop5 call, [0-9]+ ns per push call, [0-9]+ ns per emulated call, [0-9]+ ns per stepped call\); --raw: as measured"
+expect_match "text header says what was subtracted" "$("$FERRET" analyze "$DB" --run-id tree --compensate)" "durations compensated for probe cost \([0-9]+ ns per nop5 call, [0-9]+ ns per push call, [0-9]+ ns per emulated call, [0-9]+ ns per stepped call\), an estimate; without --compensate: as measured"
 
 # --- exact figures, each against the DB ---
 for f in main:1 work:3 step:9 at_leaf:10 recurse:6 worker_main:1 child_main:1; do

@@ -110,7 +110,7 @@ static void test_tree_and_header(void)
 	text = run_view(&o, true, &ret);
 	EXPECT_EQ(ret, 0);
 	EXPECT(text && strstr(text, "durations compensated for probe cost (100 ns per nop5 call, "
-				    "200 ns per push call); --raw: as measured\n"));
+				    "200 ns per push call), an estimate; without --compensate: as measured\n"));
 	free(text);
 	if (!(j = json_view(&o)))
 		GIVE_UP();

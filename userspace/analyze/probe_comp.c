@@ -46,9 +46,9 @@ int probe_comp__load(struct probe_comp *pc, struct run_query *ss, const struct r
 void probe_comp__print(const struct out_style *st, const struct probe_comp *pc)
 {
 	if (pc->on)
-		fprintf(st->out, "durations compensated for probe cost (%s); --raw: as measured\n", pc->costs);
+		fprintf(st->out, "durations compensated for probe cost (%s), an estimate; without --compensate: as measured\n", pc->costs);
 	else if (pc->calibrated)
-		fprintf(st->out, "durations as measured (--raw): probes cost %s\n", pc->costs);
+		fprintf(st->out, "durations as measured: probes cost %s (--compensate subtracts it)\n", pc->costs);
 	else
 		fprintf(st->out, "durations as measured: the run has no probe calibration "
 			"(traced with --no-calibrate or --min-duration/--aggregate/--max-rate)\n");

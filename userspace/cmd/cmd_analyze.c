@@ -21,7 +21,9 @@ static void usage(FILE *out)
 		"  --thread TID       only thread TID\n"
 		"  -f, --function GLOB  table: rows of matching functions; tree: subtrees of matching calls\n"
 		"  --json             machine-readable output\n"
-		"  --raw              durations as measured (default: less the probes' own cost)\n"
+		"  --compensate       durations less the probes' own cost, as calibrated at the\n"
+		"                     run's start (an estimate; default: as measured)\n"
+		"  --raw              durations as measured (the default)\n"
 		"table (the default view):\n"
 		"  --sort COL         function, module, calls, total (default), self, min, avg,\n"
 		"                     p50, p95, p99, max or errors\n"
@@ -43,6 +45,7 @@ enum {
 	OPT_MIN_PERCENT,
 	OPT_APPROX,
 	OPT_RAW,
+	OPT_COMPENSATE,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "min-percent", required_argument, NULL, OPT_MIN_PERCENT },
 	{ "approx", no_argument, NULL, OPT_APPROX },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "compensate", no_argument, NULL, OPT_COMPENSATE },
 	OPTION_HELP,
 	{ 0 },
 };
@@ -107,6 +111,7 @@ static enum parse_result apply_opt(int c, const char *arg, struct analyze_opts *
 	case OPT_CALLS: o->tree = o->calls = true; return PARSE_RUN;
 	case OPT_APPROX: o->approx = true; return PARSE_RUN;
 	case OPT_RAW: o->raw = true; return PARSE_RUN;
+	case OPT_COMPENSATE: o->raw = false; return PARSE_RUN;
 	case OPT_SORT: return parse_sort(arg, o);
 	case OPT_LIMIT: return options__number("--limit", arg, 0, 1L << 30, &o->limit);
 	case OPT_MAX_DEPTH: return options__number("--max-depth", arg, 1, 1L << 20, &o->max_depth);
@@ -124,6 +129,7 @@ static enum parse_result parse_args(int argc, char **argv, struct analyze_opts *
 	memset(o, 0, sizeof(*o));
 	o->sort_col = COL_TOTAL;
 	o->limit = -1;
+	o->raw = true; /* compensation is an estimate: only on request */
 	options__reset();
 	while ((c = getopt_long(argc, argv, ":hf:t", long_opts, NULL)) != -1) {
 		if (c == 'h') {
