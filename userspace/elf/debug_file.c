@@ -214,21 +214,33 @@ static bool matches(const struct debug_target *t, const char *path, int fd, Elf 
 	return false;
 }
 
-/* The debug file's .symtab with its string table, or NULL; *damaged when it is there
- * but cannot be read. */
-static Elf_Scn *find_symtab(Elf *elf, GElf_Shdr *shdr, bool *damaged)
+/* Its section headers are all in the file: a truncated copy has none to read. */
+static bool sections_fit(Elf *elf, const GElf_Ehdr *ehdr, int fd)
+{
+	struct stat st;
+	size_t n;
+
+	if (fstat(fd, &st) != 0 || elf_getshdrnum(elf, &n) != 0 || n == 0 ||
+	    ehdr->e_shoff > (uint64_t)st.st_size)
+		return false;
+	return n * ehdr->e_shentsize <= (uint64_t)st.st_size - ehdr->e_shoff;
+}
+
+/* The debug file's .symtab with its string table, or NULL; *why when it is damaged. */
+static Elf_Scn *find_symtab(Elf *elf, GElf_Shdr *shdr, const char **why)
 {
 	Elf_Scn *scn = NULL, *strscn;
-	size_t nsections;
 
-	*damaged = elf_getshdrnum(elf, &nsections) != 0;
-	while (!*damaged && (scn = elf_nextscn(elf, scn))) {
+	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, shdr) || shdr->sh_type != SHT_SYMTAB)
 			continue;
 		strscn = elf_getscn(elf, shdr->sh_link);
-		*damaged = shdr->sh_entsize == 0 || !elf_getdata(scn, NULL) || !strscn ||
-			   !elf_getdata(strscn, NULL);
-		return *damaged ? NULL : scn;
+		if (shdr->sh_entsize == 0 || !elf_getdata(scn, NULL) || !strscn ||
+		    !elf_getdata(strscn, NULL)) {
+			*why = "its symbol table cannot be read";
+			return NULL;
+		}
+		return scn;
 	}
 	return NULL;
 }
@@ -237,27 +249,25 @@ static Elf_Scn *find_symtab(Elf *elf, GElf_Shdr *shdr, bool *damaged)
 static enum candidate_result use_candidate(struct symbols_reader *r, const struct debug_target *t,
 					   const char *path, int fd)
 {
-	int stale = elf_errno(); /* cleared: an error below is this file's */
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	const char *why = NULL;
 	GElf_Ehdr ehdr;
 	GElf_Shdr shdr;
 	Elf_Scn *scn = NULL;
-	bool damaged = !elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr);
 	size_t before = r->ncands;
 	int err;
 
-	(void)stale;
-	if (!damaged && !matches(t, path, fd, elf)) {
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr))
+		why = "not an ELF file";
+	else if (!sections_fit(elf, &ehdr, fd))
+		why = "its section headers are missing or lie past its end";
+	else if (!matches(t, path, fd, elf)) {
 		elf_file__close(fd, elf);
 		return CANDIDATE_NONE;
-	}
-	if (!damaged)
-		scn = find_symtab(elf, &shdr, &damaged);
-	if (damaged) {
-		int why = elf_errno();
-
-		fwarn("%s: debug file %s is damaged (%s), its names are not used", t->path, path,
-		      why ? elf_errmsg(why) : "its symbol table cannot be read");
+	} else
+		scn = find_symtab(elf, &shdr, &why);
+	if (why) {
+		fwarn("%s: debug file %s is damaged (%s), its names are not used", t->path, path, why);
 		elf_file__close(fd, elf);
 		return CANDIDATE_NONE;
 	}
