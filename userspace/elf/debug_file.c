@@ -28,8 +28,13 @@
 #include "core/log.h"
 
 #define SYSTEM_DEBUG_DIR "/usr/lib/debug"
-/* libdebuginfod waits 90 s for a silent server by default. */
-#define DEBUGINFOD_DEFAULT_TIMEOUT "5"
+/* Unless the user set them: libdebuginfod waits 90 s for a silent server and then tries
+ * twice more; ferret gives it 5 s, once. */
+static const char *const debuginfod_defaults[][2] = {
+	{ DEBUGINFOD_TIMEOUT_ENV_VAR, "5" },
+	{ DEBUGINFOD_RETRY_LIMIT_ENV_VAR, "0" },
+};
+#define NDEFAULTS (sizeof(debuginfod_defaults) / sizeof(debuginfod_defaults[0]))
 
 /* What a candidate must match, and where to look. */
 struct debug_target {
@@ -283,7 +288,7 @@ static enum candidate_result use_candidate(struct symbols_reader *r, const struc
 		return CANDIDATE_NOMEM;
 	}
 	r->names_from = strdup(path);
-	fdebug("%s: %zu names from debug file %s", t->path, r->ncands - before, path);
+	fdebug("%s: %zu function symbols in debug file %s", t->path, r->ncands - before, path);
 	return r->names_from ? CANDIDATE_USED : CANDIDATE_NOMEM;
 }
 
@@ -346,8 +351,9 @@ static enum candidate_result find_local(struct symbols_reader *r, const struct d
 static int fetch_debuginfod(const struct debug_target *t, char **path)
 {
 	const char *urls = getenv(DEBUGINFOD_URLS_ENV_VAR);
-	bool set_timeout = !getenv(DEBUGINFOD_TIMEOUT_ENV_VAR);
+	bool defaulted[NDEFAULTS];
 	debuginfod_client *client;
+	size_t i;
 	int fd;
 
 	if (!urls || !*urls || !t->id || debuginfod_failed)
@@ -362,11 +368,13 @@ static int fetch_debuginfod(const struct debug_target *t, char **path)
 		debuginfod_set_verbose_fd(client, STDERR_FILENO);
 	fdebug("%s: asking debuginfod (%s) for its debug file", t->path, urls);
 	/* only for this query: the traced program inherits ferret's environment */
-	if (set_timeout)
-		setenv(DEBUGINFOD_TIMEOUT_ENV_VAR, DEBUGINFOD_DEFAULT_TIMEOUT, 0);
+	for (i = 0; i < NDEFAULTS; i++)
+		if ((defaulted[i] = !getenv(debuginfod_defaults[i][0])))
+			setenv(debuginfod_defaults[i][0], debuginfod_defaults[i][1], 0);
 	fd = debuginfod_find_debuginfo(client, t->id, (int)t->id_len, path);
-	if (set_timeout)
-		unsetenv(DEBUGINFOD_TIMEOUT_ENV_VAR);
+	for (i = 0; i < NDEFAULTS; i++)
+		if (defaulted[i])
+			unsetenv(debuginfod_defaults[i][0]);
 	debuginfod_end(client);
 	if (fd == -ENOENT)
 		fdebug("%s: debuginfod has no debug file for it", t->path);
