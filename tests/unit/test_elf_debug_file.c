@@ -213,8 +213,8 @@ static void test_damaged_debug_file(void)
 	expect_refused(s, err, "is damaged");
 }
 
-/* Outside the system's folders a debug file is read only as itself: /tmp is anyone's. */
-static void test_symlink_outside_system_dirs_refused(void)
+/* Outside the system's folders (/tmp is anyone's) a debug file is a regular file, not a link. */
+static void test_not_a_plain_file_refused(void)
 {
 	char real[PATH_MAX];
 	const char *err;
@@ -223,6 +223,11 @@ static void test_symlink_outside_system_dirs_refused(void)
 	EXPECT(realpath(prog(".debug/dbg_demo.debug"), real) != NULL);
 	s = open_with_candidate("dbg_demo", "ln -s '%2$s' '%1$s'", real, &err);
 	expect_refused(s, err, "is a symbolic link outside the system's folders");
+	s = open_with_candidate("dbg_demo", "mkdir '%1$s'", "", &err);
+	expect_refused(s, err, "is not a regular file");
+	/* a FIFO: opening it must not wait for a writer */
+	s = open_with_candidate("dbg_demo", "mkfifo '%1$s'", "", &err);
+	expect_refused(s, err, "is not a regular file");
 }
 
 /* libc6-dbg: IFUNC implementations and static functions, from /usr/lib/debug/.build-id. */
@@ -278,7 +283,7 @@ int main(void)
 	RUN(test_build_id_under_ferret_debug_dirs);
 	RUN(test_other_programs_debug_file_refused);
 	RUN(test_damaged_debug_file);
-	RUN(test_symlink_outside_system_dirs_refused);
+	RUN(test_not_a_plain_file_refused);
 	RUN(test_libc_debug_file);
 	RUN(test_unstripped_has_build_id_only);
 	sh("rm -rf '%s'", tmp, "");

@@ -92,7 +92,7 @@ static int describe_binary(struct symbols_reader *r, struct debug_target *t)
 	}
 	t->link = dwelf_elf_gnu_debuglink(r->elf, &t->crc);
 	if (t->link && !is_plain_file_name(t->link)) {
-		fwarn("%s: its .gnu_debuglink '%s' is not a file name, not followed", r->path, t->link);
+		fwarn("%s: its .gnu_debuglink is not a file name, not followed", r->path);
 		t->link = NULL;
 	}
 	if (!realpath(r->path, t->dir))
@@ -153,7 +153,8 @@ static bool may_trust(const struct debug_target *t, const char *path, int fd, bo
 static int open_candidate(const struct debug_target *t, const char *path)
 {
 	bool system = in_system_dir(path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (system ? 0 : O_NOFOLLOW));
+	/* O_NONBLOCK: a FIFO in its place must not block ferret */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (system ? 0 : O_NOFOLLOW));
 	struct stat st;
 
 	if (fd < 0) {
