@@ -29,6 +29,10 @@ enum ferret_event_type {
 	FERRET_EV_FORK = 5,	 /* a followed process forked: func_id = child pid */
 	FERRET_EV_SPAN = 6,	 /* stack mode: a whole kept call (struct ferret_span_event) */
 	FERRET_EV_EXEC = 7,	 /* a followed thread exec'd: its open calls never return */
+	/* Go code (struct ferret_go_event): calls belong to goroutines, not threads. */
+	FERRET_EV_GO_ENTRY = 8, /* past a Go function's stack check */
+	FERRET_EV_GO_EXIT = 9,	/* at one of its RET instructions */
+	FERRET_EV_GO_END = 10,	/* runtime.goexit0: the goroutine is gone, its open calls end */
 };
 
 /* Entry records: what the kernel will do about this call's return. */
@@ -62,6 +66,19 @@ struct ferret_event {
 	__u16 type;    /* enum ferret_event_type */
 	__u16 flags;   /* span records: enum ferret_span_flags; entries: enum ferret_entry_flags;
 			* threads: enum ferret_thread_flags; 0 on the others */
+};
+
+/* A Go call's entry or return: keyed by the goroutine (its g, read from the thread's TLS,
+ * valid in every Go function), not the thread it ran on. stack_pos = g.stack.hi - SP: the
+ * same at a call's entry and its RET and unchanged when the runtime copies the stack, so an
+ * open call whose position a later event of the goroutine reaches or passes is over (a
+ * panic or runtime.Goexit unwound it). lost_mark as in ferret_event. */
+struct ferret_go_event {
+	struct ferret_event hdr;
+	__u64 goroutine; /* the g's address */
+	__u64 stack_pos;
+	__u32 pid;
+	__u32 pad;
 };
 
 struct ferret_thread_event {

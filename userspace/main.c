@@ -16,8 +16,11 @@ static void usage(FILE *out)
 		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
 		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
 		"  runs     list the runs stored in a database: ferret runs [DB]\n"
+		"  list     the functions a binary or process has, and the probe each would get\n"
+		"           ferret list BINARY [MODULE:GLOB...] | -p PID [MODULE:GLOB...]\n"
 		"\n"
-		"'ferret <command> --help' describes a command's options. ferret %s\n",
+		"'ferret <command> --help' or 'ferret help <command>' describes a command's options.\n"
+		"ferret %s\n",
 		FERRET_VERSION);
 }
 
@@ -28,8 +31,9 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} commands[] = {
 		{ "trace", cmd_trace },	    { "run", cmd_trace },   { "analyze", cmd_analyze },
-		{ "export", cmd_export },   { "runs", cmd_runs },
+		{ "export", cmd_export },   { "runs", cmd_runs },	    { "list", cmd_list },
 	};
+	char *help_argv[4] = { "help", NULL, "--help", NULL };
 	size_t i;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -39,6 +43,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version")) {
 		printf("ferret %s\n", FERRET_VERSION);
 		return 0;
+	}
+	/* "ferret help CMD" is "ferret CMD --help"; "ferret help" the list of commands. */
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		help_argv[1] = argv[2];
+		argc = 3;
+		argv = help_argv;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))

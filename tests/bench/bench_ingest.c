@@ -122,7 +122,7 @@ static void generate(struct bench *b, int threads)
 static int setup_functions(struct store *s, int64_t *keys)
 {
 	char name[32];
-	int64_t module = store__add_module(s, "/usr/bin/synthetic");
+	int64_t module = store__add_module(s, "/usr/bin/synthetic", NULL);
 
 	if (module < 0)
 		return -1;

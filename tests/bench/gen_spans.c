@@ -174,8 +174,8 @@ int main(int argc, char **argv)
 	info.start_real_ns = real_ns();
 	if (store__open(argv[1], STORE_WRITE, &g.s) || store__begin_run(g.s, &info))
 		return 1;
-	module = store__add_module(g.s, "/usr/bin/synthetic");
-	lib = store__add_module(g.s, "/usr/lib/x86_64-linux-gnu/libsynthetic.so.1");
+	module = store__add_module(g.s, "/usr/bin/synthetic", NULL);
+	lib = store__add_module(g.s, "/usr/lib/x86_64-linux-gnu/libsynthetic.so.1", NULL);
 	for (i = 0; i < NFUNCS; i++) {
 		if (shape_requests && i < 5)
 			snprintf(name, sizeof(name), "%s", request_names[i]);

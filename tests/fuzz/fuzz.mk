@@ -4,7 +4,8 @@
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRCS := $(filter-out userspace/main.c userspace/trace/% userspace/cmd/%,$(SRCS))
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Iuserspace -I. -DFERRET_VERSION='"$(VERSION)"' \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Iuserspace -I. \
+	-DFERRET_VERSION='"$(VERSION)"' \
 	-fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 
 .PHONY: fuzz

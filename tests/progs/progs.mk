@@ -46,13 +46,60 @@ GO_ENV := GOCACHE=$(abspath $(OUTPUT))/go-cache GOPATH=$(abspath $(OUTPUT))/go-p
 $(OUTPUT)/progs/go_calls: tests/progs/go/calls/main.go | $(OUTPUT)/progs
 	$(call msg,GO,$@)
 	$(Q)$(GO_ENV) $(GO) build -gcflags=-l -o $@ $<
+# The same program without .symtab or DWARF: its names only in the function table.
+$(OUTPUT)/progs/go_calls_stripped: tests/progs/go/calls/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -gcflags=-l -ldflags='-s -w' -o $@ $<
+# Goroutines for tracing Go code (test_go_trace.sh), and the same stripped.
+$(OUTPUT)/progs/go_trace: tests/progs/go/trace/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -o $@ $<
+$(OUTPUT)/progs/go_trace_stripped: tests/progs/go/trace/main.go | $(OUTPUT)/progs
+	$(call msg,GO,$@)
+	$(Q)$(GO_ENV) $(GO) build -ldflags='-s -w' -o $@ $<
 $(OUTPUT)/progs/libgocalls.so: tests/progs/go/lib/lib.go | $(OUTPUT)/progs
 	$(call msg,GO,$@)
 	$(Q)$(GO_ENV) $(GO) build -buildmode=c-shared -o $@ $<
 $(OUTPUT)/progs/go_uselib: tests/progs/go/lib/go_uselib.c $(OUTPUT)/progs/libgocalls.so
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(PROG_CFLAGS) $< -L$(OUTPUT)/progs -lgocalls -Wl,-rpath,'$$ORIGIN' -o $@
-PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
+PROGS += $(OUTPUT)/progs/go_calls $(OUTPUT)/progs/go_calls_stripped $(OUTPUT)/progs/go_trace $(OUTPUT)/progs/go_trace_stripped \
+	$(OUTPUT)/progs/libgocalls.so $(OUTPUT)/progs/go_uselib
+
+# One program with a fixed build-id: rebuilt_named; rebuilt_unnamed, the same file with
+# work renamed sub_1139 as a nameless body would be (objcopy keeps the build-id); and
+# rebuilt_other, the same source under another build-id (a replaced file).
+$(OUTPUT)/progs/rebuilt_named: tests/progs/special/rebuilt.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=0x1234567890abcdef1234567890abcdef12345678 $< -o $@
+$(OUTPUT)/progs/rebuilt_unnamed: $(OUTPUT)/progs/rebuilt_named
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --redefine-sym work=sub_1139 $< $@
+$(OUTPUT)/progs/rebuilt_other: tests/progs/special/rebuilt.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=0xfedcba0987654321fedcba0987654321fedcba09 $< -o $@
+PROGS += $(OUTPUT)/progs/rebuilt_named $(OUTPUT)/progs/rebuilt_unnamed $(OUTPUT)/progs/rebuilt_other
+
+# Static functions found through .eh_frame once stripped: -O2 (sp_check.cold), built with
+# .symtab (the truth the tests compare with) and stripped (stripped_static_s).
+$(OUTPUT)/progs/stripped_static: tests/progs/stripped_static.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls $< -o $@
+$(OUTPUT)/progs/stripped_static_s: $(OUTPUT)/progs/stripped_static
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+# The same with a crtbegin.o that has unwind tables (tests/progs/startup): the startup
+# code between _start and the program is left out.
+CRT = $(shell $(CC) -print-file-name=$(1))
+$(OUTPUT)/progs/stripped_startup: tests/progs/stripped_static.c tests/progs/startup/crtbegin_cfi.c \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-optimize-sibling-calls -nostartfiles $(call CRT,Scrt1.o) \
+		$(call CRT,crti.o) tests/progs/startup/crtbegin_cfi.c $< $(call CRT,crtn.o) -o $@
+$(OUTPUT)/progs/stripped_startup_s: $(OUTPUT)/progs/stripped_startup
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+PROGS += $(OUTPUT)/progs/stripped_static_s $(OUTPUT)/progs/stripped_startup_s
 
 # Stripped programs named only by their separate debug file, in .debug/ beside them and
 # tied to them by .gnu_debuglink: dbg_demo by its build-id too, dbg_nobid (no build-id)

@@ -165,7 +165,7 @@ FIXTURE int write_db(void)
 
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto cleanup;
-	module = store__add_module(s, "/opt/app/prog");
+	module = store__add_module(s, "/opt/app/prog", NULL);
 	for (i = 0; i < 5; i++)
 		tkeys[i] = store__add_thread(s, threads[i].pid, threads[i].tid, threads[i].comm);
 	for (i = 0; i < (int)(sizeof(base) / sizeof(base[0])); i++) {

@@ -190,8 +190,8 @@ FIXTURE int setup_run(struct generator *g, struct store *s, const char *run_id, 
 	g->functions = functions;
 	if (store__begin_run(s, &info))
 		return -1;
-	module = store__add_module(s, "/usr/bin/prog");
-	if (module <= 0 || store__add_module(s, "/usr/bin/prog") != module)
+	module = store__add_module(s, "/usr/bin/prog", NULL);
+	if (module <= 0 || store__add_module(s, "/usr/bin/prog", NULL) != module)
 		return -1;
 	for (i = 0; i < functions; i++) {
 		snprintf(name, sizeof(name), i % 2 ? "parse_%d" : "emit_%d", i);

@@ -19,7 +19,7 @@ static int write_agg_run(void)
 	hist[8] = hist[9] = hist[10] = 1;
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto cleanup;
-	module = store__add_module(s, "/opt/app/prog");
+	module = store__add_module(s, "/opt/app/prog", NULL);
 	used.function_key = store__add_function(s, module, "used", NULL, 0x100);
 	never.function_key = store__add_function(s, module, "never", NULL, 0x200);
 	if (store__add_func_figures(s, &used) || store__add_func_figures(s, &never) ||

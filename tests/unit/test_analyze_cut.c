@@ -13,7 +13,7 @@ static int write_cut_run(void)
 
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto cleanup;
-	module = store__add_module(s, "/opt/app/prog");
+	module = store__add_module(s, "/opt/app/prog", NULL);
 	thread = store__add_thread(s, 500, 500, "cut");
 	main_fn = store__add_function(s, module, "main", NULL, 0x100);
 	work_fn = store__add_function(s, module, "work", NULL, 0x200);

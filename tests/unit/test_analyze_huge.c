@@ -18,7 +18,7 @@ static int write_huge_run(void)
 
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto cleanup;
-	module = store__add_module(s, "/opt/app/prog");
+	module = store__add_module(s, "/opt/app/prog", NULL);
 	thread = store__add_thread(s, 600, 600, "huge");
 	big = store__add_function(s, module, "big", NULL, 0x100);
 	small = store__add_function(s, module, "small", NULL, 0x200);

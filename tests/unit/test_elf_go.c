@@ -1,6 +1,7 @@
 /*
- * Go code: found in executables and c-shared libraries (stripped too), and refused
- * by selection__build, which puts return probes on every function it selects.
+ * Go code: found in executables and c-shared libraries (stripped too). selection__build
+ * marks a Go executable's module (its functions get no return probes) and refuses a
+ * c-shared library's, whose goroutine pointer ferret cannot find.
  */
 #include "check.h"
 #include "elf/elf_syms.h"
@@ -19,6 +20,17 @@ static bool is_go(const char *path)
 	return go;
 }
 
+static bool go_g_known(const char *path)
+{
+	struct elf_syms *s = NULL;
+	bool known;
+
+	EXPECT_EQ(elf_syms__open(path, &s), 0);
+	known = elf_syms__go_tls_g(s);
+	elf_syms__free(s);
+	return known;
+}
+
 static void test_go_detected(void)
 {
 	char stripped[] = "/tmp/ferret-test-go-XXXXXX", cmd[PATH_MAX + 64];
@@ -26,6 +38,9 @@ static void test_go_detected(void)
 
 	EXPECT(is_go(prog("go_calls")));
 	EXPECT(is_go(prog("libgocalls.so")));
+	EXPECT(go_g_known(prog("go_calls")));	     /* linked by Go: g at fs:-8 */
+	EXPECT(!go_g_known(prog("libgocalls.so"))); /* ld.so places a library's TLS */
+	EXPECT(!go_g_known(prog("elf_pie")));
 	/* No symbols left: the Go linker's sections still say it. */
 	EXPECT(fd >= 0);
 	close(fd);
@@ -62,23 +77,27 @@ static void test_go_selection_refused(void)
 	const char *err;
 
 	EXPECT_EQ(modules__from_exe(prog("go_calls"), &mods), 0);
-	err = build_error(&mods, NULL, 0);
-	EXPECT(strstr(err, "ferret: ") == err && strstr(err, "/go_calls is Go code: ") != NULL);
+	EXPECT_EQ(selection__build(&mods, NULL, 0, NULL, 0, &sel), 0);
+	EXPECT(sel && sel->nmodules == 1 && sel->modules[0].go && sel->modules[0].go_exit_offset);
+	selection__free(sel);
+	sel = NULL;
 	module_list__free(&mods);
 
 	/* A C program with a Go library: its own functions yes, the library's no. */
 	EXPECT_EQ(modules__from_exe(prog("go_uselib"), &mods), 0);
 	EXPECT_EQ(selection__build(&mods, c_main, 1, NULL, 0, &sel), 0);
-	EXPECT(sel && sel->nfuncs == 1);
+	EXPECT(sel && sel->nfuncs == 1 && !sel->modules[0].go);
 	selection__free(sel);
 	err = build_error(&mods, go_lib, 1);
-	EXPECT(strstr(err, "/libgocalls.so is Go code: ") != NULL);
+	EXPECT(strstr(err, "/libgocalls.so is Go code: ferret traces Go functions in x86-64 "
+			   "executables only") != NULL);
 	err = build_error(&mods, go_one, 1);
 	EXPECT(strstr(err, "/libgocalls.so is Go code: ") != NULL);
 	snprintf(pattern, sizeof(pattern), "%s:main.deep", prog("go_calls"));
 	go_by_path[0] = pattern; /* a module named by path, not in the list */
-	err = build_error(&mods, go_by_path, 1);
-	EXPECT(strstr(err, "/go_calls is Go code: ") != NULL);
+	EXPECT_EQ(selection__build(&mods, go_by_path, 1, NULL, 0, &sel), 0);
+	EXPECT(sel && sel->nfuncs == 1 && sel->modules[0].go);
+	selection__free(sel);
 	module_list__free(&mods);
 }
 

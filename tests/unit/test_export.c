@@ -72,7 +72,7 @@ static int make_db(void)
 	snprintf(db_path, sizeof(db_path), "%s/test.db", tmpdir);
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		return -1;
-	mod = store__add_module(s, "/opt/demo/bin/demo");
+	mod = store__add_module(s, "/opt/demo/bin/demo", NULL);
 	for (i = 0; i < 10; i++)
 		fn[i] = store__add_function(s, mod, names[i], NULL, 0x1000 + i * 16);
 	t1 = store__add_thread(s, 100, 100, "demo");
@@ -436,7 +436,7 @@ static void test_long_name_capped(void)
 	snprintf(db_path, sizeof(db_path), "%s/long.db", tmpdir);
 	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto cleanup;
-	fn = store__add_function(s, store__add_module(s, "/opt/demo/bin/demo"), name, NULL, 0x1000);
+	fn = store__add_function(s, store__add_module(s, "/opt/demo/bin/demo", NULL), name, NULL, 0x1000);
 	thread = store__add_thread(s, 100, 100, "demo");
 	root = add_span(s, 0, thread, fn, 10, 100, 0, SPAN_OK);
 	add_span(s, root, thread, fn, 20, 30, 1, SPAN_OK);

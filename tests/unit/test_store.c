@@ -136,7 +136,7 @@ static void test_edge_cases(void)
 	EXPECT_EQ(store__open(tmp_path("edge.db"), STORE_WRITE, &s), 0);
 	if (!s || store__begin_run(s, &info))
 		return;
-	module = store__add_module(s, "/lib/libc.so.6");
+	module = store__add_module(s, "/lib/libc.so.6", NULL);
 	function = store__add_function(s, module, "malloc", NULL, 0xa0);
 	thread = store__add_thread(s, 7, 8, "t");
 	EXPECT(module > 0 && function > 0 && thread > 0);
@@ -353,7 +353,7 @@ static void test_func_stats(void)
 	EXPECT_EQ(store__open(tmp_path("agg.db"), STORE_WRITE, &s), 0);
 	if (!s || store__begin_run(s, &info))
 		return;
-	module = store__add_module(s, "/bin/x");
+	module = store__add_module(s, "/bin/x", NULL);
 	rec.function_key = store__add_function(s, module, "hot", NULL, 0x10);
 	hist[1] = 2;
 	hist[11] = 5;

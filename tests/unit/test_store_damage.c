@@ -33,7 +33,7 @@ static int write_damage_run(const char *db, int n_threads, bool interleaved, int
 	unlink(db);
 	if (store__open(db, STORE_WRITE, &s) || store__begin_run(s, &info))
 		return -1;
-	function = store__add_function(s, store__add_module(s, "/bin/x"), "f", NULL, 0);
+	function = store__add_function(s, store__add_module(s, "/bin/x", NULL), "f", NULL, 0);
 	for (i = 0; i < n_threads; i++)
 		threads[i] = store__add_thread(s, 1, 100 + i, "w");
 	err = function <= 0;

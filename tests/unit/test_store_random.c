@@ -54,7 +54,7 @@ static int start_writer(struct writer *w, const char *db, const char *run_id)
 	memset(w, 0, sizeof(*w));
 	if (store__open(db, STORE_WRITE, &w->s) || store__begin_run(w->s, &info))
 		return -1;
-	w->function = store__add_function(w->s, store__add_module(w->s, "/bin/r"), run_id, NULL, 0);
+	w->function = store__add_function(w->s, store__add_module(w->s, "/bin/r", NULL), run_id, NULL, 0);
 	for (i = 0; i < THREADS; i++)
 		w->threads[i].key = store__add_thread(w->s, 1, 10 + i, "r");
 	return store__flush(w->s);

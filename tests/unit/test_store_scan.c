@@ -32,7 +32,7 @@ static int begin(struct scan_run *r, const char *db, int n_threads)
 	r->n_threads = n_threads;
 	if (store__open(db, STORE_WRITE, &r->s) || store__begin_run(r->s, &info))
 		return -1;
-	r->function = store__add_function(r->s, store__add_module(r->s, "/bin/x"), "f", NULL, 0);
+	r->function = store__add_function(r->s, store__add_module(r->s, "/bin/x", NULL), "f", NULL, 0);
 	for (i = 0; i < n_threads; i++)
 		r->threads[i] = store__add_thread(r->s, 1, 100 + i, "w");
 	return r->function > 0 ? 0 : -1;

@@ -30,7 +30,7 @@ static int start_run(struct run *r, const char *db, const char *run_id)
 	unlink(db);
 	if (store__open(db, STORE_WRITE, &r->s) || store__begin_run(r->s, &info))
 		return -1;
-	module = store__add_module(r->s, "/bin/prog");
+	module = store__add_module(r->s, "/bin/prog", NULL);
 	r->thread = store__add_thread(r->s, 1, 1, "prog");
 	for (i = 0; i < 3; i++)
 		r->functions[i] = store__add_function(r->s, module, i ? "leaf" : "root", NULL, 16 * (uint64_t)i);
@@ -173,7 +173,7 @@ static void test_two_writers_share_a_file(void)
 	EXPECT_EQ(store__open(db, STORE_WRITE, &b.s), 0);
 	EXPECT_EQ(b.s ? store__begin_run(b.s, &info) : -1, 0);
 	b.thread = store__add_thread(b.s, 2, 2, "other");
-	b.functions[1] = store__add_function(b.s, store__add_module(b.s, "/bin/other"), "g", NULL, 0);
+	b.functions[1] = store__add_function(b.s, store__add_module(b.s, "/bin/other", NULL), "g", NULL, 0);
 	b.functions[0] = b.functions[2] = b.functions[1];
 	EXPECT_EQ(store__flush(b.s), 0); /* as the tracer does once its functions are in */
 	for (i = 0; i < 3 * 65536; i++) { /* several id blocks each, flushed in turns */

@@ -20,7 +20,7 @@ static int write_partial_run(const char *path)
 	unlink(path);
 	if (store__open(path, STORE_WRITE, &s) || store__begin_run(s, &info))
 		goto out;
-	span.function_key = store__add_function(s, store__add_module(s, "/usr/bin/prog"), "f", NULL, 0);
+	span.function_key = store__add_function(s, store__add_module(s, "/usr/bin/prog", NULL), "f", NULL, 0);
 	span.thread_key = store__add_thread(s, 7, 7, "prog");
 	span.span_id = store__next_span_id(s);
 	if (store__append_span(s, &span) || store__flush(s) || store__append_span(s, &span))

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "options.h"
+#include "run_names.h"
 
 static void usage(FILE *out)
 {
@@ -148,6 +149,7 @@ int cmd_analyze(int argc, char **argv)
 	struct store *s = NULL;
 	struct run_query *ss = NULL;
 	struct run_row *run = NULL;
+	struct func_names *names = NULL;
 	enum parse_result r;
 	int err;
 
@@ -166,14 +168,16 @@ int cmd_analyze(int argc, char **argv)
 		     "has only the table: drop --tree)", run->run_id, o.db_path);
 		goto cleanup;
 	}
-	if (run_query__open(o.db_path, &ss))
+	if (run_names__find(s, run, &names) || run_query__open(o.db_path, &ss))
 		goto cleanup;
+	run_query__show_names(ss, names);
 	out_style__detect(&st, stdout);
 	if (o.tree ? analyze__tree(ss, run, &o, &st) : analyze__table(ss, run, &o, &st))
 		goto cleanup;
 	err = finish_output();
 cleanup:
 	run_query__free(ss);
+	func_names__free(names);
 	store__free(s);
 	free(run);
 	return err;

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "export/export.h"
 #include "core/log.h"
+#include "run_names.h"
 #include "store/store.h"
 #include "core/util.h"
 #include "options.h"
@@ -275,6 +276,7 @@ int cmd_export(int argc, char **argv)
 	struct export_opts opts;
 	struct store *s = NULL;
 	struct run_row *run;
+	struct func_names *names = NULL;
 	int64_t spans = 0;
 	enum parse_result r;
 	int err;
@@ -289,8 +291,11 @@ int cmd_export(int argc, char **argv)
 	err = store__open(opts.db_path, STORE_READ, &s);
 	if (!err)
 		err = store__find_run(s, opts.run_id, run);
+	if (!err)
+		err = run_names__find(s, run, &names);
 	if (err)
 		goto cleanup;
+	store__show_names(s, names);
 	catch_signals();
 	err = output__open(&out, &opts, run->run_id);
 	if (!err) {
@@ -306,6 +311,7 @@ int cmd_export(int argc, char **argv)
 	output__free(&out);
 cleanup:
 	store__free(s);
+	func_names__free(names);
 	free(run);
 	return err ? EXIT_FAILED : EXIT_OK;
 }

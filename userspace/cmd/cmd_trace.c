@@ -24,6 +24,7 @@
 #include "elf/elf_syms.h"
 #include "elf/modules.h"
 #include "trace/probe_site.h"
+#include "trace_report.h"
 #include "elf/selection.h"
 #include "store/store.h"
 #include "trace/trace_target.h"
@@ -71,7 +72,8 @@ static int store_functions(struct store *s, const struct trace_target *t,
 	size_t m, f;
 
 	for (m = 0; m < sel->nmodules; m++) {
-		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path));
+		int64_t mkey = store__add_module(s, trace_target__shown_path(t, sel->modules[m].path),
+						 sel->modules[m].build_id);
 
 		if (mkey < 0)
 			return (int)mkey;
@@ -117,31 +119,19 @@ struct session {
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
 };
 
-#define HOT_STEPPED_CALLS 1000 /* a single-stepped function called this often is worth a warning */
-
-/* Single-stepped probes cost ~20 µs a hit on a VM: name the hot ones and the remedy. */
-static void warn_hot_stepped(struct session *ss)
+/* After the run: the share of calls on single-stepped probes and the costliest ones. */
+static void report_probe_costs(struct session *ss)
 {
-	char names[256] = "";
-	size_t i, hot = 0, used = 0;
-	uint64_t calls;
+	uint64_t *calls = calloc(ss->sel->nfuncs, sizeof(*calls));
+	size_t i;
 
-	for (i = 0; i < ss->sel->nfuncs; i++) {
-		if (ss->sel->funcs[i].probe_kind != PROBE_STEPPED)
-			continue;
-		calls = ss->agg ? aggregates__calls(ss->agg, (uint32_t)i)
-				: consumer__calls(ss->consumer, (uint32_t)i);
-		if (calls < HOT_STEPPED_CALLS)
-			continue;
-		if (hot++ < 3 && used < sizeof(names))
-			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s (%llu calls)",
-						 used ? ", " : "", ss->sel->funcs[i].name,
-						 (unsigned long long)calls);
-	}
-	if (hot)
-		fwarn("%zu hot functions have single-stepped probes (~20 µs a call on a VM): %s%s; "
-		      "build with -pg -mfentry -mnop-mcount (5-byte nop entries) or trace fewer",
-		      hot, names, hot > 3 ? ", ..." : "");
+	if (!calls)
+		return;
+	for (i = 0; i < ss->sel->nfuncs; i++)
+		calls[i] = ss->agg ? aggregates__calls(ss->agg, (uint32_t)i)
+				   : consumer__calls(ss->consumer, (uint32_t)i);
+	trace_report__costs(ss->sel, calls);
+	free(calls);
 }
 
 /* The kernel's return probe replaces the return address with its trampoline, which
@@ -336,7 +326,7 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	if ((store__end_run(ss->store, &end) || store__unstored_spans(ss->store, NULL)) && !err)
 		err = -EIO;
 	print_summary(o, ss);
-	warn_hot_stepped(ss);
+	report_probe_costs(ss);
 	return err;
 }
 
@@ -351,6 +341,22 @@ static void free_session(struct session *ss)
 	trace_target__free(&ss->target);
 }
 
+/* Stack mode keeps each thread's calls in the kernel; Go's calls belong to goroutines. */
+static int refuse_go_in_stack_mode(const struct trace_opts *o, const struct selection *sel)
+{
+	size_t m;
+
+	for (m = 0; trace_options__stack_mode(o) && m < sel->nmodules; m++) {
+		if (!sel->modules[m].go)
+			continue;
+		ferr("%s is Go code: --min-duration, --aggregate and --max-rate do not trace Go "
+		     "functions (their calls are kept per goroutine, in userspace)",
+		     sel->modules[m].path);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
@@ -363,7 +369,7 @@ int cmd_trace(int argc, char **argv)
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
-			     o.target.nexc, &ss.sel))
+			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel))
 		goto out;
 	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
 		goto out;
@@ -382,9 +388,7 @@ int cmd_trace(int argc, char **argv)
 	fprintf(stderr, "ferret: tracing %zu function%s in %zu module%s of %s (Ctrl-C to stop)\n",
 		ss.sel->nfuncs, plural((long long)ss.sel->nfuncs), ss.sel->nmodules,
 		plural((long long)ss.sel->nmodules), ss.target.description);
-	fprintf(stderr, "ferret: probes: %zu on 5-byte nops, %zu on push (%zu moved past endbr64), %zu on jumps or 1-byte nops, %zu single-stepped\n",
-		ss.probe_kinds[PROBE_NOP5], ss.probe_kinds[PROBE_PUSH], ss.probes_moved,
-		ss.probe_kinds[PROBE_EMULATED], ss.probe_kinds[PROBE_STEPPED]);
+	trace_report__placement(ss.probe_kinds, ss.probes_moved);
 	warn_unwinding(ss.sel);
 	report_name_sources(ss.sel);
 	trace_target__start(&ss.target);

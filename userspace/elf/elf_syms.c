@@ -23,8 +23,14 @@ struct elf_syms {
 	bool stripped;
 	bool unwinds;
 	bool go;
+	bool go_tls_g;
 	char *build_id;
 	char *debug_file;
+	struct unresolved_ifunc {
+		char *name;
+		const char *why; /* static */
+	} *unresolved; /* IFUNCs without an implementation found, each name once */
+	size_t nunresolved;
 };
 
 static int open_elf(const char *path, int *fd_out, Elf **elf_out)
@@ -42,10 +48,26 @@ static int open_elf(const char *path, int *fd_out, Elf **elf_out)
 	return 0;
 }
 
+/* Where an x86-64 Go executable keeps g: at fs:-8. Linked by Go alone, it has no TLS
+ * segment and the runtime points fs past its own slot (runtime.settls); linked by ld
+ * (cgo), its TLS block is Go's 8-byte slot alone, which glibc puts right below fs. A
+ * shared library's TLS is placed by ld.so, elsewhere. */
+static bool tls_is_go_g_slot(Elf *elf, bool interp, const GElf_Phdr *tls)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+		return false;
+	if (!tls)
+		return eh.e_type == ET_EXEC && !interp;
+	return (eh.e_type == ET_EXEC || interp) && tls->p_memsz == 8 && tls->p_align <= 8;
+}
+
 static int read_exec_segments(struct symbols_reader *r)
 {
+	GElf_Phdr ph, tls;
+	bool has_tls = false, interp = false;
 	size_t i, n;
-	GElf_Phdr ph;
 
 	if (elf_getphdrnum(r->elf, &n) != 0) {
 		ferr("%s: cannot read program headers: %s", r->path, elf_errmsg(-1));
@@ -55,10 +77,18 @@ static int read_exec_segments(struct symbols_reader *r)
 	if (!r->segs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (!gelf_getphdr(r->elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+		if (!gelf_getphdr(r->elf, (int)i, &ph))
+			continue;
+		interp |= ph.p_type == PT_INTERP;
+		if (ph.p_type == PT_TLS) {
+			tls = ph;
+			has_tls = true;
+		}
+		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
 		r->segs[r->nsegs++] = (struct exec_segment){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
 	}
+	r->go_tls_g = tls_is_go_g_slot(r->elf, interp, has_tls ? &tls : NULL);
 	return 0;
 }
 
@@ -200,6 +230,29 @@ static int build_functions(const struct symbols_reader *r, struct elf_syms *s)
 	return 0;
 }
 
+/* The IFUNCs ifunc.c found no implementation for, each name once: for -f naming one. */
+static int keep_unresolved_ifuncs(const struct symbols_reader *r, struct elf_syms *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nifuncs; i++) {
+		const struct ifunc_symbol *f = &r->ifuncs[i];
+		bool seen = !f->unresolved;
+
+		for (k = 0; k < s->nunresolved && !seen; k++)
+			seen = !strcmp(s->unresolved[k].name, f->name);
+		if (seen)
+			continue;
+		if (!s->unresolved && !(s->unresolved = calloc(r->nifuncs, sizeof(*s->unresolved))))
+			return -ENOMEM;
+		s->unresolved[s->nunresolved].why = f->unresolved;
+		if (!(s->unresolved[s->nunresolved].name = strdup(f->name)))
+			return -ENOMEM;
+		s->nunresolved++;
+	}
+	return 0;
+}
+
 /* The sources after the file's own symbol tables (sym_reader.h), best names first. */
 static int add_other_sources(struct symbols_reader *r)
 {
@@ -240,11 +293,14 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	if (r.ncands > 0) /* no symbols at all (a stripped static binary): cands is NULL */
 		qsort(r.cands, r.ncands, sizeof(*r.cands), compare_candidates);
 	err = build_functions(&r, s);
+	if (!err)
+		err = keep_unresolved_ifuncs(&r, s);
 	if (err)
 		goto cleanup;
 	s->stripped = !r.has_symtab;
 	s->unwinds = r.unwinds;
 	s->go = r.go;
+	s->go_tls_g = r.go && r.go_tls_g;
 	s->build_id = r.build_id;
 	s->debug_file = r.names_from;
 	r.build_id = r.names_from = NULL;
@@ -294,6 +350,11 @@ bool elf_syms__is_go(const struct elf_syms *s)
 	return s && s->go;
 }
 
+bool elf_syms__go_tls_g(const struct elf_syms *s)
+{
+	return s && s->go_tls_g;
+}
+
 bool elf_syms__is_stripped(const struct elf_syms *s)
 {
 	return s && s->stripped;
@@ -312,6 +373,14 @@ const char *elf_syms__build_id(const struct elf_syms *s)
 const char *elf_syms__debug_file(const struct elf_syms *s)
 {
 	return s ? s->debug_file : NULL;
+}
+
+const char *elf_syms__unresolved_ifunc(const struct elf_syms *s, size_t i, const char **why)
+{
+	if (!s || i >= s->nunresolved)
+		return NULL;
+	*why = s->unresolved[i].why;
+	return s->unresolved[i].name;
 }
 
 void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT])
@@ -348,6 +417,9 @@ void elf_syms__free(struct elf_syms *s)
 		free(s->funcs[i].pretty);
 		free(s->funcs[i].signature);
 	}
+	for (i = 0; i < s->nunresolved; i++)
+		free(s->unresolved[i].name);
+	free(s->unresolved);
 	free(s->funcs);
 	free(s->path);
 	free(s->build_id);

@@ -60,8 +60,12 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 bool elf_syms__unwinds(const struct elf_syms *s);
 /* Go code (an executable or a -buildmode=c-shared library): the Go runtime copies
  * goroutine stacks as they grow, and a return probe's trampoline address on such a
- * stack makes the runtime abort ("unknown caller pc") or jump into it (SIGILL). */
+ * stack makes the runtime abort ("unknown caller pc") or jump into it (SIGILL): its
+ * functions get no return probes (see selection.h). */
 bool elf_syms__is_go(const struct elf_syms *s);
+/* Go code in an x86-64 executable whose TLS block is the runtime's g slot alone: the
+ * running goroutine's g is at fs:-8 in every function (Go ABI or assembly). */
+bool elf_syms__go_tls_g(const struct elf_syms *s);
 /* No .symtab: only the exported functions of .dynsym are known. */
 bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);
@@ -69,6 +73,12 @@ const char *elf_syms__path(const struct elf_syms *s);
 const char *elf_syms__build_id(const struct elf_syms *s);
 /* The separate debug file names were read from, or NULL. */
 const char *elf_syms__debug_file(const struct elf_syms *s);
+/* The i-th IFUNC whose implementation could not be found (so it is no function here),
+ * why in *why (a sentence fragment: "ferret has not loaded this library"); NULL past the end. */
+const char *elf_syms__unresolved_ifunc(const struct elf_syms *s, size_t i, const char **why);
+/* That why says the implementation is not in the file at all (the vDSO's time()):
+ * naming its variants would not help. */
+bool elf_syms__ifunc_elsewhere(const char *why);
 /* counts[source]: how many functions have their name from each source. */
 void elf_syms__count_sources(const struct elf_syms *s, size_t counts[FUNC_SOURCE_COUNT]);
 void elf_syms__free(struct elf_syms *s);

@@ -65,7 +65,7 @@ static int open_module_syms(struct candidate_module *cm)
 
 /* "MODULE:GLOB" -> module (malloc'd) and glob; "GLOB" -> NULL module. "::" as in
  * C++ names is not a separator. */
-static int split_pattern(const char *pattern, char **module, const char **glob)
+int selection__split_pattern(const char *pattern, char **module, const char **glob)
 {
 	const char *p = pattern;
 
@@ -170,16 +170,20 @@ static bool func_matches(const char *glob, const struct elf_func *f)
 	return false;
 }
 
+bool selection__picks(const char *glob, const struct elf_func *f)
+{
+	return func_matches(glob, f) && !(has_wildcards(glob) && is_crt_stub(f->name));
+}
+
 /* Sets (include) or clears (exclude) the flags of matching functions. */
 static size_t apply_glob(struct candidate_module *cm, const char *glob, bool include)
 {
-	bool skip_stubs = has_wildcards(glob);
 	size_t i, n = 0;
 
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {
 		const struct elf_func *f = elf_syms__get(cm->syms, i);
 
-		if (!func_matches(glob, f) || (include && skip_stubs && is_crt_stub(f->name)))
+		if (include ? !selection__picks(glob, f) : !func_matches(glob, f))
 			continue;
 		cm->picked[i] = include;
 		n++;
@@ -205,6 +209,40 @@ static int module_having(struct selection_builder *b, const char *glob)
 	return -1;
 }
 
+/* The IFUNCs of a module the glob names whose implementation is not known (ifunc.c):
+ * they cannot be traced. An exact name that matched nothing else is an error (true,
+ * printed); a wildcard that matched some is warned about. */
+static bool report_unresolved_ifuncs(const struct candidate_module *cm, const char *glob,
+				     bool error)
+{
+	const char *name, *why, *first = NULL, *first_why = NULL, *base;
+	size_t i, n = 0;
+
+	for (i = 0; (name = elf_syms__unresolved_ifunc(cm->syms, i, &why)); i++)
+		if (glob_match(glob, name) && !n++) {
+			first = name;
+			first_why = why;
+		}
+	if (n == 0)
+		return false;
+	base = module__base_name(cm->path);
+	if (error && !has_wildcards(glob) && elf_syms__ifunc_elsewhere(first_why)) {
+		ferr("%s in %s is a GNU IFUNC that cannot be traced: %s", first, cm->path, first_why);
+		return true;
+	}
+	if (error && !has_wildcards(glob)) {
+		ferr("%s in %s is a GNU IFUNC whose implementation (picked for this CPU when the "
+		     "library loads) ferret cannot find: %s; trace the implementations by name "
+		     "instead, e.g. -f '%.*s:__%s_*' (names from the library's debug symbols: "
+		     "libc6-dbg for libc)", first, cm->path, first_why, (int)strcspn(base, "."),
+		     base, first);
+		return true;
+	}
+	fwarn("%zu IFUNC%s matching '%s' in %s left out (%s%s): %s", n, n == 1 ? "" : "s", glob,
+	      cm->path, first, n > 1 ? ", ..." : "", first_why);
+	return false;
+}
+
 static void report_no_match(struct selection_builder *b, const char *glob, const char *module,
 			    int nhits)
 {
@@ -220,6 +258,9 @@ static void report_no_match(struct selection_builder *b, const char *glob, const
 		return;
 	}
 	for (i = 0; i < b->ncms; i++)
+		if (b->cms[i].named && report_unresolved_ifuncs(&b->cms[i], glob, true))
+			return;
+	for (i = 0; i < b->ncms; i++)
 		if (b->cms[i].named)
 			syms[k++] = b->cms[i].syms;
 	selection_hint__no_match(glob, module, syms, (size_t)nhits);
@@ -232,7 +273,7 @@ static int apply_include(struct selection_builder *b, const char *pattern)
 	size_t i, matched = 0;
 	int n, err;
 
-	err = split_pattern(pattern, &module, &glob);
+	err = selection__split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
 	n = resolve_module(b, module);
@@ -244,6 +285,9 @@ static int apply_include(struct selection_builder *b, const char *pattern)
 		if (!err)
 			matched += apply_glob(&b->cms[i], glob, true);
 	}
+	for (i = 0; !err && matched > 0 && i < b->ncms; i++)
+		if (b->cms[i].named)
+			report_unresolved_ifuncs(&b->cms[i], glob, false);
 	if (!err && matched == 0) {
 		report_no_match(b, glob, module, n);
 		err = -ENOENT;
@@ -259,7 +303,7 @@ static int apply_exclude(struct selection_builder *b, const char *pattern)
 	size_t i;
 	int n, err;
 
-	err = split_pattern(pattern, &module, &glob);
+	err = selection__split_pattern(pattern, &module, &glob);
 	if (err)
 		return err;
 	n = module ? resolve_module(b, module) : 0;
@@ -292,26 +336,33 @@ static void report_nothing_left(const struct selection_builder *b, size_t ninc)
 	if (ninc > 0)
 		ferr("every function the -f patterns match is excluded by -x");
 	else if (b->cms[0].syms && elf_syms__count(b->cms[0].syms) == 0)
-		ferr("%s has no function symbols: name functions with -f MODULE:GLOB",
-		     b->cms[0].path);
+		ferr("%s has no function symbols and no .eh_frame function entries: name "
+		     "functions of another module with -f MODULE:GLOB", b->cms[0].path);
 	else
 		ferr("no functions left to trace in %s", b->cms[0].path);
 }
 
-/* Every selected function gets a return probe, and on Go code those crash the program:
- * the runtime copies a goroutine's stack as it grows and then finds the trampoline's
- * address where a return address was ("unknown caller pc"), or returns into it. */
+/* Go code gets no return probes (they crash it: the runtime copies goroutine stacks and
+ * finds the trampoline's address where a return address was). Its calls are keyed by
+ * goroutine instead, which needs the g in TLS at a known place and runtime.goexit0. */
 static int refuse_go_modules(const struct selection_builder *b)
 {
 	size_t i;
 
 	for (i = 0; i < b->ncms; i++) {
 		const struct candidate_module *cm = &b->cms[i];
+		const char *why = NULL;
 
 		if (!elf_syms__is_go(cm->syms) || candidate_module__count_picked(cm) == 0)
 			continue;
-		ferr("%s is Go code: ferret does not trace Go functions (return probes corrupt "
-		     "Go's moving goroutine stacks and crash the program)", cm->path);
+		if (!elf_syms__go_tls_g(cm->syms))
+			why = "ferret traces Go functions in x86-64 executables only (here the "
+			      "goroutine's g is not at a place ferret knows)";
+		else if (!elf_syms__find(cm->syms, "runtime.goexit0"))
+			why = "no runtime.goexit0, where goroutines end";
+		if (!why)
+			continue;
+		ferr("%s is Go code: %s", cm->path, why);
 		return -ENOTSUP;
 	}
 	return 0;

@@ -9,7 +9,13 @@
 
 struct sel_module {
 	char *path;
+	const char *build_id; /* the file's GNU build-id (hex) or NULL; owned by the selection */
 	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
+	/* Go code: no return probes. Each function gets an entry probe past its stack check
+	 * and a probe on every RET (trace/go_returns.c), its calls keyed by goroutine;
+	 * runtime.goexit0, where goroutines end, is probed at this file offset. */
+	bool go;
+	uint64_t go_exit_offset;
 };
 
 struct sel_func {
@@ -19,8 +25,12 @@ struct sel_func {
 	const char *signature; /* C++/Rust: the whole demangled name, shown for overloads */
 	uint64_t offset;  /* file offset of the function's first byte */
 	uint64_t addr;	  /* st_value */
+	uint64_t size;	  /* bytes of its body (st_size, or to the next function in Go's table); 0: unknown */
+	/* Go: the file offsets of its RET instructions (set by go_returns__place_all), malloc'd */
+	uint64_t *ret_offsets;
+	size_t nrets;
 	/* Set by probe_site__place_all(): where the probe goes and what it costs. */
-	uint32_t probe_skip; /* bytes past the entry (an endbr64 that would be single-stepped) */
+	uint32_t probe_skip; /* bytes past the entry: instructions the probe moved past */
 	int probe_kind;	     /* enum probe_kind */
 };
 
@@ -48,11 +58,17 @@ struct selection {
  * startup stubs (_start, _init, frame_dummy, ...); name them exactly to trace them.
  * Errors (one line, negative return): an include that matches nothing (with close
  * names), a MODULE that matches no module, a file that is not an ELF file,
- * functions picked in Go code (elf_syms__is_go: return probes crash it), nothing
- * left to trace.
+ * functions picked in Go code ferret cannot key by goroutine (a c-shared library, not
+ * x86-64, no runtime.goexit0), nothing left to trace.
  */
 int selection__build(const struct module_list *mods, char **includes, size_t ninc, char **excludes,
 		     size_t nexc, struct selection **out);
+/* The pieces of the above that `ferret list` shares, so that it picks what -f picks:
+ * "MODULE:GLOB" -> *module (malloc'd) and *glob, "GLOB" -> *module NULL (-EINVAL after
+ * one error line for ":GLOB" or "MODULE:"); and whether an -f glob picks f. */
+struct elf_func;
+int selection__split_pattern(const char *pattern, char **module, const char **glob);
+bool selection__picks(const char *glob, const struct elf_func *f);
 /* The first module of the selection that throws C++ exceptions or Rust panics, or NULL. */
 const char *selection__unwinding_module(const struct selection *sel);
 void selection__free(struct selection *sel);

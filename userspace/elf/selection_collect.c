@@ -22,6 +22,7 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 	size_t i;
 
 	m->path = cm->path;
+	m->build_id = elf_syms__build_id(cm->syms);
 	cm->path = NULL;
 	m->first_func = sel->nfuncs;
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {
@@ -33,9 +34,13 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 								       .symbol = f->name,
 								       .signature = f->signature,
 								       .offset = f->offset,
+								       .size = f->size,
 								       .addr = f->addr };
 	}
 	m->nfuncs = sel->nfuncs - m->first_func;
+	m->go = elf_syms__is_go(cm->syms);
+	if (m->go)
+		m->go_exit_offset = elf_syms__find(cm->syms, "runtime.goexit0")->offset;
 	sel->syms[sel->nsyms++] = cm->syms; /* the names point into it */
 	cm->syms = NULL;
 	sel->nmodules++;
@@ -110,6 +115,8 @@ void selection__free(struct selection *sel)
 		return;
 	for (i = 0; i < sel->nmodules; i++)
 		free(sel->modules[i].path);
+	for (i = 0; i < sel->nfuncs; i++)
+		free(sel->funcs[i].ret_offsets);
 	for (i = 0; i < sel->nsyms; i++)
 		elf_syms__free(sel->syms[i]);
 	free(sel->modules);

@@ -112,12 +112,15 @@ void selection_hint__no_match(const char *glob, const char *module,
 	struct hint hints[MAX_HINTS];
 	char literal[MAX_COMPARED + 1], where[512], close[512];
 	size_t i, k, nhints = 0, total = 0, len = 0;
+	size_t counts[FUNC_SOURCE_COUNT], unnamed = 0;
 	bool stripped = false;
 
 	literal_part(glob, literal, sizeof(literal));
 	for (k = 0; k < n; k++) {
 		total += elf_syms__count(syms[k]);
 		stripped |= elf_syms__is_stripped(syms[k]);
+		elf_syms__count_sources(syms[k], counts);
+		unnamed += counts[FUNC_SRC_EH_FRAME];
 		for (i = 0; *literal && i < elf_syms__count(syms[k]); i++) {
 			const char *name = elf_func__shown_name(elf_syms__get(syms[k], i));
 			int score = closeness(literal, name);
@@ -137,5 +140,8 @@ void selection_hint__no_match(const char *glob, const char *module,
 		ferr("no function matches '%s' in %s (close: %s)", glob, where, close);
 	else
 		ferr("no function matches '%s' in %s (%zu functions%s)", glob, where, total,
-		     stripped ? "; stripped: only exported functions are visible" : "");
+		     !stripped	   ? ""
+		     : unnamed > 0 ? "; stripped: only exported functions have names, the others "
+				     "are sub_ADDR"
+				   : "; stripped: only exported functions are visible");
 }

@@ -49,7 +49,15 @@ static int add_ifunc(struct symbols_reader *r, const char *name, uint64_t resolv
 {
 	if (grow_array((void **)&r->ifuncs, &r->ifuncs_cap, r->nifuncs + 1, sizeof(*r->ifuncs)))
 		return -ENOMEM;
-	r->ifuncs[r->nifuncs++] = (struct ifunc_symbol){ name, resolver };
+	r->ifuncs[r->nifuncs++] = (struct ifunc_symbol){ name, resolver, NULL };
+	return 0;
+}
+
+static int add_cold(struct symbols_reader *r, uint64_t addr)
+{
+	if (grow_array((void **)&r->cold, &r->cold_cap, r->ncold + 1, sizeof(*r->cold)))
+		return -ENOMEM;
+	r->cold[r->ncold++] = addr;
 	return 0;
 }
 
@@ -105,8 +113,10 @@ int sym_reader__add_symbol_table(struct symbols_reader *r, Elf *elf, Elf_Scn *sc
 		r->unwinds |= !strcmp(name, "_Unwind_RaiseException") || !strcmp(name, "__cxa_throw");
 		if (is_ifunc(&sym))
 			err = add_ifunc(r, name, sym.st_value);
-		else if (!is_defined_func(&sym) || is_cold_fragment(name))
+		else if (!is_defined_func(&sym))
 			continue;
+		else if (is_cold_fragment(name))
+			err = add_cold(r, sym.st_value); /* so that no other source makes it a function */
 		else
 			err = sym_reader__add(r, name, sym.st_value, sym.st_size,
 					      GELF_ST_BIND(sym.st_info), source);
@@ -142,6 +152,7 @@ void symbols_reader__release(struct symbols_reader *r)
 	free(r->kept);
 	free(r->extra);
 	free(r->ifuncs);
+	free(r->cold);
 	free(r->cands);
 	free(r->segs);
 	free(r->build_id);

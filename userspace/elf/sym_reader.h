@@ -36,6 +36,7 @@ struct exec_segment {
 struct ifunc_symbol {
 	const char *name;
 	uint64_t resolver;
+	const char *unresolved; /* set by ifunc.c: why no implementation was found (static); NULL: found */
 };
 
 struct kept_elf {
@@ -52,6 +53,8 @@ struct symbols_reader {
 	size_t ncands, cap;
 	struct ifunc_symbol *ifuncs;
 	size_t nifuncs, ifuncs_cap;
+	uint64_t *cold; /* addresses of the .cold fragments symbol tables named (not functions) */
+	size_t ncold, cold_cap;
 	char **kept; /* strings the candidates point to, freed with the reader */
 	size_t nkept, kept_cap;
 	struct kept_elf *extra; /* other files whose string tables candidates point into */
@@ -59,6 +62,7 @@ struct symbols_reader {
 	bool has_symtab;
 	bool unwinds; /* it names the unwinder's entry: it throws C++ exceptions or Rust panics */
 	bool go;      /* it holds the Go runtime */
+	bool go_tls_g; /* an x86-64 executable whose TLS block is only Go's g slot (at fs:-8) */
 	char *build_id; /* lowercase hex of NT_GNU_BUILD_ID, or NULL; moved to the elf_syms */
 	char *names_from; /* the debug file names came from, or NULL; moved to the elf_syms */
 };
@@ -70,7 +74,7 @@ int sym_reader__add(struct symbols_reader *r, const char *name, uint64_t addr, u
  * reader ends; NULL on failure (the string is freed). */
 const char *sym_reader__keep(struct symbols_reader *r, char *s);
 /* Adds the defined functions of a SHT_SYMTAB/SHT_DYNSYM section of `elf` (r->elf or a
- * debug file), as .symtab/.dynsym are read: IFUNCs to r->ifuncs, no .cold fragments. */
+ * debug file), as .symtab/.dynsym are read: IFUNCs to r->ifuncs, .cold fragments to r->cold. */
 int sym_reader__add_symbol_table(struct symbols_reader *r, Elf *elf, Elf_Scn *scn,
 				 const GElf_Shdr *shdr, enum func_source source);
 /* Keeps another open ELF file (a debug file) until the reader ends: its string tables

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "range_scan.h"
+#include "func_names.h"
 #include "run_query.h"
 #include "schema.h"
 
@@ -17,6 +18,7 @@ struct run_query {
 	struct db *db;
 	sqlite3_stmt *function_names;
 	sqlite3_stmt *thread_ids;
+	const struct func_names *names; /* shown instead of the stored ones; NULL: none */
 };
 
 struct keyed_spans {
@@ -152,8 +154,15 @@ void keyed_spans__free(struct keyed_spans *sc)
 	free(sc);
 }
 
+void run_query__show_names(struct run_query *st, const struct func_names *names)
+{
+	st->names = names;
+}
+
 int run_query__function(struct run_query *st, int64_t function_key, char **name, char **module_path)
 {
+	const char *shown = func_names__get(st->names, function_key);
+
 	int rc, err = 0;
 
 	*name = *module_path = NULL;
@@ -165,7 +174,7 @@ int run_query__function(struct run_query *st, int64_t function_key, char **name,
 	sqlite3_bind_int64(st->function_names, 1, function_key);
 	rc = sqlite3_step(st->function_names);
 	if (rc == SQLITE_ROW) {
-		*name = db__dup_text(st->function_names, 0);
+		*name = shown ? strdup(shown) : db__dup_text(st->function_names, 0);
 		*module_path = db__dup_text(st->function_names, 1);
 	} else if (rc == SQLITE_DONE) { /* a span naming no function: a damaged file, still counted */
 		*name = strdup("?");

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct run_query;
+struct func_names;
 
 int run_query__open(const char *path, struct run_query **out);
 void run_query__free(struct run_query *st); /* NULL is a no-op */
@@ -67,6 +68,9 @@ typedef int (*run_query_figures_cb)(void *ctx, const struct stored_func_figures 
 /* Every function_stats row of run_key; 0 (also when there are none) or <0. */
 int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx);
 
+/* Names shown instead of the stored ones by run_query__function (kept by the caller;
+ * NULL: none). */
+void run_query__show_names(struct run_query *st, const struct func_names *names);
 /* A function's name and its module's path (malloc'd, "" when unknown); 0 or <0. */
 int run_query__function(struct run_query *st, int64_t function_key, char **name, char **module_path);
 /* A thread's pid, tid and comm; 0 or <0. */

@@ -124,3 +124,37 @@ int run_reader__list(struct db *db, int (*cb)(const struct run_row *run, void *c
 	return ret;
 }
 
+
+int run_reader__functions(struct db *db, int64_t run_key,
+			  int (*cb)(const struct stored_function *f, void *ctx), void *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, ret = 0;
+
+	if (db__prepare(db, "SELECT m.id, m.path, m.build_id, f.id, f.name, f.symbol, f.\"offset\""
+			    " FROM functions f JOIN modules m ON m.id = f.module WHERE f.run = ?"
+			    " ORDER BY m.id, f.id", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct stored_function f = {
+			.module_key = sqlite3_column_int64(stmt, 0),
+			.module_path = (const char *)sqlite3_column_text(stmt, 1),
+			.build_id = (const char *)sqlite3_column_text(stmt, 2),
+			.function_key = sqlite3_column_int64(stmt, 3),
+			.name = (const char *)sqlite3_column_text(stmt, 4),
+			.symbol = (const char *)sqlite3_column_text(stmt, 5),
+			.offset = (uint64_t)sqlite3_column_int64(stmt, 6),
+		};
+
+		if (!f.module_path || !f.name)
+			continue;
+		ret = cb(&f, ctx);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = db__error(db, "cannot read functions");
+	sqlite3_finalize(stmt);
+	return ret;
+}

@@ -37,4 +37,20 @@ int run_reader__find(struct db *db, const char *run_id, struct run_row *out);
 /* Calls cb for every run, oldest first; a non-zero return from cb stops and is returned. */
 int run_reader__list(struct db *db, int (*cb)(const struct run_row *run, void *ctx), void *ctx);
 
+/* A function of a run with its module, as stored: what the files on disk now are
+ * compared with (cmd/ finds better names). Strings valid during the callback. */
+struct stored_function {
+	int64_t module_key;
+	const char *module_path;
+	const char *build_id; /* the module's, NULL: none recorded */
+	int64_t function_key;
+	const char *name;
+	const char *symbol; /* NULL: the same as name */
+	uint64_t offset;    /* file offset of the probed function */
+};
+/* Calls cb for every function of run_key, grouped by module; a non-zero return from cb
+ * stops and is returned. */
+int run_reader__functions(struct db *db, int64_t run_key,
+			  int (*cb)(const struct stored_function *f, void *ctx), void *ctx);
+
 #endif /* FERRET_RUN_READER_H */

@@ -65,7 +65,7 @@ static int prepare_statements(struct run_writer *rw)
 	if (rw->find_module)
 		return 0;
 	if (db__prepare(rw->db, "SELECT id FROM modules WHERE run = ? AND path = ?", &rw->find_module) ||
-	    db__prepare(rw->db, "INSERT INTO modules(run, path) VALUES(?, ?)", &rw->insert_module) ||
+	    db__prepare(rw->db, "INSERT INTO modules(run, path, build_id) VALUES(?, ?, ?)", &rw->insert_module) ||
 	    db__prepare(rw->db,
 			"INSERT INTO functions(run, module, name, \"offset\", symbol) VALUES(?, ?, ?, ?, ?)",
 			&rw->insert_function) ||
@@ -233,7 +233,7 @@ static int64_t insert_row(struct run_writer *rw, sqlite3_stmt *stmt, const char 
 	return sqlite3_last_insert_rowid(rw->db->sql);
 }
 
-int64_t run_writer__add_module(struct run_writer *rw, const char *path)
+int64_t run_writer__add_module(struct run_writer *rw, const char *path, const char *build_id)
 {
 	int64_t key = 0;
 	int rc;
@@ -252,6 +252,7 @@ int64_t run_writer__add_module(struct run_writer *rw, const char *path)
 		return key;
 	sqlite3_bind_int64(rw->insert_module, 1, rw->run_key);
 	bind_text_or_null(rw->insert_module, 2, path);
+	bind_text_or_null(rw->insert_module, 3, build_id);
 	return insert_row(rw, rw->insert_module, "cannot add a module");
 }
 

@@ -57,7 +57,8 @@ struct run_writer *run_writer__new(struct db *db, struct span_writer *spans);
 void run_writer__free(struct run_writer *rw); /* NULL is a no-op */
 int run_writer__begin(struct run_writer *rw, const struct run_info *info);
 const char *run_writer__run_id(const struct run_writer *rw); /* the current (or last) run's name */
-int64_t run_writer__add_module(struct run_writer *rw, const char *path);
+/* build_id: the file's GNU build-id as hex, NULL when it has none. */
+int64_t run_writer__add_module(struct run_writer *rw, const char *path, const char *build_id);
 /* symbol: the ELF symbol when name is its demangled form; NULL: the same as name. */
 int64_t run_writer__add_function(struct run_writer *rw, int64_t module_key, const char *name,
 				 const char *symbol, uint64_t offset);

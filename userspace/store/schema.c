@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 2. Comments inside CREATE statements are kept by SQLite, so
+/* Schema version 4 (3 + modules.build_id). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
@@ -29,7 +29,9 @@ static const char schema_sql[] =
 	" lost_spans INTEGER DEFAULT 0, -- calls open when their thread lost events (status 3)\n"
 	" unstored_spans INTEGER DEFAULT 0 -- calls seen but not stored: a write failed (disk full)\n"
 	");"
-	"CREATE TABLE modules(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id), path TEXT);"
+	"CREATE TABLE modules(id INTEGER PRIMARY KEY, run INTEGER REFERENCES runs(id), path TEXT,\n"
+	" build_id TEXT -- the file's GNU build-id, lowercase hex; NULL: it has none\n"
+	");"
 	"CREATE TABLE functions(id INTEGER PRIMARY KEY, run INTEGER,"
 	" module INTEGER REFERENCES modules(id),\n"
 	" name TEXT, -- C++/Rust: the short demangled name (ns::Class::method)\n"

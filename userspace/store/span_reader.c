@@ -47,10 +47,12 @@ static int read_run_start(struct db *db, int64_t run_key, int64_t *start_ns)
 	return -1;
 }
 
-static int add_function_name(struct span_reader *it, sqlite3_stmt *stmt, size_t *cap)
+static int add_function_name(struct span_reader *it, sqlite3_stmt *stmt, size_t *cap,
+			     const struct func_names *names)
 {
 	struct function_name *f;
-	const char *name = (const char *)sqlite3_column_text(stmt, 1);
+	const char *shown = func_names__get(names, sqlite3_column_int64(stmt, 0));
+	const char *name = shown ? shown : (const char *)sqlite3_column_text(stmt, 1);
 	const char *module = (const char *)sqlite3_column_text(stmt, 2);
 
 	if (grow_array((void **)&it->functions, cap, it->n_functions + 1, sizeof(*it->functions)))
@@ -63,7 +65,8 @@ static int add_function_name(struct span_reader *it, sqlite3_stmt *stmt, size_t 
 	return f->name && f->module ? 0 : -1;
 }
 
-static int load_function_names(struct span_reader *it, int64_t run_key)
+/* names: shown instead of the stored ones (NULL: none); the --function glob sees them. */
+static int load_function_names(struct span_reader *it, int64_t run_key, const struct func_names *names)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t cap = 0;
@@ -75,7 +78,7 @@ static int load_function_names(struct span_reader *it, int64_t run_key)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, run_key);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (add_function_name(it, stmt, &cap)) {
+		if (add_function_name(it, stmt, &cap, names)) {
 			sqlite3_finalize(stmt);
 			ferr("out of memory");
 			return -1;
@@ -137,7 +140,8 @@ static struct range_scan *scan_spans(struct span_reader *it, int64_t run_key, co
 	return sc;
 }
 
-struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter)
+struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter,
+				      const struct func_names *names)
 {
 	struct span_reader *it;
 
@@ -147,7 +151,7 @@ struct span_reader *span_reader__open(struct db *db, int64_t run_key, const stru
 		return NULL;
 	}
 	it->db = db;
-	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key) ||
+	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key, names) ||
 	    !(it->scan = scan_spans(it, run_key, filter))) {
 		span_reader__free(it);
 		return NULL;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "func_names.h"
 
 /* One span as the readers see it. Strings stay valid until the next span_reader__next(). */
 struct named_span {
@@ -39,7 +40,9 @@ struct span_filter {
 
 struct span_reader;
 /* NULL on error (printed). */
-struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter);
+/* names: shown instead of the stored ones (func_names.h), NULL: none. */
+struct span_reader *span_reader__open(struct db *db, int64_t run_key, const struct span_filter *filter,
+				      const struct func_names *names);
 /* 1: *row filled; 0: no more; <0: error (printed). */
 int span_reader__next(struct span_reader *it, struct named_span *row);
 void span_reader__free(struct span_reader *it);

@@ -9,6 +9,7 @@ struct store {
 	struct db *db;
 	struct span_writer *spans;
 	struct run_writer *runs;
+	const struct func_names *names; /* shown instead of the stored ones; NULL: none */
 };
 
 int store__open(const char *path, enum store_mode mode, struct store **out)
@@ -57,9 +58,9 @@ const char *store__run_id(const struct store *s)
 	return s ? run_writer__run_id(s->runs) : NULL;
 }
 
-int64_t store__add_module(struct store *s, const char *path)
+int64_t store__add_module(struct store *s, const char *path, const char *build_id)
 {
-	return run_writer__add_module(s->runs, path);
+	return run_writer__add_module(s->runs, path, build_id);
 }
 
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
@@ -133,7 +134,18 @@ int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void 
 	return run_reader__list(s->db, cb, ctx);
 }
 
+int store__run_functions(struct store *s, int64_t run_key,
+			 int (*cb)(const struct stored_function *f, void *ctx), void *ctx)
+{
+	return run_reader__functions(s->db, run_key, cb, ctx);
+}
+
+void store__show_names(struct store *s, const struct func_names *names)
+{
+	s->names = names;
+}
+
 struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)
 {
-	return span_reader__open(s->db, run_key, filter);
+	return span_reader__open(s->db, run_key, filter, s->names);
 }

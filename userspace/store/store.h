@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "func_names.h"
 #include "run_reader.h"
 #include "run_writer.h"
 #include "schema.h"
@@ -40,7 +41,8 @@ bool store__created(const struct store *s);
 /* ---- writing a run (the tracer): run_writer.h ---- */
 int store__begin_run(struct store *s, const struct run_info *info);
 const char *store__run_id(const struct store *s); /* the current run's name */
-int64_t store__add_module(struct store *s, const char *path);
+/* build_id: the file's GNU build-id as hex, NULL when it has none. */
+int64_t store__add_module(struct store *s, const char *path, const char *build_id);
 /* symbol: the ELF symbol when name is its demangled form; NULL: the same as name. */
 int64_t store__add_function(struct store *s, int64_t module_key, const char *name, const char *symbol,
 			     uint64_t offset);
@@ -72,6 +74,11 @@ int64_t store__unstored_spans(const struct store *s, const char **why);
 int store__find_run(struct store *s, const char *run_id, struct run_row *out);
 /* Calls cb for every run, oldest first; a non-zero return from cb stops and is returned. */
 int store__list_runs(struct store *s, int (*cb)(const struct run_row *run, void *ctx), void *ctx);
+/* Every function of a run with its module (path, build-id): run_reader.h. */
+int store__run_functions(struct store *s, int64_t run_key,
+			 int (*cb)(const struct stored_function *f, void *ctx), void *ctx);
+/* Names the span readers show instead of the stored ones (kept by the caller, NULL: none). */
+void store__show_names(struct store *s, const struct func_names *names);
 /* Spans of one run, ordered by thread_key, then start_ns, then span_id. */
 struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter);
 

@@ -16,6 +16,7 @@
 /* The ABI's layout, as the BPF side (built with -target bpf) sees it. */
 _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
+_Static_assert(sizeof(struct ferret_go_event) == 48, "ferret_go_event is 48 bytes");
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
 _Static_assert(sizeof(struct ferret_frame) == 40, "ferret_frame is 40 bytes");
 _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 40,
@@ -73,6 +74,12 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	bpf_program__set_autoload(skel->progs.on_exit_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_entry_single, !multi);
 	bpf_program__set_autoload(skel->progs.on_exit_single, !multi);
+	bpf_program__set_autoload(skel->progs.on_go_entry_multi, multi);
+	bpf_program__set_autoload(skel->progs.on_go_ret_multi, multi);
+	bpf_program__set_autoload(skel->progs.on_go_end_multi, multi);
+	bpf_program__set_autoload(skel->progs.on_go_entry_single, !multi);
+	bpf_program__set_autoload(skel->progs.on_go_ret_single, !multi);
+	bpf_program__set_autoload(skel->progs.on_go_end_single, !multi);
 	err = bpf_map__set_max_entries(skel->maps.events, opts->ringbuf_bytes);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
@@ -241,13 +248,106 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 	return keep_link(l, link);
 }
 
+/* Go code's probes (go_returns.h): which program, where, with which cookies. */
+enum go_probe { GO_ENTRY, GO_RET, GO_END };
+
+static struct bpf_program *go_program(const struct loader *l, enum go_probe which)
+{
+	const struct ferret_bpf *k = l->skel;
+
+	if (which == GO_ENTRY)
+		return l->multi ? k->progs.on_go_entry_multi : k->progs.on_go_entry_single;
+	if (which == GO_RET)
+		return l->multi ? k->progs.on_go_ret_multi : k->progs.on_go_ret_single;
+	return l->multi ? k->progs.on_go_end_multi : k->progs.on_go_end_single;
+}
+
+/* n probes of one kind in a module: one uprobe_multi link, or one link each. */
+static int attach_go_sites(struct loader *l, const char *path, enum go_probe which,
+			   const unsigned long *offsets, const __u64 *cookies, size_t n)
+{
+	static const char *const what[] = { "entry", "RET", "goroutine exit" };
+	struct bpf_link *link;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < (l->multi ? (n > 0) : n); i++) {
+		if (l->multi) {
+			LIBBPF_OPTS(bpf_uprobe_multi_opts, opts, .offsets = offsets, .cookies = cookies,
+				    .cnt = n);
+			link = bpf_program__attach_uprobe_multi(go_program(l, which), l->attach_pid,
+								path, NULL, &opts);
+		} else {
+			LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookies[i]);
+			link = bpf_program__attach_uprobe_opts(go_program(l, which), l->attach_pid,
+							       path, offsets[i], &opts);
+		}
+		if (!link) {
+			err = -errno;
+			ferr("cannot attach %zu Go %s probe%s to %s: %s", l->multi ? n : 1, what[which],
+			     (l->multi ? n : 1) > 1 ? "s" : "", path, strerror(-err));
+			return err;
+		}
+		l->probes += l->multi ? n : 1;
+		err = keep_link(l, link);
+	}
+	return err;
+}
+
+/* A Go module: entries past the stack check, every RET, and runtime.goexit0. */
+static int attach_go_module(struct loader *l, const struct selection *sel, size_t m)
+{
+	const struct sel_module *mod = &sel->modules[m];
+	size_t i, k, n = 0, nrets = 0;
+	unsigned long *offsets;
+	__u64 *cookies;
+	int err;
+
+	for (i = 0; i < mod->nfuncs; i++)
+		nrets += sel->funcs[mod->first_func + i].nrets;
+	offsets = calloc(mod->nfuncs + nrets + 1, sizeof(*offsets));
+	cookies = calloc(mod->nfuncs + nrets + 1, sizeof(*cookies));
+	if (!offsets || !cookies) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < mod->nfuncs; i++) {
+		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
+		cookies[i] = mod->first_func + i;
+	}
+	err = attach_go_sites(l, mod->path, GO_ENTRY, offsets, cookies, mod->nfuncs);
+	for (i = 0; i < mod->nfuncs; i++) {
+		const struct sel_func *fn = &sel->funcs[mod->first_func + i];
+
+		for (k = 0; k < fn->nrets; k++, n++) {
+			offsets[n] = fn->ret_offsets[k];
+			cookies[n] = mod->first_func + i;
+		}
+	}
+	if (!err)
+		err = attach_go_sites(l, mod->path, GO_RET, offsets, cookies, n);
+	offsets[0] = mod->go_exit_offset;
+	cookies[0] = 0;
+	if (!err)
+		err = attach_go_sites(l, mod->path, GO_END, offsets, cookies, 1);
+out:
+	free(offsets);
+	free(cookies);
+	return err;
+}
+
 int loader__attach(struct loader *l, const struct selection *sel)
 {
 	size_t i, n = l->multi ? sel->nmodules : sel->nfuncs;
 	int64_t start = mono_ns();
 	int err = 0;
 
+	for (i = 0; !err && i < sel->nmodules; i++)
+		if (sel->modules[i].go)
+			err = attach_go_module(l, sel, i);
 	for (i = 0; !err && i < n; i++) {
+		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
+			continue;
 		if (l->multi) {
 			err = attach_module_multi(l, sel, i, false);
 			if (!err)

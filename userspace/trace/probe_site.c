@@ -7,107 +7,62 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "go_returns.h"
+#include "probe_insn.h"
 #include "probe_site.h"
 
-static const uint8_t NOP5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
-static const uint8_t ENDBR64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+#define MAX_MOVE_INSNS 5  /* a probe moves past at most this many instructions... */
+#define MAX_MOVE_BYTES 32 /* ...and bytes */
 
-/* The legacy prefixes before an instruction's opcode: how many. *why: the reason the
- * kernel's uprobe_init_insn() refuses one (-ENOTSUPP); *opsize: one is 0x66. */
-static size_t skip_prefixes(const uint8_t *code, size_t len, const char **why, bool *opsize)
+static bool is_cheap(enum probe_kind kind)
 {
-	size_t i;
+	return kind == PROBE_NOP5 || kind == PROBE_PUSH || kind == PROBE_EMULATED;
+}
 
-	*why = NULL;
-	*opsize = false;
-	for (i = 0; i < len; i++) {
-		switch (code[i]) {
-		case 0xf0:
-			*why = "lock prefix";
-			break;
-		case 0x26:
-		case 0x2e:
-		case 0x36:
-		case 0x3e:
-			*why = "segment prefix";
-			break;
-		case 0x66:
-			*opsize = true;
-			break;
-		case 0x64: /* fs, gs, address size, rep: allowed */
-		case 0x65:
-		case 0x67:
-		case 0xf2:
-		case 0xf3:
-			break;
-		default:
-			return i;
+/* Without the whole body no branch into the run can be ruled out: only the old rule
+ * holds, endbr64 (4 bytes, nothing else) before a nop5 or push. */
+static bool may_move_blind(const struct probe_insn *to)
+{
+	return to->offset == 4 && (to->kind == PROBE_NOP5 || to->kind == PROBE_PUSH);
+}
+
+void probe_site__plan(const uint8_t *body, size_t len, bool whole, struct probe_plan *plan)
+{
+	struct probe_insn at, next;
+	uint32_t off = 0;
+	int n;
+
+	*plan = (struct probe_plan){ .kind = PROBE_STEPPED };
+	if (!probe_insn__decode(body, len, 0, &at))
+		return;
+	plan->kind = at.kind;
+	plan->refusal = at.refusal;
+	if (is_cheap(at.kind))
+		return;
+	/* Walk past instructions that leave the return address and the arguments alone to
+	 * the first cheap one (or, from a refused one, to any the kernel takes). */
+	for (n = 1; n < MAX_MOVE_INSNS && at.skippable; n++) {
+		off += at.size;
+		if (off >= MAX_MOVE_BYTES || !probe_insn__decode(body + off, len - off, off, &next))
+			return;
+		if (is_cheap(next.kind) || (plan->kind == PROBE_REFUSED && !next.refusal)) {
+			if (whole ? probe_insn__branch_into(body, len, off) : !may_move_blind(&next))
+				return;
+			*plan = (struct probe_plan){ .kind = next.kind, .skip = off };
+			if (is_cheap(next.kind))
+				return;
 		}
+		at = next;
 	}
-	return i;
-}
-
-/* jmp rel8/rel32, call rel32, jcc rel8/rel32. */
-static bool is_rel_branch(const uint8_t *op, size_t len)
-{
-	if (len >= 1 && (op[0] == 0xe8 || op[0] == 0xe9 || op[0] == 0xeb))
-		return true;
-	if (len >= 1 && op[0] >= 0x70 && op[0] <= 0x7f)
-		return true;
-	return len >= 2 && op[0] == 0x0f && op[1] >= 0x80 && op[1] <= 0x8f;
-}
-
-/* Why the kernel refuses to probe the instruction, or NULL. */
-static const char *refusal_of(const uint8_t *code, size_t len)
-{
-	const char *why;
-	bool opsize;
-	size_t n = skip_prefixes(code, len, &why, &opsize);
-
-	/* branch_setup_xol_ops(): 16-bit branches differ between Intel and AMD. */
-	if (!why && opsize && is_rel_branch(code + n, len - n))
-		why = "operand-size prefix on a branch";
-	return why;
-}
-
-/* What the kernel's branch_setup_xol_ops() emulates: a relative branch, or a nop
- * (0x90 after any prefixes; the longer nops only since 6.16, so not counted here). */
-static bool is_emulated(const uint8_t *code, size_t len)
-{
-	const char *why;
-	bool opsize;
-	size_t n = skip_prefixes(code, len, &why, &opsize);
-
-	return n < len && (code[n] == 0x90 || is_rel_branch(code + n, len - n));
-}
-
-static enum probe_kind classify_one(const uint8_t *code, size_t len)
-{
-	if (refusal_of(code, len))
-		return PROBE_REFUSED;
-	if (len >= sizeof(NOP5) && !memcmp(code, NOP5, sizeof(NOP5)))
-		return PROBE_NOP5;
-	if (len >= 1 && code[0] >= 0x50 && code[0] <= 0x57)
-		return PROBE_PUSH;
-	/* push %r8..%r15 */
-	if (len >= 2 && code[0] == 0x41 && code[1] >= 0x50 && code[1] <= 0x57)
-		return PROBE_PUSH;
-	return is_emulated(code, len) ? PROBE_EMULATED : PROBE_STEPPED;
 }
 
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip)
 {
-	enum probe_kind after;
+	struct probe_plan plan;
 
-	*skip = 0;
-	if (len >= sizeof(ENDBR64) && !memcmp(code, ENDBR64, sizeof(ENDBR64))) {
-		after = classify_one(code + sizeof(ENDBR64), len - sizeof(ENDBR64));
-		if (after != PROBE_NOP5 && after != PROBE_PUSH)
-			return PROBE_STEPPED; /* on the endbr64 itself */
-		*skip = sizeof(ENDBR64);
-		return after;
-	}
-	return classify_one(code, len);
+	probe_site__plan(code, len, false, &plan);
+	*skip = plan.skip;
+	return plan.kind;
 }
 
 /* The refused functions, for the one warning that names them. */
@@ -126,32 +81,97 @@ static void note_refusal(struct refusals *r, const char *name, const char *why)
 					    r->used ? ", " : "", name, why);
 }
 
+#define MAX_BODY (64 * 1024) /* longer bodies are not decoded whole: probes move only past endbr64 */
+#define HEAD_BYTES 32	     /* what is read of a body of unknown or too long size */
+
+/* Reads a body into *buf (grown as needed); *whole: all of it was read. */
+static size_t read_body(int fd, uint64_t offset, uint64_t size, uint8_t **buf, size_t *cap,
+			bool *whole)
+{
+	size_t want = size && size <= MAX_BODY ? size : HEAD_BYTES;
+	ssize_t n;
+
+	if (want > *cap) {
+		uint8_t *grown = realloc(*buf, want);
+
+		if (!grown)
+			want = *cap; /* out of memory: decide on what fits */
+		else
+			*buf = grown, *cap = want;
+	}
+	n = pread(fd, *buf, want, (off_t)offset);
+	*whole = size && n == (ssize_t)size;
+	return n > 0 ? (size_t)n : 0;
+}
+
+void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
+			 struct probe_plan *plan)
+{
+	bool whole;
+	size_t len = read_body(r->fd, offset, size, &r->buf, &r->cap, &whole);
+
+	probe_site__plan(r->buf, len, whole, plan);
+}
+
+void probe_reader__release(struct probe_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->cap = 0;
+}
+
+const char *probe_kind__name(enum probe_kind kind)
+{
+	static const char *const names[PROBE_KIND_COUNT] = { "nop5", "push", "emulated", "stepped",
+							     "refused" };
+
+	return (unsigned)kind < PROBE_KIND_COUNT ? names[kind] : "?";
+}
+
 static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_KIND_COUNT],
 			   size_t *moved, struct refusals *refused)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	uint8_t code[16];
-	size_t f, len;
-	ssize_t n;
-	int fd = open(mod->path, O_RDONLY | O_CLOEXEC);
+	struct probe_reader reader = { .fd = open(mod->path, O_RDONLY | O_CLOEXEC) };
+	size_t f;
 
-	if (fd < 0) {
+	if (reader.fd < 0) {
 		ferr("%s: %s", mod->path, strerror(errno));
 		return -errno;
 	}
 	for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
+		struct probe_plan plan;
+		const char *why = NULL;
+		int err = mod->go ? go_returns__place(reader.fd, fn, &why) : 0;
 
-		n = pread(fd, code, sizeof(code), (off_t)fn->offset);
-		len = n > 0 ? (size_t)n : 0;
-		fn->probe_kind = probe_site__classify(code, len, &fn->probe_skip);
+		if (err == -ENOMEM) {
+			probe_reader__release(&reader);
+			close(reader.fd);
+			return err;
+		}
+		if (err) {
+			fn->probe_kind = PROBE_REFUSED;
+			counts[PROBE_REFUSED]++;
+			note_refusal(refused, fn->name, why);
+			continue;
+		}
+		if (mod->go) { /* go_returns placed it past the stack check: it moves no further */
+			probe_site__plan_at(&reader, fn->offset + fn->probe_skip, 0, &plan);
+			fn->probe_kind = plan.skip ? PROBE_STEPPED : plan.kind;
+		} else {
+			probe_site__plan_at(&reader, fn->offset, fn->size, &plan);
+			fn->probe_kind = plan.kind;
+			fn->probe_skip = plan.skip;
+		}
 		counts[fn->probe_kind]++;
-		if (fn->probe_skip)
+		if (fn->probe_skip && !mod->go)
 			(*moved)++;
 		if (fn->probe_kind == PROBE_REFUSED)
-			note_refusal(refused, fn->name, refusal_of(code, len));
+			note_refusal(refused, fn->name, plan.refusal);
 	}
-	close(fd);
+	probe_reader__release(&reader);
+	close(reader.fd);
 	return 0;
 }
 
@@ -165,8 +185,10 @@ static void drop_refused(struct selection *sel)
 
 		first = kept;
 		for (f = mod->first_func; f < mod->first_func + mod->nfuncs; f++) {
-			if (sel->funcs[f].probe_kind == PROBE_REFUSED)
+			if (sel->funcs[f].probe_kind == PROBE_REFUSED) {
+				free(sel->funcs[f].ret_offsets);
 				continue;
+			}
 			sel->funcs[kept] = sel->funcs[f];
 			sel->funcs[kept++].module = kept_mods;
 		}

@@ -2,10 +2,9 @@
  * probe_site: where to put each function's uprobe, and what it will cost.
  * x86 uprobes are cheap only on instructions the kernel optimizes (a 5-byte
  * nop) or emulates (push %reg, a relative jmp/call/jcc, a 1-byte nop); anything
- * else is single-stepped out of line (~20 µs a hit on a VM). A function that
- * starts with endbr64 followed by a 5-byte nop or a push gets its probe 4 bytes
- * in: endbr64 leaves the stack alone,
- * so the return address a uretprobe hooks is still on top. The kernel refuses
+ * else is single-stepped out of line (~4.5 µs a hit here, ~10x the others). Probes
+ * move past a few harmless first instructions to a cheap one (probe_site__plan).
+ * The kernel refuses
  * some instructions outright (a lock or segment-override prefix): a function
  * starting with one cannot be traced, and one refusal fails a whole module's
  * uprobe_multi attach, so such functions leave the selection first.
@@ -27,8 +26,40 @@ enum probe_kind {
 	PROBE_KIND_COUNT,
 };
 
-/* Classifies the code at a function's entry; *skip: bytes to move the probe past. */
+/* Where a function's probe goes: kind, bytes past the entry, and why it is refused. */
+struct probe_plan {
+	enum probe_kind kind;
+	uint32_t skip;
+	const char *refusal; /* PROBE_REFUSED: the kernel's reason */
+};
+
+/*
+ * Plans the probe of the function whose code starts at body[0] (len bytes of it; whole:
+ * its whole body). A probe on an instruction the kernel would single-step or refuse moves
+ * forward, past at most a few instructions that leave the stack pointer, the stack,
+ * control flow and the argument registers alone (endbr64 among them), to the first one
+ * it optimizes or emulates: there the return address is still on top of the stack (the
+ * return probe hooks it as at the entry) and the arguments are still the caller's. It
+ * moves only when no direct branch of the whole body lands in the instructions passed
+ * or on the new probe (else the probe would fire inside the call); without the whole
+ * body, only past an endbr64 before a nop5 or push.
+ */
+void probe_site__plan(const uint8_t *body, size_t len, bool whole, struct probe_plan *plan);
+/* The plan from a function's first bytes only (whole = false); *skip: bytes moved past. */
 enum probe_kind probe_site__classify(const uint8_t *code, size_t len, uint32_t *skip);
+/* Reads function bodies from one open file (fd, owned by the caller) for planning. */
+struct probe_reader {
+	int fd;
+	uint8_t *buf;
+	size_t cap;
+};
+
+/* The plan of the function at file offset `offset` whose body is `size` bytes (0: unknown). */
+void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
+			 struct probe_plan *plan);
+void probe_reader__release(struct probe_reader *r);
+/* "nop5", "push", "emulated", "stepped", "refused". */
+const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.
  * counts[kind] gets how many functions got each kind; moved: how many skip an endbr64.
  * Refused functions are named in one warning and dropped from sel; none left is an error. */

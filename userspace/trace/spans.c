@@ -12,6 +12,7 @@ struct open_call {
 	int64_t function_key;
 	int64_t start_ns;
 	bool no_return; /* the kernel gave it no return probe */
+	uint64_t stack_pos; /* Go: g.stack.hi - SP at its entry; 0 for other code */
 };
 
 struct thread_state {
@@ -92,7 +93,7 @@ int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid)
 }
 
 static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts,
-		     bool no_return)
+		     bool no_return, uint64_t stack_pos)
 {
 	struct thread_state *t = find_thread(b, tid);
 	struct stored_span call;
@@ -118,18 +119,19 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	c->function_key = function_key;
 	c->start_ns = ts;
 	c->no_return = no_return;
+	c->stack_pos = stack_pos;
 	return 0;
 }
 
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
-	return push_call(b, tid, function_key, ts, false);
+	return push_call(b, tid, function_key, ts, false, 0);
 }
 
 int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t function_key,
 				  int64_t ts)
 {
-	return push_call(b, tid, function_key, ts, true);
+	return push_call(b, tid, function_key, ts, true, 0);
 }
 
 /* Emits the top of t's stack, ending at ts. A call without a return probe has no other
@@ -172,6 +174,52 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
 		if (err)
 			return err;
+	}
+	return pop_call(b, t, ts, SPAN_OK);
+}
+
+/* Go: the open calls at stack positions from `pos` down (deeper) are over: the goroutine's
+ * stack was unwound past them (a panic, runtime.Goexit) or they left by a jump. */
+static int unwind_go(struct span_builder *b, struct thread_state *t, uint64_t pos, int64_t ts)
+{
+	int err;
+
+	while (t->depth && t->stack[t->depth - 1].stack_pos >= pos) {
+		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int span_builder__go_entry(struct span_builder *b, uint32_t key, int64_t function_key, int64_t ts,
+			   uint64_t stack_pos)
+{
+	struct thread_state *t = find_thread(b, key);
+	int err;
+
+	if (!t)
+		return -ENOENT;
+	err = unwind_go(b, t, stack_pos, ts);
+	return err ? err : push_call(b, key, function_key, ts, false, stack_pos);
+}
+
+int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function_key, int64_t ts,
+			  uint64_t stack_pos)
+{
+	struct thread_state *t = find_thread(b, key);
+	const struct open_call *top;
+	int err;
+
+	if (!t)
+		return -ENOENT;
+	err = unwind_go(b, t, stack_pos + 1, ts);
+	if (err)
+		return err;
+	top = t->depth ? &t->stack[t->depth - 1] : NULL;
+	if (!top || top->stack_pos != stack_pos || top->function_key != function_key) {
+		b->counts.unmatched_exits++;
+		return 0;
 	}
 	return pop_call(b, t, ts, SPAN_OK);
 }

@@ -55,6 +55,15 @@ int span_builder__lost_mark(struct span_builder *b, uint32_t tid, uint32_t mark,
 /* A return: pops the innermost open entry of the function that has a return probe; entries
  * above it never returned (longjmp: incomplete) or had no return probe (no_return). */
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
+/* Go code: calls keyed by goroutine (key: a thread slot the caller gives each goroutine),
+ * each entered and left at a stack position (g.stack.hi - SP, unchanged when the stack is
+ * copied). An entry ends the open calls at its position or deeper; a return ends those
+ * deeper than its own (a panic or runtime.Goexit unwound them: incomplete), then pairs
+ * with the call at its position, which must be of its function (else: unmatched). */
+int span_builder__go_entry(struct span_builder *b, uint32_t key, int64_t function_key, int64_t ts,
+			   uint64_t stack_pos);
+int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function_key, int64_t ts,
+			  uint64_t stack_pos);
 /* The thread is gone (or tracing stops): every open call ends at ts, incomplete. */
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
