@@ -115,5 +115,19 @@ $(OUTPUT)/progs/rust_legacy: tests/progs/rust_v0.rs | $(OUTPUT)/progs
 PROGS += $(OUTPUT)/progs/rust_v0 $(OUTPUT)/progs/rust_legacy
 endif
 
+# Stripped programs named only by their separate debug file, in .debug/ beside them and
+# tied to them by .gnu_debuglink: dbg_demo by its build-id too, dbg_nobid (no build-id)
+# by the debuglink's CRC32 alone.
+$(OUTPUT)/progs/dbg_demo $(OUTPUT)/progs/dbg_nobid: $(OUTPUT)/progs/%: tests/progs/debug/dbg_demo.c \
+		| $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)/.debug
+	$(Q)$(CC) $(PROG_CFLAGS) -Wl,--build-id=$(if $(filter dbg_nobid,$*),none,sha1) $< -o $@.full
+	$(Q)objcopy --only-keep-debug $@.full $(@D)/.debug/$*.debug
+	$(Q)strip --strip-all $@.full -o $@.stripped
+	$(Q)objcopy --add-gnu-debuglink=$(@D)/.debug/$*.debug $@.stripped $@
+	$(Q)rm -f $@.full $@.stripped
+PROGS += $(OUTPUT)/progs/dbg_demo $(OUTPUT)/progs/dbg_nobid
+
 progs: $(PROGS)
 

@@ -22,6 +22,7 @@
 #include "trace/launch.h"
 #include "trace/loader.h"
 #include "core/log.h"
+#include "elf/elf_syms.h"
 #include "elf/modules.h"
 #include "trace/probe_site.h"
 #include "trace_report.h"
@@ -172,6 +173,27 @@ static void warn_unwinding(const struct selection *sel)
 		fwarn("%s throws C++ exceptions or Rust panics: one that unwinds through a traced "
 		      "function ends the program (return probes hide the return address from the "
 		      "unwinder); leave such functions out with -x", module);
+}
+
+/* -v: where each traced module's function names came from. */
+static void report_name_sources(const struct selection *sel)
+{
+	char text[PATH_MAX + 256];
+	size_t i, k, len, counts[FUNC_SOURCE_COUNT];
+
+	for (i = 0; ferret_verbose && i < sel->nsyms; i++) {
+		const char *debug = elf_syms__debug_file(sel->syms[i]);
+
+		elf_syms__count_sources(sel->syms[i], counts);
+		for (k = 0, len = 0, text[0] = '\0'; k < FUNC_SOURCE_COUNT && len < sizeof(text); k++)
+			if (counts[k])
+				len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%zu %s%s%s",
+							len ? ", " : "", counts[k], func_source__name(k),
+							k == FUNC_SRC_DEBUG_FILE && debug ? " " : "",
+							k == FUNC_SRC_DEBUG_FILE && debug ? debug : "");
+		fdebug("%s: %zu functions: %s", elf_syms__path(sel->syms[i]),
+		       elf_syms__count(sel->syms[i]), text);
+	}
 }
 
 /* A launched command is done once it and every process it forked (all followed) have
@@ -400,6 +422,7 @@ int cmd_trace(int argc, char **argv)
 		plural((long long)ss.sel->nmodules), ss.target.description);
 	trace_report__placement(ss.probe_kinds, ss.probes_moved);
 	warn_unwinding(ss.sel);
+	report_name_sources(ss.sel);
 	trace_target__start(&ss.target);
 	wait_for_end(&o, &ss);
 	if (finish_tracing(&o, &ss) == 0)
