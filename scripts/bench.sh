@@ -4,7 +4,7 @@
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
 #   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
-#   BENCH_PARTS="calls attach ingest e2e"  BENCH_REPS=5   select parts / runs per figure
+#   BENCH_PARTS="calls attach ingest e2e real"  BENCH_REPS=5  BENCH_REAL_REPS=3   select parts / runs
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -14,7 +14,7 @@ FERRET=$FERRET_BUILD/ferret
 MANY_FUNCS=$FERRET_BUILD/progs/many_funcs
 BENCH_DIR=$FERRET_BUILD/bench
 REPS=${BENCH_REPS:-5}
-PARTS=${BENCH_PARTS:-calls attach ingest e2e}
+PARTS=${BENCH_PARTS:-calls attach ingest e2e real}
 HOT_CALLS=${BENCH_HOT_CALLS:-2000000} # calls per run of the hot loop, unless that would take too long:
 CALL_BUDGET_S=4		  # ... then as many as fit in this many seconds of traced loop
 BPFTRACE_MAX_RUN_S=120	  # bpftrace attach runs estimated longer than this are skipped
@@ -26,6 +26,8 @@ source scripts/bench_calls.sh
 source scripts/bench_attach.sh
 source scripts/bench_ingest.sh
 source scripts/bench_e2e.sh
+source scripts/bench_real.sh
+source scripts/bench_redis.sh
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -39,6 +41,8 @@ record_machine() {
 	sample machine.uftrace "$(uftrace --version 2>&1 | head -1 | awk '{ print $1, $2 }')"
 	sample machine.cc "$(cc --version | head -1)"
 	sample machine.sqlite "$(sqlite3 --version | awk '{ print $1 }')"
+	sample machine.redis "$(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-)"
+	sample machine.python "$("$PYTHON" --version 2>&1 | awk '{ print $2 }')"
 	sample machine.reps "$REPS"
 }
 
@@ -52,6 +56,7 @@ WORK=$(mktemp -d /tmp/ferret-bench.XXXXXX) || die "cannot create a work director
 BENCH_BG_PID= # the bpftrace running in the background, if any: stopped if we are
 on_exit() {
 	[ -z "$BENCH_BG_PID" ] || stop_pid "$BENCH_BG_PID" 5
+	[ -z "$REDIS_PID" ] || redis_stop
 	rm -rf "$WORK"
 }
 trap on_exit EXIT
@@ -62,8 +67,8 @@ record_machine
 started=$(now_s)
 for part in $PARTS; do
 	case $part in
-	calls | attach | ingest | e2e) "bench_$part" ;;
-	*) die "unknown part '$part' (calls, attach, ingest, e2e)" ;;
+	calls | attach | ingest | e2e | real) "bench_$part" ;;
+	*) die "unknown part '$part' (calls, attach, ingest, e2e, real)" ;;
 	esac
 done
 sample machine.bench_seconds "$(elapsed "$started" "$(now_s)")"
