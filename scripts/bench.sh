@@ -23,6 +23,7 @@ SAMPLES=$BENCH_DIR/samples.tsv
 
 source scripts/bench_lib.sh
 source scripts/bench_calls.sh
+source scripts/bench_floor.sh
 source scripts/bench_attach.sh
 source scripts/bench_ingest.sh
 source scripts/bench_e2e.sh
@@ -50,13 +51,16 @@ record_machine() {
 [ -x "$FERRET" ] || die "$FERRET is missing: run make first"
 [ -x "$MANY_FUNCS" ] || die "$MANY_FUNCS is missing: run make progs first"
 bash scripts/setup-bench.sh || die "could not install bpftrace and uftrace (scripts/setup-bench.sh)"
-[ -x "$BENCH_DIR/bench_ingest" ] || die "$BENCH_DIR/bench_ingest is missing: run make bench-progs first"
+for tool in bench_ingest floor_probe; do
+	[ -x "$BENCH_DIR/$tool" ] || die "$BENCH_DIR/$tool is missing: run make bench-progs first"
+done
 
 WORK=$(mktemp -d /tmp/ferret-bench.XXXXXX) || die "cannot create a work directory"
 BENCH_BG_PID= # the bpftrace running in the background, if any: stopped if we are
 on_exit() {
 	[ -z "$BENCH_BG_PID" ] || stop_pid "$BENCH_BG_PID" 5
 	[ -z "$REDIS_PID" ] || redis_stop
+	[ -z "${BENCH_BPF_STATS_WAS:-}" ] || sysctl -qw kernel.bpf_stats_enabled="$BENCH_BPF_STATS_WAS"
 	rm -rf "$WORK"
 }
 trap on_exit EXIT

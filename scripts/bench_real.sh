@@ -163,7 +163,8 @@ real_uftrace() {
 
 # med_of KEY: the median of KEY's samples so far (for decisions during the run).
 med_of() {
-	awk -F '\t' -v k="$1" '$1 == k && $2 != "NA" { v[n++] = $2 } END { if (n) { asort(v); print v[int((n + 1) / 2)] } }' "$SAMPLES"
+	awk -F '\t' -v k="$1" '$1 == k && $2 != "NA" { print $2 }' "$SAMPLES" | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
 real_program() {
