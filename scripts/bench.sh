@@ -4,7 +4,8 @@
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
 #   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
-#   BENCH_PARTS="calls attach ingest e2e real"  BENCH_REPS=5  BENCH_REAL_REPS=3   select parts / runs
+#   BENCH_PARTS="calls attach ingest e2e real"  BENCH_REPS=5  BENCH_REAL_REPS=2   select parts / runs
+#   BENCH_REAL_PROGS="sqlite3 python redis"   select the real programs of part 5
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1

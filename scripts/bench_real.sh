@@ -8,7 +8,8 @@
 # Times are wall clock: the whole command (sqlite3, python3.11), or redis-benchmark's own
 # figures (requests per second of GET and SET, turned into seconds).
 
-REAL_REPS=${BENCH_REAL_REPS:-3}
+REAL_REPS=${BENCH_REAL_REPS:-2}
+REAL_PROGS=${BENCH_REAL_PROGS:-sqlite3 python redis}
 REAL_REDIS_REQUESTS=100000
 BPFTRACE_REAL_MAX_PROBES=600 # bpftrace detaches ~8 perf uprobes a second: larger sets are skipped
 LIBSQLITE=$(realpath /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 2>/dev/null)
@@ -182,8 +183,13 @@ real_program() {
 }
 
 bench_real() {
+	local prog
 	real_workloads
-	real_program sqlite3
-	real_program python
-	bench_redis
+	for prog in $REAL_PROGS; do
+		case $prog in
+		sqlite3 | python) real_program "$prog" ;;
+		redis) bench_redis ;;
+		*) die "unknown real program '$prog' (sqlite3, python, redis)" ;;
+		esac
+	done
 }
