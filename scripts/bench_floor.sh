@@ -4,6 +4,7 @@
 # bpf/floor.bpf.c, run side by side with ferret and untraced; then one profile run of each
 # with kernel.bpf_stats_enabled=1, which says how long the BPF programs themselves ran.
 
+# shellcheck disable=SC2034 # read by bench_calls.sh
 FLOOR_KINDS="nop5 push" # endbr64: ferret's probe moves past it, the floor's would not
 
 # hot_floor KIND BIN N: one run under the empty programs.
@@ -28,7 +29,7 @@ uprobe_prog_stats() {
 	done
 	for fd in /proc/"$1"/fdinfo/*; do
 		kind=$(awk '$1 == "link_type:" { print $2 }' "$fd" 2> /dev/null)
-		case $kind in uprobe_multi) kind=entry ;; uretprobe_multi) kind=exit ;; *) continue ;; esac
+		case $kind in uprobe_multi) kind="entry" ;; uretprobe_multi) kind="exit" ;; *) continue ;; esac
 		id=$(awk '$1 == "prog_id:" { print $2 }' "$fd" 2> /dev/null)
 		echo "$kind ${runs[$id]:-0} ${ns[$id]:-0}"
 	done
@@ -73,5 +74,6 @@ hot_profile() {
 	per_run "calls.$1.prof_floor" "$(sed -n 's/^floor: \([a-z]*\) runs \([0-9]*\) run_ns \([0-9]*\)$/\1 \2 \3/p' "$WORK/err")"
 	profile_ferret "$1" "$2" "$3"
 	sysctl -qw kernel.bpf_stats_enabled="$was"
+	# shellcheck disable=SC2034 # read by bench.sh's exit trap
 	BENCH_BPF_STATS_WAS=
 }

@@ -10,6 +10,7 @@
 
 REAL_REPS=${BENCH_REAL_REPS:-2}
 REAL_PROGS=${BENCH_REAL_PROGS:-sqlite3 python redis}
+# shellcheck disable=SC2034 # read by bench_redis.sh
 REAL_REDIS_REQUESTS=100000
 BPFTRACE_REAL_MAX_PROBES=600 # bpftrace detaches ~8 perf uprobes a second: larger sets are skipped
 LIBSQLITE=$(realpath /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 2>/dev/null)
