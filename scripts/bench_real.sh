@@ -97,7 +97,7 @@ timed() {
 }
 
 real_ferret() {
-	local prog=$1 name=$2 opts=$3 key=real.$1.$2 db=$WORK/real.db sel
+	local prog=$1 opts=$3 key=real.$1.$2 db=$WORK/real.db sel
 	sel=$(real_selection "$prog")
 	rm_db "$db"
 	# shellcheck disable=SC2046,SC2086 # the command and the options are words

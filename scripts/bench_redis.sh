@@ -4,7 +4,7 @@
 # attached by PID (default selection), with bpftrace by PID if the set is small enough, and
 # with the server itself run under `uftrace record -P .`.
 
-REDIS_SOCK= REDIS_PID=
+REDIS_SOCK='' REDIS_PID=''
 
 redis_start() { # [WRAPPER...]: the server, run by WRAPPER if given; 1 if it does not answer
 	local i
