@@ -38,14 +38,15 @@ redis_load() {
 	[ "$s" != NA ]
 }
 
-# redis_ferret NAME OPTIONS: ferret attached to the running server during one load.
+# redis_ferret NAME OPTIONS: ferret attached to the running server during one load
+# (its "tracing N functions ... (Ctrl-C to stop)" line comes once the probes are in).
 redis_ferret() {
 	local key=real.redis.$1 db=$WORK/real.db pid
 	rm_db "$db"
 	# shellcheck disable=SC2086 # the options are words
-	"$FERRET" trace -v --db "$db" -p "$REDIS_PID" $2 > /dev/null 2> "$WORK/real.err" &
+	"$FERRET" trace --db "$db" -p "$REDIS_PID" $2 > /dev/null 2> "$WORK/real.err" &
 	pid=$! BENCH_BG_PID=$!
-	if ! wait_for_line "$WORK/real.err" 'probes attached in' 120; then
+	if ! wait_for_line "$WORK/real.err" 'Ctrl-C to stop' 120; then
 		say "ferret did not attach to redis-server: $(grep -v '^ *libbpf' "$WORK/real.err" | tail -1)"
 		stop_pid "$pid" 10
 		sample "$key.wall_s" NA
