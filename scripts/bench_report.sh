@@ -80,12 +80,14 @@ def table(header, rows):
 
 def placement(text):
     """ferret's "probes: ..." line, for one function: where its entry probe went."""
-    m = re.match(r"(\d+) on 5-byte nops, (\d+) on push \((\d+) moved past endbr64\), (\d+) single-stepped", text)
+    m = re.match(r"(\d+) on 5-byte nops, (\d+) on push, (\d+) on jumps or 1-byte nops, (\d+) single-stepped; "
+                 r"(\d+) moved past", text)
     if not m:
         return text or "n/a"
-    nop, push, moved, stepped = (int(g) for g in m.groups())
-    kinds = [(nop, "5-byte nop"), (push - moved, "push"), (moved, "push, past endbr64"), (stepped, "single-stepped")]
-    return ", ".join(name if n == 1 else f"{n} {name}" for n, name in kinds if n)
+    nop, push, jump, stepped, moved = (int(g) for g in m.groups())
+    kinds = [(nop, "5-byte nop"), (push, "push"), (jump, "jump or 1-byte nop"), (stepped, "single-stepped")]
+    where = ", ".join(name if n == 1 else f"{n} {name}" for n, name in kinds if n)
+    return where + (f" ({'' if moved == 1 else f'{moved} '}moved past the first instruction)" if moved else "")
 
 
 def per_call_row(kind):
