@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The redis row of part 5 (sourced by bench.sh): a redis-server started by the bench on a
-# unix socket, `redis-benchmark -t get,set -n 100000 -q` against it, untraced, with ferret
+# unix socket, `redis-benchmark -t get,set -n REQUESTS -q` against it, untraced, with ferret
 # attached by PID (default selection), with bpftrace by PID if the set is small enough, and
 # with the server itself run under `uftrace record -P .`.
 
@@ -74,6 +74,7 @@ bench_redis() {
 	local rep variant
 	say "real program redis-server: untraced, ${FERRET_VARIANTS[*]%%:*}, uftrace x $REAL_REPS; bpftrace once"
 	redis_start || return 1
+	sample real.redis.requests "$REAL_REDIS_REQUESTS"
 	for ((rep = 0; rep < REAL_REPS; rep++)); do
 		redis_load real.redis.untraced.wall_s
 		for variant in "${FERRET_VARIANTS[@]}"; do

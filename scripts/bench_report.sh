@@ -291,7 +291,8 @@ def floor_section(result, out):
 def real_section(result, out):
     progs = [("sqlite3", "`sqlite3` < 20,000 inserts in a transaction + 4 queries", "`-f 'libsqlite3:sqlite3_*'`"),
              ("python", "`python3.11` fixed script (calls, dicts, strings, JSON)", "default (the interpreter)"),
-             ("redis", "`redis-benchmark -t get,set -n 100000 -q`, server traced by PID", "default (redis-server)")]
+             ("redis", f"`redis-benchmark -t get,set -n {first('real.redis.requests', '100000')} -q`, server traced "
+              "by PID", "default (redis-server)")]
     variants = sorted({k.split(".")[2] for k in RAW if k.startswith("real.") and k.split(".")[2].startswith("ferret")})
     rows = []
     for prog, workload, sel in progs:
