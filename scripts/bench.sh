@@ -4,7 +4,8 @@
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
 #   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
-#   BENCH_PARTS="calls attach ingest e2e comp"  BENCH_REPS=5   select parts / runs per figure
+#   BENCH_PARTS="calls attach ingest e2e comp real"  BENCH_REPS=5  BENCH_REAL_REPS=2   select parts / runs
+#   BENCH_REAL_PROGS="sqlite3 python redis"   select the real programs of the real part
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -14,7 +15,7 @@ FERRET=$FERRET_BUILD/ferret
 MANY_FUNCS=$FERRET_BUILD/progs/many_funcs
 BENCH_DIR=$FERRET_BUILD/bench
 REPS=${BENCH_REPS:-5}
-PARTS=${BENCH_PARTS:-calls attach ingest e2e comp}
+PARTS=${BENCH_PARTS:-calls attach ingest e2e comp real}
 HOT_CALLS=${BENCH_HOT_CALLS:-2000000} # calls per run of the hot loop, unless that would take too long:
 CALL_BUDGET_S=4		  # ... then as many as fit in this many seconds of traced loop
 BPFTRACE_MAX_RUN_S=120	  # bpftrace attach runs estimated longer than this are skipped
@@ -23,10 +24,13 @@ SAMPLES=$BENCH_DIR/samples.tsv
 
 source scripts/bench_lib.sh
 source scripts/bench_calls.sh
+source scripts/bench_floor.sh
 source scripts/bench_attach.sh
 source scripts/bench_ingest.sh
 source scripts/bench_e2e.sh
 source scripts/bench_comp.sh
+source scripts/bench_real.sh
+source scripts/bench_redis.sh
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -40,6 +44,8 @@ record_machine() {
 	sample machine.uftrace "$(uftrace --version 2>&1 | head -1 | awk '{ print $1, $2 }')"
 	sample machine.cc "$(cc --version | head -1)"
 	sample machine.sqlite "$(sqlite3 --version | awk '{ print $1 }')"
+	sample machine.redis "$(redis-server --version | grep -o 'v=[0-9.]*' | cut -c3-)"
+	sample machine.python "$("$PYTHON" --version 2>&1 | awk '{ print $2 }')"
 	sample machine.reps "$REPS"
 }
 
@@ -47,12 +53,16 @@ record_machine() {
 [ -x "$FERRET" ] || die "$FERRET is missing: run make first"
 [ -x "$MANY_FUNCS" ] || die "$MANY_FUNCS is missing: run make progs first"
 bash scripts/setup-bench.sh || die "could not install bpftrace and uftrace (scripts/setup-bench.sh)"
-[ -x "$BENCH_DIR/bench_ingest" ] || die "$BENCH_DIR/bench_ingest is missing: run make bench-progs first"
+for tool in bench_ingest floor_probe; do
+	[ -x "$BENCH_DIR/$tool" ] || die "$BENCH_DIR/$tool is missing: run make bench-progs first"
+done
 
 WORK=$(mktemp -d /tmp/ferret-bench.XXXXXX) || die "cannot create a work directory"
 BENCH_BG_PID= # the bpftrace running in the background, if any: stopped if we are
 on_exit() {
 	[ -z "$BENCH_BG_PID" ] || stop_pid "$BENCH_BG_PID" 5
+	[ -z "$REDIS_PID" ] || redis_stop
+	[ -z "${BENCH_BPF_STATS_WAS:-}" ] || sysctl -qw kernel.bpf_stats_enabled="$BENCH_BPF_STATS_WAS"
 	rm -rf "$WORK"
 }
 trap on_exit EXIT
@@ -63,8 +73,8 @@ record_machine
 started=$(now_s)
 for part in $PARTS; do
 	case $part in
-	calls | attach | ingest | e2e | comp) "bench_$part" ;;
-	*) die "unknown part '$part' (calls, attach, ingest, e2e, comp)" ;;
+	calls | attach | ingest | e2e | comp | real) "bench_$part" ;;
+	*) die "unknown part '$part' (calls, attach, ingest, e2e, comp, real)" ;;
 	esac
 done
 sample machine.bench_seconds "$(elapsed "$started" "$(now_s)")"

@@ -22,6 +22,7 @@ hot_ferret() {
 		return 1
 	fi
 	sample "$key.ferret_ns" "$ns"
+	sample "$key.ferret_cpu_ns" "$(field "$WORK/out" cpu_ns_per_call)"
 	read -r spans lost < <(db_spans_lost "$db")
 	sample "$key.ferret_spans" "${spans:-0}"
 	sample "$key.ferret_lost" "${lost:-0}"
@@ -99,12 +100,15 @@ calls_kind() {
 	sample "calls.$kind.calls" "$n"
 	say "per-call cost, $kind entry ($entry): $n calls x $REPS runs"
 	for ((rep = 0; rep < REPS; rep++)); do
-		ns=$(field <("$bin" "$n") ns_per_call)
-		sample "calls.$kind.untraced_ns" "${ns:-NA}"
+		"$bin" "$n" > "$WORK/out"
+		sample "calls.$kind.untraced_ns" "$(field "$WORK/out" ns_per_call)"
+		sample "calls.$kind.untraced_cpu_ns" "$(field "$WORK/out" cpu_ns_per_call)"
+		[[ " $FLOOR_KINDS " != *" $kind "* ]] || hot_floor "$kind" "$bin" "$n"
 		hot_ferret "$kind" "$bin" "$n"
 		hot_bpftrace "$kind" "$bin" "$n"
 		hot_uftrace "$kind" "${bin}_pg" "$n"
 	done
+	[[ " $FLOOR_KINDS " != *" $kind "* ]] || hot_profile "$kind" "$bin" "$n"
 }
 
 bench_calls() {

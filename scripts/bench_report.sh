@@ -80,12 +80,14 @@ def table(header, rows):
 
 def placement(text):
     """ferret's "probes: ..." line, for one function: where its entry probe went."""
-    m = re.match(r"(\d+) on 5-byte nops, (\d+) on push \((\d+) moved past endbr64\), (\d+) single-stepped", text)
+    m = re.match(r"(\d+) on 5-byte nops, (\d+) on push, (\d+) on jumps or 1-byte nops, (\d+) single-stepped; "
+                 r"(\d+) moved past", text)
     if not m:
         return text or "n/a"
-    nop, push, moved, stepped = (int(g) for g in m.groups())
-    kinds = [(nop, "5-byte nop"), (push - moved, "push"), (moved, "push, past endbr64"), (stepped, "single-stepped")]
-    return ", ".join(name if n == 1 else f"{n} {name}" for n, name in kinds if n)
+    nop, push, jump, stepped, moved = (int(g) for g in m.groups())
+    kinds = [(nop, "5-byte nop"), (push, "push"), (jump, "jump or 1-byte nop"), (stepped, "single-stepped")]
+    where = ", ".join(name if n == 1 else f"{n} {name}" for n, name in kinds if n)
+    return where + (f" ({'' if moved == 1 else f'{moved} '}moved past the first instruction)" if moved else "")
 
 
 def per_call_row(kind):
@@ -229,6 +231,124 @@ def e2e_section(result, out):
                        ns(r["untraced_ns"]), count(r["calls_per_s_per_thread"]), mb(r["ferret_peak_rss_kb"])]]))
 
 
+def floor_row(kind):
+    k = f"calls.{kind}"
+    over = lambda f, fl, u: div(f - u, fl - u)
+    r = {"entry": kind, "untraced_ns": med(k + ".untraced_ns"), "floor_ns": med(k + ".floor_ns"),
+         "ferret_ns": med(k + ".ferret_ns"), "untraced_cpu_ns": med(k + ".untraced_cpu_ns"),
+         "floor_cpu_ns": med(k + ".floor_cpu_ns"), "ferret_cpu_ns": med(k + ".ferret_cpu_ns"),
+         "ferret_vs_floor": paired(over, k + ".ferret_ns", k + ".floor_ns", k + ".untraced_ns"),
+         "ferret_vs_floor_cpu": paired(over, k + ".ferret_cpu_ns", k + ".floor_cpu_ns", k + ".untraced_cpu_ns"),
+         "ferret_spans_min": extreme(k + ".ferret_spans", min), "calls": med(k + ".calls"),
+         "ferret_lost_max": extreme(k + ".ferret_lost", max)}
+    # The profile run (BPF run-time statistics on): where a call's CPU time goes.
+    p = {n: med(f"{k}.prof_{n}") for n in ("untraced_cpu_ns", "floor_cpu_ns", "ferret_cpu_ns", "floor_entry",
+                                           "floor_exit", "ferret_entry", "ferret_exit")}
+    if None not in p.values():
+        r["profile"] = {
+            "floor_cpu_ns": p["floor_cpu_ns"], "ferret_cpu_ns": p["ferret_cpu_ns"],
+            "floor_prog_entry_ns": p["floor_entry"], "floor_prog_exit_ns": p["floor_exit"],
+            "ferret_prog_entry_ns": p["ferret_entry"], "ferret_prog_exit_ns": p["ferret_exit"],
+            "uprobe_machinery_ns": p["floor_cpu_ns"] - p["untraced_cpu_ns"] - p["floor_entry"] - p["floor_exit"],
+            "ferret_programs_over_floor_ns": p["ferret_entry"] + p["ferret_exit"] - p["floor_entry"] - p["floor_exit"],
+            "ferret_over_floor_ns": p["ferret_cpu_ns"] - p["floor_cpu_ns"]}
+    return r
+
+
+def floor_section(result, out):
+    rows, prof = [], []
+    for kind in ("nop5", "push"):
+        if f"calls.{kind}.floor_ns" not in RAW:
+            continue
+        r = floor_row(kind)
+        result["floor"].append(r)
+        rows.append([kind, ns(r["untraced_ns"]), ns(r["floor_ns"]), ns(r["ferret_ns"]), ratio(r["ferret_vs_floor"]),
+                     ns(r["untraced_cpu_ns"]), ns(r["floor_cpu_ns"]), ns(r["ferret_cpu_ns"]),
+                     ratio(r["ferret_vs_floor_cpu"]), f"{count(r['ferret_spans_min'])} / {count(r['calls'])}"])
+        p = r.get("profile")
+        if p:
+            prof.append([kind, ns(p["floor_cpu_ns"]), ns(p["uprobe_machinery_ns"]),
+                         f"{ns(p['floor_prog_entry_ns'])} + {ns(p['floor_prog_exit_ns'])}", ns(p["ferret_cpu_ns"]),
+                         f"{ns(p['ferret_prog_entry_ns'])} + {ns(p['ferret_prog_exit_ns'])}",
+                         ns(p["ferret_programs_over_floor_ns"]), ns(p["ferret_over_floor_ns"])])
+    if not rows:
+        return
+    out += ["", "### 1b. The kernel floor: the same probe pair with empty BPF programs (ns per call)", ""]
+    out.append(table(["entry", "untraced", "floor", "ferret", "ferret+ / floor+", "untraced CPU", "floor CPU",
+                      "ferret CPU", "ferret+ / floor+ (CPU)", "ferret spans stored (min)"], rows))
+    out += ["", "floor: `tests/bench/floor_probe` attaches `bpf/floor.bpf.c` (an entry and a return program that "
+            "return 0) through uprobe_multi on the same `hot`, as ferret does; `+`: traced minus untraced, the ratio "
+            "taken run by run. CPU: the traced thread's CPU time (the kernel's probe handling included), which leaves "
+            "out the time other processes took the CPU away; wall-clock figures on a busy machine include it."]
+    if prof:
+        out += ["", "Where a call's CPU time goes (one run each with `kernel.bpf_stats_enabled=1`, which adds two "
+                "clock reads to every program run):", ""]
+        out.append(table(["entry", "floor CPU/call", "of it: uprobe machinery", "floor programs entry + exit",
+                          "ferret CPU/call", "ferret programs entry + exit", "ferret programs over the floor's",
+                          "ferret over the floor, in all"], prof))
+
+
+def real_section(result, out):
+    progs = [("sqlite3", "`sqlite3` < 20,000 inserts in a transaction + 4 queries", "`-f 'libsqlite3:sqlite3_*'`"),
+             ("python", "`python3.11` fixed script (calls, dicts, strings, JSON)", "default (the interpreter)"),
+             ("redis", f"`redis-benchmark -t get,set -n {first('real.redis.requests', '100000')} -q`, server traced "
+              "by PID", "default (redis-server)")]
+    variants = sorted({k.split(".")[2] for k in RAW if k.startswith("real.") and k.split(".")[2].startswith("ferret")})
+    rows = []
+    for prog, workload, sel in progs:
+        k = f"real.{prog}"
+        base = med(k + ".untraced.wall_s")
+        if base is None:
+            continue
+        slow = lambda t: div(t, base)
+        r = {"program": prog, "untraced_s": base, "tools": {}}
+        for v in variants:
+            t = med(f"{k}.{v}.wall_s")
+            if t is None:
+                continue
+            stepped, of = med(f"{k}.{v}.stepped_calls"), med(f"{k}.{v}.stepped_of")
+            r["tools"][v] = {"wall_s": t, "slowdown": paired(lambda a, b: a / b, f"{k}.{v}.wall_s",
+                                                             k + ".untraced.wall_s"),
+                             "run_s": med(f"{k}.{v}.run_s"), "functions": med(f"{k}.{v}.functions"),
+                             "spans_min": extreme(f"{k}.{v}.spans", min), "lost_max": extreme(f"{k}.{v}.lost", max),
+                             "stepped_share": div(stepped, of)}
+            x = r["tools"][v]
+            name = "ferret " + v[len("ferret"):].replace("_overhead", "--overhead ").strip() + ("%" if "_overhead" in v else "")
+            rows.append([prog, workload, sel, name.strip(), count(x["functions"]), secs(base), secs(t),
+                         f"{x['slowdown']:.1f}x" if x["slowdown"] else "n/a", count(x["spans_min"]),
+                         count(x["lost_max"]), "n/a" if x["stepped_share"] is None else f"{100 * x['stepped_share']:.1f} %"])
+        bt_skip = med(k + ".bpftrace_skipped_probes")
+        bt = med(k + ".bpftrace.wall_s")
+        if bt_skip is not None:
+            rows.append([prog, workload, sel, "bpftrace", "", secs(base), f"skipped ({bt_skip:.0f} probes)", "", "", "", ""])
+        elif bt is not None:
+            r["tools"]["bpftrace"] = {"wall_s": bt, "slowdown": slow(bt), "probes": med(k + ".bpftrace.probes"),
+                                      "calls": med(k + ".bpftrace.calls")}
+            rows.append([prog, workload, sel, "bpftrace", f"{count(r['tools']['bpftrace']['probes'])} probes", secs(base),
+                         secs(bt), f"{slow(bt):.1f}x", f"{count(r['tools']['bpftrace']['calls'])} calls counted", "", ""])
+        uf = med(k + ".uftrace.wall_s")
+        if uf is not None:
+            r["tools"]["uftrace"] = {"wall_s": uf, "slowdown": paired(lambda a, b: a / b, k + ".uftrace.wall_s",
+                                                                      k + ".untraced.wall_s"),
+                                     "calls": med(k + ".uftrace.calls")}
+            x = r["tools"]["uftrace"]
+            rows.append([prog, workload, sel, "uftrace -P .", "", secs(base), secs(uf),
+                         f"{x['slowdown']:.1f}x" if x["slowdown"] else "n/a", f"{count(x['calls'])} calls recorded", "", ""])
+        result["real"].append(r)
+    if not rows:
+        return
+    out += ["", "### 5. Real programs (wall clock; slowdown = traced / untraced, run by run)", ""]
+    out.append(table(["program", "workload", "ferret's selection", "tool", "functions", "untraced", "traced",
+                      "slowdown", "spans stored (min)", "lost events (max)", "calls on single-stepped probes"], rows))
+    out += ["", "sqlite3 and python3.11: the whole command (ferret's includes reading the ELF files, attaching and "
+            "closing the database; bpftrace's starts once it is attached). redis: the seconds redis-benchmark's GET "
+            "and SET took (requests / requests per second). bpftrace: `uprobe` + `uretprobe` counting calls on the same "
+            "glob, run once, skipped when it would need more than 600 probes (it detaches ~8 a second). uftrace: "
+            "`uftrace record -P . --force` on the unmodified binary: the functions it can patch (symbols of the main "
+            "binary) and the calls through the PLT, so not the same set for sqlite3 (only the shell's calls into "
+            "libsqlite3)."]
+
+
 def targets_section(result, out):
     rows = []
 
@@ -246,6 +366,13 @@ def targets_section(result, out):
         target("zero lost events, one thread at full rate on nop5", p["ferret_lost_max"],
                f"lost {count(p['ferret_lost_max'])}, spans {count(p['ferret_spans_min'])} / {count(p['calls'])}",
                p["ferret_lost_max"] == 0 and p["ferret_spans_min"] == p["calls"])
+    for r in result["floor"]:
+        if r["ferret_vs_floor"] is not None:
+            cpu = "n/a" if r["ferret_vs_floor_cpu"] is None else f"{r['ferret_vs_floor_cpu']:.2f}"
+            target(f"ferret added cost <= 1.1 x the kernel floor's, {r['entry']}", r["ferret_vs_floor"],
+                   f"{r['ferret_vs_floor']:.2f} wall clock, {cpu} CPU; spans {count(r['ferret_spans_min'])} / "
+                   f"{count(r['calls'])}", max(r["ferret_vs_floor"], r["ferret_vs_floor_cpu"] or 0) <= 1.1
+                   and r["ferret_spans_min"] == r["calls"])
     e2e = result["end_to_end"]
     if e2e:
         target("2 threads: spans stored = calls made, 0 lost", e2e["lost_max"],
@@ -278,14 +405,16 @@ def main(samples_path, json_path):
         key, _, value = line.rstrip("\n").partition("\t")
         RAW.setdefault(key, []).append(value)
     machine = {k.split(".", 1)[1]: v[0] for k, v in RAW.items() if k.startswith("machine.")}
-    result = {"machine": machine, "per_call": [], "attach": [], "ingest": [], "end_to_end": None, "targets": []}
+    result = {"machine": machine, "per_call": [], "attach": [], "ingest": [], "end_to_end": None, "targets": [],
+              "floor": [], "real": []}
     out = ["## ferret benchmark", "",
            f"Machine: {machine.get('cpu', '?')}, {machine.get('cpus', '?')} CPUs, Linux {machine.get('kernel', '?')}; "
            f"{machine.get('ferret', '')}, {machine.get('bpftrace', '')}, uftrace "
            f"{machine.get('uftrace', '').split(' ')[-1]}, {machine.get('cc', '')}, SQLite {machine.get('sqlite', '')}. "
            f"{machine.get('date', '')}.",
            f"Medians of {machine.get('reps', '?')} runs; ratios are taken run by run, side by side, then their median."]
-    for section in (per_call_section, attach_section, ingest_section, e2e_section, targets_section):
+    for section in (per_call_section, floor_section, attach_section, ingest_section, e2e_section, real_section,
+                    targets_section):
         section(result, out)
     out += ["", f"Benchmark time: {float(machine.get('bench_seconds', 0)):.0f} s. JSON: {json_path}"]
     result["samples"] = RAW

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the tools only `make bench` needs: the peers ferret is compared
-# against (bpftrace, uftrace, both from Debian 12's main suite) and GNU time for peak RSS.
+# against (bpftrace, uftrace, both from Debian 12's main suite), GNU time for peak RSS, and
+# the real programs of the "real" part (sqlite3, redis-server with redis-benchmark, python3.11).
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -14,7 +15,7 @@ if [ ! -e /sys/kernel/tracing/uprobe_events ] && ! mountpoint -q /sys/kernel/tra
 fi
 
 want=""
-for p in bpftrace uftrace time binutils; do
+for p in bpftrace uftrace time binutils sqlite3 redis-server redis-tools python3.11; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || want="$want $p"
 done
 [ -z "$want" ] && exit 0
