@@ -167,17 +167,27 @@ int run_figures__totals(struct db *db, int64_t run_key, struct stored_run_totals
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (db__prepare(db, "SELECT spans, traced_ns FROM run_figures WHERE run = ?", &stmt))
+	int gone = 0;
+
+	/* A thread whose first or last span is gone (spans deleted, a damaged file): the figures
+	 * are not the spans' any more, and reading those says what is wrong. Two rowid lookups
+	 * per thread, not a count of every span. */
+	if (db__prepare(db, "SELECT f.spans, f.traced_ns, (SELECT count(*) FROM threads t"
+			    " WHERE t.run = f.run AND t.spans > 0 AND ("
+			    "NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = t.first_span_id AND s.thread = t.id)"
+			    " OR NOT EXISTS (SELECT 1 FROM spans s WHERE s.span_id = t.last_span_id AND s.thread = t.id)))"
+			    " FROM run_figures f WHERE f.run = ?", &stmt))
 		return -EIO;
 	sqlite3_bind_int64(stmt, 1, run_key);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		out->spans = sqlite3_column_int64(stmt, 0);
 		out->traced_ns = sqlite3_column_int64(stmt, 1);
+		gone = sqlite3_column_int(stmt, 2);
 	}
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc == SQLITE_ROW;
+		return rc == SQLITE_ROW && !gone;
 	return read_error(db);
 }
 

@@ -54,7 +54,8 @@ int figures_writer__node(struct figures_writer *w, const struct stored_tree_node
 int figures_writer__commit(struct figures_writer *w, const struct stored_run_totals *totals);
 void figures_writer__free(struct figures_writer *w); /* rolls back what was not committed */
 
-/* 1: the run's figures are stored (*out filled); 0: none; <0: error (printed). */
+/* 1: the run's figures are stored (*out filled); 0: none, or a thread's first or last span
+ * is gone (the spans say what is wrong); <0: error (printed). */
 int run_figures__totals(struct db *db, int64_t run_key, struct stored_run_totals *out);
 /* Each function in seq order; a non-zero return from cb stops and is returned. */
 int run_figures__functions(struct db *db, int64_t run_key,
