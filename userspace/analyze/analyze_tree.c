@@ -14,22 +14,12 @@
 #include "core/log.h"
 #include "core/util.h"
 
-/* The node for fn called from parent, created on first sight. A loop calls the same
- * function again and again: the parent's last child found is tried before the map. */
-static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+/* A new node for fn under parent, first of its children (see sort_children). */
+static int32_t add_child(struct tree *t, int32_t parent, int32_t fn)
 {
-	int32_t last = t->nodes[parent].last_child;
 	struct tree_node *c;
-	uint32_t node;
 
-	if (last > 0 && t->nodes[last].fn == fn)
-		return last;
-	if (hashmap__get(&t->node_of, parent, fn, &node)) {
-		t->nodes[parent].last_child = (int32_t)node;
-		return (int32_t)node;
-	}
-	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) ||
-	    hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
 		return -ENOMEM;
 	c = &t->nodes[t->n];
 	memset(c, 0, sizeof(*c));
@@ -40,6 +30,24 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	t->nodes[parent].first_child = (int32_t)t->n;
 	t->nodes[parent].last_child = (int32_t)t->n;
 	return (int32_t)t->n++;
+}
+
+/* The node for fn called from parent, created on first sight. A loop calls the same
+ * function again and again: the parent's last child found is tried before the map. */
+static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+{
+	int32_t last = t->nodes[parent].last_child;
+	uint32_t node;
+
+	if (last > 0 && t->nodes[last].fn == fn)
+		return last;
+	if (hashmap__get(&t->node_of, parent, fn, &node)) {
+		t->nodes[parent].last_child = (int32_t)node;
+		return (int32_t)node;
+	}
+	if (hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
+		return -ENOMEM;
+	return add_child(t, parent, fn);
 }
 
 int tree__thread_begin(void *ctx, const struct thread_info *th)
@@ -394,7 +402,9 @@ static int load_node(void *ctx, const struct stored_tree_node *sn)
 	t->spans += (int64_t)sn->calls;
 	parent = sn->parent ? t->stored_node[sn->parent] : -1;
 	if (parent >= 0 || t->fns->v[fn].selected) {
-		if ((node = child_of(t, parent >= 0 ? parent : 0, fn)) < 0)
+		/* without --function, every stored path is a node of its own, already merged */
+		node = t->fns->glob ? child_of(t, parent >= 0 ? parent : 0, fn) : add_child(t, parent >= 0 ? parent : 0, fn);
+		if (node < 0)
 			return -ENOMEM;
 		t->nodes[node].calls += sn->calls;
 		t->nodes[node].errors += sn->errors;
