@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Times `ferret analyze` (table, --approx, --tree) on synthetic runs of 1M and 10M spans,
-# and `uftrace report` / `uftrace graph` on a -pg program making the same number of calls.
+# Times `ferret analyze` (table, --tree) on synthetic runs of 1M and 10M spans, read from the
+# figures stored when the run ended and (FERRET_ANALYZE_SPANS=1) from the spans, what storing
+# those figures cost at the run's end, and `uftrace report` / `uftrace graph` on a -pg program
+# making the same number of calls.
 #
 #   FERRET_BUILD=build bash scripts/bench_analyze.sh
 #
@@ -84,19 +86,27 @@ row() { # calls workload tool command seconds rss_kb
 }
 
 echo "machine: $(nproc) CPUs, $(uname -r), $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo)"
-echo "medians of $REPEAT runs; ferret reads the whole run from SQLite in one pass (+1 for exact percentiles)"
+echo "medians of $REPEAT runs; from spans, ferret reads the whole run from SQLite in one pass (+1 for exact percentiles)"
 printf '%-10s %-22s %-15s %-30s %11s %11s\n' calls workload tool command time "peak RSS"
 for n in $SIZES; do
 	for shape in requests random; do
 		db="$WORK/$shape-$n.db"
-		"$GEN" --shape "$shape" "$db" "$n" >/dev/null
 		label=$([ "$shape" = requests ] && echo "requests (1 thread)" || echo "random (4 thr, 500 fn)")
+		# The generator stores analyze's figures as a tracer does when its run ends: timed.
+		out=$("$GEN" --shape "$shape" "$db" "$n")
+		t=$(printf '%s' "$out" | sed -n 's/.*figures stored in \([0-9.]*\) s.*/\1/p')
+		row "$n" "$label" "run end" "figures stored (table, tree)" "$t" 0
 		read -r t m < <(measure "$FERRET" analyze "$db")
-		row "$n" "$label" "ferret analyze" "table, exact percentiles" "$t" "$m"
-		read -r t m < <(measure "$FERRET" analyze "$db" --approx)
-		row "$n" "$label" "ferret analyze" "table, --approx" "$t" "$m"
+		row "$n" "$label" "ferret analyze" "table (stored figures)" "$t" "$m"
 		read -r t m < <(measure "$FERRET" analyze "$db" --tree)
-		row "$n" "$label" "ferret analyze" "--tree" "$t" "$m"
+		row "$n" "$label" "ferret analyze" "--tree (stored figures)" "$t" "$m"
+		# The same questions from the spans: what a filter (--thread, --calls) costs.
+		read -r t m < <(measure env FERRET_ANALYZE_SPANS=1 "$FERRET" analyze "$db")
+		row "$n" "$label" "ferret analyze" "table from spans, exact" "$t" "$m"
+		read -r t m < <(measure env FERRET_ANALYZE_SPANS=1 "$FERRET" analyze "$db" --approx)
+		row "$n" "$label" "ferret analyze" "table from spans, --approx" "$t" "$m"
+		read -r t m < <(measure env FERRET_ANALYZE_SPANS=1 "$FERRET" analyze "$db" --tree)
+		row "$n" "$label" "ferret analyze" "--tree from spans" "$t" "$m"
 		rm -f "$db" "$db-wal" "$db-shm"
 	done
 	if [ "$UFTRACE" = 1 ]; then

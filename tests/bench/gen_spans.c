@@ -9,12 +9,16 @@
  * request -> parse, query -> fetch x2, render -> render -> render), one thread:
  * the same calls `uftrace record` sees, for a like-for-like comparison.
  *
- *   gen_spans [--shape random|requests] DB SPANS [THREADS [RUN_ID]]
+ * At the end it stores analyze's figures as `ferret trace` does when a run ends (and says
+ * how long that took), unless --no-figures: a run analyze reads from its spans.
+ *
+ *   gen_spans [--shape random|requests] [--no-figures] DB SPANS [THREADS [RUN_ID]]
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze.h"
 #include "store/store.h"
 #include "core/util.h"
 
@@ -153,17 +157,26 @@ int main(int argc, char **argv)
 	long spans, threads = 4, t;
 	int64_t module, lib;
 	char name[32], cmd[64], run_id[128];
-	bool shape_requests = false;
+	bool shape_requests = false, figures = true;
+	double figures_s = 0;
 	int i;
 
-	if (argc > 2 && !strcmp(argv[1], "--shape")) {
-		shape_requests = !strcmp(argv[2], "requests");
-		argc -= 2;
-		argv += 2;
+	for (;;) {
+		if (argc > 2 && !strcmp(argv[1], "--shape")) {
+			shape_requests = !strcmp(argv[2], "requests");
+			argc -= 2;
+			argv += 2;
+		} else if (argc > 1 && !strcmp(argv[1], "--no-figures")) {
+			figures = false;
+			argc--;
+			argv++;
+		} else {
+			break;
+		}
 	}
 	if (argc < 3 || parse_long(argv[2], &spans) || spans < 1 ||
 	    (argc > 3 && (parse_long(argv[3], &threads) || threads < 1))) {
-		fprintf(stderr, "usage: gen_spans [--shape random|requests] DB SPANS [THREADS [RUN_ID]]\n");
+		fprintf(stderr, "usage: gen_spans [--shape random|requests] [--no-figures] DB SPANS [THREADS [RUN_ID]]\n");
 		return 2;
 	}
 	if (shape_requests)
@@ -198,7 +211,19 @@ int main(int argc, char **argv)
 		store__free(g.s);
 		return 1;
 	}
-	printf("%s: run %s, %ld spans\n", argv[1], run_id, spans);
+	/* What a tracer does when it ends a run: analyze's figures stored (timed). */
+	if (figures) {
+		figures_s = (double)mono_ns();
+		if (analyze__store_figures(g.s, argv[1], run_id)) {
+			store__free(g.s);
+			return 1;
+		}
+		figures_s = ((double)mono_ns() - figures_s) / 1e9;
+	}
+	printf("%s: run %s, %ld spans", argv[1], run_id, spans);
+	if (figures)
+		printf(", analyze's figures stored in %.3f s", figures_s);
+	printf("\n");
 	store__free(g.s);
 	return 0;
 }

@@ -112,6 +112,7 @@ int32_t fn_table__intern(struct func_table *t, struct run_query *ss, int64_t key
 int32_t fn_table__find(const struct func_table *t, int64_t key); /* -1: unknown */
 
 struct thread_info {
+	int64_t key; /* threads.id */
 	int pid, tid;
 	char comm[64];
 };
@@ -185,6 +186,16 @@ struct pct_query {
 
 void pct__approx(struct pct_func *f); /* bucket middles: within 1/64 */
 int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_func *fns, size_t n);
+
+/* ---- figures stored when a run ends (analyze_figures.c) ---- */
+
+/* 1: run's figures were stored when its tracer ended it and still match it (*out filled);
+ * 0: read the spans (none stored, a run still written, or FERRET_ANALYZE_SPANS=1 set);
+ * <0: error (printed). */
+int analyze__stored_totals(struct run_query *ss, const struct run_row *run, struct stored_run_totals *out);
+/* Computes the table's and the merged tree's figures of the ended run run_id in one pass over its
+ * spans and stores them through s; 0 or <0 (printed: the run stays readable from its spans). */
+int analyze__store_figures(struct store *s, const char *db_path, const char *run_id);
 
 /* ---- the two views ---- */
 int table_col__parse(const char *name); /* -1: unknown column */

@@ -11,48 +11,20 @@
  * the kernel's per-function figures over every call: calls, total, min, avg and max
  * come from those; where not every call was stored, self is unknown and the
  * percentiles are estimated from the kernel's log2 histogram.
+ * A run its tracer ended holds these figures over all its spans (run_figures.h,
+ * stored by analyze_figures.c): without --pid/--thread they are read instead of
+ * the spans, in time that does not grow with them.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "analyze.h"
+#include "analyze_table.h"
 #include "core/log.h"
-#include "core/utf8.h"
 #include "core/util.h"
 
 #define DEFAULT_LIMIT 20
-#define NAME_MAX_WIDTH 60
-
-/* A function's figures over the run. */
-struct row_figures {
-	uint64_t calls, errors;
-	int64_t total, self, min, max; /* total and self saturate at INT64_MAX (crafted files) */
-	__int128 sum;		       /* every activation's: exact for the average */
-	int64_t pct[3]; /* p50, p95, p99 */
-	struct pct_hist hist;
-	bool aggregated;     /* calls, total, min, avg, max from the kernel's figures */
-	bool partial;	     /* aggregated, and fewer spans stored than calls made */
-	uint64_t stored;     /* spans stored */
-	bool extended;	     /* a call lasted longer than stored: no exact percentiles */
-	int64_t agg_hist[STORED_HIST_BUCKETS];
-};
-
-struct table {
-	struct func_table fns;
-	struct row_figures *figures; /* indexed like fns.v */
-	size_t nfigures, figures_cap; /* nfigures: zeroed so far */
-	const struct analyze_opts *o;
-	const struct run_row *run;
-	struct run_query *ss;
-	int64_t spans;
-	int64_t traced_ns; /* sum of root calls: what "slow" is measured against */
-	int32_t *rows;
-	size_t nrows;
-	size_t nselected; /* rows before --limit */
-};
 
 static const char *const col_names[COL__COUNT] = {
 	"Function", "Module", "Calls", "Total", "Self", "Min", "Avg", "P50", "P95", "P99", "Max", "Errors",
@@ -82,7 +54,7 @@ static struct row_figures *figures_of(struct table *t, int32_t fn)
 	return &t->figures[fn];
 }
 
-static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
+int table__push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
 
@@ -91,7 +63,7 @@ static int table_push(void *ctx, struct open_call *f, struct open_call *parent)
 	return figures_of(t, f->fn) ? 0 : -ENOMEM;
 }
 
-static int table_pop(void *ctx, struct open_call *f, struct open_call *parent)
+int table__pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
 	struct row_figures *st = &t->figures[f->fn];
@@ -195,29 +167,6 @@ static int overlay_aggregate(void *ctx, const struct stored_func_figures *agg)
 	return 0;
 }
 
-static int64_t col_value(const struct row_figures *st, enum table_col c)
-{
-	switch (c) {
-	case COL_CALLS: return (int64_t)st->calls;
-	case COL_TOTAL: return st->total;
-	case COL_SELF: return st->partial ? -1 : st->self;
-	case COL_MIN: return st->min;
-	case COL_AVG: return st->calls ? (int64_t)((st->sum + st->calls / 2) / st->calls) : 0;
-	case COL_P50: return st->pct[0];
-	case COL_P95: return st->pct[1];
-	case COL_P99: return st->pct[2];
-	case COL_MAX: return st->max;
-	case COL_ERRORS: return (int64_t)st->errors;
-	default: return 0;
-	}
-}
-
-/* A function never called (stack mode lists every selected one) has no durations. */
-static bool no_durations(const struct row_figures *st, enum table_col c)
-{
-	return !st->calls && c >= COL_MIN && c <= COL_MAX;
-}
-
 /* Names ascending, numbers descending; ties by name then module so output is stable. */
 static int row_cmp(const void *a, const void *b, void *ctx)
 {
@@ -231,8 +180,8 @@ static int row_cmp(const void *a, const void *b, void *ctx)
 	if (c == COL_MODULE && (d = strcmp(fx->module, fy->module)))
 		return d;
 	if (c != COL_FUNCTION && c != COL_MODULE) {
-		vx = col_value(&t->figures[x], c);
-		vy = col_value(&t->figures[y], c);
+		vx = table__col_value(&t->figures[x], c);
+		vy = table__col_value(&t->figures[y], c);
 		if (vx != vy)
 			return vx < vy ? 1 : -1;
 	}
@@ -257,210 +206,29 @@ static int select_rows(struct table *t, long limit)
 	for (i = 0; i < t->fns.n; i++)
 		if (t->fns.v[i].selected)
 			t->rows[t->nrows++] = (int32_t)i;
-	if (sorts_by_percentile(t->o->sort_col) && (err = compute_percentiles(t, t->rows, t->nrows)))
+	if (!t->pct_known && sorts_by_percentile(t->o->sort_col) &&
+	    (err = compute_percentiles(t, t->rows, t->nrows)))
 		return err;
 	qsort_r(t->rows, t->nrows, sizeof(*t->rows), row_cmp, t);
 	t->nselected = t->nrows;
 	if (limit > 0 && (size_t)limit < t->nrows)
 		t->nrows = (size_t)limit;
-	if (!sorts_by_percentile(t->o->sort_col))
+	if (!t->pct_known && !sorts_by_percentile(t->o->sort_col))
 		err = compute_percentiles(t, t->rows, t->nrows);
 	return err;
 }
 
-/* Copies s, cut to at most width characters with an ellipsis. */
-static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
+void table__init(struct table *t, struct run_query *ss, const struct run_row *run,
+		 const struct analyze_opts *o)
 {
-	utf8__fit(s, width, utf8 ? "…" : "...", buf, len);
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+	t->run = run;
+	t->ss = ss;
+	fn_table__init(&t->fns, o->function_glob);
 }
 
-#define CELL 256
-
-static void format_row(const struct table *t, const struct out_style *st, int32_t row,
-		       char cells[COL__COUNT][CELL])
-{
-	const struct row_figures *fs = &t->figures[row];
-	double rate;
-	int c;
-
-	char name[CELL];
-
-	snprintf(name, sizeof(name), "%s%s", t->fns.v[row].name, fs->partial ? " *" : "");
-	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
-	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
-	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
-	for (c = COL_TOTAL; c <= COL_MAX; c++) {
-		if (no_durations(fs, c))
-			snprintf(cells[c], CELL, "-");
-		else
-			out__duration(st, col_value(fs, c), cells[c], CELL);
-	}
-	if (fs->partial) {
-		snprintf(cells[COL_SELF], CELL, "-");
-		for (c = COL_P50; c <= COL_P99; c++) {
-			char v[CELL - 2];
-
-			snprintf(v, sizeof(v), "%s", cells[c]);
-			snprintf(cells[c], CELL, "~%s", v);
-		}
-	}
-	if (!fs->errors) {
-		snprintf(cells[COL_ERRORS], CELL, "0");
-		return;
-	}
-	rate = 100.0 * (double)fs->errors / (double)fs->calls;
-	if (rate < 0.1)
-		snprintf(cells[COL_ERRORS], CELL, "%llu (<0.1%%)", (unsigned long long)fs->errors);
-	else
-		snprintf(cells[COL_ERRORS], CELL, "%llu (%.1f%%)", (unsigned long long)fs->errors, rate);
-}
-
-/* Rows holding half of the traced time are red, a tenth yellow. */
-static const char *row_color(const struct table *t, const struct out_style *st, int32_t row)
-{
-	int64_t total = t->figures[row].total;
-
-	if ((double)total * 2 >= (double)t->traced_ns && t->traced_ns) /* no overflow */
-		return out__color(st, SGR_RED);
-	if ((double)total * 10 >= (double)t->traced_ns && t->traced_ns)
-		return out__color(st, SGR_YELLOW);
-	return "";
-}
-
-static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL], const size_t *w,
-		       const char *color)
-{
-	int c;
-
-	fputs(color, st->out);
-	for (c = 0; c < COL__COUNT; c++) {
-		if (c)
-			fputs("  ", st->out);
-		if (c == COL__COUNT - 1) /* no trailing blanks */
-			fputs(cells[c], st->out);
-		else
-			out__pad(st->out, cells[c], w[c], c > COL_MODULE);
-	}
-	fprintf(st->out, "%s\n", *color ? out__color(st, SGR_RESET) : "");
-}
-
-static int print_text(const struct table *t, const struct out_style *st)
-{
-	char (*cells)[COL__COUNT][CELL] = malloc((t->nrows + 1) * sizeof(*cells));
-	size_t w[COL__COUNT] = { 0 }, i;
-	int c;
-
-	if (!cells)
-		return -ENOMEM;
-	for (c = 0; c < COL__COUNT; c++)
-		snprintf(cells[0][c], CELL, "%s", col_names[c]);
-	for (i = 0; i < t->nrows; i++)
-		format_row(t, st, t->rows[i], cells[i + 1]);
-	for (i = 0; i <= t->nrows; i++)
-		for (c = 0; c < COL__COUNT; c++)
-			if (utf8__width(cells[i][c]) > w[c])
-				w[c] = utf8__width(cells[i][c]);
-	out__run_header(st, t->run);
-	probe_comp__print(st, &t->fns.comp);
-	fputc('\n', st->out);
-	print_line(st, cells[0], w, out__color(st, SGR_BOLD));
-	for (i = 0; i < t->nrows; i++)
-		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]));
-	if (t->nrows < t->nselected)
-		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
-			t->nselected);
-	for (i = 0; i < t->nrows && !t->figures[t->rows[i]].partial; i++)
-		;
-	if (i < t->nrows)
-		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
-			"--max-rate): calls, total, min, avg and max count every call in the kernel; "
-			"self is unknown (-) and percentiles (~) come from a log2 histogram\n");
-	free(cells);
-	return 0;
-}
-
-/* A figure as JSON: null when it has none (self not known, a function never called). */
-static void json_figure(struct jsonw *w, const char *key, const struct row_figures *ff, enum table_col c)
-{
-	jsonw__key(w, key);
-	if (no_durations(ff, c) || (c == COL_SELF && ff->partial))
-		jsonw__null(w);
-	else
-		jsonw__int(w, col_value(ff, c));
-}
-
-/* Where an aggregated function's percentiles come from. */
-static const char *percentiles_source(const struct table *t, const struct row_figures *fs)
-{
-	if (!fs->calls)
-		return "none";
-	if (fs->partial)
-		return "histogram";
-	return t->o->approx ? "approx" : "exact";
-}
-
-static void json_function(struct jsonw *w, const struct table *t, int32_t row)
-{
-	static const struct {
-		const char *key;
-		enum table_col col;
-	} figures[] = { { "self_ns", COL_SELF }, { "min_ns", COL_MIN }, { "avg_ns", COL_AVG },
-			{ "p50_ns", COL_P50 },	 { "p95_ns", COL_P95 }, { "p99_ns", COL_P99 },
-			{ "max_ns", COL_MAX } };
-	const struct func_info *fi = &t->fns.v[row];
-	const struct row_figures *fs = &t->figures[row];
-	size_t k;
-
-	jsonw__newline_indent(w, 2);
-	jsonw__begin_object(w);
-	json__kv_text(w, "function", fi->name);
-	json__kv_text(w, "module", fi->module);
-	jsonw__kv_uint(w, "calls", fs->calls);
-	jsonw__kv_int(w, "total_ns", fs->total);
-	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
-		json_figure(w, figures[k].key, fs, figures[k].col);
-	jsonw__kv_uint(w, "errors", fs->errors);
-	if (fs->aggregated) {
-		jsonw__kv_string(w, "source", "aggregate");
-		jsonw__kv_uint(w, "stored_spans", fs->stored);
-		jsonw__kv_string(w, "percentiles", percentiles_source(t, fs));
-	}
-	jsonw__end_object(w);
-}
-
-/* A write error is the caller's to report (it checks the FILE): only memory fails here. */
-static int print_json(const struct table *t, FILE *out)
-{
-	struct jsonw *w = jsonw__new_spaced(out);
-	char sort[16];
-	size_t i;
-	int err;
-
-	if (!w)
-		return -EIO; /* printed */
-	for (i = 0; col_names[t->o->sort_col][i] && i < sizeof(sort) - 1; i++)
-		sort[i] = (char)tolower((unsigned char)col_names[t->o->sort_col][i]);
-	sort[i] = '\0';
-	jsonw__begin_object(w);
-	json__run_fields(w, t->run);
-	probe_comp__json(w, &t->fns.comp);
-	jsonw__kv_string(w, "sort", sort);
-	jsonw__kv_string(w, "percentiles", t->o->approx || t->fns.comp.on ? "approx" : "exact");
-	jsonw__key(w, "functions");
-	jsonw__begin_array(w);
-	for (i = 0; i < t->nrows; i++)
-		json_function(w, t, t->rows[i]);
-	if (t->nrows)
-		jsonw__newline(w);
-	jsonw__end_array(w);
-	jsonw__end_object(w);
-	jsonw__end_line(w);
-	err = jsonw__out_of_memory(w) ? -EIO : 0;
-	jsonw__free(w);
-	return err;
-}
-
-static void table_free(struct table *t)
+void table__free(struct table *t)
 {
 	size_t i;
 
@@ -471,20 +239,113 @@ static void table_free(struct table *t)
 	fn_table__free(&t->fns);
 }
 
+int table__finish_figures(struct table *t)
+{
+	size_t i;
+	int err = 0;
+
+	/* Per-function figures of a stack-mode run count every process and thread. */
+	if (!t->o->pid && !t->o->tid)
+		err = run_query__func_figures(t->ss, t->run->run_key, overlay_aggregate, t);
+	for (i = 0; i < t->nfigures; i++) {
+		struct row_figures *st = &t->figures[i];
+
+		st->avg = st->calls ? (int64_t)((st->sum + st->calls / 2) / st->calls) : 0;
+	}
+	return err;
+}
+
+int table__all_percentiles(struct table *t)
+{
+	int32_t *all = malloc((t->nfigures ? t->nfigures : 1) * sizeof(*all));
+	size_t i;
+	int err;
+
+	if (!all)
+		return -ENOMEM;
+	for (i = 0; i < t->nfigures; i++)
+		all[i] = (int32_t)i;
+	err = compute_percentiles(t, all, t->nfigures);
+	free(all);
+	return err;
+}
+
+void table__stored_row(const struct table *t, int32_t fn, struct stored_function_row *out)
+{
+	const struct row_figures *st = &t->figures[fn];
+	struct pct_func approx = { .calls = st->calls, .min = st->min, .max = st->max, .hist = &st->hist };
+
+	*out = (struct stored_function_row){
+		.function_key = t->fns.v[fn].key, .calls = st->calls, .errors = st->errors,
+		.total_ns = st->total, .self_known = !st->partial, .self_ns = st->self,
+		.min_ns = st->min, .max_ns = st->max, .avg_ns = st->avg,
+		.aggregated = st->aggregated, .stored_spans = st->stored,
+	};
+	memcpy(out->pct, st->pct, sizeof(out->pct));
+	memcpy(out->approx_pct, st->pct, sizeof(out->approx_pct)); /* the histogram's either way */
+	if (st->calls && !st->partial) {
+		pct__approx(&approx);
+		memcpy(out->approx_pct, approx.value, sizeof(out->approx_pct));
+	}
+}
+
+/* One function's figures as the run's end stored them. */
+static int load_stored(void *ctx, const struct stored_function_row *r)
+{
+	struct table *t = ctx;
+	int32_t fn = fn_table__intern(&t->fns, t->ss, r->function_key);
+	struct row_figures *st;
+
+	if (fn < 0)
+		return fn;
+	if (!(st = figures_of(t, fn)))
+		return -ENOMEM;
+	st->calls = r->calls;
+	st->errors = r->errors;
+	st->total = r->total_ns;
+	st->self = r->self_ns;
+	st->min = r->min_ns;
+	st->max = r->max_ns;
+	st->avg = r->avg_ns;
+	memcpy(st->pct, t->o->approx ? r->approx_pct : r->pct, sizeof(st->pct));
+	st->aggregated = r->aggregated;
+	st->stored = r->stored_spans;
+	st->partial = r->aggregated && r->stored_spans < r->calls;
+	return 0;
+}
+
+/* 1: the figures stored when the run ended answer this table (no --pid/--thread: those
+ * count only some threads' spans); 0: the spans must be read. */
+static int read_stored(struct table *t)
+{
+	struct stored_run_totals totals;
+	int found;
+
+	/* compensated durations are computed from the spans, not stored */
+	if (t->o->pid || t->o->tid || t->fns.comp.on ||
+	    (found = analyze__stored_totals(t->ss, t->run, &totals)) == 0)
+		return 0;
+	if (found < 0)
+		return found;
+	t->spans = totals.spans;
+	t->traced_ns = totals.traced_ns;
+	t->pct_known = true;
+	found = run_query__stored_functions(t->ss, t->run->run_key, load_stored, t);
+	return found < 0 ? found : 1;
+}
+
 int analyze__table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st)
 {
-	static const struct walk_ops ops = { .push = table_push, .pop = table_pop };
-	struct table t = { .o = o, .run = run, .ss = ss };
+	static const struct walk_ops ops = { .push = table__push, .pop = table__pop };
+	struct table t;
 	long limit = o->limit >= 0 ? o->limit : o->json ? 0 : DEFAULT_LIMIT;
 	int err;
 
-	fn_table__init(&t.fns, o->function_glob);
-	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) ||
-	    (err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+	table__init(&t, ss, run, o);
+	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) || (err = read_stored(&t)) < 0)
 		goto cleanup;
-	/* Per-function figures of a stack-mode run count every process and thread. */
-	if (!o->pid && !o->tid && (err = run_query__func_figures(ss, run->run_key, overlay_aggregate, &t)))
+	if (!err && ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)) || (err = table__finish_figures(&t))))
 		goto cleanup;
 	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
@@ -498,10 +359,10 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 		err = -ENOENT;
 		goto cleanup;
 	}
-	err = o->json ? print_json(&t, st->out) : print_text(&t, st);
+	err = o->json ? table__print_json(&t, st->out) : table__print_text(&t, st);
 cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory");
-	table_free(&t);
+	table__free(&t);
 	return err;
 }

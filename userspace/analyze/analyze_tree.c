@@ -14,49 +14,12 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
-
-struct tree_node {
-	int32_t fn, parent, first_child, next_sibling, level;
-	int32_t last_child; /* the child child_of() found last; 0: none */
-	uint32_t subtree; /* nodes in its subtree, itself included */
-	uint64_t calls, errors;
-	int64_t total, self;
-};
-
-struct tree {
-	const struct analyze_opts *o;
-	struct tree_printer p;
-	struct func_table fns;
-	struct tree_thread th;
-	struct tree_node *nodes; /* merged paths; node 0 is the thread */
-	size_t n, cap;
-	struct hashmap node_of; /* (parent node, fn) -> node */
-	struct tree_row *rows; /* --calls: every call; merged: the flattened tree */
-	size_t nrows, rows_cap;
-	int32_t *stack; /* children sorting and the depth-first walk */
-	size_t stack_cap;
-	int64_t *level_ns; /* --calls: the total of the latest row of each level */
-	size_t level_cap;
-	int64_t spans;
-};
-
-/* The node for fn called from parent, created on first sight. A loop calls the same
- * function again and again: the parent's last child found is tried before the map. */
-static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+/* A new node for fn under parent, first of its children (see sort_children). */
+static int32_t add_child(struct tree *t, int32_t parent, int32_t fn)
 {
-	int32_t last = t->nodes[parent].last_child;
 	struct tree_node *c;
-	uint32_t node;
 
-	if (last > 0 && t->nodes[last].fn == fn)
-		return last;
-	if (hashmap__get(&t->node_of, parent, fn, &node)) {
-		t->nodes[parent].last_child = (int32_t)node;
-		return (int32_t)node;
-	}
-	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)) ||
-	    hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
+	if (grow_array((void **)&t->nodes, &t->cap, t->n + 1, sizeof(*t->nodes)))
 		return -ENOMEM;
 	c = &t->nodes[t->n];
 	memset(c, 0, sizeof(*c));
@@ -69,11 +32,31 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	return (int32_t)t->n++;
 }
 
-static int tree_thread_begin(void *ctx, const struct thread_info *th)
+/* The node for fn called from parent, created on first sight. A loop calls the same
+ * function again and again: the parent's last child found is tried before the map. */
+static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+{
+	int32_t last = t->nodes[parent].last_child;
+	uint32_t node;
+
+	if (last > 0 && t->nodes[last].fn == fn)
+		return last;
+	if (hashmap__get(&t->node_of, parent, fn, &node)) {
+		t->nodes[parent].last_child = (int32_t)node;
+		return (int32_t)node;
+	}
+	if (hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
+		return -ENOMEM;
+	return add_child(t, parent, fn);
+}
+
+int tree__thread_begin(void *ctx, const struct thread_info *th)
 {
 	struct tree *t = ctx;
 
 	memset(&t->th, 0, sizeof(t->th));
+	t->thread_key = th->key;
+	t->nstored = 0;
 	t->th.pid = th->pid;
 	t->th.tid = th->tid;
 	snprintf(t->th.comm, sizeof(t->th.comm), "%s", th->comm);
@@ -114,7 +97,7 @@ static int push_call(struct tree *t, struct open_call *f, struct open_call *pare
 	return 0;
 }
 
-static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
+int tree__push(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
 	int32_t pnode = parent ? (int32_t)parent->user : -1, node;
@@ -125,7 +108,7 @@ static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 		t->th.hidden_nodes++;
 		return 0;
 	}
-	if (pnode < 0 && !t->fns.v[f->fn].selected)
+	if (pnode < 0 && !t->fns->v[f->fn].selected)
 		return 0; /* outside the --function focus */
 	if (t->o->calls)
 		return push_call(t, f, pnode >= 0 ? parent : NULL);
@@ -139,7 +122,7 @@ static int tree_push(void *ctx, struct open_call *f, struct open_call *parent)
 }
 
 /* Durations are final only here (see pop_call). */
-static int tree_pop(void *ctx, struct open_call *f, struct open_call *parent)
+int tree__pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct tree *t = ctx;
 	int64_t self = sub_ns(f->duration_ns, f->children_ns);
@@ -166,7 +149,7 @@ static int child_cmp(const void *a, const void *b, void *ctx)
 
 	if (x->total != y->total)
 		return x->total < y->total ? 1 : -1;
-	return strcmp(t->fns.v[x->fn].name, t->fns.v[y->fn].name);
+	return strcmp(t->fns->v[x->fn].name, t->fns->v[y->fn].name);
 }
 
 static int sort_children(struct tree *t)
@@ -320,12 +303,34 @@ static int mark_last(struct tree_row *rows, size_t n)
 	return 0;
 }
 
-static int tree_thread_end(void *ctx)
+/* When a run ends: the thread's merged paths, a parent before its children. */
+static int record_nodes(struct tree *t)
+{
+	size_t i;
+
+	if (grow_array((void **)&t->recorded, &t->recorded_cap, t->nrecorded + t->n,
+		       sizeof(*t->recorded)))
+		return -ENOMEM;
+	for (i = 1; i < t->n; i++) {
+		const struct tree_node *nd = &t->nodes[i];
+
+		t->recorded[t->nrecorded++] = (struct stored_tree_node){
+			.thread_key = t->thread_key, .node = (int64_t)i, .parent = nd->parent,
+			.function_key = t->fns->v[nd->fn].key, .calls = nd->calls, .errors = nd->errors,
+			.total_ns = nd->total, .self_ns = nd->self,
+		};
+	}
+	return 0;
+}
+
+int tree__thread_end(void *ctx)
 {
 	struct tree *t = ctx;
 	bool any;
 	int err = 0;
 
+	if (t->record)
+		return record_nodes(t);
 	if (t->o->calls) {
 		any = t->nrows || t->th.hidden_nodes;
 		err = finish_calls(t);
@@ -343,23 +348,112 @@ static int tree_thread_end(void *ctx)
 	return tree_out__thread(&t->p, &t->th);
 }
 
+void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
+		const struct analyze_opts *o, const struct out_style *st, struct func_table *fns)
+{
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+	t->ss = ss;
+	fn_table__init(&t->own_fns, o->function_glob);
+	t->fns = fns ? fns : &t->own_fns;
+	t->p = (struct tree_printer){ .st = st, .fns = t->fns, .o = o, .run = run };
+}
+
+void tree__free(struct tree *t)
+{
+	fn_table__free(&t->own_fns);
+	free(t->nodes);
+	hashmap__free(&t->node_of);
+	free(t->rows);
+	free(t->stack);
+	free(t->level_ns);
+	free(t->stored_node);
+	free(t->recorded);
+	jsonw__free(t->p.json); /* printing stopped before tree_out__end */
+}
+
+/*
+ * One stored path of a thread, merged into the tree as its calls would have been one
+ * by one (tree__push): under --function, a path goes under its first matching call, so
+ * stored paths that differ only above it add up, in the order the spans first made them.
+ */
+static int load_node(void *ctx, const struct stored_tree_node *sn)
+{
+	struct tree *t = ctx;
+	struct thread_info th = { .key = sn->thread_key };
+	int32_t fn, parent, node = -1;
+	int err;
+
+	if (sn->thread_key != t->thread_key) {
+		if ((t->thread_key && (err = tree__thread_end(t))) ||
+		    (err = run_query__thread(t->ss, th.key, &th.pid, &th.tid, th.comm, sizeof(th.comm))) ||
+		    (err = tree__thread_begin(t, &th)))
+			return err;
+		t->stored_node[0] = 0; /* the thread */
+		t->nstored = 1;
+	}
+	if (sn->node != (int64_t)t->nstored || sn->parent < 0 || sn->parent >= sn->node) {
+		ferr("the call tree stored for run %s is damaged (node %lld)", t->p.run->run_id,
+		     (long long)sn->node);
+		return -EIO;
+	}
+	if ((fn = fn_table__intern(t->fns, t->ss, sn->function_key)) < 0)
+		return fn;
+	t->spans += (int64_t)sn->calls;
+	parent = sn->parent ? t->stored_node[sn->parent] : -1;
+	if (parent >= 0 || t->fns->v[fn].selected) {
+		/* without --function, every stored path is a node of its own, already merged */
+		node = t->fns->glob ? child_of(t, parent >= 0 ? parent : 0, fn) : add_child(t, parent >= 0 ? parent : 0, fn);
+		if (node < 0)
+			return -ENOMEM;
+		t->nodes[node].calls += sn->calls;
+		t->nodes[node].errors += sn->errors;
+		t->nodes[node].total = add_ns(t->nodes[node].total, sn->total_ns);
+		t->nodes[node].self = add_ns(t->nodes[node].self, sn->self_ns);
+	}
+	if (grow_array((void **)&t->stored_node, &t->stored_cap, t->nstored + 1, sizeof(*t->stored_node)))
+		return -ENOMEM;
+	t->stored_node[t->nstored++] = node;
+	return 0;
+}
+
+/* 1: the merged trees stored when the run ended were read (their threads after --pid/--thread);
+ * 0: the spans must be (--calls needs every call); <0: error. */
+static int read_stored(struct tree *t, const struct run_row *run)
+{
+	struct stored_run_totals totals;
+	int found, err;
+
+	/* compensated durations are computed from the spans, not stored */
+	if (t->o->calls || t->fns->comp.on || (found = analyze__stored_totals(t->ss, run, &totals)) == 0)
+		return 0;
+	if (found < 0)
+		return found;
+	if (grow_array((void **)&t->stored_node, &t->stored_cap, 1, sizeof(*t->stored_node)))
+		return -ENOMEM;
+	err = run_query__stored_tree(t->ss, run->run_key, t->o->pid, t->o->tid, load_node, t);
+	if (!err && t->thread_key)
+		err = tree__thread_end(t);
+	return err ? err : 1;
+}
+
 int analyze__tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st)
 {
 	static const struct walk_ops ops = {
-		.thread_begin = tree_thread_begin,
-		.push = tree_push,
-		.pop = tree_pop,
-		.thread_end = tree_thread_end,
+		.thread_begin = tree__thread_begin,
+		.push = tree__push,
+		.pop = tree__pop,
+		.thread_end = tree__thread_end,
 	};
-	struct tree t = { .o = o };
+	struct tree t;
 	int err;
 
-	fn_table__init(&t.fns, o->function_glob);
-	t.p = (struct tree_printer){ .st = st, .fns = &t.fns, .o = o, .run = run };
-	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) ||
-	    (err = analyze__walk(ss, run, o, &t.fns, &ops, &t)))
+	tree__init(&t, ss, run, o, st, NULL);
+	if ((err = probe_comp__load(&t.fns->comp, ss, run, o->raw)) || (err = read_stored(&t, run)) < 0 ||
+	    (!err && (err = analyze__walk(ss, run, o, t.fns, &ops, &t))))
 		goto cleanup;
+	err = 0;
 	if (!t.spans) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
@@ -372,12 +466,6 @@ int analyze__tree(struct run_query *ss, const struct run_row *run, const struct 
 cleanup:
 	if (err == -ENOMEM)
 		ferr("out of memory");
-	fn_table__free(&t.fns);
-	free(t.nodes);
-	hashmap__free(&t.node_of);
-	free(t.rows);
-	free(t.stack);
-	free(t.level_ns);
-	jsonw__free(t.p.json); /* printing stopped before tree_out__end */
+	tree__free(&t);
 	return err;
 }

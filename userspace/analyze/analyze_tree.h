@@ -38,6 +38,52 @@ struct tree_printer {
 	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
 };
 
+#define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
+
+struct tree_node {
+	int32_t fn, parent, first_child, next_sibling, level;
+	int32_t last_child; /* the child child_of() found last; 0: none */
+	uint32_t subtree; /* nodes in its subtree, itself included */
+	uint64_t calls, errors;
+	int64_t total, self;
+};
+
+/* A run's trees, built one thread at a time (analyze_tree.c). */
+struct tree {
+	const struct analyze_opts *o;
+	struct tree_printer p;
+	struct func_table *fns; /* &own_fns, or the table's when one walk computes both */
+	struct func_table own_fns;
+	struct run_query *ss;
+	bool record;		       /* each thread's merged nodes are kept in recorded, not printed */
+	struct stored_tree_node *recorded;
+	size_t nrecorded, recorded_cap;
+	int64_t thread_key;	       /* the thread being built */
+	struct tree_thread th;
+	struct tree_node *nodes; /* merged paths; node 0 is the thread */
+	size_t n, cap;
+	struct hashmap node_of; /* (parent node, fn) -> node */
+	struct tree_row *rows; /* --calls: every call; merged: the flattened tree */
+	size_t nrows, rows_cap;
+	int32_t *stack; /* children sorting and the depth-first walk */
+	size_t stack_cap;
+	int64_t *level_ns; /* --calls: the total of the latest row of each level */
+	size_t level_cap;
+	int32_t *stored_node; /* read as stored: each stored node's node here (-1: out of focus) */
+	size_t nstored, stored_cap;
+	int64_t spans;
+};
+
+/* fns: NULL for a table of its own (the --function glob's). */
+void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
+		const struct analyze_opts *o, const struct out_style *st, struct func_table *fns);
+void tree__free(struct tree *t);
+/* The walk's callbacks (ctx: the tree). */
+int tree__thread_begin(void *ctx, const struct thread_info *th);
+int tree__push(void *ctx, struct open_call *f, struct open_call *parent);
+int tree__pop(void *ctx, struct open_call *f, struct open_call *parent);
+int tree__thread_end(void *ctx);
+
 /* 0, or -EIO when out of memory (printed). */
 int tree_out__thread(struct tree_printer *p, const struct tree_thread *th);
 /* Closes the output (and frees what printing holds); nothing is printed at all when no

@@ -166,6 +166,7 @@ static int begin_thread(struct walk *w, int64_t thread_key)
 	struct thread_info th;
 	int err = run_query__thread(w->ss, thread_key, &th.pid, &th.tid, th.comm, sizeof(th.comm));
 
+	th.key = thread_key;
 	if (!err && w->ops->thread_begin)
 		err = w->ops->thread_begin(w->ctx, &th);
 	return err;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/analyze.h"
 #include "trace/aggregates.h"
 #include "trace/calibrate.h"
 #include "commands.h"
@@ -355,7 +356,11 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 		end.exit_code = launch__exit_code(&ss->target.child);
 	}
 	/* Calls that could not be stored were counted, and make the trace a failure. */
-	if ((store__end_run(ss->store, &end) || store__unstored_spans(ss->store, NULL)) && !err)
+	if (store__end_run(ss->store, &end))
+		err = err ? err : -EIO;
+	else /* analyze's figures: without them (a warning), analyze reads the spans */
+		analyze__store_figures(ss->store, o->db, store__run_id(ss->store));
+	if (store__unstored_spans(ss->store, NULL) && !err)
 		err = -EIO;
 	print_summary(o, ss);
 	report_probe_costs(ss);

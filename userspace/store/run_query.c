@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "range_scan.h"
 #include "func_names.h"
+#include "run_figures.h"
 #include "run_query.h"
 #include "schema.h"
 
@@ -307,4 +308,21 @@ int run_query__probe_costs(struct run_query *st, int64_t run_key, run_query_cost
 		ret = sql_error(st, "cannot read the probe costs");
 	sqlite3_finalize(stmt);
 	return ret;
+}
+
+int run_query__stored_totals(struct run_query *st, int64_t run_key, struct stored_run_totals *out)
+{
+	return run_figures__totals(st->db, run_key, out);
+}
+
+int run_query__stored_functions(struct run_query *st, int64_t run_key,
+				int (*cb)(void *ctx, const struct stored_function_row *row), void *ctx)
+{
+	return run_figures__functions(st->db, run_key, cb, ctx);
+}
+
+int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int tid,
+			   int (*cb)(void *ctx, const struct stored_tree_node *node), void *ctx)
+{
+	return run_figures__tree(st->db, run_key, pid, tid, cb, ctx);
 }

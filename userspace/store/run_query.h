@@ -68,6 +68,17 @@ typedef int (*run_query_figures_cb)(void *ctx, const struct stored_func_figures 
 /* Every function_stats row of run_key; 0 (also when there are none) or <0. */
 int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx);
 
+/* analyze's figures stored when the run ended (run_figures.h): 1 when there are, *out filled;
+ * 0: none (a run still written, or a tracer that did not end it); <0: error (printed). */
+struct stored_run_totals;
+struct stored_function_row;
+struct stored_tree_node;
+int run_query__stored_totals(struct run_query *st, int64_t run_key, struct stored_run_totals *out);
+int run_query__stored_functions(struct run_query *st, int64_t run_key,
+				int (*cb)(void *ctx, const struct stored_function_row *row), void *ctx);
+int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int tid,
+			   int (*cb)(void *ctx, const struct stored_tree_node *node), void *ctx);
+
 /* Names shown instead of the stored ones by run_query__function (kept by the caller;
  * NULL: none). */
 void run_query__show_names(struct run_query *st, const struct func_names *names);

@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 5 (4 + functions.probe and run_probe_costs, both additive). Comments inside CREATE statements are kept by SQLite, so
+/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree: analyze's figures; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
@@ -68,6 +68,33 @@ static const char schema_sql[] =
 	" hist TEXT, -- JSON array: hist[i] counts calls lasting [2^i, 2^(i+1)) ns\n"
 	" demoted_at_ns INTEGER -- CLOCK_MONOTONIC ns when --max-rate stopped its spans; NULL: never\n"
 	");"
+	"CREATE TABLE run_figures(\n"
+	"-- analyze's figures of a run, written when its tracer ended it: present, the run's\n"
+	"-- run_functions and run_tree rows are complete (they go in in one transaction).\n"
+	" run INTEGER PRIMARY KEY REFERENCES runs(id),\n"
+	" spans INTEGER, -- the spans they were computed from (runs.spans then)\n"
+	" traced_ns INTEGER -- the durations of every thread's root calls, summed\n"
+	");"
+	"CREATE TABLE run_functions(\n"
+	"-- One function's figures over every span of the run (with function_stats' in stack mode).\n"
+	" run INTEGER, seq INTEGER, -- seq: the order the spans first named them\n"
+	" function INTEGER REFERENCES functions(id),\n"
+	" calls INTEGER, errors INTEGER, -- errors: spans whose status is not ok\n"
+	" total_ns INTEGER, -- outermost activations per thread\n"
+	" self_ns INTEGER, -- duration minus direct children, every activation; NULL: unknown\n"
+	" min_ns INTEGER, max_ns INTEGER, avg_ns INTEGER,\n"
+	" p50_ns INTEGER, p95_ns INTEGER, p99_ns INTEGER, -- nearest rank, as analyze shows them\n"
+	" approx_p50_ns INTEGER, approx_p95_ns INTEGER, approx_p99_ns INTEGER, -- analyze --approx\n"
+	" stored_spans INTEGER, -- stack mode: its spans stored; NULL: no function_stats row\n"
+	" PRIMARY KEY (run, seq)) WITHOUT ROWID;"
+	"CREATE TABLE run_tree(\n"
+	"-- The merged call tree of each thread of the run: one row per call path.\n"
+	" run INTEGER, thread INTEGER REFERENCES threads(id),\n"
+	" node INTEGER, -- 1, 2, ... within the thread, a parent before its children\n"
+	" parent INTEGER, -- its parent's node; 0: a root of the thread\n"
+	" function INTEGER REFERENCES functions(id),\n"
+	" calls INTEGER, errors INTEGER, total_ns INTEGER, self_ns INTEGER,\n"
+	" PRIMARY KEY (run, thread, node)) WITHOUT ROWID;"
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
 	"CREATE VIEW span_view AS\n"

@@ -58,6 +58,11 @@ const char *store__run_id(const struct store *s)
 	return s ? run_writer__run_id(s->runs) : NULL;
 }
 
+struct figures_writer *store__write_figures(struct store *s, int64_t run_key)
+{
+	return figures_writer__begin(s->db, run_key);
+}
+
 int64_t store__add_module(struct store *s, const char *path, const char *build_id)
 {
 	return run_writer__add_module(s->runs, path, build_id);

@@ -24,6 +24,7 @@
 
 #include "db.h"
 #include "func_names.h"
+#include "run_figures.h"
 #include "run_reader.h"
 #include "run_writer.h"
 #include "schema.h"
@@ -54,6 +55,8 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 int store__rename_thread(struct store *s, int64_t thread_key, const char *comm);
 int store__add_func_figures(struct store *s, const struct func_figures_row *rec);
 int store__end_run(struct store *s, const struct run_end *end);
+/* analyze's figures of an ended run (run_figures.h), written through this store's connection. */
+struct figures_writer *store__write_figures(struct store *s, int64_t run_key);
 
 /* ---- writing spans: span_writer.h ---- */
 /* A call as it starts (end_ns and status unset): returns its span id. The
