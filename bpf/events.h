@@ -40,6 +40,13 @@ enum ferret_entry_flags {
 	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
 };
 
+/* --count-only, --overhead: what an entry probe does for its function (the probe_state map). */
+enum ferret_probe_state {
+	FERRET_PROBE_TRACED = 0,     /* entry and return: a span per call */
+	FERRET_PROBE_COUNT_ONLY = 1, /* entry only: counted in func_hits, no event */
+	FERRET_PROBE_REMOVED = 2,    /* --overhead took its probes away: ignored */
+};
+
 /* Thread records. */
 enum ferret_thread_flags {
 	FERRET_THREAD_RENAMED = 1, /* an announced thread's new name (prctl, exec, /proc/TID/comm) */

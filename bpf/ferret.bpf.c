@@ -315,9 +315,30 @@ static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
 	bpf_map_delete_elem(&stacks, &tid);
 }
 
+/* --count-only, --overhead: whether this entry is the start of a traced call. A count-only
+ * function's call is counted here and goes no further (it has no return probe); a removed
+ * one's is ignored from the moment userspace flips its state. */
+static __always_inline bool entry_is_traced(void *ctx)
+{
+	__u32 fid = (__u32)bpf_get_attach_cookie(ctx);
+	__u8 *state = bpf_map_lookup_elem(&probe_state, &fid);
+	__u64 *hits;
+
+	if (!state || *state == FERRET_PROBE_TRACED)
+		return true;
+	if (*state == FERRET_PROBE_COUNT_ONLY && is_traced(bpf_get_current_pid_tgid() >> 32)) {
+		hits = bpf_map_lookup_elem(&func_hits, &fid);
+		if (hits)
+			*hits += 1; /* per CPU: no atomic needed */
+	}
+	return false;
+}
+
 /* The same handlers behind uprobe_multi links and, where the kernel lacks them, single uprobes. */
 static __always_inline int handle_entry(void *ctx)
 {
+	if (probe_states && !entry_is_traced(ctx))
+		return 0;
 	return stack_mode ? stack_entry(ctx) : emit_call_event(ctx, FERRET_EV_ENTRY);
 }
 

@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 4 (3 + modules.build_id). Comments inside CREATE statements are kept by SQLite, so
+/* Schema version 5 (4 + function_probes, additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
@@ -58,6 +58,14 @@ static const char schema_sql[] =
 	" min_ns INTEGER, max_ns INTEGER,\n"
 	" hist TEXT, -- JSON array: hist[i] counts calls lasting [2^i, 2^(i+1)) ns\n"
 	" demoted_at_ns INTEGER -- CLOCK_MONOTONIC ns when --max-rate stopped its spans; NULL: never\n"
+	");"
+	"CREATE TABLE function_probes(\n"
+	"-- Functions whose probes were not the usual entry and return: --count-only, or taken\n"
+	"-- away by --overhead. Other functions have no row.\n"
+	" function INTEGER PRIMARY KEY REFERENCES functions(id), run INTEGER,\n"
+	" count_only INTEGER DEFAULT 0, -- 1: an entry probe only: calls counted, no spans, no times\n"
+	" calls INTEGER, -- every call seen (until removed_at_ns when removed)\n"
+	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
 	");"
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"

@@ -28,7 +28,48 @@ struct consumer {
 	bool started;
 	atomic_bool stop;
 	atomic_bool failed;
+	/* --overhead: functions whose probes are gone, to tell ingest once their last events are in */
+	pthread_mutex_t removed_lock;
+	uint32_t *removed;
+	size_t nremoved, removed_cap;
 };
+
+/* Removals posted before this drain began: every event their probes sent is in the ring
+ * buffer, so the drain passes them in before ingest hears the probes are gone. */
+static void drain_and_apply_removals(struct consumer *c, bool final)
+{
+	uint32_t *ids;
+	size_t n, i;
+
+	pthread_mutex_lock(&c->removed_lock);
+	ids = c->removed;
+	n = c->nremoved;
+	c->removed = NULL;
+	c->nremoved = c->removed_cap = 0;
+	pthread_mutex_unlock(&c->removed_lock);
+	/* One consume reads on until the buffer is empty: past every record written before it. */
+	if (final)
+		while (!c->err && loader__poll(c->loader, 0) > 0)
+			;
+	else
+		loader__poll(c->loader, 0);
+	for (i = 0; i < n; i++)
+		ingest__probes_removed(c->ingest, ids[i]);
+	free(ids);
+}
+
+int consumer__probes_removed(struct consumer *c, uint32_t func_id)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&c->removed_lock);
+	if (grow_array((void **)&c->removed, &c->removed_cap, c->nremoved + 1, sizeof(*c->removed)))
+		err = -ENOMEM;
+	else
+		c->removed[c->nremoved++] = func_id;
+	pthread_mutex_unlock(&c->removed_lock);
+	return err;
+}
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -85,12 +126,11 @@ static void *consume_loop(void *arg)
 	while (!atomic_load(&c->stop) && !c->err) {
 		/* The BPF side skips most wakeups, so poll on a timeout and then consume. */
 		loader__poll(c->loader, POLL_MS);
-		loader__poll(c->loader, 0);
+		drain_and_apply_removals(c, false);
 		show_status(c, false);
 		commit_now_and_then(c);
 	}
-	while (!c->err && loader__poll(c->loader, 0) > 0)
-		;
+	drain_and_apply_removals(c, true);
 	show_status(c, true);
 	return NULL;
 }
@@ -107,6 +147,7 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->store = s;
 	c->status_line = status_line;
 	c->status_at_ns = c->committed_at_ns = mono_ns();
+	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
 	if (err) {
 		free(c);
@@ -195,5 +236,7 @@ void consumer__free(struct consumer *c)
 	}
 	loader__set_handler(c->loader, NULL, NULL);
 	ingest__free(c->ingest);
+	pthread_mutex_destroy(&c->removed_lock);
+	free(c->removed);
 	free(c);
 }

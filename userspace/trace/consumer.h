@@ -25,6 +25,9 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 bool consumer__failed(const struct consumer *c);
 const struct span_counts *consumer__counts(const struct consumer *c);
 uint64_t consumer__calls(const struct consumer *c, uint32_t func_id);
+/* --overhead removed the function's probes (they are detached): its calls still open end as
+ * no_return once the events its probes sent are in. */
+int consumer__probes_removed(struct consumer *c, uint32_t func_id);
 void consumer__free(struct consumer *c);
 
 #endif

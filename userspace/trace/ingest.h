@@ -28,6 +28,8 @@ int64_t ingest__bad_events(const struct ingest *in);
 /* Calls of a function seen so far (entries, or whole spans in stack mode). */
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id);
 const struct span_counts *ingest__counts(struct ingest *in);
+/* The function's probes were removed, and every event they sent has been passed in. */
+void ingest__probes_removed(struct ingest *in, uint32_t func_id);
 void ingest__free(struct ingest *in);
 
 #endif

@@ -27,12 +27,21 @@ _Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 co
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
+_Static_assert((int)LOADER_PROBE_TRACED == FERRET_PROBE_TRACED && (int)LOADER_PROBE_COUNT_ONLY == FERRET_PROBE_COUNT_ONLY &&
+		       (int)LOADER_PROBE_REMOVED == FERRET_PROBE_REMOVED,
+	       "loader.h's probe states are the BPF side's");
 
 struct loader {
 	struct ferret_bpf *skel;
 	struct ring_buffer *ring;
 	struct bpf_link **links;
 	size_t nlinks, cap;
+	/* uprobe_multi: each module's entry and return links ([2m], [2m + 1]; NULL: none), kept
+	 * apart so that --overhead can replace them; probe_state[f]: enum ferret_probe_state. */
+	struct bpf_link **module_links;
+	size_t nmodules;
+	uint8_t *probe_state;
+	uint32_t nfuncs;
 	size_t probes;
 	int attach_pid;
 	bool multi;
@@ -70,6 +79,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;
+	skel->rodata->probe_states = opts->probe_states;
 	bpf_program__set_autoload(skel->progs.on_entry_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_exit_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_entry_single, !multi);
@@ -85,6 +95,10 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.demoted, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.probe_state, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.func_hits, opts->nfuncs ? opts->nfuncs : 1);
 	if (!err && !opts->stack_mode) {
 		/* Event mode never touches the stack maps: keep their memory. */
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
@@ -132,6 +146,12 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
 	l->attach_pid = opts->attach_pid;
+	l->nfuncs = opts->nfuncs;
+	l->probe_state = calloc(opts->nfuncs ? opts->nfuncs : 1, 1);
+	if (!l->probe_state) {
+		free(l);
+		return -ENOMEM;
+	}
 	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
 	if (!l->multi)
 		fwarn("FERRET_NO_UPROBE_MULTI is set: attaching one uprobe per function "
@@ -189,43 +209,64 @@ static int keep_link(struct loader *l, struct bpf_link *link)
 	return 0;
 }
 
-/* One link for all of a module's entries (or returns). */
-static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret)
+/* Whether function f gets an entry (or return) probe: a count-only one has no return probe,
+ * a removed one none at all. */
+static bool gets_probe(const struct loader *l, size_t f, bool ret)
+{
+	return ret ? l->probe_state[f] == FERRET_PROBE_TRACED : l->probe_state[f] != FERRET_PROBE_REMOVED;
+}
+
+/* One link for all of a module's entries (or returns) that get a probe; *out NULL: none do. */
+static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret,
+			       struct bpf_link **out)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	unsigned long *offsets = calloc(mod->nfuncs, sizeof(*offsets));
-	__u64 *cookies = calloc(mod->nfuncs, sizeof(*cookies));
+	unsigned long *offsets = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*offsets));
+	__u64 *cookies = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*cookies));
 	LIBBPF_OPTS(bpf_uprobe_multi_opts, opts);
-	struct bpf_link *link;
-	size_t i;
-	int err;
+	size_t i, n = 0;
+	int err = 0;
 
+	*out = NULL;
 	if (!offsets || !cookies) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < mod->nfuncs; i++) {
-		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
-		cookies[i] = mod->first_func + i;
+	for (i = mod->first_func; i < mod->first_func + mod->nfuncs; i++) {
+		if (!gets_probe(l, i, ret))
+			continue;
+		offsets[n] = sel->funcs[i].offset + sel->funcs[i].probe_skip;
+		cookies[n++] = i;
 	}
+	if (!n)
+		goto out;
 	opts.offsets = offsets;
 	opts.cookies = cookies;
-	opts.cnt = mod->nfuncs;
+	opts.cnt = n;
 	opts.retprobe = ret;
-	link = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
+	*out = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
 						    : l->skel->progs.on_entry_multi,
 						l->attach_pid, mod->path, NULL, &opts);
-	if (!link) {
+	if (!*out) {
 		err = -errno;
-		ferr("cannot attach %zu %s to %s: %s", mod->nfuncs, ret ? "uretprobes" : "uprobes",
-		     mod->path, strerror(-err));
+		ferr("cannot attach %zu %s to %s: %s", n, ret ? "uretprobes" : "uprobes", mod->path,
+		     strerror(-err));
 		goto out;
 	}
-	l->probes += mod->nfuncs;
-	err = keep_link(l, link);
+	l->probes += n;
 out:
 	free(offsets);
 	free(cookies);
+	return err;
+}
+
+/* A module's entry and return links, kept in module_links. */
+static int attach_module_links(struct loader *l, const struct selection *sel, size_t m)
+{
+	int err = attach_module_multi(l, sel, m, false, &l->module_links[2 * m]);
+
+	if (!err)
+		err = attach_module_multi(l, sel, m, true, &l->module_links[2 * m + 1]);
 	return err;
 }
 
@@ -235,6 +276,8 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = f, .retprobe = ret);
 	struct bpf_link *link;
 
+	if (!gets_probe(l, f, ret))
+		return 0;
 	link = bpf_program__attach_uprobe_opts(ret ? l->skel->progs.on_exit_single
 						   : l->skel->progs.on_entry_single,
 					       l->attach_pid, sel->modules[fn->module].path,
@@ -342,6 +385,10 @@ int loader__attach(struct loader *l, const struct selection *sel)
 	int64_t start = mono_ns();
 	int err = 0;
 
+	l->module_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->module_links));
+	if (!l->module_links)
+		return -ENOMEM;
+	l->nmodules = sel->nmodules;
 	for (i = 0; !err && i < sel->nmodules; i++)
 		if (sel->modules[i].go)
 			err = attach_go_module(l, sel, i);
@@ -349,9 +396,7 @@ int loader__attach(struct loader *l, const struct selection *sel)
 		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
 			continue;
 		if (l->multi) {
-			err = attach_module_multi(l, sel, i, false);
-			if (!err)
-				err = attach_module_multi(l, sel, i, true);
+			err = attach_module_links(l, sel, i);
 		} else {
 			err = attach_func_single(l, sel, i, false);
 			if (!err)
@@ -383,9 +428,12 @@ void loader__detach(struct loader *l)
 
 	for (i = 0; i < l->nlinks; i++)
 		bpf_link__destroy(l->links[i]);
-	if (l->nlinks)
+	for (i = 0; i < 2 * l->nmodules; i++)
+		bpf_link__destroy(l->module_links[i]); /* NULL is a no-op */
+	if (l->nlinks || l->nmodules)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
+	l->nmodules = 0;
 }
 
 uint64_t loader__lost_events(const struct loader *l)
@@ -502,6 +550,71 @@ int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *c
 	return err;
 }
 
+int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state)
+{
+	__u8 v = (__u8)state;
+
+	if (func_id >= l->nfuncs)
+		return -EINVAL;
+	if (bpf_map__update_elem(l->skel->maps.probe_state, &func_id, sizeof(func_id), &v, sizeof(v),
+				 BPF_ANY))
+		return -errno;
+	l->probe_state[func_id] = v;
+	return 0;
+}
+
+int loader__reattach_module(struct loader *l, const struct selection *sel, size_t m)
+{
+	struct bpf_link *old[2];
+	int err;
+
+	if (!l->multi || m >= l->nmodules || sel->modules[m].go)
+		return -EINVAL;
+	old[0] = l->module_links[2 * m];
+	old[1] = l->module_links[2 * m + 1];
+	err = attach_module_links(l, sel, m);
+	if (err) { /* the old links stay: the probes go on, their calls ignored */
+		bpf_link__destroy(l->module_links[2 * m]);
+		l->module_links[2 * m] = old[0];
+		l->module_links[2 * m + 1] = old[1];
+		return err;
+	}
+	bpf_link__destroy(old[0]);
+	bpf_link__destroy(old[1]);
+	return 0;
+}
+
+uint64_t loader__func_hits(const struct loader *l, uint32_t func_id)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu;
+	uint64_t sum = 0;
+	__u64 *percpu;
+
+	if (ncpus <= 0 || func_id >= l->nfuncs || !(percpu = calloc((size_t)ncpus, sizeof(*percpu))))
+		return 0;
+	if (!bpf_map__lookup_elem(l->skel->maps.func_hits, &func_id, sizeof(func_id), percpu,
+				  (size_t)ncpus * sizeof(*percpu), 0))
+		for (cpu = 0; cpu < ncpus; cpu++)
+			sum += percpu[cpu];
+	free(percpu);
+	return sum;
+}
+
+size_t loader__followed_pids(const struct loader *l, int *pids, size_t max)
+{
+	__u32 key, next;
+	size_t n = 0;
+	bool first = true;
+
+	while (n < max && !bpf_map__get_next_key(l->skel->maps.pids, first ? NULL : &key, &next,
+						 sizeof(next))) {
+		first = false;
+		key = next;
+		pids[n++] = (int)key;
+	}
+	return n;
+}
+
 bool loader__uses_multi(const struct loader *l)
 {
 	return l->multi;
@@ -528,6 +641,8 @@ void loader__free(struct loader *l)
 		return;
 	loader__detach(l);
 	free(l->links);
+	free(l->module_links);
+	free(l->probe_state);
 	ring_buffer__free(l->ring);
 	ferret_bpf__destroy(l->skel);
 	free(l);

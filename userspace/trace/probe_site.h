@@ -58,6 +58,9 @@ struct probe_reader {
 void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
 			 struct probe_plan *plan);
 void probe_reader__release(struct probe_reader *r);
+/* What one traced call (entry + return probe) costs with this kind of entry probe, as
+ * measured on a 2-vCPU VM (README, "Overhead"): for ranking and --overhead's estimate. */
+unsigned probe_kind__call_cost_ns(enum probe_kind kind);
 /* "nop5", "push", "emulated", "stepped", "refused". */
 const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.

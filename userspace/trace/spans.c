@@ -154,6 +154,16 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 	return b->sink.emit(b->sink.ctx, &span);
 }
 
+void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
+{
+	size_t i, d;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = 0; d < b->threads[i].depth; d++)
+			if (b->threads[i].stack[d].function_key == function_key)
+				b->threads[i].stack[d].no_return = true;
+}
+
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
