@@ -38,6 +38,8 @@ struct row_figures {
 	uint64_t stored;     /* spans stored */
 	bool extended;	     /* a call lasted longer than stored: no exact percentiles */
 	int64_t agg_hist[STORED_HIST_BUCKETS];
+	bool count_only;       /* --count-only: calls counted, never timed */
+	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
 };
 
 struct table {
@@ -194,6 +196,24 @@ static int overlay_aggregate(void *ctx, const struct stored_func_figures *agg)
 	return 0;
 }
 
+/* --count-only and --overhead (function_probes): a count-only function's calls are its row. */
+static int overlay_probes(void *ctx, const struct stored_function_probe *p)
+{
+	struct table *t = ctx;
+	int32_t fn = fn_table__intern(&t->fns, t->ss, p->function_key);
+	struct row_figures *st;
+
+	if (fn < 0)
+		return fn;
+	if (!(st = figures_of(t, fn)))
+		return -ENOMEM;
+	st->count_only = p->count_only;
+	st->removed_at_ns = p->removed_at_ns;
+	if (p->count_only)
+		st->calls = (uint64_t)p->calls;
+	return 0;
+}
+
 static int64_t col_value(const struct row_figures *st, enum table_col c)
 {
 	switch (c) {
@@ -214,6 +234,8 @@ static int64_t col_value(const struct row_figures *st, enum table_col c)
 /* A function never called (stack mode lists every selected one) has no durations. */
 static bool no_durations(const struct row_figures *st, enum table_col c)
 {
+	if (st->count_only) /* --count-only: counted, never timed */
+		return c >= COL_TOTAL && c <= COL_MAX;
 	return !st->calls && c >= COL_MIN && c <= COL_MAX;
 }
 
@@ -284,7 +306,8 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 
 	char name[CELL];
 
-	snprintf(name, sizeof(name), "%s%s", t->fns.v[row].name, fs->partial ? " *" : "");
+	snprintf(name, sizeof(name), "%s%s%s%s", t->fns.v[row].name, fs->partial ? " *" : "",
+		 fs->count_only ? " #" : "", fs->removed_at_ns ? " ^" : "");
 	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
 	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
 	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
@@ -343,6 +366,26 @@ static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL],
 	fprintf(st->out, "%s\n", *color ? out__color(st, SGR_RESET) : "");
 }
 
+/* The footnotes of --count-only and --overhead rows shown. */
+static void print_probe_notes(const struct table *t, const struct out_style *st)
+{
+	size_t i, named = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->figures[t->rows[i]].count_only && !named++)
+			fprintf(st->out, "# count-only (--count-only): every call counted, no times (-)\n");
+	for (i = 0, named = 0; i < t->nrows; i++) {
+		const struct row_figures *fs = &t->figures[t->rows[i]];
+
+		if (!fs->removed_at_ns)
+			continue;
+		fprintf(st->out, "%s%s at %.1f s", named++ ? ", " : "^ probes removed by --overhead: ",
+			t->fns.v[t->rows[i]].name, (double)(fs->removed_at_ns - t->run->start_mono_ns) / 1e9);
+	}
+	if (named)
+		fprintf(st->out, "; their figures count the calls until then\n");
+}
+
 static int print_text(const struct table *t, const struct out_style *st)
 {
 	char (*cells)[COL__COUNT][CELL] = malloc((t->nrows + 1) * sizeof(*cells));
@@ -373,6 +416,7 @@ static int print_text(const struct table *t, const struct out_style *st)
 		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
 			"--max-rate): calls, total, min, avg and max count every call in the kernel; "
 			"self is unknown (-) and percentiles (~) come from a log2 histogram\n");
+	print_probe_notes(t, st);
 	free(cells);
 	return 0;
 }
@@ -414,10 +458,14 @@ static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 	json__kv_text(w, "function", fi->name);
 	json__kv_text(w, "module", fi->module);
 	jsonw__kv_uint(w, "calls", fs->calls);
-	jsonw__kv_int(w, "total_ns", fs->total);
+	json_figure(w, "total_ns", fs, COL_TOTAL);
 	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
 		json_figure(w, figures[k].key, fs, figures[k].col);
 	jsonw__kv_uint(w, "errors", fs->errors);
+	if (fs->count_only)
+		jsonw__kv_string(w, "probes", "count-only");
+	if (fs->removed_at_ns)
+		jsonw__kv_int(w, "removed_at_ns", fs->removed_at_ns);
 	if (fs->aggregated) {
 		jsonw__kv_string(w, "source", "aggregate");
 		jsonw__kv_uint(w, "stored_spans", fs->stored);
@@ -481,6 +529,8 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 		goto cleanup;
 	/* Per-function figures of a stack-mode run count every process and thread. */
 	if (!o->pid && !o->tid && (err = run_query__func_figures(ss, run->run_key, overlay_aggregate, &t)))
+		goto cleanup;
+	if (!o->pid && !o->tid && (err = run_query__function_probes(ss, run->run_key, overlay_probes, &t)))
 		goto cleanup;
 	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");

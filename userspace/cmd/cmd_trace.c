@@ -224,8 +224,13 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
 	if (st->no_return)
 		fprintf(stderr, "ferret: WARNING: %lld calls nested past the kernel's %d pending return probes "
-			"per thread got none: stored as no_return, their ends are not known\n",
-			(long long)st->no_return, LOADER_MAX_RETURN_PROBES);
+			"per thread got none%s: stored as no_return, their ends are not known\n",
+			(long long)st->no_return, LOADER_MAX_RETURN_PROBES,
+			budget__removed(ss->budget) ? ", or were open when --overhead removed their probes" : "");
+	if (budget__removed(ss->budget))
+		fprintf(stderr, "ferret: --overhead removed the probes of %zu function%s (ferret analyze marks "
+			"them): their figures count the calls until then\n", budget__removed(ss->budget),
+			plural((long long)budget__removed(ss->budget)));
 	if (st->lost)
 		fprintf(stderr, "ferret: WARNING: %lld calls were open when their thread lost events: "
 			"stored as lost, their ends are not known\n", (long long)st->lost);

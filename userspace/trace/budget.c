@@ -207,11 +207,20 @@ static void say_removed(const struct budget *b, const bool *pick, size_t n, doub
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", k++ ? ", " : "",
 						 b->sel->funcs[i].name);
 	if (n > NAMED)
-		fwarn("probes cost ~%.0f%% over --overhead %.0f%%: removed the probes of %s and %zu more",
-		      pct_before, b->fraction * 100, names, n - NAMED);
+		fwarn("probes cost ~%.0f%% of the traced processes' CPU time, over --overhead %g%%: "
+		      "removed the probes of %s and %zu more", pct_before, b->fraction * 100, names, n - NAMED);
 	else
-		fwarn("probes cost ~%.0f%% over --overhead %.0f%%: removed the probes of %s", pct_before,
-		      b->fraction * 100, names);
+		fwarn("probes cost ~%.0f%% of the traced processes' CPU time, over --overhead %g%%: "
+		      "removed the probes of %s", pct_before, b->fraction * 100, names);
+}
+
+static size_t n_picked(const struct budget *b, const bool *pick)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->sel->nfuncs; i++)
+		n += pick[i];
+	return n;
 }
 
 /* The picked functions lose their probes, with the traced processes held still. */
@@ -220,12 +229,13 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 {
 	bool *touched = calloc(b->sel->nmodules ? b->sel->nmodules : 1, sizeof(*touched));
 	struct pause *p = NULL;
-	int64_t at = 0;
+	int64_t at = 0, held_from;
 	size_t i, m;
 	int err;
 
 	if (!touched)
 		return -ENOMEM;
+	held_from = mono_ns();
 	if ((err = pause__stop(pids, npids, PAUSE_TIMEOUT_MS, &p))) {
 		if (!b->said_pause_failed)
 			fwarn("--overhead cannot hold the traced processes still (%s): probes stay for now",
@@ -243,16 +253,19 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 	for (m = 0; !err && m < b->sel->nmodules; m++)
 		if (touched[m])
 			err = loader__reattach_module(l, b->sel, m);
-	pause__resume(p);
-	/* From the flip on, the BPF side ignored them: a failed swap leaves probes that count nothing. */
+	/* From the flip on, the BPF side ignored them: a failed swap leaves probes that count
+	 * nothing. Posted before the processes run on: ahead of any event they send after. */
 	for (i = 0; i < b->sel->nfuncs; i++)
 		if (pick[i] && b->state[i] != LOADER_PROBE_REMOVED) {
 			b->state[i] = LOADER_PROBE_REMOVED;
 			b->removed_at_ns[i] = at;
 			b->nremoved++;
 			if (!err)
-				err = consumer__probes_removed(c, (uint32_t)i);
+				err = consumer__probes_removed(c, (uint32_t)i, at);
 		}
+	pause__resume(p);
+	fdebug("removed %zu functions' probes; the traced processes were held %.1f ms", n_picked(b, pick),
+	       (double)(mono_ns() - held_from) / 1e6);
 	free(touched);
 	return err;
 }
@@ -293,6 +306,11 @@ out:
 	free(cost);
 	free(pick);
 	return err;
+}
+
+size_t budget__removed(const struct budget *b)
+{
+	return b ? b->nremoved : 0;
 }
 
 int budget__store(const struct budget *b, const struct loader *l, const struct consumer *c,

@@ -34,6 +34,8 @@ int budget__apply_states(const struct budget *b, struct loader *l);
 /* --overhead, once a second (the first call only starts the count). Returns how many
  * functions lost their probes now (<0: an error, printed; tracing goes on). */
 int budget__check(struct budget *b, struct loader *l, struct consumer *c, int64_t now_ns);
+/* How many functions lost their probes to --overhead. */
+size_t budget__removed(const struct budget *b);
 /* After detaching: a function_probes row for each count-only or removed function. */
 int budget__store(const struct budget *b, const struct loader *l, const struct consumer *c,
 		  struct store *s, const int64_t *func_keys);

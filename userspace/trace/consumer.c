@@ -16,6 +16,11 @@
  * while it is traced, and a tracer that is killed loses at most this much. */
 #define COMMIT_EVERY_NS 1000000000LL
 
+struct removal {
+	uint32_t func_id;
+	int64_t at_ns;
+};
+
 struct consumer {
 	struct loader *loader;
 	struct ingest *ingest;
@@ -30,35 +35,33 @@ struct consumer {
 	atomic_bool failed;
 	/* --overhead: functions whose probes are gone, to tell ingest once their last events are in */
 	pthread_mutex_t removed_lock;
-	uint32_t *removed;
+	struct removal *removed;
 	size_t nremoved, removed_cap;
+	atomic_bool pending_removals;
 };
 
-/* Removals posted before this drain began: every event their probes sent is in the ring
- * buffer, so the drain passes them in before ingest hears the probes are gone. */
-static void drain_and_apply_removals(struct consumer *c, bool final)
+/* Ends the open calls of functions removed at or before ts (all of them: ts INT64_MAX). The
+ * traced processes were held still from before a removal until after it was posted: every
+ * event sent before it is in the ring buffer ahead of the first with a later timestamp. */
+static int apply_removals(struct consumer *c, int64_t ts)
 {
-	uint32_t *ids;
-	size_t n, i;
+	size_t i, kept = 0;
+	int err = 0;
 
 	pthread_mutex_lock(&c->removed_lock);
-	ids = c->removed;
-	n = c->nremoved;
-	c->removed = NULL;
-	c->nremoved = c->removed_cap = 0;
+	for (i = 0; i < c->nremoved; i++) {
+		if (!err && c->removed[i].at_ns <= ts)
+			err = ingest__probes_removed(c->ingest, c->removed[i].func_id, c->removed[i].at_ns);
+		else
+			c->removed[kept++] = c->removed[i];
+	}
+	c->nremoved = kept;
+	atomic_store(&c->pending_removals, kept > 0);
 	pthread_mutex_unlock(&c->removed_lock);
-	/* One consume reads on until the buffer is empty: past every record written before it. */
-	if (final)
-		while (!c->err && loader__poll(c->loader, 0) > 0)
-			;
-	else
-		loader__poll(c->loader, 0);
-	for (i = 0; i < n; i++)
-		ingest__probes_removed(c->ingest, ids[i]);
-	free(ids);
+	return err;
 }
 
-int consumer__probes_removed(struct consumer *c, uint32_t func_id)
+int consumer__probes_removed(struct consumer *c, uint32_t func_id, int64_t at_ns)
 {
 	int err = 0;
 
@@ -66,7 +69,8 @@ int consumer__probes_removed(struct consumer *c, uint32_t func_id)
 	if (grow_array((void **)&c->removed, &c->removed_cap, c->nremoved + 1, sizeof(*c->removed)))
 		err = -ENOMEM;
 	else
-		c->removed[c->nremoved++] = func_id;
+		c->removed[c->nremoved++] = (struct removal){ func_id, at_ns };
+	atomic_store(&c->pending_removals, true);
 	pthread_mutex_unlock(&c->removed_lock);
 	return err;
 }
@@ -74,8 +78,12 @@ int consumer__probes_removed(struct consumer *c, uint32_t func_id)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
-	int err = ingest__event(c->ingest, data, size);
+	int err = 0;
 
+	if (atomic_load_explicit(&c->pending_removals, memory_order_relaxed))
+		err = apply_removals(c, ingest__event_ts(data, size));
+	if (!err)
+		err = ingest__event(c->ingest, data, size);
 	if (err) {
 		c->err = err;
 		atomic_store(&c->failed, true);
@@ -126,11 +134,14 @@ static void *consume_loop(void *arg)
 	while (!atomic_load(&c->stop) && !c->err) {
 		/* The BPF side skips most wakeups, so poll on a timeout and then consume. */
 		loader__poll(c->loader, POLL_MS);
-		drain_and_apply_removals(c, false);
+		loader__poll(c->loader, 0);
 		show_status(c, false);
 		commit_now_and_then(c);
 	}
-	drain_and_apply_removals(c, true);
+	while (!c->err && loader__poll(c->loader, 0) > 0)
+		;
+	if (!c->err && (c->err = apply_removals(c, INT64_MAX)))
+		atomic_store(&c->failed, true);
 	show_status(c, true);
 	return NULL;
 }

@@ -383,6 +383,13 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	}
 }
 
+int64_t ingest__event_ts(const void *data, size_t size)
+{
+	const struct ferret_event *e = data;
+
+	return size >= sizeof(*e) ? (int64_t)e->ts_ns : -1;
+}
+
 int ingest__finish(struct ingest *in, int64_t end_ns)
 {
 	return span_builder__end_all(in->builder, end_ns);
@@ -393,10 +400,10 @@ uint64_t ingest__calls(const struct ingest *in, uint32_t func_id)
 	return func_id < in->nfuncs ? __atomic_load_n(&in->calls[func_id], __ATOMIC_RELAXED) : 0;
 }
 
-void ingest__probes_removed(struct ingest *in, uint32_t func_id)
+int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns)
 {
-	if (func_id < in->nfuncs)
-		span_builder__no_more_returns(in->builder, in->func_keys[func_id]);
+	return func_id < in->nfuncs ? span_builder__end_function(in->builder, in->func_keys[func_id], at_ns)
+				    : 0;
 }
 
 int64_t ingest__bad_events(const struct ingest *in)

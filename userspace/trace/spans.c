@@ -164,6 +164,43 @@ void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
 				b->threads[i].stack[d].no_return = true;
 }
 
+/* Emits the call at index d of t's stack, ending at ts, and takes it out of the stack (the
+ * calls above keep the parent they were stored with). */
+static int cut_call(struct span_builder *b, struct thread_state *t, size_t d, int64_t ts, int status)
+{
+	const struct open_call *c = &t->stack[d];
+	struct stored_span span = {
+		.span_id = c->span_id,
+		.parent_id = d ? t->stack[d - 1].span_id : 0,
+		.thread_key = t->thread_key,
+		.function_key = c->function_key,
+		.start_ns = c->start_ns,
+		.end_ns = ts < c->start_ns ? c->start_ns : ts,
+		.depth = (int32_t)d,
+		.status = status,
+	};
+	int err;
+
+	span_counts__add(&b->counts, span.status);
+	err = b->sink.emit(b->sink.ctx, &span);
+	memmove(&t->stack[d], &t->stack[d + 1], (t->depth - d - 1) * sizeof(*t->stack));
+	t->depth--;
+	return err;
+}
+
+int span_builder__end_function(struct span_builder *b, int64_t function_key, int64_t ts)
+{
+	size_t i, d;
+	int err;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = b->threads[i].depth; d-- > 0;)
+			if (b->threads[i].stack[d].function_key == function_key &&
+			    (err = cut_call(b, &b->threads[i], d, ts, SPAN_NO_RETURN)))
+				return err;
+	return 0;
+}
+
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
