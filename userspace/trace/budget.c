@@ -252,7 +252,7 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 	at = mono_ns(); /* the BPF side ignores them from here: their figures end here */
 	for (m = 0; !err && m < b->sel->nmodules; m++)
 		if (touched[m])
-			err = loader__reattach_module(l, b->sel, m);
+			err = loader__replace_module_links(l, b->sel, m);
 	/* From the flip on, the BPF side ignored them: a failed swap leaves probes that count
 	 * nothing. Posted before the processes run on: ahead of any event they send after. */
 	for (i = 0; i < b->sel->nfuncs; i++)
@@ -263,6 +263,10 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 			if (!err)
 				err = consumer__probes_removed(c, (uint32_t)i, at);
 		}
+	/* Still held: a thread running meanwhile keeps the kernel from finishing with the old
+	 * links (its pending return probes delay the grace period it waits for) and keeps
+	 * hitting their probes; held, their destruction takes milliseconds. */
+	loader__drop_replaced_links(l);
 	pause__resume(p);
 	fdebug("removed %zu functions' probes; the traced processes were held %.1f ms", n_picked(b, pick),
 	       (double)(mono_ns() - held_from) / 1e6);

@@ -27,6 +27,7 @@ _Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 co
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
+_Static_assert(LOADER_PROBE_GENS == FERRET_PROBE_GENS, "loader.h's link generations");
 _Static_assert((int)LOADER_PROBE_TRACED == FERRET_PROBE_TRACED && (int)LOADER_PROBE_COUNT_ONLY == FERRET_PROBE_COUNT_ONLY &&
 		       (int)LOADER_PROBE_REMOVED == FERRET_PROBE_REMOVED,
 	       "loader.h's probe states are the BPF side's");
@@ -39,9 +40,12 @@ struct loader {
 	/* uprobe_multi: each module's entry and return links ([2m], [2m + 1]; NULL: none), kept
 	 * apart so that --overhead can replace them; probe_state[f]: enum ferret_probe_state. */
 	struct bpf_link **module_links;
+	struct bpf_link **old_links; /* replaced, to destroy once the processes run again */
+	uint8_t *module_gen;	     /* the generation of each module's live links */
 	size_t nmodules;
 	uint8_t *probe_state;
 	uint32_t nfuncs;
+	const struct selection *sel; /* the one attached */
 	size_t probes;
 	int attach_pid;
 	bool multi;
@@ -216,9 +220,10 @@ static bool gets_probe(const struct loader *l, size_t f, bool ret)
 	return ret ? l->probe_state[f] == FERRET_PROBE_TRACED : l->probe_state[f] != FERRET_PROBE_REMOVED;
 }
 
-/* One link for all of a module's entries (or returns) that get a probe; *out NULL: none do. */
+/* One link for all of a module's entries (or returns) that get a probe, of link generation
+ * gen; *out NULL: none do. */
 static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret,
-			       struct bpf_link **out)
+			       uint8_t gen, struct bpf_link **out)
 {
 	const struct sel_module *mod = &sel->modules[m];
 	unsigned long *offsets = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*offsets));
@@ -236,7 +241,7 @@ static int attach_module_multi(struct loader *l, const struct selection *sel, si
 		if (!gets_probe(l, i, ret))
 			continue;
 		offsets[n] = sel->funcs[i].offset + sel->funcs[i].probe_skip;
-		cookies[n++] = i;
+		cookies[n++] = i | (__u64)gen << 32;
 	}
 	if (!n)
 		goto out;
@@ -260,13 +265,14 @@ out:
 	return err;
 }
 
-/* A module's entry and return links, kept in module_links. */
-static int attach_module_links(struct loader *l, const struct selection *sel, size_t m)
+/* A module's entry and return links of generation gen, in links[0] and links[1]. */
+static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
+			       struct bpf_link **links)
 {
-	int err = attach_module_multi(l, sel, m, false, &l->module_links[2 * m]);
+	int err = attach_module_multi(l, sel, m, false, gen, &links[0]);
 
 	if (!err)
-		err = attach_module_multi(l, sel, m, true, &l->module_links[2 * m + 1]);
+		err = attach_module_multi(l, sel, m, true, gen, &links[1]);
 	return err;
 }
 
@@ -386,9 +392,12 @@ int loader__attach(struct loader *l, const struct selection *sel)
 	int err = 0;
 
 	l->module_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->module_links));
-	if (!l->module_links)
+	l->old_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->old_links));
+	l->module_gen = calloc(sel->nmodules ? sel->nmodules : 1, sizeof(*l->module_gen));
+	if (!l->module_links || !l->old_links || !l->module_gen)
 		return -ENOMEM;
 	l->nmodules = sel->nmodules;
+	l->sel = sel;
 	for (i = 0; !err && i < sel->nmodules; i++)
 		if (sel->modules[i].go)
 			err = attach_go_module(l, sel, i);
@@ -396,7 +405,7 @@ int loader__attach(struct loader *l, const struct selection *sel)
 		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
 			continue;
 		if (l->multi) {
-			err = attach_module_links(l, sel, i);
+			err = attach_module_links(l, sel, i, 0, &l->module_links[2 * i]);
 		} else {
 			err = attach_func_single(l, sel, i, false);
 			if (!err)
@@ -428,8 +437,10 @@ void loader__detach(struct loader *l)
 
 	for (i = 0; i < l->nlinks; i++)
 		bpf_link__destroy(l->links[i]);
-	for (i = 0; i < 2 * l->nmodules; i++)
+	for (i = 0; i < 2 * l->nmodules; i++) {
 		bpf_link__destroy(l->module_links[i]); /* NULL is a no-op */
+		bpf_link__destroy(l->old_links[i]);
+	}
 	if (l->nlinks || l->nmodules)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
@@ -550,38 +561,63 @@ int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *c
 	return err;
 }
 
-int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state)
+/* The function's probe_state map value: its state and its module's live link generation. */
+static int write_probe_state(struct loader *l, uint32_t func_id)
 {
-	__u8 v = (__u8)state;
+	__u8 gen = l->sel ? l->module_gen[l->sel->funcs[func_id].module] : 0;
+	__u8 v = (__u8)(l->probe_state[func_id] | gen << FERRET_PROBE_GEN_SHIFT);
 
-	if (func_id >= l->nfuncs)
-		return -EINVAL;
 	if (bpf_map__update_elem(l->skel->maps.probe_state, &func_id, sizeof(func_id), &v, sizeof(v),
 				 BPF_ANY))
 		return -errno;
-	l->probe_state[func_id] = v;
 	return 0;
 }
 
-int loader__reattach_module(struct loader *l, const struct selection *sel, size_t m)
+int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state)
 {
-	struct bpf_link *old[2];
+	if (func_id >= l->nfuncs)
+		return -EINVAL;
+	l->probe_state[func_id] = (uint8_t)state;
+	return write_probe_state(l, func_id);
+}
+
+int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m)
+{
+	uint8_t gen;
+	size_t f;
 	int err;
 
-	if (!l->multi || m >= l->nmodules || sel->modules[m].go)
+	if (!l->multi || m >= l->nmodules || sel != l->sel || sel->modules[m].go || l->old_links[2 * m] ||
+	    l->old_links[2 * m + 1])
 		return -EINVAL;
-	old[0] = l->module_links[2 * m];
-	old[1] = l->module_links[2 * m + 1];
-	err = attach_module_links(l, sel, m);
-	if (err) { /* the old links stay: the probes go on, their calls ignored */
-		bpf_link__destroy(l->module_links[2 * m]);
-		l->module_links[2 * m] = old[0];
-		l->module_links[2 * m + 1] = old[1];
+	gen = (uint8_t)((l->module_gen[m] + 1) % FERRET_PROBE_GENS);
+	err = attach_module_links(l, sel, m, gen, &l->old_links[2 * m]);
+	if (err) { /* the old links stay live */
+		bpf_link__destroy(l->old_links[2 * m]);
+		l->old_links[2 * m] = NULL;
 		return err;
 	}
-	bpf_link__destroy(old[0]);
-	bpf_link__destroy(old[1]);
-	return 0;
+	/* The new links go live; the old ones are kept to destroy later. */
+	l->module_gen[m] = gen;
+	for (f = sel->modules[m].first_func; !err && f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++)
+		err = write_probe_state(l, (uint32_t)f);
+	for (f = 0; f < 2; f++) {
+		struct bpf_link *t = l->module_links[2 * m + f];
+
+		l->module_links[2 * m + f] = l->old_links[2 * m + f];
+		l->old_links[2 * m + f] = t;
+	}
+	return err;
+}
+
+void loader__drop_replaced_links(struct loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * l->nmodules; i++) {
+		bpf_link__destroy(l->old_links[i]);
+		l->old_links[i] = NULL;
+	}
 }
 
 uint64_t loader__func_hits(const struct loader *l, uint32_t func_id)
@@ -642,6 +678,8 @@ void loader__free(struct loader *l)
 	loader__detach(l);
 	free(l->links);
 	free(l->module_links);
+	free(l->old_links);
+	free(l->module_gen);
 	free(l->probe_state);
 	ring_buffer__free(l->ring);
 	ferret_bpf__destroy(l->skel);

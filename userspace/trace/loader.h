@@ -90,10 +90,15 @@ int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *c
 /* probe_states: from now, the BPF side treats the function's entries as state says. Its
  * probes follow at the next attach or loader__reattach_module. */
 int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state);
-/* uprobe_multi, not Go: replaces module m's links with ones for its functions' states (new
- * links attached first; on failure the old ones stay). The caller keeps the traced processes
- * from running meanwhile, or a call could hit both links. */
-int loader__reattach_module(struct loader *l, const struct selection *sel, size_t m);
+/* uprobe_multi, not Go: attaches new links for module m's functions as their states say and
+ * makes them the live ones: from then on the old links' probes are ignored (a call hitting
+ * both counts once). On failure the old links stay live. The caller keeps the traced
+ * processes from running meanwhile, or a call could be seen by neither or both. */
+int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m);
+/* Destroys the links replaced: the kernel waits for a grace period that threads running
+ * traced code delay (their pending return probes), so best with the processes still held. */
+void loader__drop_replaced_links(struct loader *l);
+#define LOADER_PROBE_GENS 64 /* link generations, in turn */
 /* A count-only function's calls so far, summed over CPUs. */
 uint64_t loader__func_hits(const struct loader *l, uint32_t func_id);
 /* The processes in the pid filter (at most max of them); how many. */
