@@ -146,7 +146,8 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		struct row_figures *st = &t->figures[rows[i]];
 
-		if (!st->calls) /* listed by the kernel's figures, never called: nothing to rank */
+		/* listed by the kernel's figures, never called, or count-only: nothing to rank */
+		if (!st->calls || st->count_only)
 			continue;
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
