@@ -245,8 +245,8 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 		return err;
 	}
 	for (i = 0; !err && i < b->sel->nfuncs; i++)
-		if (pick[i]) {
-			err = loader__set_probe_state(l, (uint32_t)i, LOADER_PROBE_REMOVED);
+		if (pick[i] && !(err = loader__set_probe_state(l, (uint32_t)i, LOADER_PROBE_REMOVED))) {
+			b->state[i] = LOADER_PROBE_REMOVED;
 			touched[b->sel->funcs[i].module] = true;
 		}
 	at = mono_ns(); /* the BPF side ignores them from here: their figures end here */
@@ -256,8 +256,7 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 	/* From the flip on, the BPF side ignored them: a failed swap leaves probes that count
 	 * nothing. Posted before the processes run on: ahead of any event they send after. */
 	for (i = 0; i < b->sel->nfuncs; i++)
-		if (pick[i] && b->state[i] != LOADER_PROBE_REMOVED) {
-			b->state[i] = LOADER_PROBE_REMOVED;
+		if (pick[i] && b->state[i] == LOADER_PROBE_REMOVED && !b->removed_at_ns[i]) {
 			b->removed_at_ns[i] = at;
 			b->nremoved++;
 			if (!err)

@@ -13,6 +13,9 @@ struct open_call {
 	int64_t start_ns;
 	bool no_return; /* the kernel gave it no return probe */
 	uint64_t stack_pos; /* Go: g.stack.hi - SP at its entry; 0 for other code */
+	/* As stored at its entry: a call --overhead cut from below it keeps its parent. */
+	int64_t parent_id;
+	int32_t depth;
 };
 
 struct thread_state {
@@ -120,6 +123,8 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	c->start_ns = ts;
 	c->no_return = no_return;
 	c->stack_pos = stack_pos;
+	c->parent_id = call.parent_id;
+	c->depth = call.depth;
 	return 0;
 }
 
@@ -141,12 +146,12 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 	const struct open_call *c = &t->stack[--t->depth];
 	struct stored_span span = {
 		.span_id = c->span_id,
-		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
+		.parent_id = c->parent_id,
 		.thread_key = t->thread_key,
 		.function_key = c->function_key,
 		.start_ns = c->start_ns,
 		.end_ns = ts < c->start_ns ? c->start_ns : ts,
-		.depth = (int32_t)t->depth,
+		.depth = c->depth,
 		.status = c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status,
 	};
 
@@ -165,18 +170,18 @@ void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
 }
 
 /* Emits the call at index d of t's stack, ending at ts, and takes it out of the stack (the
- * calls above keep the parent they were stored with). */
+ * calls above keep the parent and depth they were stored with). */
 static int cut_call(struct span_builder *b, struct thread_state *t, size_t d, int64_t ts, int status)
 {
 	const struct open_call *c = &t->stack[d];
 	struct stored_span span = {
 		.span_id = c->span_id,
-		.parent_id = d ? t->stack[d - 1].span_id : 0,
+		.parent_id = c->parent_id,
 		.thread_key = t->thread_key,
 		.function_key = c->function_key,
 		.start_ns = c->start_ns,
 		.end_ns = ts < c->start_ns ? c->start_ns : ts,
-		.depth = (int32_t)d,
+		.depth = c->depth,
 		.status = status,
 	};
 	int err;
