@@ -265,14 +265,17 @@ out:
 	return err;
 }
 
-/* A module's entry and return links of generation gen, in links[0] and links[1]. */
+/* A module's entry and return links of generation gen, in links[0] and links[1]. Returns
+ * first: a call entered once the entry probe is there then always has a return probe (one
+ * entered before it returns unmatched, and is dropped), where the other order leaves the
+ * calls entered meanwhile open for good. */
 static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
 			       struct bpf_link **links)
 {
-	int err = attach_module_multi(l, sel, m, false, gen, &links[0]);
+	int err = attach_module_multi(l, sel, m, true, gen, &links[1]);
 
 	if (!err)
-		err = attach_module_multi(l, sel, m, true, gen, &links[1]);
+		err = attach_module_multi(l, sel, m, false, gen, &links[0]);
 	return err;
 }
 
@@ -407,9 +410,9 @@ int loader__attach(struct loader *l, const struct selection *sel)
 		if (l->multi) {
 			err = attach_module_links(l, sel, i, 0, &l->module_links[2 * i]);
 		} else {
-			err = attach_func_single(l, sel, i, false);
+			err = attach_func_single(l, sel, i, true); /* returns first, as above */
 			if (!err)
-				err = attach_func_single(l, sel, i, true);
+				err = attach_func_single(l, sel, i, false);
 		}
 	}
 	l->attach_s = (double)(mono_ns() - start) / 1e9;
@@ -594,7 +597,8 @@ int loader__replace_module_links(struct loader *l, const struct selection *sel, 
 	err = attach_module_links(l, sel, m, gen, &l->old_links[2 * m]);
 	if (err) { /* the old links stay live */
 		bpf_link__destroy(l->old_links[2 * m]);
-		l->old_links[2 * m] = NULL;
+		bpf_link__destroy(l->old_links[2 * m + 1]);
+		l->old_links[2 * m] = l->old_links[2 * m + 1] = NULL;
 		return err;
 	}
 	/* The new links go live; the old ones are kept to destroy later. */
