@@ -38,7 +38,7 @@ static void usage(FILE *out)
 		"                         latency histograms\n"
 		"  --max-rate N           a function called more than N times a second is\n"
 		"                         aggregated only from then on\n"
-"  --overhead PCT         keep the probes' estimated cost under PCT of the traced\n"
+		"  --overhead PCT         keep the probes' estimated cost under PCT of the traced\n"
 		"                         processes' CPU time (5%%): the costliest functions lose\n"
 		"                         their probes, checked once a second (-p or a command)\n"
 		"  --count-only GLOB      functions named GLOB get an entry probe only: calls\n"
