@@ -40,6 +40,18 @@ enum ferret_entry_flags {
 	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
 };
 
+/* --count-only, --overhead: what an entry probe does for its function (the probe_state map). */
+enum ferret_probe_state {
+	FERRET_PROBE_TRACED = 0,     /* entry and return: a span per call */
+	FERRET_PROBE_COUNT_ONLY = 1, /* entry only: counted in func_hits, no event */
+	FERRET_PROBE_REMOVED = 2,    /* --overhead took its probes away: ignored */
+};
+/* A probe_state value: the state in its low bits, above them the generation of its module's
+ * live links, which their probes' BPF cookies carry above the function id (bits 32+). */
+#define FERRET_PROBE_STATE_MASK 3
+#define FERRET_PROBE_GEN_SHIFT 2
+#define FERRET_PROBE_GENS 64
+
 /* Thread records. */
 enum ferret_thread_flags {
 	FERRET_THREAD_RENAMED = 1, /* an announced thread's new name (prctl, exec, /proc/TID/comm) */

@@ -315,14 +315,54 @@ static __always_inline void stack_thread_exit(__u32 tid, __u64 ts)
 	bpf_map_delete_elem(&stacks, &tid);
 }
 
+/* --overhead replaces a module's links: while the old and the new are both attached, only
+ * the probes of the link generation in the function's probe_state (set while the traced
+ * processes were held still) count. NULL: not a probe of the live link. */
+static __always_inline __u8 *live_probe_state(void *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u32 fid = (__u32)cookie;
+	__u8 *state = bpf_map_lookup_elem(&probe_state, &fid);
+
+	if (state && (*state >> FERRET_PROBE_GEN_SHIFT) != (__u8)(cookie >> 32))
+		return NULL;
+	return state;
+}
+
+/* --count-only, --overhead: whether this entry is the start of a traced call. A count-only
+ * function's call is counted here and goes no further (it has no return probe); a removed
+ * one's is ignored from the moment userspace flips its state. */
+static __always_inline bool entry_is_traced(void *ctx)
+{
+	__u32 fid = (__u32)bpf_get_attach_cookie(ctx);
+	__u8 *state = live_probe_state(ctx), st;
+	__u64 *hits;
+
+	if (!state)
+		return false;
+	st = *state & FERRET_PROBE_STATE_MASK;
+	if (st == FERRET_PROBE_TRACED)
+		return true;
+	if (st == FERRET_PROBE_COUNT_ONLY && is_traced(bpf_get_current_pid_tgid() >> 32)) {
+		hits = bpf_map_lookup_elem(&func_hits, &fid);
+		if (hits)
+			*hits += 1; /* per CPU: no atomic needed */
+	}
+	return false;
+}
+
 /* The same handlers behind uprobe_multi links and, where the kernel lacks them, single uprobes. */
 static __always_inline int handle_entry(void *ctx)
 {
+	if (probe_states && !entry_is_traced(ctx))
+		return 0;
 	return stack_mode ? stack_entry(ctx) : emit_call_event(ctx, FERRET_EV_ENTRY);
 }
 
 static __always_inline int handle_return(void *ctx)
 {
+	if (probe_states && !live_probe_state(ctx))
+		return 0;
 	return stack_mode ? stack_exit(ctx) : emit_call_event(ctx, FERRET_EV_EXIT);
 }
 

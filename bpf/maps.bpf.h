@@ -25,6 +25,10 @@ const volatile __u64 wakeup_bytes = 256 * 1024;
 const volatile bool stack_mode = false;
 const volatile bool emit_spans = true; /* false with --aggregate */
 const volatile __u64 min_duration_ns = 0;
+/* --count-only or --overhead: entries (and returns) look up their function's probe_state.
+ * Without them the verifier drops that code at load: what is left is this flag's test
+ * (5 instructions on an entry, 3 on a return). */
+const volatile bool probe_states = false;
 
 struct ferret_counters counters;
 
@@ -73,6 +77,23 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } demoted SEC(".maps");
+
+/* --count-only, --overhead: each function's enum ferret_probe_state (resized to the number
+ * of functions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} probe_state SEC(".maps");
+
+/* --count-only: calls of each count-only function, per CPU (resized like probe_state). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} func_hits SEC(".maps");
 
 /* The last thread announced on each CPU: threads stay on a CPU for long
  * stretches, so most calls skip the LRU hash lookup below. */

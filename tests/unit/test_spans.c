@@ -235,6 +235,34 @@ static void test_loss_mark_ends_open_calls(void)
 	span_builder__free(b);
 }
 
+/* --overhead removed function 200 at 1500: its open calls (a middle one and one of another
+ * thread) end there as no_return; the call above keeps its parent and depth and still pairs. */
+static void test_end_function_cuts_open_calls(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 1, 1);
+	span_builder__set_thread(b, 2, 2);
+	span_builder__entry(b, 1, 100, 1000); /* main */
+	span_builder__entry(b, 1, 200, 1100); /* removed, open */
+	span_builder__entry(b, 1, 300, 1200); /* its child, open */
+	span_builder__entry(b, 2, 200, 1300); /* removed, open on thread 2 */
+	EXPECT_EQ(span_builder__end_function(b, 200, 1500), 0);
+	EXPECT_EQ(c.n, 2);
+	expect_span(&c.spans[0], 2, 1, 200, 1100, 1500, 1, SPAN_NO_RETURN);
+	expect_span(&c.spans[1], 4, 0, 200, 1300, 1500, 0, SPAN_NO_RETURN);
+	span_builder__exit(b, 1, 300, 1600);
+	span_builder__exit(b, 1, 100, 1700);
+	EXPECT_EQ(c.n, 4);
+	expect_span(&c.spans[2], 3, 2, 300, 1200, 1600, 2, SPAN_OK);
+	expect_span(&c.spans[3], 1, 0, 100, 1000, 1700, 0, SPAN_OK);
+	EXPECT_EQ(span_builder__counts(b)->no_return, 2);
+	EXPECT_EQ(span_builder__end_all(b, 2000), 0);
+	EXPECT_EQ(c.n, 4);
+	span_builder__free(b);
+}
+
 int main(void)
 {
 	RUN(test_nesting);
@@ -245,5 +273,6 @@ int main(void)
 	RUN(test_many_threads_grow_table);
 	RUN(test_entry_without_return_probe);
 	RUN(test_loss_mark_ends_open_calls);
+	RUN(test_end_function_cuts_open_calls);
 	CHECK_EXIT();
 }

@@ -116,7 +116,8 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		struct row_figures *st = &t->figures[rows[i]];
 
-		if (!st->calls) /* listed by the kernel's figures, never called: nothing to rank */
+		/* listed by the kernel's figures, never called, or count-only: nothing to rank */
+		if (!st->calls || st->count_only)
 			continue;
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
@@ -239,6 +240,24 @@ void table__free(struct table *t)
 	fn_table__free(&t->fns);
 }
 
+/* --count-only and --overhead (function_probes): a count-only function's calls are its row. */
+static int overlay_probes(void *ctx, const struct stored_function_probe *p)
+{
+	struct table *t = ctx;
+	int32_t fn = fn_table__intern(&t->fns, t->ss, p->function_key);
+	struct row_figures *st;
+
+	if (fn < 0)
+		return fn;
+	if (!(st = figures_of(t, fn)))
+		return -ENOMEM;
+	st->count_only = p->count_only;
+	st->removed_at_ns = p->removed_at_ns;
+	if (p->count_only)
+		st->calls = (uint64_t)p->calls;
+	return 0;
+}
+
 int table__finish_figures(struct table *t)
 {
 	size_t i;
@@ -346,6 +365,9 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) || (err = read_stored(&t)) < 0)
 		goto cleanup;
 	if (!err && ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)) || (err = table__finish_figures(&t))))
+		goto cleanup;
+	err = 0; /* 1: read from the stored figures */
+	if (!o->pid && !o->tid && (err = run_query__function_probes(ss, run->run_key, overlay_probes, &t)))
 		goto cleanup;
 	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");

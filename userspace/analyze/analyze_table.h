@@ -20,6 +20,8 @@ struct row_figures {
 	uint64_t stored;     /* spans stored */
 	bool extended;	     /* a call lasted longer than stored: no exact percentiles */
 	int64_t agg_hist[STORED_HIST_BUCKETS];
+	bool count_only;       /* --count-only: calls counted, never timed */
+	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
 };
 
 struct table {
@@ -57,6 +59,8 @@ static inline int64_t table__col_value(const struct row_figures *st, enum table_
 /* A function never called (stack mode lists every selected one) has no durations. */
 static inline bool table__no_durations(const struct row_figures *st, enum table_col c)
 {
+	if (st->count_only) /* --count-only: counted, never timed */
+		return c >= COL_TOTAL && c <= COL_MAX;
 	return !st->calls && c >= COL_MIN && c <= COL_MAX;
 }
 

@@ -26,7 +26,8 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 
 	char name[CELL];
 
-	snprintf(name, sizeof(name), "%s%s", t->fns.v[row].name, fs->partial ? " *" : "");
+	snprintf(name, sizeof(name), "%s%s%s%s", t->fns.v[row].name, fs->partial ? " *" : "",
+		 fs->count_only ? " #" : "", fs->removed_at_ns ? " ^" : "");
 	fit(name, NAME_MAX_WIDTH, st->utf8, cells[COL_FUNCTION], CELL);
 	fit(t->fns.v[row].module, 24, st->utf8, cells[COL_MODULE], CELL);
 	snprintf(cells[COL_CALLS], CELL, "%llu", (unsigned long long)fs->calls);
@@ -85,6 +86,26 @@ static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL],
 	fprintf(st->out, "%s\n", *color ? out__color(st, SGR_RESET) : "");
 }
 
+/* The footnotes of --count-only and --overhead rows shown. */
+static void print_probe_notes(const struct table *t, const struct out_style *st)
+{
+	size_t i, named = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->figures[t->rows[i]].count_only && !named++)
+			fprintf(st->out, "# count-only (--count-only): every call counted, no times (-)\n");
+	for (i = 0, named = 0; i < t->nrows; i++) {
+		const struct row_figures *fs = &t->figures[t->rows[i]];
+
+		if (!fs->removed_at_ns)
+			continue;
+		fprintf(st->out, "%s%s at %.1f s", named++ ? ", " : "^ probes removed by --overhead: ",
+			t->fns.v[t->rows[i]].name, (double)(fs->removed_at_ns - t->run->start_mono_ns) / 1e9);
+	}
+	if (named)
+		fprintf(st->out, "; their figures count the calls until then\n");
+}
+
 int table__print_text(const struct table *t, const struct out_style *st)
 {
 	char (*cells)[COL__COUNT][CELL] = malloc((t->nrows + 1) * sizeof(*cells));
@@ -116,6 +137,7 @@ int table__print_text(const struct table *t, const struct out_style *st)
 		fprintf(st->out, "* not every call was stored as a span (--min-duration, --aggregate or "
 			"--max-rate): calls, total, min, avg and max count every call in the kernel; "
 			"self is unknown (-) and percentiles (~) come from a log2 histogram\n");
+	print_probe_notes(t, st);
 	free(cells);
 	return 0;
 }
@@ -157,10 +179,14 @@ static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 	json__kv_text(w, "function", fi->name);
 	json__kv_text(w, "module", fi->module);
 	jsonw__kv_uint(w, "calls", fs->calls);
-	jsonw__kv_int(w, "total_ns", fs->total);
+	json_figure(w, "total_ns", fs, COL_TOTAL);
 	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
 		json_figure(w, figures[k].key, fs, figures[k].col);
 	jsonw__kv_uint(w, "errors", fs->errors);
+	if (fs->count_only)
+		jsonw__kv_string(w, "probes", "count-only");
+	if (fs->removed_at_ns)
+		jsonw__kv_int(w, "removed_at_ns", fs->removed_at_ns);
 	if (fs->aggregated) {
 		jsonw__kv_string(w, "source", "aggregate");
 		jsonw__kv_uint(w, "stored_spans", fs->stored);

@@ -18,6 +18,7 @@
 #include "analyze/analyze.h"
 #include "trace/aggregates.h"
 #include "trace/calibrate.h"
+#include "trace/budget.h"
 #include "commands.h"
 #include "trace/consumer.h"
 #include "trace/launch.h"
@@ -120,6 +121,7 @@ struct session {
 	struct loader *loader;
 	struct consumer *consumer;
 	struct aggregates *agg; /* stack mode only */
+	struct budget *budget;	/* --overhead, --count-only */
 	int64_t *func_keys;
 	bool db_created;
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
@@ -217,7 +219,7 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 {
 	struct timespec tick = { 0, 20 * 1000000L };
 	int64_t deadline = o->duration_ns ? mono_ns() + o->duration_ns : INT64_MAX;
-	int64_t next_rate_check = mono_ns();
+	int64_t next_rate_check = mono_ns(), next_budget_check = mono_ns();
 	struct trace_target *t = &ss->target;
 	bool said = false;
 
@@ -229,6 +231,10 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 		if (o->max_rate && mono_ns() >= next_rate_check) {
 			aggregates__check_rates(ss->agg, ss->loader, o->max_rate, mono_ns(), ss->sel);
 			next_rate_check += 1000000000LL;
+		}
+		if (o->overhead && mono_ns() >= next_budget_check) {
+			budget__check(ss->budget, ss->loader, ss->consumer, mono_ns());
+			next_budget_check = mono_ns() + 1000000000LL;
 		}
 		nanosleep(&tick, NULL);
 	}
@@ -270,8 +276,13 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
 	if (st->no_return)
 		fprintf(stderr, "ferret: WARNING: %lld calls nested past the kernel's %d pending return probes "
-			"per thread got none: stored as no_return, their ends are not known\n",
-			(long long)st->no_return, LOADER_MAX_RETURN_PROBES);
+			"per thread got none%s: stored as no_return, their ends are not known\n",
+			(long long)st->no_return, LOADER_MAX_RETURN_PROBES,
+			budget__removed(ss->budget) ? ", or were open when --overhead removed their probes" : "");
+	if (budget__removed(ss->budget))
+		fprintf(stderr, "ferret: --overhead removed the probes of %zu function%s (ferret analyze marks "
+			"them): their figures count the calls until then\n", budget__removed(ss->budget),
+			plural((long long)budget__removed(ss->budget)));
 	if (st->lost)
 		fprintf(stderr, "ferret: WARNING: %lld calls were open when their thread lost events: "
 			"stored as lost, their ends are not known\n", (long long)st->lost);
@@ -301,6 +312,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.emit_spans = !o->aggregate,
 		.min_duration_ns = (uint64_t)o->min_duration_ns,
 		.nfuncs = (uint32_t)ss->sel->nfuncs,
+		.probe_states = budget__needs_probe_states(ss->budget),
 	};
 	struct run_info info = {
 		.run_id = o->run_id,
@@ -318,6 +330,12 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = aggregates__new(ss->sel->nfuncs, &ss->agg);
 	if (!err)
 		err = loader__open(&lo, &ss->loader);
+	if (!err && o->overhead && !loader__uses_multi(ss->loader)) {
+		ferr("--overhead needs the kernel's uprobe_multi links");
+		err = -ENOTSUP;
+	}
+	if (!err)
+		err = budget__apply_states(ss->budget, ss->loader);
 	if (!err && !o->target.all)
 		err = loader__add_pid(ss->loader, ss->target.pid);
 	info.start_mono_ns = mono_ns();
@@ -348,6 +366,8 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	err = consumer__finish(ss->consumer, end.end_mono_ns, ss->agg);
 	if (!err && ss->agg)
 		err = aggregates__store(ss->agg, ss->store, ss->func_keys);
+	if (!err)
+		err = budget__store(ss->budget, ss->loader, ss->consumer, ss->store, ss->func_keys);
 	end.lost_events = (int64_t)loader__lost_events(ss->loader);
 	end.no_return_spans = consumer__counts(ss->consumer)->no_return;
 	end.lost_spans = consumer__counts(ss->consumer)->lost;
@@ -372,6 +392,7 @@ static void free_session(struct session *ss)
 	consumer__free(ss->consumer);
 	loader__free(ss->loader);
 	aggregates__free(ss->agg);
+	budget__free(ss->budget);
 	store__free(ss->store);
 	selection__free(ss->sel);
 	free(ss->func_keys);
@@ -408,7 +429,9 @@ int cmd_trace(int argc, char **argv)
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
 			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel))
 		goto out;
-	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved))
+	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved) ||
+	    ((o.overhead || o.ncount_only) &&
+	     budget__new(ss.sel, o.overhead, o.count_only, o.ncount_only, &ss.budget)))
 		goto out;
 	ss.func_keys = calloc(ss.sel->nfuncs, sizeof(*ss.func_keys));
 	if (!ss.func_keys || store__open(o.db, STORE_WRITE, &ss.store))
@@ -444,5 +467,6 @@ out:
 		db__remove_files(o.db);
 	free(o.target.includes);
 	free(o.target.excludes);
+	free(o.count_only);
 	return rc;
 }

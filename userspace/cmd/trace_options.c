@@ -40,6 +40,11 @@ static void usage(FILE *out)
 		"                         aggregated only from then on\n"
 		"  --no-calibrate         do not measure the probes' cost first (~0.1 s): analyze\n"
 		"                         then shows durations as measured\n"
+		"  --overhead PCT         keep the probes' estimated cost under PCT of the traced\n"
+		"                         processes' CPU time (5%%): the costliest functions lose\n"
+		"                         their probes, checked once a second (-p or a command)\n"
+		"  --count-only GLOB      functions named GLOB get an entry probe only: calls\n"
+		"                         counted exactly, no spans or times; repeatable\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -63,7 +68,22 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 	return PARSE_RUN;
 }
 
-enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE };
+enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
+       OPT_COUNT_ONLY };
+
+/* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
+static enum parse_result parse_overhead(const char *text, double *fraction)
+{
+	char *end;
+	double pct = strtod(text, &end);
+
+	if (end == text || (*end && strcmp(end, "%")) || !(pct > 0 && pct < 100)) {
+		ferr("--overhead needs a percentage above 0 and below 100 (5%%, 0.5%%), not '%s'", text);
+		return PARSE_USAGE;
+	}
+	*fraction = pct / 100;
+	return PARSE_RUN;
+}
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -78,6 +98,8 @@ static const struct option long_opts[] = {
 	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
+	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
+	{ "count-only", required_argument, NULL, OPT_COUNT_ONLY },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -94,6 +116,10 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
 	case OPT_BUFFER: return parse_buffer_size(arg, &o->ringbuf_mb);
 	case OPT_MAX_RATE: return options__number("--max-rate", arg, 1, LONG_MAX, &o->max_rate);
+	case OPT_OVERHEAD: return parse_overhead(arg, &o->overhead);
+	case OPT_COUNT_ONLY:
+		return add_pattern(&o->count_only, &o->ncount_only, &o->count_only_cap, arg) ? PARSE_USAGE
+											  : PARSE_RUN;
 	case OPT_MIN_DURATION:
 		o->min_duration_set = true;
 		return options__duration("--min-duration", arg, &o->min_duration_ns);
@@ -107,6 +133,22 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
+}
+
+/* --overhead holds the traced processes still while it swaps probes: --all has no list of
+ * them. Stack mode keeps calls in the kernel, whose open ones a removal would cut short. */
+static enum parse_result check_budget(const struct trace_opts *o)
+{
+	if (o->overhead && o->target.all) {
+		ferr("--overhead needs -p PID or a command: with --all ferret cannot hold the traced "
+		     "processes still while it removes probes");
+		return PARSE_USAGE;
+	}
+	if (o->overhead && trace_options__stack_mode(o)) {
+		ferr("--overhead does not go with --min-duration, --aggregate or --max-rate");
+		return PARSE_USAGE;
+	}
+	return PARSE_RUN;
 }
 
 /* '+': the options end at the program to trace, whose own options are its own.
@@ -137,5 +179,7 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 		ferr("run needs a program: ferret run [options] PROGRAM [ARGS...]");
 		return PARSE_USAGE;
 	}
-	return target_spec__check(&o->target) ? PARSE_USAGE : PARSE_RUN;
+	if (target_spec__check(&o->target))
+		return PARSE_USAGE;
+	return check_budget(o);
 }

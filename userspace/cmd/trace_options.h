@@ -25,6 +25,10 @@ struct trace_opts {
 	int64_t min_duration_ns;
 	bool aggregate;
 	long max_rate;
+	/* probe budget */
+	double overhead;	 /* --overhead as a fraction (0.05 for 5%); 0: off */
+	char **count_only;	 /* --count-only globs */
+	size_t ncount_only, count_only_cap;
 };
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */

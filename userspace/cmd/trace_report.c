@@ -6,12 +6,6 @@
 #include "core/util.h"
 #include "trace_report.h"
 
-/* What one traced call (entry + return probe) costs, by the kind of its entry probe,
- * as measured on a 2-vCPU VM (README, "Overhead"): for ranking, not for figures. */
-static const unsigned probe_cost_ns[PROBE_KIND_COUNT] = {
-	[PROBE_NOP5] = 400, [PROBE_PUSH] = 700, [PROBE_EMULATED] = 700, [PROBE_STEPPED] = 4500,
-};
-
 #define COSTLIEST_NAMED 3
 #define HOT_STEPPED_CALLS 1000 /* a single-stepped function called this often is worth a warning */
 
@@ -26,7 +20,7 @@ void trace_report__placement(const size_t kinds[PROBE_KIND_COUNT], size_t moved)
 
 static uint64_t cost_ns(const struct selection *sel, const uint64_t *calls, size_t i)
 {
-	return calls[i] * probe_cost_ns[sel->funcs[i].probe_kind];
+	return calls[i] * probe_kind__call_cost_ns((enum probe_kind)sel->funcs[i].probe_kind);
 }
 
 /* The indices of the COSTLIEST_NAMED costliest functions, costliest first; how many. */

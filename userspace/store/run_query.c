@@ -237,6 +237,30 @@ static void parse_hist(const char *text, int64_t *hist)
 	}
 }
 
+int run_query__function_probes(struct run_query *st, int64_t run_key, run_query_probes_cb cb, void *ctx)
+{
+	struct stored_function_probe p;
+	sqlite3_stmt *stmt = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(st->db->sql,
+			       "SELECT function, count_only, coalesce(calls, 0), coalesce(removed_at_ns, 0)"
+			       " FROM function_probes WHERE run = ?", -1, &stmt, NULL) != SQLITE_OK)
+		return sql_error(st, "cannot read function probes");
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		p.function_key = sqlite3_column_int64(stmt, 0);
+		p.count_only = sqlite3_column_int(stmt, 1) != 0;
+		p.calls = sqlite3_column_int64(stmt, 2);
+		p.removed_at_ns = sqlite3_column_int64(stmt, 3);
+		err = cb(ctx, &p);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_error(st, "cannot read function probes");
+	sqlite3_finalize(stmt);
+	return err;
+}
+
 int run_query__func_figures(struct run_query *st, int64_t run_key, run_query_figures_cb cb, void *ctx)
 {
 	struct stored_func_figures agg;

@@ -79,6 +79,17 @@ int run_query__stored_functions(struct run_query *st, int64_t run_key,
 int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int tid,
 			   int (*cb)(void *ctx, const struct stored_tree_node *node), void *ctx);
 
+/* A function whose probes were not the usual entry and return (function_probes). */
+struct stored_function_probe {
+	int64_t function_key;
+	bool count_only;       /* calls counted, never timed */
+	int64_t calls;	       /* until removed_at_ns if removed */
+	int64_t removed_at_ns; /* CLOCK_MONOTONIC; 0: never removed */
+};
+typedef int (*run_query_probes_cb)(void *ctx, const struct stored_function_probe *p);
+/* Every function_probes row of run_key; 0 (also when there are none) or <0. */
+int run_query__function_probes(struct run_query *st, int64_t run_key, run_query_probes_cb cb, void *ctx);
+
 /* Names shown instead of the stored ones by run_query__function (kept by the caller;
  * NULL: none). */
 void run_query__show_names(struct run_query *st, const struct func_names *names);

@@ -395,6 +395,28 @@ int run_writer__add_func_figures(struct run_writer *rw, const struct func_figure
 	return insert_row(rw, stmt, "cannot add function figures") < 0 ? -1 : 0;
 }
 
+int run_writer__add_function_probe(struct run_writer *rw, const struct function_probe_row *rec)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (require_run(rw, "add_function_probe") || db__begin(rw->db) ||
+	    db__prepare(rw->db, "INSERT OR REPLACE INTO function_probes(function, run, count_only, calls,"
+			     " removed_at_ns) VALUES(?, ?, ?, ?, ?)", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rec->function_key);
+	sqlite3_bind_int64(stmt, 2, rw->run_key);
+	sqlite3_bind_int(stmt, 3, rec->count_only);
+	sqlite3_bind_int64(stmt, 4, rec->calls);
+	if (rec->removed_at_ns)
+		sqlite3_bind_int64(stmt, 5, rec->removed_at_ns);
+	else
+		sqlite3_bind_null(stmt, 5);
+	rc = insert_row(rw, stmt, "cannot add a function's probes");
+	sqlite3_finalize(stmt);
+	return rc < 0 ? -1 : 0;
+}
+
 static int update_run_end(struct run_writer *rw, const struct run_end *end)
 {
 	sqlite3_stmt *stmt = NULL;

@@ -40,6 +40,14 @@ struct func_figures_row {
 	int64_t demoted_at_ns; /* --max-rate switched it to aggregate-only then; 0: never */
 };
 
+/* A function whose probes were not the usual entry and return (function_probes). */
+struct function_probe_row {
+	int64_t function_key;
+	bool count_only;       /* an entry probe only: calls counted, never timed */
+	int64_t calls;	       /* every call seen, until removed_at_ns if removed */
+	int64_t removed_at_ns; /* --overhead removed its probes then; 0: never */
+};
+
 /* What the tracer knows when a run ends. */
 struct run_end {
 	int64_t end_mono_ns;
@@ -76,6 +84,7 @@ int64_t run_writer__add_thread(struct run_writer *rw, int pid, int tid, const ch
 /* The thread (a key add_thread gave) took a new name. */
 int run_writer__rename_thread(struct run_writer *rw, int64_t thread_key, const char *comm);
 int run_writer__add_func_figures(struct run_writer *rw, const struct func_figures_row *rec);
+int run_writer__add_function_probe(struct run_writer *rw, const struct function_probe_row *rec);
 /* Flushes the spans; the run's end is recorded even when some could not be (printed). */
 int run_writer__end(struct run_writer *rw, const struct run_end *end);
 

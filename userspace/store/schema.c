@@ -8,7 +8,8 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree: analyze's figures; all additive). Comments inside CREATE statements are kept by SQLite, so
+/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+ * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
  * Readers find a run's spans by span id ranges, recorded per run and per thread
@@ -95,6 +96,14 @@ static const char schema_sql[] =
 	" function INTEGER REFERENCES functions(id),\n"
 	" calls INTEGER, errors INTEGER, total_ns INTEGER, self_ns INTEGER,\n"
 	" PRIMARY KEY (run, thread, node)) WITHOUT ROWID;"
+	"CREATE TABLE function_probes(\n"
+	"-- Functions whose probes were not the usual entry and return: --count-only, or taken\n"
+	"-- away by --overhead. Other functions have no row.\n"
+	" function INTEGER PRIMARY KEY REFERENCES functions(id), run INTEGER,\n"
+	" count_only INTEGER DEFAULT 0, -- 1: an entry probe only: calls counted, no spans, no times\n"
+	" calls INTEGER, -- every call seen (until removed_at_ns when removed)\n"
+	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
+	");"
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
 	"CREATE VIEW span_view AS\n"

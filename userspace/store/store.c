@@ -99,6 +99,11 @@ int store__add_func_figures(struct store *s, const struct func_figures_row *rec)
 	return run_writer__add_func_figures(s->runs, rec);
 }
 
+int store__add_function_probe(struct store *s, const struct function_probe_row *rec)
+{
+	return run_writer__add_function_probe(s->runs, rec);
+}
+
 int store__end_run(struct store *s, const struct run_end *end)
 {
 	return run_writer__end(s->runs, end);

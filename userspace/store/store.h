@@ -54,6 +54,7 @@ int64_t store__add_thread(struct store *s, int pid, int tid, const char *comm);
 /* The thread (a key add_thread gave) took a new name. */
 int store__rename_thread(struct store *s, int64_t thread_key, const char *comm);
 int store__add_func_figures(struct store *s, const struct func_figures_row *rec);
+int store__add_function_probe(struct store *s, const struct function_probe_row *rec);
 int store__end_run(struct store *s, const struct run_end *end);
 /* analyze's figures of an ended run (run_figures.h), written through this store's connection. */
 struct figures_writer *store__write_figures(struct store *s, int64_t run_key);

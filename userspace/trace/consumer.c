@@ -16,6 +16,11 @@
  * while it is traced, and a tracer that is killed loses at most this much. */
 #define COMMIT_EVERY_NS 1000000000LL
 
+struct removal {
+	uint32_t func_id;
+	int64_t at_ns;
+};
+
 struct consumer {
 	struct loader *loader;
 	struct ingest *ingest;
@@ -28,13 +33,57 @@ struct consumer {
 	bool started;
 	atomic_bool stop;
 	atomic_bool failed;
+	/* --overhead: functions whose probes are gone, to tell ingest once their last events are in */
+	pthread_mutex_t removed_lock;
+	struct removal *removed;
+	size_t nremoved, removed_cap;
+	atomic_bool pending_removals;
 };
+
+/* Ends the open calls of functions removed at or before ts (all of them: ts INT64_MAX). The
+ * traced processes were held still from before a removal until after it was posted: every
+ * event sent before it is in the ring buffer ahead of the first with a later timestamp. */
+static int apply_removals(struct consumer *c, int64_t ts)
+{
+	size_t i, kept = 0;
+	int err = 0;
+
+	pthread_mutex_lock(&c->removed_lock);
+	for (i = 0; i < c->nremoved; i++) {
+		if (!err && c->removed[i].at_ns <= ts)
+			err = ingest__probes_removed(c->ingest, c->removed[i].func_id, c->removed[i].at_ns);
+		else
+			c->removed[kept++] = c->removed[i];
+	}
+	c->nremoved = kept;
+	atomic_store(&c->pending_removals, kept > 0);
+	pthread_mutex_unlock(&c->removed_lock);
+	return err;
+}
+
+int consumer__probes_removed(struct consumer *c, uint32_t func_id, int64_t at_ns)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&c->removed_lock);
+	if (grow_array((void **)&c->removed, &c->removed_cap, c->nremoved + 1, sizeof(*c->removed)))
+		err = -ENOMEM;
+	else
+		c->removed[c->nremoved++] = (struct removal){ func_id, at_ns };
+	atomic_store(&c->pending_removals, true);
+	pthread_mutex_unlock(&c->removed_lock);
+	return err;
+}
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
-	int err = ingest__event(c->ingest, data, size);
+	int err = 0;
 
+	if (atomic_load_explicit(&c->pending_removals, memory_order_relaxed))
+		err = apply_removals(c, ingest__event_ts(data, size));
+	if (!err)
+		err = ingest__event(c->ingest, data, size);
 	if (err) {
 		c->err = err;
 		atomic_store(&c->failed, true);
@@ -91,6 +140,8 @@ static void *consume_loop(void *arg)
 	}
 	while (!c->err && loader__poll(c->loader, 0) > 0)
 		;
+	if (!c->err && (c->err = apply_removals(c, INT64_MAX)))
+		atomic_store(&c->failed, true);
 	show_status(c, true);
 	return NULL;
 }
@@ -107,6 +158,7 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->store = s;
 	c->status_line = status_line;
 	c->status_at_ns = c->committed_at_ns = mono_ns();
+	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
 	if (err) {
 		free(c);
@@ -195,5 +247,7 @@ void consumer__free(struct consumer *c)
 	}
 	loader__set_handler(c->loader, NULL, NULL);
 	ingest__free(c->ingest);
+	pthread_mutex_destroy(&c->removed_lock);
+	free(c->removed);
 	free(c);
 }

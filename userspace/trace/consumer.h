@@ -25,6 +25,10 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 bool consumer__failed(const struct consumer *c);
 const struct span_counts *consumer__counts(const struct consumer *c);
 uint64_t consumer__calls(const struct consumer *c, uint32_t func_id);
+/* --overhead removed the function's probes at at_ns (they are detached), with the traced
+ * processes still held: its calls still open end there as no_return, before the first event
+ * after at_ns is passed in. */
+int consumer__probes_removed(struct consumer *c, uint32_t func_id, int64_t at_ns);
 void consumer__free(struct consumer *c);
 
 #endif

@@ -127,6 +127,12 @@ static int on_thread(struct ingest *in, const struct ferret_thread_event *t)
 	return span_builder__set_thread(in->builder, t->hdr.tid, key);
 }
 
+/* --overhead reads the counts from another thread: one writer, relaxed atomics. */
+static void count_call(struct ingest *in, uint32_t func_id)
+{
+	__atomic_store_n(&in->calls[func_id], in->calls[func_id] + 1, __ATOMIC_RELAXED);
+}
+
 /* The store's key of the event's function, and its thread known: 1; a bad event: 0. */
 static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fkey)
 {
@@ -138,7 +144,7 @@ static int resolve(struct ingest *in, const struct ferret_event *e, int64_t *fke
 	}
 	*fkey = in->func_keys[e->func_id];
 	if (e->type != FERRET_EV_EXIT)
-		in->calls[e->func_id]++;
+		count_call(in, e->func_id);
 	if (!span_builder__thread_key(in->builder, e->tid)) {
 		err = add_unannounced_thread(in, e);
 		if (err)
@@ -298,7 +304,7 @@ static int on_go_call(struct ingest *in, const struct ferret_go_event *e)
 		return err;
 	if (e->hdr.type == FERRET_EV_GO_EXIT)
 		return span_builder__go_exit(in->builder, key, fkey, ts, e->stack_pos);
-	in->calls[e->hdr.func_id]++;
+	count_call(in, e->hdr.func_id);
 	return span_builder__go_entry(in->builder, key, fkey, ts, e->stack_pos);
 }
 
@@ -377,6 +383,13 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	}
 }
 
+int64_t ingest__event_ts(const void *data, size_t size)
+{
+	const struct ferret_event *e = data;
+
+	return size >= sizeof(*e) ? (int64_t)e->ts_ns : -1;
+}
+
 int ingest__finish(struct ingest *in, int64_t end_ns)
 {
 	return span_builder__end_all(in->builder, end_ns);
@@ -384,7 +397,13 @@ int ingest__finish(struct ingest *in, int64_t end_ns)
 
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id)
 {
-	return func_id < in->nfuncs ? in->calls[func_id] : 0;
+	return func_id < in->nfuncs ? __atomic_load_n(&in->calls[func_id], __ATOMIC_RELAXED) : 0;
+}
+
+int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns)
+{
+	return func_id < in->nfuncs ? span_builder__end_function(in->builder, in->func_keys[func_id], at_ns)
+				    : 0;
 }
 
 int64_t ingest__bad_events(const struct ingest *in)

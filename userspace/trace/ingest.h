@@ -22,12 +22,17 @@ int ingest__event(struct ingest *in, const void *data, size_t size);
  * (outermost first, as loader__open_stacks gives them) become incomplete spans ending at end_ns. */
 int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
 		       const struct open_frame *frames, uint32_t nframes, int64_t end_ns);
+/* A record's timestamp (CLOCK_MONOTONIC ns); -1: too short to have one. */
+int64_t ingest__event_ts(const void *data, size_t size);
 /* Closes every open call at end_ns (incomplete). */
 int ingest__finish(struct ingest *in, int64_t end_ns);
 int64_t ingest__bad_events(const struct ingest *in);
 /* Calls of a function seen so far (entries, or whole spans in stack mode). */
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id);
 const struct span_counts *ingest__counts(struct ingest *in);
+/* The function's probes were removed at at_ns, and every event they sent has been passed in:
+ * its open calls end there (span_builder__end_function). */
+int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns);
 void ingest__free(struct ingest *in);
 
 #endif

@@ -27,12 +27,25 @@ _Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 co
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
+_Static_assert(LOADER_PROBE_GENS == FERRET_PROBE_GENS, "loader.h's link generations");
+_Static_assert((int)LOADER_PROBE_TRACED == FERRET_PROBE_TRACED && (int)LOADER_PROBE_COUNT_ONLY == FERRET_PROBE_COUNT_ONLY &&
+		       (int)LOADER_PROBE_REMOVED == FERRET_PROBE_REMOVED,
+	       "loader.h's probe states are the BPF side's");
 
 struct loader {
 	struct ferret_bpf *skel;
 	struct ring_buffer *ring;
 	struct bpf_link **links;
 	size_t nlinks, cap;
+	/* uprobe_multi: each module's entry and return links ([2m], [2m + 1]; NULL: none), kept
+	 * apart so that --overhead can replace them; probe_state[f]: enum ferret_probe_state. */
+	struct bpf_link **module_links;
+	struct bpf_link **old_links; /* replaced, to destroy once the processes run again */
+	uint8_t *module_gen;	     /* the generation of each module's live links */
+	size_t nmodules;
+	uint8_t *probe_state;
+	uint32_t nfuncs;
+	const struct selection *sel; /* the one attached */
 	size_t probes;
 	int attach_pid;
 	bool multi;
@@ -70,6 +83,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;
+	skel->rodata->probe_states = opts->probe_states;
 	bpf_program__set_autoload(skel->progs.on_entry_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_exit_multi, multi);
 	bpf_program__set_autoload(skel->progs.on_entry_single, !multi);
@@ -85,6 +99,10 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.demoted, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.probe_state, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.func_hits, opts->nfuncs ? opts->nfuncs : 1);
 	if (!err && !opts->stack_mode) {
 		/* Event mode never touches the stack maps: keep their memory. */
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
@@ -132,6 +150,12 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
 	l->attach_pid = opts->attach_pid;
+	l->nfuncs = opts->nfuncs;
+	l->probe_state = calloc(opts->nfuncs ? opts->nfuncs : 1, 1);
+	if (!l->probe_state) {
+		free(l);
+		return -ENOMEM;
+	}
 	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
 	if (!l->multi)
 		fwarn("FERRET_NO_UPROBE_MULTI is set: attaching one uprobe per function "
@@ -189,43 +213,69 @@ static int keep_link(struct loader *l, struct bpf_link *link)
 	return 0;
 }
 
-/* One link for all of a module's entries (or returns). */
-static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret)
+/* Whether function f gets an entry (or return) probe: a count-only one has no return probe,
+ * a removed one none at all. */
+static bool gets_probe(const struct loader *l, size_t f, bool ret)
+{
+	return ret ? l->probe_state[f] == FERRET_PROBE_TRACED : l->probe_state[f] != FERRET_PROBE_REMOVED;
+}
+
+/* One link for all of a module's entries (or returns) that get a probe, of link generation
+ * gen; *out NULL: none do. */
+static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret,
+			       uint8_t gen, struct bpf_link **out)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	unsigned long *offsets = calloc(mod->nfuncs, sizeof(*offsets));
-	__u64 *cookies = calloc(mod->nfuncs, sizeof(*cookies));
+	unsigned long *offsets = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*offsets));
+	__u64 *cookies = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*cookies));
 	LIBBPF_OPTS(bpf_uprobe_multi_opts, opts);
-	struct bpf_link *link;
-	size_t i;
-	int err;
+	size_t i, n = 0;
+	int err = 0;
 
+	*out = NULL;
 	if (!offsets || !cookies) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < mod->nfuncs; i++) {
-		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
-		cookies[i] = mod->first_func + i;
+	for (i = mod->first_func; i < mod->first_func + mod->nfuncs; i++) {
+		if (!gets_probe(l, i, ret))
+			continue;
+		offsets[n] = sel->funcs[i].offset + sel->funcs[i].probe_skip;
+		cookies[n++] = i | (__u64)gen << 32;
 	}
+	if (!n)
+		goto out;
 	opts.offsets = offsets;
 	opts.cookies = cookies;
-	opts.cnt = mod->nfuncs;
+	opts.cnt = n;
 	opts.retprobe = ret;
-	link = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
+	*out = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
 						    : l->skel->progs.on_entry_multi,
 						l->attach_pid, mod->path, NULL, &opts);
-	if (!link) {
+	if (!*out) {
 		err = -errno;
-		ferr("cannot attach %zu %s to %s: %s", mod->nfuncs, ret ? "uretprobes" : "uprobes",
-		     mod->path, strerror(-err));
+		ferr("cannot attach %zu %s to %s: %s", n, ret ? "uretprobes" : "uprobes", mod->path,
+		     strerror(-err));
 		goto out;
 	}
-	l->probes += mod->nfuncs;
-	err = keep_link(l, link);
+	l->probes += n;
 out:
 	free(offsets);
 	free(cookies);
+	return err;
+}
+
+/* A module's entry and return links of generation gen, in links[0] and links[1]. Returns
+ * first: a call entered once the entry probe is there then always has a return probe (one
+ * entered before it returns unmatched, and is dropped), where the other order leaves the
+ * calls entered meanwhile open for good. */
+static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
+			       struct bpf_link **links)
+{
+	int err = attach_module_multi(l, sel, m, true, gen, &links[1]);
+
+	if (!err)
+		err = attach_module_multi(l, sel, m, false, gen, &links[0]);
 	return err;
 }
 
@@ -235,6 +285,8 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = f, .retprobe = ret);
 	struct bpf_link *link;
 
+	if (!gets_probe(l, f, ret))
+		return 0;
 	link = bpf_program__attach_uprobe_opts(ret ? l->skel->progs.on_exit_single
 						   : l->skel->progs.on_entry_single,
 					       l->attach_pid, sel->modules[fn->module].path,
@@ -342,6 +394,13 @@ int loader__attach(struct loader *l, const struct selection *sel)
 	int64_t start = mono_ns();
 	int err = 0;
 
+	l->module_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->module_links));
+	l->old_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->old_links));
+	l->module_gen = calloc(sel->nmodules ? sel->nmodules : 1, sizeof(*l->module_gen));
+	if (!l->module_links || !l->old_links || !l->module_gen)
+		return -ENOMEM;
+	l->nmodules = sel->nmodules;
+	l->sel = sel;
 	for (i = 0; !err && i < sel->nmodules; i++)
 		if (sel->modules[i].go)
 			err = attach_go_module(l, sel, i);
@@ -349,13 +408,11 @@ int loader__attach(struct loader *l, const struct selection *sel)
 		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
 			continue;
 		if (l->multi) {
-			err = attach_module_multi(l, sel, i, false);
-			if (!err)
-				err = attach_module_multi(l, sel, i, true);
+			err = attach_module_links(l, sel, i, 0, &l->module_links[2 * i]);
 		} else {
-			err = attach_func_single(l, sel, i, false);
+			err = attach_func_single(l, sel, i, true); /* returns first, as above */
 			if (!err)
-				err = attach_func_single(l, sel, i, true);
+				err = attach_func_single(l, sel, i, false);
 		}
 	}
 	l->attach_s = (double)(mono_ns() - start) / 1e9;
@@ -383,9 +440,14 @@ void loader__detach(struct loader *l)
 
 	for (i = 0; i < l->nlinks; i++)
 		bpf_link__destroy(l->links[i]);
-	if (l->nlinks)
+	for (i = 0; i < 2 * l->nmodules; i++) {
+		bpf_link__destroy(l->module_links[i]); /* NULL is a no-op */
+		bpf_link__destroy(l->old_links[i]);
+	}
+	if (l->nlinks || l->nmodules)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
+	l->nmodules = 0;
 }
 
 uint64_t loader__lost_events(const struct loader *l)
@@ -502,6 +564,97 @@ int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *c
 	return err;
 }
 
+/* The function's probe_state map value: its state and its module's live link generation. */
+static int write_probe_state(struct loader *l, uint32_t func_id)
+{
+	__u8 gen = l->sel ? l->module_gen[l->sel->funcs[func_id].module] : 0;
+	__u8 v = (__u8)(l->probe_state[func_id] | gen << FERRET_PROBE_GEN_SHIFT);
+
+	if (bpf_map__update_elem(l->skel->maps.probe_state, &func_id, sizeof(func_id), &v, sizeof(v),
+				 BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state)
+{
+	if (func_id >= l->nfuncs)
+		return -EINVAL;
+	l->probe_state[func_id] = (uint8_t)state;
+	return write_probe_state(l, func_id);
+}
+
+int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m)
+{
+	uint8_t gen;
+	size_t f;
+	int err;
+
+	if (!l->multi || m >= l->nmodules || sel != l->sel || sel->modules[m].go || l->old_links[2 * m] ||
+	    l->old_links[2 * m + 1])
+		return -EINVAL;
+	gen = (uint8_t)((l->module_gen[m] + 1) % FERRET_PROBE_GENS);
+	err = attach_module_links(l, sel, m, gen, &l->old_links[2 * m]);
+	if (err) { /* the old links stay live */
+		bpf_link__destroy(l->old_links[2 * m]);
+		bpf_link__destroy(l->old_links[2 * m + 1]);
+		l->old_links[2 * m] = l->old_links[2 * m + 1] = NULL;
+		return err;
+	}
+	/* The new links go live; the old ones are kept to destroy later. */
+	l->module_gen[m] = gen;
+	for (f = sel->modules[m].first_func; !err && f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++)
+		err = write_probe_state(l, (uint32_t)f);
+	for (f = 0; f < 2; f++) {
+		struct bpf_link *t = l->module_links[2 * m + f];
+
+		l->module_links[2 * m + f] = l->old_links[2 * m + f];
+		l->old_links[2 * m + f] = t;
+	}
+	return err;
+}
+
+void loader__drop_replaced_links(struct loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * l->nmodules; i++) {
+		bpf_link__destroy(l->old_links[i]);
+		l->old_links[i] = NULL;
+	}
+}
+
+uint64_t loader__func_hits(const struct loader *l, uint32_t func_id)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu;
+	uint64_t sum = 0;
+	__u64 *percpu;
+
+	if (ncpus <= 0 || func_id >= l->nfuncs || !(percpu = calloc((size_t)ncpus, sizeof(*percpu))))
+		return 0;
+	if (!bpf_map__lookup_elem(l->skel->maps.func_hits, &func_id, sizeof(func_id), percpu,
+				  (size_t)ncpus * sizeof(*percpu), 0))
+		for (cpu = 0; cpu < ncpus; cpu++)
+			sum += percpu[cpu];
+	free(percpu);
+	return sum;
+}
+
+size_t loader__followed_pids(const struct loader *l, int *pids, size_t max)
+{
+	__u32 key, next;
+	size_t n = 0;
+	bool first = true;
+
+	while (n < max && !bpf_map__get_next_key(l->skel->maps.pids, first ? NULL : &key, &next,
+						 sizeof(next))) {
+		first = false;
+		key = next;
+		pids[n++] = (int)key;
+	}
+	return n;
+}
+
 bool loader__uses_multi(const struct loader *l)
 {
 	return l->multi;
@@ -528,6 +681,10 @@ void loader__free(struct loader *l)
 		return;
 	loader__detach(l);
 	free(l->links);
+	free(l->module_links);
+	free(l->old_links);
+	free(l->module_gen);
+	free(l->probe_state);
 	ring_buffer__free(l->ring);
 	ferret_bpf__destroy(l->skel);
 	free(l);

@@ -27,6 +27,14 @@ struct loader_opts {
 	bool emit_spans;	  /* false with --aggregate */
 	uint64_t min_duration_ns; /* shorter calls are only aggregated */
 	uint32_t nfuncs;	  /* size of the per-function maps */
+	bool probe_states;	  /* --count-only, --overhead: entries check loader__set_probe_state's */
+};
+
+/* What a function's entry probe does (probe_states): set before attaching, or later. */
+enum loader_probe_state {
+	LOADER_PROBE_TRACED = 0,     /* entry and return probes: its calls are spans */
+	LOADER_PROBE_COUNT_ONLY = 1, /* an entry probe only: counted (loader__func_hits), no spans */
+	LOADER_PROBE_REMOVED = 2,    /* no probes (after loader__reattach_module); ignored at once */
 };
 
 /* What the BPF side counted that did not become a record. */
@@ -80,6 +88,22 @@ int loader__demote(struct loader *l, uint32_t func_id);
 typedef int (*loader_open_stack_fn)(void *ctx, uint32_t pid, uint32_t tid,
 				    const struct open_frame *frames, uint32_t nframes);
 int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *ctx);
+/* probe_states: from now, the BPF side treats the function's entries as state says. Its
+ * probes follow at the next attach or loader__reattach_module. */
+int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state);
+/* uprobe_multi, not Go: attaches new links for module m's functions as their states say and
+ * makes them the live ones: from then on the old links' probes are ignored (a call hitting
+ * both counts once). On failure the old links stay live. The caller keeps the traced
+ * processes from running meanwhile, or a call could be seen by neither or both. */
+int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m);
+/* Destroys the links replaced: the kernel waits for a grace period that threads running
+ * traced code delay (their pending return probes), so best with the processes still held. */
+void loader__drop_replaced_links(struct loader *l);
+#define LOADER_PROBE_GENS 64 /* link generations, in turn */
+/* A count-only function's calls so far, summed over CPUs. */
+uint64_t loader__func_hits(const struct loader *l, uint32_t func_id);
+/* The processes in the pid filter (at most max of them); how many. */
+size_t loader__followed_pids(const struct loader *l, int *pids, size_t max);
 bool loader__uses_multi(const struct loader *l);
 size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
 double loader__attach_seconds(const struct loader *l);

@@ -120,6 +120,15 @@ void probe_reader__release(struct probe_reader *r)
 	r->cap = 0;
 }
 
+unsigned probe_kind__call_cost_ns(enum probe_kind kind)
+{
+	static const unsigned cost_ns[PROBE_KIND_COUNT] = {
+		[PROBE_NOP5] = 400, [PROBE_PUSH] = 700, [PROBE_EMULATED] = 700, [PROBE_STEPPED] = 4500,
+	};
+
+	return kind < PROBE_KIND_COUNT ? cost_ns[kind] : 0;
+}
+
 const char *probe_kind__name(enum probe_kind kind)
 {
 	static const char *const names[PROBE_KIND_COUNT] = { "nop5", "push", "emulated", "stepped",

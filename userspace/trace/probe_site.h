@@ -61,6 +61,9 @@ void probe_reader__release(struct probe_reader *r);
 /* Plans fn's probe as trace will: probe_kind, probe_skip, probe_refusal; Go code (go)
  * gets go_returns' entry past the stack check and its RETs in fn. 0, or -ENOMEM. */
 int probe_site__plan_func(struct probe_reader *r, struct sel_func *fn, bool go);
+/* What one traced call (entry + return probe) costs with this kind of entry probe, as
+ * measured on a 2-vCPU VM (README, "Overhead"): for ranking and --overhead's estimate. */
+unsigned probe_kind__call_cost_ns(enum probe_kind kind);
 /* "nop5", "push", "emulated", "stepped", "refused". */
 const char *probe_kind__name(enum probe_kind kind);
 /* Reads every selected function's first bytes and sets probe_skip and probe_kind.

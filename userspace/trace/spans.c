@@ -13,6 +13,9 @@ struct open_call {
 	int64_t start_ns;
 	bool no_return; /* the kernel gave it no return probe */
 	uint64_t stack_pos; /* Go: g.stack.hi - SP at its entry; 0 for other code */
+	/* As stored at its entry: a call --overhead cut from below it keeps its parent. */
+	int64_t parent_id;
+	int32_t depth;
 };
 
 struct thread_state {
@@ -120,6 +123,8 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	c->start_ns = ts;
 	c->no_return = no_return;
 	c->stack_pos = stack_pos;
+	c->parent_id = call.parent_id;
+	c->depth = call.depth;
 	return 0;
 }
 
@@ -141,17 +146,64 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 	const struct open_call *c = &t->stack[--t->depth];
 	struct stored_span span = {
 		.span_id = c->span_id,
-		.parent_id = t->depth ? t->stack[t->depth - 1].span_id : 0,
+		.parent_id = c->parent_id,
 		.thread_key = t->thread_key,
 		.function_key = c->function_key,
 		.start_ns = c->start_ns,
 		.end_ns = ts < c->start_ns ? c->start_ns : ts,
-		.depth = (int32_t)t->depth,
+		.depth = c->depth,
 		.status = c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status,
 	};
 
 	span_counts__add(&b->counts, span.status);
 	return b->sink.emit(b->sink.ctx, &span);
+}
+
+void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
+{
+	size_t i, d;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = 0; d < b->threads[i].depth; d++)
+			if (b->threads[i].stack[d].function_key == function_key)
+				b->threads[i].stack[d].no_return = true;
+}
+
+/* Emits the call at index d of t's stack, ending at ts, and takes it out of the stack (the
+ * calls above keep the parent and depth they were stored with). */
+static int cut_call(struct span_builder *b, struct thread_state *t, size_t d, int64_t ts, int status)
+{
+	const struct open_call *c = &t->stack[d];
+	struct stored_span span = {
+		.span_id = c->span_id,
+		.parent_id = c->parent_id,
+		.thread_key = t->thread_key,
+		.function_key = c->function_key,
+		.start_ns = c->start_ns,
+		.end_ns = ts < c->start_ns ? c->start_ns : ts,
+		.depth = c->depth,
+		.status = status,
+	};
+	int err;
+
+	span_counts__add(&b->counts, span.status);
+	err = b->sink.emit(b->sink.ctx, &span);
+	memmove(&t->stack[d], &t->stack[d + 1], (t->depth - d - 1) * sizeof(*t->stack));
+	t->depth--;
+	return err;
+}
+
+int span_builder__end_function(struct span_builder *b, int64_t function_key, int64_t ts)
+{
+	size_t i, d;
+	int err;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = b->threads[i].depth; d-- > 0;)
+			if (b->threads[i].stack[d].function_key == function_key &&
+			    (err = cut_call(b, &b->threads[i], d, ts, SPAN_NO_RETURN)))
+				return err;
+	return 0;
 }
 
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)

@@ -55,6 +55,9 @@ int span_builder__lost_mark(struct span_builder *b, uint32_t tid, uint32_t mark,
 /* A return: pops the innermost open entry of the function that has a return probe; entries
  * above it never returned (longjmp: incomplete) or had no return probe (no_return). */
 int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
+/* The function's probes are gone (--overhead removed them at ts): its open calls will see no
+ * return. They end at ts as no_return (end unknown: they lasted at least that long). */
+int span_builder__end_function(struct span_builder *b, int64_t function_key, int64_t ts);
 /* Go code: calls keyed by goroutine (key: a thread slot the caller gives each goroutine),
  * each entered and left at a stack position (g.stack.hi - SP, unchanged when the stack is
  * copied). An entry ends the open calls at its position or deeper; a return ends those
