@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf/selection.h"
+
 /* $PROGS (tests/run.sh exports it), else build/progs. */
 static inline const char *prog(const char *name)
 {
@@ -203,6 +205,17 @@ static inline const char *make_text_file(void)
 		close(fd);
 	}
 	return path;
+}
+
+/* Does the selection hold a function shown as `name`? */
+static inline bool selection_has_func(const struct selection *sel, const char *name)
+{
+	size_t i;
+
+	for (i = 0; sel && i < sel->nfuncs; i++)
+		if (strcmp(sel->funcs[i].name, name) == 0)
+			return true;
+	return false;
 }
 
 #endif

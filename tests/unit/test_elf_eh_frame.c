@@ -152,16 +152,6 @@ static void test_names_win(void)
 	elf_syms__free(cold);
 }
 
-static bool has_func(const struct selection *sel, const char *name)
-{
-	size_t i;
-
-	for (i = 0; sel && i < sel->nfuncs; i++)
-		if (strcmp(sel->funcs[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 static void test_selection(void)
 {
 	struct module_list mods = { 0 };
@@ -176,7 +166,7 @@ static void test_selection(void)
 	EXPECT_EQ(sel ? sel->nfuncs : 0, NOWN);
 	for (i = 0; i < NOWN; i++) {
 		snprintf(want, sizeof(want), "sub_%llx", (unsigned long long)truth_addr(own[i]));
-		EXPECT(has_func(sel, want));
+		EXPECT(selection_has_func(sel, want));
 	}
 	selection__free(sel);
 	sel = NULL;

@@ -10,16 +10,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static bool has_func(const struct selection *sel, const char *name)
-{
-	size_t i;
-
-	for (i = 0; sel && i < sel->nfuncs; i++)
-		if (strcmp(sel->funcs[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* Modules contiguous and in order, functions by address within a module, no duplicates. */
 static void expect_well_formed(const struct selection *sel)
 {
@@ -80,10 +70,10 @@ static void test_no_includes_selects_main_executable(void)
 	if (sel && sel->nmodules == 1 && mods.count > 0)
 		EXPECT_STR(sel->modules[0].path, mods.paths[0]);
 	for (i = 0; i < NELEM(own); i++)
-		EXPECT(has_func(sel, own[i]));
+		EXPECT(selection_has_func(sel, own[i]));
 	/* the C runtime's stubs are not the program's functions */
-	EXPECT(!has_func(sel, "_start"));
-	EXPECT(!has_func(sel, "frame_dummy"));
+	EXPECT(!selection_has_func(sel, "_start"));
+	EXPECT(!selection_has_func(sel, "frame_dummy"));
 	for (i = 0; sel && i < sel->nfuncs; i++) {
 		const struct elf_func *f = elf_syms__find(s, sel->funcs[i].name);
 
@@ -110,11 +100,11 @@ static void test_includes_and_excludes(void)
 	selection__free(sel);
 	sel = build(&mods, inc, 3, exc, 2);
 	EXPECT_EQ(sel ? sel->nfuncs : 0, 3);
-	EXPECT(has_func(sel, "demo_run") && has_func(sel, "demo_step") && has_func(sel, "main"));
-	EXPECT(!has_func(sel, "demo_leaf") && !has_func(sel, "demo_hidden"));
+	EXPECT(selection_has_func(sel, "demo_run") && selection_has_func(sel, "demo_step") && selection_has_func(sel, "main"));
+	EXPECT(!selection_has_func(sel, "demo_leaf") && !selection_has_func(sel, "demo_hidden"));
 	selection__free(sel);
 	sel = build(&mods, start, 1, NULL, 0); /* named exactly, a stub is traced */
-	EXPECT(sel && sel->nfuncs == 1 && has_func(sel, "_start"));
+	EXPECT(sel && sel->nfuncs == 1 && selection_has_func(sel, "_start"));
 	selection__free(sel);
 	module_list__free(&mods);
 }
@@ -141,7 +131,7 @@ static void test_library_patterns(void)
 		EXPECT_STR(sel->funcs[0].name, "main");
 		EXPECT_STR(sel->funcs[sel->modules[2].first_func].name, "getpid");
 	}
-	EXPECT(has_func(sel, "lib_add") && has_func(sel, "lib_mul") && has_func(sel, "lib_scale"));
+	EXPECT(selection_has_func(sel, "lib_add") && selection_has_func(sel, "lib_mul") && selection_has_func(sel, "lib_scale"));
 	selection__free(sel);
 	module_list__free(&mods);
 }
@@ -182,11 +172,11 @@ static void test_aliases_selected_once(void)
 	EXPECT_EQ(modules__from_exe(prog("elf_alias"), &mods), 0);
 	sel = build(&mods, inc, 3, NULL, 0);
 	EXPECT_EQ(sel ? sel->nfuncs : 0, 2);
-	EXPECT(has_func(sel, "compute") && has_func(sel, "visible_fn"));
-	EXPECT(!has_func(sel, "hid") && !has_func(sel, "a_longer_alias_of_compute"));
+	EXPECT(selection_has_func(sel, "compute") && selection_has_func(sel, "visible_fn"));
+	EXPECT(!selection_has_func(sel, "hid") && !selection_has_func(sel, "a_longer_alias_of_compute"));
 	selection__free(sel);
 	sel = build(&mods, inc, 3, exc, 1); /* excluded by its alias */
-	EXPECT(sel && sel->nfuncs == 1 && has_func(sel, "visible_fn"));
+	EXPECT(sel && sel->nfuncs == 1 && selection_has_func(sel, "visible_fn"));
 	selection__free(sel);
 	module_list__free(&mods);
 }
@@ -200,7 +190,7 @@ static void test_stripped_selects_exported(void)
 	sel = build(&mods, NULL, 0, NULL, 0);
 	/* main demo_run demo_step demo_leaf, and demo_hidden as sub_ADDR (.eh_frame) */
 	EXPECT_EQ(sel ? sel->nfuncs : 0, 5);
-	EXPECT(!has_func(sel, "demo_hidden"));
+	EXPECT(!selection_has_func(sel, "demo_hidden"));
 	selection__free(sel);
 	module_list__free(&mods);
 }
@@ -233,7 +223,7 @@ static void test_cxx_names(void)
 	EXPECT_STR(symbol_of(sel, "shop::price(int)"), "_ZN4shop5priceEi");
 	EXPECT_STR(symbol_of(sel, "shop::price(double)"), "_ZN4shop5priceEd");
 	EXPECT_STR(symbol_of(sel, "int shop::twice<int>(int)"), "_ZN4shop5twiceIiEET_S1_");
-	EXPECT(has_func(sel, "double shop::twice<double>(double)"));
+	EXPECT(selection_has_func(sel, "double shop::twice<double>(double)"));
 	EXPECT(selection__unwinding_module(sel) && strstr(selection__unwinding_module(sel), "/cxx_demo"));
 	selection__free(sel);
 	sel = build(&mods, by_signature, 1, NULL, 0);
@@ -255,8 +245,8 @@ static void test_cold_fragments_skipped(void)
 
 	EXPECT_EQ(modules__from_exe(prog("elf_cold"), &mods), 0);
 	sel = build(&mods, NULL, 0, NULL, 0);
-	EXPECT(has_func(sel, "check") && has_func(sel, "main"));
-	EXPECT(!has_func(sel, "check.cold"));
+	EXPECT(selection_has_func(sel, "check") && selection_has_func(sel, "main"));
+	EXPECT(!selection_has_func(sel, "check.cold"));
 	EXPECT(selection__unwinding_module(sel) == NULL);
 	selection__free(sel);
 	EXPECT(strstr(build_error(&mods, cold, 1, NULL, 0), "no function matches 'check.cold'") != NULL);

@@ -139,11 +139,10 @@ int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t 
 	return push_call(b, tid, function_key, ts, true, 0);
 }
 
-/* Emits the top of t's stack, ending at ts. A call without a return probe has no other
- * status: whatever ended it, its own end was never seen. */
-static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
+/* Emits call c of t's stack, ending at ts, with status. */
+static int emit_call(struct span_builder *b, const struct thread_state *t, const struct open_call *c,
+		     int64_t ts, int status)
 {
-	const struct open_call *c = &t->stack[--t->depth];
 	struct stored_span span = {
 		.span_id = c->span_id,
 		.parent_id = c->parent_id,
@@ -152,11 +151,20 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 		.start_ns = c->start_ns,
 		.end_ns = ts < c->start_ns ? c->start_ns : ts,
 		.depth = c->depth,
-		.status = c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status,
+		.status = status,
 	};
 
 	span_counts__add(&b->counts, span.status);
 	return b->sink.emit(b->sink.ctx, &span);
+}
+
+/* Emits the top of t's stack, ending at ts. A call without a return probe has no other
+ * status: whatever ended it, its own end was never seen. */
+static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, int status)
+{
+	const struct open_call *c = &t->stack[--t->depth];
+
+	return emit_call(b, t, c, ts, c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status);
 }
 
 void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
@@ -173,21 +181,8 @@ void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
  * calls above keep the parent and depth they were stored with). */
 static int cut_call(struct span_builder *b, struct thread_state *t, size_t d, int64_t ts, int status)
 {
-	const struct open_call *c = &t->stack[d];
-	struct stored_span span = {
-		.span_id = c->span_id,
-		.parent_id = c->parent_id,
-		.thread_key = t->thread_key,
-		.function_key = c->function_key,
-		.start_ns = c->start_ns,
-		.end_ns = ts < c->start_ns ? c->start_ns : ts,
-		.depth = c->depth,
-		.status = status,
-	};
-	int err;
+	int err = emit_call(b, t, &t->stack[d], ts, status);
 
-	span_counts__add(&b->counts, span.status);
-	err = b->sink.emit(b->sink.ctx, &span);
 	memmove(&t->stack[d], &t->stack[d + 1], (t->depth - d - 1) * sizeof(*t->stack));
 	t->depth--;
 	return err;
