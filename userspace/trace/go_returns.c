@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "go_returns.h"
+#include "x86_decoder.h"
 #include "core/util.h"
 
 #define GO_MAX_BODY (1u << 20) /* larger than any function Go's compiler emits */
@@ -119,21 +120,19 @@ int go_returns__place(int fd, struct sel_func *fn, const char **why)
 	struct body_scan s = { 0 };
 	uint8_t *code = NULL;
 	size_t i;
-	csh cs;
+	csh cs = x86_decoder();
 	int err;
 
 	*why = "its extent is unknown";
 	err = read_body(fd, fn, &code);
 	if (err)
 		return err == -ENOMEM ? err : -EINVAL;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+	if (!cs) {
 		free(code);
 		*why = "capstone cannot decode x86-64";
 		return -EINVAL;
 	}
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
 	err = scan(cs, code, fn->size, fn->addr, &s, why);
-	cs_close(&cs);
 	free(code);
 	if (!err && !s.nrets)
 		free(s.rets), s.rets = NULL;

@@ -3,24 +3,10 @@
 #include <string.h>
 
 #include "probe_insn.h"
+#include "x86_decoder.h"
 
 static const uint8_t NOP5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 static const uint8_t ENDBR64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
-
-/* One decoder for the process: placement runs on one thread, before tracing starts. */
-static csh decoder(void)
-{
-	static csh handle;
-	static bool opened;
-
-	if (!opened) {
-		if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK)
-			return 0;
-		cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
-		opened = true;
-	}
-	return handle;
-}
 
 /* The opcodes branch_setup_xol_ops() emulates: jmp rel8/rel32, call rel32, jcc. */
 static bool is_rel_branch(const cs_x86 *x)
@@ -134,7 +120,7 @@ static bool leaves_stack_and_arguments(const cs_insn *in)
 	cs_regs read, written;
 	uint8_t nread = 0, nwritten = 0, i;
 
-	if (cs_regs_access(decoder(), in, read, &nread, written, &nwritten) != CS_ERR_OK)
+	if (cs_regs_access(x86_decoder(), in, read, &nread, written, &nwritten) != CS_ERR_OK)
 		return false;
 	for (i = 0; i < nread; i++)
 		if (is_stack_reg(read[i]))
@@ -147,7 +133,7 @@ static bool leaves_stack_and_arguments(const cs_insn *in)
 
 bool probe_insn__decode(const uint8_t *code, size_t len, uint32_t offset, struct probe_insn *out)
 {
-	csh cs = decoder();
+	csh cs = x86_decoder();
 	cs_insn *in;
 	const uint8_t *p = code;
 	size_t left = len;
@@ -171,7 +157,7 @@ bool probe_insn__decode(const uint8_t *code, size_t len, uint32_t offset, struct
 
 bool probe_insn__branch_into(const uint8_t *body, size_t len, uint32_t limit)
 {
-	csh cs = decoder();
+	csh cs = x86_decoder();
 	cs_insn *in;
 	const uint8_t *p = body;
 	size_t left = len;
