@@ -96,31 +96,43 @@ static inline bool readelf_offset(const char *path, uint64_t addr, uint64_t *off
 	return false;
 }
 
-/* The offset by way of the section headers instead: .text's sh_addr / sh_offset. */
-static inline bool readelf_text_offset(const char *path, uint64_t addr, uint64_t *offset)
+/* Section `name`'s sh_addr, sh_offset and sh_size, from readelf -SW; false: none. */
+static inline bool readelf_section(const char *path, const char *name, uint64_t *sh_addr,
+				   uint64_t *sh_off, uint64_t *sh_size)
 {
-	char cmd[PATH_MAX + 64], line[1024];
-	unsigned long long sh_addr, sh_off, sh_size;
+	char cmd[PATH_MAX + 64], line[1024], pattern[64], fields[96];
+	unsigned long long a, o, z;
 	bool found = false;
 	FILE *p;
 
 	snprintf(cmd, sizeof(cmd), "readelf -SW '%s' 2>/dev/null", path);
+	snprintf(pattern, sizeof(pattern), " %s ", name);
+	snprintf(fields, sizeof(fields), " %s %%*s %%llx %%llx %%llx", name);
 	p = popen(cmd, "r");
 	if (!p)
 		return false;
-	while (fgets(line, sizeof(line), p)) {
-		char *text = strstr(line, " .text ");
+	while (!found && fgets(line, sizeof(line), p)) {
+		char *sec = strstr(line, pattern);
 
-		if (!text || sscanf(text, " .text %*s %llx %llx %llx", &sh_addr, &sh_off,
-				    &sh_size) != 3)
-			continue;
-		if (addr >= sh_addr && addr < sh_addr + sh_size) {
-			*offset = addr - sh_addr + sh_off;
+		if (sec && sscanf(sec, fields, &a, &o, &z) == 3) {
+			*sh_addr = a, *sh_off = o, *sh_size = z;
 			found = true;
 		}
 	}
 	pclose(p);
 	return found;
+}
+
+/* The offset by way of the section headers instead: .text's sh_addr / sh_offset. */
+static inline bool readelf_text_offset(const char *path, uint64_t addr, uint64_t *offset)
+{
+	uint64_t sh_addr, sh_off, sh_size;
+
+	if (!readelf_section(path, ".text", &sh_addr, &sh_off, &sh_size) || addr < sh_addr ||
+	    addr >= sh_addr + sh_size)
+		return false;
+	*offset = addr - sh_addr + sh_off;
+	return true;
 }
 
 /* Realpaths of the objects `ldd PATH` lists (the real loader's answer), vdso excluded. */

@@ -191,26 +191,13 @@ static void test_selection(void)
 /* .eh_frame's file offset and size, from readelf -SW; false: none. */
 static bool eh_frame_location(const char *path, long *offset, long *size)
 {
-	char cmd[PATH_MAX + 64], line[1024];
-	unsigned long long off, sz;
-	bool found = false;
-	FILE *p;
+	uint64_t sh_addr, sh_off, sh_size;
 
-	snprintf(cmd, sizeof(cmd), "readelf -SW '%s' 2>/dev/null", path);
-	p = popen(cmd, "r");
-	if (!p)
+	if (!readelf_section(path, ".eh_frame", &sh_addr, &sh_off, &sh_size))
 		return false;
-	while (fgets(line, sizeof(line), p)) {
-		char *sec = strstr(line, " .eh_frame ");
-
-		if (sec && sscanf(sec, " .eh_frame %*s %*x %llx %llx", &off, &sz) == 2) {
-			*offset = (long)off;
-			*size = (long)sz;
-			found = true;
-		}
-	}
-	pclose(p);
-	return found;
+	*offset = (long)sh_off;
+	*size = (long)sh_size;
+	return true;
 }
 
 /* A copy of stripped_static_s with `len` bytes at `at` in its .eh_frame set to `byte`;
