@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -32,9 +33,11 @@ struct loader {
 	struct ferret_bpf *skel;
 	struct ring_buffer *ring;
 	struct bpf_link **links;
-	size_t nlinks, cap;
+	int *link_pids; /* the process each link is filtered on (-1: none) */
+	size_t nlinks, cap, pids_cap;
 	size_t probes;
-	int attach_pid;
+	int attach_pid; /* the process the links being attached filter on */
+	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
 	bool multi;
 	double attach_s, detach_s;
 	loader_event_fn handler;
@@ -67,6 +70,8 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	skel->rodata->follow_forks = opts->follow_forks;
 	skel->rodata->all_processes = all_processes(opts);
 	skel->rodata->main_pid = (__u32)opts->main_pid;
+	/* --all: ferret's own calls (SQLite's mallocs) would trace themselves. */
+	skel->rodata->self_pid = all_processes(opts) ? (__u32)getpid() : 0;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;
@@ -181,10 +186,12 @@ int loader__add_pid(struct loader *l, int pid)
 
 static int keep_link(struct loader *l, struct bpf_link *link)
 {
-	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
+	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links)) ||
+	    grow_array((void **)&l->link_pids, &l->pids_cap, l->nlinks + 1, sizeof(*l->link_pids))) {
 		bpf_link__destroy(link);
 		return -ENOMEM;
 	}
+	l->link_pids[l->nlinks] = l->attach_pid;
 	l->links[l->nlinks++] = link;
 	return 0;
 }
@@ -336,10 +343,9 @@ out:
 	return err;
 }
 
-int loader__attach(struct loader *l, const struct selection *sel)
+static int attach_selection(struct loader *l, const struct selection *sel)
 {
 	size_t i, n = l->multi ? sel->nmodules : sel->nfuncs;
-	int64_t start = mono_ns();
 	int err = 0;
 
 	for (i = 0; !err && i < sel->nmodules; i++)
@@ -358,8 +364,50 @@ int loader__attach(struct loader *l, const struct selection *sel)
 				err = attach_func_single(l, sel, i, true);
 		}
 	}
+	return err;
+}
+
+int loader__attach(struct loader *l, const struct selection *sel)
+{
+	int64_t start = mono_ns();
+	int err;
+
+	l->sel = sel;
+	err = attach_selection(l, sel);
 	l->attach_s = (double)(mono_ns() - start) / 1e9;
 	return err;
+}
+
+int loader__attach_pid(struct loader *l, int pid)
+{
+	int first = l->attach_pid;
+	size_t probes = l->probes;
+	int err;
+
+	if (!l->sel)
+		return -EINVAL;
+	l->attach_pid = pid;
+	err = attach_selection(l, l->sel);
+	l->attach_pid = first;
+	l->probes = probes; /* the count is of the selection's probes, not of their copies */
+	if (err)
+		loader__detach_pid(l, pid);
+	return err;
+}
+
+void loader__detach_pid(struct loader *l, int pid)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < l->nlinks; i++) {
+		if (l->link_pids[i] == pid) {
+			bpf_link__destroy(l->links[i]);
+			continue;
+		}
+		l->links[kept] = l->links[i];
+		l->link_pids[kept++] = l->link_pids[i];
+	}
+	l->nlinks = kept;
 }
 
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx)
@@ -528,6 +576,7 @@ void loader__free(struct loader *l)
 		return;
 	loader__detach(l);
 	free(l->links);
+	free(l->link_pids);
 	ring_buffer__free(l->ring);
 	ferret_bpf__destroy(l->skel);
 	free(l);
