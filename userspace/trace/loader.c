@@ -10,6 +10,7 @@
 
 #include "bpf/events.h"
 #include "ferret.skel.h"
+#include "closer.h"
 #include "loader.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -38,6 +39,7 @@ struct loader {
 	size_t probes;
 	int attach_pid; /* the process the links being attached filter on */
 	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
+	struct closer *closer;	     /* detaches links in the background, together */
 	bool multi;
 	double attach_s, detach_s;
 	loader_event_fn handler;
@@ -51,6 +53,11 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!ferret_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+static void destroy_link(void *link)
+{
+	bpf_link__destroy(link);
 }
 
 /* --all: no pid filter at all, so processes forked by traced ones are traced too. */
@@ -136,6 +143,8 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 	if (!l)
 		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
+	if (closer__new(destroy_link, &l->closer))
+		l->closer = NULL; /* links are then closed one by one, waiting */
 	l->attach_pid = opts->attach_pid;
 	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
 	if (!l->multi)
@@ -182,6 +191,14 @@ int loader__add_pid(struct loader *l, int pid)
 		return -errno;
 	}
 	return 0;
+}
+
+static void close_link(struct loader *l, struct bpf_link *link)
+{
+	if (l->closer)
+		closer__add(l->closer, link);
+	else
+		bpf_link__destroy(link);
 }
 
 static int keep_link(struct loader *l, struct bpf_link *link)
@@ -401,7 +418,7 @@ void loader__detach_pid(struct loader *l, int pid)
 
 	for (i = 0; i < l->nlinks; i++) {
 		if (l->link_pids[i] == pid) {
-			bpf_link__destroy(l->links[i]);
+			close_link(l, l->links[i]);
 			continue;
 		}
 		l->links[kept] = l->links[i];
@@ -430,7 +447,9 @@ void loader__detach(struct loader *l)
 	size_t i;
 
 	for (i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
+		close_link(l, l->links[i]);
+	if (l->closer)
+		closer__wait(l->closer); /* with those of exited processes still closing */
 	if (l->nlinks)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
@@ -575,6 +594,7 @@ void loader__free(struct loader *l)
 	if (!l)
 		return;
 	loader__detach(l);
+	closer__free(l->closer);
 	free(l->links);
 	free(l->link_pids);
 	ring_buffer__free(l->ring);
