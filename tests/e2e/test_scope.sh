@@ -64,4 +64,27 @@ expect_eq "a stopped child continues, a stopped child is killed: as without ferr
 "$FERRET" trace --db "$DB" --run-id kids --no-calibrate -- "$PROGS/forks" >/dev/null 2>&1
 expect_eq "child_work 3 times in each of the child and the grandchild" \
 	"$(q "SELECT group_concat(n) FROM (SELECT count(*) n FROM span_view WHERE run_id='kids' AND function='child_work' GROUP BY pid)")" "3,3"
+
+# --- ptrace refused (here by seccomp): one warning, today's breakpoints everywhere, counts kept ---
+cat >"$TMP/noptrace.py" <<'PY'
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+def insn(code, jt, jf, k): return struct.pack("HBBI", code, jt, jf, k)
+# ptrace (101 on x86_64) fails with EPERM; every other system call is allowed
+prog = insn(0x20, 0, 0, 0) + insn(0x15, 0, 1, 101) + insn(0x06, 0, 0, 0x50001) + insn(0x06, 0, 0, 0x7fff0000)
+buf = ctypes.create_string_buffer(prog)
+class Fprog(ctypes.Structure): _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+fprog = Fprog(4, ctypes.cast(buf, ctypes.c_void_p))
+if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0):
+    sys.exit(99)
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+if [ "$(uname -m)" = x86_64 ] && [ -x /usr/bin/python3 ]; then
+	/usr/bin/python3 "$TMP/noptrace.py" "$FERRET" trace --db "$DB" --run-id noptrace --no-calibrate \
+		-- "$PROGS/forks" >"$TMP/noptrace.log" 2>&1
+	expect_eq "ptrace refused: ferret still exits 0" "$?" 0
+	expect_match "ptrace refused: one warning says what it costs" "$(cat "$TMP/noptrace.log")" \
+		"cannot follow the command with ptrace .*every process that maps a traced file"
+	expect_eq "ptrace refused: the children's calls still counted exactly" "$(calls child_work noptrace)" 6
+fi
 exit 0

@@ -182,7 +182,7 @@ int trace_target__launch(struct trace_target *t)
 	err = follower__start(t->pid, &t->child.follower);
 	if (err)
 		fwarn("cannot follow the command with ptrace (%s): every process that maps a traced "
-		      "file gets the breakpoints (its calls are filtered out, but it slows down)",
+		      "file gets the breakpoints (only the command's are recorded, the others slow down)",
 		      strerror(-err));
 	return 0;
 }
