@@ -65,6 +65,16 @@ expect_eq "a stopped child continues, a stopped child is killed: as without ferr
 expect_eq "child_work 3 times in each of the child and the grandchild" \
 	"$(q "SELECT group_concat(n) FROM (SELECT count(*) n FROM span_view WHERE run_id='kids' AND function='child_work' GROUP BY pid)")" "3,3"
 
+# --- --no-ptrace: a command that ptraces its own children works, and they are followed ---
+if [ -x /usr/bin/strace ]; then
+	"$FERRET" trace --db "$DB" --run-id strace --no-calibrate --no-ptrace -f 'libc:_exit' -- \
+		/usr/bin/strace -f -qq -o /dev/null "$PROGS/forks" >"$TMP/strace.log" 2>&1
+	expect_eq "--no-ptrace: strace as the command exits 0" "$?" 0
+	expect_eq "--no-ptrace: no warning" "$(grep -c warning "$TMP/strace.log")" 0
+	expect_eq "--no-ptrace: strace's children followed (forks and its 2 children end in _exit)" \
+		"$(q "SELECT count(DISTINCT pid) >= 3 FROM span_view WHERE run_id='strace'")" 1
+fi
+
 # --- ptrace refused (here by seccomp): one warning, today's breakpoints everywhere, counts kept ---
 cat >"$TMP/noptrace.py" <<'PY'
 import ctypes, os, struct, sys

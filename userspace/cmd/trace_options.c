@@ -40,6 +40,9 @@ static void usage(FILE *out)
 		"                         aggregated only from then on\n"
 		"  --no-calibrate         do not measure the probes' cost first (~0.1 s): analyze\n"
 		"                         then shows durations as measured\n"
+		"  --no-ptrace            follow a command's children without ptrace (for a command\n"
+		"                         that uses it: a debugger, strace): every process mapping\n"
+		"                         a traced file then gets the breakpoints\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -63,7 +66,8 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 	return PARSE_RUN;
 }
 
-enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE };
+enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE,
+       OPT_NO_PTRACE };
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -78,6 +82,7 @@ static const struct option long_opts[] = {
 	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
+	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -104,6 +109,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
+	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}

@@ -160,6 +160,7 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	join_args(spec->argv, t->description, sizeof(t->description));
 	t->child.pid = -1;
 	t->launched = true;
+	t->follow = !spec->no_ptrace;
 	t->argv = spec->argv; /* the caller's argv, alive until the launch */
 	err = modules__from_exe(t->exe, &t->modules);
 	if (err)
@@ -179,6 +180,8 @@ int trace_target__launch(struct trace_target *t)
 	if (err)
 		return err;
 	t->pid = t->child.pid;
+	if (!t->follow)
+		return 0;
 	err = follower__start(t->pid, &t->child.follower);
 	if (err)
 		fwarn("cannot follow the command with ptrace (%s): every process that maps a traced "

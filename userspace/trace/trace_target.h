@@ -15,6 +15,7 @@
 struct target_spec {
 	int pid;    /* -p */
 	bool all;   /* --all */
+	bool no_ptrace; /* --no-ptrace: a command's children followed in BPF only (follow.h) */
 	char **argv; /* -- PROGRAM ARGS */
 	char **includes, **excludes;
 	size_t ninc, nexc;
@@ -28,7 +29,7 @@ struct trace_target {
 	char *exe;		 /* launched program's real path: what probes attach to */
 	int pid;		 /* the traced process (launched: after trace_target__launch) */
 	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
-	bool launched;
+	bool launched, follow; /* follow: with ptrace, unless --no-ptrace */
 	char **argv; /* launched: the caller's argv from PROGRAM on */
 	struct child child;
 };
