@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -67,8 +68,7 @@ static void take_new_task(struct follower *f, int tid)
 		if (err)
 			fwarn("cannot attach the probes to process %d: its calls are not traced (%s)",
 			      tid, strerror(-err));
-		else
-			f->procs[f->nprocs++] = tid;
+		f->procs[f->nprocs++] = tid; /* known either way: tried once */
 	}
 	pthread_mutex_unlock(&f->lock);
 }
@@ -124,13 +124,13 @@ static void task_stopped(struct follower *f, int tid, int status)
 		exec_done(f, tid);
 		break;
 	case PTRACE_EVENT_STOP:
-		/* A group-stop (SIGSTOP, SIGTSTP, ...): stay stopped, as without ferret, until
-		 * SIGCONT. Otherwise a new task's first stop. */
+		/* A new task's first stop (perhaps in a group-stop), or a group-stop (SIGSTOP,
+		 * SIGTSTP, ...): the latter stays stopped, as without ferret, until SIGCONT. */
+		take_new_task(f, tid);
 		if (sig != SIGTRAP) {
 			ptrace(PTRACE_LISTEN, tid, 0, 0);
 			return;
 		}
-		take_new_task(f, tid);
 		break;
 	case 0:
 		ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: delivered as sent */
@@ -175,6 +175,17 @@ static void *follow_thread(void *arg)
 	return NULL;
 }
 
+/* Each followed process holds two descriptors (links) per traced module. */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 int follower__start(int pid, struct follower **out)
 {
 	struct sigaction sa = { .sa_handler = on_wake }; /* no SA_RESTART: waitpid returns */
@@ -184,6 +195,12 @@ int follower__start(int pid, struct follower **out)
 	if (!f)
 		return -ENOMEM;
 	f->main_pid = pid;
+	if (grow_array((void **)&f->procs, &f->cap, 1, sizeof(*f->procs))) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->procs[f->nprocs++] = pid; /* its links are loader__attach's, filtered on it */
+	raise_fd_limit();
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->seized, NULL);
 	sigemptyset(&sa.sa_mask);
@@ -197,13 +214,10 @@ int follower__start(int pid, struct follower **out)
 		err = f->seize_err;
 		pthread_mutex_unlock(&f->lock);
 	}
-	if (!err && grow_array((void **)&f->procs, &f->cap, 1, sizeof(*f->procs)))
-		err = -ENOMEM;
 	if (err) {
 		follower__free(f);
 		return err;
 	}
-	f->procs[f->nprocs++] = pid; /* its links are loader__attach's, filtered on it */
 	*out = f;
 	return 0;
 }

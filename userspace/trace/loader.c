@@ -33,9 +33,12 @@ _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h
 struct loader {
 	struct ferret_bpf *skel;
 	struct ring_buffer *ring;
-	struct bpf_link **links;
-	int *link_pids; /* the process each link is filtered on (-1: none) */
-	size_t nlinks, cap, pids_cap;
+	struct kept_link {
+		struct bpf_link *link;
+		int pid;    /* the process it is filtered on (-1: none) */
+		bool entry; /* closed before the return probes, so that no call loses its return */
+	} *links;
+	size_t nlinks, cap;
 	size_t probes;
 	int attach_pid; /* the process the links being attached filter on */
 	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
@@ -201,15 +204,13 @@ static void close_link(struct loader *l, struct bpf_link *link)
 		bpf_link__destroy(link);
 }
 
-static int keep_link(struct loader *l, struct bpf_link *link)
+static int keep_link(struct loader *l, struct bpf_link *link, bool entry)
 {
-	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links)) ||
-	    grow_array((void **)&l->link_pids, &l->pids_cap, l->nlinks + 1, sizeof(*l->link_pids))) {
+	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
 		bpf_link__destroy(link);
 		return -ENOMEM;
 	}
-	l->link_pids[l->nlinks] = l->attach_pid;
-	l->links[l->nlinks++] = link;
+	l->links[l->nlinks++] = (struct kept_link){ link, l->attach_pid, entry };
 	return 0;
 }
 
@@ -246,7 +247,7 @@ static int attach_module_multi(struct loader *l, const struct selection *sel, si
 		goto out;
 	}
 	l->probes += mod->nfuncs;
-	err = keep_link(l, link);
+	err = keep_link(l, link, !ret);
 out:
 	free(offsets);
 	free(cookies);
@@ -269,7 +270,7 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 		return -errno;
 	}
 	l->probes++;
-	return keep_link(l, link);
+	return keep_link(l, link, !ret);
 }
 
 /* Go code's probes (go_returns.h): which program, where, with which cookies. */
@@ -313,7 +314,7 @@ static int attach_go_sites(struct loader *l, const char *path, enum go_probe whi
 			return err;
 		}
 		l->probes += l->multi ? n : 1;
-		err = keep_link(l, link);
+		err = keep_link(l, link, which == GO_ENTRY);
 	}
 	return err;
 }
@@ -417,12 +418,10 @@ void loader__detach_pid(struct loader *l, int pid)
 	size_t i, kept = 0;
 
 	for (i = 0; i < l->nlinks; i++) {
-		if (l->link_pids[i] == pid) {
-			close_link(l, l->links[i]);
-			continue;
-		}
-		l->links[kept] = l->links[i];
-		l->link_pids[kept++] = l->link_pids[i];
+		if (l->links[i].pid == pid)
+			close_link(l, l->links[i].link);
+		else
+			l->links[kept++] = l->links[i];
 	}
 	l->nlinks = kept;
 }
@@ -445,11 +444,16 @@ void loader__detach(struct loader *l)
 {
 	int64_t start = mono_ns();
 	size_t i;
+	int entries;
 
-	for (i = 0; i < l->nlinks; i++)
-		close_link(l, l->links[i]);
-	if (l->closer)
-		closer__wait(l->closer); /* with those of exited processes still closing */
+	/* Entries first: a call entered then still gets its return probe. */
+	for (entries = 1; entries >= 0; entries--) {
+		for (i = 0; i < l->nlinks; i++)
+			if (l->links[i].entry == entries)
+				close_link(l, l->links[i].link);
+		if (l->closer)
+			closer__wait(l->closer); /* with those of exited processes still closing */
+	}
 	if (l->nlinks)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
@@ -596,7 +600,6 @@ void loader__free(struct loader *l)
 	loader__detach(l);
 	closer__free(l->closer);
 	free(l->links);
-	free(l->link_pids);
 	ring_buffer__free(l->ring);
 	ferret_bpf__destroy(l->skel);
 	free(l);
