@@ -6,7 +6,7 @@
 #include "closer.h"
 #include "core/util.h"
 
-#define CLOSER_THREADS 16
+#define CLOSER_THREADS 64
 
 struct closer {
 	void (*close_fn)(void *item);

@@ -9,7 +9,8 @@
 struct closer;
 
 int closer__new(void (*close_fn)(void *item), struct closer **out);
-/* close_fn(item) soon, in a thread of its own (at most CLOSER_THREADS at once). */
+/* close_fn(item) soon, in a thread of its own (at most CLOSER_THREADS at once: the more
+ * close together, the fewer grace periods each waits for). */
 void closer__add(struct closer *c, void *item);
 /* Returns once every item added has been closed. */
 void closer__wait(struct closer *c);

@@ -64,7 +64,10 @@ static void take_new_task(struct follower *f, int tid)
 		return; /* a thread: its process's links cover it */
 	pthread_mutex_lock(&f->lock);
 	if (f->loader && !grow_array((void **)&f->procs, &f->cap, f->nprocs + 1, sizeof(*f->procs))) {
+		int64_t start = mono_ns();
+
 		err = loader__attach_pid(f->loader, tid);
+		fdebug("process %d: probes attached in %.1f ms", tid, (double)(mono_ns() - start) / 1e6);
 		if (err)
 			fwarn("cannot attach the probes to process %d: its calls are not traced (%s)",
 			      tid, strerror(-err));
