@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/events.h"
 #include "ferret.skel.h"
+#include "closer.h"
 #include "loader.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -35,19 +37,24 @@ _Static_assert((int)LOADER_PROBE_TRACED == FERRET_PROBE_TRACED && (int)LOADER_PR
 struct loader {
 	struct ferret_bpf *skel;
 	struct ring_buffer *ring;
-	struct bpf_link **links;
+	struct kept_link {
+		struct bpf_link *link;
+		int pid;    /* the process it is filtered on (-1: none) */
+		bool entry; /* closed before the return probes, so that no call loses its return */
+		int module; /* uprobe_multi: the module whose functions it probes (-1: other links) */
+		bool replaced; /* --overhead put new links in its place: destroyed once processes run */
+	} *links;
 	size_t nlinks, cap;
-	/* uprobe_multi: each module's entry and return links ([2m], [2m + 1]; NULL: none), kept
-	 * apart so that --overhead can replace them; probe_state[f]: enum ferret_probe_state. */
-	struct bpf_link **module_links;
-	struct bpf_link **old_links; /* replaced, to destroy once the processes run again */
-	uint8_t *module_gen;	     /* the generation of each module's live links */
+	/* probe_state[f]: enum ferret_probe_state; module_gen[m]: the generation of module m's
+	 * live uprobe_multi links, which --overhead replaces. */
+	uint8_t *module_gen;
 	size_t nmodules;
 	uint8_t *probe_state;
 	uint32_t nfuncs;
-	const struct selection *sel; /* the one attached */
 	size_t probes;
-	int attach_pid;
+	int attach_pid; /* the process the links being attached filter on */
+	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
+	struct closer *closer;	     /* detaches links in the background, together */
 	bool multi;
 	double attach_s, detach_s;
 	loader_event_fn handler;
@@ -61,6 +68,11 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!ferret_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+static void destroy_link(void *link)
+{
+	bpf_link__destroy(link);
 }
 
 /* --all: no pid filter at all, so processes forked by traced ones are traced too. */
@@ -80,6 +92,8 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	skel->rodata->follow_forks = opts->follow_forks;
 	skel->rodata->all_processes = all_processes(opts);
 	skel->rodata->main_pid = (__u32)opts->main_pid;
+	/* --all: ferret's own calls (SQLite's mallocs) would trace themselves. */
+	skel->rodata->self_pid = all_processes(opts) ? (__u32)getpid() : 0;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;
@@ -149,6 +163,8 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 	if (!l)
 		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
+	if (closer__new(destroy_link, &l->closer))
+		l->closer = NULL; /* links are then closed one by one, waiting */
 	l->attach_pid = opts->attach_pid;
 	l->nfuncs = opts->nfuncs;
 	l->probe_state = calloc(opts->nfuncs ? opts->nfuncs : 1, 1);
@@ -203,13 +219,21 @@ int loader__add_pid(struct loader *l, int pid)
 	return 0;
 }
 
-static int keep_link(struct loader *l, struct bpf_link *link)
+static void close_link(struct loader *l, struct bpf_link *link)
+{
+	if (l->closer)
+		closer__add(l->closer, link);
+	else
+		bpf_link__destroy(link);
+}
+
+static int keep_link(struct loader *l, struct bpf_link *link, bool entry, int module)
 {
 	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
 		bpf_link__destroy(link);
 		return -ENOMEM;
 	}
-	l->links[l->nlinks++] = link;
+	l->links[l->nlinks++] = (struct kept_link){ link, l->attach_pid, entry, module, false };
 	return 0;
 }
 
@@ -220,19 +244,19 @@ static bool gets_probe(const struct loader *l, size_t f, bool ret)
 	return ret ? l->probe_state[f] == FERRET_PROBE_TRACED : l->probe_state[f] != FERRET_PROBE_REMOVED;
 }
 
-/* One link for all of a module's entries (or returns) that get a probe, of link generation
- * gen; *out NULL: none do. */
+/* One link, kept, for all of a module's entries (or returns) that get a probe, of link
+ * generation gen, filtered on attach_pid; none if none do. */
 static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret,
-			       uint8_t gen, struct bpf_link **out)
+			       uint8_t gen)
 {
 	const struct sel_module *mod = &sel->modules[m];
 	unsigned long *offsets = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*offsets));
 	__u64 *cookies = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*cookies));
 	LIBBPF_OPTS(bpf_uprobe_multi_opts, opts);
+	struct bpf_link *link;
 	size_t i, n = 0;
 	int err = 0;
 
-	*out = NULL;
 	if (!offsets || !cookies) {
 		err = -ENOMEM;
 		goto out;
@@ -249,33 +273,33 @@ static int attach_module_multi(struct loader *l, const struct selection *sel, si
 	opts.cookies = cookies;
 	opts.cnt = n;
 	opts.retprobe = ret;
-	*out = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
+	link = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
 						    : l->skel->progs.on_entry_multi,
 						l->attach_pid, mod->path, NULL, &opts);
-	if (!*out) {
+	if (!link) {
 		err = -errno;
 		ferr("cannot attach %zu %s to %s: %s", n, ret ? "uretprobes" : "uprobes", mod->path,
 		     strerror(-err));
 		goto out;
 	}
 	l->probes += n;
+	err = keep_link(l, link, !ret, (int)m);
 out:
 	free(offsets);
 	free(cookies);
 	return err;
 }
 
-/* A module's entry and return links of generation gen, in links[0] and links[1]. Returns
- * first: a call entered once the entry probe is there then always has a return probe (one
- * entered before it returns unmatched, and is dropped), where the other order leaves the
- * calls entered meanwhile open for good. */
-static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
-			       struct bpf_link **links)
+/* A module's return and entry links of generation gen. Returns first: a call entered once
+ * the entry probe is there then always has a return probe (one entered before it returns
+ * unmatched, and is dropped), where the other order leaves the calls entered meanwhile open
+ * for good. */
+static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen)
 {
-	int err = attach_module_multi(l, sel, m, true, gen, &links[1]);
+	int err = attach_module_multi(l, sel, m, true, gen);
 
 	if (!err)
-		err = attach_module_multi(l, sel, m, false, gen, &links[0]);
+		err = attach_module_multi(l, sel, m, false, gen);
 	return err;
 }
 
@@ -297,7 +321,7 @@ static int attach_func_single(struct loader *l, const struct selection *sel, siz
 		return -errno;
 	}
 	l->probes++;
-	return keep_link(l, link);
+	return keep_link(l, link, !ret, -1);
 }
 
 /* Go code's probes (go_returns.h): which program, where, with which cookies. */
@@ -341,7 +365,7 @@ static int attach_go_sites(struct loader *l, const char *path, enum go_probe whi
 			return err;
 		}
 		l->probes += l->multi ? n : 1;
-		err = keep_link(l, link);
+		err = keep_link(l, link, which == GO_ENTRY, -1);
 	}
 	return err;
 }
@@ -388,19 +412,11 @@ out:
 	return err;
 }
 
-int loader__attach(struct loader *l, const struct selection *sel)
+static int attach_selection(struct loader *l, const struct selection *sel)
 {
 	size_t i, n = l->multi ? sel->nmodules : sel->nfuncs;
-	int64_t start = mono_ns();
 	int err = 0;
 
-	l->module_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->module_links));
-	l->old_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->old_links));
-	l->module_gen = calloc(sel->nmodules ? sel->nmodules : 1, sizeof(*l->module_gen));
-	if (!l->module_links || !l->old_links || !l->module_gen)
-		return -ENOMEM;
-	l->nmodules = sel->nmodules;
-	l->sel = sel;
 	for (i = 0; !err && i < sel->nmodules; i++)
 		if (sel->modules[i].go)
 			err = attach_go_module(l, sel, i);
@@ -408,15 +424,60 @@ int loader__attach(struct loader *l, const struct selection *sel)
 		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
 			continue;
 		if (l->multi) {
-			err = attach_module_links(l, sel, i, 0, &l->module_links[2 * i]);
+			err = attach_module_links(l, sel, i, l->module_gen[i]);
 		} else {
 			err = attach_func_single(l, sel, i, true); /* returns first, as above */
 			if (!err)
 				err = attach_func_single(l, sel, i, false);
 		}
 	}
+	return err;
+}
+
+int loader__attach(struct loader *l, const struct selection *sel)
+{
+	int64_t start = mono_ns();
+	int err;
+
+	free(l->module_gen);
+	l->module_gen = calloc(sel->nmodules ? sel->nmodules : 1, sizeof(*l->module_gen));
+	if (!l->module_gen)
+		return -ENOMEM;
+	l->nmodules = sel->nmodules;
+	l->sel = sel;
+	err = attach_selection(l, sel);
 	l->attach_s = (double)(mono_ns() - start) / 1e9;
 	return err;
+}
+
+int loader__attach_pid(struct loader *l, int pid)
+{
+	int first = l->attach_pid;
+	size_t probes = l->probes;
+	int err;
+
+	if (!l->sel)
+		return -EINVAL;
+	l->attach_pid = pid;
+	err = attach_selection(l, l->sel);
+	l->attach_pid = first;
+	l->probes = probes; /* the count is of the selection's probes, not of their copies */
+	if (err)
+		loader__detach_pid(l, pid);
+	return err;
+}
+
+void loader__detach_pid(struct loader *l, int pid)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < l->nlinks; i++) {
+		if (l->links[i].pid == pid)
+			close_link(l, l->links[i].link);
+		else
+			l->links[kept++] = l->links[i];
+	}
+	l->nlinks = kept;
 }
 
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx)
@@ -437,17 +498,19 @@ void loader__detach(struct loader *l)
 {
 	int64_t start = mono_ns();
 	size_t i;
+	int entries;
 
-	for (i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
-	for (i = 0; i < 2 * l->nmodules; i++) {
-		bpf_link__destroy(l->module_links[i]); /* NULL is a no-op */
-		bpf_link__destroy(l->old_links[i]);
+	/* Entries first: a call entered then still gets its return probe. */
+	for (entries = 1; entries >= 0; entries--) {
+		for (i = 0; i < l->nlinks; i++)
+			if (l->links[i].entry == entries)
+				close_link(l, l->links[i].link);
+		if (l->closer)
+			closer__wait(l->closer); /* with those of exited processes still closing */
 	}
-	if (l->nlinks || l->nmodules)
+	if (l->nlinks)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
-	l->nmodules = 0;
 }
 
 uint64_t loader__lost_events(const struct loader *l)
@@ -584,44 +647,76 @@ int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_prob
 	return write_probe_state(l, func_id);
 }
 
+/* Whether links[i] is a live uprobe_multi link of module m (filtered on a process). */
+static bool live_module_link(const struct loader *l, size_t i, size_t m)
+{
+	return l->links[i].module == (int)m && !l->links[i].replaced;
+}
+
+/* Module m's links once more, of generation gen, for every process that has some: the new
+ * ones are kept after links[old_n]. */
+static int attach_module_copies(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
+				size_t old_n)
+{
+	int first = l->attach_pid;
+	size_t i, j;
+	int err = 0;
+
+	for (i = 0; !err && i < old_n; i++) {
+		if (!live_module_link(l, i, m))
+			continue;
+		for (j = 0; j < i && !(live_module_link(l, j, m) && l->links[j].pid == l->links[i].pid); j++)
+			;
+		if (j < i)
+			continue; /* that process's copies are made */
+		l->attach_pid = l->links[i].pid;
+		err = attach_module_links(l, sel, m, gen);
+	}
+	l->attach_pid = first;
+	return err;
+}
+
 int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m)
 {
+	size_t old_n = l->nlinks, probes = l->probes, i;
 	uint8_t gen;
-	size_t f;
 	int err;
 
-	if (!l->multi || m >= l->nmodules || sel != l->sel || sel->modules[m].go || l->old_links[2 * m] ||
-	    l->old_links[2 * m + 1])
+	if (!l->multi || m >= l->nmodules || sel != l->sel || sel->modules[m].go)
 		return -EINVAL;
+	for (i = 0; i < old_n; i++)
+		if (l->links[i].module == (int)m && l->links[i].replaced)
+			return -EINVAL; /* the last replacement's links are not dropped yet */
 	gen = (uint8_t)((l->module_gen[m] + 1) % FERRET_PROBE_GENS);
-	err = attach_module_links(l, sel, m, gen, &l->old_links[2 * m]);
+	err = attach_module_copies(l, sel, m, gen, old_n);
+	l->probes = probes; /* the count is of the selection's probes, not of their copies */
 	if (err) { /* the old links stay live */
-		bpf_link__destroy(l->old_links[2 * m]);
-		bpf_link__destroy(l->old_links[2 * m + 1]);
-		l->old_links[2 * m] = l->old_links[2 * m + 1] = NULL;
+		for (i = old_n; i < l->nlinks; i++)
+			close_link(l, l->links[i].link);
+		l->nlinks = old_n;
 		return err;
 	}
-	/* The new links go live; the old ones are kept to destroy later. */
+	/* The new links go live; the old ones are kept to destroy once the processes run. */
+	for (i = 0; i < old_n; i++)
+		if (l->links[i].module == (int)m)
+			l->links[i].replaced = true;
 	l->module_gen[m] = gen;
-	for (f = sel->modules[m].first_func; !err && f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++)
-		err = write_probe_state(l, (uint32_t)f);
-	for (f = 0; f < 2; f++) {
-		struct bpf_link *t = l->module_links[2 * m + f];
-
-		l->module_links[2 * m + f] = l->old_links[2 * m + f];
-		l->old_links[2 * m + f] = t;
-	}
+	for (i = sel->modules[m].first_func; !err && i < sel->modules[m].first_func + sel->modules[m].nfuncs; i++)
+		err = write_probe_state(l, (uint32_t)i);
 	return err;
 }
 
 void loader__drop_replaced_links(struct loader *l)
 {
-	size_t i;
+	size_t i, kept = 0;
 
-	for (i = 0; i < 2 * l->nmodules; i++) {
-		bpf_link__destroy(l->old_links[i]);
-		l->old_links[i] = NULL;
+	for (i = 0; i < l->nlinks; i++) {
+		if (l->links[i].replaced)
+			close_link(l, l->links[i].link);
+		else
+			l->links[kept++] = l->links[i];
 	}
+	l->nlinks = kept;
 }
 
 uint64_t loader__func_hits(const struct loader *l, uint32_t func_id)
@@ -680,9 +775,8 @@ void loader__free(struct loader *l)
 	if (!l)
 		return;
 	loader__detach(l);
+	closer__free(l->closer);
 	free(l->links);
-	free(l->module_links);
-	free(l->old_links);
 	free(l->module_gen);
 	free(l->probe_state);
 	ring_buffer__free(l->ring);
