@@ -57,13 +57,23 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 /* Whether the kernel will give the call being entered a return probe. Entry handlers run
  * before the kernel prepares the return probe, so utask->depth counts the thread's pending
  * return probes without this call's. */
-static __always_inline bool gets_no_return_probe(void)
+/* enum ferret_entry_flags of an entry at stack pointer sp. Plain loads through the BTF
+ * pointers (the verifier makes them fault-safe, CO-RE relocates the offsets): no helper
+ * call on every entry. */
+static __always_inline __u16 entry_flags(__u64 sp)
 {
-	/* Plain loads through the BTF pointer (the verifier makes them fault-safe, CO-RE
-	 * relocates the offsets): no helper call on every entry. */
 	struct uprobe_task *utask = bpf_get_current_task_btf()->utask;
+	struct return_instance *ri;
+	__u16 flags = 0;
 
-	return utask && utask->depth >= FERRET_MAX_URETPROBE_DEPTH;
+	if (!utask)
+		return 0;
+	if (utask->depth >= FERRET_MAX_URETPROBE_DEPTH)
+		flags |= FERRET_ENTRY_NO_RETURN;
+	ri = utask->return_instances;
+	if (ri && ri->stack == sp)
+		flags |= FERRET_ENTRY_TAIL_CALL;
+	return flags;
 }
 
 static __always_inline int emit_call_event(void *ctx, __u16 type)
@@ -72,6 +82,8 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 pid = id >> 32, tid = (__u32)id, lost_mark;
 	struct ferret_event *e;
+	/* type is a constant once inlined: each program reserves a constant size. */
+	__u64 size = type == FERRET_EV_ENTRY ? sizeof(struct ferret_entry_event) : sizeof(*e);
 
 	if (!is_traced(pid))
 		return 0;
@@ -81,17 +93,23 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
 	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count_lost();
 		return 0;
+	}
+	e->flags = 0;
+	if (type == FERRET_EV_ENTRY) {
+		__u64 sp = PT_REGS_SP((struct pt_regs *)ctx);
+
+		((struct ferret_entry_event *)e)->sp = sp;
+		e->flags = entry_flags(sp);
 	}
 	e->ts_ns = ts;
 	e->lost_mark = lost_mark;
 	e->tid = tid;
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
-	e->flags = type == FERRET_EV_ENTRY && gets_no_return_probe() ? FERRET_ENTRY_NO_RETURN : 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
@@ -211,7 +229,7 @@ static __always_inline int stack_entry(void *ctx)
 	st = get_stack(pid, tid, ts);
 	if (!st)
 		return 0;
-	flags = gets_no_return_probe() ? FERRET_FRAME_NO_RETURN : 0;
+	flags = entry_flags(0) & FERRET_ENTRY_NO_RETURN ? FERRET_FRAME_NO_RETURN : 0;
 	d = st->depth;
 	if (d >= FERRET_STACK_DEPTH) {
 		/* Counted, not kept; the depth follows only calls whose return will come. */

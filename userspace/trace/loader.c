@@ -17,6 +17,7 @@
 
 /* The ABI's layout, as the BPF side (built with -target bpf) sees it. */
 _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
+_Static_assert(sizeof(struct ferret_entry_event) == 32, "ferret_entry_event is 32 bytes");
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
 _Static_assert(sizeof(struct ferret_go_event) == 48, "ferret_go_event is 48 bytes");
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
