@@ -38,9 +38,11 @@
 
 static atomic_int stop_signal;
 
+/* The first signal stops tracing; a second one also stops waiting for a database lock. */
 static void on_signal(int sig)
 {
-	atomic_store(&stop_signal, sig);
+	if (atomic_exchange(&stop_signal, sig))
+		store__give_up_lock_waits();
 }
 
 /* Nothing to do: the write that raised it fails with EPIPE or EFBIG instead. */
