@@ -54,12 +54,11 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		*last = tid;
 }
 
-/* Whether the kernel will give the call being entered a return probe. Entry handlers run
- * before the kernel prepares the return probe, so utask->depth counts the thread's pending
- * return probes without this call's. */
-/* enum ferret_entry_flags of an entry at stack pointer sp. Plain loads through the BTF
- * pointers (the verifier makes them fault-safe, CO-RE relocates the offsets): no helper
- * call on every entry. */
+/* enum ferret_entry_flags of an entry at stack pointer sp. Entry handlers run before the
+ * kernel prepares the call's return probe, so utask->depth counts the thread's pending return
+ * probes without this call's, and utask->return_instances is the innermost pending one. Plain
+ * loads through the BTF pointers (the verifier makes them fault-safe, CO-RE relocates the
+ * offsets): no helper call on every entry. */
 static __always_inline __u16 entry_flags(__u64 sp)
 {
 	struct uprobe_task *utask = bpf_get_current_task_btf()->utask;
