@@ -388,3 +388,8 @@ void loader__detach(struct loader *l)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
 }
+
+int loader__keep_link(struct loader *l, struct bpf_link *link)
+{
+	return keep_link(l, link, true, -1);
+}

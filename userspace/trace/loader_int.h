@@ -45,4 +45,8 @@ struct loader {
 	void *handler_ctx;
 };
 
+/* Keeps a link the loader's other files attached (USDT: loader_usdt.c), filtered on attach_pid,
+ * closed with the entry probes. On failure the link is destroyed. */
+int loader__keep_link(struct loader *l, struct bpf_link *link);
+
 #endif /* FERRET_LOADER_INT_H */
