@@ -56,6 +56,25 @@ expect_eq "cache_hit's arguments" "$(q "SELECT args FROM event_view WHERE run_id
 	"[0,0] [1,10] [2,20] [3,30] [4,40] [100,1000] [101,1010] [102,1020]"
 expect_eq "cache_hit fires inside the request span" "$(q "SELECT DISTINCT s.function FROM event_view e JOIN span_view s ON s.span_id = e.span_id WHERE e.run_id='spans'")" demo:request_start
 
+# analyze and the exports show explicit spans and their tags.
+table=$("$FERRET" analyze "$DB" --run-id spans --json)
+expect_eq "analyze's table counts db_fetch" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(f["calls"] for f in d["functions"] if f["function"]=="db_fetch"))' <<<"$table")" 8
+calls_out=$("$FERRET" analyze "$DB" --run-id spans --calls)
+expect_eq "--calls shows db_fetch's tags" "$(grep -c 'db_fetch .*\[table=users shard_id=[0-4]' <<<"$calls_out")" 8
+expect_eq "--calls shows request 3's status" "$(grep -c 'db_fetch .*\[table=users shard_id=3 status=warning\]' <<<"$calls_out")" 1
+"$FERRET" export "$DB" --run-id spans --format chrome -o "$TMP/c.json" 2>/dev/null
+expect_eq "chrome: db_fetch's args carry its tags" "$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(sum(1 for e in d["traceEvents"] if e.get("name")=="db_fetch" and e.get("args",{}).get("table")=="users" and isinstance(e["args"].get("shard_id"), int)))' "$TMP/c.json")" 8
+"$FERRET" export "$DB" --run-id spans --format otlp -o "$TMP/o.json" 2>/dev/null
+expect_eq "otlp: db_fetch's attributes carry its tags" "$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+spans=[s for r in d["resourceSpans"] for ss in r["scopeSpans"] for s in ss["spans"] if s["name"]=="db_fetch"]
+print(sum(1 for s in spans if {"key":"table","value":{"stringValue":"users"}} in s["attributes"]))' "$TMP/o.json")" 8
+"$FERRET" export "$DB" --run-id spans --format speedscope -o "$TMP/s.json" 2>/dev/null
+expect_eq "speedscope: explicit spans are frames" "$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1])); n=set(f["name"] for f in d["shared"]["frames"]); print(int({"batch","db_fetch","render:3","left_open"} <= n))' "$TMP/s.json")" 1
+
 # Only handle_request traced: its call is innermost when it tags, and db_fetch's parent.
 "$FERRET" trace --db "$DB" --run-id plain -f handle_request -- "$PROGS/spans" >/dev/null 2>&1
 expect_eq "plain traced" "$?" 0
