@@ -116,6 +116,7 @@ asan:
 
 install: $(OUTPUT)/ferret
 	install -D -m 0755 $(OUTPUT)/ferret $(DESTDIR)$(PREFIX)/bin/ferret
+	install -D -m 0644 userspace/include/ferret.h $(DESTDIR)$(PREFIX)/include/ferret.h
 
 clean:
 	rm -rf build
