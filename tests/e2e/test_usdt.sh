@@ -83,5 +83,60 @@ expect_eq "a tag set in a traced function goes on its call" "$(q "SELECT g.value
 expect_eq "db_fetch is a child of handle_request" "$(q "SELECT DISTINCT p.function FROM span_view c
 	JOIN span_view p ON p.span_id = c.parent_id WHERE c.run_id='plain' AND c.function='db_fetch'")" handle_request
 
+# Errors and refusals: a probe that is not there, stack mode.
+out=$("$FERRET" trace --db "$DB" -u 'demo:no_such_probe' -- "$PROGS/spans" 2>&1)
+expect_eq "an unknown probe is an error" "$?|$(grep -c "no USDT probe matches 'demo:no_such_probe'" <<<"$out")" "1|1"
+out=$("$FERRET" trace --db "$DB" --usdt-span 'demo:request_start' -- "$PROGS/spans" 2>&1)
+expect_eq "--usdt-span needs two probes" "$?|$(grep -c "START,END" <<<"$out")" "1|1"
+out=$("$FERRET" trace --db "$DB" --aggregate -u 'demo:*' -- "$PROGS/spans" 2>&1)
+expect_eq "-u is refused in stack mode" "$?|$(grep -c "do not go with --min-duration" <<<"$out")" "2|1"
+out=$("$FERRET" trace --db "$DB" --run-id agg --aggregate -f fetch_row -- "$PROGS/spans" 2>&1)
+expect_eq "stack mode says it leaves explicit spans out" "$?|$(grep -c "explicit spans (ferret.h): --min-duration, --aggregate and --max-rate do not record them" <<<"$out")" "0|1"
+
+# ferret list --usdt: the program's probes, each once with its sites.
+out=$("$FERRET" list --usdt "$PROGS/spans" 2>/dev/null)
+expect_eq "list --usdt: every probe of spans" "$(awk '{print $2}' <<<"$out" | sort | paste -sd' ')" \
+	"demo:cache_hit demo:request_done demo:request_start ferret:begin ferret:end ferret:name ferret:status ferret:tag ferret:tag_int"
+expect_match "list --usdt: sites and semaphore" "$(grep 'ferret:tag ' <<<"$out")" "2 sites, semaphore"
+expect_eq "list --usdt with a pattern" "$("$FERRET" list --usdt "$PROGS/spans" 'demo:request_*' 2>/dev/null | wc -l)" 2
+
+# A file of schema 5 (before explicit spans): read as it is, upgraded when a run is added.
+cp "$DB" "$TMP/v5.db"
+sqlite3 "$TMP/v5.db" "DROP VIEW tag_view; DROP VIEW event_view; DROP TABLE span_events;
+	ALTER TABLE functions DROP COLUMN kind; UPDATE meta SET value='5' WHERE key='schema_version'"
+expect_eq "schema 5 file made" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 5
+"$FERRET" analyze "$TMP/v5.db" --run-id plain >/dev/null 2>&1
+expect_eq "a schema 5 file is read" "$?" 0
+expect_eq "reading leaves it at schema 5" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 5
+"$FERRET" trace --db "$TMP/v5.db" --run-id upgraded -f fetch_row -- "$PROGS/spans" >/dev/null 2>&1
+expect_eq "a run added to a schema 5 file" "$?" 0
+expect_eq "the file is schema 7 now" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 7
+expect_eq "its new run has explicit spans and tags" "$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM span_view WHERE run_id='upgraded' AND function='db_fetch'")|$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM tag_view WHERE run_id='upgraded' AND key='table'")" "8|8"
+expect_eq "its old runs are still there" "$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM span_view WHERE run_id='plain' AND function='db_fetch'")" 8
+
+# A real Debian binary with USDT notes: python3.11's gc__start fires once per collection
+# (arg 0: the generation); 7 more gc.collect() calls give exactly 7 more generation-2 firings.
+PY=/usr/bin/python3.11
+if [ -x "$PY" ]; then
+	py_gc() {
+		"$FERRET" trace --db "$DB" --run-id "py$1" -f PyDict_New -u 'python:gc__start' -- "$PY" -c "import gc
+gc.disable()
+for i in range($1): gc.collect()" >/dev/null 2>&1
+		q "SELECT count(*) FROM event_view WHERE run_id='py$1' AND args='[2]'"
+	}
+	base=$(py_gc 0)
+	expect_eq "python3.11: 7 gc.collect() calls fire gc__start 7 more times" "$(($(py_gc 7) - base))" 7
+	out=$("$FERRET" trace --db "$DB" --run-id pyspan -f PyDict_New --usdt-span 'python:gc__start,python:gc__done' -- \
+		"$PY" -c "import gc
+gc.disable()
+for i in range(7): gc.collect()" 2>&1)
+	expect_eq "python3.11: gc spans, all closed" "$(q "SELECT count(*) FROM span_view WHERE run_id='pyspan' AND function='python:gc__start' AND status='ok'")" \
+		"$(q "SELECT count(*) FROM span_view WHERE run_id='pyspan' AND function='python:gc__start'")"
+	expect_eq "python3.11: as many gc spans as gc__start firings" "$(q "SELECT count(*) FROM span_view WHERE run_id='pyspan' AND function='python:gc__start'")" \
+		"$(q "SELECT count(*) FROM event_view WHERE run_id='py7'")"
+else
+	pass "python3.11 not installed: its USDT probes not tried"
+fi
+
 # Untraced runs of the same program: nothing of ferret.h fires (semaphores), output unchanged.
 expect_eq "untraced output" "$("$PROGS/spans")" 939

@@ -17,6 +17,7 @@ struct ferret_bpf;
 struct ring_buffer;
 struct bpf_link;
 struct closer;
+struct usdt_plan;
 
 struct loader {
 	struct ferret_bpf *skel;
@@ -38,6 +39,7 @@ struct loader {
 	size_t probes;
 	int attach_pid; /* the process the links being attached filter on */
 	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
+	const struct usdt_plan *usdt; /* what loader__attach_usdt attached, likewise; NULL: none */
 	struct closer *closer;	     /* detaches links in the background, together */
 	bool multi;
 	double attach_s, detach_s;

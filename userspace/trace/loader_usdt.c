@@ -84,6 +84,7 @@ int loader__attach_usdt(struct loader *l, const struct usdt_plan *p)
 	size_t i;
 	int pass, err;
 
+	l->usdt = p;
 	for (pass = 0; p && pass < 3; pass++)
 		for (i = 0; i < p->nsites; i++)
 			if (role_order(p->sites[i].role) == pass && (err = attach_site(l, p, i)))

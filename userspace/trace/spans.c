@@ -126,6 +126,7 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	c->stack_pos = stack_pos;
 	c->parent_id = call.parent_id;
 	c->depth = call.depth;
+	c->explicit_span = false; /* the slot may have held one */
 	return 0;
 }
 
