@@ -104,8 +104,8 @@ static int chrome_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-/* Fields every event of a call carries; args only for incomplete calls: importers make
- * args part of a frame's identity, which keeps those calls apart. */
+/* Fields every event of a call carries; args only for incomplete calls and tagged ones
+ * (ferret.h): importers make args part of a frame's identity, which keeps those calls apart. */
 static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
