@@ -83,6 +83,15 @@ expect_eq "a tag set in a traced function goes on its call" "$(q "SELECT g.value
 expect_eq "db_fetch is a child of handle_request" "$(q "SELECT DISTINCT p.function FROM span_view c
 	JOIN span_view p ON p.span_id = c.parent_id WHERE c.run_id='plain' AND c.function='db_fetch'")" handle_request
 
+# C++ (-O2): FERRET_SCOPE's guard closes the span on a return and when an exception unwinds
+# through it; literals the program never reads itself are still read (ferret.h touches them).
+"$FERRET" trace --db "$DB" --run-id cxx -f main -- "$PROGS/spans_cxx" >/dev/null 2>&1
+expect_eq "spans_cxx traced" "$?" 0
+expect_eq "C++: three step scopes, all closed, children of main" "$(q "SELECT count(*) FROM span_view c JOIN span_view p ON p.span_id = c.parent_id
+	WHERE c.run_id='cxx' AND c.function='step' AND c.status='ok' AND p.function='main'")" 3
+expect_eq "C++: their tags" "$(q "SELECT group_concat(key||'='||value, ' ') FROM (SELECT key, value FROM tag_view WHERE run_id='cxx' ORDER BY span_id, key)")" \
+	"i=0 lang=c++ i=1 lang=c++ i=2 lang=c++"
+
 # Errors and refusals: a probe that is not there, stack mode.
 out=$("$FERRET" trace --db "$DB" -u 'demo:no_such_probe' -- "$PROGS/spans" 2>&1)
 expect_eq "an unknown probe is an error" "$?|$(grep -c "no USDT probe matches 'demo:no_such_probe'" <<<"$out")" "1|1"
