@@ -436,8 +436,10 @@ int cmd_trace(int argc, char **argv)
 	int rc = EXIT_FAILED;
 	enum parse_result r;
 
-	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN)
+	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN) {
+		trace_options__free(&o);
 		return options__exit_code(r);
+	}
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
@@ -480,10 +482,6 @@ out:
 	free_session(&ss);
 	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
 		db__remove_files(o.db);
-	free(o.target.includes);
-	free(o.target.excludes);
-	free(o.count_only);
-	free(o.usdt);
-	free(o.usdt_spans);
+	trace_options__free(&o);
 	return rc;
 }

@@ -210,3 +210,12 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 		return PARSE_USAGE;
 	return check_budget(o);
 }
+
+void trace_options__free(struct trace_opts *o)
+{
+	free(o->target.includes);
+	free(o->target.excludes);
+	free(o->count_only);
+	free(o->usdt);
+	free(o->usdt_spans);
+}

@@ -38,6 +38,8 @@ struct trace_opts {
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */
 enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts *o);
+/* Frees the pattern lists parsing made (whatever it returned). */
+void trace_options__free(struct trace_opts *o);
 /* --min-duration, --aggregate or --max-rate: calls are tracked and aggregated in the kernel. */
 bool trace_options__stack_mode(const struct trace_opts *o);
 
