@@ -92,6 +92,13 @@ expect_eq "C++: three step scopes, all closed, children of main" "$(q "SELECT co
 expect_eq "C++: their tags" "$(q "SELECT group_concat(key||'='||value, ' ') FROM (SELECT key, value FROM tag_view WHERE run_id='cxx' ORDER BY span_id, key)")" \
 	"i=0 lang=c++ i=1 lang=c++ i=2 lang=c++"
 
+# A real Debian library's USDT probes (MODULE:PROVIDER:NAME): libstdc++'s throw fires inside the
+# step scope that work(2) throws from, its catch in main, after the unwinding closed that scope.
+"$FERRET" trace --db "$DB" --run-id cxxthrow -f main -u 'libstdc++:libstdcxx:*' -- "$PROGS/spans_cxx" >/dev/null 2>&1
+expect_eq "libstdc++: throw in step, catch in main" "$(q "SELECT group_concat(e.probe||'@'||s.function, ' ') FROM
+	(SELECT * FROM event_view WHERE run_id='cxxthrow' ORDER BY ts_ns) e JOIN span_view s ON s.span_id = e.span_id")" \
+	"libstdcxx:throw@step libstdcxx:catch@main"
+
 # Errors and refusals: a probe that is not there, stack mode.
 out=$("$FERRET" trace --db "$DB" -u 'demo:no_such_probe' -- "$PROGS/spans" 2>&1)
 expect_eq "an unknown probe is an error" "$?|$(grep -c "no USDT probe matches 'demo:no_such_probe'" <<<"$out")" "1|1"
