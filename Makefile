@@ -19,6 +19,8 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 LDFLAGS += -fsanitize=address,undefined
 endif
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf -Wall -Werror
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which needs the host's <asm/errno.h>.
+BPF_CFLAGS += -idirafter /usr/include/$(shell $(CC) -dumpmachine)
 
 ifeq ($(V),1)
 Q =
@@ -114,6 +116,7 @@ asan:
 
 install: $(OUTPUT)/ferret
 	install -D -m 0755 $(OUTPUT)/ferret $(DESTDIR)$(PREFIX)/bin/ferret
+	install -D -m 0644 userspace/include/ferret.h $(DESTDIR)$(PREFIX)/include/ferret.h
 
 clean:
 	rm -rf build

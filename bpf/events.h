@@ -160,4 +160,51 @@ struct ferret_counters {
 	__u64 forks;	     /* launched command: processes forked by followed ones, followed too */
 };
 
+/* ---- Explicit spans (ferret.h's USDT probes) and any USDT probe (-u, --usdt-span) ----
+ * A USDT record's hdr.func_id is its probe's BPF cookie (low 32 bits): the index of the probe
+ * in the tracer's USDT plan (trace/usdt_plan.h), which says what the probe is; lost_mark as
+ * in entry/exit records. */
+enum ferret_usdt_event_type {
+	FERRET_EV_USDT_BEGIN = 14, /* struct ferret_usdt_begin: ferret:begin, or a --usdt-span start */
+	FERRET_EV_USDT_END = 15,   /* struct ferret_event: ferret:end, or a --usdt-span end */
+	FERRET_EV_USDT_NOTE = 16,  /* struct ferret_usdt_note: a tag, status or rename */
+	FERRET_EV_USDT_FIRE = 17,  /* struct ferret_usdt_fire: a -u probe fired */
+};
+
+#define FERRET_USDT_STR_LEN 64 /* names, string values: longer ones are cut */
+#define FERRET_USDT_KEY_LEN 32 /* tag keys */
+#define FERRET_USDT_MAX_ARGS 12 /* libbpf's BPF_USDT_MAX_ARG_CNT */
+/* Cookie bits 32+: what the BPF program reads at the probe. */
+#define FERRET_USDT_COOKIE_SHIFT 32
+enum ferret_usdt_cookie_flags {
+	FERRET_USDT_READ_NAME = 1, /* begin: argument 0 is the span's name (ferret:begin) */
+};
+
+/* A note's kind (hdr.flags), with the arguments its probe gives. */
+enum ferret_usdt_note_kind {
+	FERRET_NOTE_TAG = 1,	 /* ferret:tag(key, value): key, text */
+	FERRET_NOTE_TAG_INT = 2, /* ferret:tag_int(key, int64): key, value */
+	FERRET_NOTE_STATUS = 3,	 /* ferret:status(status): text */
+	FERRET_NOTE_NAME = 4,	 /* ferret:name(name): text */
+};
+
+struct ferret_usdt_begin {
+	struct ferret_event hdr;
+	char name[FERRET_USDT_STR_LEN]; /* "" unless FERRET_USDT_READ_NAME */
+};
+
+struct ferret_usdt_note {
+	struct ferret_event hdr; /* flags: enum ferret_usdt_note_kind */
+	__s64 value;
+	char key[FERRET_USDT_KEY_LEN];
+	char text[FERRET_USDT_STR_LEN];
+};
+
+struct ferret_usdt_fire {
+	struct ferret_event hdr;
+	__u32 nargs; /* the probe's arguments, at most FERRET_USDT_MAX_ARGS */
+	__u32 pad;
+	__s64 args[FERRET_USDT_MAX_ARGS]; /* as integers: a string argument is its address */
+};
+
 #endif /* FERRET_EVENTS_H */

@@ -530,3 +530,4 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 		forget_thread(old_tid);
 	return 0;
 }
+#include "usdt.bpf.h" /* explicit spans and USDT probes */

@@ -231,6 +231,18 @@ def e2e_section(result, out):
                        ns(r["untraced_ns"]), count(r["calls_per_s_per_thread"]), mb(r["ferret_peak_rss_kb"])]]))
 
 
+def spans_section(result, out):
+    if "spans.untraced_pair_ns" not in RAW:
+        return
+    r = {"untraced_pair_ns": med("spans.untraced_pair_ns"), "traced_pair_ns": med("spans.traced_pair_ns"),
+         "runs": len(values("spans.untraced_pair_ns"))}
+    result["explicit_spans"] = r
+    out += ["", "### 6. Explicit spans: a FERRET_BEGIN/FERRET_END pair (ferret.h), ns per pair", ""]
+    u = r["untraced_pair_ns"]
+    out.append(table(["untraced (semaphores 0)", "traced by ferret"],
+                     [["n/a" if u is None else f"{u:.2f}", ns(r["traced_pair_ns"])]]))
+
+
 def floor_row(kind):
     k = f"calls.{kind}"
     over = lambda f, fl, u: div(f - u, fl - u)
@@ -413,8 +425,8 @@ def main(samples_path, json_path):
            f"{machine.get('uftrace', '').split(' ')[-1]}, {machine.get('cc', '')}, SQLite {machine.get('sqlite', '')}. "
            f"{machine.get('date', '')}.",
            f"Medians of {machine.get('reps', '?')} runs; ratios are taken run by run, side by side, then their median."]
-    for section in (per_call_section, floor_section, attach_section, ingest_section, e2e_section, real_section,
-                    targets_section):
+    for section in (per_call_section, floor_section, attach_section, ingest_section, e2e_section, spans_section,
+                    real_section, targets_section):
         section(result, out)
     out += ["", f"Benchmark time: {float(machine.get('bench_seconds', 0)):.0f} s. JSON: {json_path}"]
     result["samples"] = RAW

@@ -34,7 +34,7 @@ libbpf_recent() {
 need_root
 add_backports
 BASE=(clang llvm make gcc g++ pkg-config libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libsqlite3-dev
-	libcjson-dev libcapstone-dev libiberty-dev sqlite3)
+	libcjson-dev libcapstone-dev libiberty-dev sqlite3 systemtap-sdt-dev)
 # Test-only tools: the Speedscope app runs in Debian's Chromium, OTLP is checked with the official protos,
 # Go builds the Go test programs (ferret refuses return probes on Go code); debuginfod serves
 # debug files on loopback and libc6-dbg gives libc's static and IFUNC names, for the reach tests.

@@ -8,7 +8,7 @@ BENCH_PUSH := -O0 -fno-omit-frame-pointer -fcf-protection=none
 BENCH_ENDBR := -O0 -fno-omit-frame-pointer -fcf-protection=full
 BENCH_PROGS := $(addprefix $(BENCH_OUT)/,hot_nop5 hot_nop5_pg hot_push hot_push_pg \
 	hot_endbr64 hot_endbr64_pg threads2 bench_calls_pg bench_ingest gen_spans comp_parent \
-	floor_probe)
+	floor_probe span_pairs)
 
 bench-progs: $(BENCH_PROGS)
 
@@ -67,3 +67,8 @@ $(BENCH_OUT)/comp_parent: tests/bench/comp_parent.c | $(BENCH_OUT)
 $(BENCH_OUT)/floor_probe: tests/bench/floor_probe.c $(OUTPUT)/floor.skel.h | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -MMD -MP -I$(OUTPUT) $< -lbpf -lelf -lz -o $@
+
+# Explicit spans: FERRET_BEGIN/FERRET_END pairs, untraced and traced (scripts/bench_spans.sh).
+$(BENCH_OUT)/span_pairs: tests/bench/span_pairs.c userspace/include/ferret.h | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -Iuserspace/include $< -o $@

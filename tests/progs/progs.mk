@@ -1,6 +1,6 @@
 # Programs traced by the end-to-end tests, built into $(OUTPUT)/progs.
 # Plain ones: tests/progs/NAME.c -> $(OUTPUT)/progs/NAME, no inlining so every call is a real call.
-PROG_CFLAGS := -O0 -g -fno-inline -fno-omit-frame-pointer -pthread
+PROG_CFLAGS := -O0 -g -fno-inline -fno-omit-frame-pointer -pthread -Iuserspace/include
 PLAIN_PROGS := $(patsubst tests/progs/%.c,$(OUTPUT)/progs/%,$(wildcard tests/progs/*.c))
 # Special builds (PIE/non-PIE/stripped/shared library) append themselves to PROGS below.
 PROGS := $(PLAIN_PROGS)
@@ -131,3 +131,6 @@ PROGS += $(OUTPUT)/progs/dbg_demo $(OUTPUT)/progs/dbg_nobid
 
 progs: $(PROGS)
 
+
+# Explicit spans: spans.c includes ferret.h (PROG_CFLAGS' -Iuserspace/include).
+$(OUTPUT)/progs/spans: userspace/include/ferret.h

@@ -39,6 +39,12 @@ $(OUTPUT)/progs/elf_cold: $(SPECIAL)/elf_cold.c | $(OUTPUT)/progs
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g $< -o $@
 
+# Explicit spans in C++ (ferret.h's RAII guard).
+$(OUTPUT)/progs/spans_cxx: $(SPECIAL)/spans_cxx.cc userspace/include/ferret.h | $(OUTPUT)/progs
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) -O2 -g -Iuserspace/include $< -o $@
+PROGS += $(OUTPUT)/progs/spans_cxx
+
 $(OUTPUT)/progs/cxx_demo: $(SPECIAL)/cxx_demo.cc | $(OUTPUT)/progs
 	$(call msg,CXX,$@)
 	$(Q)$(CXX) -O2 -g $< -o $@

@@ -87,6 +87,23 @@ static void print_prefix(const struct tree_printer *p, const bool *ancestor_last
 	fputs(p->st->color ? SGR_RESET : "", p->st->out);
 }
 
+/* --calls: the call's tags (ferret.h) as "  [key=value ...]". */
+static void print_tags(FILE *out, const struct tree_printer *p, const struct tree_row *r)
+{
+	size_t i, n;
+	const struct span_tag *g = span_tags__of(&p->tags, r->span_id, &n);
+
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s%s=", i ? " " : "  [", g[i].key);
+		if (g[i].text)
+			fputs(g[i].text, out);
+		else
+			fprintf(out, "%lld", (long long)g[i].ival);
+	}
+	if (n)
+		fputc(']', out);
+}
+
 static void print_row(const struct tree_printer *p, const struct tree_thread *th, const struct tree_row *r,
 		      const struct widths *w)
 {
@@ -117,6 +134,8 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 		fprintf(out, "  %s", span_status__name(r->status));
 	else if (r->errors)
 		fprintf(out, "  %llu error%s", (unsigned long long)r->errors, r->errors == 1 ? "" : "s");
+	if (p->o->calls)
+		print_tags(out, p, r);
 	fprintf(out, "%s\n", *color ? out__color(p->st, SGR_RESET) : "");
 }
 
@@ -157,6 +176,23 @@ static void print_text(struct tree_printer *p, const struct tree_thread *th)
 	free(ancestor_last);
 }
 
+static void json_tags(struct jsonw *w, const struct tree_printer *p, const struct tree_row *r)
+{
+	size_t i, n;
+	const struct span_tag *g = span_tags__of(&p->tags, r->span_id, &n);
+
+	if (!n)
+		return;
+	jsonw__key(w, "tags");
+	jsonw__begin_object(w);
+	for (i = 0; i < n; i++)
+		if (g[i].text)
+			json__kv_text(w, g[i].key, g[i].text);
+		else
+			jsonw__kv_int(w, g[i].key, g[i].ival);
+	jsonw__end_object(w);
+}
+
 static void json_row(struct jsonw *w, const struct tree_printer *p, const struct tree_row *r)
 {
 	/* The indent stops growing at level 32: a deep recursion stays on the screen. */
@@ -169,6 +205,7 @@ static void json_row(struct jsonw *w, const struct tree_printer *p, const struct
 		jsonw__kv_int(w, "duration_ns", r->total_ns);
 		jsonw__kv_int(w, "self_ns", r->self_ns);
 		jsonw__kv_string(w, "status", span_status__name(r->status));
+		json_tags(w, p, r);
 	} else {
 		jsonw__kv_uint(w, "calls", r->calls);
 		jsonw__kv_int(w, "total_ns", r->total_ns);

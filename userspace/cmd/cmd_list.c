@@ -19,6 +19,7 @@
 #include "elf/selection.h"
 #include "elf/selection_hint.h"
 #include "list_output.h"
+#include "list_usdt.h"
 #include "options.h"
 
 static void usage(FILE *out)
@@ -43,10 +44,12 @@ static void usage(FILE *out)
 		"                   GLOB matched in every module\n"
 		"  -l, --long       C++/Rust functions by their whole demangled signature\n"
 		"  --json           one JSON document: the modules, each with its functions and counts\n"
+		"  --usdt           the USDT probes of the executable and every library it loads\n"
+		"                   (PATTERNs: -u's PROVIDER:NAME or MODULE:PROVIDER:NAME globs)\n"
 		"  -h, --help       this help\n");
 }
 
-enum { OPT_ALL_MODULES = OPT_OWN, OPT_JSON };
+enum { OPT_ALL_MODULES = OPT_OWN, OPT_JSON, OPT_USDT };
 
 static enum parse_result parse_args(int argc, char **argv, struct list_options *o)
 {
@@ -55,6 +58,7 @@ static enum parse_result parse_args(int argc, char **argv, struct list_options *
 		{ "all-modules", no_argument, NULL, OPT_ALL_MODULES },
 		{ "long", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "usdt", no_argument, NULL, OPT_USDT },
 		OPTION_HELP,
 		{ 0 },
 	};
@@ -74,6 +78,8 @@ static enum parse_result parse_args(int argc, char **argv, struct list_options *
 			o->long_names = true;
 		} else if (c == OPT_JSON) {
 			o->json = true;
+		} else if (c == OPT_USDT) {
+			o->usdt = true;
 		} else {
 			return options__bad_option(c, argv, "list");
 		}
@@ -287,12 +293,17 @@ int cmd_list(int argc, char **argv)
 	if ((r = parse_args(argc, argv, &o)) != PARSE_RUN)
 		return options__exit_code(r);
 	err = load_modules(&o, &l);
+	if (!err && o.usdt) {
+		rc = list_usdt__print(&l.mods, o.patterns, o.npatterns, o.json);
+		goto done;
+	}
 	if (!err)
 		err = apply_patterns(&o, &l);
 	if (err == -ENOMEM)
 		ferr("out of memory listing functions");
 	if (!err)
 		rc = o.json ? list_output__json(&l, &o) : list_output__table(&l, &o);
+done:
 	if (rc == EXIT_OK)
 		rc = finish_output();
 	free_listing(&l);

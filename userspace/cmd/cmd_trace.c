@@ -29,6 +29,7 @@
 #include "elf/modules.h"
 #include "trace/probe_site.h"
 #include "trace_report.h"
+#include "trace_usdt.h"
 #include "elf/selection.h"
 #include "store/store.h"
 #include "trace/trace_target.h"
@@ -125,6 +126,7 @@ struct session {
 	struct consumer *consumer;
 	struct aggregates *agg; /* stack mode only */
 	struct budget *budget;	/* --overhead, --count-only */
+	struct usdt_plan *usdt; /* USDT probes: ferret.h's, -u, --usdt-span; NULL: none */
 	int64_t *func_keys;
 	bool db_created;
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
@@ -350,15 +352,19 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	if (!err)
 		err = loader__attach(ss->loader, ss->sel);
 	if (!err)
+		err = loader__attach_usdt(ss->loader, ss->usdt);
+	if (!err)
 		err = store__begin_run(ss->store, &info);
 	if (!err)
 		err = store_probe_costs(ss->store, ss->costs);
 	if (!err)
 		err = store_functions(ss->store, &ss->target, ss->sel, ss->func_keys);
 	if (!err)
+		err = trace_usdt__store(ss->usdt, ss->store, &ss->target);
+	if (!err)
 		err = store__flush(ss->store);
 	if (!err)
-		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs,
+		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs, ss->usdt,
 				      isatty(STDERR_FILENO), &ss->consumer);
 	return err;
 }
@@ -391,6 +397,7 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	if (store__unstored_spans(ss->store, NULL) && !err)
 		err = -EIO;
 	print_summary(o, ss);
+	trace_usdt__report(ss->usdt, consumer__usdt_counts(ss->consumer), consumer__counts(ss->consumer));
 	report_probe_costs(ss);
 	return err;
 }
@@ -403,6 +410,7 @@ static void free_session(struct session *ss)
 	budget__free(ss->budget);
 	store__free(ss->store);
 	selection__free(ss->sel);
+	usdt_plan__free(ss->usdt);
 	free(ss->func_keys);
 	trace_target__free(&ss->target);
 }
@@ -430,12 +438,15 @@ int cmd_trace(int argc, char **argv)
 	int rc = EXIT_FAILED;
 	enum parse_result r;
 
-	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN)
+	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN) {
+		trace_options__free(&o);
 		return options__exit_code(r);
+	}
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
-			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel))
+			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel) ||
+	    trace_usdt__plan(&o, &ss.target, &ss.usdt))
 		goto out;
 	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved) ||
 	    ((o.overhead || o.ncount_only) &&
@@ -473,8 +484,6 @@ out:
 	free_session(&ss);
 	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
 		db__remove_files(o.db);
-	free(o.target.includes);
-	free(o.target.excludes);
-	free(o.count_only);
+	trace_options__free(&o);
 	return rc;
 }

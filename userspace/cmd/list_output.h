@@ -16,6 +16,7 @@ struct list_options {
 	char **patterns;
 	size_t npatterns;
 	bool all_modules, long_names, json;
+	bool usdt; /* --usdt: the modules' USDT probes instead of functions (list_usdt.c) */
 };
 
 /* A module patterns may pick from: one of the target's, or a file named by its path. */

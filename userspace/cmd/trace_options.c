@@ -48,6 +48,11 @@ static void usage(FILE *out)
 		"  --no-ptrace            follow a command's children without ptrace (for a command\n"
 		"                         that uses it: a debugger, strace): every process mapping\n"
 		"                         a traced file then gets the breakpoints\n"
+		"  -u, --usdt PROBE       record each firing of the USDT probe PROVIDER:NAME (globs;\n"
+		"                         MODULE:PROVIDER:NAME in a library) as an instant event\n"
+		"                         with its arguments; repeatable\n"
+		"  --usdt-span START,END  a span from each firing of probe START to the next of END\n"
+		"                         on the same thread (PROVIDER:NAME each); repeatable\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -72,7 +77,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN };
 
 /* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
 static enum parse_result parse_overhead(const char *text, double *fraction)
@@ -105,6 +110,8 @@ static const struct option long_opts[] = {
 	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
 	{ "count-only", required_argument, NULL, OPT_COUNT_ONLY },
 	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
+	{ "usdt", required_argument, NULL, 'u' },
+	{ "usdt-span", required_argument, NULL, OPT_USDT_SPAN },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -130,6 +137,11 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 		return options__duration("--min-duration", arg, &o->min_duration_ns);
 	case 'f':
 		return add_pattern(&t->includes, &t->ninc, &t->inc_cap, arg) ? PARSE_USAGE : PARSE_RUN;
+	case 'u':
+		return add_pattern(&o->usdt, &o->nusdt, &o->usdt_cap, arg) ? PARSE_USAGE : PARSE_RUN;
+	case OPT_USDT_SPAN:
+		return add_pattern(&o->usdt_spans, &o->nusdt_spans, &o->usdt_spans_cap, arg) ? PARSE_USAGE
+											     : PARSE_RUN;
 	case 'x':
 		return add_pattern(&t->excludes, &t->nexc, &t->exc_cap, arg) ? PARSE_USAGE : PARSE_RUN;
 	case OPT_ALL: t->all = true; return PARSE_RUN;
@@ -158,6 +170,11 @@ static enum parse_result check_budget(struct trace_opts *o)
 	}
 	if (o->overhead)
 		o->target.no_ptrace = true;
+	if ((o->nusdt || o->nusdt_spans) && trace_options__stack_mode(o)) {
+		ferr("-u and --usdt-span do not go with --min-duration, --aggregate or --max-rate "
+		     "(USDT probes are paired in userspace, stack mode pairs calls in the kernel)");
+		return PARSE_USAGE;
+	}
 	return PARSE_RUN;
 }
 
@@ -172,7 +189,7 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 
 	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB };
 	options__reset();
-	while ((c = getopt_long(argc, argv, "+:p:f:x:d:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:u:vh", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return PARSE_HELP;
@@ -192,4 +209,13 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 	if (target_spec__check(&o->target))
 		return PARSE_USAGE;
 	return check_budget(o);
+}
+
+void trace_options__free(struct trace_opts *o)
+{
+	free(o->target.includes);
+	free(o->target.excludes);
+	free(o->count_only);
+	free(o->usdt);
+	free(o->usdt_spans);
 }

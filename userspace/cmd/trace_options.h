@@ -29,10 +29,17 @@ struct trace_opts {
 	double overhead;	 /* --overhead as a fraction (0.05 for 5%); 0: off */
 	char **count_only;	 /* --count-only globs */
 	size_t ncount_only, count_only_cap;
+	/* USDT probes (ferret.h's are always attached, in event mode) */
+	char **usdt;	    /* -u PROVIDER:NAME patterns: instant events */
+	size_t nusdt, usdt_cap;
+	char **usdt_spans;  /* --usdt-span START,END: spans */
+	size_t nusdt_spans, usdt_spans_cap;
 };
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */
 enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts *o);
+/* Frees the pattern lists parsing made (whatever it returned). */
+void trace_options__free(struct trace_opts *o);
 /* --min-duration, --aggregate or --max-rate: calls are tracked and aggregated in the kernel. */
 bool trace_options__stack_mode(const struct trace_opts *o);
 

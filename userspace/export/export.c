@@ -88,9 +88,13 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 	int64_t written = 0;
 	int rc, err = 0;
 
-	it = store__spans(s, run->run_key, filter);
-	if (!it)
+	if (store__span_tags(s, run->run_key, &ctx.tags))
 		return -1;
+	it = store__spans(s, run->run_key, filter);
+	if (!it) {
+		span_tags__free(&ctx.tags);
+		return -1;
+	}
 	/* The first span is read before anything is written: no span, no output. */
 	rc = span_reader__next(it, &row);
 	if (rc <= 0) {
@@ -131,6 +135,7 @@ cleanup:
 	if (begun)
 		ex->release(&ctx);
 	span_reader__free(it);
+	span_tags__free(&ctx.tags);
 	if (spans)
 		*spans = written;
 	return err;
@@ -214,6 +219,7 @@ void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json)
 		return NULL;
 	}
 	nest__init(&c->nest);
+	c->ctx = ctx;
 	ctx->state = c;
 	if (with_json && !(c->w = jsonw__new(ctx->out))) {
 		export_common__free(ctx);
@@ -240,4 +246,9 @@ char *format_us(int64_t ns, char *buf, size_t len)
 
 	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64, ns < 0 ? "-" : "", u / 1000, u % 1000);
 	return buf;
+}
+
+const struct span_tag *export__tags(const struct export_ctx *ctx, int64_t span_id, size_t *n)
+{
+	return span_tags__of(&ctx->tags, span_id, n);
 }

@@ -28,7 +28,11 @@ struct export_ctx {
 	FILE *out;
 	const struct run_row *run;
 	void *state; /* the exporter's own, made by begin(), freed by release() */
+	/* Tags of the run's spans (ferret.h's FERRET_TAG, FERRET_STATUS): export__tags. */
+	struct span_tag_list tags;
 };
+/* The tags of span_id (chrome args, OTLP attributes): *n of them, NULL when none. */
+const struct span_tag *export__tags(const struct export_ctx *ctx, int64_t span_id, size_t *n);
 
 struct exporter {
 	const char *name;	 /* --format NAME */
@@ -102,6 +106,7 @@ struct open_call *nest__parent(struct nest *n);
 struct export_common {
 	struct jsonw *w;
 	struct nest nest;
+	const struct export_ctx *ctx; /* for export__tags */
 };
 
 /* A zeroed state of size bytes that starts with struct export_common, made ctx->state;

@@ -104,8 +104,8 @@ static int chrome_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-/* Fields every event of a call carries; args only for incomplete calls: importers make
- * args part of a frame's identity, which keeps those calls apart. */
+/* Fields every event of a call carries; args only for incomplete calls and tagged ones
+ * (ferret.h): importers make args part of a frame's identity, which keeps those calls apart. */
 static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
@@ -124,13 +124,23 @@ static void write_call_fields(struct chrome *st, const struct named_span *row, c
 static void write_call_end(struct chrome *st, const struct named_span *row)
 {
 	struct jsonw *w = st->c.w;
+	const struct span_tag *tags;
+	size_t i, ntags;
 
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
-	if (row->status != SPAN_OK) {
+	tags = export__tags(st->c.ctx, row->span_id, &ntags);
+	if (row->status != SPAN_OK || ntags) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
-		jsonw__kv_string(w, "status", span_status__name(row->status));
+		if (row->status != SPAN_OK)
+			jsonw__kv_string(w, "status", span_status__name(row->status));
+		/* The program's tags (ferret.h); its own status is the tag "status" of an ok span. */
+		for (i = 0; i < ntags; i++)
+			if (tags[i].text)
+				jsonw__kv_string(w, tags[i].key, tags[i].text);
+			else
+				jsonw__kv_int(w, tags[i].key, tags[i].ival);
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);

@@ -182,6 +182,8 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	struct open_call *parent = nest__parent(&st->c.nest);
 	int64_t wall = run->start_real_ns - run->start_mono_ns;
 	struct jsonw *w = st->c.w;
+	const struct span_tag *tags;
+	size_t i, ntags;
 	char id[33];
 
 	jsonw__begin_object(w);
@@ -206,6 +208,12 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	attr_string(w, "code.function", row->function);
 	attr_string(w, "code.filepath", row->module);
 	attr_string(w, "ferret.status", span_status__name(row->status));
+	tags = export__tags(st->c.ctx, row->span_id, &ntags);
+	for (i = 0; i < ntags; i++) /* the program's tags (ferret.h), under their own keys */
+		if (tags[i].text)
+			attr_string(w, tags[i].key, tags[i].text);
+		else
+			attr_int(w, tags[i].key, tags[i].ival);
 	jsonw__end_array(w);
 	jsonw__key(w, "status");
 	jsonw__begin_object(w);

@@ -350,3 +350,8 @@ int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int t
 {
 	return run_figures__tree(st->db, run_key, pid, tid, cb, ctx);
 }
+
+int run_query__span_tags(struct run_query *st, int64_t run_key, struct span_tag_list *out)
+{
+	return span_tags__read(st->db, run_key, out);
+}

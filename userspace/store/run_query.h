@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "span_notes.h"
+
 struct run_query;
 struct func_names;
 
@@ -107,5 +109,8 @@ typedef int (*run_query_cost_cb)(void *ctx, const char *probe, int64_t calls, in
 				 int64_t inside_ns);
 /* Every cost the run measured, in the order stored; a non-zero return from cb stops. */
 int run_query__probe_costs(struct run_query *st, int64_t run_key, run_query_cost_cb cb, void *ctx);
+
+/* Every tag of the run's spans (ferret.h), by span id: span_notes.h. */
+int run_query__span_tags(struct run_query *st, int64_t run_key, struct span_tag_list *out);
 
 #endif /* FERRET_RUN_QUERY_H */

@@ -7,8 +7,10 @@
 
 #include "core/log.h"
 #include "schema.h"
+#include "span_notes.h"
 
-/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* Schema version 7: 5 + span_notes.c's additions (functions.kind, span_events, tag_view,
+ * event_view). Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -135,7 +137,8 @@ static int create_schema(struct db *db)
 
 	if (db__exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL", "cannot set up"))
 		return -1;
-	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema"))
+	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema") ||
+	    db__exec(db, span_notes__schema_sql, "cannot create the schema"))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('format','ferret'),('schema_version','%d')",
@@ -164,6 +167,19 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 	return rc == SQLITE_DONE ? 0 : -(rc & 0xff);
 }
 
+/* Version 7 (explicit spans, tags, USDT events) adds to version 5: a file of version 5 opened
+ * to write gets the additions, one opened to read is read as it is (no kinds, no events). */
+static int migrate_from_5(struct db *db)
+{
+	if (db->mode != STORE_WRITE)
+		return 0;
+	if (db__begin(db) || db__exec(db, span_notes__schema_sql, "cannot upgrade the schema") ||
+	    db__exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema_version'",
+		     "cannot upgrade the schema"))
+		return -1;
+	return db__commit(db);
+}
+
 static int check_format(struct db *db)
 {
 	char value[64], ours[16];
@@ -181,6 +197,8 @@ static int check_format(struct db *db)
 		return db__error(db, "cannot read");
 	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
 	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	if (rc == 1 && !strcmp(value, "5"))
+		return migrate_from_5(db);
 	if (rc == 0 || strcmp(value, ours) != 0) {
 		ferr("%s has schema version %s, this ferret reads %d", db->path,
 		     rc ? value : "(none)", STORE_SCHEMA_VERSION);

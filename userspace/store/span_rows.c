@@ -40,7 +40,7 @@ static int prepare_insert(struct db *db, int rows, sqlite3_stmt **stmt)
 int span_rows__prepare(struct span_rows *sr, struct db *db)
 {
 	if (prepare_insert(db, 1, &sr->insert_one) || prepare_insert(db, ROWS_PER_INSERT, &sr->insert_many) ||
-	    db__prepare(db, "UPDATE spans SET duration_ns = ?, status = ? WHERE span_id = ?", &sr->update))
+	    db__prepare(db, "UPDATE spans SET duration_ns = ?, status = ?, function = ? WHERE span_id = ?", &sr->update))
 		return -1;
 	sr->db = db;
 	return 0;
@@ -134,7 +134,9 @@ int span_rows__update(struct span_rows *sr, const struct stored_span *span)
 
 	sqlite3_bind_int64(sr->update, 1, span->end_ns - span->start_ns);
 	sqlite3_bind_int(sr->update, 2, span->status);
-	sqlite3_bind_int64(sr->update, 3, span->span_id);
+	/* An explicit span renamed (FERRET_NAME) after it went in open has another function now. */
+	sqlite3_bind_int64(sr->update, 3, span->function_key);
+	sqlite3_bind_int64(sr->update, 4, span->span_id);
 	rc = sqlite3_step(sr->update);
 	sqlite3_reset(sr->update);
 	return rc == SQLITE_DONE ? 0 : db__error(sr->db, "cannot store a span");

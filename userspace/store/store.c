@@ -10,6 +10,7 @@ struct store {
 	struct span_writer *spans;
 	struct run_writer *runs;
 	const struct func_names *names; /* shown instead of the stored ones; NULL: none */
+	struct span_notes *notes; /* function kinds, tags, events: made at first use */
 };
 
 int store__open(const char *path, enum store_mode mode, struct store **out)
@@ -37,6 +38,7 @@ void store__free(struct store *s)
 		return;
 	if (s->spans)
 		span_writer__flush(s->spans);
+	span_notes__free(s->notes);
 	run_writer__free(s->runs);
 	span_writer__free(s->spans);
 	db__free(s->db);
@@ -173,4 +175,32 @@ void store__show_names(struct store *s, const struct func_names *names)
 struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter)
 {
 	return span_reader__open(s->db, run_key, filter, s->names);
+}
+
+/* ---- explicit spans, tags, USDT events: span_notes.h ---- */
+static struct span_notes *notes_of(struct store *s)
+{
+	if (!s->notes)
+		s->notes = span_notes__new(s->db);
+	return s->notes;
+}
+
+int store__set_function_kind(struct store *s, int64_t function_key, const char *kind)
+{
+	return notes_of(s) ? span_notes__set_kind(s->notes, function_key, kind) : -1;
+}
+
+int store__add_span_tag(struct store *s, const struct span_tag *tag)
+{
+	return notes_of(s) ? span_notes__add_tag(s->notes, tag) : -1;
+}
+
+int store__add_span_event(struct store *s, const struct span_event_row *ev)
+{
+	return notes_of(s) ? span_notes__add_event(s->notes, ev) : -1;
+}
+
+int store__span_tags(struct store *s, int64_t run_key, struct span_tag_list *out)
+{
+	return span_tags__read(s->db, run_key, out);
 }

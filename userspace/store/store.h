@@ -28,6 +28,7 @@
 #include "run_reader.h"
 #include "run_writer.h"
 #include "schema.h"
+#include "span_notes.h"
 #include "span_reader.h"
 #include "span_writer.h"
 
@@ -91,5 +92,12 @@ int store__run_functions(struct store *s, int64_t run_key,
 void store__show_names(struct store *s, const struct func_names *names);
 /* Spans of one run, ordered by thread_key, then start_ns, then span_id. */
 struct span_reader *store__spans(struct store *s, int64_t run_key, const struct span_filter *filter);
+
+/* ---- explicit spans, tags, USDT events: span_notes.h ---- */
+int store__set_function_kind(struct store *s, int64_t function_key, const char *kind);
+int store__add_span_tag(struct store *s, const struct span_tag *tag);
+int store__add_span_event(struct store *s, const struct span_event_row *ev);
+/* Every tag of a run, by span id (span_tags__of, span_tags__free). */
+int store__span_tags(struct store *s, int64_t run_key, struct span_tag_list *out);
 
 #endif /* FERRET_STORE_H */

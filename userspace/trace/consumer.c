@@ -147,7 +147,7 @@ static void *consume_loop(void *arg)
 }
 
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
-		    bool status_line, struct consumer **out)
+		    const struct usdt_plan *usdt, bool status_line, struct consumer **out)
 {
 	struct consumer *c = calloc(1, sizeof(*c));
 	int err;
@@ -160,6 +160,8 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->status_at_ns = c->committed_at_ns = mono_ns();
 	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
+	if (!err && (err = ingest__set_usdt(c->ingest, usdt)))
+		ingest__free(c->ingest);
 	if (err) {
 		free(c);
 		return err;
@@ -250,4 +252,9 @@ void consumer__free(struct consumer *c)
 	pthread_mutex_destroy(&c->removed_lock);
 	free(c->removed);
 	free(c);
+}
+
+const struct usdt_counts *consumer__usdt_counts(const struct consumer *c)
+{
+	return ingest__usdt_counts(c->ingest);
 }

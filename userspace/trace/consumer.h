@@ -16,8 +16,12 @@
 struct consumer;
 
 /* func_keys[cookie] is the store's key of the function a probe's cookie names. */
+/* usdt: the run's USDT probes (their records' cookies), NULL: none. */
+struct usdt_plan;
+struct usdt_counts;
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
-		    bool status_line, struct consumer **out);
+		    const struct usdt_plan *usdt, bool status_line, struct consumer **out);
+const struct usdt_counts *consumer__usdt_counts(const struct consumer *c); /* NULL: none */
 /* Drains what is left (call after detaching), closes open calls at end_ns
  * (incomplete), joins the thread. Stack mode: agg gets the kernel's aggregates
  * plus the calls still open; NULL otherwise. */

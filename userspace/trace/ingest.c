@@ -7,6 +7,7 @@
 #include "core/hashmap.h"
 #include "core/util.h"
 #include "ingest.h"
+#include "ingest_usdt.h"
 
 /* Go: each goroutine (a g's life, from its first traced call to runtime.goexit0) is a thread
  * of its own for the span builder, under a key no kernel tid reaches (pid_max <= 2^22). */
@@ -32,6 +33,7 @@ struct ingest {
 	struct hashmap by_g;		       /* (pid, g) -> index in goroutines of its live one */
 	struct goroutine *goroutines;
 	size_t ngoroutines, goroutines_cap;
+	struct usdt_ingest *usdt; /* USDT records (ingest_usdt.c); NULL: no USDT probes */
 };
 
 /* The store said why it failed; the errno is for the tracer's last line. */
@@ -336,6 +338,26 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 				      e->flags & FERRET_ENTRY_NO_RETURN);
 }
 
+/* A USDT record (ingest_usdt.c), of a thread known and whose loss mark is checked. */
+static int on_usdt(struct ingest *in, const struct ferret_event *e, size_t size)
+{
+	int err = span_builder__thread_key(in->builder, e->tid) ? 0 : add_unannounced_thread(in, e);
+
+	if (!err)
+		err = span_builder__lost_mark(in->builder, e->tid, e->lost_mark, (int64_t)e->ts_ns);
+	return err ? err : usdt_ingest__event(in->usdt, e, size, &in->bad_events);
+}
+
+int ingest__set_usdt(struct ingest *in, const struct usdt_plan *plan)
+{
+	return plan ? usdt_ingest__new(in->store, in->builder, plan, &in->usdt) : 0;
+}
+
+const struct usdt_counts *ingest__usdt_counts(const struct ingest *in)
+{
+	return in->usdt ? usdt_ingest__counts(in->usdt) : NULL;
+}
+
 /* The size of a record of this type: a shorter one is malformed. */
 static size_t record_size(uint16_t type)
 {
@@ -381,6 +403,8 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_FORK:
 		return 0;
 	default:
+		if (in->usdt && usdt_ingest__handles(e->type))
+			return on_usdt(in, e, size);
 		in->bad_events++;
 		return 0;
 	}
@@ -428,6 +452,7 @@ void ingest__free(struct ingest *in)
 {
 	if (!in)
 		return;
+	usdt_ingest__free(in->usdt);
 	span_builder__free(in->builder);
 	hashmap__free(&in->by_g);
 	free(in->goroutines);

@@ -34,5 +34,10 @@ const struct span_counts *ingest__counts(struct ingest *in);
  * its open calls end there (span_builder__end_function). */
 int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns);
 void ingest__free(struct ingest *in);
+/* USDT probes' records (ingest_usdt.h), keyed by the plan's sites; before the first event. */
+struct usdt_plan;
+struct usdt_counts;
+int ingest__set_usdt(struct ingest *in, const struct usdt_plan *plan);
+const struct usdt_counts *ingest__usdt_counts(const struct ingest *in); /* NULL: no USDT probes */
 
 #endif

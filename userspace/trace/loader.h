@@ -72,6 +72,10 @@ int loader__attach(struct loader *l, const struct selection *sel);
 /* The same selection's probes once more, filtered on process pid (a link per module, as
  * for attach_pid): for a followed process forked by a traced one (follow.c). */
 int loader__attach_pid(struct loader *l, int pid);
+/* USDT probes (loader_usdt.c): every site of the plan, filtered like the selection's links;
+ * a site's index in the plan is its cookie. NULL: none. */
+struct usdt_plan;
+int loader__attach_usdt(struct loader *l, const struct usdt_plan *p);
 /* Removes the probes loader__attach_pid attached for pid (the process exited). */
 void loader__detach_pid(struct loader *l, int pid);
 /* Drains what the ring buffer holds now, or waits up to timeout_ms for data. */

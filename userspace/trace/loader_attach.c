@@ -258,6 +258,8 @@ int loader__attach_pid(struct loader *l, int pid)
 		return -EINVAL;
 	l->attach_pid = pid;
 	err = attach_selection(l, l->sel);
+	if (!err)
+		err = loader__attach_usdt(l, l->usdt);
 	l->attach_pid = first;
 	l->probes = probes; /* the count is of the selection's probes, not of their copies */
 	if (err)
@@ -387,4 +389,9 @@ void loader__detach(struct loader *l)
 	if (l->nlinks)
 		l->detach_s = (double)(mono_ns() - start) / 1e9;
 	l->nlinks = 0;
+}
+
+int loader__keep_link(struct loader *l, struct bpf_link *link)
+{
+	return keep_link(l, link, true, -1);
 }

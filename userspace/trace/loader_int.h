@@ -17,6 +17,7 @@ struct ferret_bpf;
 struct ring_buffer;
 struct bpf_link;
 struct closer;
+struct usdt_plan;
 
 struct loader {
 	struct ferret_bpf *skel;
@@ -38,11 +39,16 @@ struct loader {
 	size_t probes;
 	int attach_pid; /* the process the links being attached filter on */
 	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
+	const struct usdt_plan *usdt; /* what loader__attach_usdt attached, likewise; NULL: none */
 	struct closer *closer;	     /* detaches links in the background, together */
 	bool multi;
 	double attach_s, detach_s;
 	loader_event_fn handler;
 	void *handler_ctx;
 };
+
+/* Keeps a link the loader's other files attached (USDT: loader_usdt.c), filtered on attach_pid,
+ * closed with the entry probes. On failure the link is destroyed. */
+int loader__keep_link(struct loader *l, struct bpf_link *link);
 
 #endif /* FERRET_LOADER_INT_H */

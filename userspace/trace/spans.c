@@ -18,6 +18,7 @@ struct open_call {
 	/* As stored at its entry: a call --overhead cut from below it keeps its parent. */
 	int64_t parent_id;
 	int32_t depth;
+	bool explicit_span; /* opened by span_builder__entry_explicit */
 };
 
 struct thread_state {
@@ -127,6 +128,7 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	c->stack_pos = stack_pos;
 	c->parent_id = call.parent_id;
 	c->depth = call.depth;
+	c->explicit_span = false; /* the slot may have held one */
 	return 0;
 }
 
@@ -175,6 +177,7 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 {
 	const struct open_call *c = &t->stack[--t->depth];
 
+	b->counts.explicit_incomplete += c->explicit_span && status != SPAN_OK;
 	return emit_call(b, t, c, ts, c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status);
 }
 
@@ -331,4 +334,57 @@ int span_builder__end_all(struct span_builder *b, int64_t ts)
 const struct span_counts *span_builder__counts(const struct span_builder *b)
 {
 	return &b->counts;
+}
+
+int span_builder__entry_explicit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
+{
+	struct thread_state *t;
+	int err = push_call(b, tid, function_key, ts, false, 0);
+
+	if (!err && (t = find_thread(b, tid)))
+		t->stack[t->depth - 1].explicit_span = true;
+	return err;
+}
+
+int span_builder__end_explicit(struct span_builder *b, uint32_t tid, int64_t ts)
+{
+	struct thread_state *t = find_thread(b, tid);
+	size_t i;
+	int err;
+
+	if (!t)
+		return -ENOENT;
+	for (i = t->depth; i > 0 && !t->stack[i - 1].explicit_span; i--)
+		;
+	if (i == 0) {
+		b->counts.unmatched_ends++;
+		return 0;
+	}
+	while (t->depth > i) {
+		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
+		if (err)
+			return err;
+	}
+	return pop_call(b, t, ts, SPAN_OK);
+}
+
+int span_builder__innermost(struct span_builder *b, uint32_t tid, int64_t *span_id, bool *explicit_span)
+{
+	struct thread_state *t = find_thread(b, tid);
+
+	if (!t || !t->depth)
+		return 0;
+	*span_id = t->stack[t->depth - 1].span_id;
+	*explicit_span = t->stack[t->depth - 1].explicit_span;
+	return 1;
+}
+
+int span_builder__rename_innermost(struct span_builder *b, uint32_t tid, int64_t function_key)
+{
+	struct thread_state *t = find_thread(b, tid);
+
+	if (!t || !t->depth || !t->stack[t->depth - 1].explicit_span)
+		return 0;
+	t->stack[t->depth - 1].function_key = function_key;
+	return 1;
 }

@@ -26,6 +26,9 @@ struct span_counts {
 	int64_t lost;		  /* of which were open when their thread lost events */
 	int64_t unmatched_exits;  /* returns with no open entry (their entry was lost) */
 	int64_t threads;
+	/* Explicit spans (ferret.h) */
+	int64_t unmatched_ends;	     /* ends with no explicit span open on their thread */
+	int64_t explicit_incomplete; /* explicit spans not closed by an end (thread exit, a return) */
 };
 
 /* One more span of this status in c. */
@@ -83,5 +86,17 @@ int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
 const struct span_counts *span_builder__counts(const struct span_builder *b);
+
+/* ---- Explicit spans (ferret.h's probes, --usdt-span pairs): frames of the same stack ---- */
+/* A span the program opened: a frame like a call's, of a function the caller allocated for
+ * its name, ended only by span_builder__end_explicit (or as a call's would be). */
+int span_builder__entry_explicit(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
+/* Ends the thread's innermost explicit span at ts (ok); frames above it never returned
+ * (incomplete). None open: counted in unmatched_ends. */
+int span_builder__end_explicit(struct span_builder *b, uint32_t tid, int64_t ts);
+/* The thread's innermost open frame: 1 and its span id (and whether it is explicit), 0: none. */
+int span_builder__innermost(struct span_builder *b, uint32_t tid, int64_t *span_id, bool *explicit_span);
+/* The innermost frame, if explicit, is of function_key from now on (a rename): 1; else 0. */
+int span_builder__rename_innermost(struct span_builder *b, uint32_t tid, int64_t function_key);
 
 #endif
