@@ -28,6 +28,7 @@ struct export_ctx {
 	FILE *out;
 	const struct run_row *run;
 	void *state; /* the exporter's own, made by begin(), freed by release() */
+	void *arg;   /* what export__run_with was given (an exporter outside the registry's) */
 };
 
 struct exporter {
@@ -65,6 +66,10 @@ struct export_target {
  */
 int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans);
+/* The same, with ctx->arg set to arg for ex. */
+int export__run_with(const struct exporter *ex, struct store *s, const struct run_row *run,
+		     const struct span_filter *filter, const struct export_target *to, void *arg,
+		     int64_t *spans);
 /* Set from a signal handler: export__run stops at the next span and fails. */
 extern volatile int export_interrupted;
 
