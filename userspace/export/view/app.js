@@ -28,10 +28,14 @@ function header() {
 		el('div', { className: 'summary' + (DATA.summary.flame_over_ns ? ' warn' : ''), id: 'summary' }, summaryLines()));
 }
 
+// Matches in every thread: [thread, shown node]..., the current thread's first.
 function runSearch() {
 	S.query = ui.search.value.trim();
-	S.hits = S.query ? searchView(curView(), S.query) : [];
-	tree.hitSet = new Set(S.hits);
+	S.hits = [];
+	if (S.query)
+		THREADS.forEach((m, i) => { for (const s of searchView(buildView(m, S.hideLib), S.query)) S.hits.push([i, s]); });
+	S.hits.sort((a, b) => (a[0] !== S.thread) - (b[0] !== S.thread));
+	hitsOfThread();
 	S.hit = -1;
 	ui.count.textContent = S.query ? (S.hits.length ? t('matches', { n: fmtNum(S.hits.length) }) : t('noMatch')) : '';
 	renderTree();
@@ -39,11 +43,23 @@ function runSearch() {
 	if (S.hits.length) step(1);
 }
 
+function hitsOfThread() { tree.hitSet = new Set(S.hits.filter(h => h[0] === S.thread).map(h => h[1])); }
+
+function setThread(i) {
+	S.thread = i;
+	S.sel = 0;
+	ui.thread.value = String(i);
+	hitsOfThread();
+	flames.chart.zoom(); flames.graph.zoom();
+}
+
 function step(d) {
 	if (!S.hits.length) return;
 	S.hit = (S.hit + d + S.hits.length) % S.hits.length;
 	ui.count.textContent = `${S.hit + 1}/${fmtNum(S.hits.length)}`;
-	reveal(S.hits[S.hit]);
+	const [th, s] = S.hits[S.hit];
+	if (th !== S.thread) setThread(th);
+	reveal(s);
 }
 
 function sliderNs(pos) { // 0..1000 on a log scale up to the thread's time
@@ -60,7 +76,8 @@ function refreshAll() {
 }
 
 function toolbar() {
-	const threadSel = el('select', { id: 'thread', on: { change: () => { S.thread = +threadSel.value; S.sel = 0; refreshAll(); } } });
+	const threadSel = el('select', { id: 'thread', on: { change: () => { setThread(+threadSel.value); refreshAll(); } } });
+	ui.thread = threadSel;
 	THREADS.forEach((m, i) => threadSel.appendChild(el('option', { value: String(i), selected: i === S.thread }, m.label)));
 	ui.search = el('input', { type: 'search', id: 'search', placeholder: t('searchHint'), value: S.query,
 		on: { keydown: e => { if (e.key === 'Enter') { if (ui.search.value.trim() !== S.query) runSearch(); else step(e.shiftKey ? -1 : 1); } } } });
