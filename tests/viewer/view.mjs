@@ -35,7 +35,8 @@ async function rowCount(page) { return page.locator('#tree .tree-row').count(); 
 
 async function main() {
 	const [label, file, artDir, expectPath] = process.argv.slice(2);
-	const expect = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
+	const timeOnly = expectPath === undefined; // node view.mjs LABEL FILE ARTIFACT_DIR: how long it takes to open
+	const expect = timeOnly ? {} : JSON.parse(fs.readFileSync(expectPath, 'utf8'));
 	const { chromium } = await import('playwright-core');
 	const userDataDir = fs.mkdtempSync('/tmp/ferret-chromium.');
 	const context = await chromium.launchPersistentContext(userDataDir, {
@@ -61,6 +62,18 @@ async function main() {
 		const openMs = Date.now() - t0;
 		console.log(`INFO: ${label} opened in ${openMs} ms (script ${Math.round(await page.evaluate(() => window.ferretView.loadMs))} ms), ${fs.statSync(file).size} bytes`);
 		check(label, 'opens without error', !errors.length, errors.slice(0, 3).join(' | '));
+		if (timeOnly) {
+			await page.click('#tab-flamechart');
+			const t1 = Date.now();
+			await page.evaluate(() => new Promise(r => requestAnimationFrame(() => r())));
+			console.log(`INFO: ${label} flame chart drawn in ${Date.now() - t1} ms, ${await canvasPainted(page, 'flamechart')} pixels`);
+			await page.screenshot({ path: path.join(artDir, `${label}-flamechart.png`) });
+			await page.fill('#depth', '4');
+			const t2 = Date.now();
+			await page.click('#expand');
+			console.log(`INFO: ${label} tree expanded to depth 4 in ${Date.now() - t2} ms`);
+			return;
+		}
 		check(label, 'is dark by default', await page.evaluate(() => document.body.classList.contains('dark')));
 		if (expect.calls !== undefined)
 			check(label, `says it read ${expect.calls} spans`, (await page.locator('#summary').textContent()).includes(expect.calls.toLocaleString('en-US')),

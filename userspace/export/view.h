@@ -21,9 +21,11 @@
 #include "export.h"
 
 /* Budgets: what a 10M-span run is summarised to (the page says so). */
-#define VIEW_FLAME_MAX 1000000 /* spans in the flame chart: the longest ones */
+#define VIEW_FLAME_MAX 600000  /* spans in the flame chart: the longest ones */
+#define VIEW_NODES_MAX 300000  /* call paths in the trees: the longest ones */
 #define VIEW_ALL_CALLS 200000  /* runs up to this many spans list every call */
-#define VIEW_CALLS_PER_PATH 10 /* larger ones: the slowest calls of each call path */
+#define VIEW_CALLS_PER_PATH 10 /* larger ones: the slowest calls of each call path, */
+#define VIEW_CALLS_MAX 150000  /* fewer per path when that would list more (one at least) */
 
 /* A call kept for the page; node: an index in the tree's recorded nodes. */
 struct view_call {
@@ -39,6 +41,9 @@ struct view_thread {
 	char comm[64];
 	size_t first_node; /* its nodes: tree.recorded[first_node .. first_node + nnodes) */
 	size_t nnodes;
+	size_t kept_nodes;  /* those the page shows (see view.nodes_over_ns) */
+	uint64_t hidden_nodes;
+	int64_t hidden_ns;  /* the time of the outermost ones left out, in their callers' totals */
 };
 
 /* Per recorded node: its incomplete calls, and (large runs) its slowest calls kept. */
@@ -46,6 +51,7 @@ struct view_node {
 	uint64_t incomplete;
 	int32_t slow;	/* index of its first slot in view.slow_pool; -1: none yet */
 	uint16_t nslow; /* slots used */
+	int32_t shown;	/* its number on the page (1.. within its thread); 0: left out */
 };
 
 struct view_input {
@@ -67,6 +73,7 @@ struct view {
 	struct view_node *nodes; /* indexed like tree.recorded, + the current thread's */
 	size_t nodes_cap;
 	bool all_calls; /* small run: calls[] holds every call */
+	int calls_per_path; /* else: how many of each path's slowest calls are listed */
 	struct view_call *calls;
 	size_t ncalls, calls_cap;
 	struct view_call *slow_pool; /* VIEW_CALLS_PER_PATH slots per node that has calls */
@@ -74,11 +81,15 @@ struct view {
 	struct view_call *flame; /* the longest calls, those over flame_over_ns */
 	size_t nflame, flame_cap;
 	int64_t flame_over_ns; /* 0 until the budget was exceeded once */
+	int64_t nodes_over_ns; /* more paths than VIEW_NODES_MAX: those over it are shown; else 0 */
+	size_t flame_hidden;   /* flame chart calls of paths left out */
 	int64_t spans;
 };
 
 /* view_data.c: the pass (an exporter outside the registry: export__run drives it). */
 extern const struct exporter view_exporter;
+/* view_paths.c: which paths are shown (view_node.shown), after the pass. */
+int view__choose_paths(struct view *v);
 /* view_json.c: the page's data, on a jsonw__new_html writer. */
 int view__write_json(struct view *v, struct jsonw *w);
 /* view_extras.c: a call's optional fields (arguments, return value, tags, CPU time), as

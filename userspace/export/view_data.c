@@ -276,6 +276,31 @@ static int flame_cmp(const void *a, const void *b, void *ctx)
 	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
 }
 
+/* Each path's slowest calls, as many per path as VIEW_CALLS_MAX allows (one at least). */
+static int gather_slowest(struct view *v)
+{
+	size_t i, paths = 0, n;
+
+	for (i = 0; i < v->tree.nrecorded; i++)
+		paths += v->nodes[i].slow >= 0 && v->nodes[i].shown;
+	n = paths ? VIEW_CALLS_MAX / paths : 1;
+	v->calls_per_path = n < 1 ? 1 : n > VIEW_CALLS_PER_PATH ? VIEW_CALLS_PER_PATH : (int)n;
+	for (i = 0; i < v->tree.nrecorded; i++) {
+		struct view_node *nd = &v->nodes[i];
+		struct view_call *h = v->slow_pool + (nd->slow >= 0 ? nd->slow : 0);
+
+		if (nd->slow < 0 || !nd->shown)
+			continue;
+		qsort(h, nd->nslow, sizeof(*h), call_cmp); /* one node: slowest first */
+		n = nd->nslow < v->calls_per_path ? nd->nslow : (size_t)v->calls_per_path;
+		if (grow_array((void **)&v->calls, &v->calls_cap, v->ncalls + n, sizeof(*v->calls)))
+			return oom();
+		memcpy(v->calls + v->ncalls, h, n * sizeof(*v->calls));
+		v->ncalls += n;
+	}
+	return 0; /* nodes in order, each slowest first: calls are sorted */
+}
+
 static int order_kept(struct view *v)
 {
 	int32_t *thread_of = malloc((v->tree.nrecorded ? v->tree.nrecorded : 1) * sizeof(*thread_of));
@@ -283,21 +308,17 @@ static int order_kept(struct view *v)
 
 	if (!thread_of)
 		return oom();
+	if (v->nflame > VIEW_FLAME_MAX && shrink_flame(v)) {
+		free(thread_of);
+		return -1;
+	}
 	for (i = 0; i < v->nthreads; i++)
 		for (k = 0; k < v->threads[i].nnodes; k++)
 			thread_of[v->threads[i].first_node + k] = (int32_t)i;
 	qsort_r(v->flame, v->nflame, sizeof(*v->flame), flame_cmp, thread_of);
 	free(thread_of);
-	for (i = 0; !v->all_calls && i < v->tree.nrecorded; i++) {
-		const struct view_node *nd = &v->nodes[i];
-
-		if (nd->slow < 0)
-			continue;
-		if (grow_array((void **)&v->calls, &v->calls_cap, v->ncalls + nd->nslow, sizeof(*v->calls)))
-			return oom();
-		memcpy(v->calls + v->ncalls, v->slow_pool + nd->slow, nd->nslow * sizeof(*v->calls));
-		v->ncalls += nd->nslow;
-	}
+	if (!v->all_calls)
+		return gather_slowest(v);
 	qsort(v->calls, v->ncalls, sizeof(*v->calls), call_cmp);
 	return 0;
 }
@@ -307,7 +328,7 @@ static int view_end(struct export_ctx *ctx)
 	struct view *v = ctx->state;
 	int err;
 
-	if (end_thread(v) || order_kept(v))
+	if (end_thread(v) || view__choose_paths(v) || order_kept(v))
 		return -1;
 	if ((err = table__finish_figures(&v->table)) || (err = table__all_percentiles(&v->table)))
 		return err == -ENOMEM ? oom() : -1;

@@ -5,10 +5,11 @@
  *
  *   run      analyze's run fields, and mode, host, start_real_ns
  *   summary  what was kept: spans read, flame chart spans (those over flame_over_ns when
- *            cut), calls listed (every call, or the calls_per_path slowest of each path)
+ *            cut; flame_hidden of them on paths left out), calls listed (every call, or the
+ *            calls_per_path slowest of each path), paths (those over paths_over_ns when cut)
  *   funcs    [name, module, library?] per function index
- *   threads  {pid, tid, comm, nodes: [parent, func, calls, errors, incomplete, total_ns,
- *            self_ns]... (node i is the i-th tuple, from 1; parent 0: a root),
+ *   threads  {pid, tid, comm, nodes: [node - parent, func, calls, errors, incomplete, total_ns,
+ *            self_ns]... (node i is the i-th tuple, from 1; a root: node - parent = i),
  *            calls: [node, start_ns, duration_ns, status, extras]... (slowest first within
  *            a node; extras 0 or view__call_extras' object), flame: [node, start delta,
  *            duration_ns]... by start}
@@ -62,7 +63,10 @@ static void write_run(const struct view *v, struct jsonw *w)
 	jsonw__kv_uint(w, "flame_spans", v->nflame);
 	jsonw__kv_int(w, "flame_over_ns", v->flame_over_ns);
 	jsonw__kv_uint(w, "calls", v->ncalls);
-	jsonw__kv_int(w, "calls_per_path", v->all_calls ? 0 : VIEW_CALLS_PER_PATH);
+	jsonw__kv_int(w, "calls_per_path", v->all_calls ? 0 : v->calls_per_path);
+	jsonw__kv_uint(w, "paths", v->tree.nrecorded);
+	jsonw__kv_int(w, "paths_over_ns", v->nodes_over_ns);
+	jsonw__kv_uint(w, "flame_hidden", v->flame_hidden);
 	jsonw__end_object(w);
 }
 
@@ -95,8 +99,11 @@ static void write_nodes(const struct view *v, const struct view_thread *th, stru
 	jsonw__begin_array(w);
 	for (i = th->first_node; i < th->first_node + th->nnodes; i++) {
 		const struct stored_tree_node *n = &v->tree.recorded[i];
+		int32_t parent = n->parent ? v->nodes[th->first_node + (size_t)n->parent - 1].shown : 0;
 
-		jsonw__int(w, n->parent);
+		if (!v->nodes[i].shown)
+			continue;
+		jsonw__int(w, v->nodes[i].shown - parent);
 		jsonw__int(w, fn_table__find(&v->table.fns, n->function_key));
 		jsonw__uint(w, n->calls);
 		jsonw__uint(w, n->errors);
@@ -118,7 +125,9 @@ static void write_calls(const struct view *v, const struct view_thread *th, size
 	for (i = *next; i < v->ncalls && (size_t)v->calls[i].node < end; i++) {
 		const struct view_call *c = &v->calls[i];
 
-		jsonw__int(w, (int64_t)(c->node - th->first_node + 1));
+		if (!v->nodes[c->node].shown)
+			continue;
+		jsonw__int(w, v->nodes[c->node].shown);
 		jsonw__int(w, c->start_ns);
 		jsonw__int(w, c->duration_ns);
 		jsonw__int(w, c->status);
@@ -140,7 +149,9 @@ static void write_flame(const struct view *v, const struct view_thread *th, size
 	for (i = *next; i < v->nflame && (size_t)v->flame[i].node < end; i++) {
 		const struct view_call *c = &v->flame[i];
 
-		jsonw__int(w, (int64_t)(c->node - th->first_node + 1));
+		if (!v->nodes[c->node].shown)
+			continue;
+		jsonw__int(w, v->nodes[c->node].shown);
 		jsonw__int(w, c->start_ns - prev);
 		jsonw__int(w, c->duration_ns);
 		prev = c->start_ns;
@@ -163,6 +174,8 @@ static void write_threads(const struct view *v, struct jsonw *w)
 		jsonw__kv_int(w, "pid", th->pid);
 		jsonw__kv_int(w, "tid", th->tid);
 		jsonw__kv_string(w, "comm", th->comm);
+		jsonw__kv_uint(w, "hidden_nodes", th->hidden_nodes);
+		jsonw__kv_int(w, "hidden_ns", th->hidden_ns);
 		write_nodes(v, th, w);
 		write_calls(v, th, &next_call, w);
 		write_flame(v, th, &next_flame, w);

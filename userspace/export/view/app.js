@@ -9,6 +9,8 @@ function summaryLines() {
 	lines.push(sm.flame_over_ns ? t('sumFlame', { kept: fmtNum(sm.flame_spans), spans: fmtNum(sm.spans), over: fmtDur(sm.flame_over_ns) })
 		: t('sumFlameAll', { spans: fmtNum(sm.spans) }));
 	lines.push(sm.calls_per_path ? t('sumCalls', { k: sm.calls_per_path, kept: fmtNum(sm.calls), spans: fmtNum(sm.spans) }) : t('sumCallsAll'));
+	if (sm.paths_over_ns)
+		lines.push(t('sumPaths', { kept: fmtNum(THREADS.reduce((a, m) => a + m.n - 1, 0)), paths: fmtNum(sm.paths), over: fmtDur(sm.paths_over_ns) }));
 	lines.push(t('pctNote'));
 	const f = DATA.filter, fs = [];
 	if (f.pid) fs.push('--pid ' + f.pid);
@@ -23,9 +25,10 @@ function header() {
 	const r = DATA.run;
 	const line = `${r.command} · ${fmtNum(r.span_count)} ${t('spans')} · ${fmtNum(r.thread_count)} ${t('threads')} · ${fmtDur(r.duration_ns)}` +
 		(r.lost_events ? ` · ${fmtNum(r.lost_events)} ${t('lost')}` : '');
+	const cut = DATA.summary.flame_over_ns || DATA.summary.paths_over_ns || DATA.summary.calls_per_path;
 	return el('header', {}, el('h1', {}, 'ferret view'), el('span', { className: 'mono' }, r.run_id), ' ',
 		el('span', { className: 'run-line', id: 'run-line' }, line),
-		el('div', { className: 'summary' + (DATA.summary.flame_over_ns ? ' warn' : ''), id: 'summary' }, summaryLines()));
+		el('div', { className: 'summary' + (cut ? ' warn' : ''), id: 'summary' }, summaryLines()));
 }
 
 // Matches in every thread: [thread, shown node]..., the current thread's first.

@@ -12,7 +12,7 @@ function loadThread(th) {
 		errors: new Float64Array(n), inc: new Float64Array(n), total: new Float64Array(n), self: new Float64Array(n),
 	};
 	for (let i = 1, k = 0; i < n; i++, k += 7) {
-		m.parent[i] = th.nodes[k]; m.fn[i] = th.nodes[k + 1]; m.calls[i] = th.nodes[k + 2];
+		m.parent[i] = i - th.nodes[k]; m.fn[i] = th.nodes[k + 1]; m.calls[i] = th.nodes[k + 2];
 		m.errors[i] = th.nodes[k + 3]; m.inc[i] = th.nodes[k + 4]; m.total[i] = th.nodes[k + 5];
 		m.self[i] = th.nodes[k + 6];
 	}
