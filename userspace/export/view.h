@@ -27,6 +27,9 @@
 #define VIEW_CALLS_PER_PATH 10 /* larger ones: the slowest calls of each call path, */
 #define VIEW_CALLS_MAX 150000  /* fewer per path when that would list more (one at least) */
 
+/* The budgets in use: the macros' values (a test makes them small). */
+extern size_t view_flame_max, view_nodes_max, view_calls_max, view_all_calls;
+
 /* A call kept for the page; node: an index in the tree's recorded nodes. */
 struct view_call {
 	int64_t span_id;

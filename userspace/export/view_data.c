@@ -3,9 +3,9 @@
  * view's pass over the spans: export's nesting feeds analyze's table and merged tree
  * (the tree recorded, thread by thread, as when a run's figures are stored), and the
  * calls the page lists one by one are kept within budgets (view.h):
- *  - the flame chart keeps the longest calls: when more than twice VIEW_FLAME_MAX are
- *    kept, only those longer than the VIEW_FLAME_MAX-th longest stay, and from then on
- *    only longer ones come in. A caller lasts at least as long as its callee (export's
+ *  - the flame chart keeps the longest calls: when twice VIEW_FLAME_MAX are kept, only
+ *    the VIEW_FLAME_MAX longest stay (those longer than the next one), and from then on
+ *    only longer ones come in; the same cut once more at the end. A caller lasts at least as long as its callee (export's
  *    nesting clamps a call into its caller), so a kept call's callers are kept too;
  *  - the calls list keeps every call of a run of up to VIEW_ALL_CALLS spans, else the
  *    VIEW_CALLS_PER_PATH slowest calls of each call path (a small min-heap per node).
@@ -17,6 +17,9 @@
 #include "view.h"
 #include "core/log.h"
 #include "core/util.h"
+
+size_t view_flame_max = VIEW_FLAME_MAX, view_nodes_max = VIEW_NODES_MAX, view_calls_max = VIEW_CALLS_MAX,
+       view_all_calls = VIEW_ALL_CALLS;
 
 static int oom(void)
 {
@@ -45,7 +48,8 @@ static int duration_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* Keeps the calls longer than the VIEW_FLAME_MAX-th longest. */
+/* Keeps the calls longer than the (view_flame_max + 1)-th longest: view_flame_max of them
+ * when no two last as long. */
 static int shrink_flame(struct view *v)
 {
 	int64_t *d = malloc(v->nflame * sizeof(*d));
@@ -56,7 +60,7 @@ static int shrink_flame(struct view *v)
 	for (i = 0; i < v->nflame; i++)
 		d[i] = v->flame[i].duration_ns;
 	qsort(d, v->nflame, sizeof(*d), duration_desc);
-	v->flame_over_ns = d[VIEW_FLAME_MAX - 1];
+	v->flame_over_ns = d[view_flame_max];
 	free(d);
 	for (i = 0; i < v->nflame; i++)
 		if (v->flame[i].duration_ns > v->flame_over_ns)
@@ -72,7 +76,7 @@ static int keep_flame(struct view *v, const struct view_call *c)
 	if (grow_array((void **)&v->flame, &v->flame_cap, v->nflame + 1, sizeof(*v->flame)))
 		return oom();
 	v->flame[v->nflame++] = *c;
-	return v->nflame >= 2 * (size_t)VIEW_FLAME_MAX ? shrink_flame(v) : 0;
+	return v->nflame >= 2 * view_flame_max ? shrink_flame(v) : 0;
 }
 
 /* ---- the calls list ---- */
@@ -248,7 +252,7 @@ static int view_begin(struct export_ctx *ctx)
 	table__init(&v->table, v->in->ss, ctx->run, &v->aopts);
 	tree__init(&v->tree, v->in->ss, ctx->run, &v->aopts, NULL, &v->table.fns);
 	v->tree.record = true;
-	v->all_calls = ctx->run->spans <= VIEW_ALL_CALLS;
+	v->all_calls = ctx->run->spans <= (int64_t)view_all_calls;
 	return 0;
 }
 
@@ -283,7 +287,7 @@ static int gather_slowest(struct view *v)
 
 	for (i = 0; i < v->tree.nrecorded; i++)
 		paths += v->nodes[i].slow >= 0 && v->nodes[i].shown;
-	n = paths ? VIEW_CALLS_MAX / paths : 1;
+	n = paths ? view_calls_max / paths : 1;
 	v->calls_per_path = n < 1 ? 1 : n > VIEW_CALLS_PER_PATH ? VIEW_CALLS_PER_PATH : (int)n;
 	for (i = 0; i < v->tree.nrecorded; i++) {
 		struct view_node *nd = &v->nodes[i];
@@ -308,7 +312,7 @@ static int order_kept(struct view *v)
 
 	if (!thread_of)
 		return oom();
-	if (v->nflame > VIEW_FLAME_MAX && shrink_flame(v)) {
+	if (v->nflame > view_flame_max && shrink_flame(v)) {
 		free(thread_of);
 		return -1;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Which call paths the page shows: all of them, or, past VIEW_NODES_MAX, those longer
- * (total time) than the VIEW_NODES_MAX-th longest. A path's total is at least the sum of
+ * Which call paths the page shows: all of them, or, past VIEW_NODES_MAX, the longest
+ * (total time): those longer than the (VIEW_NODES_MAX + 1)-th. A path's total is at least the sum of
  * its callees' (export's nesting clamps a call into its caller), so the paths kept are
  * closed under callers: the shown trees are the stored ones with short subtrees cut, whose
  * time stays in their callers' totals. Each thread counts what it lost.
@@ -23,7 +23,7 @@ static int paths_threshold(struct view *v)
 	size_t n = v->tree.nrecorded, i;
 	int64_t *t;
 
-	if (n <= VIEW_NODES_MAX)
+	if (n <= view_nodes_max)
 		return 0;
 	if (!(t = malloc(n * sizeof(*t)))) {
 		ferr("out of memory");
@@ -32,7 +32,7 @@ static int paths_threshold(struct view *v)
 	for (i = 0; i < n; i++)
 		t[i] = v->tree.recorded[i].total_ns;
 	qsort(t, n, sizeof(*t), total_desc);
-	v->nodes_over_ns = t[VIEW_NODES_MAX - 1];
+	v->nodes_over_ns = t[view_nodes_max];
 	free(t);
 	return 0;
 }
