@@ -5,30 +5,24 @@
  *
  * The run (R = the run's start; ns after R), thread "<b>t</b></script>" of /opt/demo/demo:
  *   main [0, 10000] > a x20 (a_i: [100 + 400 i, 100 + 400 i + 10 + i])
- *                   > a_19 > lib_f [7800, 7805] in libfoo.so.1
+  *                   > a_19 > lib_f [7801, 7806] in libfoo.so.1
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "check.h"
+#include "analyze_fixture.h"
 #include "export/view.h"
 #include "store/run_query.h"
-#include "store/store.h"
 
-#define R 1000000000LL
+#define R RUN_START
 #define NAME "<b>t</b></script>"
 
-static char tmpdir[256], db_path[300];
-
+/* A span with the next id of the file (0 on failure). */
 static int64_t add_span(struct store *s, int64_t parent, int64_t thread, int64_t fn, int64_t start,
 			int64_t end, int depth)
 {
-	struct stored_span rec = { .span_id = store__next_span_id(s), .parent_id = parent, .thread_key = thread,
-				   .function_key = fn, .start_ns = R + start, .end_ns = R + end, .depth = depth };
+	int64_t id = store__next_span_id(s);
 
-	return store__append_span(s, &rec) ? -1 : rec.span_id;
+	return write_span(s, id, parent, thread, fn, start, end, depth, SPAN_OK) ? 0 : id;
 }
 
 static int make_db(void)
@@ -84,11 +78,6 @@ static cJSON *view_data(char **page)
 		return NULL;
 	start += strlen(open_tag);
 	return cJSON_ParseWithLength(start, (size_t)(stop - start));
-}
-
-static double num(const cJSON *o, const char *key)
-{
-	return cJSON_GetNumberValue(cJSON_GetObjectItem(o, key));
 }
 
 static cJSON *thread0(cJSON *d)

@@ -178,6 +178,9 @@ async function main() {
 			check(label, 'the command line shows as text', (await page.locator('#run-line').textContent()).includes(expect.command));
 			check(label, 'no element was injected', await page.evaluate(() => !document.querySelector('body img, body iframe, body svg')));
 		}
+		await page.goto('file://' + path.resolve(file) + '?lang=es', { waitUntil: 'load' });
+		await page.waitForFunction(() => window.ferretView && window.ferretView.ready, null, { timeout: 60000 });
+		check(label, '?lang=es opens in Spanish', (await page.locator('#tab-table').textContent()) === 'Tabla');
 		check(label, 'no dialog opened', !dialogs.length, dialogs.join(' | '));
 		check(label, 'no request left the page', !requests.length, requests.slice(0, 3).join(' '));
 		check(label, 'no error while used', !errors.length, errors.slice(0, 3).join(' | '));
