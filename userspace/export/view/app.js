@@ -8,7 +8,7 @@ function summaryLines() {
 	const sm = DATA.summary, lines = [];
 	lines.push(sm.flame_over_ns ? t('sumFlame', { kept: fmtNum(sm.flame_spans), spans: fmtNum(sm.spans), over: fmtDur(sm.flame_over_ns) })
 		: t('sumFlameAll', { spans: fmtNum(sm.spans) }));
-	lines.push(sm.calls_per_path ? t('sumCalls', { k: sm.calls_per_path, kept: fmtNum(sm.calls), spans: fmtNum(sm.spans) }) : t('sumCallsAll'));
+	lines.push(sm.calls_per_path ? tn('sumCalls', sm.calls_per_path, { k: sm.calls_per_path, kept: fmtNum(sm.calls), spans: fmtNum(sm.spans) }) : t('sumCallsAll'));
 	if (sm.paths_over_ns)
 		lines.push(t('sumPaths', { kept: fmtNum(THREADS.reduce((a, m) => a + m.n - 1, 0)), paths: fmtNum(sm.paths), over: fmtDur(sm.paths_over_ns) }));
 	lines.push(t('pctNote'));

@@ -16,11 +16,13 @@ const LABELS = {
 		callsOf: 'Calls of {name}', pickNode: 'Pick a node of the tree or a frame to see its calls.',
 		listed: '{shown} of {calls} calls listed, slowest first', listedAll: '{calls} calls, slowest first',
 		slowestKept: 'the run keeps the {k} slowest calls of each call path',
+		slowestKept1: 'the run keeps the slowest call of each call path',
+		sumCalls1: 'Calls lists: the slowest call of each call path ({kept} of {spans}).',
 		details: 'Call details', pickCall: 'Click a call to see its details.',
 		start: 'Start', duration: 'Duration', end: 'End', status: 'Status', thread_: 'Thread',
 		args: 'Arguments', ret: 'Return value', tags: 'Tags', cpu: 'On CPU', blocked: 'Blocked',
 		runq: 'Run queue', dynName: 'Name', callers: 'Caller chain', noArgs: 'not recorded by this run',
-		errorBadge: '{n} errors', incBadge: '{n} incomplete', spans: 'spans', lost: 'lost events',
+		errorBadge: '{n} errors', errorBadge1: '1 error', listedAll1: '1 call', incBadge: '{n} incomplete', spans: 'spans', lost: 'lost events',
 		threads: 'threads', reset: 'Reset zoom', zoomHint: 'wheel: zoom, drag: pan, click: select, double-click: zoom to frame',
 		sumFlame: 'Flame chart: the {kept} longest of {spans} calls (those over {over}); the tree, flame graph and table count every call.',
 		sumFlameAll: 'Every one of the {spans} calls is in the flame chart.',
@@ -44,11 +46,13 @@ const LABELS = {
 		callsOf: 'Llamadas de {name}', pickNode: 'Elija un nodo del árbol o un marco para ver sus llamadas.',
 		listed: '{shown} de {calls} llamadas, las más lentas primero', listedAll: '{calls} llamadas, las más lentas primero',
 		slowestKept: 'se guardan las {k} llamadas más lentas de cada ruta',
+		slowestKept1: 'se guarda la llamada más lenta de cada ruta',
+		sumCalls1: 'Listas de llamadas: la llamada más lenta de cada ruta ({kept} de {spans}).',
 		details: 'Detalles de la llamada', pickCall: 'Pulse una llamada para ver sus detalles.',
 		start: 'Inicio', duration: 'Duración', end: 'Fin', status: 'Estado', thread_: 'Hilo',
 		args: 'Argumentos', ret: 'Valor devuelto', tags: 'Etiquetas', cpu: 'En CPU', blocked: 'Bloqueado',
 		runq: 'En cola', dynName: 'Nombre', callers: 'Cadena de llamadores', noArgs: 'no registrados en esta ejecución',
-		errorBadge: '{n} errores', incBadge: '{n} incompletas', spans: 'spans', lost: 'eventos perdidos',
+		errorBadge: '{n} errores', errorBadge1: '1 error', listedAll1: '1 llamada', incBadge: '{n} incompletas', incBadge1: '1 incompleta', spans: 'spans', lost: 'eventos perdidos',
 		threads: 'hilos', reset: 'Restablecer zoom', zoomHint: 'rueda: zoom, arrastrar: desplazar, clic: elegir, doble clic: zoom al marco',
 		sumFlame: 'Gráfico de llamas (tiempo): las {kept} llamadas más largas de {spans} (las de más de {over}); el árbol, el gráfico de llamas y la tabla cuentan todas.',
 		sumFlameAll: 'Las {spans} llamadas están en el gráfico de llamas (tiempo).',
@@ -70,6 +74,9 @@ function t(key, vars) {
 		for (const k of Object.keys(vars)) s = s.split('{' + k + '}').join(String(vars[k]));
 	return s;
 }
+
+// t() of key's singular (key + '1', where there is one) when n is 1.
+function tn(key, n, vars) { return n === 1 && (LABELS[lang][key + '1'] || LABELS.en[key + '1']) ? t(key + '1', vars) : t(key, vars); }
 
 function fmtNum(n) {
 	return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'es' ? '.' : ',');

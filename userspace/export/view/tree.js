@@ -39,8 +39,8 @@ function treeRow(v, s, y) {
 	if (v.calls[s] > 1) label.appendChild(el('span', { className: 'badge' }, '×' + fmtNum(v.calls[s])));
 	label.appendChild(el('span', { className: 'badge mod' }, nodeModule(v, s)));
 	const errs = v.errors[s] - v.inc[s];
-	if (errs > 0) label.appendChild(el('span', { className: 'badge err' }, t('errorBadge', { n: fmtNum(errs) })));
-	if (v.inc[s] > 0) label.appendChild(el('span', { className: 'badge inc' }, t('incBadge', { n: fmtNum(v.inc[s]) })));
+	if (errs > 0) label.appendChild(el('span', { className: 'badge err' }, tn('errorBadge', errs, { n: fmtNum(errs) })));
+	if (v.inc[s] > 0) label.appendChild(el('span', { className: 'badge inc' }, tn('incBadge', v.inc[s], { n: fmtNum(v.inc[s]) })));
 	const share = parentTotal ? v.total[s] / parentTotal : 0;
 	const bar = el('span', { className: 'bar' });
 	bar.style.width = Math.round(share * 40) + 'px';
@@ -135,7 +135,7 @@ function renderCalls() {
 	const c = v.m.th.calls, all = callsOf(v, s).filter(i => c[i * 5 + 2] >= S.minNs);
 	const per = DATA.summary.calls_per_path;
 	panel.head.textContent = (all.length < v.calls[s] ? t('listed', { shown: fmtNum(all.length), calls: fmtNum(v.calls[s]) })
-		: t('listedAll', { calls: fmtNum(all.length) })) + (per ? ' (' + t('slowestKept', { k: per }) + ')' : '');
+		: tn('listedAll', all.length, { calls: fmtNum(all.length) })) + (per ? ' (' + tn('slowestKept', per, { k: per }) + ')' : '');
 	for (const i of all.slice(0, MAX_LISTED)) {
 		const x = callExtras(v.m, i);
 		const preview = x && x.args ? x.args.map(a => `${a.name}=${a.value}`).join(', ') : '';
