@@ -38,6 +38,9 @@ enum ferret_event_type {
 /* Entry records: what the kernel will do about this call's return. */
 enum ferret_entry_flags {
 	FERRET_ENTRY_NO_RETURN = 1, /* past FERRET_MAX_URETPROBE_DEPTH: no return record will come */
+	/* Entered where the thread's innermost pending return probe holds the return address: a
+	 * tail call (jmp) out of that traced call, which stays open, at the same stack pointer. */
+	FERRET_ENTRY_TAIL_CALL = 2,
 };
 
 /* --count-only, --overhead: what an entry probe does for its function (the probe_state map). */
@@ -91,6 +94,15 @@ struct ferret_go_event {
 	__u64 stack_pos;
 	__u32 pid;
 	__u32 pad;
+};
+
+/* An entry record (FERRET_EV_ENTRY): the header and the stack pointer at the call's first
+ * instruction, where its return address is. Every call made while it is open enters lower on
+ * the thread's stack; an entry higher up means it is over (a longjmp, or an unwinding, left
+ * it). Returns need no stack pointer: they pair by function. */
+struct ferret_entry_event {
+	struct ferret_event hdr;
+	__u64 sp;
 };
 
 struct ferret_thread_event {

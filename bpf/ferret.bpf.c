@@ -54,16 +54,25 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		*last = tid;
 }
 
-/* Whether the kernel will give the call being entered a return probe. Entry handlers run
- * before the kernel prepares the return probe, so utask->depth counts the thread's pending
- * return probes without this call's. */
-static __always_inline bool gets_no_return_probe(void)
+/* enum ferret_entry_flags of an entry at stack pointer sp. Entry handlers run before the
+ * kernel prepares the call's return probe, so utask->depth counts the thread's pending return
+ * probes without this call's, and utask->return_instances is the innermost pending one. Plain
+ * loads through the BTF pointers (the verifier makes them fault-safe, CO-RE relocates the
+ * offsets): no helper call on every entry. */
+static __always_inline __u16 entry_flags(__u64 sp)
 {
-	/* Plain loads through the BTF pointer (the verifier makes them fault-safe, CO-RE
-	 * relocates the offsets): no helper call on every entry. */
 	struct uprobe_task *utask = bpf_get_current_task_btf()->utask;
+	struct return_instance *ri;
+	__u16 flags = 0;
 
-	return utask && utask->depth >= FERRET_MAX_URETPROBE_DEPTH;
+	if (!utask)
+		return 0;
+	if (utask->depth >= FERRET_MAX_URETPROBE_DEPTH)
+		flags |= FERRET_ENTRY_NO_RETURN;
+	ri = utask->return_instances;
+	if (ri && ri->stack == sp)
+		flags |= FERRET_ENTRY_TAIL_CALL;
+	return flags;
 }
 
 static __always_inline int emit_call_event(void *ctx, __u16 type)
@@ -72,6 +81,8 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 pid = id >> 32, tid = (__u32)id, lost_mark;
 	struct ferret_event *e;
+	/* type is a constant once inlined: each program reserves a constant size. */
+	__u64 size = type == FERRET_EV_ENTRY ? sizeof(struct ferret_entry_event) : sizeof(*e);
 
 	if (!is_traced(pid))
 		return 0;
@@ -81,17 +92,23 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
 	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count_lost();
 		return 0;
+	}
+	e->flags = 0;
+	if (type == FERRET_EV_ENTRY) {
+		__u64 sp = PT_REGS_SP((struct pt_regs *)ctx);
+
+		((struct ferret_entry_event *)e)->sp = sp;
+		e->flags = entry_flags(sp);
 	}
 	e->ts_ns = ts;
 	e->lost_mark = lost_mark;
 	e->tid = tid;
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
-	e->flags = type == FERRET_EV_ENTRY && gets_no_return_probe() ? FERRET_ENTRY_NO_RETURN : 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
@@ -211,7 +228,7 @@ static __always_inline int stack_entry(void *ctx)
 	st = get_stack(pid, tid, ts);
 	if (!st)
 		return 0;
-	flags = gets_no_return_probe() ? FERRET_FRAME_NO_RETURN : 0;
+	flags = entry_flags(0) & FERRET_ENTRY_NO_RETURN ? FERRET_FRAME_NO_RETURN : 0;
 	d = st->depth;
 	if (d >= FERRET_STACK_DEPTH) {
 		/* Counted, not kept; the depth follows only calls whose return will come. */
@@ -391,99 +408,7 @@ int on_exit_single(struct pt_regs *ctx)
 	return handle_return(ctx);
 }
 
-/* ---- Go code: entry probes past the stack check and plain probes on every RET, no
- * return probes (the runtime copies goroutine stacks and would find the trampoline) ---- */
-
-/* Where the current goroutine's g lies below the thread pointer: Go's linker gives the
- * runtime's TLS slot the executable's whole (8-byte) TLS block; the loader checked it. */
-#define GO_TLS_G_OFFSET 8
-
-/* The g a Go event is about: the running goroutine's (from TLS, right in every function,
- * assembly too), or at runtime.goexit0(gp) the dying one, which mcall passes on the stack
- * too (its spill slot, in both Go ABIs). 0: unreadable. */
-static __always_inline __u64 go_event_g(struct pt_regs *ctx, __u16 type)
-{
-	__u64 fsbase = bpf_get_current_task_btf()->thread.fsbase, g = 0;
-
-	if (type == FERRET_EV_GO_END)
-		bpf_probe_read_user(&g, sizeof(g), (void *)(ctx->sp + 8));
-	else
-		bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase - GO_TLS_G_OFFSET));
-	return g;
-}
-
-static __always_inline int emit_go_event(struct pt_regs *ctx, __u16 type)
-{
-	__u64 ts = bpf_ktime_get_ns();
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 pid = id >> 32, tid = (__u32)id, lost_mark;
-	struct ferret_go_event *e;
-	__u64 g, stack_hi = 0;
-
-	if (!is_traced(pid))
-		return 0;
-	g = go_event_g(ctx, type);
-	/* g.stack is {lo, hi}, g's first field in every Go release. */
-	if (!g || (type != FERRET_EV_GO_END &&
-		   bpf_probe_read_user(&stack_hi, sizeof(stack_hi), (void *)(g + 8)))) {
-		count_lost(); /* the goroutine's calls cannot be paired across it: counted as a loss */
-		return 0;
-	}
-	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
-		return 0;
-	}
-	e->hdr.ts_ns = ts;
-	e->hdr.lost_mark = lost_mark;
-	e->hdr.tid = tid;
-	e->hdr.func_id = (__u32)bpf_get_attach_cookie(ctx);
-	e->hdr.type = type;
-	e->hdr.flags = 0;
-	e->goroutine = g;
-	e->stack_pos = type == FERRET_EV_GO_END ? 0 : stack_hi - ctx->sp;
-	e->pid = pid;
-	e->pad = 0;
-	bpf_ringbuf_submit(e, wakeup_flags());
-	return 0;
-}
-
-SEC("uprobe.multi")
-int on_go_entry_multi(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_ENTRY);
-}
-
-SEC("uprobe.multi")
-int on_go_ret_multi(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_EXIT);
-}
-
-SEC("uprobe.multi")
-int on_go_end_multi(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_END);
-}
-
-SEC("uprobe")
-int on_go_entry_single(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_ENTRY);
-}
-
-SEC("uprobe")
-int on_go_ret_single(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_EXIT);
-}
-
-SEC("uprobe")
-int on_go_end_single(struct pt_regs *ctx)
-{
-	return emit_go_event(ctx, FERRET_EV_GO_END);
-}
+#include "go.bpf.h" /* Go code's programs */
 
 static __always_inline void emit_task_event(__u16 type, __u32 pid, __u32 tid, __u32 arg)
 {

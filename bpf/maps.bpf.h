@@ -14,6 +14,7 @@
 const volatile bool filter_pids = true;	 /* false with --all */
 const volatile bool follow_forks = false; /* true when ferret launched the command */
 const volatile bool all_processes = false; /* --all: every process, forked children too */
+const volatile __u32 self_pid = 0;	  /* --all: ferret itself, never traced */
 const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced without a lookup */
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
@@ -114,7 +115,9 @@ struct {
 
 static __always_inline bool is_traced(__u32 pid)
 {
-	return !filter_pids || pid == main_pid || bpf_map_lookup_elem(&pids, &pid);
+	if (!filter_pids)
+		return pid != self_pid;
+	return pid == main_pid || bpf_map_lookup_elem(&pids, &pid);
 }
 
 static __always_inline void count_lost(void)

@@ -47,6 +47,11 @@ disk_full() {
 	else
 		expect_match "analyze of the full db, nothing stored: says so" "$(cat "$TMP/err")" "^ferret: .*no spans"
 	fi
+	if [ "${unstored:-0}" -gt 0 ] && [ "${stored:-0}" -gt 0 ]; then
+		"$FERRET" export "$DB" --format folded -o "$TMP/x.folded" 2>"$TMP/xerr"
+		expect_match "export says which calls it misses" "$(cat "$TMP/xerr")" \
+			"ferret: warning: run full: $unstored calls were seen but not stored"
+	fi
 	umount "$MNT"
 }
 

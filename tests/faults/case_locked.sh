@@ -33,6 +33,35 @@ expect_eq "nothing counted as unstored" "$(q "SELECT unstored_spans FROM runs WH
 expect_eq "no events lost (the ring buffer held them)" "$lost" 0
 expect_eq "every call stored" "$stored" "$made"
 expect_closed locked
+
+# The lock is taken mid-run and held for good; Ctrl-C stops tracing, and ferret waits for
+# the lock to store the rest, saying that a second Ctrl-C gives up; the second one does,
+# within seconds: the calls it could not store are counted, exit 1.
+"$FERRET" trace --db "$DB" --run-id held -f tiny -- "$FAULTS/storm" 1 100000 1 >/dev/null 2>"$TMP/log2" &
+tracer=$!
+for _ in $(seq 100); do grep -q 'Ctrl-C to stop' "$TMP/log2" && break; sleep 0.1; done
+{
+	printf '.timeout 10000\nBEGIN IMMEDIATE;\n.shell touch %s\n' "$TMP/held2"
+	while [ ! -e "$TMP/release" ]; do sleep 0.2; done
+	printf 'COMMIT;\n'
+} | sqlite3 -batch "$DB" >/dev/null 2>&1 &
+holder=$!
+wait_file "$TMP/held2" 50
+for _ in $(seq 150); do grep -q 'a second Ctrl-C gives up' "$TMP/log2" && break; sleep 0.1; done
+kill -INT "$tracer"
+pkill -INT -f "^$FAULTS/storm 1 100000" # a terminal's Ctrl-C reaches the command too
+sleep 1
+expect_eq "after one Ctrl-C ferret still waits for the lock" "$(kill -0 "$tracer" 2>/dev/null && echo waits)" waits
+kill -INT "$tracer"
+for _ in $(seq 100); do kill -0 "$tracer" 2>/dev/null || break; sleep 0.1; done
+expect_eq "a second Ctrl-C gives up within 10 s" "$(kill -0 "$tracer" 2>/dev/null && echo still waiting || echo gone)" gone
+kill -KILL "$tracer" 2>/dev/null
+wait "$tracer"
+expect_eq "ferret exits 1 (calls not stored)" "$?" 1
+expect_match "the summary counts what was not stored, and why" "$(cat "$TMP/log2")" \
+	"run held: [0-9]+ spans .*, [0-9]+ of them not stored \(database is locked\)"
+touch "$TMP/release"
+wait "$holder"
 expect_intact
 expect_no_links
 exit 0

@@ -118,6 +118,34 @@ static void test_longjmp_leaves_incomplete(void)
 	span_builder__free(b);
 }
 
+/* A call entered higher on the stack than open ones, or at the same place and no tail call,
+ * ends them (they were jumped out of); a tail call and a deeper call do not. */
+static void test_entry_above_ends_jumped_calls(void)
+{
+	struct capture c;
+	struct span_builder *b = new_builder(&c);
+
+	span_builder__set_thread(b, 1, 1);
+	span_builder__entry_at(b, 1, 1, 10, &(struct entry_place){ 0x7000, false }, false); /* catcher */
+	span_builder__entry_at(b, 1, 2, 20, &(struct entry_place){ 0x6f00, false }, false); /* a */
+	span_builder__entry_at(b, 1, 3, 30, &(struct entry_place){ 0x6f00, true }, false); /* a's tail call */
+	span_builder__entry_at(b, 1, 4, 40, &(struct entry_place){ 0x6e00, false }, false); /* longjmps */
+	EXPECT_EQ(c.n, 0);
+	/* after(), called by catcher where it called a() */
+	span_builder__entry_at(b, 1, 5, 60, &(struct entry_place){ 0x6f00, false }, false);
+	EXPECT_EQ(c.n, 3);
+	expect_span(&c.spans[0], 4, 3, 4, 40, 60, 3, SPAN_INCOMPLETE);
+	expect_span(&c.spans[1], 3, 2, 3, 30, 60, 2, SPAN_INCOMPLETE);
+	expect_span(&c.spans[2], 2, 1, 2, 20, 60, 1, SPAN_INCOMPLETE);
+	span_builder__exit(b, 1, 5, 70);
+	expect_span(&c.spans[3], 5, 1, 5, 60, 70, 1, SPAN_OK);
+	/* higher still: catcher's caller calls again */
+	span_builder__entry_at(b, 1, 6, 80, &(struct entry_place){ 0x7100, false }, false);
+	expect_span(&c.spans[4], 1, 0, 1, 10, 80, 0, SPAN_INCOMPLETE);
+	EXPECT_EQ(span_builder__counts(b)->incomplete, 4);
+	span_builder__free(b);
+}
+
 static void test_interleaved_threads(void)
 {
 	struct capture c;
@@ -188,8 +216,8 @@ static void test_entry_without_return_probe(void)
 	span_builder__set_thread(b, 10, 1);
 	span_builder__entry(b, 10, 100, 1000);
 	span_builder__entry(b, 10, 200, 1100);
-	span_builder__entry_no_return(b, 10, 200, 1200);
-	span_builder__entry_no_return(b, 10, 300, 1300);
+	span_builder__entry_at(b, 10, 200, 1200, NULL, true);
+	span_builder__entry_at(b, 10, 300, 1300, NULL, true);
 	span_builder__exit(b, 10, 200, 1500); /* the return of the rec() at 1100 */
 	span_builder__exit(b, 10, 100, 1600);
 	EXPECT_EQ(c.n, 4);
@@ -268,6 +296,7 @@ int main(void)
 	RUN(test_nesting);
 	RUN(test_recursion);
 	RUN(test_longjmp_leaves_incomplete);
+	RUN(test_entry_above_ends_jumped_calls);
 	RUN(test_interleaved_threads);
 	RUN(test_unmatched_exit_and_end_all);
 	RUN(test_many_threads_grow_table);

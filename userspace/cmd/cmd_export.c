@@ -114,6 +114,17 @@ static enum parse_result parse_args(int argc, char **argv, struct export_opts *o
 	return options__db_argument(argc, argv, &o->db_path);
 }
 
+/* What the run saw but the file does not hold: the export misses those calls too. */
+static void warn_missing(const struct run_row *run)
+{
+	if (run->lost_events)
+		fwarn("run %s lost %lld events: the export misses those calls", run->run_id,
+		      (long long)run->lost_events);
+	if (run->unstored_spans)
+		fwarn("run %s: %lld calls were seen but not stored (a write failed): the export misses "
+		      "them", run->run_id, (long long)run->unstored_spans);
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct output out = { 0 };
@@ -153,6 +164,8 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "ferret: wrote %lld span%s of run %s (%s) to %s\n", (long long)spans,
 			spans == 1 ? "" : "s", run->run_id, opts.format->name, out.path);
 	output__free(&out);
+	if (!err)
+		warn_missing(run);
 cleanup:
 	store__free(s);
 	func_names__free(names);

@@ -21,6 +21,7 @@
 #include "trace/budget.h"
 #include "commands.h"
 #include "trace/consumer.h"
+#include "trace/follow.h"
 #include "trace/launch.h"
 #include "trace/loader.h"
 #include "core/log.h"
@@ -37,9 +38,11 @@
 
 static atomic_int stop_signal;
 
+/* The first signal stops tracing; a second one also stops waiting for a database lock. */
 static void on_signal(int sig)
 {
-	atomic_store(&stop_signal, sig);
+	if (atomic_exchange(&stop_signal, sig))
+		store__give_up_lock_waits();
 }
 
 /* Nothing to do: the write that raised it fails with EPIPE or EFBIG instead. */
@@ -306,7 +309,9 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.filter_pids = !o->target.all && !o->target.pid,
 		.follow_forks = o->target.argv != NULL,
 		.ringbuf_bytes = (uint32_t)o->ringbuf_mb << 20,
-		.attach_pid = o->target.pid ? o->target.pid : -1,
+		/* A followed command: breakpoints in its processes only (follow.h). */
+		.attach_pid = o->target.pid ? o->target.pid
+			    : ss->target.child.follower ? ss->target.pid : -1,
 		.main_pid = ss->target.pid,
 		.stack_mode = trace_options__stack_mode(o),
 		.emit_spans = !o->aggregate,
@@ -338,6 +343,8 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = budget__apply_states(ss->budget, ss->loader);
 	if (!err && !o->target.all)
 		err = loader__add_pid(ss->loader, ss->target.pid);
+	if (!err && ss->target.child.follower)
+		follower__set_loader(ss->target.child.follower, ss->loader);
 	info.start_mono_ns = mono_ns();
 	info.start_real_ns = real_ns();
 	if (!err)
@@ -361,6 +368,7 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 	struct run_end end = { 0 };
 	int err;
 
+	launch__unfollow(&ss->target.child); /* it attaches probes: done before they go */
 	loader__detach(ss->loader);
 	end.end_mono_ns = mono_ns();
 	err = consumer__finish(ss->consumer, end.end_mono_ns, ss->agg);

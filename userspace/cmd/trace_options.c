@@ -45,6 +45,9 @@ static void usage(FILE *out)
 		"                         their probes, checked once a second (-p or a command)\n"
 		"  --count-only GLOB      functions named GLOB get an entry probe only: calls\n"
 		"                         counted exactly, no spans or times; repeatable\n"
+		"  --no-ptrace            follow a command's children without ptrace (for a command\n"
+		"                         that uses it: a debugger, strace): every process mapping\n"
+		"                         a traced file then gets the breakpoints\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -69,7 +72,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE };
 
 /* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
 static enum parse_result parse_overhead(const char *text, double *fraction)
@@ -84,6 +87,7 @@ static enum parse_result parse_overhead(const char *text, double *fraction)
 	*fraction = pct / 100;
 	return PARSE_RUN;
 }
+
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -100,6 +104,7 @@ static const struct option long_opts[] = {
 	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
 	{ "count-only", required_argument, NULL, OPT_COUNT_ONLY },
+	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -130,14 +135,17 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
+	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
 }
 
 /* --overhead holds the traced processes still while it swaps probes: --all has no list of
- * them. Stack mode keeps calls in the kernel, whose open ones a removal would cut short. */
-static enum parse_result check_budget(const struct trace_opts *o)
+ * them. Stack mode keeps calls in the kernel, whose open ones a removal would cut short.
+ * Holding them is a ptrace seize, which a command's followed processes, already seized by
+ * ferret, refuse: their children are then followed in the kernel (--no-ptrace). */
+static enum parse_result check_budget(struct trace_opts *o)
 {
 	if (o->overhead && o->target.all) {
 		ferr("--overhead needs -p PID or a command: with --all ferret cannot hold the traced "
@@ -148,6 +156,8 @@ static enum parse_result check_budget(const struct trace_opts *o)
 		ferr("--overhead does not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
+	if (o->overhead)
+		o->target.no_ptrace = true;
 	return PARSE_RUN;
 }
 

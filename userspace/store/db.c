@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* db: the checked connection, transactions and errors (see db.h). */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -338,19 +339,28 @@ static bool may_write(const char *path)
 /* SQLite's busy handler for a writer: sleeps with backoff (1 ms doubling to 100 ms)
  * until the lock is free, says once after DB_LOCK_SAY_S that it waits, and gives
  * up (SQLITE_BUSY) after DB_LOCK_WAIT_S. tries is 0 at each new wait. */
+static atomic_bool give_up_waits;
+
+void db__give_up_lock_waits(void)
+{
+	atomic_store(&give_up_waits, true);
+}
+
 static int wait_for_lock(void *arg, int tries)
 {
 	struct db *db = arg;
 	int64_t now = mono_ns(), waited;
 
+	if (atomic_load(&give_up_waits))
+		return 0;
 	if (tries == 0)
 		db->busy_since_ns = now;
 	waited = now - db->busy_since_ns;
 	if (waited >= DB_LOCK_WAIT_S * 1000000000LL)
 		return 0;
 	if (waited >= DB_LOCK_SAY_S * 1000000000LL && !db->said_waiting) {
-		fwarn("%s: another process holds the write lock: waiting for it (up to %d s)", db->path,
-		      DB_LOCK_WAIT_S);
+		fwarn("%s: another process holds the write lock: waiting for it (up to %d s; a second "
+		      "Ctrl-C gives up, counting what is not stored)", db->path, DB_LOCK_WAIT_S);
 		db->said_waiting = true;
 	}
 	usleep(tries < 7 ? 1000u << tries : 100000u);

@@ -61,6 +61,8 @@ int db__run(struct db *db, struct sqlite3_stmt *stmt, const char *what);
  * after DB_LOCK_SAY_S): the tracer's ring buffer holds the events meanwhile. */
 #define DB_LOCK_WAIT_S 60
 #define DB_LOCK_SAY_S 5
+/* Every writer in the process stops waiting for a lock at once (async-signal-safe). */
+void db__give_up_lock_waits(void);
 int db__begin(struct db *db);
 int db__commit(struct db *db);
 void db__rollback(struct db *db);

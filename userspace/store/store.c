@@ -43,6 +43,11 @@ void store__free(struct store *s)
 	free(s);
 }
 
+void store__give_up_lock_waits(void)
+{
+	db__give_up_lock_waits();
+}
+
 bool store__created(const struct store *s)
 {
 	return s->db->created;

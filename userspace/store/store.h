@@ -36,6 +36,9 @@ struct store;
 /* ---- opening ---- */
 int store__open(const char *path, enum store_mode mode, struct store **out);
 void store__free(struct store *s); /* NULL is a no-op; flushes pending writes */
+/* Writers stop waiting for another process's write lock: what they could not write is
+ * counted as unstored. Async-signal-safe: for a second Ctrl-C. */
+void store__give_up_lock_waits(void);
 /* Whether store__open created the file (then only is it ferret's to remove). */
 bool store__created(const struct store *s);
 

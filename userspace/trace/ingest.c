@@ -330,15 +330,18 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 		return ok;
 	if (e->type == FERRET_EV_EXIT)
 		return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
-	if (e->flags & FERRET_ENTRY_NO_RETURN)
-		return span_builder__entry_no_return(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
-	return span_builder__entry(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
+	return span_builder__entry_at(in->builder, e->tid, fkey, (int64_t)e->ts_ns,
+				      &(struct entry_place){ ((const struct ferret_entry_event *)e)->sp,
+							     e->flags & FERRET_ENTRY_TAIL_CALL },
+				      e->flags & FERRET_ENTRY_NO_RETURN);
 }
 
 /* The size of a record of this type: a shorter one is malformed. */
 static size_t record_size(uint16_t type)
 {
 	switch (type) {
+	case FERRET_EV_ENTRY:
+		return sizeof(struct ferret_entry_event);
 	case FERRET_EV_THREAD:
 		return sizeof(struct ferret_thread_event);
 	case FERRET_EV_SPAN:

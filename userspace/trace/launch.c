@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "follow.h"
 #include "launch.h"
 #include "core/log.h"
 
@@ -68,33 +69,46 @@ void launch__abort(struct child *c)
 	launch__wait(c, -1);
 }
 
+/* Whether the child has exited, reaped now or by the follower; block: wait for it. */
+static bool reap(struct child *c, bool block)
+{
+	pid_t r;
+
+	if (c->follower)
+		return c->exited = follower__reaped(c->follower, &c->status);
+	r = waitpid(c->pid, &c->status, block ? 0 : WNOHANG);
+	if (r == c->pid)
+		return c->exited = true;
+	if (r < 0 && errno != EINTR) {
+		c->status = 0; /* not our child any more: nothing to wait for */
+		return c->exited = true;
+	}
+	return false;
+}
+
 bool launch__wait(struct child *c, int timeout_ms)
 {
 	struct timespec tick = { 0, 5 * 1000000L };
 	int waited = 0;
-	pid_t r;
 
-	while (!c->exited) {
-		r = waitpid(c->pid, &c->status, timeout_ms < 0 ? 0 : WNOHANG);
-		if (r == c->pid) {
-			c->exited = true;
+	while (!c->exited && !reap(c, timeout_ms < 0 && !c->follower)) {
+		if (timeout_ms == 0 || (timeout_ms > 0 && waited >= timeout_ms))
 			break;
-		}
-		if (r < 0 && errno != EINTR) {
-			c->exited = true; /* not our child any more: nothing to wait for */
-			c->status = 0;
-			break;
-		}
-		if (timeout_ms >= 0 && waited >= timeout_ms)
-			break;
-		if (timeout_ms > 0) {
+		if (c->follower || timeout_ms > 0)
 			nanosleep(&tick, NULL);
-			waited += 5;
-		}
-		if (timeout_ms == 0)
-			break;
+		waited += 5;
 	}
 	return c->exited;
+}
+
+void launch__unfollow(struct child *c)
+{
+	if (!c->follower)
+		return;
+	follower__stop(c->follower);
+	launch__wait(c, 0); /* what it reaped before it stopped */
+	follower__free(c->follower);
+	c->follower = NULL;
 }
 
 int launch__exit_code(const struct child *c)

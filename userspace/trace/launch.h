@@ -13,6 +13,7 @@ struct child {
 	int gate_fd; /* write end: closing it lets the child exec */
 	bool exited;
 	int status; /* wait status once exited */
+	struct follower *follower; /* while set, its thread reaps the child (follow.h) */
 };
 
 /* Forks; the child waits at the gate, then execs exe with argv. */
@@ -22,6 +23,8 @@ int launch__release(struct child *c);
 void launch__abort(struct child *c);
 /* true once the child has exited (reaped, status kept). timeout_ms 0: do not wait. */
 bool launch__wait(struct child *c, int timeout_ms);
+/* Stops following (the child and its descendants run on, untraced), keeping its status. */
+void launch__unfollow(struct child *c);
 /* The exit code ferret passes on: the child's, or 128+signal. */
 int launch__exit_code(const struct child *c);
 

@@ -3,18 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/events.h"
 #include "ferret.skel.h"
-#include "loader.h"
+#include "closer.h"
+#include "loader_int.h"
 #include "core/log.h"
 #include "core/util.h"
 
 /* The ABI's layout, as the BPF side (built with -target bpf) sees it. */
 _Static_assert(sizeof(struct ferret_event) == 24, "ferret_event is 24 bytes on both sides");
+_Static_assert(sizeof(struct ferret_entry_event) == 32, "ferret_entry_event is 32 bytes");
 _Static_assert(sizeof(struct ferret_thread_event) == 40, "ferret_thread_event is 40 bytes");
 _Static_assert(sizeof(struct ferret_go_event) == 48, "ferret_go_event is 48 bytes");
 _Static_assert(sizeof(struct ferret_span_event) == 56, "ferret_span_event is 56 bytes");
@@ -32,27 +35,6 @@ _Static_assert((int)LOADER_PROBE_TRACED == FERRET_PROBE_TRACED && (int)LOADER_PR
 		       (int)LOADER_PROBE_REMOVED == FERRET_PROBE_REMOVED,
 	       "loader.h's probe states are the BPF side's");
 
-struct loader {
-	struct ferret_bpf *skel;
-	struct ring_buffer *ring;
-	struct bpf_link **links;
-	size_t nlinks, cap;
-	/* uprobe_multi: each module's entry and return links ([2m], [2m + 1]; NULL: none), kept
-	 * apart so that --overhead can replace them; probe_state[f]: enum ferret_probe_state. */
-	struct bpf_link **module_links;
-	struct bpf_link **old_links; /* replaced, to destroy once the processes run again */
-	uint8_t *module_gen;	     /* the generation of each module's live links */
-	size_t nmodules;
-	uint8_t *probe_state;
-	uint32_t nfuncs;
-	const struct selection *sel; /* the one attached */
-	size_t probes;
-	int attach_pid;
-	bool multi;
-	double attach_s, detach_s;
-	loader_event_fn handler;
-	void *handler_ctx;
-};
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -61,6 +43,11 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!ferret_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+static void destroy_link(void *link)
+{
+	bpf_link__destroy(link);
 }
 
 /* --all: no pid filter at all, so processes forked by traced ones are traced too. */
@@ -80,6 +67,8 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	skel->rodata->follow_forks = opts->follow_forks;
 	skel->rodata->all_processes = all_processes(opts);
 	skel->rodata->main_pid = (__u32)opts->main_pid;
+	/* --all: ferret's own calls (SQLite's mallocs) would trace themselves. */
+	skel->rodata->self_pid = all_processes(opts) ? (__u32)getpid() : 0;
 	skel->rodata->stack_mode = opts->stack_mode;
 	skel->rodata->emit_spans = opts->emit_spans || !opts->stack_mode;
 	skel->rodata->min_duration_ns = opts->min_duration_ns;
@@ -149,6 +138,8 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 	if (!l)
 		return -ENOMEM;
 	libbpf_set_print(print_libbpf);
+	if (closer__new(destroy_link, &l->closer))
+		l->closer = NULL; /* links are then closed one by one, waiting */
 	l->attach_pid = opts->attach_pid;
 	l->nfuncs = opts->nfuncs;
 	l->probe_state = calloc(opts->nfuncs ? opts->nfuncs : 1, 1);
@@ -203,222 +194,6 @@ int loader__add_pid(struct loader *l, int pid)
 	return 0;
 }
 
-static int keep_link(struct loader *l, struct bpf_link *link)
-{
-	if (grow_array((void **)&l->links, &l->cap, l->nlinks + 1, sizeof(*l->links))) {
-		bpf_link__destroy(link);
-		return -ENOMEM;
-	}
-	l->links[l->nlinks++] = link;
-	return 0;
-}
-
-/* Whether function f gets an entry (or return) probe: a count-only one has no return probe,
- * a removed one none at all. */
-static bool gets_probe(const struct loader *l, size_t f, bool ret)
-{
-	return ret ? l->probe_state[f] == FERRET_PROBE_TRACED : l->probe_state[f] != FERRET_PROBE_REMOVED;
-}
-
-/* One link for all of a module's entries (or returns) that get a probe, of link generation
- * gen; *out NULL: none do. */
-static int attach_module_multi(struct loader *l, const struct selection *sel, size_t m, bool ret,
-			       uint8_t gen, struct bpf_link **out)
-{
-	const struct sel_module *mod = &sel->modules[m];
-	unsigned long *offsets = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*offsets));
-	__u64 *cookies = calloc(mod->nfuncs ? mod->nfuncs : 1, sizeof(*cookies));
-	LIBBPF_OPTS(bpf_uprobe_multi_opts, opts);
-	size_t i, n = 0;
-	int err = 0;
-
-	*out = NULL;
-	if (!offsets || !cookies) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = mod->first_func; i < mod->first_func + mod->nfuncs; i++) {
-		if (!gets_probe(l, i, ret))
-			continue;
-		offsets[n] = sel->funcs[i].offset + sel->funcs[i].probe_skip;
-		cookies[n++] = i | (__u64)gen << 32;
-	}
-	if (!n)
-		goto out;
-	opts.offsets = offsets;
-	opts.cookies = cookies;
-	opts.cnt = n;
-	opts.retprobe = ret;
-	*out = bpf_program__attach_uprobe_multi(ret ? l->skel->progs.on_exit_multi
-						    : l->skel->progs.on_entry_multi,
-						l->attach_pid, mod->path, NULL, &opts);
-	if (!*out) {
-		err = -errno;
-		ferr("cannot attach %zu %s to %s: %s", n, ret ? "uretprobes" : "uprobes", mod->path,
-		     strerror(-err));
-		goto out;
-	}
-	l->probes += n;
-out:
-	free(offsets);
-	free(cookies);
-	return err;
-}
-
-/* A module's entry and return links of generation gen, in links[0] and links[1]. Returns
- * first: a call entered once the entry probe is there then always has a return probe (one
- * entered before it returns unmatched, and is dropped), where the other order leaves the
- * calls entered meanwhile open for good. */
-static int attach_module_links(struct loader *l, const struct selection *sel, size_t m, uint8_t gen,
-			       struct bpf_link **links)
-{
-	int err = attach_module_multi(l, sel, m, true, gen, &links[1]);
-
-	if (!err)
-		err = attach_module_multi(l, sel, m, false, gen, &links[0]);
-	return err;
-}
-
-static int attach_func_single(struct loader *l, const struct selection *sel, size_t f, bool ret)
-{
-	const struct sel_func *fn = &sel->funcs[f];
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = f, .retprobe = ret);
-	struct bpf_link *link;
-
-	if (!gets_probe(l, f, ret))
-		return 0;
-	link = bpf_program__attach_uprobe_opts(ret ? l->skel->progs.on_exit_single
-						   : l->skel->progs.on_entry_single,
-					       l->attach_pid, sel->modules[fn->module].path,
-					       fn->offset + fn->probe_skip, &opts);
-	if (!link) {
-		ferr("cannot attach to %s in %s: %s", fn->name, sel->modules[fn->module].path,
-		     strerror(errno));
-		return -errno;
-	}
-	l->probes++;
-	return keep_link(l, link);
-}
-
-/* Go code's probes (go_returns.h): which program, where, with which cookies. */
-enum go_probe { GO_ENTRY, GO_RET, GO_END };
-
-static struct bpf_program *go_program(const struct loader *l, enum go_probe which)
-{
-	const struct ferret_bpf *k = l->skel;
-
-	if (which == GO_ENTRY)
-		return l->multi ? k->progs.on_go_entry_multi : k->progs.on_go_entry_single;
-	if (which == GO_RET)
-		return l->multi ? k->progs.on_go_ret_multi : k->progs.on_go_ret_single;
-	return l->multi ? k->progs.on_go_end_multi : k->progs.on_go_end_single;
-}
-
-/* n probes of one kind in a module: one uprobe_multi link, or one link each. */
-static int attach_go_sites(struct loader *l, const char *path, enum go_probe which,
-			   const unsigned long *offsets, const __u64 *cookies, size_t n)
-{
-	static const char *const what[] = { "entry", "RET", "goroutine exit" };
-	struct bpf_link *link;
-	size_t i;
-	int err = 0;
-
-	for (i = 0; !err && i < (l->multi ? (n > 0) : n); i++) {
-		if (l->multi) {
-			LIBBPF_OPTS(bpf_uprobe_multi_opts, opts, .offsets = offsets, .cookies = cookies,
-				    .cnt = n);
-			link = bpf_program__attach_uprobe_multi(go_program(l, which), l->attach_pid,
-								path, NULL, &opts);
-		} else {
-			LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookies[i]);
-			link = bpf_program__attach_uprobe_opts(go_program(l, which), l->attach_pid,
-							       path, offsets[i], &opts);
-		}
-		if (!link) {
-			err = -errno;
-			ferr("cannot attach %zu Go %s probe%s to %s: %s", l->multi ? n : 1, what[which],
-			     (l->multi ? n : 1) > 1 ? "s" : "", path, strerror(-err));
-			return err;
-		}
-		l->probes += l->multi ? n : 1;
-		err = keep_link(l, link);
-	}
-	return err;
-}
-
-/* A Go module: entries past the stack check, every RET, and runtime.goexit0. */
-static int attach_go_module(struct loader *l, const struct selection *sel, size_t m)
-{
-	const struct sel_module *mod = &sel->modules[m];
-	size_t i, k, n = 0, nrets = 0;
-	unsigned long *offsets;
-	__u64 *cookies;
-	int err;
-
-	for (i = 0; i < mod->nfuncs; i++)
-		nrets += sel->funcs[mod->first_func + i].nrets;
-	offsets = calloc(mod->nfuncs + nrets + 1, sizeof(*offsets));
-	cookies = calloc(mod->nfuncs + nrets + 1, sizeof(*cookies));
-	if (!offsets || !cookies) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < mod->nfuncs; i++) {
-		offsets[i] = sel->funcs[mod->first_func + i].offset + sel->funcs[mod->first_func + i].probe_skip;
-		cookies[i] = mod->first_func + i;
-	}
-	err = attach_go_sites(l, mod->path, GO_ENTRY, offsets, cookies, mod->nfuncs);
-	for (i = 0; i < mod->nfuncs; i++) {
-		const struct sel_func *fn = &sel->funcs[mod->first_func + i];
-
-		for (k = 0; k < fn->nrets; k++, n++) {
-			offsets[n] = fn->ret_offsets[k];
-			cookies[n] = mod->first_func + i;
-		}
-	}
-	if (!err)
-		err = attach_go_sites(l, mod->path, GO_RET, offsets, cookies, n);
-	offsets[0] = mod->go_exit_offset;
-	cookies[0] = 0;
-	if (!err)
-		err = attach_go_sites(l, mod->path, GO_END, offsets, cookies, 1);
-out:
-	free(offsets);
-	free(cookies);
-	return err;
-}
-
-int loader__attach(struct loader *l, const struct selection *sel)
-{
-	size_t i, n = l->multi ? sel->nmodules : sel->nfuncs;
-	int64_t start = mono_ns();
-	int err = 0;
-
-	l->module_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->module_links));
-	l->old_links = calloc(2 * (sel->nmodules ? sel->nmodules : 1), sizeof(*l->old_links));
-	l->module_gen = calloc(sel->nmodules ? sel->nmodules : 1, sizeof(*l->module_gen));
-	if (!l->module_links || !l->old_links || !l->module_gen)
-		return -ENOMEM;
-	l->nmodules = sel->nmodules;
-	l->sel = sel;
-	for (i = 0; !err && i < sel->nmodules; i++)
-		if (sel->modules[i].go)
-			err = attach_go_module(l, sel, i);
-	for (i = 0; !err && i < n; i++) {
-		if (sel->modules[l->multi ? i : sel->funcs[i].module].go)
-			continue;
-		if (l->multi) {
-			err = attach_module_links(l, sel, i, 0, &l->module_links[2 * i]);
-		} else {
-			err = attach_func_single(l, sel, i, true); /* returns first, as above */
-			if (!err)
-				err = attach_func_single(l, sel, i, false);
-		}
-	}
-	l->attach_s = (double)(mono_ns() - start) / 1e9;
-	return err;
-}
-
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx)
 {
 	l->handler = fn;
@@ -431,23 +206,6 @@ int loader__poll(struct loader *l, int timeout_ms)
 	int n = timeout_ms ? ring_buffer__poll(l->ring, timeout_ms) : ring_buffer__consume(l->ring);
 
 	return n == -EINTR ? 0 : n;
-}
-
-void loader__detach(struct loader *l)
-{
-	int64_t start = mono_ns();
-	size_t i;
-
-	for (i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
-	for (i = 0; i < 2 * l->nmodules; i++) {
-		bpf_link__destroy(l->module_links[i]); /* NULL is a no-op */
-		bpf_link__destroy(l->old_links[i]);
-	}
-	if (l->nlinks || l->nmodules)
-		l->detach_s = (double)(mono_ns() - start) / 1e9;
-	l->nlinks = 0;
-	l->nmodules = 0;
 }
 
 uint64_t loader__lost_events(const struct loader *l)
@@ -564,66 +322,6 @@ int loader__open_stacks(const struct loader *l, loader_open_stack_fn cb, void *c
 	return err;
 }
 
-/* The function's probe_state map value: its state and its module's live link generation. */
-static int write_probe_state(struct loader *l, uint32_t func_id)
-{
-	__u8 gen = l->sel ? l->module_gen[l->sel->funcs[func_id].module] : 0;
-	__u8 v = (__u8)(l->probe_state[func_id] | gen << FERRET_PROBE_GEN_SHIFT);
-
-	if (bpf_map__update_elem(l->skel->maps.probe_state, &func_id, sizeof(func_id), &v, sizeof(v),
-				 BPF_ANY))
-		return -errno;
-	return 0;
-}
-
-int loader__set_probe_state(struct loader *l, uint32_t func_id, enum loader_probe_state state)
-{
-	if (func_id >= l->nfuncs)
-		return -EINVAL;
-	l->probe_state[func_id] = (uint8_t)state;
-	return write_probe_state(l, func_id);
-}
-
-int loader__replace_module_links(struct loader *l, const struct selection *sel, size_t m)
-{
-	uint8_t gen;
-	size_t f;
-	int err;
-
-	if (!l->multi || m >= l->nmodules || sel != l->sel || sel->modules[m].go || l->old_links[2 * m] ||
-	    l->old_links[2 * m + 1])
-		return -EINVAL;
-	gen = (uint8_t)((l->module_gen[m] + 1) % FERRET_PROBE_GENS);
-	err = attach_module_links(l, sel, m, gen, &l->old_links[2 * m]);
-	if (err) { /* the old links stay live */
-		bpf_link__destroy(l->old_links[2 * m]);
-		bpf_link__destroy(l->old_links[2 * m + 1]);
-		l->old_links[2 * m] = l->old_links[2 * m + 1] = NULL;
-		return err;
-	}
-	/* The new links go live; the old ones are kept to destroy later. */
-	l->module_gen[m] = gen;
-	for (f = sel->modules[m].first_func; !err && f < sel->modules[m].first_func + sel->modules[m].nfuncs; f++)
-		err = write_probe_state(l, (uint32_t)f);
-	for (f = 0; f < 2; f++) {
-		struct bpf_link *t = l->module_links[2 * m + f];
-
-		l->module_links[2 * m + f] = l->old_links[2 * m + f];
-		l->old_links[2 * m + f] = t;
-	}
-	return err;
-}
-
-void loader__drop_replaced_links(struct loader *l)
-{
-	size_t i;
-
-	for (i = 0; i < 2 * l->nmodules; i++) {
-		bpf_link__destroy(l->old_links[i]);
-		l->old_links[i] = NULL;
-	}
-}
-
 uint64_t loader__func_hits(const struct loader *l, uint32_t func_id)
 {
 	int ncpus = libbpf_num_possible_cpus(), cpu;
@@ -680,9 +378,8 @@ void loader__free(struct loader *l)
 	if (!l)
 		return;
 	loader__detach(l);
+	closer__free(l->closer);
 	free(l->links);
-	free(l->module_links);
-	free(l->old_links);
 	free(l->module_gen);
 	free(l->probe_state);
 	ring_buffer__free(l->ring);

@@ -69,6 +69,11 @@ typedef int (*loader_event_fn)(void *ctx, void *data, size_t size);
 int loader__open(const struct loader_opts *opts, struct loader **out);
 int loader__add_pid(struct loader *l, int pid);
 int loader__attach(struct loader *l, const struct selection *sel);
+/* The same selection's probes once more, filtered on process pid (a link per module, as
+ * for attach_pid): for a followed process forked by a traced one (follow.c). */
+int loader__attach_pid(struct loader *l, int pid);
+/* Removes the probes loader__attach_pid attached for pid (the process exited). */
+void loader__detach_pid(struct loader *l, int pid);
 /* Drains what the ring buffer holds now, or waits up to timeout_ms for data. */
 int loader__poll(struct loader *l, int timeout_ms);
 int loader__set_handler(struct loader *l, loader_event_fn fn, void *ctx);

@@ -12,7 +12,9 @@ struct open_call {
 	int64_t function_key;
 	int64_t start_ns;
 	bool no_return; /* the kernel gave it no return probe */
-	uint64_t stack_pos; /* Go: g.stack.hi - SP at its entry; 0 for other code */
+	/* Where on its stack it entered, deeper calls higher (0: unknown). Go: g.stack.hi - SP;
+	 * other code: ~SP. */
+	uint64_t stack_pos;
 	/* As stored at its entry: a call --overhead cut from below it keeps its parent. */
 	int64_t parent_id;
 	int32_t depth;
@@ -128,15 +130,24 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	return 0;
 }
 
-int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
+static int unwind_from(struct span_builder *b, struct thread_state *t, uint64_t pos, int64_t ts);
+
+int span_builder__entry_at(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts,
+			   const struct entry_place *place, bool no_return)
 {
-	return push_call(b, tid, function_key, ts, false, 0);
+	struct thread_state *t = find_thread(b, tid);
+	uint64_t pos = place && place->sp ? ~place->sp : 0; /* deeper is higher */
+	int err;
+
+	if (!t)
+		return -ENOENT;
+	err = pos ? unwind_from(b, t, place->tail_call ? pos + 1 : pos, ts) : 0;
+	return err ? err : push_call(b, tid, function_key, ts, no_return, pos);
 }
 
-int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t function_key,
-				  int64_t ts)
+int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts)
 {
-	return push_call(b, tid, function_key, ts, true, 0);
+	return span_builder__entry_at(b, tid, function_key, ts, NULL, false);
 }
 
 /* Emits call c of t's stack, ending at ts, with status. */
@@ -225,9 +236,9 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 	return pop_call(b, t, ts, SPAN_OK);
 }
 
-/* Go: the open calls at stack positions from `pos` down (deeper) are over: the goroutine's
- * stack was unwound past them (a panic, runtime.Goexit) or they left by a jump. */
-static int unwind_go(struct span_builder *b, struct thread_state *t, uint64_t pos, int64_t ts)
+/* The open calls at stack positions from `pos` down (deeper) are over: the stack was
+ * unwound past them (a longjmp; Go: a panic, runtime.Goexit) or they left by a jump. */
+static int unwind_from(struct span_builder *b, struct thread_state *t, uint64_t pos, int64_t ts)
 {
 	int err;
 
@@ -247,7 +258,7 @@ int span_builder__go_entry(struct span_builder *b, uint32_t key, int64_t functio
 
 	if (!t)
 		return -ENOENT;
-	err = unwind_go(b, t, stack_pos, ts);
+	err = unwind_from(b, t, stack_pos, ts);
 	return err ? err : push_call(b, key, function_key, ts, false, stack_pos);
 }
 
@@ -260,7 +271,7 @@ int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function
 
 	if (!t)
 		return -ENOENT;
-	err = unwind_go(b, t, stack_pos + 1, ts);
+	err = unwind_from(b, t, stack_pos + 1, ts);
 	if (err)
 		return err;
 	top = t->depth ? &t->stack[t->depth - 1] : NULL;

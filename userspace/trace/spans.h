@@ -6,6 +6,7 @@
 #ifndef FERRET_SPANS_H
 #define FERRET_SPANS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -43,11 +44,22 @@ void span_builder__free(struct span_builder *b);
 /* A thread's key in the store; must be set before its first entry. */
 int span_builder__set_thread(struct span_builder *b, uint32_t tid, int64_t thread_key);
 int64_t span_builder__thread_key(struct span_builder *b, uint32_t tid); /* 0: unknown */
+/* Where a call entered: its stack pointer at its first instruction (0: unknown), and
+ * whether that is a tail call out of the innermost open call (entered at the same place). */
+struct entry_place {
+	uint64_t sp;
+	bool tail_call;
+};
+/* An entry at place (NULL: unknown). Every call made while a call is open enters lower on
+ * the stack, or at the same place if it is a tail call out of it: the open calls that
+ * entered lower, or at the same place when this is no tail call, are over (a longjmp or an
+ * unwinding left them) and end at ts, incomplete. no_return: the kernel gave it no return
+ * probe (the nesting limit): the call ends, as no_return, when a call below it returns or the
+ * thread ends; no return is ever paired with it. */
+int span_builder__entry_at(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts,
+			   const struct entry_place *place, bool no_return);
+/* span_builder__entry_at with the stack pointer unknown, and a return probe. */
 int span_builder__entry(struct span_builder *b, uint32_t tid, int64_t function_key, int64_t ts);
-/* An entry the kernel gave no return probe (the nesting limit): the call ends, as no_return,
- * when a call below it returns or the thread ends; no return is ever paired with it. */
-int span_builder__entry_no_return(struct span_builder *b, uint32_t tid, int64_t function_key,
-				  int64_t ts);
 /* The thread's events carry the ring buffer's loss count read before each was sent: when it
  * changed since the thread's last event, events in between may be lost, so no open call can be
  * paired for certain: they all end at ts as lost, and the thread starts a new stack. */

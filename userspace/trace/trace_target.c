@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "follow.h"
 #include "trace_target.h"
 
 int target_spec__check(const struct target_spec *spec)
@@ -34,8 +35,7 @@ int target_spec__check(const struct target_spec *spec)
 	return 0;
 }
 
-/* The process (thread group) tid belongs to, from /proc/TID/status; 0 when unknown. */
-static int process_of_thread(int tid)
+int trace_target__process_of(int tid)
 {
 	char path[64], line[256];
 	int tgid = 0;
@@ -57,7 +57,7 @@ static int process_of_thread(int tid)
  * pid to give rather than trace more than one thread was asked for. */
 static int check_is_process(int pid)
 {
-	int tgid = process_of_thread(pid);
+	int tgid = trace_target__process_of(pid);
 
 	if (tgid > 0 && tgid != pid) {
 		ferr("%d is a thread of process %d: give -p %d", pid, tgid, tgid);
@@ -160,6 +160,7 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 	join_args(spec->argv, t->description, sizeof(t->description));
 	t->child.pid = -1;
 	t->launched = true;
+	t->follow = !spec->no_ptrace;
 	t->argv = spec->argv; /* the caller's argv, alive until the launch */
 	err = modules__from_exe(t->exe, &t->modules);
 	if (err)
@@ -176,9 +177,17 @@ int trace_target__launch(struct trace_target *t)
 	if (!t->launched)
 		return 0;
 	err = launch__prepare(t->exe, t->argv, &t->child);
-	if (!err)
-		t->pid = t->child.pid;
-	return err;
+	if (err)
+		return err;
+	t->pid = t->child.pid;
+	if (!t->follow)
+		return 0;
+	err = follower__start(t->pid, &t->child.follower);
+	if (err)
+		fwarn("cannot follow the command with ptrace (%s): every process that maps a traced "
+		      "file gets the breakpoints (only the command's are recorded, the others slow down)",
+		      strerror(-err));
+	return 0;
 }
 
 void trace_target__start(struct trace_target *t)
@@ -191,6 +200,7 @@ void trace_target__abort(struct trace_target *t)
 {
 	if (t->launched && t->child.pid > 0 && !t->child.exited)
 		launch__abort(&t->child);
+	launch__unfollow(&t->child);
 }
 
 /* -p keeps /proc/PID/exe, the real file: the process's argv[0] is whatever its
@@ -212,6 +222,7 @@ void trace_target__free(struct trace_target *t)
 		close(t->pidfd);
 	if (t->launched && t->child.gate_fd >= 0)
 		close(t->child.gate_fd);
+	launch__unfollow(&t->child);
 	module_list__free(&t->modules);
 	free(t->exe);
 

@@ -15,6 +15,7 @@
 struct target_spec {
 	int pid;    /* -p */
 	bool all;   /* --all */
+	bool no_ptrace; /* --no-ptrace: a command's children followed in BPF only (follow.h) */
 	char **argv; /* -- PROGRAM ARGS */
 	char **includes, **excludes;
 	size_t ninc, nexc;
@@ -28,7 +29,7 @@ struct trace_target {
 	char *exe;		 /* launched program's real path: what probes attach to */
 	int pid;		 /* the traced process (launched: after trace_target__launch) */
 	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
-	bool launched;
+	bool launched, follow; /* follow: with ptrace, unless --no-ptrace */
 	char **argv; /* launched: the caller's argv from PROGRAM on */
 	struct child child;
 };
@@ -36,8 +37,11 @@ struct trace_target {
 /* Exactly one target, and --all names its binaries. Prints the error. */
 int target_spec__check(const struct target_spec *spec);
 int trace_target__resolve(const struct target_spec *spec, struct trace_target *t);
-/* A command: fork it, held at its gate. Others: nothing to do. */
+/* A command: fork it, held at its gate, and follow it (follow.h; child.follower stays NULL,
+ * with a warning, where ptrace is refused). Others: nothing to do. */
 int trace_target__launch(struct trace_target *t);
+/* The process (thread group) tid belongs to, from /proc/TID/status; 0 when unknown. */
+int trace_target__process_of(int tid);
 /* Lets a launched command run. */
 void trace_target__start(struct trace_target *t);
 /* Setup failed after launch: kill the child that never ran. */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The loader's insides, shared by its two halves: loader.c (the BPF object, its maps and
+ * ring buffer) and loader_attach.c (the links that put its programs on functions).
+ * Nothing outside the loader includes this.
+ */
+#ifndef FERRET_LOADER_INT_H
+#define FERRET_LOADER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader.h"
+
+struct ferret_bpf;
+struct ring_buffer;
+struct bpf_link;
+struct closer;
+
+struct loader {
+	struct ferret_bpf *skel;
+	struct ring_buffer *ring;
+	struct kept_link {
+		struct bpf_link *link;
+		int pid;    /* the process it is filtered on (-1: none) */
+		bool entry; /* closed before the return probes, so that no call loses its return */
+		int module; /* uprobe_multi: the module whose functions it probes (-1: other links) */
+		bool replaced; /* --overhead put new links in its place: destroyed once processes run */
+	} *links;
+	size_t nlinks, cap;
+	/* probe_state[f]: enum ferret_probe_state; module_gen[m]: the generation of module m's
+	 * live uprobe_multi links, which --overhead replaces. */
+	uint8_t *module_gen;
+	size_t nmodules;
+	uint8_t *probe_state;
+	uint32_t nfuncs;
+	size_t probes;
+	int attach_pid; /* the process the links being attached filter on */
+	const struct selection *sel; /* what loader__attach attached, for loader__attach_pid */
+	struct closer *closer;	     /* detaches links in the background, together */
+	bool multi;
+	double attach_s, detach_s;
+	loader_event_fn handler;
+	void *handler_ctx;
+};
+
+#endif /* FERRET_LOADER_INT_H */
