@@ -24,7 +24,8 @@ function summaryLines() {
 function header() {
 	const r = DATA.run;
 	const line = `${r.command} · ${fmtNum(r.span_count)} ${t('spans')} · ${fmtNum(r.thread_count)} ${t('threads')} · ${fmtDur(r.duration_ns)}` +
-		(r.lost_events ? ` · ${fmtNum(r.lost_events)} ${t('lost')}` : '');
+		(r.lost_events ? ` · ${fmtNum(r.lost_events)} ${t('lost')}` : '') +
+		(r.unstored_spans ? ` · ${fmtNum(r.unstored_spans)} ${t('unstored')}` : '');
 	const cut = DATA.summary.flame_over_ns || DATA.summary.paths_over_ns || DATA.summary.calls_per_path;
 	return el('header', {}, el('h1', {}, 'ferret view'), el('span', { className: 'mono' }, r.run_id), ' ',
 		el('span', { className: 'run-line', id: 'run-line' }, line),
