@@ -34,6 +34,9 @@ endif
 # (each folder's README says what it may include; scripts/check_layers.sh checks it).
 SRCS := userspace/main.c $(wildcard userspace/*/*.c)
 OBJS := $(SRCS:userspace/%.c=$(OUTPUT)/obj/%.o)
+# ferret view's page (userspace/export/view/), built in as a C string by scripts/embed_view.sh.
+VIEW_PAGE_C := $(OUTPUT)/gen/view_page_data.c
+OBJS += $(OUTPUT)/obj/gen/view_page_data.o
 LIB_OBJS := $(filter-out $(OUTPUT)/obj/main.o,$(OBJS))
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(OUTPUT)/%.skel.h)
@@ -54,6 +57,17 @@ $(OUTPUT)/ferret: $(OBJS)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUTPUT)/obj/%.o: userspace/%.c $(SKELS) | $(OUTPUT)/obj
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(VIEW_PAGE_C): $(wildcard userspace/export/view/*) scripts/embed_view.sh
+	$(call msg,EMBED,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)bash scripts/embed_view.sh $@ userspace/export/view/page.html userspace/export/view/view.css \
+		$(addprefix userspace/export/view/,i18n.js model.js tree.js flame.js app.js)
+
+$(OUTPUT)/obj/gen/view_page_data.o: $(VIEW_PAGE_C)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

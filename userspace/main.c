@@ -15,6 +15,7 @@ static void usage(FILE *out)
 		"  run      ferret run [options] PROGRAM [ARGS...]: ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
 		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
+		"  view     one run as one self-contained HTML page: ferret view [DB] -o report.html\n"
 		"  runs     list the runs stored in a database: ferret runs [DB]\n"
 		"  list     the functions a binary or process has, and the probe each would get\n"
 		"           ferret list BINARY [MODULE:GLOB...] | -p PID [MODULE:GLOB...]\n"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "trace", cmd_trace },	    { "run", cmd_trace },   { "analyze", cmd_analyze },
 		{ "export", cmd_export },   { "runs", cmd_runs },	    { "list", cmd_list },
+		{ "view", cmd_view },
 	};
 	char *help_argv[4] = { "help", NULL, "--help", NULL };
 	size_t i;

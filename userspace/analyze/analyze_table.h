@@ -82,5 +82,7 @@ void table__stored_row(const struct table *t, int32_t fn, struct stored_function
 /* ---- printing (analyze_table_out.c) ---- */
 int table__print_text(const struct table *t, const struct out_style *st);
 int table__print_json(const struct table *t, FILE *out); /* only memory fails (-EIO, printed) */
+/* One function's row of the JSON table (fn: an index in t->fns), as an object on w. */
+void table__json_function(struct jsonw *w, const struct table *t, int32_t fn);
 
 #endif /* FERRET_ANALYZE_TABLE_H */

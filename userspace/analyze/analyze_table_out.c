@@ -162,7 +162,7 @@ static const char *percentiles_source(const struct table *t, const struct row_fi
 	return t->o->approx ? "approx" : "exact";
 }
 
-static void json_function(struct jsonw *w, const struct table *t, int32_t row)
+void table__json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
 	static const struct {
 		const char *key;
@@ -216,7 +216,7 @@ int table__print_json(const struct table *t, FILE *out)
 	jsonw__key(w, "functions");
 	jsonw__begin_array(w);
 	for (i = 0; i < t->nrows; i++)
-		json_function(w, t, t->rows[i]);
+		table__json_function(w, t, t->rows[i]);
 	if (t->nrows)
 		jsonw__newline(w);
 	jsonw__end_array(w);

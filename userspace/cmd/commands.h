@@ -5,6 +5,7 @@
 int cmd_trace(int argc, char **argv); /* also "run": argv[0] says which */
 int cmd_analyze(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_view(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 

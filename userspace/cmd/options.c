@@ -39,6 +39,17 @@ int options__exit_code(enum parse_result r)
 	return r == PARSE_USAGE ? EXIT_USAGE : EXIT_OK;
 }
 
+enum parse_result options__span_filter(int c, const char *arg, struct span_filter *f)
+{
+	switch (c) {
+	case OPT_PID: return options__id("--pid", "process", arg, &f->pid);
+	case OPT_THREAD: return options__id("--thread", "thread", arg, &f->tid);
+	case OPT_MIN_DURATION: return options__duration("--min-duration", arg, &f->min_duration_ns);
+	case OPT_FUNCTION: f->function_glob = arg; return PARSE_RUN;
+	default: return PARSE_HELP;
+	}
+}
+
 enum parse_result options__id(const char *opt, const char *kind, const char *text, int *id)
 {
 	long v;

@@ -12,6 +12,8 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 #define DEFAULT_DB "ferret.db"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
@@ -20,10 +22,25 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_USAGE };
 
 /* Long options shared by several commands; a command's own values start at OPT_OWN. */
-enum { OPT_DB = 256, OPT_RUN_ID, OPT_PID, OPT_THREAD, OPT_MIN_DURATION, OPT_OWN };
+enum { OPT_DB = 256, OPT_RUN_ID, OPT_PID, OPT_THREAD, OPT_MIN_DURATION, OPT_FUNCTION, OPT_OWN };
 #define OPTION_DB { "db", required_argument, NULL, OPT_DB }
 #define OPTION_RUN_ID { "run-id", required_argument, NULL, OPT_RUN_ID }
 #define OPTION_HELP { "help", no_argument, NULL, 'h' }
+
+/* The span filters of export and view (store's span_filter), their options and help. */
+#define OPTIONS_SPAN_FILTER                                                                      \
+	{ "pid", required_argument, NULL, OPT_PID }, { "thread", required_argument, NULL, OPT_THREAD }, \
+	{ "function", required_argument, NULL, OPT_FUNCTION },                                     \
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION }
+#define OPTIONS_SPAN_FILTER_HELP                                                                 \
+	"  --pid PID          only the spans of this process\n"                                     \
+	"  --thread TID       only the spans of this thread\n"                                      \
+	"  --function GLOB    only functions matching GLOB; matching calls stay nested\n"           \
+	"                     under their nearest matching caller\n"                                \
+	"  --min-duration D   only calls that took at least D (300ns, 50us, 1.5ms, 2s)\n"
+/* c (getopt_long's value) when it is a span filter's: PARSE_RUN with *f set, or PARSE_USAGE
+ * (printed); PARSE_HELP when c is not one of them. */
+enum parse_result options__span_filter(int c, const char *arg, struct span_filter *f);
 
 /* Call before a command's first getopt_long: a full rescan (a test may parse more than
  * once) and errors reported by options__bad_option, not by getopt. */

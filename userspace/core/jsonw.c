@@ -12,6 +12,7 @@
 struct jsonw {
 	FILE *out;
 	bool spaced;	/* ", " and ": " between items */
+	bool html;	/* '<' written as \u003c: the JSON sits inside a <script> element */
 	bool after_key; /* the next value follows "key": */
 	bool newline;	/* a line break goes before the next item */
 	int indent;	/* blanks after that line break */
@@ -44,6 +45,15 @@ struct jsonw *jsonw__new(FILE *out)
 struct jsonw *jsonw__new_spaced(FILE *out)
 {
 	return new_writer(out, true);
+}
+
+struct jsonw *jsonw__new_html(FILE *out)
+{
+	struct jsonw *w = new_writer(out, false);
+
+	if (w)
+		w->html = true;
+	return w;
 }
 
 void jsonw__free(struct jsonw *w)
@@ -182,7 +192,7 @@ static void write_escaped(struct jsonw *w, const char *s)
 	for (;;) {
 		unsigned char c = *p;
 
-		if (plain_byte(c)) {
+		if (plain_byte(c) && !(c == '<' && w->html)) {
 			p++;
 			continue;
 		}
@@ -193,7 +203,7 @@ static void write_escaped(struct jsonw *w, const char *s)
 			buf[0] = '\\', buf[1] = (char)c;
 			put_text(w, buf, 2);
 			used = 1;
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == '<') {
 			memcpy(buf, "\\u00", 4);
 			buf[4] = hex[c >> 4], buf[5] = hex[c & 0xF];
 			put_text(w, buf, 6);

@@ -23,6 +23,9 @@ struct jsonw *jsonw__new(FILE *out);
 /* Writes ", " and ": " between items (analyze's layout, which scripts read) where
  * jsonw__new writes "," and ":". */
 struct jsonw *jsonw__new_spaced(FILE *out);
+/* Like jsonw__new, and '<' in strings becomes \u003c: the document can sit inside an HTML
+ * <script> element, which no "</script>" or "<!--" in a string can then end. */
+struct jsonw *jsonw__new_html(FILE *out);
 void jsonw__free(struct jsonw *w); /* NULL is a no-op; does not close the FILE */
 
 void jsonw__begin_object(struct jsonw *w);

@@ -80,7 +80,14 @@ static void cap_name(const char **name, char buf[EXPORT_NAME_MAX + 1])
 int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans)
 {
-	struct export_ctx ctx = { .out = to->file, .run = run };
+	return export__run_with(ex, s, run, filter, to, NULL, spans);
+}
+
+int export__run_with(const struct exporter *ex, struct store *s, const struct run_row *run,
+		     const struct span_filter *filter, const struct export_target *to, void *arg,
+		     int64_t *spans)
+{
+	struct export_ctx ctx = { .out = to->file, .run = run, .arg = arg };
 	char function[EXPORT_NAME_MAX + 1], module[EXPORT_NAME_MAX + 1];
 	struct span_reader *it;
 	struct named_span row;

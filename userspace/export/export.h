@@ -30,6 +30,7 @@ struct export_ctx {
 	void *state; /* the exporter's own, made by begin(), freed by release() */
 	/* Tags of the run's spans (ferret.h's FERRET_TAG, FERRET_STATUS): export__tags. */
 	struct span_tag_list tags;
+	void *arg;   /* what export__run_with was given (an exporter outside the registry's) */
 };
 /* The tags of span_id (chrome args, OTLP attributes): *n of them, NULL when none. */
 const struct span_tag *export__tags(const struct export_ctx *ctx, int64_t span_id, size_t *n);
@@ -69,6 +70,10 @@ struct export_target {
  */
 int export__run(const struct exporter *ex, struct store *s, const struct run_row *run,
 		const struct span_filter *filter, const struct export_target *to, int64_t *spans);
+/* The same, with ctx->arg set to arg for ex. */
+int export__run_with(const struct exporter *ex, struct store *s, const struct run_row *run,
+		     const struct span_filter *filter, const struct export_target *to, void *arg,
+		     int64_t *spans);
 /* Set from a signal handler: export__run stops at the next span and fails. */
 extern volatile int export_interrupted;
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# ferret view end to end: real traced runs written as one HTML page each, then opened from
+# disk in headless Chromium with the network off (tests/viewer/view.mjs): tree, calls,
+# details, search, theme, language, library internals, min duration, flame chart and graph,
+# table; a thread named '<img src=x onerror=alert(1)>' shows as text and runs nothing.
+# Screenshots go to $FERRET_BUILD/artifacts/.
+. "$(dirname "$0")/lib.sh"
+VIEWER="$PWD/tests/viewer"
+ART="$PWD/${FERRET_BUILD:-build}/artifacts"
+FAULTS="$(dirname "$FERRET")/faults"
+mkdir -p "$ART"
+
+viewer_ready=1
+if ! bash scripts/setup-viewer.sh >"$TMP/setup.log" 2>&1; then
+	viewer_ready=0
+	fail "viewer tools installed (scripts/setup-viewer.sh)" "$(tail -n 1 "$TMP/setup.log")"
+fi
+
+# open_page LABEL FILE EXPECT_JSON
+open_page() {
+	[ "$viewer_ready" = 1 ] || return 0
+	printf '%s' "$3" >"$TMP/$1.expect.json"
+	node "$VIEWER/view.mjs" "$1" "$2" "$ART" "$TMP/$1.expect.json" 2>&1 | grep -E '^(PASS|FAIL|INFO): ' ||
+		fail "$1 viewer check ran"
+}
+
+# page_json FILE EXPR: EXPR (Python, over the page's embedded data d) printed
+page_json() {
+	python3 -c 'import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+d = json.loads(re.search(r"<script type=\"application/json\" id=\"ferret-data\">(.*?)</script>", html, re.S).group(1))
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# --- a run of the main executable and a library of its own ---
+"$FERRET" trace --db "$DB" --run-id lib -f 'libferretdemo:*' -f '*' -- "$PROGS/elf_uselib" 7 >/dev/null 2>&1
+spans=$(q "SELECT count(*) FROM span_view WHERE run_id='lib'")
+"$FERRET" view "$DB" --run-id lib -o "$TMP/lib.html" 2>"$TMP/view.log"
+expect_eq "view exits 0" "$?" 0
+expect_match "view says what it wrote" "$(cat "$TMP/view.log")" "wrote the view of $spans spans of run lib to $TMP/lib.html"
+expect_eq "the page loads nothing: no src= or href= attribute, no URL" \
+	"$(grep -Eoc '(src|href)=|https?://' "$TMP/lib.html")" 0
+open_page view-lib "$TMP/lib.html" "{\"search\": \"lib_\", \"library\": true, \"calls\": $spans}"
+
+# --- the matches of a search are the tree nodes named so ---
+"$FERRET" trace --db "$DB" --run-id calls -- "$PROGS/calls" 20 >/dev/null 2>&1
+fib_nodes=$("$FERRET" analyze "$DB" --run-id calls --tree --json | python3 -c '
+import json, sys
+def walk(ns): return sum((n["function"] == "fib") + walk(n.get("children", [])) for n in ns)
+print(sum(walk(t["roots"] if "roots" in t else t.get("children", [])) for t in json.load(sys.stdin)["threads"]))')
+"$FERRET" view "$DB" --run-id calls -o "$TMP/" 2>/dev/null
+expect_eq "a directory gets <run>.html" "$(ls "$TMP"/*.html | xargs -n1 basename | tr '\n' ' ')" "calls.html lib.html "
+open_page view-calls "$TMP/calls.html" "{\"search\": \"fib\", \"matches\": $fib_nodes}"
+
+# --- filters as in export ---
+"$FERRET" view "$DB" --run-id calls --function fib -o - >"$TMP/fib.html" 2>/dev/null
+expect_eq "--function keeps only its functions, every call of them" \
+	"$(page_json "$TMP/fib.html" '[f[0] for f in d["funcs"]], d["summary"]["spans"]')" \
+	"(['fib'], $(calls fib calls))"
+"$FERRET" view "$DB" --run-id calls --function nothing_matches -o "$TMP/none.html" 2>"$TMP/none.log"
+expect_eq "no matching span: exit 1, no file" "$? $([ -e "$TMP/none.html" ] && echo file)" "1 "
+expect_match "no matching span: says why" "$(cat "$TMP/none.log")" "none of the .* spans of run 'calls' matches the filters"
+
+# --- hostile names: markup in a thread name is text, runs nothing, loads nothing ---
+"$FERRET" trace --db "$DB" --run-id hostile -- "$FAULTS/hostile" $'\e[31mred\e[0m' '<img src=x onerror=alert(1)>' \
+	'</script><script>alert(2)</script>' $'\xff\xfe\xc3(' >/dev/null 2>&1
+"$FERRET" view "$DB" --run-id hostile -o "$TMP/hostile.html" 2>/dev/null
+expect_eq "no '</script>' of the data ends its element: 2 script elements closed" "$(grep -oic '</script>' "$TMP/hostile.html")" 2
+expect_eq "invalid UTF-8 repaired (the page is valid UTF-8)" "$(iconv -f UTF-8 -t UTF-8 "$TMP/hostile.html" >/dev/null 2>&1; echo $?)" 0
+expect_eq "the names are in the data as they are" \
+	"$(page_json "$TMP/hostile.html" '[t["comm"] for t in d["threads"]].count("<img src=x one"), "</script><script>alert(2)</script>" in d["run"]["command"]')" \
+	"(1, True)"
+open_page view-hostile "$TMP/hostile.html" \
+	'{"search": "named", "thread": "<img src=x one", "command": "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"}'
