@@ -29,6 +29,7 @@ struct trace_opts {
 	double overhead;	 /* --overhead as a fraction (0.05 for 5%); 0: off */
 	char **count_only;	 /* --count-only globs */
 	size_t ncount_only, count_only_cap;
+	int64_t stall_ns; /* --stall: calls open longer are reported; 0: off */
 };
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */

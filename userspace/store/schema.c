@@ -8,7 +8,25 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* Schema 6's tables (live_calls.c): created with the schema, or added to a file of schema 5
+ * opened to write. */
+#define SCHEMA_LIVE_SQL \
+	"CREATE TABLE IF NOT EXISTS open_calls(\n" \
+	"-- The calls open in a run being traced, rewritten by its tracer after each commit of its\n" \
+	"-- spans (about every second), emptied when the run ends.\n" \
+	" run INTEGER, span_id INTEGER, parent_id INTEGER, -- parent_id NULL: a root\n" \
+	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n" \
+	" depth INTEGER, start_ns INTEGER -- relative to runs.start_ns\n" \
+	");" \
+	"CREATE TABLE IF NOT EXISTS stalls(\n" \
+	"-- Each call found open longer than --stall, once, when its tracer reported it.\n" \
+	" run INTEGER, span_id INTEGER, thread INTEGER REFERENCES threads(id),\n" \
+	" function INTEGER REFERENCES functions(id),\n" \
+	" start_ns INTEGER, reported_ns INTEGER, -- relative to runs.start_ns\n" \
+	" chain TEXT -- the open calls of its thread then, outermost first, ' > ' between\n" \
+	");"
+
+/* Schema version 6 (5 + open_calls, stalls). Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -104,6 +122,7 @@ static const char schema_sql[] =
 	" calls INTEGER, -- every call seen (until removed_at_ns when removed)\n"
 	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
 	");"
+	SCHEMA_LIVE_SQL
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
 	"CREATE VIEW span_view AS\n"
@@ -164,6 +183,18 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 	return rc == SQLITE_DONE ? 0 : -(rc & 0xff);
 }
 
+/* A file of schema 5 opened to write gets schema 6's tables. */
+static int migrate_to_6(struct db *db)
+{
+	if (db__begin(db) || db__exec(db, SCHEMA_LIVE_SQL, "cannot add the live tables") ||
+	    db__exec(db, "UPDATE meta SET value = '6' WHERE key = 'schema_version'", "cannot add the live tables") ||
+	    db__commit(db)) {
+		db__rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_format(struct db *db)
 {
 	char value[64], ours[16];
@@ -181,6 +212,8 @@ static int check_format(struct db *db)
 		return db__error(db, "cannot read");
 	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
 	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	if (rc && !strcmp(value, "5")) /* before open_calls and stalls: read as having none */
+		return db->mode == STORE_WRITE ? migrate_to_6(db) : 0;
 	if (rc == 0 || strcmp(value, ours) != 0) {
 		ferr("%s has schema version %s, this ferret reads %d", db->path,
 		     rc ? value : "(none)", STORE_SCHEMA_VERSION);

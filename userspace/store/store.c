@@ -169,3 +169,19 @@ struct span_reader *store__spans(struct store *s, int64_t run_key, const struct 
 {
 	return span_reader__open(s->db, run_key, filter, s->names);
 }
+
+int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns,
+			      const struct open_call_row *rows, size_t n)
+{
+	return live_calls__publish(s->db, run_key, run_start_ns, rows, n);
+}
+
+int store__add_stall(struct store *s, int64_t run_key, int64_t run_start_ns, const struct stall_row *row)
+{
+	return live_calls__add_stall(s->db, run_key, run_start_ns, row);
+}
+
+char *store__function_name(struct store *s, int64_t function_key)
+{
+	return live_calls__function_name(s->db, function_key);
+}

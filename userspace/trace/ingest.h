@@ -34,5 +34,7 @@ const struct span_counts *ingest__counts(struct ingest *in);
  * its open calls end there (span_builder__end_function). */
 int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns);
 void ingest__free(struct ingest *in);
+/* The span builder: its open calls (stall_watch.c). */
+const struct span_builder *ingest__builder(const struct ingest *in);
 
 #endif

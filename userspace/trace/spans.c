@@ -321,3 +321,23 @@ const struct span_counts *span_builder__counts(const struct span_builder *b)
 {
 	return &b->counts;
 }
+
+int span_builder__each_open(const struct span_builder *b,
+			    int (*cb)(void *ctx, uint32_t tid, const struct stored_span *call), void *ctx)
+{
+	size_t i, d;
+	int err;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = 0; d < b->threads[i].depth; d++) {
+			const struct open_call *c = &b->threads[i].stack[d];
+			struct stored_span call = { .span_id = c->span_id, .parent_id = c->parent_id,
+						    .thread_key = b->threads[i].thread_key,
+						    .function_key = c->function_key, .start_ns = c->start_ns,
+						    .depth = c->depth };
+
+			if ((err = cb(ctx, b->threads[i].tid, &call)))
+				return err;
+		}
+	return 0;
+}
