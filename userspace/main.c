@@ -15,6 +15,7 @@ static void usage(FILE *out)
 		"  run      ferret run [options] PROGRAM [ARGS...]: ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
 		"  diff     two runs compared, per function or call path: ferret diff [DB] RUN_A RUN_B\n"
+		"  top      a live view of the run being traced: ferret top [DB] [--stall TIME]\n"
 		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
 		"  runs     list the runs stored in a database: ferret runs [DB]\n"
 		"  list     the functions a binary or process has, and the probe each would get\n"
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "trace", cmd_trace },	    { "run", cmd_trace },   { "analyze", cmd_analyze },
 		{ "export", cmd_export },   { "runs", cmd_runs },	    { "list", cmd_list },
-		{ "diff", cmd_diff },
+		{ "diff", cmd_diff },	    { "top", cmd_top },
 	};
 	char *help_argv[4] = { "help", NULL, "--help", NULL };
 	size_t i;

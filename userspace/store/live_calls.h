@@ -25,21 +25,18 @@ struct open_call_row {
 	int64_t span_id, parent_id; /* parent_id 0: a root */
 	int64_t thread_key, function_key;
 	int64_t start_ns;
+	int64_t thread_last_ns; /* its thread's last traced entry or return */
 	int32_t depth;
 };
 
-/* The call a thread's stack (its open calls, outermost first) is stalled in at now_ns: the
- * innermost one open for limit_ns or longer (its callers are older still); n: none. One rule
+/* The call a thread's stack (its open calls, outermost first) is stalled in at now_ns: its
+ * innermost one, when the thread has entered or left no traced call for limit_ns (a handler
+ * stuck in an untraced read; an event loop whose traced calls go on is not); n: none. One rule
  * for the tracer's --stall and top's. */
 static inline size_t open_calls__stalled(const struct open_call_row *stack, size_t n, int64_t now_ns,
 					 int64_t limit_ns)
 {
-	size_t i;
-
-	for (i = n; i-- > 0;)
-		if (now_ns - stack[i].start_ns >= limit_ns)
-			return i;
-	return n;
+	return n && now_ns - stack[n - 1].thread_last_ns >= limit_ns ? n - 1 : n;
 }
 
 /* Replaces run_key's open calls with rows[0..n), in one transaction (none may be open). */
@@ -82,7 +79,7 @@ int64_t live_reader__last_span_id(struct live_reader *lr); /* the file's highest
 /* An open call as published, names resolved (strings valid during the callback). */
 struct live_open_call {
 	int64_t span_id, parent_id, thread_key;
-	int64_t start_ns; /* relative to the run's start */
+	int64_t start_ns, thread_last_ns; /* relative to the run's start */
 	int32_t depth;
 	int tid;
 	const char *comm, *function;

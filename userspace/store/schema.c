@@ -16,7 +16,8 @@
 	"-- spans (about every second), emptied when the run ends.\n" \
 	" run INTEGER, span_id INTEGER, parent_id INTEGER, -- parent_id NULL: a root\n" \
 	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n" \
-	" depth INTEGER, start_ns INTEGER -- relative to runs.start_ns\n" \
+	" depth INTEGER, start_ns INTEGER, -- relative to runs.start_ns\n" \
+	" thread_last_ns INTEGER -- its thread's last traced entry or return, relative to runs.start_ns\n" \
 	");" \
 	"CREATE TABLE IF NOT EXISTS stalls(\n" \
 	"-- Each call found open longer than --stall, once, when its tracer reported it.\n" \

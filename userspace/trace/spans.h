@@ -72,8 +72,10 @@ int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
 const struct span_counts *span_builder__counts(const struct span_builder *b);
 /* Every call still open, each thread's outermost first (end_ns and status unset); tid: the
- * thread (a Go goroutine's slot). A non-zero return from cb stops and is returned. */
+ * thread (a Go goroutine's slot), last_ns: its last entry or return. A non-zero return from
+ * cb stops and is returned. */
 int span_builder__each_open(const struct span_builder *b,
-			    int (*cb)(void *ctx, uint32_t tid, const struct stored_span *call), void *ctx);
+			    int (*cb)(void *ctx, uint32_t tid, int64_t last_ns, const struct stored_span *call),
+			    void *ctx);
 
 #endif

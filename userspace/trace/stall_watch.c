@@ -80,7 +80,7 @@ void stall_watch__free(struct stall_watch *w)
 	free(w);
 }
 
-static int collect(void *ctx, uint32_t tid, const struct stored_span *call)
+static int collect(void *ctx, uint32_t tid, int64_t last_ns, const struct stored_span *call)
 {
 	struct stall_watch *w = ctx;
 
@@ -90,7 +90,8 @@ static int collect(void *ctx, uint32_t tid, const struct stored_span *call)
 	w->tid[w->nopen] = tid;
 	w->open[w->nopen++] = (struct open_call_row){
 		.span_id = call->span_id, .parent_id = call->parent_id, .thread_key = call->thread_key,
-		.function_key = call->function_key, .start_ns = call->start_ns, .depth = call->depth,
+		.function_key = call->function_key, .start_ns = call->start_ns, .thread_last_ns = last_ns,
+		.depth = call->depth,
 	};
 	return 0;
 }
