@@ -71,9 +71,9 @@ static int each_open(void *ctx, const struct live_open_call *c)
 	struct seen *s = ctx;
 	size_t len = strlen(s->text);
 
-	snprintf(s->text + len, sizeof(s->text) - len, "%lld:%lld:%d:%s:%lld:%lld;", (long long)c->span_id,
+	snprintf(s->text + len, sizeof(s->text) - len, "%lld:%lld:%d:%s:%lld:%lld:%lld;", (long long)c->span_id,
 		 (long long)c->parent_id, c->tid, c->function, (long long)c->start_ns,
-		 (long long)c->thread_last_ns);
+		 (long long)c->thread_last_ns, (long long)c->seen_ns);
 	s->n++;
 	return 0;
 }
@@ -113,16 +113,16 @@ static void test_publish_and_read(void)
 	stall.function_key = fn_read;
 	if (live_reader__open(path, &lr) || live_reader__run(lr, NULL, &run))
 		GIVE_UP();
-	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, rows, 3), 0);
+	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, START + 950, rows, 3), 0);
 	EXPECT_EQ(live_reader__open_calls(lr, run.run_key, each_open, &seen), 0);
 	EXPECT_EQ(seen.n, 3);
-	EXPECT_STR(seen.text, "11:0:7:main:100:900;12:11:7:handle_read:200:900;13:0:8:main:300:300;");
+	EXPECT_STR(seen.text, "11:0:7:main:100:900:950;12:11:7:handle_read:200:900:950;13:0:8:main:300:300:950;");
 	/* replaced, not added to */
-	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, rows + 2, 1), 0);
+	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, START + 950, rows + 2, 1), 0);
 	memset(&seen, 0, sizeof(seen));
 	EXPECT_EQ(live_reader__open_calls(lr, run.run_key, each_open, &seen), 0);
-	EXPECT_STR(seen.text, "13:0:8:main:300:300;");
-	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, NULL, 0), 0);
+	EXPECT_STR(seen.text, "13:0:8:main:300:300:950;");
+	EXPECT_EQ(store__publish_open_calls(s, run.run_key, START, START + 960, NULL, 0), 0);
 	EXPECT_EQ(sql_int(path, "SELECT count(*) FROM open_calls"), 0);
 	EXPECT_EQ(store__add_stall(s, run.run_key, START, &stall), 0);
 	memset(&seen, 0, sizeof(seen));

@@ -172,7 +172,8 @@ static int copy_open(void *ctx, const struct live_open_call *c)
 		return -ENOMEM;
 	o = &t->open[t->nopen];
 	*o = (struct top_open){ .span_id = c->span_id, .parent_id = c->parent_id, .thread_key = c->thread_key,
-				.start_ns = c->start_ns, .thread_last_ns = c->thread_last_ns, .depth = c->depth,
+				.start_ns = c->start_ns, .thread_last_ns = c->thread_last_ns, .seen_ns = c->seen_ns,
+				.depth = c->depth,
 				.tid = c->tid };
 	if (!(o->function = strdup(c->function)) || !(o->callers = strdup(""))) {
 		free(o->function);
@@ -266,8 +267,9 @@ static bool first_of_thread(const struct top *t, size_t i)
 	return true;
 }
 
-/* --stall: each thread's stack (its open calls, outermost first) checked by the tracer's rule. */
-static int find_stalls(struct top *t, int64_t now)
+/* --stall: each thread's stack (its open calls, outermost first) checked by the tracer's rule,
+ * as of when the tracer saw them: what it published proves it. */
+static int find_stalls(struct top *t)
 {
 	struct open_call_row *stack = malloc((t->nopen + 1) * sizeof(*stack));
 	size_t *of = malloc((t->nopen + 1) * sizeof(*of)), i, j, n;
@@ -288,10 +290,10 @@ static int find_stalls(struct top *t, int64_t now)
 								   .thread_last_ns = t->open[j].thread_last_ns };
 				of[n++] = j;
 			}
-		if ((j = open_calls__stalled(stack, n, now, t->stall_ns)) < n) {
+		if ((j = open_calls__stalled(stack, n, t->open[i].seen_ns, t->stall_ns)) < n) {
 			const struct top_open *o = &t->open[of[j]];
 
-			err = add_stall_line(t, o->span_id, stall_text(o->tid, o->function, now - o->start_ns,
+			err = add_stall_line(t, o->span_id, stall_text(o->tid, o->function, o->seen_ns - o->start_ns,
 								       o->callers));
 		}
 	}
@@ -341,7 +343,7 @@ static int draw(struct top *t, const struct out_style *st)
 	struct live_figures *fig = NULL;
 	int rows, cols, err;
 
-	if (t->stall_ns && !ended && (err = find_stalls(t, now)))
+	if (t->stall_ns && !ended && (err = find_stalls(t)))
 		return err;
 	v.stalls = t->stalls;
 	v.nstalls = t->nstalls;

@@ -177,7 +177,7 @@ static void draw_open(struct frame *f, const struct top_view *v, int room)
 	else if (!v->nopen)
 		line(f, "(no call open at the last commit)");
 	for (i = 0; i < v->nopen && (int)i < room; i++)
-		line(f, "%-11s %8d  %-24s %s", dur(f, v->now_ns - v->open[i].start_ns, a), v->open[i].tid,
+		line(f, "%-11s %8d  %-24s %s", dur(f, v->open[i].seen_ns - v->open[i].start_ns, a), v->open[i].tid,
 		     v->open[i].function, v->open[i].callers);
 	if (v->nopen > (size_t)room && room >= 0)
 		line(f, "(%zu more open calls)", v->nopen - (size_t)room);

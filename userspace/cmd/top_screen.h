@@ -17,7 +17,7 @@
 /* An open call as top keeps it between refreshes. */
 struct top_open {
 	int64_t span_id, parent_id, thread_key;
-	int64_t start_ns, thread_last_ns; /* from the run's start */
+	int64_t start_ns, thread_last_ns, seen_ns; /* from the run's start */
 	int32_t depth;
 	int tid;
 	char *function;

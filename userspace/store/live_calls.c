@@ -25,7 +25,7 @@ static bool has_table(struct db *db, const char *name)
 	return found;
 }
 
-static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_ns,
+static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			     const struct open_call_row *rows, size_t n)
 {
 	sqlite3_stmt *stmt;
@@ -39,7 +39,7 @@ static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_n
 	if (!n)
 		return 0;
 	if (db__prepare(db, "INSERT INTO open_calls(run, span_id, parent_id, thread, function, depth, start_ns,"
-			" thread_last_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &stmt))
+			" thread_last_ns, seen_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt))
 		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(stmt, 1, run_key);
@@ -53,6 +53,7 @@ static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_n
 		sqlite3_bind_int(stmt, 6, rows[i].depth);
 		sqlite3_bind_int64(stmt, 7, rows[i].start_ns - run_start_ns);
 		sqlite3_bind_int64(stmt, 8, rows[i].thread_last_ns - run_start_ns);
+		sqlite3_bind_int64(stmt, 9, seen_ns - run_start_ns);
 		if (sqlite3_step(stmt) != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
 			return db__error(db, "cannot publish the open calls");
@@ -63,10 +64,10 @@ static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_n
 	return 0;
 }
 
-int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns,
+int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			const struct open_call_row *rows, size_t n)
 {
-	if (db__begin(db) || insert_open_calls(db, run_key, run_start_ns, rows, n) || db__commit(db)) {
+	if (db__begin(db) || insert_open_calls(db, run_key, run_start_ns, seen_ns, rows, n) || db__commit(db)) {
 		db__rollback(db);
 		return -1;
 	}
@@ -255,6 +256,7 @@ static int each_open(void *ctx, sqlite3_stmt *stmt)
 		.comm = (const char *)sqlite3_column_text(stmt, 6),
 		.function = (const char *)sqlite3_column_text(stmt, 7),
 		.thread_last_ns = sqlite3_column_int64(stmt, 8),
+		.seen_ns = sqlite3_column_int64(stmt, 9),
 	};
 
 	c.comm = c.comm ? c.comm : "";
@@ -272,7 +274,7 @@ int live_reader__open_calls(struct live_reader *lr, int64_t run_key,
 	if (!lr->live_tables)
 		return 0;
 	if (db__prepare(lr->db, "SELECT o.span_id, coalesce(o.parent_id, 0), o.thread, o.start_ns, o.depth,"
-			" t.tid, t.comm, f.name, o.thread_last_ns FROM open_calls o JOIN threads t ON t.id = o.thread"
+			" t.tid, t.comm, f.name, o.thread_last_ns, o.seen_ns FROM open_calls o JOIN threads t ON t.id = o.thread"
 			" JOIN functions f ON f.id = o.function WHERE o.run = ? ORDER BY o.start_ns, o.span_id",
 			&stmt))
 		return -EIO;

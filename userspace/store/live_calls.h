@@ -39,8 +39,9 @@ static inline size_t open_calls__stalled(const struct open_call_row *stack, size
 	return n && now_ns - stack[n - 1].thread_last_ns >= limit_ns ? n - 1 : n;
 }
 
-/* Replaces run_key's open calls with rows[0..n), in one transaction (none may be open). */
-int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns,
+/* Replaces run_key's open calls with rows[0..n), seen open at seen_ns, in one transaction
+ * (none may be open). */
+int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			const struct open_call_row *rows, size_t n);
 
 /* A call found open longer than --stall. chain: its function names, outermost first. */
@@ -80,6 +81,7 @@ int64_t live_reader__last_span_id(struct live_reader *lr); /* the file's highest
 struct live_open_call {
 	int64_t span_id, parent_id, thread_key;
 	int64_t start_ns, thread_last_ns; /* relative to the run's start */
+	int64_t seen_ns; /* when the tracer saw it open (its last commit), relative to the run's start */
 	int32_t depth;
 	int tid;
 	const char *comm, *function;

@@ -17,7 +17,8 @@
 	" run INTEGER, span_id INTEGER, parent_id INTEGER, -- parent_id NULL: a root\n" \
 	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n" \
 	" depth INTEGER, start_ns INTEGER, -- relative to runs.start_ns\n" \
-	" thread_last_ns INTEGER -- its thread's last traced entry or return, relative to runs.start_ns\n" \
+	" thread_last_ns INTEGER, -- its thread's last traced entry or return, relative to runs.start_ns\n" \
+	" seen_ns INTEGER -- when the tracer saw it open (that commit), relative to runs.start_ns\n" \
 	");" \
 	"CREATE TABLE IF NOT EXISTS stalls(\n" \
 	"-- Each call found open longer than --stall, once, when its tracer reported it.\n" \

@@ -170,10 +170,10 @@ struct span_reader *store__spans(struct store *s, int64_t run_key, const struct 
 	return span_reader__open(s->db, run_key, filter, s->names);
 }
 
-int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns,
+int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			      const struct open_call_row *rows, size_t n)
 {
-	return live_calls__publish(s->db, run_key, run_start_ns, rows, n);
+	return live_calls__publish(s->db, run_key, run_start_ns, seen_ns, rows, n);
 }
 
 int store__add_stall(struct store *s, int64_t run_key, int64_t run_start_ns, const struct stall_row *row)

@@ -21,9 +21,8 @@ struct stall_watch {
 	struct open_call_row *open; /* this pass's open calls, in the builder's order */
 	uint32_t *tid;		    /* each one's thread */
 	size_t nopen, open_cap, tid_cap;
-	struct open_call_row *published; /* as last published, oldest first */
-	size_t npublished, published_cap;
-	struct open_call_row *next; /* the ones to publish now */
+	size_t npublished;	    /* open calls published last */
+	struct open_call_row *next; /* the ones to publish now, oldest first */
 	size_t next_cap;
 	struct hashmap reported; /* span id -> 1 */
 	struct hashmap name_of;	 /* function key -> index in names */
@@ -73,7 +72,6 @@ void stall_watch__free(struct stall_watch *w)
 	free(w->queued);
 	free(w->open);
 	free(w->tid);
-	free(w->published);
 	free(w->next);
 	hashmap__free(&w->reported);
 	hashmap__free(&w->name_of);
@@ -195,30 +193,24 @@ static int by_start(const void *a, const void *b)
 	return x->span_id < y->span_id ? -1 : x->span_id > y->span_id;
 }
 
-/* The oldest calls (a call's callers are older: their chains are whole), when they changed. */
-static void publish(struct stall_watch *w)
+/* The oldest calls (a call's callers are older: their chains are whole), seen open now: each
+ * commit while any is open (their seen_ns moves on), once when none is any more. */
+static void publish(struct stall_watch *w, int64_t now)
 {
-	size_t n = w->nopen < STALL_WATCH_PUBLISHED ? w->nopen : STALL_WATCH_PUBLISHED, i;
-	struct open_call_row *t;
+	size_t n = w->nopen < STALL_WATCH_PUBLISHED ? w->nopen : STALL_WATCH_PUBLISHED;
 
 	if (w->publish_failed ||
 	    grow_array((void **)&w->next, &w->next_cap, w->nopen + 1, sizeof(*w->next)))
 		return;
 	memcpy(w->next, w->open, w->nopen * sizeof(*w->next));
 	qsort(w->next, w->nopen, sizeof(*w->next), by_start);
-	if (n == w->npublished && !memcmp(w->next, w->published, n * sizeof(*w->next)))
+	if (!n && !w->npublished)
 		return;
-	if (store__publish_open_calls(w->store, w->run_key, w->run_start_ns, w->next, n)) {
+	if (store__publish_open_calls(w->store, w->run_key, w->run_start_ns, now, w->next, n)) {
 		fwarn("the open calls are not published: ferret top shows none");
 		w->publish_failed = true;
 		return;
 	}
-	t = w->published; /* swapped: what is published now is kept */
-	w->published = w->next;
-	w->next = t;
-	i = w->published_cap;
-	w->published_cap = w->next_cap;
-	w->next_cap = i;
 	w->npublished = n;
 }
 
@@ -238,7 +230,7 @@ void stall_watch__tick(struct stall_watch *w, const struct span_builder *b, bool
 	}
 	if (committed) {
 		record_stalls(w);
-		publish(w);
+		publish(w, now);
 	}
 }
 
@@ -248,7 +240,7 @@ void stall_watch__finish(struct stall_watch *w)
 		return;
 	record_stalls(w);
 	w->nopen = 0;
-	publish(w);
+	publish(w, mono_ns());
 }
 
 int64_t stall_watch__stalls(const struct stall_watch *w)
