@@ -141,9 +141,11 @@ int diff_out__text(const struct run_diff *d, const struct diff_print *p, const s
 	n = shown_rows(d, p->limit, rows);
 	for (i = 0; i < d->n; i++)
 		visible += !d->rows[i].hidden;
-	for (c = 0; c < DC__COUNT; c++)
-		snprintf(cells[0][c], CELL, "%s", st->utf8 ? col_names[c] : col_names[c][0] == '\xce' ?
-			 col_names[c] + 2 : col_names[c]); /* "Δ" is 2 bytes: "d" without UTF-8 */
+	for (c = 0; c < DC__COUNT; c++) /* "Δ" (2 bytes) is "d" without UTF-8 */
+		if (!st->utf8 && !strncmp(col_names[c], "Δ", 2))
+			snprintf(cells[0][c], CELL, "d%s", col_names[c] + 2);
+		else
+			snprintf(cells[0][c], CELL, "%s", col_names[c]);
 	for (i = 0; i < n; i++)
 		format_row(d, st, &d->rows[rows[i]], cells[i + 1]);
 	for (i = 0; i <= n; i++)
