@@ -252,12 +252,15 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 /* --stall: how many calls were open too long (each reported as it happened). */
 static void stall_report(const struct stall_watch *w)
 {
-	char limit[32];
-	int64_t n = stall_watch__stalls(w);
+	char limit[32], recorded[96] = "";
+	int64_t n = stall_watch__stalls(w), kept = stall_watch__recorded(w);
 
 	fmt_duration(stall_watch__limit_ns(w), true, limit, sizeof(limit));
+	if (n)
+		snprintf(recorded, sizeof(recorded), kept == n ? " (reported above, recorded in the run's stalls table)"
+			 : " (reported above; %lld of them recorded in the run's stalls table)", (long long)kept);
 	fprintf(stderr, "ferret: %lld call%s open longer than --stall %s%s\n", (long long)n, plural(n), limit,
-		n ? " (reported above, recorded in the run's stalls table)" : "");
+		recorded);
 }
 
 static void print_summary(const struct trace_opts *o, struct session *ss)

@@ -10,6 +10,11 @@
 #include "live_calls.h"
 #include "schema.h"
 
+/* A live write is not begun without room for its pages (WAL: a whole page per page touched)
+ * plus what the run's end needs (span_writer.c's ROOM_FOR_END): a disk filling up keeps it. */
+#define LIVE_WRITE_PAGES 4
+#define LIVE_ROOM_FOR_END (1LL << 20)
+
 /* Whether the file has the table (schema 6; a file of schema 5 has none). */
 static bool has_table(struct db *db, const char *name)
 {
@@ -64,9 +69,19 @@ static int insert_open_calls(struct db *db, int64_t run_key, int64_t run_start_n
 	return 0;
 }
 
+/* Room for a write of bytes, with what the run's end needs kept free (as span_writer keeps it). */
+static bool no_room(struct db *db, int64_t bytes)
+{
+	char why[160];
+
+	return db__check_room(db, bytes + LIVE_WRITE_PAGES * 65536, LIVE_ROOM_FOR_END, why, sizeof(why)) != 0;
+}
+
 int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			const struct open_call_row *rows, size_t n)
 {
+	if (no_room(db, (int64_t)n * 64))
+		return 1;
 	if (db__begin(db) || insert_open_calls(db, run_key, run_start_ns, seen_ns, rows, n) || db__commit(db)) {
 		db__rollback(db);
 		return -1;
@@ -78,6 +93,8 @@ int live_calls__add_stall(struct db *db, int64_t run_key, int64_t run_start_ns, 
 {
 	sqlite3_stmt *stmt;
 
+	if (no_room(db, 1024))
+		return 1;
 	if (db__begin(db) || db__prepare(db, "INSERT INTO stalls(run, span_id, thread, function, start_ns,"
 					 " reported_ns, chain) VALUES (?, ?, ?, ?, ?, ?, ?)", &stmt)) {
 		db__rollback(db);

@@ -40,7 +40,7 @@ static inline size_t open_calls__stalled(const struct open_call_row *stack, size
 }
 
 /* Replaces run_key's open calls with rows[0..n), seen open at seen_ns, in one transaction
- * (none may be open). */
+ * (none may be open). 0; 1: skipped, quietly (the disk has no room to spare); <0: printed. */
 int live_calls__publish(struct db *db, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			const struct open_call_row *rows, size_t n);
 
@@ -50,6 +50,7 @@ struct stall_row {
 	int64_t start_ns, reported_ns; /* CLOCK_MONOTONIC ns */
 	const char *chain;
 };
+/* 0; 1: not recorded, quietly (no room to spare on the disk); <0: printed. */
 int live_calls__add_stall(struct db *db, int64_t run_key, int64_t run_start_ns, const struct stall_row *s);
 
 /* A function's name (malloc'd; "?" when unknown), NULL: out of memory. */

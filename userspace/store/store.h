@@ -61,7 +61,8 @@ int store__end_run(struct store *s, const struct run_end *end);
 struct figures_writer *store__write_figures(struct store *s, int64_t run_key);
 
 /* live_calls.h: the run's open calls (replaced) and its stalls, each in a transaction of its
- * own (call between store__flush and the next span). */
+ * own (call between store__flush and the next span); 1: skipped (no room on the disk, or the
+ * run's spans are only counted since a write failed). */
 int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
 			      const struct open_call_row *rows, size_t n);
 int store__add_stall(struct store *s, int64_t run_key, int64_t run_start_ns, const struct stall_row *row);

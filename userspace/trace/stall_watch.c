@@ -28,7 +28,7 @@ struct stall_watch {
 	struct hashmap name_of;	 /* function key -> index in names */
 	char **names;
 	size_t nnames, names_cap;
-	int64_t stalls;
+	int64_t stalls, recorded;
 	struct stall_row *queued; /* reported, recorded after the next commit (chains malloc'd) */
 	size_t nqueued, queued_cap;
 };
@@ -162,9 +162,12 @@ static void record_stalls(struct stall_watch *w)
 {
 	size_t i;
 
+	int err;
+
 	for (i = 0; i < w->nqueued; i++) {
-		if (!w->record_failed &&
-		    store__add_stall(w->store, w->run_key, w->run_start_ns, &w->queued[i])) {
+		err = w->record_failed ? -1 : store__add_stall(w->store, w->run_key, w->run_start_ns, &w->queued[i]);
+		w->recorded += !err;
+		if (err < 0 && !w->record_failed) {
 			fwarn("stalls are reported here but not recorded in the run");
 			w->record_failed = true;
 		}
@@ -198,6 +201,7 @@ static int by_start(const void *a, const void *b)
 static void publish(struct stall_watch *w, int64_t now)
 {
 	size_t n = w->nopen < STALL_WATCH_PUBLISHED ? w->nopen : STALL_WATCH_PUBLISHED;
+	int err;
 
 	if (w->publish_failed ||
 	    grow_array((void **)&w->next, &w->next_cap, w->nopen + 1, sizeof(*w->next)))
@@ -206,11 +210,12 @@ static void publish(struct stall_watch *w, int64_t now)
 	qsort(w->next, w->nopen, sizeof(*w->next), by_start);
 	if (!n && !w->npublished)
 		return;
-	if (store__publish_open_calls(w->store, w->run_key, w->run_start_ns, now, w->next, n)) {
+	if ((err = store__publish_open_calls(w->store, w->run_key, w->run_start_ns, now, w->next, n)) < 0) {
 		fwarn("the open calls are not published: ferret top shows none");
 		w->publish_failed = true;
-		return;
 	}
+	if (err) /* 1: no room now, tried again at the next commit */
+		return;
 	w->npublished = n;
 }
 
@@ -246,6 +251,11 @@ void stall_watch__finish(struct stall_watch *w)
 int64_t stall_watch__stalls(const struct stall_watch *w)
 {
 	return w ? w->stalls : 0;
+}
+
+int64_t stall_watch__recorded(const struct stall_watch *w)
+{
+	return w ? w->recorded : 0;
 }
 
 int64_t stall_watch__limit_ns(const struct stall_watch *w)

@@ -27,6 +27,7 @@ void stall_watch__tick(struct stall_watch *w, const struct span_builder *b, bool
 /* The run ends: no call is open any more. */
 void stall_watch__finish(struct stall_watch *w);
 int64_t stall_watch__stalls(const struct stall_watch *w); /* reported so far */
+int64_t stall_watch__recorded(const struct stall_watch *w); /* of those, in the stalls table */
 int64_t stall_watch__limit_ns(const struct stall_watch *w);
 
 #endif /* FERRET_STALL_WATCH_H */
