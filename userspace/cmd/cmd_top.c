@@ -233,26 +233,26 @@ static int add_stall_line(struct top *t, int64_t span_id, char *text)
 	return 0;
 }
 
-static char *stall_text(int tid, const char *function, int64_t age_ns, const char *callers)
+/* A stall top found: its chain is its callers and itself. */
+static char *stall_text(const struct top_open *o)
 {
-	char age[32], *s;
+	char *chain, *line;
 
-	fmt_duration(age_ns, true, age, sizeof(age));
-	if (asprintf(&s, "stall: thread %d: %s open for %s: %s%s%s", tid, function, age, callers,
-		     *callers ? " > " : "", function) < 0)
+	if (asprintf(&chain, "%s%s%s", o->callers, *o->callers ? " > " : "", o->function) < 0)
 		return NULL;
-	return s;
+	line = live_calls__stall_line(o->tid, o->function, o->seen_ns - o->start_ns, chain);
+	free(chain);
+	return line;
 }
 
 static int recorded_stall(void *ctx, const struct live_stall *s)
 {
 	struct top *t = ctx;
-	char age[32], *text;
+	char *line = live_calls__stall_line(s->tid, s->function, s->reported_ns - s->start_ns, s->chain), *text;
 
-	fmt_duration(s->reported_ns - s->start_ns, true, age, sizeof(age));
-	if (asprintf(&text, "stall: thread %d: %s open for %s: %s (reported by the tracer)", s->tid,
-		     s->function, age, s->chain) < 0)
-		return -ENOMEM;
+	if (!line || asprintf(&text, "%s (reported by the tracer)", line) < 0)
+		text = NULL;
+	free(line);
 	return add_stall_line(t, s->span_id, text);
 }
 
@@ -291,10 +291,7 @@ static int find_stalls(struct top *t)
 				of[n++] = j;
 			}
 		if ((j = open_calls__stalled(stack, n, t->open[i].seen_ns, t->stall_ns)) < n) {
-			const struct top_open *o = &t->open[of[j]];
-
-			err = add_stall_line(t, o->span_id, stall_text(o->tid, o->function, o->seen_ns - o->start_ns,
-								       o->callers));
+			err = add_stall_line(t, t->open[of[j]].span_id, stall_text(&t->open[of[j]]));
 		}
 	}
 	free(stack);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* live_calls: open calls and stalls of a run being traced, and their readers (see live_calls.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "live_calls.h"
 #include "schema.h"
 
@@ -248,6 +250,14 @@ char *live_calls__function_name(struct db *db, int64_t function_key)
 		sqlite3_finalize(stmt);
 	}
 	return name ? name : strdup("?");
+}
+
+char *live_calls__stall_line(int tid, const char *function, int64_t age_ns, const char *chain)
+{
+	char age[32], *s;
+
+	fmt_duration(age_ns, true, age, sizeof(age));
+	return asprintf(&s, "stall: thread %d: %s open for %s: %s", tid, function, age, chain) < 0 ? NULL : s;
 }
 
 char *live_reader__function_name(struct live_reader *lr, int64_t function_key)

@@ -55,6 +55,9 @@ int live_calls__add_stall(struct db *db, int64_t run_key, int64_t run_start_ns, 
 
 /* A function's name (malloc'd; "?" when unknown), NULL: out of memory. */
 char *live_calls__function_name(struct db *db, int64_t function_key);
+/* A stall as a line, the tracer's and top's alike: "stall: thread TID: FUNCTION open for AGE:
+ * CHAIN" (malloc'd; NULL: out of memory). */
+char *live_calls__stall_line(int tid, const char *function, int64_t age_ns, const char *chain);
 
 /* ---- the readers' side ---- */
 

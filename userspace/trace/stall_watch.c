@@ -134,7 +134,7 @@ static char *chain_of(struct stall_watch *w, size_t first, size_t last)
 static void report(struct stall_watch *w, size_t first, size_t last, int64_t now)
 {
 	const struct open_call_row *e;
-	char age[32], *chain;
+	char *chain, *line;
 	uint32_t seen;
 	size_t i = first + open_calls__stalled(&w->open[first], last - first + 1, now, w->stall_ns);
 
@@ -144,9 +144,9 @@ static void report(struct stall_watch *w, size_t first, size_t last, int64_t now
 	if (hashmap__put(&w->reported, e->span_id, 0, 1) || !(chain = chain_of(w, first, i)))
 		return;
 	w->stalls++;
-	fmt_duration(now - e->start_ns, true, age, sizeof(age));
-	fprintf(stderr, "%sferret: stall: thread %u: %s open for %s: %s\n", w->status_line ? "\r\033[K" : "",
-		w->tid[i], function_name(w, e->function_key), age, chain);
+	line = live_calls__stall_line((int)w->tid[i], function_name(w, e->function_key), now - e->start_ns, chain);
+	fprintf(stderr, "%sferret: %s\n", w->status_line ? "\r\033[K" : "", line ? line : "stall");
+	free(line);
 	if (grow_array((void **)&w->queued, &w->queued_cap, w->nqueued + 1, sizeof(*w->queued))) {
 		free(chain);
 		return;
