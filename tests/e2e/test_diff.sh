@@ -32,9 +32,9 @@ expect_match "text: both runs named" "$text" "A: run ten.*"$'\n'"B: run thirty"
 expect_match "text: middle's calls change" "$text" "middle +calls +10 +30 +\+20 \(\+200\.0%\)"
 
 # --threshold: fib's calls did not change and its total by little; middle's changed by 200%
-thr=$("$FERRET" diff "$DB" ten thirty --json --threshold 1000 | python3 -c "import json,sys
+thr=$("$FERRET" diff "$DB" ten thirty --json --threshold 1000000000 | python3 -c "import json,sys
 d=json.load(sys.stdin); print(len(d['functions']), d['hidden'])")
-expect_eq "--threshold 1000: every function hidden" "$thr" "0 5"
+expect_eq "--threshold 1e9: every function in both runs hidden" "$thr" "0 5"
 thr=$("$FERRET" diff "$DB" ten thirty --json --threshold 150 | python3 -c "import json,sys
 d=json.load(sys.stdin); print(sorted(f['function'] for f in d['functions']))")
 expect_match "--threshold 150: middle and leaf kept" "$thr" "'leaf'.*'middle'"
