@@ -155,8 +155,12 @@ static void draw_functions(struct frame *f, const struct top_view *v, int room)
 		line(f, "(no call ended in the last %d s)", v->window_s);
 	for (i = 0; i < v->nfig && (int)i < room; i++) {
 		const struct live_figures *g = &v->fig[i];
+		char name[128];
 
-		line(f, "%-26s %9.1f %10s %10s %10s %7llu", v->win->f[g->fn].name ? v->win->f[g->fn].name : "?",
+		/* cut to its column (an ellipsis shows it was), padded by display width */
+		utf8__fit(v->win->f[g->fn].name ? v->win->f[g->fn].name : "?", 26, f->utf8 ? "…" : "...", name,
+			  sizeof(name));
+		line(f, "%s%*s %9.1f %10s %10s %10s %7llu", name, (int)(26 - utf8__width(name)), "",
 		     g->per_s, dur(f, g->avg, a), dur(f, g->p99, p), dur(f, g->max, m),
 		     (unsigned long long)g->errors);
 	}
@@ -176,9 +180,13 @@ static void draw_open(struct frame *f, const struct top_view *v, int room)
 		line(f, "(this file's tracer does not publish its open calls: schema 5)");
 	else if (!v->nopen)
 		line(f, "(no call open at the last commit)");
-	for (i = 0; i < v->nopen && (int)i < room; i++)
-		line(f, "%-11s %8d  %-24s %s", dur(f, v->open[i].seen_ns - v->open[i].start_ns, a), v->open[i].tid,
-		     v->open[i].function, v->open[i].callers);
+	for (i = 0; i < v->nopen && (int)i < room; i++) {
+		char name[128];
+
+		utf8__fit(v->open[i].function, 24, f->utf8 ? "…" : "...", name, sizeof(name));
+		line(f, "%-11s %8d  %s%*s %s", dur(f, v->open[i].seen_ns - v->open[i].start_ns, a), v->open[i].tid,
+		     name, (int)(24 - utf8__width(name)), "", v->open[i].callers);
+	}
 	if (v->nopen > (size_t)room && room >= 0)
 		line(f, "(%zu more open calls)", v->nopen - (size_t)room);
 }
