@@ -14,6 +14,8 @@ static void usage(FILE *out)
 		"           ferret trace -p PID | --all -f BIN:GLOB | -- PROGRAM [ARGS...]\n"
 		"  run      ferret run [options] PROGRAM [ARGS...]: ferret trace [options] -- PROGRAM [ARGS...]\n"
 		"  analyze  statistics table or call tree of a run: ferret analyze [DB] [--tree]\n"
+		"  diff     two runs compared, per function or call path: ferret diff [DB] RUN_A RUN_B\n"
+		"  top      a live view of the run being traced: ferret top [DB] [--stall TIME]\n"
 		"  export   write a run for a viewer: ferret export [DB] --format speedscope|chrome|folded|otlp\n"
 		"  view     one run as one self-contained HTML page: ferret view [DB] -o report.html\n"
 		"  runs     list the runs stored in a database: ferret runs [DB]\n"
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
 		{ "trace", cmd_trace },	    { "run", cmd_trace },   { "analyze", cmd_analyze },
 		{ "export", cmd_export },   { "runs", cmd_runs },	    { "list", cmd_list },
 		{ "view", cmd_view },
+		{ "diff", cmd_diff },	    { "top", cmd_top },
 	};
 	char *help_argv[4] = { "help", NULL, "--help", NULL };
 	size_t i;

@@ -165,6 +165,7 @@ struct pct_hist {
 int pct_hist__add(struct pct_hist *h, int64_t duration_ns); /* -ENOMEM */
 uint32_t pct_hist__count(const struct pct_hist *h, size_t bucket);
 void pct_hist__free(struct pct_hist *h);
+int pct_hist__merge(struct pct_hist *into, const struct pct_hist *h); /* -ENOMEM */
 
 extern const int pct_levels[3]; /* 50, 95, 99 */
 extern size_t pct_candidate_budget; /* durations the exact scan may keep (tests set 0: SQL sort) */

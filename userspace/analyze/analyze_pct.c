@@ -52,6 +52,21 @@ uint32_t pct_hist__count(const struct pct_hist *h, size_t bucket)
 	return group ? group[bucket % PCT_SUB] : 0;
 }
 
+int pct_hist__merge(struct pct_hist *into, const struct pct_hist *h)
+{
+	size_t g, b;
+
+	for (g = 0; g < PCT_GROUPS; g++) {
+		if (!h->group[g])
+			continue;
+		if (!into->group[g] && !(into->group[g] = calloc(PCT_SUB, sizeof(*into->group[g]))))
+			return -ENOMEM;
+		for (b = 0; b < PCT_SUB; b++)
+			into->group[g][b] += h->group[g][b];
+	}
+	return 0;
+}
+
 void pct_hist__free(struct pct_hist *h)
 {
 	size_t i;

@@ -353,21 +353,32 @@ static int read_stored(struct table *t)
 	return found < 0 ? found : 1;
 }
 
+int table__compute(struct table *t)
+{
+	static const struct walk_ops ops = { .push = table__push, .pop = table__pop };
+	const struct analyze_opts *o = t->o;
+	int err;
+
+	if ((err = probe_comp__load(&t->fns.comp, t->ss, t->run, o->raw)) || (err = read_stored(t)) < 0)
+		return err;
+	if (!err && ((err = analyze__walk(t->ss, t->run, o, &t->fns, &ops, t)) ||
+		     (err = table__finish_figures(t))))
+		return err;
+	/* err 1: read from the stored figures */
+	if (!o->pid && !o->tid)
+		return run_query__function_probes(t->ss, t->run->run_key, overlay_probes, t);
+	return 0;
+}
+
 int analyze__table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st)
 {
-	static const struct walk_ops ops = { .push = table__push, .pop = table__pop };
 	struct table t;
 	long limit = o->limit >= 0 ? o->limit : o->json ? 0 : DEFAULT_LIMIT;
 	int err;
 
 	table__init(&t, ss, run, o);
-	if ((err = probe_comp__load(&t.fns.comp, ss, run, o->raw)) || (err = read_stored(&t)) < 0)
-		goto cleanup;
-	if (!err && ((err = analyze__walk(ss, run, o, &t.fns, &ops, &t)) || (err = table__finish_figures(&t))))
-		goto cleanup;
-	err = 0; /* 1: read from the stored figures */
-	if (!o->pid && !o->tid && (err = run_query__function_probes(ss, run->run_key, overlay_probes, &t)))
+	if ((err = table__compute(&t)))
 		goto cleanup;
 	if (!t.spans && !t.nfigures) {
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");

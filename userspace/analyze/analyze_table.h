@@ -74,6 +74,10 @@ int table__pop(void *ctx, struct open_call *f, struct open_call *parent);
 /* After the walk: stack mode's kernel figures over the spans' (unless --pid/--thread), then
  * every average. */
 int table__finish_figures(struct table *t);
+/* Every function's figures of t's run (t->o's filters), as analyze__table computes them
+ * before printing: stored figures when they answer, else one walk of the spans. Percentiles
+ * are not computed yet unless t->pct_known (table__all_percentiles). 0 or <0. */
+int table__compute(struct table *t);
 /* When a run ends (the walk had no filter): every function's percentiles, exact, then each
  * function's row as stored, with the --approx ones too. */
 int table__all_percentiles(struct table *t);

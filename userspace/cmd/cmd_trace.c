@@ -28,6 +28,7 @@
 #include "elf/elf_syms.h"
 #include "elf/modules.h"
 #include "trace/probe_site.h"
+#include "trace/stall_watch.h"
 #include "trace_report.h"
 #include "trace_usdt.h"
 #include "elf/selection.h"
@@ -127,6 +128,7 @@ struct session {
 	struct aggregates *agg; /* stack mode only */
 	struct budget *budget;	/* --overhead, --count-only */
 	struct usdt_plan *usdt; /* USDT probes: ferret.h's, -u, --usdt-span; NULL: none */
+	struct stall_watch *watch; /* open calls published; --stall */
 	int64_t *func_keys;
 	bool db_created;
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
@@ -252,6 +254,20 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 	}
 }
 
+/* --stall: how many calls were open too long (each reported as it happened). */
+static void stall_report(const struct stall_watch *w)
+{
+	char limit[32], recorded[96] = "";
+	int64_t n = stall_watch__stalls(w), kept = stall_watch__recorded(w);
+
+	fmt_duration(stall_watch__limit_ns(w), true, limit, sizeof(limit));
+	if (n)
+		snprintf(recorded, sizeof(recorded), kept == n ? " (reported above, recorded in the run's stalls table)"
+			 : " (reported above; %lld of them recorded in the run's stalls table)", (long long)kept);
+	fprintf(stderr, "ferret: %lld call%s open longer than --stall %s%s\n", (long long)n, plural(n), limit,
+		recorded);
+}
+
 static void print_summary(const struct trace_opts *o, struct session *ss)
 {
 	const struct span_counts *st = consumer__counts(ss->consumer);
@@ -269,6 +285,8 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 		store__run_id(ss->store), (long long)st->spans, plural(st->spans), (long long)st->incomplete, unstored,
 		ss->sel->nfuncs, plural((long long)ss->sel->nfuncs), (long long)st->threads, plural(st->threads),
 		lost, o->db);
+	if (o->stall_ns)
+		stall_report(ss->watch);
 	if (k.forks)
 		fprintf(stderr, "ferret: followed %llu processes: the command and %llu it or its children forked\n",
 			(unsigned long long)k.forks + 1, (unsigned long long)k.forks);
@@ -363,9 +381,15 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = trace_usdt__store(ss->usdt, ss->store, &ss->target);
 	if (!err)
 		err = store__flush(ss->store);
+	/* made before the consumer's thread uses the store; without --stall, not needed to trace */
+	if (!err && !trace_options__stack_mode(o) &&
+	    !(ss->watch = stall_watch__new(ss->store, o->stall_ns, isatty(STDERR_FILENO))) && o->stall_ns)
+		err = -EIO;
 	if (!err)
 		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs, ss->usdt,
 				      isatty(STDERR_FILENO), &ss->consumer);
+	if (!err && ss->watch)
+		consumer__set_watch(ss->consumer, ss->watch);
 	return err;
 }
 
@@ -405,6 +429,7 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 static void free_session(struct session *ss)
 {
 	consumer__free(ss->consumer);
+	stall_watch__free(ss->watch);
 	loader__free(ss->loader);
 	aggregates__free(ss->agg);
 	budget__free(ss->budget);

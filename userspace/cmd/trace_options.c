@@ -53,6 +53,9 @@ static void usage(FILE *out)
 		"                         with its arguments; repeatable\n"
 		"  --usdt-span START,END  a span from each firing of probe START to the next of END\n"
 		"                         on the same thread (PROVIDER:NAME each); repeatable\n"
+		"  --stall TIME           report each call open longer than TIME (30s, 500ms) once,\n"
+		"                         as it happens, with its thread and call chain (also in\n"
+		"                         the run: its stalls table)\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -77,7 +80,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN, OPT_STALL };
 
 /* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
 static enum parse_result parse_overhead(const char *text, double *fraction)
@@ -112,6 +115,7 @@ static const struct option long_opts[] = {
 	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
 	{ "usdt", required_argument, NULL, 'u' },
 	{ "usdt-span", required_argument, NULL, OPT_USDT_SPAN },
+	{ "stall", required_argument, NULL, OPT_STALL },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -129,6 +133,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_BUFFER: return parse_buffer_size(arg, &o->ringbuf_mb);
 	case OPT_MAX_RATE: return options__number("--max-rate", arg, 1, LONG_MAX, &o->max_rate);
 	case OPT_OVERHEAD: return parse_overhead(arg, &o->overhead);
+	case OPT_STALL: return options__duration("--stall", arg, &o->stall_ns);
 	case OPT_COUNT_ONLY:
 		return add_pattern(&o->count_only, &o->ncount_only, &o->count_only_cap, arg) ? PARSE_USAGE
 											  : PARSE_RUN;
@@ -173,6 +178,10 @@ static enum parse_result check_budget(struct trace_opts *o)
 	if ((o->nusdt || o->nusdt_spans) && trace_options__stack_mode(o)) {
 		ferr("-u and --usdt-span do not go with --min-duration, --aggregate or --max-rate "
 		     "(USDT probes are paired in userspace, stack mode pairs calls in the kernel)");
+		return PARSE_USAGE;
+	}
+	if (o->stall_ns && trace_options__stack_mode(o)) { /* its open calls are in the kernel */
+		ferr("--stall does not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;

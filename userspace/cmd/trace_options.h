@@ -34,6 +34,7 @@ struct trace_opts {
 	size_t nusdt, usdt_cap;
 	char **usdt_spans;  /* --usdt-span START,END: spans */
 	size_t nusdt_spans, usdt_spans_cap;
+	int64_t stall_ns; /* --stall: calls open longer are reported; 0: off */
 };
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */

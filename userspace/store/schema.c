@@ -9,8 +9,28 @@
 #include "schema.h"
 #include "span_notes.h"
 
-/* Schema version 7: 5 + span_notes.c's additions (functions.kind, span_events, tag_view,
- * event_view). Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* Schema 6's tables (live_calls.c): created with the schema, or added to a file of schema 5
+ * opened to write. */
+#define SCHEMA_LIVE_SQL \
+	"CREATE TABLE IF NOT EXISTS open_calls(\n" \
+	"-- The calls open in a run being traced, rewritten by its tracer after each commit of its\n" \
+	"-- spans (about every second), emptied when the run ends.\n" \
+	" run INTEGER, span_id INTEGER, parent_id INTEGER, -- parent_id NULL: a root\n" \
+	" thread INTEGER REFERENCES threads(id), function INTEGER REFERENCES functions(id),\n" \
+	" depth INTEGER, start_ns INTEGER, -- relative to runs.start_ns\n" \
+	" thread_last_ns INTEGER, -- its thread's last traced entry or return, relative to runs.start_ns\n" \
+	" seen_ns INTEGER -- when the tracer saw it open (that commit), relative to runs.start_ns\n" \
+	");" \
+	"CREATE TABLE IF NOT EXISTS stalls(\n" \
+	"-- Each call found open longer than --stall, once, when its tracer reported it.\n" \
+	" run INTEGER, span_id INTEGER, thread INTEGER REFERENCES threads(id),\n" \
+	" function INTEGER REFERENCES functions(id),\n" \
+	" start_ns INTEGER, reported_ns INTEGER, -- relative to runs.start_ns\n" \
+	" chain TEXT -- the open calls of its thread then, outermost first, ' > ' between\n" \
+	");"
+
+/* Schema version 7: 5 + schema 6's live tables (open_calls, stalls) + span_notes.c's
+ * additions (functions.kind, span_events, tag_view, event_view). Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -106,6 +126,7 @@ static const char schema_sql[] =
 	" calls INTEGER, -- every call seen (until removed_at_ns when removed)\n"
 	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
 	");"
+	SCHEMA_LIVE_SQL
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
 	"CREATE VIEW span_view AS\n"
@@ -167,17 +188,36 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 	return rc == SQLITE_DONE ? 0 : -(rc & 0xff);
 }
 
-/* Version 7 (explicit spans, tags, USDT events) adds to version 5: a file of version 5 opened
- * to write gets the additions, one opened to read is read as it is (no kinds, no events). */
+/* What each version after 5 added, in order: all additions, so a file of version 5 opened to
+ * write gets each step in one transaction, and one opened to read is read as it is (no live
+ * tables, kinds, tags or events). */
+static const char *const steps_after_5[] = {
+	SCHEMA_LIVE_SQL,	 /* 6: open_calls, stalls */
+	span_notes__schema_sql, /* 7: functions.kind, span_events, tag_view, event_view */
+};
+_Static_assert(5 + sizeof(steps_after_5) / sizeof(steps_after_5[0]) == STORE_SCHEMA_VERSION,
+	       "one step per version after 5");
+
 static int migrate_from_5(struct db *db)
 {
+	char sql[96];
+	size_t i;
+
 	if (db->mode != STORE_WRITE)
 		return 0;
-	if (db__begin(db) || db__exec(db, span_notes__schema_sql, "cannot upgrade the schema") ||
-	    db__exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema_version'",
-		     "cannot upgrade the schema"))
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+		 STORE_SCHEMA_VERSION);
+	if (db__begin(db))
 		return -1;
-	return db__commit(db);
+	for (i = 0; i < sizeof(steps_after_5) / sizeof(steps_after_5[0]); i++)
+		if (db__exec(db, steps_after_5[i], "cannot upgrade the schema"))
+			goto fail;
+	if (db__exec(db, sql, "cannot upgrade the schema") || db__commit(db))
+		goto fail;
+	return 0;
+fail:
+	db__rollback(db);
+	return -1;
 }
 
 static int check_format(struct db *db)

@@ -204,3 +204,23 @@ int store__span_tags(struct store *s, int64_t run_key, struct span_tag_list *out
 {
 	return span_tags__read(s->db, run_key, out);
 }
+
+int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
+			      const struct open_call_row *rows, size_t n)
+{
+	if (span_writer__failed(s->spans)) /* the run's calls are only counted: no more writes */
+		return 1;
+	return live_calls__publish(s->db, run_key, run_start_ns, seen_ns, rows, n);
+}
+
+int store__add_stall(struct store *s, int64_t run_key, int64_t run_start_ns, const struct stall_row *row)
+{
+	if (span_writer__failed(s->spans))
+		return 1;
+	return live_calls__add_stall(s->db, run_key, run_start_ns, row);
+}
+
+char *store__function_name(struct store *s, int64_t function_key)
+{
+	return live_calls__function_name(s->db, function_key);
+}

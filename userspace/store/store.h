@@ -24,6 +24,7 @@
 
 #include "db.h"
 #include "func_names.h"
+#include "live_calls.h"
 #include "run_figures.h"
 #include "run_reader.h"
 #include "run_writer.h"
@@ -62,6 +63,14 @@ int store__add_function_probe(struct store *s, const struct function_probe_row *
 int store__end_run(struct store *s, const struct run_end *end);
 /* analyze's figures of an ended run (run_figures.h), written through this store's connection. */
 struct figures_writer *store__write_figures(struct store *s, int64_t run_key);
+
+/* live_calls.h: the run's open calls (replaced) and its stalls, each in a transaction of its
+ * own (call between store__flush and the next span); 1: skipped (no room on the disk, or the
+ * run's spans are only counted since a write failed). */
+int store__publish_open_calls(struct store *s, int64_t run_key, int64_t run_start_ns, int64_t seen_ns,
+			      const struct open_call_row *rows, size_t n);
+int store__add_stall(struct store *s, int64_t run_key, int64_t run_start_ns, const struct stall_row *row);
+char *store__function_name(struct store *s, int64_t function_key); /* malloc'd; NULL: no memory */
 
 /* ---- writing spans: span_writer.h ---- */
 /* A call as it starts (end_ns and status unset): returns its span id. The

@@ -8,6 +8,7 @@
 
 #include "consumer.h"
 #include "ingest.h"
+#include "stall_watch.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -38,6 +39,7 @@ struct consumer {
 	struct removal *removed;
 	size_t nremoved, removed_cap;
 	atomic_bool pending_removals;
+	_Atomic(struct stall_watch *) watch; /* open calls published, --stall */
 };
 
 /* Ends the open calls of functions removed at or before ts (all of them: ts INT64_MAX). The
@@ -114,29 +116,39 @@ static void show_status(struct consumer *c, bool final)
 
 /* Commits what came in once a second (calls still running go in as incomplete
  * and are completed when they return); nothing to commit costs nothing. */
-static void commit_now_and_then(struct consumer *c)
+static bool commit_now_and_then(struct consumer *c)
 {
 	int64_t now = mono_ns();
 
 	if (now < c->committed_at_ns + COMMIT_EVERY_NS)
-		return;
+		return false;
 	c->committed_at_ns = now;
 	if (store__flush(c->store)) {
 		c->err = -EIO;
 		atomic_store(&c->failed, true);
 	}
+	return true;
+}
+
+void consumer__set_watch(struct consumer *c, struct stall_watch *w)
+{
+	atomic_store(&c->watch, w);
 }
 
 static void *consume_loop(void *arg)
 {
 	struct consumer *c = arg;
+	struct stall_watch *w;
+	bool committed;
 
 	while (!atomic_load(&c->stop) && !c->err) {
 		/* The BPF side skips most wakeups, so poll on a timeout and then consume. */
 		loader__poll(c->loader, POLL_MS);
 		loader__poll(c->loader, 0);
 		show_status(c, false);
-		commit_now_and_then(c);
+		committed = commit_now_and_then(c);
+		if ((w = atomic_load(&c->watch)) && !c->err)
+			stall_watch__tick(w, ingest__builder(c->ingest), committed);
 	}
 	while (!c->err && loader__poll(c->loader, 0) > 0)
 		;
@@ -217,6 +229,8 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 	}
 	if (!c->err)
 		c->err = ingest__finish(c->ingest, end_ns);
+	if (!c->err && atomic_load(&c->watch))
+		stall_watch__finish(atomic_load(&c->watch));
 	if (c->err)
 		ferr("tracing stopped: %s", strerror(c->err < 0 ? -c->err : c->err));
 	if (ingest__bad_events(c->ingest))

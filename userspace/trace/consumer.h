@@ -34,5 +34,9 @@ uint64_t consumer__calls(const struct consumer *c, uint32_t func_id);
  * after at_ns is passed in. */
 int consumer__probes_removed(struct consumer *c, uint32_t func_id, int64_t at_ns);
 void consumer__free(struct consumer *c);
+/* From now on, the consumer's thread publishes the open calls and looks for stalls through w
+ * (kept by the caller until consumer__finish). */
+struct stall_watch;
+void consumer__set_watch(struct consumer *c, struct stall_watch *w);
 
 #endif

@@ -459,3 +459,8 @@ void ingest__free(struct ingest *in)
 	free(in->calls);
 	free(in);
 }
+
+const struct span_builder *ingest__builder(const struct ingest *in)
+{
+	return in->builder;
+}

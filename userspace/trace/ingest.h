@@ -39,5 +39,7 @@ struct usdt_plan;
 struct usdt_counts;
 int ingest__set_usdt(struct ingest *in, const struct usdt_plan *plan);
 const struct usdt_counts *ingest__usdt_counts(const struct ingest *in); /* NULL: no USDT probes */
+/* The span builder: its open calls (stall_watch.c). */
+const struct span_builder *ingest__builder(const struct ingest *in);
 
 #endif

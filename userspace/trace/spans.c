@@ -25,6 +25,7 @@ struct thread_state {
 	uint32_t tid;
 	bool has_mark;
 	uint32_t lost_mark; /* of the thread's last event */
+	int64_t last_ns;    /* its last entry or return (stall_watch.c) */
 	int64_t thread_key;
 	struct open_call *stack;
 	size_t depth, cap;
@@ -120,6 +121,7 @@ static int push_call(struct span_builder *b, uint32_t tid, int64_t function_key,
 	id = b->sink.open(b->sink.ctx, &call);
 	if (id < 0)
 		return (int)id;
+	t->last_ns = ts;
 	c = &t->stack[t->depth++];
 	c->span_id = id;
 	c->function_key = function_key;
@@ -223,6 +225,7 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 
 	if (!t)
 		return -ENOENT;
+	t->last_ns = ts;
 	for (i = t->depth; i > 0; i--)
 		if (t->stack[i - 1].function_key == function_key && !t->stack[i - 1].no_return)
 			break;
@@ -274,6 +277,7 @@ int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function
 
 	if (!t)
 		return -ENOENT;
+	t->last_ns = ts;
 	err = unwind_from(b, t, stack_pos + 1, ts);
 	if (err)
 		return err;
@@ -387,4 +391,25 @@ int span_builder__rename_innermost(struct span_builder *b, uint32_t tid, int64_t
 		return 0;
 	t->stack[t->depth - 1].function_key = function_key;
 	return 1;
+}
+
+int span_builder__each_open(const struct span_builder *b,
+			    int (*cb)(void *ctx, uint32_t tid, int64_t last_ns, const struct stored_span *call),
+			    void *ctx)
+{
+	size_t i, d;
+	int err;
+
+	for (i = 0; i < b->nthreads; i++)
+		for (d = 0; d < b->threads[i].depth; d++) {
+			const struct open_call *c = &b->threads[i].stack[d];
+			struct stored_span call = { .span_id = c->span_id, .parent_id = c->parent_id,
+						    .thread_key = b->threads[i].thread_key,
+						    .function_key = c->function_key, .start_ns = c->start_ns,
+						    .depth = c->depth };
+
+			if ((err = cb(ctx, b->threads[i].tid, b->threads[i].last_ns, &call)))
+				return err;
+		}
+	return 0;
 }

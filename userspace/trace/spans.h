@@ -86,6 +86,12 @@ int span_builder__go_exit(struct span_builder *b, uint32_t key, int64_t function
 int span_builder__end_thread(struct span_builder *b, uint32_t tid, int64_t ts);
 int span_builder__end_all(struct span_builder *b, int64_t ts);
 const struct span_counts *span_builder__counts(const struct span_builder *b);
+/* Every call still open, each thread's outermost first (end_ns and status unset); tid: the
+ * thread (a Go goroutine's slot), last_ns: its last entry or return. A non-zero return from
+ * cb stops and is returned. */
+int span_builder__each_open(const struct span_builder *b,
+			    int (*cb)(void *ctx, uint32_t tid, int64_t last_ns, const struct stored_span *call),
+			    void *ctx);
 
 /* ---- Explicit spans (ferret.h's probes, --usdt-span pairs): frames of the same stack ---- */
 /* A span the program opened: a frame like a call's, of a function the caller allocated for
