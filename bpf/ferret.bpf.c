@@ -66,12 +66,20 @@ static __always_inline bool gets_no_return_probe(void)
 	return utask && utask->depth >= FERRET_MAX_URETPROBE_DEPTH;
 }
 
+#include "args.bpf.h" /* -A, -R: arguments and return values */
+
+static __always_inline __u16 entry_flags(__u16 type)
+{
+	return type == FERRET_EV_ENTRY && gets_no_return_probe() ? FERRET_ENTRY_NO_RETURN : 0;
+}
+
 static __always_inline int emit_call_event(void *ctx, __u16 type)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 pid = id >> 32, tid = (__u32)id, lost_mark;
 	struct ferret_event *e;
+	__u16 flags;
 
 	if (!is_traced(pid))
 		return 0;
@@ -81,6 +89,9 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
 	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
+	flags = entry_flags(type);
+	if (capture_args && args__send(ctx, type, ts, lost_mark, tid, flags))
+		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
@@ -91,7 +102,7 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	e->tid = tid;
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
-	e->flags = type == FERRET_EV_ENTRY && gets_no_return_probe() ? FERRET_ENTRY_NO_RETURN : 0;
+	e->flags = flags;
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }

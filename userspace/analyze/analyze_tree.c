@@ -93,6 +93,7 @@ static int push_call(struct tree *t, struct open_call *f, struct open_call *pare
 	r->calls = 1;
 	r->errors = f->status != SPAN_OK;
 	r->start_ns = f->start_ns;
+	r->span_id = f->span_id;
 	f->user = (int32_t)t->nrows++;
 	return 0;
 }
@@ -357,6 +358,8 @@ void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
 	fn_table__init(&t->own_fns, o->function_glob);
 	t->fns = fns ? fns : &t->own_fns;
 	t->p = (struct tree_printer){ .st = st, .fns = t->fns, .o = o, .run = run };
+	if (o->calls)
+		t->p.args = run_query__arg_reader(ss);
 }
 
 void tree__free(struct tree *t)
@@ -370,6 +373,7 @@ void tree__free(struct tree *t)
 	free(t->stored_node);
 	free(t->recorded);
 	jsonw__free(t->p.json); /* printing stopped before tree_out__end */
+	arg_reader__free(t->p.args);
 }
 
 /*

@@ -17,6 +17,7 @@ struct tree_row {
 	int64_t self_ns;
 	int64_t start_ns;  /* --calls: relative to the run's start */
 	int64_t parent_ns; /* the parent's total (the thread's for a root): the % column */
+	int64_t span_id;   /* --calls: the call's, for its stored arguments */
 };
 
 struct tree_thread {
@@ -36,6 +37,7 @@ struct tree_printer {
 	const struct run_row *run;
 	size_t threads;	    /* printed so far */
 	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
+	struct arg_reader *args; /* --calls: the calls' arguments (-A, -R); NULL: none */
 };
 
 #define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/arg_spec.h"
 #include "options.h"
 #include "trace/trace_target.h"
 
@@ -29,7 +30,15 @@ struct trace_opts {
 	double overhead;	 /* --overhead as a fraction (0.05 for 5%); 0: off */
 	char **count_only;	 /* --count-only globs */
 	size_t ncount_only, count_only_cap;
+	/* -A, -R, --error, --string-size: what calls carry (core/arg_spec.h) */
+	struct arg_spec *specs;
+	size_t nspecs, specs_cap;
+	struct error_rule *rules;
+	size_t nrules, rules_cap;
+	long string_size;
 };
+
+void trace_options__free(struct trace_opts *o);
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */
 enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts *o);

@@ -13,6 +13,7 @@
 #include "func_names.h"
 #include "run_figures.h"
 #include "run_query.h"
+#include "arg_store.h"
 #include "schema.h"
 
 struct run_query {
@@ -349,4 +350,9 @@ int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int t
 			   int (*cb)(void *ctx, const struct stored_tree_node *node), void *ctx)
 {
 	return run_figures__tree(st->db, run_key, pid, tid, cb, ctx);
+}
+
+struct arg_reader *run_query__arg_reader(struct run_query *st)
+{
+	return arg_reader__new(st->db);
 }

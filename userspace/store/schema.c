@@ -8,7 +8,53 @@
 #include "core/log.h"
 #include "schema.h"
 
-/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* Version 6 (-A, -R, --error): span_args holds what calls carried, arg_specs what each
+ * function's positions are; span_view names status 4 'error'. A WITHOUT ROWID table keyed by
+ * (span_id, position): a row is its key and value, ~8 bytes for an integer argument. */
+#define SCHEMA_ARGS_SQL \
+	"CREATE TABLE span_args(\n" \
+	"-- One argument (position 1..6), return value (0) or errno (-1) of a call.\n" \
+	" span_id INTEGER, position INTEGER,\n" \
+	" value, -- integers as integers, strings as text (invalid UTF-8: a blob), NULL: unreadable\n" \
+	" PRIMARY KEY (span_id, position)) WITHOUT ROWID;" \
+	"CREATE TABLE arg_specs(\n" \
+	"-- What each captured position of a function is: its name (arg1, retval, or DWARF's)\n" \
+	"-- and type (the format: d, u64, x, s, ...).\n" \
+	" function INTEGER REFERENCES functions(id), position INTEGER, name TEXT, type TEXT,\n" \
+	" PRIMARY KEY (function, position)) WITHOUT ROWID;" \
+	"CREATE VIEW arg_view AS\n" \
+	"-- One row per captured value: position 0 is the return value, -1 the errno.\n" \
+	"SELECT r.run_id AS run_id, a.span_id AS span_id, f.name AS function,\n" \
+	" a.position AS position, coalesce(p.name, CASE a.position WHEN 0 THEN 'retval'\n" \
+	"  WHEN -1 THEN 'errno' ELSE 'arg' || a.position END) AS name, p.type AS type,\n" \
+	" a.value AS value\n" \
+	"FROM span_args a JOIN spans s ON s.span_id = a.span_id JOIN threads t ON t.id = s.thread\n" \
+	" JOIN runs r ON r.id = t.run JOIN functions f ON f.id = s.function\n" \
+	" LEFT JOIN arg_specs p ON p.function = s.function AND p.position = a.position;"
+
+#define SCHEMA_SPAN_VIEW_SQL \
+	"CREATE VIEW span_view AS\n" \
+	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n" \
+	"-- status: 'ok'; 'error' (its return value matched an --error rule); 'incomplete' (no\n" \
+	"-- return seen); 'no_return_probe' (the kernel gave it no return probe) or 'lost' (its\n" \
+	"-- thread lost events meanwhile): both end unknown, end_ns when that was found.\n" \
+	"-- parent_id: NULL for a root span.\n" \
+	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n" \
+	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n" \
+	" r.start_ns + s.start_ns AS start_ns,\n" \
+	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n" \
+	" s.duration_ns AS duration_ns, s.depth AS depth,\n" \
+	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n" \
+	"  WHEN 4 THEN 'error' ELSE 'incomplete' END AS status\n" \
+	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
+	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+
+/* From 5: the reserved span_args (never written) gets its layout, span_view its status. */
+static const char migrate_from_5_sql[] =
+	"DROP TABLE span_args;" SCHEMA_ARGS_SQL "DROP VIEW span_view;" SCHEMA_SPAN_VIEW_SQL
+	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
+
+/* Schema version 6 (5 + span_args' layout, arg_specs, arg_view, status 4 'error'); 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -104,22 +150,9 @@ static const char schema_sql[] =
 	" calls INTEGER, -- every call seen (until removed_at_ns when removed)\n"
 	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
 	");"
-	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
+	SCHEMA_ARGS_SQL
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
-	"CREATE VIEW span_view AS\n"
-	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n"
-	"-- status: 'ok'; 'incomplete' (no return seen); 'no_return_probe' (the kernel gave it no\n"
-	"-- return probe) or 'lost' (its thread lost events meanwhile): both end unknown, end_ns\n"
-	"-- when that was found. parent_id: NULL for a root span.\n"
-	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n"
-	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n"
-	" r.start_ns + s.start_ns AS start_ns,\n"
-	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n"
-	" s.duration_ns AS duration_ns, s.depth AS depth,\n"
-	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n"
-	"  ELSE 'incomplete' END AS status\n"
-	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n"
-	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+	SCHEMA_SPAN_VIEW_SQL
 	"CREATE VIEW run_view AS\n"
 	"-- One row per run. start_ns/end_ns: CLOCK_MONOTONIC ns; spans: stored spans;\n"
 	"-- exit_code: NULL unless ferret launched the command.\n"
@@ -164,6 +197,18 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 	return rc == SQLITE_DONE ? 0 : -(rc & 0xff);
 }
 
+/* A version 5 file: written to, it is migrated; read, it is read as it is (no arguments). */
+static int migrate_from_5(struct db *db)
+{
+	db->schema_version = 5;
+	if (db->mode != STORE_WRITE)
+		return 0;
+	if (db__begin(db) || db__exec(db, migrate_from_5_sql, "cannot update the schema to version 6"))
+		return -1;
+	db->schema_version = 6;
+	return db__commit(db);
+}
+
 static int check_format(struct db *db)
 {
 	char value[64], ours[16];
@@ -181,6 +226,9 @@ static int check_format(struct db *db)
 		return db__error(db, "cannot read");
 	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
 	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	db->schema_version = STORE_SCHEMA_VERSION;
+	if (rc == 1 && !strcmp(value, "5"))
+		return migrate_from_5(db);
 	if (rc == 0 || strcmp(value, ours) != 0) {
 		ferr("%s has schema version %s, this ferret reads %d", db->path,
 		     rc ? value : "(none)", STORE_SCHEMA_VERSION);
@@ -191,6 +239,7 @@ static int check_format(struct db *db)
 
 int schema__set_up(struct db *db)
 {
+	db->schema_version = STORE_SCHEMA_VERSION;
 	if (db->mode == STORE_WRITE && db->empty)
 		return create_schema(db);
 	return check_format(db);

@@ -149,6 +149,12 @@ static void *consume_loop(void *arg)
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
 		    bool status_line, struct consumer **out)
 {
+	return consumer__start_capturing(l, s, func_keys, nfuncs, status_line, NULL, out);
+}
+
+int consumer__start_capturing(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
+			      bool status_line, const struct capture_plan *plan, struct consumer **out)
+{
 	struct consumer *c = calloc(1, sizeof(*c));
 	int err;
 
@@ -160,7 +166,10 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->status_at_ns = c->committed_at_ns = mono_ns();
 	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
+	if (!err)
+		err = ingest__set_capture(c->ingest, plan);
 	if (err) {
+		ingest__free(c->ingest);
 		free(c);
 		return err;
 	}
@@ -220,6 +229,11 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 	if (ingest__bad_events(c->ingest))
 		fwarn("%lld malformed events ignored", (long long)ingest__bad_events(c->ingest));
 	return c->err;
+}
+
+int64_t consumer__errors(const struct consumer *c)
+{
+	return ingest__errors(c->ingest);
 }
 
 uint64_t consumer__calls(const struct consumer *c, uint32_t func_id)

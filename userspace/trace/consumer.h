@@ -18,6 +18,12 @@ struct consumer;
 /* func_keys[cookie] is the store's key of the function a probe's cookie names. */
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
 		    bool status_line, struct consumer **out);
+/* The same, storing what the plan's functions' calls carry (-A, -R, --error; plan kept by
+ * the caller until consumer__free). */
+struct capture_plan;
+int consumer__start_capturing(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
+			      bool status_line, const struct capture_plan *plan, struct consumer **out);
+int64_t consumer__errors(const struct consumer *c); /* spans an --error rule made errors */
 /* Drains what is left (call after detaching), closes open calls at end_ns
  * (incomplete), joins the thread. Stack mode: agg gets the kernel's aggregates
  * plus the calls still open; NULL otherwise. */

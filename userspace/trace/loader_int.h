@@ -45,4 +45,9 @@ struct loader {
 	void *handler_ctx;
 };
 
+/* loader_args.c: -A, -R's capture plans. Before load: the BPF side's settings and map
+ * size; after it: the plans into their map. */
+int loader_args__configure(struct ferret_bpf *skel, const struct loader_opts *opts);
+int loader_args__fill(struct ferret_bpf *skel, const struct loader_opts *opts);
+
 #endif /* FERRET_LOADER_INT_H */

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# -A, -R, --error: each call's arguments, return value and status, with exact values
+# (tests/progs/args.c), in arg_view, span_view, analyze --calls and its JSON; bad specs.
+. "$(dirname "$0")/lib.sh"
+
+"$FERRET" trace --db "$DB" -A 'greet@arg1/s,arg2,arg3/x' -R 'greet@retval/i32' \
+	-A 'add@arg1,arg2' -R 'add@retval' -f open_config -f lookup -f ticks \
+	--error 'open_config:ret<0' --error 'lookup:ret==0' -- "$PROGS/args" 2>"$TMP/err"
+expect_eq "trace exits 0" "$?" 0
+expect_match "summary counts the errors" "$(cat "$TMP/err")" "3 calls returned an error"
+# v FUNCTION N POSITION: a value of the Nth call (from 0) of the latest run
+v() { q "SELECT quote(value) FROM arg_view WHERE span_id = (SELECT span_id FROM span_view WHERE function = '$1' AND run_id = (SELECT run_id FROM run_view ORDER BY start_ns DESC LIMIT 1) ORDER BY start_ns LIMIT 1 OFFSET $2) AND position = $3"; }
+expect_eq "a string" "$(v greet 0 1)" "'ana'"
+expect_eq "an integer" "$(v greet 0 2)" "42"
+expect_eq "a hex flag, stored as an integer" "$(v greet 0 3)" "3"
+expect_eq "an empty string" "$(v greet 1 1)" "''"
+expect_eq "a negative number" "$(v greet 1 2)" "-7"
+expect_eq "the return value as i32" "$(v greet 1 0)" "-7"
+expect_eq "a long string, cut to --string-size (64)" "$(v greet 2 1)" "'$(printf 'x%.0s' $(seq 64))'"
+expect_eq "a string that is not UTF-8: its bytes as a blob" "$(v greet 3 1)" "X'61FF62'"
+expect_eq "a NULL char *: 0" "$(v greet 4 1)" "0"
+expect_eq "unmapped memory: unreadable (NULL)" "$(v greet 5 1)" "NULL"
+expect_eq "the target ran on after it" "$(calls greet)" 6
+expect_eq "add: negative arguments" "$(v add 0 1)|$(v add 0 2)|$(v add 0 0)" "-5|2|-3"
+expect_eq "add: 64-bit values" "$(v add 1 1)|$(v add 1 0)" "1099511627776|1099511627777"
+expect_eq "arg_view names and types" "$(q "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT DISTINCT position, name, type FROM arg_view WHERE function = 'greet' ORDER BY position)")" "retval:i32 arg1:s arg2:d arg3:x"
+expect_eq "--error ret<0: statuses" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE function = 'open_config' ORDER BY start_ns)")" "ok error error"
+expect_eq "--error: the errno of a -errno return" "$(q "SELECT value FROM arg_view WHERE function = 'open_config' AND name = 'errno'")" "13"
+expect_eq "--error ret==0 on a pointer" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE function = 'lookup' ORDER BY start_ns)")" "ok error"
+expect_eq "a function without a spec stores no values" "$(q "SELECT count(*) FROM arg_view WHERE function = 'ticks'")" 0
+expect_eq "a function without a spec: its calls" "$(calls ticks)" 3
+
+out=$("$FERRET" analyze --db "$DB" --calls -f greet 2>&1)
+expect_match "--calls shows arguments and return value" "$out" 'greet .* arg1="ana"  arg2=42  arg3=0x3  => 42'
+expect_match "--calls escapes bytes that are not UTF-8" "$out" 'arg1="a\\xffb"'
+expect_match "--calls: a NULL char *" "$out" 'arg1=NULL  arg2=3'
+expect_match "--calls: unreadable" "$out" 'arg1=\(unreadable\)  arg2=4'
+out=$("$FERRET" analyze --db "$DB" --calls -f open_config 2>&1)
+expect_match "--calls shows the status and errno" "$out" 'error  => -13 \(errno 13\)'
+json=$("$FERRET" analyze --db "$DB" --calls -f greet --json)
+expect_match "--calls --json carries args and retval" "$json" '"args": \[\{"position": 1, "name": "arg1", "type": "s", "value": "ana"\}'
+expect_match "--calls --json: retval" "$json" '"retval": 42'
+
+# --string-size
+"$FERRET" trace --db "$DB" --string-size 5 -A 'greet@arg1/s' -- "$PROGS/args" 2>/dev/null
+expect_eq "--string-size 5" "$(v greet 2 1)" "'xxxxx'"
+
+# Bad input: one line, exit 2, nothing attached.
+bad() {
+	local name=$1 re=$2; shift 2
+	local out rc
+	out=$("$FERRET" trace --db "$TMP/bad.db" "$@" -- "$PROGS/args" 2>&1); rc=$?
+	expect_eq "$name: exit 2" "$rc" 2
+	expect_eq "$name: one line" "$(printf '%s\n' "$out" | grep -c .)" 1
+	expect_match "$name" "$out" "$re"
+}
+bad "unknown format" "^ferret: -A: unknown format '/q'" -A 'greet@arg1/q'
+bad "argument past the registers" "arg7.*first 6 integer arguments" -A 'greet@arg7'
+bad "-R without retval" "-R takes 'retval'" -R 'greet@arg1'
+bad "floating point" "floating-point" -A 'greet@fparg1'
+bad "--error on nothing traced" "^ferret: --error 'nothere:ret<0'.*no traced function" -f greet --error 'nothere:ret<0'
+bad "--error without an operator" "expected an operator" --error 'greet:ret'
+bad "string size too large" "string-size" --string-size 1000 -A 'greet@arg1/s'
+bad "with stack mode" "do not go with --min-duration" --min-duration 1ms -A 'greet@arg1'
+expect_eq "nothing written for bad input" "$(ls "$TMP" | grep -c bad.db)" 0

@@ -1,0 +1,167 @@
+/* analyze_args: stored call values shown (see analyze_args.h). */
+#include <inttypes.h>
+#include <string.h>
+
+#include "analyze_args.h"
+#include "core/utf8.h"
+
+static bool is_hex(const char *type)
+{
+	return type[0] == 'x' || type[0] == 'p';
+}
+
+/* A string quoted, with ", \ and control bytes escaped, invalid UTF-8 as \xHH. */
+static void quote(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t i = 0, k, o = 0;
+	uint32_t cp;
+
+	if (len < 8)
+		return;
+	buf[o++] = '"';
+	while (i < n && o + 8 < len) {
+		k = utf8__decode((const unsigned char *)s + i, n - i, &cp);
+		if (cp == UTF8_INVALID || cp < 0x20 || cp == 0x7f) {
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", (unsigned char)s[i]);
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			buf[o++] = '\\';
+		memcpy(buf + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	if (i < n)
+		o += (size_t)snprintf(buf + o, len - o, "...");
+	buf[o++] = '"';
+	buf[o] = '\0';
+}
+
+void args_out__value(const struct stored_arg *a, char *buf, size_t len)
+{
+	const struct arg_value *v = &a->value;
+
+	switch (v->type) {
+	case ARG_VALUE_NULL:
+		snprintf(buf, len, "(unreadable)");
+		return;
+	case ARG_VALUE_TEXT:
+	case ARG_VALUE_BLOB:
+		quote(v->bytes, v->len, buf, len);
+		return;
+	}
+	if (a->type[0] == 's' && !v->i)
+		snprintf(buf, len, "NULL");
+	else if (a->type[0] == 'c' && v->i >= 0x20 && v->i < 0x7f)
+		snprintf(buf, len, "'%c'", (char)v->i);
+	else if (is_hex(a->type))
+		snprintf(buf, len, "%#" PRIx64, (uint64_t)v->i);
+	else if (a->type[0] == 'u')
+		snprintf(buf, len, "%" PRIu64, (uint64_t)v->i);
+	else
+		snprintf(buf, len, "%" PRId64, v->i);
+}
+
+struct text_ctx {
+	FILE *out;
+	char ret[1100], err[32];
+};
+
+static int text_one(void *ctx, const struct stored_arg *a)
+{
+	struct text_ctx *t = ctx;
+	char buf[1100];
+
+	args_out__value(a, buf, sizeof(buf));
+	if (a->position == ARG_POS_ERRNO)
+		snprintf(t->err, sizeof(t->err), " (errno %.20s)", buf);
+	else if (a->position == ARG_POS_RETVAL)
+		snprintf(t->ret, sizeof(t->ret), "%s", buf);
+	else
+		fprintf(t->out, "  %s=%s", a->name, buf);
+	return 0;
+}
+
+int args_out__text(FILE *out, struct arg_reader *r, int64_t span_id)
+{
+	struct text_ctx t = { .out = out };
+	int err = arg_reader__span(r, span_id, text_one, &t);
+
+	if (t.ret[0])
+		fprintf(out, "  => %s%s", t.ret, t.err);
+	return err;
+}
+
+static void json_value(struct jsonw *w, const struct stored_arg *a)
+{
+	char buf[64];
+
+	switch (a->value.type) {
+	case ARG_VALUE_NULL:
+		jsonw__null(w);
+		break;
+	case ARG_VALUE_INT:
+		if (is_hex(a->type)) {
+			snprintf(buf, sizeof(buf), "%#" PRIx64, (uint64_t)a->value.i);
+			jsonw__string(w, buf);
+		} else if (a->type[0] == 'u') {
+			jsonw__uint(w, (uint64_t)a->value.i);
+		} else {
+			jsonw__int(w, a->value.i);
+		}
+		break;
+	default: {
+		/* jsonw repairs invalid UTF-8; the bytes need a terminated copy */
+		char copy[1100];
+		size_t n = a->value.len < sizeof(copy) - 1 ? a->value.len : sizeof(copy) - 1;
+
+		memcpy(copy, a->value.bytes, n);
+		copy[n] = '\0';
+		jsonw__string(w, copy);
+	}
+	}
+}
+
+struct json_ctx {
+	struct jsonw *w;
+	bool open; /* the args array is begun */
+};
+
+static int json_one(void *ctx, const struct stored_arg *a)
+{
+	struct json_ctx *j = ctx;
+
+	if (a->position <= 0) {
+		if (j->open) {
+			jsonw__end_array(j->w);
+			j->open = false;
+		}
+		jsonw__key(j->w, a->position == ARG_POS_ERRNO ? "errno" : "retval");
+		json_value(j->w, a);
+		return 0;
+	}
+	if (!j->open) {
+		jsonw__key(j->w, "args");
+		jsonw__begin_array(j->w);
+		j->open = true;
+	}
+	jsonw__begin_object(j->w);
+	jsonw__kv_int(j->w, "position", a->position);
+	jsonw__kv_string(j->w, "name", a->name);
+	jsonw__kv_string(j->w, "type", a->type);
+	jsonw__key(j->w, "value");
+	json_value(j->w, a);
+	jsonw__end_object(j->w);
+	return 0;
+}
+
+int args_out__json(struct jsonw *w, struct arg_reader *r, int64_t span_id)
+{
+	struct json_ctx j = { .w = w };
+	int err = arg_reader__span(r, span_id, json_one, &j);
+
+	if (j.open)
+		jsonw__end_array(w);
+	return err;
+}
