@@ -33,6 +33,7 @@ enum table_col {
 	COL_P99,
 	COL_MAX,
 	COL_ERRORS,
+	COL_INCOMPLETE, /* shown when some call is neither ok nor error */
 	COL__COUNT,
 };
 

@@ -57,8 +57,15 @@ static inline const char *span_status__why(int status)
 	case SPAN_NO_RETURN: return "no_return_probe: the kernel gave the call no return probe "
 				    "(nested too deep): its end is not known";
 	case SPAN_LOST: return "lost: its thread lost events while it was open: its end is not known";
+	case SPAN_ERROR: return "error: its return value matched an --error rule";
 	default: return "incomplete: no return was seen (longjmp, exit, crash or tracing stopped)";
 	}
+}
+
+/* Whether a call of this status ended when its return was seen (its duration is exact). */
+static inline bool span_status__returned(int status)
+{
+	return status == SPAN_OK || status == SPAN_ERROR;
 }
 
 /* One finished (or incomplete) call, as the store writes it. */
