@@ -74,3 +74,27 @@ expect_match "Errors: one of two" "$out" 'lookup .* 1 \(50\.0%\)$'
 expect_eq "no Incomplete column without incomplete calls" "$(printf '%s\n' "$out" | grep -c Incomplete)" 0
 json=$("$FERRET" analyze --db "$DB" --run-id errs --json)
 expect_match "--json: errors and incomplete" "$json" '"function": "open_config".*"errors": 2, "incomplete": 0'
+
+# -a: names and types from DWARF.
+"$FERRET" trace --db "$DB" --run-id typed -a -f greet -f add -f lookup -f open_config -- "$PROGS/args" 2>/dev/null
+vt() { q "SELECT quote(value) FROM arg_view WHERE run_id = 'typed' AND span_id = (SELECT span_id FROM span_view WHERE function = '$1' AND run_id = 'typed' ORDER BY start_ns LIMIT 1 OFFSET $2) AND position = $3"; }
+expect_eq "-a: DWARF's names and types" "$(q "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT DISTINCT position, name, type FROM arg_view WHERE run_id = 'typed' AND function = 'greet' ORDER BY position)")" "retval:i32 name:s n:d flags:u32"
+expect_eq "-a: char * as a string" "$(vt greet 0 1)" "'ana'"
+expect_eq "-a: long" "$(vt greet 1 2)" "-7"
+expect_eq "-a: int return sign-extended" "$(vt greet 1 0)" "-7"
+expect_eq "-a: a pointer return as an address" "$(q "SELECT typeof(value) FROM arg_view WHERE run_id = 'typed' AND function = 'lookup' AND position = 0 LIMIT 1")" "integer"
+expect_eq "-a: no error without a rule" "$(q "SELECT count(*) FROM span_view WHERE run_id = 'typed' AND status = 'error'")" 0
+out=$("$FERRET" analyze --db "$DB" --run-id typed --calls -f greet 2>&1)
+expect_match "-a: --calls shows DWARF's names" "$out" 'name="ana"  n=42  flags=3  => 42'
+
+# --errors auto: NULL from a pointer, -4095..-1 from a signed int (DWARF's return types).
+"$FERRET" trace --db "$DB" --run-id auto --errors auto -f open_config -f lookup -- "$PROGS/args" 2>/dev/null
+expect_eq "--errors auto: -1 and -13 from an int" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE run_id = 'auto' AND function = 'open_config' ORDER BY start_ns)")" "ok error error"
+expect_eq "--errors auto: NULL from a pointer" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE run_id = 'auto' AND function = 'lookup' ORDER BY start_ns)")" "ok error"
+
+# Without debug information: -a says so and captures nothing; -A specs work the same.
+out=$("$FERRET" trace --db "$DB" --run-id nodebug -a -A 'greet@arg1/s,arg2' -f add -- "$PROGS/args_nodebug" 2>&1)
+expect_match "-a without DWARF: a warning" "$out" "-a: no traced function has DWARF debug information"
+expect_eq "without DWARF: -A's string" "$(q "SELECT value FROM arg_view WHERE run_id = 'nodebug' AND function = 'greet' AND position = 1 LIMIT 1")" "ana"
+expect_eq "without DWARF: -a adds nothing" "$(q "SELECT count(*) FROM arg_view WHERE run_id = 'nodebug' AND function = 'add'")" 0
+bad "--errors with another word" "--errors takes 'auto'" --errors all

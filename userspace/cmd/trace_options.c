@@ -55,6 +55,10 @@ static void usage(FILE *out)
 		"  --error RULE           FUNC:ret<0 (==, !=, <, <=, >, >= a number): calls whose\n"
 		"                         return value matches are errors; repeatable\n"
 		"  --string-size N        bytes kept of each /s string (default 64, at most 256)\n"
+		"  -a, --args             every traced function's parameters and return value,\n"
+		"                         named and typed from DWARF\n"
+		"  --errors auto          errors from DWARF's return types: NULL pointers, and\n"
+		"                         -4095..-1 from signed int/long\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -79,7 +83,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_ERROR, OPT_STRING_SIZE };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_ERROR, OPT_STRING_SIZE, OPT_ERRORS };
 
 /* -A, -R: a spec, and its function traced as -f would. */
 static enum parse_result add_spec(struct trace_opts *o, char *text, bool retval)
@@ -169,6 +173,8 @@ static const struct option long_opts[] = {
 	{ "retval", required_argument, NULL, 'R' },
 	{ "error", required_argument, NULL, OPT_ERROR },
 	{ "string-size", required_argument, NULL, OPT_STRING_SIZE },
+	{ "args", no_argument, NULL, 'a' },
+	{ "errors", required_argument, NULL, OPT_ERRORS },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -204,6 +210,14 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case 'A': return add_spec(o, arg, false);
 	case 'R': return add_spec(o, arg, true);
 	case OPT_ERROR: return add_rule(o, arg);
+	case 'a': o->all_args = true; return PARSE_RUN;
+	case OPT_ERRORS:
+		if (strcmp(arg, "auto")) {
+			ferr("--errors takes 'auto', not '%s' (explicit rules: --error FUNC:ret<0)", arg);
+			return PARSE_USAGE;
+		}
+		o->errors_auto = true;
+		return PARSE_RUN;
 	case OPT_STRING_SIZE: return options__number("--string-size", arg, 1, 256, &o->string_size);
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
@@ -227,8 +241,8 @@ static enum parse_result check_budget(struct trace_opts *o)
 	if (o->overhead)
 		o->target.no_ptrace = true;
 	/* Stack mode's calls are kept in the kernel: their values would need a place there. */
-	if ((o->nspecs || o->nrules) && trace_options__stack_mode(o)) {
-		ferr("-A, -R and --error do not go with --min-duration, --aggregate or --max-rate");
+	if ((o->nspecs || o->nrules || o->all_args || o->errors_auto) && trace_options__stack_mode(o)) {
+		ferr("-a, -A, -R, --error and --errors do not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;
@@ -245,7 +259,7 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 
 	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB, .string_size = 64 };
 	options__reset();
-	while ((c = getopt_long(argc, argv, "+:p:f:x:d:A:R:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:A:R:avh", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return PARSE_HELP;

@@ -36,6 +36,8 @@ struct trace_opts {
 	struct error_rule *rules;
 	size_t nrules, rules_cap;
 	long string_size;
+	bool all_args;	  /* -a */
+	bool errors_auto; /* --errors auto */
 };
 
 void trace_options__free(struct trace_opts *o);

@@ -232,12 +232,16 @@ bool error_rule__matches(const struct error_rule *r, int64_t ret)
 	case RULE_LT: return ret < r->value;
 	case RULE_LE: return ret <= r->value;
 	case RULE_GT: return ret > r->value;
+	case RULE_ERRNO_RANGE: return ret >= -4095 && ret <= -1;
 	default: return ret >= r->value;
 	}
 }
 
 const char *error_rule__text(const struct error_rule *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "ret%s%lld", op_names[r->op], (long long)r->value);
+	if (r->op == RULE_ERRNO_RANGE)
+		snprintf(buf, len, "ret in -4095..-1");
+	else
+		snprintf(buf, len, "ret%s%lld", op_names[r->op], (long long)r->value);
 	return buf;
 }

@@ -35,7 +35,8 @@ struct arg_spec {
 	size_t nitems;
 };
 
-enum rule_op { RULE_EQ, RULE_NE, RULE_LT, RULE_LE, RULE_GT, RULE_GE };
+enum rule_op { RULE_EQ, RULE_NE, RULE_LT, RULE_LE, RULE_GT, RULE_GE,
+	       RULE_ERRNO_RANGE /* --errors auto's signed int: -4095..-1 (-1 or a negative errno) */ };
 
 struct error_rule {
 	char *pattern; /* malloc'd */

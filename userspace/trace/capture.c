@@ -7,6 +7,8 @@
 #include "capture.h"
 #include "core/glob.h"
 #include "core/log.h"
+#include "elf/dwarf_params.h"
+#include "elf/elf_syms.h"
 #include "elf/modules.h"
 
 /* Whether pattern (GLOB or MODULE:GLOB, as -f's) names function f of sel. */
@@ -18,6 +20,77 @@ static bool names_function(const struct selection *sel, const char *module, cons
 	if (module ? !module__matches(module, path) : f->module != 0)
 		return false;
 	return glob_match(glob, f->name) || (f->symbol && glob_match(glob, f->symbol));
+}
+
+static int add_item(struct capture_plan *plan, size_t fid, const struct arg_item *it, const char *spec);
+
+/* --errors auto's rules (static: a plan points to its rule). */
+static const struct error_rule auto_null = { .op = RULE_EQ, .value = 0 };
+static const struct error_rule auto_errno = { .op = RULE_ERRNO_RANGE };
+
+/* -a, --errors auto: one function's prototype into its plan. Strings past the record's
+ * slots are captured as addresses. */
+static int apply_proto(struct capture_plan *plan, size_t fid, const struct dwarf_proto *p, bool args,
+		       bool errors)
+{
+	struct func_capture *fc = &plan->funcs[fid];
+	size_t i, strings = 0;
+	int err = 0;
+
+	for (i = 0; args && !err && i < p->nparams; i++) {
+		struct arg_item it = p->params[i].item;
+
+		if (it.kind == ARG_STRING && strings++ >= LOADER_ARG_STRS)
+			it.kind = ARG_POINTER;
+		snprintf(fc->names[it.position], sizeof(fc->names[0]), "%s", p->params[i].name);
+		err = add_item(plan, fid, &it, "-a");
+	}
+	if (!err && p->has_ret && (args || (errors && (p->ret_pointer || p->ret_signed_int))))
+		err = add_item(plan, fid, &p->ret, "-a");
+	if (errors && p->ret_pointer)
+		fc->error = &auto_null;
+	else if (errors && p->ret_signed_int)
+		fc->error = &auto_errno;
+	return err;
+}
+
+/* The separate debug file the module's names came from, or NULL. */
+static const char *debug_file_of(const struct selection *sel, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < sel->nsyms; i++)
+		if (!strcmp(elf_syms__path(sel->syms[i]), path))
+			return elf_syms__debug_file(sel->syms[i]);
+	return NULL;
+}
+
+/* -a, --errors auto: every function of every module whose DWARF has its prototype. */
+static int apply_dwarf(const struct selection *sel, struct capture_plan *plan, bool args, bool errors)
+{
+	struct dwarf_params *dp;
+	struct dwarf_proto proto;
+	size_t m, f;
+	int err = 0;
+
+	for (m = 0; !err && m < sel->nmodules; m++) {
+		const struct sel_module *mod = &sel->modules[m];
+
+		if (mod->go)
+			continue;
+		if ((err = dwarf_params__open(mod->path, debug_file_of(sel, mod->path), &dp)))
+			break;
+		for (f = mod->first_func; dp && !err && f < mod->first_func + mod->nfuncs; f++) {
+			if (dwarf_params__lookup(dp, sel->funcs[f].addr, &proto) != 1)
+				continue;
+			plan->typed++;
+			err = apply_proto(plan, f, &proto, args, errors);
+			if (proto.note && args)
+				fdebug("%s: %s", sel->funcs[f].name, proto.note);
+		}
+		dwarf_params__free(dp);
+	}
+	return err;
 }
 
 static int add_item(struct capture_plan *plan, size_t fid, const struct arg_item *it, const char *spec)
@@ -137,10 +210,14 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 	int err;
 
 	*out = NULL;
-	if (!req->nspecs && !req->nrules)
+	if (!req->nspecs && !req->nrules && !req->all_args && !req->errors_auto)
 		return 0;
 	if ((err = new_plan(sel->nfuncs, req->string_size, &plan)))
 		return err;
+	if (req->all_args || req->errors_auto)
+		err = apply_dwarf(sel, plan, req->all_args, req->errors_auto);
+	if (!err && req->all_args && !plan->typed)
+		fwarn("-a: no traced function has DWARF debug information: only -A/-R specs are captured");
 	for (i = 0; !err && i < req->nspecs; i++)
 		err = for_matches(sel, req->specs[i].pattern, req->specs[i].items[0].position ? "-A" : "-R",
 				  req->specs[i].pattern, apply_spec, plan, &req->specs[i]);
@@ -170,14 +247,16 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 
 int capture__store_specs(const struct capture_plan *plan, struct store *s, const int64_t *func_keys)
 {
-	char name[16], type[16];
+	char name[48], type[16];
 	size_t f, i;
 
 	for (f = 0; plan && f < plan->nfuncs; f++)
 		for (i = 0; i < plan->funcs[f].nitems; i++) {
 			const struct arg_item *it = &plan->funcs[f].items[i];
 
-			if (it->position)
+			if (it->position && plan->funcs[f].names[it->position][0])
+				snprintf(name, sizeof(name), "%s", plan->funcs[f].names[it->position]);
+			else if (it->position)
 				snprintf(name, sizeof(name), "arg%d", it->position);
 			else
 				snprintf(name, sizeof(name), "retval");

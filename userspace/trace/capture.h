@@ -20,6 +20,7 @@ struct func_capture {
 	size_t nitems;
 	const struct error_rule *error; /* the first --error rule naming it; NULL: none */
 	int8_t str_slot[ARG_MAX_REGS + 1]; /* position -> the record's string slot; -1: none */
+	char names[ARG_MAX_REGS + 1][48]; /* -a: DWARF's parameter names by position; "": argN */
 };
 
 struct capture_plan {
@@ -28,6 +29,7 @@ struct capture_plan {
 	size_t nfuncs;
 	uint32_t string_size;
 	size_t captured; /* functions with a plan */
+	size_t typed;	 /* -a: functions whose prototype DWARF gave */
 };
 
 struct capture_request {
@@ -36,6 +38,8 @@ struct capture_request {
 	const struct error_rule *rules;
 	size_t nrules;
 	uint32_t string_size;
+	bool all_args;	   /* -a: every traced function's parameters and return value, from DWARF */
+	bool errors_auto;  /* --errors auto: NULL pointers, -4095..-1 from signed ints (DWARF's types) */
 };
 
 /* The plan for sel; NULL *out when nothing is asked. A spec or rule whose pattern names no
