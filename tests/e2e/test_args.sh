@@ -98,3 +98,17 @@ expect_match "-a without DWARF: a warning" "$out" "-a: no traced function has DW
 expect_eq "without DWARF: -A's string" "$(q "SELECT value FROM arg_view WHERE run_id = 'nodebug' AND function = 'greet' AND position = 1 LIMIT 1")" "ana"
 expect_eq "without DWARF: -a adds nothing" "$(q "SELECT count(*) FROM arg_view WHERE run_id = 'nodebug' AND function = 'add'")" 0
 bad "--errors with another word" "--errors takes 'auto'" --errors all
+
+# --name: each call named from its values; {ret} filled in at the return.
+"$FERRET" trace --db "$DB" --run-id named -A 'greet@arg1/s' --name 'greet=hello {arg1} n={arg2} -> {ret}' \
+	--name 'add=add:{arg1}' -f add -f ticks -- "$PROGS/args" 2>/dev/null
+expect_eq "--name: names in span_view" "$(q "SELECT group_concat(name, '|') FROM (SELECT name FROM span_view WHERE run_id = 'named' AND function IN ('greet', 'add') ORDER BY start_ns)")" \
+	"hello ana n=42 -> 42|hello  n=-7 -> -7|hello $(printf 'x%.0s' $(seq 64)) n=1 -> 1|hello a�b n=2 -> 2|hello 0 n=3 -> 3|hello ? n=4 -> 4|add:-5|add:1099511627776"
+expect_eq "--name: the function stays the function" "$(q "SELECT count(*) FROM span_view WHERE run_id = 'named' AND function = 'greet'")" 6
+expect_eq "--name: others have none" "$(q "SELECT count(*) FROM span_view WHERE run_id = 'named' AND function = 'ticks' AND name IS NULL")" 3
+expect_match "--name: --calls shows the name" "$("$FERRET" analyze --db "$DB" --run-id named --calls -f add)" '\[add:-5\]'
+"$FERRET" trace --db "$DB" --run-id named2 -a --name 'greet={name}#{n}' -f greet -- "$PROGS/args" 2>/dev/null
+expect_eq "--name with DWARF's names" "$(q "SELECT name FROM span_view WHERE run_id = 'named2' ORDER BY start_ns LIMIT 1")" "ana#42"
+bad "--name naming nothing" "^ferret: --name 'nothere=x': no traced function matches" -f greet --name 'nothere=x'
+bad "--name with an unknown placeholder" "'\{user\}' is not arg1..arg6" -f greet --name 'greet=x {user}'
+bad "--name without =" "expected PATTERN=TEMPLATE" -f greet --name 'greet'

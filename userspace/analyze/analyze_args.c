@@ -74,7 +74,9 @@ static int text_one(void *ctx, const struct stored_arg *a)
 	char buf[1100];
 
 	args_out__value(a, buf, sizeof(buf));
-	if (a->position == ARG_POS_ERRNO)
+	if (a->position == ARG_POS_NAME)
+		fprintf(t->out, "  [%.*s]", (int)a->value.len, a->value.bytes ? a->value.bytes : "");
+	else if (a->position == ARG_POS_ERRNO)
 		snprintf(t->err, sizeof(t->err), " (errno %.20s)", buf);
 	else if (a->position == ARG_POS_RETVAL)
 		snprintf(t->ret, sizeof(t->ret), "%s", buf);
@@ -137,7 +139,7 @@ static int json_one(void *ctx, const struct stored_arg *a)
 			jsonw__end_array(j->w);
 			j->open = false;
 		}
-		jsonw__key(j->w, a->position == ARG_POS_ERRNO ? "errno" : "retval");
+		jsonw__key(j->w, a->position == ARG_POS_ERRNO ? "errno" : a->position == ARG_POS_NAME ? "name" : "retval");
 		json_value(j->w, a);
 		return 0;
 	}

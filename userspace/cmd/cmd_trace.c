@@ -436,7 +436,8 @@ static int build_capture(const struct trace_opts *o, struct session *ss)
 {
 	struct capture_request req = { .specs = o->specs, .nspecs = o->nspecs, .rules = o->rules,
 				       .nrules = o->nrules, .string_size = (uint32_t)o->string_size,
-				       .all_args = o->all_args, .errors_auto = o->errors_auto };
+				       .all_args = o->all_args, .errors_auto = o->errors_auto,
+				       .names = o->names, .nnames = o->nnames };
 
 	return capture__build(ss->sel, &req, &ss->capture);
 }

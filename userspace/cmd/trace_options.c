@@ -59,6 +59,8 @@ static void usage(FILE *out)
 		"                         named and typed from DWARF\n"
 		"  --errors auto          errors from DWARF's return types: NULL pointers, and\n"
 		"                         -4095..-1 from signed int/long\n"
+		"  --name PATTERN=TMPL    name each call from its values: 'handle=request {arg1}'\n"
+		"                         ({arg1}..{arg6}, {ret}, DWARF's names with -a); repeatable\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -83,7 +85,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_ERROR, OPT_STRING_SIZE, OPT_ERRORS };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_ERROR, OPT_STRING_SIZE, OPT_ERRORS, OPT_NAME };
 
 /* -A, -R: a spec, and its function traced as -f would. */
 static enum parse_result add_spec(struct trace_opts *o, char *text, bool retval)
@@ -133,6 +135,8 @@ void trace_options__free(struct trace_opts *o)
 		error_rule__free(&o->rules[i]);
 	free(o->specs);
 	free(o->rules);
+	free(o->names);
+	o->names = NULL;
 	o->specs = NULL;
 	o->rules = NULL;
 	o->nspecs = o->nrules = 0;
@@ -175,6 +179,7 @@ static const struct option long_opts[] = {
 	{ "string-size", required_argument, NULL, OPT_STRING_SIZE },
 	{ "args", no_argument, NULL, 'a' },
 	{ "errors", required_argument, NULL, OPT_ERRORS },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -211,6 +216,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case 'R': return add_spec(o, arg, true);
 	case OPT_ERROR: return add_rule(o, arg);
 	case 'a': o->all_args = true; return PARSE_RUN;
+	case OPT_NAME: return add_pattern(&o->names, &o->nnames, &o->names_cap, arg) ? PARSE_USAGE : PARSE_RUN;
 	case OPT_ERRORS:
 		if (strcmp(arg, "auto")) {
 			ferr("--errors takes 'auto', not '%s' (explicit rules: --error FUNC:ret<0)", arg);
@@ -241,8 +247,8 @@ static enum parse_result check_budget(struct trace_opts *o)
 	if (o->overhead)
 		o->target.no_ptrace = true;
 	/* Stack mode's calls are kept in the kernel: their values would need a place there. */
-	if ((o->nspecs || o->nrules || o->all_args || o->errors_auto) && trace_options__stack_mode(o)) {
-		ferr("-a, -A, -R, --error and --errors do not go with --min-duration, --aggregate or --max-rate");
+	if ((o->nspecs || o->nrules || o->all_args || o->errors_auto || o->nnames) && trace_options__stack_mode(o)) {
+		ferr("-a, -A, -R, --error, --errors and --name do not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;

@@ -38,6 +38,8 @@ struct trace_opts {
 	long string_size;
 	bool all_args;	  /* -a */
 	bool errors_auto; /* --errors auto */
+	char **names;	  /* --name 'PATTERN=TEMPLATE' */
+	size_t nnames, names_cap;
 };
 
 void trace_options__free(struct trace_opts *o);

@@ -158,7 +158,7 @@ struct arg_reader *arg_reader__new(struct db *db)
 	r->db = db;
 	if (db->schema_version >= 6 &&
 	    db__prepare(db, "SELECT a.position, coalesce(p.name, CASE a.position WHEN 0 THEN 'retval'"
-			    " WHEN -1 THEN 'errno' ELSE 'arg' || a.position END), coalesce(p.type, ''), a.value"
+			    " WHEN -1 THEN 'errno' WHEN -2 THEN 'name' ELSE 'arg' || a.position END), coalesce(p.type, ''), a.value"
 			    " FROM span_args a JOIN spans s ON s.span_id = a.span_id"
 			    " LEFT JOIN arg_specs p ON p.function = s.function AND p.position = a.position"
 			    " WHERE a.span_id = ? ORDER BY a.position", &r->select)) {

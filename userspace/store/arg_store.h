@@ -14,6 +14,7 @@
 
 #define ARG_POS_RETVAL 0
 #define ARG_POS_ERRNO (-1)
+#define ARG_POS_NAME (-2) /* --name: the call's name, as text */
 
 enum arg_value_type {
 	ARG_VALUE_NULL, /* not readable (a string argument pointing to unmapped memory) */

@@ -13,7 +13,7 @@
  * (span_id, position): a row is its key and value, ~8 bytes for an integer argument. */
 #define SCHEMA_ARGS_SQL \
 	"CREATE TABLE span_args(\n" \
-	"-- One argument (position 1..6), return value (0) or errno (-1) of a call.\n" \
+	"-- One argument (position 1..6), return value (0), errno (-1) or --name (-2) of a call.\n" \
 	" span_id INTEGER, position INTEGER,\n" \
 	" value, -- integers as integers, strings as text (invalid UTF-8: a blob), NULL: unreadable\n" \
 	" PRIMARY KEY (span_id, position)) WITHOUT ROWID;" \
@@ -26,7 +26,7 @@
 	"-- One row per captured value: position 0 is the return value, -1 the errno.\n" \
 	"SELECT r.run_id AS run_id, a.span_id AS span_id, f.name AS function,\n" \
 	" a.position AS position, coalesce(p.name, CASE a.position WHEN 0 THEN 'retval'\n" \
-	"  WHEN -1 THEN 'errno' ELSE 'arg' || a.position END) AS name, p.type AS type,\n" \
+	"  WHEN -1 THEN 'errno' WHEN -2 THEN 'name' ELSE 'arg' || a.position END) AS name, p.type AS type,\n" \
 	" a.value AS value\n" \
 	"FROM span_args a JOIN spans s ON s.span_id = a.span_id JOIN threads t ON t.id = s.thread\n" \
 	" JOIN runs r ON r.id = t.run JOIN functions f ON f.id = s.function\n" \
@@ -45,7 +45,9 @@
 	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n" \
 	" s.duration_ns AS duration_ns, s.depth AS depth,\n" \
 	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n" \
-	"  WHEN 4 THEN 'error' ELSE 'incomplete' END AS status\n" \
+	"  WHEN 4 THEN 'error' ELSE 'incomplete' END AS status,\n" \
+	" (SELECT a.value FROM span_args a WHERE a.span_id = s.span_id AND a.position = -2) AS name\n" \
+	" -- --name: the call's name from its values; NULL: none\n" \
 	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
 	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
 

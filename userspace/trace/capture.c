@@ -10,6 +10,7 @@
 #include "elf/dwarf_params.h"
 #include "elf/elf_syms.h"
 #include "elf/modules.h"
+#include "span_name.h"
 
 /* Whether pattern (GLOB or MODULE:GLOB, as -f's) names function f of sel. */
 static bool names_function(const struct selection *sel, const char *module, const char *glob,
@@ -180,6 +181,30 @@ static int apply_rule(struct capture_plan *plan, size_t fid, const void *arg, co
 	return 0;
 }
 
+/* --name: the template, and the values it names captured (as /d when no spec says). */
+static int apply_name(struct capture_plan *plan, size_t fid, const void *arg, const char *text)
+{
+	struct func_capture *fc = &plan->funcs[fid];
+	const char *tmpl = arg;
+	int set = span_name__positions(tmpl, fc, text), pos;
+	size_t i;
+
+	if (set < 0)
+		return -EINVAL;
+	if (!fc->name_template)
+		fc->name_template = tmpl;
+	fc->name_needs_ret = set & 1;
+	for (pos = 0; pos <= ARG_MAX_REGS; pos++) {
+		struct arg_item it = { .position = (uint8_t)pos, .kind = ARG_SIGNED, .bits = pos ? 64 : 0 };
+
+		for (i = 0; i < fc->nitems && fc->items[i].position != pos; i++)
+			;
+		if ((set >> pos & 1) && i == fc->nitems && add_item(plan, fid, &it, text))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int new_plan(size_t nfuncs, uint32_t string_size, struct capture_plan **out)
 {
 	struct capture_plan *plan = calloc(1, sizeof(*plan));
@@ -210,7 +235,7 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 	int err;
 
 	*out = NULL;
-	if (!req->nspecs && !req->nrules && !req->all_args && !req->errors_auto)
+	if (!req->nspecs && !req->nrules && !req->all_args && !req->errors_auto && !req->nnames)
 		return 0;
 	if ((err = new_plan(sel->nfuncs, req->string_size, &plan)))
 		return err;
@@ -228,6 +253,18 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 			 error_rule__text(&req->rules[i], rule, sizeof(rule)));
 		err = for_matches(sel, req->rules[i].pattern, "--error", text, apply_rule, plan,
 				  &req->rules[i]);
+	}
+	for (i = 0; !err && i < req->nnames; i++) {
+		const char *eq = strchr(req->names[i], '=');
+		char *pattern = eq && eq != req->names[i] ? strndup(req->names[i], (size_t)(eq - req->names[i])) : NULL;
+
+		if (!pattern) {
+			ferr("--name '%s': expected PATTERN=TEMPLATE ('handle_request=request {arg1}')", req->names[i]);
+			err = -EINVAL;
+			break;
+		}
+		err = for_matches(sel, pattern, "--name", req->names[i], apply_name, plan, eq + 1);
+		free(pattern);
 	}
 	for (f = 0; !err && f < sel->nfuncs; f++) {
 		plan->captured += plan->funcs[f].nitems > 0;

@@ -21,6 +21,8 @@ struct func_capture {
 	const struct error_rule *error; /* the first --error rule naming it; NULL: none */
 	int8_t str_slot[ARG_MAX_REGS + 1]; /* position -> the record's string slot; -1: none */
 	char names[ARG_MAX_REGS + 1][48]; /* -a: DWARF's parameter names by position; "": argN */
+	const char *name_template; /* --name's TEMPLATE (span_name.h); NULL: none */
+	bool name_needs_ret;	   /* it names {ret}: finished when the call returns */
 };
 
 struct capture_plan {
@@ -40,6 +42,8 @@ struct capture_request {
 	uint32_t string_size;
 	bool all_args;	   /* -a: every traced function's parameters and return value, from DWARF */
 	bool errors_auto;  /* --errors auto: NULL pointers, -4095..-1 from signed ints (DWARF's types) */
+	char *const *names; /* --name 'PATTERN=TEMPLATE' texts */
+	size_t nnames;
 };
 
 /* The plan for sel; NULL *out when nothing is asked. A spec or rule whose pattern names no

@@ -4,7 +4,16 @@
 
 #include "bpf/events.h"
 #include "core/utf8.h"
+#include "core/util.h"
 #include "ingest_args.h"
+#include "span_name.h"
+
+/* A call's --name waiting for its return value ({ret}). */
+struct pending_name {
+	int64_t span_id;
+	uint32_t func_id;
+	char text[SPAN_NAME_MAX];
+};
 
 struct call_values {
 	const struct capture_plan *plan;
@@ -16,6 +25,10 @@ struct call_values {
 	const char *strings;		  /* its string slots, in the ring buffer until cleared */
 	uint64_t ret;
 	int64_t errors;
+	/* Calls open with a name to finish: as many as calls open at once, searched from the
+	 * newest (the innermost return comes first). */
+	struct pending_name *names;
+	size_t nnames, names_cap;
 };
 
 struct call_values *call_values__new(const struct capture_plan *plan, struct store *s,
@@ -33,7 +46,57 @@ struct call_values *call_values__new(const struct capture_plan *plan, struct sto
 
 void call_values__free(struct call_values *cv)
 {
+	if (cv)
+		free(cv->names);
 	free(cv);
+}
+
+/* A name is text: bytes of a string argument that are not UTF-8 become U+FFFD. */
+static int store_name(struct call_values *cv, int64_t span_id, const char *text)
+{
+	char *clean = utf8__clean_dup(text, "");
+	struct arg_value v = { .type = ARG_VALUE_TEXT, .bytes = clean, .len = clean ? strlen(clean) : 0 };
+	int err = clean ? store__add_span_arg(cv->store, span_id, ARG_POS_NAME, &v) : -1;
+
+	free(clean);
+	return err;
+}
+
+/* At entry: the name with the arguments; one naming {ret} waits for the return. */
+static int name_call(struct call_values *cv, const struct func_capture *fc, int64_t span_id,
+		     const struct arg_value *const vals[])
+{
+	struct pending_name *p;
+	char text[SPAN_NAME_MAX];
+
+	span_name__render(fc->name_template, fc, vals, text, sizeof(text));
+	if (!fc->name_needs_ret)
+		return store_name(cv, span_id, text);
+	if (grow_array((void **)&cv->names, &cv->names_cap, cv->nnames + 1, sizeof(*cv->names)))
+		return -1;
+	p = &cv->names[cv->nnames++];
+	p->span_id = span_id;
+	p->func_id = cv->func_id;
+	memcpy(p->text, text, sizeof(text));
+	return 0;
+}
+
+/* At the end of a call: its waiting name finished with ret (NULL: it has none: "?"). */
+static int finish_name(struct call_values *cv, int64_t span_id, const struct arg_value *ret)
+{
+	const struct arg_value unknown = { .type = ARG_VALUE_NULL };
+	const struct arg_value *vals[ARG_MAX_REGS + 1] = { ret ? ret : &unknown };
+	char text[SPAN_NAME_MAX];
+	size_t i;
+
+	for (i = cv->nnames; i-- > 0;)
+		if (cv->names[i].span_id == span_id)
+			break;
+	if (i == (size_t)-1)
+		return 0;
+	span_name__render(cv->names[i].text, &cv->plan->funcs[cv->names[i].func_id], vals, text, sizeof(text));
+	cv->names[i] = cv->names[--cv->nnames];
+	return store_name(cv, span_id, text);
 }
 
 static bool planned(const struct call_values *cv, uint32_t func_id)
@@ -128,7 +191,8 @@ static int64_t int_value(const struct arg_item *it, uint64_t raw)
 int call_values__opened(struct call_values *cv, int64_t span_id)
 {
 	const struct func_capture *fc;
-	struct arg_value v;
+	struct arg_value values[ARG_MAX_REGS + 1], *v;
+	const struct arg_value *vals[ARG_MAX_REGS + 1] = { 0 };
 	size_t i;
 
 	if (!cv->entry_pending)
@@ -142,15 +206,17 @@ int call_values__opened(struct call_values *cv, int64_t span_id)
 		if (!it->position)
 			continue;
 		raw = cv->rec.args.regs[it->position - 1];
-		memset(&v, 0, sizeof(v));
+		v = &values[it->position];
+		memset(v, 0, sizeof(*v));
 		if (it->kind == ARG_STRING)
-			string_value(cv, fc->str_slot[it->position], raw, &v);
+			string_value(cv, fc->str_slot[it->position], raw, v);
 		else
-			v = (struct arg_value){ .type = ARG_VALUE_INT, .i = int_value(it, raw) };
-		if (store__add_span_arg(cv->store, span_id, it->position, &v))
+			*v = (struct arg_value){ .type = ARG_VALUE_INT, .i = int_value(it, raw) };
+		vals[it->position] = v;
+		if (store__add_span_arg(cv->store, span_id, it->position, v))
 			return -1;
 	}
-	return 0;
+	return fc->name_template ? name_call(cv, fc, span_id, vals) : 0;
 }
 
 /* An error's errno: the negative return of a function that returns -errno (-4095..-2). */
@@ -169,13 +235,13 @@ int call_values__closing(struct call_values *cv, struct stored_span *span)
 	size_t i;
 
 	if (!cv->ret_pending || span->status != SPAN_OK || span->function_key != cv->func_keys[cv->func_id])
-		return 0;
+		return cv->nnames ? finish_name(cv, span->span_id, NULL) : 0;
 	cv->ret_pending = false;
 	fc = &cv->plan->funcs[cv->func_id];
 	for (i = 0; i < fc->nitems && fc->items[i].position; i++)
 		;
 	if (i == fc->nitems)
-		return 0;
+		return cv->nnames ? finish_name(cv, span->span_id, NULL) : 0;
 	v = (struct arg_value){ .type = ARG_VALUE_INT, .i = int_value(&fc->items[i], cv->ret) };
 	if (fc->error && error_rule__matches(fc->error, v.i)) {
 		span->status = SPAN_ERROR;
@@ -183,6 +249,8 @@ int call_values__closing(struct call_values *cv, struct stored_span *span)
 		if (store_errno(cv, span->span_id, v.i))
 			return -1;
 	}
+	if (cv->nnames && finish_name(cv, span->span_id, &v))
+		return -1;
 	return store__add_span_arg(cv->store, span->span_id, ARG_POS_RETVAL, &v);
 }
 
