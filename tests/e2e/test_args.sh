@@ -112,3 +112,20 @@ expect_eq "--name with DWARF's names" "$(q "SELECT name FROM span_view WHERE run
 bad "--name naming nothing" "^ferret: --name 'nothere=x': no traced function matches" -f greet --name 'nothere=x'
 bad "--name with an unknown placeholder" "'\{user\}' is not arg1..arg6" -f greet --name 'greet=x {user}'
 bad "--name without =" "expected PATTERN=TEMPLATE" -f greet --name 'greet'
+
+# export: Chrome's args and OTLP's attributes carry the values and the status.
+first_run=$(q "SELECT run_id FROM run_view ORDER BY start_ns LIMIT 1")
+"$FERRET" export --db "$DB" --run-id "$first_run" --format chrome -o "$TMP/t.json" 2>/dev/null
+expect_eq "chrome: args of a call" "$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1])); ev = d['traceEvents'] if isinstance(d, dict) else d
+e = [e for e in ev if e.get('name') == 'greet' and e.get('ph') in ('X', 'B')][0]['args']
+print(e['status'], e['arg1'], e['arg2'], e['arg3'], e['retval'])" "$TMP/t.json")" "ok ana 42 3 42"
+"$FERRET" export --db "$DB" --run-id "$first_run" --format otlp -o "$TMP/t.otlp" 2>/dev/null
+expect_eq "otlp: attributes and status ERROR with the errno" "$(python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+sp = [s for r in d['resourceSpans'] for ss in r['scopeSpans'] for s in ss['spans'] if s['name'] == 'open_config']
+a = {x['key']: list(x['value'].values())[0] for x in sp[2]['attributes']}
+print(a['code.function.return_value'], a['ferret.errno'], sp[2]['status']['code'], sp[2]['status']['message'])" "$TMP/t.otlp")" \
+	"-13 13 2 error: its return value matched an --error rule (errno 13)"

@@ -91,6 +91,11 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 	it = store__spans(s, run->run_key, filter);
 	if (!it)
 		return -1;
+	ctx.args = store__arg_reader(s);
+	if (ctx.args && arg_reader__run_has_values(ctx.args, run->run_key) != 1) {
+		arg_reader__free(ctx.args);
+		ctx.args = NULL;
+	}
 	/* The first span is read before anything is written: no span, no output. */
 	rc = span_reader__next(it, &row);
 	if (rc <= 0) {
@@ -131,6 +136,7 @@ cleanup:
 	if (begun)
 		ex->release(&ctx);
 	span_reader__free(it);
+	arg_reader__free(ctx.args);
 	if (spans)
 		*spans = written;
 	return err;
@@ -214,6 +220,7 @@ void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json)
 		return NULL;
 	}
 	nest__init(&c->nest);
+	c->args = ctx->args;
 	ctx->state = c;
 	if (with_json && !(c->w = jsonw__new(ctx->out))) {
 		export_common__free(ctx);

@@ -28,6 +28,7 @@ struct export_ctx {
 	FILE *out;
 	const struct run_row *run;
 	void *state; /* the exporter's own, made by begin(), freed by release() */
+	struct arg_reader *args; /* the calls' values (-a, -A, -R, --name); NULL: the run has none */
 };
 
 struct exporter {
@@ -102,7 +103,14 @@ struct open_call *nest__parent(struct nest *n);
 struct export_common {
 	struct jsonw *w;
 	struct nest nest;
+	struct arg_reader *args; /* ctx->args */
 };
+
+/* export_args.c: a call's values. Chrome: "name": value members of the open args object;
+ * OTLP: attributes code.function.args.N, code.function.return_value, ferret.errno,
+ * ferret.name (elements of the open attributes array); *errno_out: its errno, 0: none. */
+void export_args__chrome(struct jsonw *w, struct arg_reader *r, int64_t span_id);
+void export_args__otlp(struct jsonw *w, struct arg_reader *r, int64_t span_id, int64_t *errno_out);
 
 /* A zeroed state of size bytes that starts with struct export_common, made ctx->state;
  * with_json: its writer on ctx->out. NULL when out of memory (printed). */

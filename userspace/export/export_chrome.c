@@ -127,10 +127,11 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
-	if (row->status != SPAN_OK) {
+	if (row->status != SPAN_OK || st->c.args) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
 		jsonw__kv_string(w, "status", span_status__name(row->status));
+		export_args__chrome(w, st->c.args, row->span_id);
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);

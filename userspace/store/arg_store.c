@@ -212,6 +212,24 @@ int arg_reader__span(struct arg_reader *r, int64_t span_id, stored_arg_cb cb, vo
 	return err;
 }
 
+int arg_reader__run_has_values(struct arg_reader *r, int64_t run_key)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (!r || !r->select)
+		return 0;
+	if (db__prepare(r->db, "SELECT 1 FROM arg_specs p JOIN functions f ON f.id = p.function"
+			       " WHERE f.run = ? LIMIT 1", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db__error(r->db, "cannot read arguments");
+}
+
 void arg_reader__free(struct arg_reader *r)
 {
 	if (!r)

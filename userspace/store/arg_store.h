@@ -56,6 +56,8 @@ typedef int (*stored_arg_cb)(void *ctx, const struct stored_arg *a);
 struct arg_reader;
 struct arg_reader *arg_reader__new(struct db *db); /* NULL: error (printed) */
 int arg_reader__span(struct arg_reader *r, int64_t span_id, stored_arg_cb cb, void *ctx);
+/* Whether some function of the run has captured values (arg_specs rows): 1, 0, or <0. */
+int arg_reader__run_has_values(struct arg_reader *r, int64_t run_key);
 void arg_reader__free(struct arg_reader *r);
 
 #endif
