@@ -129,3 +129,20 @@ sp = [s for r in d['resourceSpans'] for ss in r['scopeSpans'] for s in ss['spans
 a = {x['key']: list(x['value'].values())[0] for x in sp[2]['attributes']}
 print(a['code.function.return_value'], a['ferret.errno'], sp[2]['status']['code'], sp[2]['status']['message'])" "$TMP/t.otlp")" \
 	"-13 13 2 error: its return value matched an --error rule (errno 13)"
+
+# analyze --calls --status / --where: only the matching calls.
+out=$("$FERRET" analyze --db "$DB" --run-id errs --calls --status error)
+expect_eq "--status error: the error calls" "$(printf '%s\n' "$out" | grep -c ' error ')" 3
+out=$("$FERRET" analyze --db "$DB" --run-id typed --calls --where 'n==42')
+expect_eq "--where n==42: one call" "$(printf '%s\n' "$out" | grep -c 'greet ')" 1
+out=$("$FERRET" analyze --db "$DB" --run-id typed --calls --where 'arg2<0')
+expect_match "--where arg2<0: by position" "$out" 'n=-7'
+expect_eq "--where arg2<0: only it" "$(printf '%s\n' "$out" | grep -c 'greet ')" 1
+out=$("$FERRET" analyze --db "$DB" --run-id typed --calls --where 'name=="ana"')
+expect_eq "--where on a string" "$(printf '%s\n' "$out" | grep -c 'name="ana"')" 1
+"$FERRET" analyze --db "$DB" --calls --where 'n<"x"' >/dev/null 2>&1
+expect_eq "--where: a string with < is refused" "$?" 2
+"$FERRET" analyze --db "$DB" --calls --status nope >/dev/null 2>&1
+expect_eq "--status: an unknown status is refused" "$?" 2
+"$FERRET" analyze --db "$DB" --status error >/dev/null 2>&1
+expect_eq "--status without --calls is refused" "$?" 2

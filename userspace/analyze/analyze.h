@@ -54,6 +54,10 @@ struct analyze_opts {
 	bool raw;	    /* durations as measured, not compensated for probe cost */
 	long max_depth;	    /* 0: no limit */
 	double min_percent; /* hide nodes below this share of their thread's time */
+	/* --calls: only the calls of this status ("error", "ok", ...) and whose values match
+	 * --where's comparison (analyze_args.h); NULL: no filter */
+	const char *status;
+	const char *where;
 };
 
 /* How text output looks: decided once from the locale, the terminal and NO_COLOR. */

@@ -1,8 +1,12 @@
 /* analyze_args: stored call values shown (see analyze_args.h). */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze_args.h"
+#include "core/arg_spec.h"
+#include "core/log.h"
 #include "core/utf8.h"
 
 static bool is_hex(const char *type)
@@ -166,4 +170,101 @@ int args_out__json(struct jsonw *w, struct arg_reader *r, int64_t span_id)
 	if (j.open)
 		jsonw__end_array(w);
 	return err;
+}
+
+int call_status__check(const char *status)
+{
+	static const char *const names[] = { "ok", "error", "incomplete", "no_return_probe", "lost" };
+	size_t i;
+
+	for (i = 0; status && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(status, names[i]))
+			return 0;
+	if (!status)
+		return 0;
+	ferr("--status: '%s' is not ok, error, incomplete, no_return_probe or lost", status);
+	return -1;
+}
+
+int call_where__parse(const char *text, struct call_where *out)
+{
+	/* the rule parser takes "X:retOPV": the name goes where "ret" would */
+	size_t n = strcspn(text, "=!<>");
+	char rule[512], err[256], *end;
+	struct error_rule r;
+	const char *value;
+
+	memset(out, 0, sizeof(*out));
+	if (!n || n >= sizeof(out->name) || !text[n]) {
+		ferr("--where '%s': expected NAME OP VALUE (arg1==42, ret<0, arg1==\"ana\")", text);
+		return -1;
+	}
+	memcpy(out->name, text, n);
+	out->name[n] = '\0';
+	value = text + n + strspn(text + n, "=!<>");
+	snprintf(rule, sizeof(rule), "x:ret%.*s0", (int)(value - text - n), text + n);
+	if (error_rule__parse(rule, &r, err, sizeof(err))) {
+		ferr("--where '%s': expected an operator (==, !=, <, <=, >, >=)", text);
+		return -1;
+	}
+	out->op = r.op;
+	error_rule__free(&r);
+	errno = 0;
+	out->number = strtoll(value, &end, 0);
+	if (*value && !*end && !errno)
+		return 0;
+	out->is_text = true;
+	n = strlen(value);
+	if (n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0]) {
+		value++;
+		n -= 2;
+	}
+	snprintf(out->text, sizeof(out->text), "%.*s", (int)n, value);
+	if (out->op != RULE_EQ && out->op != RULE_NE) {
+		ferr("--where '%s': a string compares with == or != only", text);
+		return -1;
+	}
+	return 0;
+}
+
+struct where_ctx {
+	const struct call_where *w;
+	bool found, match;
+};
+
+static bool names_value(const struct call_where *w, const struct stored_arg *a)
+{
+	char argn[16];
+
+	snprintf(argn, sizeof(argn), "arg%d", a->position);
+	return !strcmp(w->name, a->name) || (a->position > 0 && !strcmp(w->name, argn)) ||
+	       (a->position == ARG_POS_RETVAL && !strcmp(w->name, "ret"));
+}
+
+static int where_one(void *ctx, const struct stored_arg *a)
+{
+	struct where_ctx *c = ctx;
+	const struct call_where *w = c->w;
+	struct error_rule rule = { .op = w->op, .value = w->number };
+	bool eq;
+
+	if (c->found || !names_value(w, a))
+		return 0;
+	c->found = true;
+	if (!w->is_text) {
+		c->match = a->value.type == ARG_VALUE_INT && error_rule__matches(&rule, a->value.i);
+		return 0;
+	}
+	eq = (a->value.type == ARG_VALUE_TEXT || a->value.type == ARG_VALUE_BLOB) &&
+	     a->value.len == strlen(w->text) && !memcmp(a->value.bytes, w->text, a->value.len);
+	c->match = w->op == RULE_EQ ? eq : !eq;
+	return 0;
+}
+
+bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64_t span_id)
+{
+	struct where_ctx c = { .w = w };
+
+	arg_reader__span(r, span_id, where_one, &c);
+	return c.found && c.match;
 }

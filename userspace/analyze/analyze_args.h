@@ -13,6 +13,23 @@
 int args_out__text(FILE *out, struct arg_reader *r, int64_t span_id);
 /* "args": [{"position", "name", "type", "value"}...] and "retval", "errno" when stored. */
 int args_out__json(struct jsonw *w, struct arg_reader *r, int64_t span_id);
+/* --where 'NAME OP VALUE' (arg1==42, ret<0, name=="ana", errno!=0): NAME a stored value's
+ * name (argN, retval or ret, errno, DWARF's, name), OP as --error's, VALUE a number or a
+ * (quoted) string compared with == or !=. */
+struct call_where {
+	char name[64];
+	int op; /* enum rule_op */
+	bool is_text;
+	int64_t number;
+	char text[256];
+};
+/* 0, or -1 after one error line. */
+int call_where__parse(const char *text, struct call_where *out);
+/* Whether the call's stored values satisfy w (a call without that value does not). */
+bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64_t span_id);
+/* 0 when NULL or a status span_view names; -1 after one error line. */
+int call_status__check(const char *status);
+
 /* One value as --calls shows it ("ana" quoted and escaped, 0x3, NULL, (unreadable)). */
 void args_out__value(const struct stored_arg *a, char *buf, size_t len);
 

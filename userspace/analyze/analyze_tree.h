@@ -4,6 +4,7 @@
 #define FERRET_ANALYZE_TREE_H
 
 #include "analyze.h"
+#include "analyze_args.h"
 
 /* One visible line of a thread's tree, in pre-order (a parent before its children). */
 struct tree_row {
@@ -38,6 +39,8 @@ struct tree_printer {
 	size_t threads;	    /* printed so far */
 	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
 	struct arg_reader *args; /* --calls: the calls' arguments (-A, -R); NULL: none */
+	bool has_where;
+	struct call_where where; /* --where */
 };
 
 #define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */
