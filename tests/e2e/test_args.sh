@@ -146,3 +146,16 @@ expect_eq "--where: a string with < is refused" "$?" 2
 expect_eq "--status: an unknown status is refused" "$?" 2
 "$FERRET" analyze --db "$DB" --status error >/dev/null 2>&1
 expect_eq "--status without --calls is refused" "$?" 2
+
+# analyze --by name: calls grouped by their --name.
+"$FERRET" trace --db "$DB" --run-id grouped -A 'ticks@arg1' --name 'ticks=tick {arg1}' --name 'open_config=config' \
+	-f open_config --error 'open_config:ret<0' -- "$PROGS/args" 4 2>/dev/null
+json=$("$FERRET" analyze --db "$DB" --run-id grouped --by name --json)
+expect_eq "--by name: every name once, with its calls and errors" "$(python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+print(' '.join('%s:%d:%d' % (n['name'], n['calls'], n['errors']) for n in sorted(d['names'], key=lambda n: n['name'])))" "$json")" \
+	"config:3:2 tick 0:1:0 tick 1:1:0 tick 2:1:0 tick 3:1:0"
+expect_match "--by name: text" "$("$FERRET" analyze --db "$DB" --run-id grouped --by name)" 'config +3 '
+"$FERRET" analyze --db "$DB" --by name --tree >/dev/null 2>&1
+expect_eq "--by name with --tree is refused" "$?" 2

@@ -230,6 +230,37 @@ int arg_reader__run_has_values(struct arg_reader *r, int64_t run_key)
 	return rc == SQLITE_DONE ? 0 : db__error(r->db, "cannot read arguments");
 }
 
+int arg_reader__by_name(struct arg_reader *r, int64_t run_key,
+			int (*cb)(void *ctx, const struct name_figures *f), void *ctx)
+{
+	struct name_figures f;
+	sqlite3_stmt *stmt;
+	int rc, err = 0;
+
+	if (!r || !r->select)
+		return 0;
+	if (db__prepare(r->db, "SELECT a.value, count(*), sum(s.duration_ns), min(s.duration_ns),"
+			       " max(s.duration_ns), sum(s.status = 4), sum(s.status NOT IN (0, 4))"
+			       " FROM span_args a JOIN spans s ON s.span_id = a.span_id"
+			       " JOIN threads t ON t.id = s.thread WHERE a.position = -2 AND t.run = ?"
+			       " GROUP BY a.value ORDER BY 3 DESC, 1", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		f = (struct name_figures){
+			.name = (const char *)sqlite3_column_text(stmt, 0),
+			.calls = sqlite3_column_int64(stmt, 1), .total_ns = sqlite3_column_int64(stmt, 2),
+			.min_ns = sqlite3_column_int64(stmt, 3), .max_ns = sqlite3_column_int64(stmt, 4),
+			.errors = sqlite3_column_int64(stmt, 5), .incomplete = sqlite3_column_int64(stmt, 6),
+		};
+		err = cb(ctx, &f);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db__error(r->db, "cannot read the calls' names");
+	sqlite3_finalize(stmt);
+	return err;
+}
+
 void arg_reader__free(struct arg_reader *r)
 {
 	if (!r)

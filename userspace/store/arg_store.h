@@ -60,4 +60,14 @@ int arg_reader__span(struct arg_reader *r, int64_t span_id, stored_arg_cb cb, vo
 int arg_reader__run_has_values(struct arg_reader *r, int64_t run_key);
 void arg_reader__free(struct arg_reader *r);
 
+/* analyze --by name: the run's calls grouped by their --name, the longest total first. */
+struct name_figures {
+	const char *name;
+	int64_t calls, total_ns, min_ns, max_ns;
+	int64_t errors;	    /* of status error */
+	int64_t incomplete; /* neither ok nor error */
+};
+int arg_reader__by_name(struct arg_reader *r, int64_t run_key,
+			int (*cb)(void *ctx, const struct name_figures *f), void *ctx);
+
 #endif

@@ -194,6 +194,7 @@ static int apply_name(struct capture_plan *plan, size_t fid, const void *arg, co
 	if (!fc->name_template)
 		fc->name_template = tmpl;
 	fc->name_needs_ret = set & 1;
+	plan->loader[fid].entry = true; /* the name is made when the call's entry arrives */
 	for (pos = 0; pos <= ARG_MAX_REGS; pos++) {
 		struct arg_item it = { .position = (uint8_t)pos, .kind = ARG_SIGNED, .bits = pos ? 64 : 0 };
 
@@ -267,8 +268,8 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 		free(pattern);
 	}
 	for (f = 0; !err && f < sel->nfuncs; f++) {
-		plan->captured += plan->funcs[f].nitems > 0;
-		if (plan->funcs[f].nitems && sel->modules[sel->funcs[f].module].go) {
+		plan->captured += plan->funcs[f].nitems > 0 || plan->funcs[f].name_template;
+		if ((plan->funcs[f].nitems || plan->funcs[f].name_template) && sel->modules[sel->funcs[f].module].go) {
 			ferr("%s is Go code: -A, -R and --error capture C calling conventions only",
 			     sel->funcs[f].name);
 			err = -EINVAL;

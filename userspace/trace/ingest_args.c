@@ -101,7 +101,8 @@ static int finish_name(struct call_values *cv, int64_t span_id, const struct arg
 
 static bool planned(const struct call_values *cv, uint32_t func_id)
 {
-	return cv->plan && func_id < cv->plan->nfuncs && cv->plan->funcs[func_id].nitems;
+	return cv->plan && func_id < cv->plan->nfuncs &&
+	       (cv->plan->funcs[func_id].nitems || cv->plan->funcs[func_id].name_template);
 }
 
 bool call_values__take(struct call_values *cv, const void *data, size_t size, void *hdr_out)
