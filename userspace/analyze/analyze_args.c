@@ -122,7 +122,8 @@ static void json_value(struct jsonw *w, const struct stored_arg *a)
 		char copy[1100];
 		size_t n = a->value.len < sizeof(copy) - 1 ? a->value.len : sizeof(copy) - 1;
 
-		memcpy(copy, a->value.bytes, n);
+		if (n)
+			memcpy(copy, a->value.bytes, n);
 		copy[n] = '\0';
 		jsonw__string(w, copy);
 	}

@@ -449,8 +449,13 @@ int cmd_trace(int argc, char **argv)
 	int rc = EXIT_FAILED;
 	enum parse_result r;
 
-	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN)
+	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN) {
+		free(o.target.includes);
+		free(o.target.excludes);
+		free(o.count_only);
+		trace_options__free(&o);
 		return options__exit_code(r);
+	}
 	survive_write_signals();
 	if (!may_trace() || trace_target__resolve(&o.target, &ss.target) ||
 	    selection__build(&ss.target.modules, o.target.includes, o.target.ninc, o.target.excludes,
