@@ -51,12 +51,12 @@
 	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
 	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
 
-#define SCHEMA_INCOMPLETE_COLUMN "incomplete INTEGER, -- spans neither ok nor error (version 6)"
+#define SCHEMA_INCOMPLETE_COLUMN "incomplete INTEGER"
 
 /* From 5: the reserved span_args (never written) gets its layout, span_view its status. */
 static const char migrate_from_5_sql[] =
 	"DROP TABLE span_args;" SCHEMA_ARGS_SQL "DROP VIEW span_view;" SCHEMA_SPAN_VIEW_SQL
-	"ALTER TABLE run_functions ADD COLUMN " SCHEMA_INCOMPLETE_COLUMN "\n;"
+	"ALTER TABLE run_functions ADD COLUMN " SCHEMA_INCOMPLETE_COLUMN ";"
 	"UPDATE meta SET value = '6' WHERE key = 'schema_version';";
 
 /* Schema version 6 (5 + span_args' layout, arg_specs, arg_view, status 4 'error'); 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
@@ -138,7 +138,7 @@ static const char schema_sql[] =
 	" p50_ns INTEGER, p95_ns INTEGER, p99_ns INTEGER, -- nearest rank, as analyze shows them\n"
 	" approx_p50_ns INTEGER, approx_p95_ns INTEGER, approx_p99_ns INTEGER, -- analyze --approx\n"
 	" stored_spans INTEGER, -- stack mode: its spans stored; NULL: no function_stats row\n"
-	" " SCHEMA_INCOMPLETE_COLUMN "\n"
+	" " SCHEMA_INCOMPLETE_COLUMN ", -- spans neither ok nor error (version 6)\n"
 	" PRIMARY KEY (run, seq)) WITHOUT ROWID;"
 	"CREATE TABLE run_tree(\n"
 	"-- The merged call tree of each thread of the run: one row per call path.\n"
