@@ -159,3 +159,16 @@ print(' '.join('%s:%d:%d' % (n['name'], n['calls'], n['errors']) for n in sorted
 expect_match "--by name: text" "$("$FERRET" analyze --db "$DB" --run-id grouped --by name)" 'config +3 '
 "$FERRET" analyze --db "$DB" --by name --tree >/dev/null 2>&1
 expect_eq "--by name with --tree is refused" "$?" 2
+
+# Debian's sqlite3 (no debug information needed): each SQL text sqlite3_prepare_v2 compiles.
+if [ -x /usr/bin/sqlite3 ]; then
+	"$FERRET" trace --db "$DB" --run-id sqlite -A 'libsqlite3:sqlite3_prepare_v2@arg2/s' \
+		-R 'libsqlite3:sqlite3_prepare_v2@retval/i32' --error 'libsqlite3:sqlite3_prepare_v2:ret!=0' \
+		-- /usr/bin/sqlite3 :memory: "create table t(x); select count(*) from t; select * from nope;" >/dev/null 2>&1
+	expect_eq "sqlite3: the SQL texts" "$(q "SELECT group_concat(value, '|') FROM (SELECT value FROM arg_view WHERE run_id = 'sqlite' AND position = 2 AND value GLOB 'select *' ORDER BY span_id)")" \
+		"select count(*) from t; select * from nope;|select * from nope;"
+	expect_eq "sqlite3: the failed prepare (SQLITE_ERROR) is the one error" "$(q "SELECT group_concat(a.value, '|') FROM span_view s JOIN arg_view a ON a.span_id = s.span_id AND a.position = 2 WHERE s.run_id = 'sqlite' AND s.status = 'error'")" \
+		"select * from nope;"
+else
+	pass "sqlite3: not installed (skipped)"
+fi
