@@ -33,6 +33,11 @@ enum ferret_event_type {
 	FERRET_EV_GO_ENTRY = 8, /* past a Go function's stack check */
 	FERRET_EV_GO_EXIT = 9,	/* at one of its RET instructions */
 	FERRET_EV_GO_END = 10,	/* runtime.goexit0: the goroutine is gone, its open calls end */
+	/* -A, -R: a function with a capture plan (struct ferret_arg_plan) sends these instead
+	 * of its entry and exit records. */
+	FERRET_EV_ARGS = 11,	 /* an entry with its argument registers (struct ferret_args_event) */
+	FERRET_EV_RET = 12,	 /* an exit with the return register (struct ferret_ret_event) */
+	FERRET_EV_ARGS_STR = 13, /* an entry with registers and strings (struct ferret_args_str_event) */
 };
 
 /* Entry records: what the kernel will do about this call's return. */
@@ -205,6 +210,41 @@ struct ferret_usdt_fire {
 	__u32 nargs; /* the probe's arguments, at most FERRET_USDT_MAX_ARGS */
 	__u32 pad;
 	__s64 args[FERRET_USDT_MAX_ARGS]; /* as integers: a string argument is its address */
+};
+
+/* ---- Arguments and return values (-A, -R): per function, a capture plan the loader fills
+ * (the arg_plans map, indexed by function id); functions without one send the plain
+ * 24-byte records. ---- */
+
+#define FERRET_ARG_REGS 6     /* rdi, rsi, rdx, rcx, r8, r9 */
+#define FERRET_ARG_STRS 2     /* string arguments read per call */
+#define FERRET_STR_MAX 256    /* --string-size's largest value */
+#define FERRET_STR_UNREADABLE 0xffff /* str_len: the pointer's memory could not be read */
+
+struct ferret_arg_plan {
+	__u8 entry; /* 1: the entry sends FERRET_EV_ARGS (or _STR with strings) */
+	__u8 ret;   /* 1: the return sends FERRET_EV_RET */
+	__u8 str_arg[FERRET_ARG_STRS]; /* argument numbers (1..6) read as strings; 0: none */
+	__u8 pad[4];
+};
+
+struct ferret_args_event {
+	struct ferret_entry_event entry; /* as an entry's: lost_mark, flags, sp */
+	__u64 regs[FERRET_ARG_REGS];
+};
+
+/* Each string slot holds string_size + 2 bytes (the loader's --string-size, a load-time
+ * constant): a string of more than string_size bytes was cut (str_len > string_size). */
+struct ferret_args_str_event {
+	struct ferret_args_event args;
+	__u16 str_len[FERRET_ARG_STRS]; /* bytes read before the NUL; FERRET_STR_UNREADABLE */
+	__u32 pad;
+	char str[]; /* FERRET_ARG_STRS slots of string_size + 1 bytes */
+};
+
+struct ferret_ret_event {
+	struct ferret_event hdr; /* as an exit's */
+	__u64 ret;		 /* rax */
 };
 
 #endif /* FERRET_EVENTS_H */

@@ -75,6 +75,8 @@ static __always_inline __u16 entry_flags(__u64 sp)
 	return flags;
 }
 
+#include "args.bpf.h" /* -A, -R: arguments and return values */
+
 static __always_inline int emit_call_event(void *ctx, __u16 type)
 {
 	__u64 ts = bpf_ktime_get_ns();
@@ -83,6 +85,8 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	struct ferret_event *e;
 	/* type is a constant once inlined: each program reserves a constant size. */
 	__u64 size = type == FERRET_EV_ENTRY ? sizeof(struct ferret_entry_event) : sizeof(*e);
+	__u64 sp = PT_REGS_SP((struct pt_regs *)ctx);
+	__u16 flags;
 
 	if (!is_traced(pid))
 		return 0;
@@ -92,23 +96,22 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 		announce_thread(pid, tid, ts);
 	/* Read before reserving: a record this thread lost earlier has counted itself. */
 	lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
+	flags = type == FERRET_EV_ENTRY ? entry_flags(sp) : 0;
+	if (capture_args && args__send(ctx, type, ts, lost_mark, tid, flags, sp))
+		return 0;
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
-	e->flags = 0;
-	if (type == FERRET_EV_ENTRY) {
-		__u64 sp = PT_REGS_SP((struct pt_regs *)ctx);
-
+	if (type == FERRET_EV_ENTRY)
 		((struct ferret_entry_event *)e)->sp = sp;
-		e->flags = entry_flags(sp);
-	}
 	e->ts_ns = ts;
 	e->lost_mark = lost_mark;
 	e->tid = tid;
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
+	e->flags = flags;
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }

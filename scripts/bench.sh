@@ -4,7 +4,7 @@
 # as JSON to $FERRET_BUILD/bench/results.json. A benchmark, not a test: no PASS/FAIL.
 #
 #   FERRET_BUILD=build bash scripts/bench.sh     (after `make all progs bench-progs`; needs root)
-#   BENCH_PARTS="calls attach ingest e2e comp spans real"  BENCH_REPS=5  BENCH_REAL_REPS=2   select parts / runs
+#   BENCH_PARTS="calls attach ingest e2e comp spans real args"  BENCH_REPS=5  BENCH_REAL_REPS=2   select parts / runs
 #   BENCH_REAL_PROGS="sqlite3 python redis"   select the real programs of the real part
 set -uo pipefail
 
@@ -15,7 +15,7 @@ FERRET=$FERRET_BUILD/ferret
 MANY_FUNCS=$FERRET_BUILD/progs/many_funcs
 BENCH_DIR=$FERRET_BUILD/bench
 REPS=${BENCH_REPS:-5}
-PARTS=${BENCH_PARTS:-calls attach ingest e2e comp spans real}
+PARTS=${BENCH_PARTS:-calls attach ingest e2e comp spans real args}
 HOT_CALLS=${BENCH_HOT_CALLS:-2000000} # calls per run of the hot loop, unless that would take too long:
 CALL_BUDGET_S=4		  # ... then as many as fit in this many seconds of traced loop
 BPFTRACE_MAX_RUN_S=120	  # bpftrace attach runs estimated longer than this are skipped
@@ -32,6 +32,7 @@ source scripts/bench_comp.sh
 source scripts/bench_real.sh
 source scripts/bench_redis.sh
 source scripts/bench_spans.sh
+source scripts/bench_args.sh
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -74,8 +75,8 @@ record_machine
 started=$(now_s)
 for part in $PARTS; do
 	case $part in
-	calls | attach | ingest | e2e | comp | spans | real) "bench_$part" ;;
-	*) die "unknown part '$part' (calls, attach, ingest, e2e, comp, spans, real)" ;;
+	calls | attach | ingest | e2e | comp | spans | real | args) "bench_$part" ;;
+	*) die "unknown part '$part' (calls, attach, ingest, e2e, comp, spans, real, args)" ;;
 	esac
 done
 sample machine.bench_seconds "$(elapsed "$started" "$(now_s)")"

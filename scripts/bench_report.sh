@@ -412,6 +412,26 @@ def targets_section(result, out):
         out += ["", "### Targets (issue 5)", "", table(["target", "measured", ""], rows)]
 
 
+def args_section(result, out):
+    """-A/-R: the cost a capture adds over a plain traced call, and span_args' bytes per span."""
+    if "args.int.capture_ns" not in RAW:
+        return
+    rows, result["args"] = [], []
+    for mode, what in (("int", "2 integers + return value"), ("str", "a 64-byte string")):
+        base, plain, cap = (med(f"args.{mode}.{k}") for k in ("untraced_ns", "plain_ns", "capture_ns"))
+        over = paired(lambda u, p, c: (c - p) / (p - u) if p and u is not None and p > u else None,
+                      f"args.{mode}.untraced_ns", f"args.{mode}.plain_ns", f"args.{mode}.capture_ns")
+        r = {"capture": what, "untraced_ns": base, "plain_ns": plain, "captured_ns": cap,
+             "added_over_plain": over, "bytes_per_span": med(f"args.{mode}.bytes_per_span")}
+        result["args"].append(r)
+        rows.append([what, ns(base), ns(plain), ns(cap),
+                     "-" if over is None else f"{100 * over:+.1f} %",
+                     "-" if r["bytes_per_span"] is None else f"{r['bytes_per_span']:.1f}"])
+    out += ["", "### Arguments and return values (-A, -R): CPU ns per call, 5-byte-nop entry", "",
+            table(["captured", "untraced", "traced (-f)", "captured", "added over a traced call",
+                   "span_args bytes/span"], rows)]
+
+
 def main(samples_path, json_path):
     for line in open(samples_path):
         key, _, value = line.rstrip("\n").partition("\t")
@@ -426,7 +446,7 @@ def main(samples_path, json_path):
            f"{machine.get('date', '')}.",
            f"Medians of {machine.get('reps', '?')} runs; ratios are taken run by run, side by side, then their median."]
     for section in (per_call_section, floor_section, attach_section, ingest_section, e2e_section, spans_section,
-                    real_section, targets_section):
+                    real_section, targets_section, args_section):
         section(result, out)
     out += ["", f"Benchmark time: {float(machine.get('bench_seconds', 0)):.0f} s. JSON: {json_path}"]
     result["samples"] = RAW

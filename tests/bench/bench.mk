@@ -8,7 +8,7 @@ BENCH_PUSH := -O0 -fno-omit-frame-pointer -fcf-protection=none
 BENCH_ENDBR := -O0 -fno-omit-frame-pointer -fcf-protection=full
 BENCH_PROGS := $(addprefix $(BENCH_OUT)/,hot_nop5 hot_nop5_pg hot_push hot_push_pg \
 	hot_endbr64 hot_endbr64_pg threads2 bench_calls_pg bench_ingest gen_spans comp_parent \
-	floor_probe span_pairs)
+	floor_probe span_pairs hot_args)
 
 bench-progs: $(BENCH_PROGS)
 
@@ -72,3 +72,8 @@ $(BENCH_OUT)/floor_probe: tests/bench/floor_probe.c $(OUTPUT)/floor.skel.h | $(B
 $(BENCH_OUT)/span_pairs: tests/bench/span_pairs.c userspace/include/ferret.h | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -Iuserspace/include $< -o $@
+# -A/-R's cost per call (part "args"): 5-byte-nop entries, as the plain figure it is compared with.
+$(BENCH_OUT)/hot_args: tests/bench/hot_args.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) $(BENCH_NOP5) -c $< -o $@.o
+	$(Q)$(CC) -no-pie $@.o -o $@ && rm -f $@.o

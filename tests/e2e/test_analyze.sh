@@ -138,12 +138,14 @@ expect_eq "fib: total is the outermost call" "$(field "$table" fib total_ns)" \
 	"$(q "SELECT duration_ns FROM span_view WHERE run_id='calls' AND function='fib' AND depth = 1")"
 expect_eq "fib: self of every activation adds up" "$(field "$table" fib self_ns)" "$(sql_self calls fib)"
 
-# --- incomplete calls are errors ---
+# --- incomplete calls are counted apart from errors ---
 "$FERRET" trace --db "$DB" --run-id jumps -- "$PROGS/jumps" >/dev/null 2>&1
 table=$("$FERRET" analyze "$DB" --raw --run-id jumps --json)
-expect_eq "errors count the spans that are not ok" "$(jget "$table" "sum(f['errors'] for f in d['functions'])")" \
+expect_eq "incomplete counts the spans that are not ok" "$(jget "$table" "sum(f['incomplete'] for f in d['functions'])")" \
 	"$(q "SELECT count(*) FROM span_view WHERE run_id='jumps' AND status != 'ok'")"
-expect_match "errors column shows count and rate" "$("$FERRET" analyze "$DB" --raw --run-id jumps --function deep)" "deep .* 1 \(100\.0%\)"
+expect_eq "no error rule: no errors" "$(jget "$table" "sum(f['errors'] for f in d['functions'])")" 0
+expect_match "incomplete column shows count and rate" "$("$FERRET" analyze "$DB" --raw --run-id jumps --function deep)" "deep .* 0  1 \(100\.0%\)"
+expect_match "the Incomplete column is shown" "$("$FERRET" analyze "$DB" --raw --run-id jumps --function deep)" "Errors  Incomplete"
 
 # --- bad input: one line, exit 1 (usage: 2) ---
 bad() { # NAME EXPECTED-STATUS STDERR-REGEX ARGS...

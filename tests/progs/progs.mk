@@ -129,8 +129,14 @@ $(OUTPUT)/progs/dbg_demo $(OUTPUT)/progs/dbg_nobid: $(OUTPUT)/progs/%: tests/pro
 	$(Q)rm -f $@.full $@.stripped
 PROGS += $(OUTPUT)/progs/dbg_demo $(OUTPUT)/progs/dbg_nobid
 
-progs: $(PROGS)
+# args.c without debug information: -a has no DWARF, -A/-R specs still work.
+$(OUTPUT)/progs/args_nodebug: tests/progs/args.c | $(OUTPUT)/progs
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O0 -fno-inline $< -o $@
+PROGS += $(OUTPUT)/progs/args_nodebug
 
 
 # Explicit spans: spans.c includes ferret.h (PROG_CFLAGS' -Iuserspace/include).
 $(OUTPUT)/progs/spans: userspace/include/ferret.h
+
+progs: $(PROGS)

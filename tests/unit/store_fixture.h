@@ -278,4 +278,15 @@ FIXTURE int64_t query_file_int(const char *path, const char *sql)
 	return value;
 }
 
+/* SQL that turns a new database into one of schema 5, as a ferret before the live tables,
+ * explicit spans and arguments wrote it (those are added, in that order, by the migration). */
+#define STORE_FIXTURE_MAKE_V5_SQL                                                                  \
+	"DROP TABLE open_calls; DROP TABLE stalls;"                                                \
+	"DROP VIEW tag_view; DROP VIEW event_view; DROP TABLE span_events;"                        \
+	"ALTER TABLE functions DROP COLUMN kind;"                                                  \
+	"DROP VIEW arg_view; DROP TABLE arg_specs; DROP TABLE span_args;"                          \
+	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"             \
+	"ALTER TABLE run_functions DROP COLUMN incomplete;"                                        \
+	"UPDATE meta SET value = '5' WHERE key = 'schema_version'"
+
 #endif /* FERRET_STORE_FIXTURE_H */

@@ -24,7 +24,9 @@ static void test_table_figures(void)
 	expect_row(j, "leaf", (int64_t[]){ 6, 250, 250, 10, 42, 30, 100, 100, 100, 0 });
 	/* recursion: total is the outermost call only; self never counts a nanosecond twice */
 	expect_row(j, "rec", (int64_t[]){ 3, 400, 340, 80, 257, 290, 400, 400, 400, 0 });
-	expect_row(j, "bad", (int64_t[]){ 1, 100, 100, 100, 100, 100, 100, 100, 100, 1 });
+	/* its call never returned: incomplete, not an error (no --error rule said so) */
+	expect_row(j, "bad", (int64_t[]){ 1, 100, 100, 100, 100, 100, 100, 100, 100, 0 });
+	EXPECT_EQ(num(row_named(j, "bad"), "incomplete"), 1);
 	expect_row(j, "worker_main", (int64_t[]){ 1, 500, 300, 500, 500, 500, 500, 500, 500, 0 });
 	/* nearest rank over 5,10..100: p50 = 10th = 50, p95 = 19th = 95, p99 = 20th = 100 */
 	expect_row(j, "many", (int64_t[]){ 20, 1050, 1050, 5, 53, 50, 95, 100, 100, 0 });
@@ -67,7 +69,7 @@ static void test_table_sort_limit(void)
 	o.limit = 2;
 	expect_order(&o, (const char *[]){ "a", "bad" }, 2);
 	o = defaults();
-	o.sort_col = COL_ERRORS;
+	o.sort_col = COL_INCOMPLETE;
 	o.limit = 1;
 	expect_order(&o, (const char *[]){ "bad" }, 1);
 	EXPECT_EQ(table_col__parse("P95"), COL_P95);
@@ -224,7 +226,7 @@ static void test_table_text(void)
 	o = defaults();
 	o.function_glob = "bad";
 	text = run_view(&o, true, &ret);
-	EXPECT(text && strstr(text, "bad       prog        1  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns  1 (100.0%)\n"));
+	EXPECT(text && strstr(text, "bad       prog        1  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns  100 ns       0  1 (100.0%)\n"));
 	free(text);
 }
 

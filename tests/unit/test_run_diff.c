@@ -152,9 +152,10 @@ static void check_functions(bool from_spans)
 	EXPECT_EQ(r->a.total, 50);
 	run_diff__change(&d, r, DIFF_CALLS, &c);
 	EXPECT(!c.known);
-	r = nth(&d, 4); /* new: after only, its one call incomplete */
+	r = nth(&d, 4); /* new: after only, its one call incomplete (no error: status error only) */
 	EXPECT(!r->a.present && r->b.present);
-	EXPECT_EQ(r->b.errors, 1);
+	EXPECT_EQ(r->b.calls, 1);
+	EXPECT_EQ(r->b.errors, 0);
 	/* --threshold 60: b changed by 50% (total) and 0% (calls): hidden; one-run rows stay */
 	run_diff__threshold(&d, 60);
 	EXPECT(!nth(&d, 0)->hidden && !nth(&d, 1)->hidden && nth(&d, 2)->hidden);

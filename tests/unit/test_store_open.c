@@ -141,6 +141,36 @@ static void test_schema_version_mismatch(void)
 	}
 }
 
+/* A file of schema 5 (made here from a new one) is read as it is, and updated to the current
+ * version when opened to write. */
+static void test_schema_5_migrated(void)
+{
+	struct store *s = NULL;
+	struct db *db;
+
+	unlink(tmp_path("v5.db"));
+	EXPECT_EQ(store__open(tmp_path("v5.db"), STORE_WRITE, &s), 0);
+	store__free(s);
+	exec_on(tmp_path("v5.db"), STORE_FIXTURE_MAKE_V5_SQL);
+	EXPECT_EQ(store__open(tmp_path("v5.db"), STORE_READ, &s), 0);
+	if (s) {
+		struct arg_reader *r = store__arg_reader(s);
+
+		EXPECT(r != NULL);
+		EXPECT_EQ(arg_reader__run_has_values(r, 1), 0); /* no arguments, no error */
+		arg_reader__free(r);
+		store__free(s);
+	}
+	EXPECT_EQ(db__open(tmp_path("v5.db"), STORE_WRITE, &db), 0);
+	if (db) {
+		EXPECT_EQ(schema__set_up(db), 0);
+		EXPECT_EQ(db->schema_version, STORE_SCHEMA_VERSION);
+		EXPECT_EQ(db__exec(db, "SELECT incomplete FROM run_functions; SELECT * FROM arg_view;"
+				       "SELECT name FROM span_view", "query"), 0);
+		db__free(db);
+	}
+}
+
 static void test_bad_paths(void)
 {
 	struct store *s = NULL;
@@ -384,6 +414,7 @@ int main(void)
 	RUN(test_foreign_files_rejected);
 	RUN(test_corrupt_and_other_formats);
 	RUN(test_schema_version_mismatch);
+	RUN(test_schema_5_migrated);
 	RUN(test_bad_paths);
 	RUN(test_remove_files);
 	RUN(test_symlink_refused);

@@ -33,6 +33,7 @@ enum table_col {
 	COL_P99,
 	COL_MAX,
 	COL_ERRORS,
+	COL_INCOMPLETE, /* shown when some call is neither ok nor error */
 	COL__COUNT,
 };
 
@@ -53,6 +54,11 @@ struct analyze_opts {
 	bool raw;	    /* durations as measured, not compensated for probe cost */
 	long max_depth;	    /* 0: no limit */
 	double min_percent; /* hide nodes below this share of their thread's time */
+	/* --calls: only the calls of this status ("error", "ok", ...) and whose values match
+	 * --where's comparison (analyze_args.h); NULL: no filter */
+	const char *status;
+	const char *where;
+	bool by_name; /* --by name: the table groups calls by their --name (analyze_by_name.c) */
 };
 
 /* How text output looks: decided once from the locale, the terminal and NO_COLOR. */
@@ -203,6 +209,9 @@ int table_col__parse(const char *name); /* -1: unknown column */
 const char *table_col__name(enum table_col c);
 int analyze__table(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		  const struct out_style *st);
+/* --by name: calls grouped by the names --name gave them. */
+int analyze__by_name(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
+		     const struct out_style *st);
 int analyze__tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st);
 

@@ -4,7 +4,8 @@
  *   total   durations of the outermost activations per thread (recursion counts once)
  *   self    duration minus direct traced children, over every activation
  *   min/avg/max and p50/p95/p99 (nearest rank) over every activation's duration
- *   errors  spans whose status is not ok
+ *   errors  spans of status error (an --error rule matched their return value)
+ *   incomplete  spans neither ok nor error (no return seen, or its end not known)
  * Percentiles (analyze_pct.c) are computed for the rows shown only: exact by
  * default (a second pass), or from the first pass's histograms with --approx.
  * Runs recorded in stack mode (--min-duration, --aggregate, --max-rate) also hold
@@ -27,7 +28,7 @@
 #define DEFAULT_LIMIT 20
 
 static const char *const col_names[COL__COUNT] = {
-	"Function", "Module", "Calls", "Total", "Self", "Min", "Avg", "P50", "P95", "P99", "Max", "Errors",
+	"Function", "Module", "Calls", "Total", "Self", "Min", "Avg", "P50", "P95", "P99", "Max", "Errors", "Incomplete",
 };
 
 int table_col__parse(const char *name)
@@ -74,7 +75,8 @@ int table__pop(void *ctx, struct open_call *f, struct open_call *parent)
 		st->max = f->duration_ns;
 	st->sum += f->duration_ns;
 	st->self = add_ns(st->self, sub_ns(f->duration_ns, f->children_ns));
-	st->errors += f->status != SPAN_OK;
+	st->errors += f->status == SPAN_ERROR;
+	st->incomplete += f->status != SPAN_OK && f->status != SPAN_ERROR;
 	st->extended |= f->extended;
 	if (f->outermost)
 		st->total = add_ns(st->total, f->duration_ns);
@@ -298,7 +300,7 @@ void table__stored_row(const struct table *t, int32_t fn, struct stored_function
 		.function_key = t->fns.v[fn].key, .calls = st->calls, .errors = st->errors,
 		.total_ns = st->total, .self_known = !st->partial, .self_ns = st->self,
 		.min_ns = st->min, .max_ns = st->max, .avg_ns = st->avg,
-		.aggregated = st->aggregated, .stored_spans = st->stored,
+		.aggregated = st->aggregated, .stored_spans = st->stored, .incomplete = st->incomplete,
 	};
 	memcpy(out->pct, st->pct, sizeof(out->pct));
 	memcpy(out->approx_pct, st->pct, sizeof(out->approx_pct)); /* the histogram's either way */
@@ -321,6 +323,7 @@ static int load_stored(void *ctx, const struct stored_function_row *r)
 		return -ENOMEM;
 	st->calls = r->calls;
 	st->errors = r->errors;
+	st->incomplete = r->incomplete;
 	st->total = r->total_ns;
 	st->self = r->self_ns;
 	st->min = r->min_ns;

@@ -22,6 +22,7 @@ struct row_figures {
 	int64_t agg_hist[STORED_HIST_BUCKETS];
 	bool count_only;       /* --count-only: calls counted, never timed */
 	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
+	uint64_t incomplete;   /* calls neither ok nor error (errors: of status error) */
 };
 
 struct table {
@@ -52,6 +53,7 @@ static inline int64_t table__col_value(const struct row_figures *st, enum table_
 	case COL_P99: return st->pct[2];
 	case COL_MAX: return st->max;
 	case COL_ERRORS: return (int64_t)st->errors;
+	case COL_INCOMPLETE: return (int64_t)st->incomplete;
 	default: return 0;
 	}
 }

@@ -17,11 +17,23 @@ static void fit(const char *s, size_t width, bool utf8, char *buf, size_t len)
 
 #define CELL 256
 
+/* "0", or a count with its rate of the calls. */
+static void format_count(uint64_t n, uint64_t calls, char *cell)
+{
+	double rate = calls ? 100.0 * (double)n / (double)calls : 0;
+
+	if (!n)
+		snprintf(cell, CELL, "0");
+	else if (rate < 0.1)
+		snprintf(cell, CELL, "%llu (<0.1%%)", (unsigned long long)n);
+	else
+		snprintf(cell, CELL, "%llu (%.1f%%)", (unsigned long long)n, rate);
+}
+
 static void format_row(const struct table *t, const struct out_style *st, int32_t row,
 		       char cells[COL__COUNT][CELL])
 {
 	const struct row_figures *fs = &t->figures[row];
-	double rate;
 	int c;
 
 	char name[CELL];
@@ -46,15 +58,19 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 			snprintf(cells[c], CELL, "~%s", v);
 		}
 	}
-	if (!fs->errors) {
-		snprintf(cells[COL_ERRORS], CELL, "0");
-		return;
-	}
-	rate = 100.0 * (double)fs->errors / (double)fs->calls;
-	if (rate < 0.1)
-		snprintf(cells[COL_ERRORS], CELL, "%llu (<0.1%%)", (unsigned long long)fs->errors);
-	else
-		snprintf(cells[COL_ERRORS], CELL, "%llu (%.1f%%)", (unsigned long long)fs->errors, rate);
+	format_count(fs->errors, fs->calls, cells[COL_ERRORS]);
+	format_count(fs->incomplete, fs->calls, cells[COL_INCOMPLETE]);
+}
+
+/* The Incomplete column is shown when some row has such calls. */
+static int shown_columns(const struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->figures[t->rows[i]].incomplete)
+			return COL__COUNT;
+	return COL_INCOMPLETE;
 }
 
 /* Rows holding half of the traced time are red, a tenth yellow. */
@@ -70,15 +86,15 @@ static const char *row_color(const struct table *t, const struct out_style *st, 
 }
 
 static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL], const size_t *w,
-		       const char *color)
+		       const char *color, int ncols)
 {
 	int c;
 
 	fputs(color, st->out);
-	for (c = 0; c < COL__COUNT; c++) {
+	for (c = 0; c < ncols; c++) {
 		if (c)
 			fputs("  ", st->out);
-		if (c == COL__COUNT - 1) /* no trailing blanks */
+		if (c == ncols - 1) /* no trailing blanks */
 			fputs(cells[c], st->out);
 		else
 			out__pad(st->out, cells[c], w[c], c > COL_MODULE);
@@ -125,9 +141,9 @@ int table__print_text(const struct table *t, const struct out_style *st)
 	out__run_header(st, t->run);
 	probe_comp__print(st, &t->fns.comp);
 	fputc('\n', st->out);
-	print_line(st, cells[0], w, out__color(st, SGR_BOLD));
+	print_line(st, cells[0], w, out__color(st, SGR_BOLD), shown_columns(t));
 	for (i = 0; i < t->nrows; i++)
-		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]));
+		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]), shown_columns(t));
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
@@ -183,6 +199,7 @@ void table__json_function(struct jsonw *w, const struct table *t, int32_t row)
 	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
 		json_figure(w, figures[k].key, fs, figures[k].col);
 	jsonw__kv_uint(w, "errors", fs->errors);
+	jsonw__kv_uint(w, "incomplete", fs->incomplete);
 	if (fs->count_only)
 		jsonw__kv_string(w, "probes", "count-only");
 	if (fs->removed_at_ns)

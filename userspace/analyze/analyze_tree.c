@@ -324,6 +324,28 @@ static int record_nodes(struct tree *t)
 	return 0;
 }
 
+/* --status, --where: only the matching calls, each on its own line (their callers may not
+ * match). */
+static void filter_calls(struct tree *t)
+{
+	size_t i, w = 0;
+
+	if (!t->o->status && !t->p.has_where)
+		return;
+	for (i = 0; i < t->nrows; i++) {
+		struct tree_row *r = &t->rows[i];
+
+		if (t->o->status && strcmp(span_status__name(r->status), t->o->status))
+			continue;
+		if (t->p.has_where && !call_where__matches(&t->p.where, t->p.args, r->span_id))
+			continue;
+		r->level = 1;
+		r->parent_ns = t->th.total_ns;
+		t->rows[w++] = *r;
+	}
+	t->nrows = w;
+}
+
 int tree__thread_end(void *ctx)
 {
 	struct tree *t = ctx;
@@ -333,8 +355,9 @@ int tree__thread_end(void *ctx)
 	if (t->record)
 		return record_nodes(t);
 	if (t->o->calls) {
-		any = t->nrows || t->th.hidden_nodes;
 		err = finish_calls(t);
+		filter_calls(t);
+		any = t->nrows || (t->th.hidden_nodes && !t->o->status && !t->o->where);
 	} else {
 		any = t->n > 1;
 		if (any && !(err = sort_children(t)))
@@ -361,6 +384,9 @@ void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
 	/* Without them (an error, printed) the calls are shown untagged. */
 	if (o->calls && run_query__span_tags(ss, run->run_key, &t->p.tags))
 		memset(&t->p.tags, 0, sizeof(t->p.tags));
+	if (o->calls)
+		t->p.args = run_query__arg_reader(ss);
+	t->p.has_where = o->where && !call_where__parse(o->where, &t->p.where);
 }
 
 void tree__free(struct tree *t)
@@ -375,6 +401,7 @@ void tree__free(struct tree *t)
 	free(t->recorded);
 	jsonw__free(t->p.json); /* printing stopped before tree_out__end */
 	span_tags__free(&t->p.tags);
+	arg_reader__free(t->p.args);
 }
 
 /*

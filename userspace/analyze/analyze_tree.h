@@ -4,6 +4,7 @@
 #define FERRET_ANALYZE_TREE_H
 
 #include "analyze.h"
+#include "analyze_args.h"
 
 /* One visible line of a thread's tree, in pre-order (a parent before its children). */
 struct tree_row {
@@ -17,7 +18,7 @@ struct tree_row {
 	int64_t self_ns;
 	int64_t start_ns;  /* --calls: relative to the run's start */
 	int64_t parent_ns; /* the parent's total (the thread's for a root): the % column */
-	int64_t span_id;   /* --calls: the call's span (its tags) */
+	int64_t span_id;   /* --calls: the call's span (its tags, its stored arguments) */
 };
 
 struct tree_thread {
@@ -38,6 +39,9 @@ struct tree_printer {
 	size_t threads;	    /* printed so far */
 	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
 	struct span_tag_list tags; /* --calls: the run's tags (ferret.h), shown after each call */
+	struct arg_reader *args; /* --calls: the calls' arguments (-A, -R); NULL: none */
+	bool has_where;
+	struct call_where where; /* --where */
 };
 
 #define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */

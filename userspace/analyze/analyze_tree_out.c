@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze_args.h"
 #include "analyze_tree.h"
 #include "core/utf8.h"
 
@@ -134,8 +135,10 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 		fprintf(out, "  %s", span_status__name(r->status));
 	else if (r->errors)
 		fprintf(out, "  %llu error%s", (unsigned long long)r->errors, r->errors == 1 ? "" : "s");
-	if (p->o->calls)
+	if (p->o->calls) {
 		print_tags(out, p, r);
+		args_out__text(out, p->args, r->span_id);
+	}
 	fprintf(out, "%s\n", *color ? out__color(p->st, SGR_RESET) : "");
 }
 
@@ -206,6 +209,7 @@ static void json_row(struct jsonw *w, const struct tree_printer *p, const struct
 		jsonw__kv_int(w, "self_ns", r->self_ns);
 		jsonw__kv_string(w, "status", span_status__name(r->status));
 		json_tags(w, p, r);
+		args_out__json(w, p->args, r->span_id);
 	} else {
 		jsonw__kv_uint(w, "calls", r->calls);
 		jsonw__kv_int(w, "total_ns", r->total_ns);

@@ -62,7 +62,7 @@ void probe_comp__json(struct jsonw *w, const struct probe_comp *pc)
 void probe_comp__pop(struct open_call *c, struct func_info *fi, struct open_call *parent)
 {
 	/* Not below its children's (compensated) time either: no self time is negative. */
-	if (c->status == SPAN_OK) {
+	if (span_status__returned(c->status)) {
 		c->duration_ns = probe_comp__duration(c->duration_ns, fi->inside_ns, c->probe_ns);
 		if (c->duration_ns < c->children_ns)
 			c->duration_ns = c->children_ns;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/analyze_args.h"
 #include "commands.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -32,6 +33,10 @@ static void usage(FILE *out)
 		"tree:\n"
 		"  -t, --tree         the merged call tree of each thread\n"
 		"  --calls            every call on its own, in time order (implies --tree)\n"
+		"  --by name          the table by the calls' --name instead of by function\n"
+		"  --status STATUS    --calls: only calls of STATUS (ok, error, incomplete, ...)\n"
+		"  --where 'A OP V'   --calls: only calls whose value A compares so (arg1==42,\n"
+		"                     ret<0, name==\"ana\"; -A, -R, -a values)\n"
 		"  --max-depth N      show N levels of calls\n"
 		"  --min-percent P    hide nodes under P%% of their thread's time\n");
 }
@@ -43,6 +48,9 @@ enum {
 	OPT_CALLS,
 	OPT_MAX_DEPTH,
 	OPT_MIN_PERCENT,
+	OPT_STATUS,
+	OPT_WHERE,
+	OPT_BY,
 	OPT_APPROX,
 	OPT_RAW,
 	OPT_COMPENSATE,
@@ -65,6 +73,9 @@ static const struct option long_opts[] = {
 	{ "approx", no_argument, NULL, OPT_APPROX },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "compensate", no_argument, NULL, OPT_COMPENSATE },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ "by", required_argument, NULL, OPT_BY },
 	OPTION_HELP,
 	{ 0 },
 };
@@ -116,6 +127,20 @@ static enum parse_result apply_opt(int c, const char *arg, struct analyze_opts *
 	case OPT_LIMIT: return options__number("--limit", arg, 0, 1L << 30, &o->limit);
 	case OPT_MAX_DEPTH: return options__number("--max-depth", arg, 1, 1L << 20, &o->max_depth);
 	case OPT_MIN_PERCENT: return parse_percent(arg, &o->min_percent);
+	case OPT_BY:
+		if (!strcmp(arg, "name") || !strcmp(arg, "function")) {
+			o->by_name = !strcmp(arg, "name");
+			return PARSE_RUN;
+		}
+		ferr("--by takes 'function' (the default) or 'name' (--name's), not '%s'", arg);
+		return PARSE_USAGE;
+	case OPT_STATUS: o->status = arg; return call_status__check(arg) ? PARSE_USAGE : PARSE_RUN;
+	case OPT_WHERE: {
+		struct call_where w;
+
+		o->where = arg;
+		return call_where__parse(arg, &w) ? PARSE_USAGE : PARSE_RUN;
+	}
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
 }
@@ -143,6 +168,14 @@ static enum parse_result parse_args(int argc, char **argv, struct analyze_opts *
 	}
 	if (o->tree && table_only) {
 		ferr("--sort, --limit and --approx apply to the table, not to --tree");
+		return PARSE_USAGE;
+	}
+	if (o->by_name && (o->tree || table_only)) {
+		ferr("--by name is a table of its own: no --tree, --sort, --limit or --approx");
+		return PARSE_USAGE;
+	}
+	if ((o->status || o->where) && !o->calls) {
+		ferr("--status and --where pick calls of --calls");
 		return PARSE_USAGE;
 	}
 	if (!o->tree && tree_only) {
@@ -182,7 +215,8 @@ int cmd_analyze(int argc, char **argv)
 		goto cleanup;
 	run_query__show_names(ss, names);
 	out_style__detect(&st, stdout);
-	if (o.tree ? analyze__tree(ss, run, &o, &st) : analyze__table(ss, run, &o, &st))
+	if (o.by_name ? analyze__by_name(ss, run, &o, &st)
+	    : o.tree ? analyze__tree(ss, run, &o, &st) : analyze__table(ss, run, &o, &st))
 		goto cleanup;
 	err = finish_output();
 cleanup:

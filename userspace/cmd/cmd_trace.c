@@ -18,6 +18,7 @@
 #include "analyze/analyze.h"
 #include "trace/aggregates.h"
 #include "trace/calibrate.h"
+#include "trace/capture.h"
 #include "trace/budget.h"
 #include "commands.h"
 #include "trace/consumer.h"
@@ -129,6 +130,7 @@ struct session {
 	struct budget *budget;	/* --overhead, --count-only */
 	struct usdt_plan *usdt; /* USDT probes: ferret.h's, -u, --usdt-span; NULL: none */
 	struct stall_watch *watch; /* open calls published; --stall */
+	struct capture_plan *capture; /* -A, -R, --error; NULL: none */
 	int64_t *func_keys;
 	bool db_created;
 	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
@@ -318,6 +320,9 @@ static void print_summary(const struct trace_opts *o, struct session *ss)
 	fdebug("%zu probes attached in %.3f s, detached in %.3f s (%s)", loader__probe_count(ss->loader),
 	       loader__attach_seconds(ss->loader), loader__detach_seconds(ss->loader),
 	       loader__uses_multi(ss->loader) ? "uprobe_multi" : "single uprobes");
+	if (consumer__errors(ss->consumer))
+		fprintf(stderr, "ferret: %lld call%s returned an error (--error)\n",
+			(long long)consumer__errors(ss->consumer), plural(consumer__errors(ss->consumer)));
 	if (st->unmatched_exits)
 		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
 }
@@ -338,6 +343,8 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.min_duration_ns = (uint64_t)o->min_duration_ns,
 		.nfuncs = (uint32_t)ss->sel->nfuncs,
 		.probe_states = budget__needs_probe_states(ss->budget),
+		.arg_plans = ss->capture ? ss->capture->loader : NULL,
+		.string_size = (uint32_t)o->string_size,
 	};
 	struct run_info info = {
 		.run_id = o->run_id,
@@ -380,6 +387,8 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 	if (!err)
 		err = trace_usdt__store(ss->usdt, ss->store, &ss->target);
 	if (!err)
+		err = capture__store_specs(ss->capture, ss->store, ss->func_keys);
+	if (!err)
 		err = store__flush(ss->store);
 	/* made before the consumer's thread uses the store; without --stall, not needed to trace */
 	if (!err && !trace_options__stack_mode(o) &&
@@ -387,7 +396,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = -EIO;
 	if (!err)
 		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs, ss->usdt,
-				      isatty(STDERR_FILENO), &ss->consumer);
+				      ss->capture, isatty(STDERR_FILENO), &ss->consumer);
 	if (!err && ss->watch)
 		consumer__set_watch(ss->consumer, ss->watch);
 	return err;
@@ -434,6 +443,7 @@ static void free_session(struct session *ss)
 	aggregates__free(ss->agg);
 	budget__free(ss->budget);
 	store__free(ss->store);
+	capture__free(ss->capture);
 	selection__free(ss->sel);
 	usdt_plan__free(ss->usdt);
 	free(ss->func_keys);
@@ -456,6 +466,17 @@ static int refuse_go_in_stack_mode(const struct trace_opts *o, const struct sele
 	return 0;
 }
 
+/* -A, -R, --error matched against the selection: a spec that names nothing is bad input. */
+static int build_capture(const struct trace_opts *o, struct session *ss)
+{
+	struct capture_request req = { .specs = o->specs, .nspecs = o->nspecs, .rules = o->rules,
+				       .nrules = o->nrules, .string_size = (uint32_t)o->string_size,
+				       .all_args = o->all_args, .errors_auto = o->errors_auto,
+				       .names = o->names, .nnames = o->nnames };
+
+	return capture__build(ss->sel, &req, &ss->capture);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o;
@@ -473,6 +494,10 @@ int cmd_trace(int argc, char **argv)
 			     o.target.nexc, &ss.sel) || refuse_go_in_stack_mode(&o, ss.sel) ||
 	    trace_usdt__plan(&o, &ss.target, &ss.usdt))
 		goto out;
+	if (build_capture(&o, &ss)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (probe_site__place_all(ss.sel, ss.probe_kinds, &ss.probes_moved) ||
 	    ((o.overhead || o.ncount_only) &&
 	     budget__new(ss.sel, o.overhead, o.count_only, o.ncount_only, &ss.budget)))

@@ -56,6 +56,19 @@ static void usage(FILE *out)
 		"  --stall TIME           report each call open longer than TIME (30s, 500ms) once,\n"
 		"                         as it happens, with its thread and call chain (also in\n"
 		"                         the run: its stalls table)\n"
+		"  -A, --argument SPEC    FUNC@arg1[/FMT][,arg2...]: store these arguments of each\n"
+		"                         call (FMT: d i u x s c p, i8..i64, u8..u64, x8..x64);\n"
+		"                         FUNC as -f's, and traced; repeatable\n"
+		"  -R, --retval SPEC      FUNC@retval[/FMT]: store the return value; repeatable\n"
+		"  --error RULE           FUNC:ret<0 (==, !=, <, <=, >, >= a number): calls whose\n"
+		"                         return value matches are errors; repeatable\n"
+		"  --string-size N        bytes kept of each /s string (default 64, at most 256)\n"
+		"  -a, --args             every traced function's parameters and return value,\n"
+		"                         named and typed from DWARF\n"
+		"  --errors auto          errors from DWARF's return types: NULL pointers, and\n"
+		"                         -4095..-1 from signed int/long\n"
+		"  --name PATTERN=TMPL    name each call from its values: 'handle=request {arg1}'\n"
+		"                         ({arg1}..{arg6}, {ret}, DWARF's names with -a); repeatable\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",
 		DEFAULT_RINGBUF_MB);
 }
@@ -80,7 +93,46 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN, OPT_STALL };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN, OPT_STALL, OPT_ERROR, OPT_STRING_SIZE,
+       OPT_ERRORS, OPT_NAME };
+
+/* -A, -R: a spec, and its function traced as -f would. */
+static enum parse_result add_spec(struct trace_opts *o, char *text, bool retval)
+{
+	char err[256];
+	struct arg_spec spec;
+
+	if (arg_spec__parse(text, retval, &spec, err, sizeof(err))) {
+		ferr("%s: %s", retval ? "-R" : "-A", err);
+		return PARSE_USAGE;
+	}
+	if (grow_array((void **)&o->specs, &o->specs_cap, o->nspecs + 1, sizeof(*o->specs))) {
+		arg_spec__free(&spec);
+		ferr("out of memory");
+		return PARSE_USAGE;
+	}
+	o->specs[o->nspecs++] = spec;
+	return add_pattern(&o->target.includes, &o->target.ninc, &o->target.inc_cap, spec.pattern)
+		       ? PARSE_USAGE : PARSE_RUN;
+}
+
+static enum parse_result add_rule(struct trace_opts *o, const char *text)
+{
+	char err[256];
+	struct error_rule rule;
+
+	if (error_rule__parse(text, &rule, err, sizeof(err))) {
+		ferr("--error: %s", err);
+		return PARSE_USAGE;
+	}
+	if (grow_array((void **)&o->rules, &o->rules_cap, o->nrules + 1, sizeof(*o->rules))) {
+		error_rule__free(&rule);
+		ferr("out of memory");
+		return PARSE_USAGE;
+	}
+	o->rules[o->nrules++] = rule;
+	return PARSE_RUN;
+}
 
 /* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
 static enum parse_result parse_overhead(const char *text, double *fraction)
@@ -116,6 +168,13 @@ static const struct option long_opts[] = {
 	{ "usdt", required_argument, NULL, 'u' },
 	{ "usdt-span", required_argument, NULL, OPT_USDT_SPAN },
 	{ "stall", required_argument, NULL, OPT_STALL },
+	{ "argument", required_argument, NULL, 'A' },
+	{ "retval", required_argument, NULL, 'R' },
+	{ "error", required_argument, NULL, OPT_ERROR },
+	{ "string-size", required_argument, NULL, OPT_STRING_SIZE },
+	{ "args", no_argument, NULL, 'a' },
+	{ "errors", required_argument, NULL, OPT_ERRORS },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "verbose", no_argument, NULL, 'v' },
 	OPTION_HELP,
 	{ 0 },
@@ -154,6 +213,19 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
 	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
+	case 'A': return add_spec(o, arg, false);
+	case 'R': return add_spec(o, arg, true);
+	case OPT_ERROR: return add_rule(o, arg);
+	case 'a': o->all_args = true; return PARSE_RUN;
+	case OPT_NAME: return add_pattern(&o->names, &o->nnames, &o->names_cap, arg) ? PARSE_USAGE : PARSE_RUN;
+	case OPT_ERRORS:
+		if (strcmp(arg, "auto")) {
+			ferr("--errors takes 'auto', not '%s' (explicit rules: --error FUNC:ret<0)", arg);
+			return PARSE_USAGE;
+		}
+		o->errors_auto = true;
+		return PARSE_RUN;
+	case OPT_STRING_SIZE: return options__number("--string-size", arg, 1, 256, &o->string_size);
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
 }
@@ -184,6 +256,11 @@ static enum parse_result check_budget(struct trace_opts *o)
 		ferr("--stall does not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
+	/* Stack mode's calls are kept in the kernel: their values would need a place there. */
+	if ((o->nspecs || o->nrules || o->all_args || o->errors_auto || o->nnames) && trace_options__stack_mode(o)) {
+		ferr("-a, -A, -R, --error, --errors and --name do not go with --min-duration, --aggregate or --max-rate");
+		return PARSE_USAGE;
+	}
 	return PARSE_RUN;
 }
 
@@ -196,9 +273,9 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 	enum parse_result r;
 	int c;
 
-	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB };
+	*o = (struct trace_opts){ .ringbuf_mb = DEFAULT_RINGBUF_MB, .string_size = 64 };
 	options__reset();
-	while ((c = getopt_long(argc, argv, "+:p:f:x:d:u:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:f:x:d:u:A:R:avh", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return PARSE_HELP;
@@ -222,9 +299,19 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 
 void trace_options__free(struct trace_opts *o)
 {
+	size_t i;
+
 	free(o->target.includes);
 	free(o->target.excludes);
 	free(o->count_only);
 	free(o->usdt);
 	free(o->usdt_spans);
+	for (i = 0; i < o->nspecs; i++)
+		arg_spec__free(&o->specs[i]);
+	for (i = 0; i < o->nrules; i++)
+		error_rule__free(&o->rules[i]);
+	free(o->specs);
+	free(o->rules);
+	free(o->names);
+	*o = (struct trace_opts){ 0 };
 }

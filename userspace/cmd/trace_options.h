@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/arg_spec.h"
 #include "options.h"
 #include "trace/trace_target.h"
 
@@ -35,6 +36,16 @@ struct trace_opts {
 	char **usdt_spans;  /* --usdt-span START,END: spans */
 	size_t nusdt_spans, usdt_spans_cap;
 	int64_t stall_ns; /* --stall: calls open longer are reported; 0: off */
+	/* -A, -R, --error, --string-size: what calls carry (core/arg_spec.h) */
+	struct arg_spec *specs;
+	size_t nspecs, specs_cap;
+	struct error_rule *rules;
+	size_t nrules, rules_cap;
+	long string_size;
+	bool all_args;	  /* -a */
+	bool errors_auto; /* --errors auto */
+	char **names;	  /* --name 'PATTERN=TEMPLATE' */
+	size_t nnames, names_cap;
 };
 
 /* argv[0] is "trace", or "run", which needs a program. PARSE_RUN: o is filled in. */

@@ -97,9 +97,15 @@ int export__run_with(const struct exporter *ex, struct store *s, const struct ru
 
 	if (store__span_tags(s, run->run_key, &ctx.tags))
 		return -1;
+	ctx.args = store__arg_reader(s);
+	if (ctx.args && arg_reader__run_has_values(ctx.args, run->run_key) != 1) {
+		arg_reader__free(ctx.args);
+		ctx.args = NULL;
+	}
 	it = store__spans(s, run->run_key, filter);
 	if (!it) {
 		span_tags__free(&ctx.tags);
+		arg_reader__free(ctx.args);
 		return -1;
 	}
 	/* The first span is read before anything is written: no span, no output. */
@@ -143,6 +149,7 @@ cleanup:
 		ex->release(&ctx);
 	span_reader__free(it);
 	span_tags__free(&ctx.tags);
+	arg_reader__free(ctx.args);
 	if (spans)
 		*spans = written;
 	return err;
@@ -227,6 +234,7 @@ void *export_common__new(struct export_ctx *ctx, size_t size, bool with_json)
 	}
 	nest__init(&c->nest);
 	c->ctx = ctx;
+	c->args = ctx->args;
 	ctx->state = c;
 	if (with_json && !(c->w = jsonw__new(ctx->out))) {
 		export_common__free(ctx);

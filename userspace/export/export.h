@@ -31,6 +31,7 @@ struct export_ctx {
 	/* Tags of the run's spans (ferret.h's FERRET_TAG, FERRET_STATUS): export__tags. */
 	struct span_tag_list tags;
 	void *arg;   /* what export__run_with was given (an exporter outside the registry's) */
+	struct arg_reader *args; /* the calls' values (-a, -A, -R, --name); NULL: the run has none */
 };
 /* The tags of span_id (chrome args, OTLP attributes): *n of them, NULL when none. */
 const struct span_tag *export__tags(const struct export_ctx *ctx, int64_t span_id, size_t *n);
@@ -112,7 +113,14 @@ struct export_common {
 	struct jsonw *w;
 	struct nest nest;
 	const struct export_ctx *ctx; /* for export__tags */
+	struct arg_reader *args;      /* ctx->args */
 };
+
+/* export_args.c: a call's values. Chrome: "name": value members of the open args object;
+ * OTLP: attributes code.function.args.N, code.function.return_value, ferret.errno,
+ * ferret.name (elements of the open attributes array); *errno_out: its errno, 0: none. */
+void export_args__chrome(struct jsonw *w, struct arg_reader *r, int64_t span_id);
+void export_args__otlp(struct jsonw *w, struct arg_reader *r, int64_t span_id, int64_t *errno_out);
 
 /* A zeroed state of size bytes that starts with struct export_common, made ctx->state;
  * with_json: its writer on ctx->out. NULL when out of memory (printed). */

@@ -121,6 +121,16 @@ static void write_call_fields(struct chrome *st, const struct named_span *row, c
 	jsonw__raw_number(w, format_us(ts_ns - st->base_ns, num, sizeof(num)));
 }
 
+static bool has_tag(const struct span_tag *tags, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(tags[i].key, key))
+			return true;
+	return false;
+}
+
 static void write_call_end(struct chrome *st, const struct named_span *row)
 {
 	struct jsonw *w = st->c.w;
@@ -130,17 +140,18 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
 	tags = export__tags(st->c.ctx, row->span_id, &ntags);
-	if (row->status != SPAN_OK || ntags) {
+	if (row->status != SPAN_OK || ntags || st->c.args) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
-		if (row->status != SPAN_OK)
+		/* The program's own status (ferret.h) is the tag "status" of an ok span. */
+		if (row->status != SPAN_OK || (st->c.args && !has_tag(tags, ntags, "status")))
 			jsonw__kv_string(w, "status", span_status__name(row->status));
-		/* The program's tags (ferret.h); its own status is the tag "status" of an ok span. */
-		for (i = 0; i < ntags; i++)
+		for (i = 0; i < ntags; i++) /* the program's tags */
 			if (tags[i].text)
 				jsonw__kv_string(w, tags[i].key, tags[i].text);
 			else
 				jsonw__kv_int(w, tags[i].key, tags[i].ival);
+		export_args__chrome(w, st->c.args, row->span_id);
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);

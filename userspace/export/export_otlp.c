@@ -184,6 +184,7 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	struct jsonw *w = st->c.w;
 	const struct span_tag *tags;
 	size_t i, ntags;
+	int64_t err_no = 0;
 	char id[33];
 
 	jsonw__begin_object(w);
@@ -214,12 +215,19 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 			attr_string(w, tags[i].key, tags[i].text);
 		else
 			attr_int(w, tags[i].key, tags[i].ival);
+	export_args__otlp(w, st->c.args, row->span_id, &err_no);
 	jsonw__end_array(w);
 	jsonw__key(w, "status");
 	jsonw__begin_object(w);
 	if (row->status != SPAN_OK) {
+		char why[256];
+
+		if (err_no)
+			snprintf(why, sizeof(why), "%s (errno %lld)", span_status__why(row->status), (long long)err_no);
+		else
+			snprintf(why, sizeof(why), "%s", span_status__why(row->status));
 		jsonw__kv_int(w, "code", OTLP_STATUS_ERROR);
-		jsonw__kv_string(w, "message", span_status__why(row->status));
+		jsonw__kv_string(w, "message", why);
 	} else {
 		jsonw__kv_int(w, "code", OTLP_STATUS_OK);
 	}

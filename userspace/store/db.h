@@ -36,6 +36,7 @@ struct db {
 	int64_t busy_since_ns; /* when the current wait for the write lock began */
 	bool said_waiting;     /* the wait for another process's lock was reported */
 	struct db *next; /* the process's open connections (db.c) */
+	int schema_version; /* set by schema__set_up: 5 for an older file read as it is */
 };
 
 /* Checks and opens path; a created file stays locked (and is removed by db__free)

@@ -16,8 +16,8 @@ struct figures_writer {
 
 static const char insert_function_sql[] =
 	"INSERT INTO run_functions(run, seq, function, calls, errors, total_ns, self_ns, min_ns, max_ns,"
-	" avg_ns, p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	" avg_ns, p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
+	" incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 static const char insert_node_sql[] =
 	"INSERT INTO run_tree(run, thread, node, parent, function, calls, errors, total_ns, self_ns)"
@@ -87,6 +87,7 @@ int figures_writer__function(struct figures_writer *w, int64_t seq, const struct
 	sqlite3_bind_int64(s, 3, r->function_key);
 	bind_count(s, 4, r->calls);
 	bind_count(s, 5, r->errors);
+	bind_count(s, 18, r->incomplete);
 	sqlite3_bind_int64(s, 6, r->total_ns);
 	if (r->self_known)
 		sqlite3_bind_int64(s, 7, r->self_ns);
@@ -210,6 +211,7 @@ static void read_function(sqlite3_stmt *s, struct stored_function_row *r)
 	}
 	r->aggregated = sqlite3_column_type(s, 14) != SQLITE_NULL;
 	r->stored_spans = column_count(s, 14);
+	r->incomplete = column_count(s, 15);
 }
 
 int run_figures__functions(struct db *db, int64_t run_key,
@@ -219,9 +221,14 @@ int run_figures__functions(struct db *db, int64_t run_key,
 	sqlite3_stmt *stmt;
 	int rc, err = 0;
 
-	if (db__prepare(db, "SELECT function, calls, errors, total_ns, self_ns, min_ns, max_ns, avg_ns,"
-			    " p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans"
-			    " FROM run_functions WHERE run = ? ORDER BY seq", &stmt))
+	/* Version 5 counted every call not ok as an error: those are its incomplete ones. */
+	if (db__prepare(db, db->schema_version >= 6
+			    ? "SELECT function, calls, errors, total_ns, self_ns, min_ns, max_ns, avg_ns,"
+			      " p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
+			      " incomplete FROM run_functions WHERE run = ? ORDER BY seq"
+			    : "SELECT function, calls, 0, total_ns, self_ns, min_ns, max_ns, avg_ns,"
+			      " p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
+			      " errors FROM run_functions WHERE run = ? ORDER BY seq", &stmt))
 		return -EIO;
 	sqlite3_bind_int64(stmt, 1, run_key);
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {

@@ -33,6 +33,8 @@ struct stored_function_row {
 	int64_t approx_pct[3]; /* with --approx */
 	bool aggregated;       /* the run has function_stats for it */
 	uint64_t stored_spans; /* aggregated: its spans stored */
+	/* version 6: errors are calls of status error; calls that are neither ok nor error: */
+	uint64_t incomplete;
 };
 
 /* One call path of a thread: node numbers start at 1, 0 is the thread (a root's parent). */

@@ -13,6 +13,7 @@
 #include "func_names.h"
 #include "run_figures.h"
 #include "run_query.h"
+#include "arg_store.h"
 #include "schema.h"
 
 struct run_query {
@@ -354,4 +355,9 @@ int run_query__stored_tree(struct run_query *st, int64_t run_key, int pid, int t
 int run_query__span_tags(struct run_query *st, int64_t run_key, struct span_tag_list *out)
 {
 	return span_tags__read(st->db, run_key, out);
+}
+
+struct arg_reader *run_query__arg_reader(struct run_query *st)
+{
+	return arg_reader__new(st->db);
 }

@@ -22,6 +22,10 @@
 
 struct run_query;
 struct func_names;
+struct arg_reader;
+
+/* The calls' arguments on this connection (arg_store.h; arg_reader__free it). NULL: error. */
+struct arg_reader *run_query__arg_reader(struct run_query *st);
 
 int run_query__open(const char *path, struct run_query **out);
 void run_query__free(struct run_query *st); /* NULL is a no-op */

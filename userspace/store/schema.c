@@ -29,8 +29,61 @@
 	" chain TEXT -- the open calls of its thread then, outermost first, ' > ' between\n" \
 	");"
 
-/* Schema version 7: 5 + schema 6's live tables (open_calls, stalls) + span_notes.c's
- * additions (functions.kind, span_events, tag_view, event_view). Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* Version 8 (-A, -R, --error): span_args holds what calls carried, arg_specs what each
+ * function's positions are; span_view names status 4 'error'. A WITHOUT ROWID table keyed by
+ * (span_id, position): a row is its key and value, ~8 bytes for an integer argument. */
+#define SCHEMA_ARGS_SQL \
+	"CREATE TABLE span_args(\n" \
+	"-- One argument (position 1..6), return value (0), errno (-1) or --name (-2) of a call.\n" \
+	" span_id INTEGER, position INTEGER,\n" \
+	" value, -- integers as integers, strings as text (invalid UTF-8: a blob), NULL: unreadable\n" \
+	" PRIMARY KEY (span_id, position)) WITHOUT ROWID;" \
+	"CREATE TABLE arg_specs(\n" \
+	"-- What each captured position of a function is: its name (arg1, retval, or DWARF's)\n" \
+	"-- and type (the format: d, u64, x, s, ...).\n" \
+	" function INTEGER REFERENCES functions(id), position INTEGER, name TEXT, type TEXT,\n" \
+	" PRIMARY KEY (function, position)) WITHOUT ROWID;" \
+	"CREATE VIEW arg_view AS\n" \
+	"-- One row per captured value: position 0 is the return value, -1 the errno.\n" \
+	"SELECT r.run_id AS run_id, a.span_id AS span_id, f.name AS function,\n" \
+	" a.position AS position, coalesce(p.name, CASE a.position WHEN 0 THEN 'retval'\n" \
+	"  WHEN -1 THEN 'errno' WHEN -2 THEN 'name' ELSE 'arg' || a.position END) AS name, p.type AS type,\n" \
+	" a.value AS value\n" \
+	"FROM span_args a JOIN spans s ON s.span_id = a.span_id JOIN threads t ON t.id = s.thread\n" \
+	" JOIN runs r ON r.id = t.run JOIN functions f ON f.id = s.function\n" \
+	" LEFT JOIN arg_specs p ON p.function = s.function AND p.position = a.position;"
+
+#define SCHEMA_SPAN_VIEW_SQL \
+	"CREATE VIEW span_view AS\n" \
+	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n" \
+	"-- status: 'ok'; 'error' (its return value matched an --error rule); 'incomplete' (no\n" \
+	"-- return seen); 'no_return_probe' (the kernel gave it no return probe) or 'lost' (its\n" \
+	"-- thread lost events meanwhile): both end unknown, end_ns when that was found.\n" \
+	"-- parent_id: NULL for a root span.\n" \
+	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n" \
+	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n" \
+	" r.start_ns + s.start_ns AS start_ns,\n" \
+	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n" \
+	" s.duration_ns AS duration_ns, s.depth AS depth,\n" \
+	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n" \
+	"  WHEN 4 THEN 'error' ELSE 'incomplete' END AS status,\n" \
+	" (SELECT a.value FROM span_args a WHERE a.span_id = s.span_id AND a.position = -2) AS name\n" \
+	" -- --name: the call's name from its values; NULL: none\n" \
+	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
+	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+
+#define SCHEMA_INCOMPLETE_COLUMN "incomplete INTEGER"
+
+/* Version 8's changes to a file of version 7: the reserved span_args (never written) gets its
+ * layout, span_view its status 4 and name, run_functions its incomplete calls. */
+#define SCHEMA_ARGS_STEP_SQL \
+	"DROP TABLE span_args;" SCHEMA_ARGS_SQL "DROP VIEW span_view;" SCHEMA_SPAN_VIEW_SQL \
+	"ALTER TABLE run_functions ADD COLUMN " SCHEMA_INCOMPLETE_COLUMN ";"
+
+/* Schema version 8: 5 + schema 6's live tables (open_calls, stalls) + 7's span_notes.c
+ * additions (functions.kind, span_events, tag_view, event_view) + 8's arguments (span_args'
+ * layout, arg_specs, arg_view, status 4 'error', span_view.name, run_functions.incomplete).
+ * Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -102,13 +155,14 @@ static const char schema_sql[] =
 	"-- One function's figures over every span of the run (with function_stats' in stack mode).\n"
 	" run INTEGER, seq INTEGER, -- seq: the order the spans first named them\n"
 	" function INTEGER REFERENCES functions(id),\n"
-	" calls INTEGER, errors INTEGER, -- errors: spans whose status is not ok\n"
+	" calls INTEGER, errors INTEGER, -- errors: spans of status error (4); version 5: not ok\n"
 	" total_ns INTEGER, -- outermost activations per thread\n"
 	" self_ns INTEGER, -- duration minus direct children, every activation; NULL: unknown\n"
 	" min_ns INTEGER, max_ns INTEGER, avg_ns INTEGER,\n"
 	" p50_ns INTEGER, p95_ns INTEGER, p99_ns INTEGER, -- nearest rank, as analyze shows them\n"
 	" approx_p50_ns INTEGER, approx_p95_ns INTEGER, approx_p99_ns INTEGER, -- analyze --approx\n"
 	" stored_spans INTEGER, -- stack mode: its spans stored; NULL: no function_stats row\n"
+	" " SCHEMA_INCOMPLETE_COLUMN ", -- spans neither ok nor error (version 8)\n"
 	" PRIMARY KEY (run, seq)) WITHOUT ROWID;"
 	"CREATE TABLE run_tree(\n"
 	"-- The merged call tree of each thread of the run: one row per call path.\n"
@@ -127,22 +181,9 @@ static const char schema_sql[] =
 	" removed_at_ns INTEGER -- CLOCK_MONOTONIC ns when --overhead removed its probes; NULL: never\n"
 	");"
 	SCHEMA_LIVE_SQL
-	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
+	SCHEMA_ARGS_SQL
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
-	"CREATE VIEW span_view AS\n"
-	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n"
-	"-- status: 'ok'; 'incomplete' (no return seen); 'no_return_probe' (the kernel gave it no\n"
-	"-- return probe) or 'lost' (its thread lost events meanwhile): both end unknown, end_ns\n"
-	"-- when that was found. parent_id: NULL for a root span.\n"
-	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n"
-	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n"
-	" r.start_ns + s.start_ns AS start_ns,\n"
-	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n"
-	" s.duration_ns AS duration_ns, s.depth AS depth,\n"
-	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n"
-	"  ELSE 'incomplete' END AS status\n"
-	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n"
-	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+	SCHEMA_SPAN_VIEW_SQL
 	"CREATE VIEW run_view AS\n"
 	"-- One row per run. start_ns/end_ns: CLOCK_MONOTONIC ns; spans: stored spans;\n"
 	"-- exit_code: NULL unless ferret launched the command.\n"
@@ -194,6 +235,7 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 static const char *const steps_after_5[] = {
 	SCHEMA_LIVE_SQL,	 /* 6: open_calls, stalls */
 	span_notes__schema_sql, /* 7: functions.kind, span_events, tag_view, event_view */
+	SCHEMA_ARGS_STEP_SQL,	 /* 8: span_args, arg_specs, arg_view, span_view's error and name */
 };
 _Static_assert(5 + sizeof(steps_after_5) / sizeof(steps_after_5[0]) == STORE_SCHEMA_VERSION,
 	       "one step per version after 5");
@@ -203,6 +245,7 @@ static int migrate_from_5(struct db *db)
 	char sql[96];
 	size_t i;
 
+	db->schema_version = 5;
 	if (db->mode != STORE_WRITE)
 		return 0;
 	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
@@ -214,6 +257,7 @@ static int migrate_from_5(struct db *db)
 			goto fail;
 	if (db__exec(db, sql, "cannot upgrade the schema") || db__commit(db))
 		goto fail;
+	db->schema_version = STORE_SCHEMA_VERSION;
 	return 0;
 fail:
 	db__rollback(db);
@@ -237,6 +281,7 @@ static int check_format(struct db *db)
 		return db__error(db, "cannot read");
 	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
 	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	db->schema_version = STORE_SCHEMA_VERSION;
 	if (rc == 1 && !strcmp(value, "5"))
 		return migrate_from_5(db);
 	if (rc == 0 || strcmp(value, ours) != 0) {
@@ -249,6 +294,7 @@ static int check_format(struct db *db)
 
 int schema__set_up(struct db *db)
 {
+	db->schema_version = STORE_SCHEMA_VERSION;
 	if (db->mode == STORE_WRITE && db->empty)
 		return create_schema(db);
 	return check_format(db);

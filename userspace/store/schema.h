@@ -5,7 +5,7 @@
 
 #include "db.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* A run's stored spans, as SQL over runs r: recorded when the run ends, counted
  * (a scan of its span id range) while it is being written. */
@@ -13,7 +13,8 @@
 	"coalesce(r.spans, (SELECT count(*) FROM spans WHERE span_id >= r.first_span_id"  \
 	" AND thread IN (SELECT id FROM threads WHERE run = r.id)))"
 
-/* A file db__open created gets the schema; any other must be ferret's, of this version. */
+/* A file db__open created gets the schema; any other must be ferret's, of this version or 5
+ * (migrated when opened to write; read as it is: db->schema_version says which). */
 int schema__set_up(struct db *db);
 
 #endif /* FERRET_SCHEMA_H */

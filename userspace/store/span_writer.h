@@ -34,6 +34,8 @@ enum span_status {
 	SPAN_INCOMPLETE = 1, /* no matching return: longjmp, exit, crash, tracing stopped */
 	SPAN_NO_RETURN = 2,  /* the kernel gave the call no return probe (nesting limit): end unknown */
 	SPAN_LOST = 3,	     /* events of its thread were lost while it was open: end unknown */
+	/* -A/-R/--error: */
+	SPAN_ERROR = 4,	     /* it returned a value an --error rule calls an error */
 };
 
 /* A status as span_view names it ("ok", "incomplete", "no_return_probe", "lost"). */
@@ -43,6 +45,7 @@ static inline const char *span_status__name(int status)
 	case SPAN_OK: return "ok";
 	case SPAN_NO_RETURN: return "no_return_probe";
 	case SPAN_LOST: return "lost";
+	case SPAN_ERROR: return "error";
 	default: return "incomplete";
 	}
 }
@@ -54,8 +57,15 @@ static inline const char *span_status__why(int status)
 	case SPAN_NO_RETURN: return "no_return_probe: the kernel gave the call no return probe "
 				    "(nested too deep): its end is not known";
 	case SPAN_LOST: return "lost: its thread lost events while it was open: its end is not known";
+	case SPAN_ERROR: return "error: its return value matched an --error rule";
 	default: return "incomplete: no return was seen (longjmp, exit, crash or tracing stopped)";
 	}
+}
+
+/* Whether a call of this status ended when its return was seen (its duration is exact). */
+static inline bool span_status__returned(int status)
+{
+	return status == SPAN_OK || status == SPAN_ERROR;
 }
 
 /* One finished (or incomplete) call, as the store writes it. */

@@ -9,6 +9,7 @@ struct store {
 	struct db *db;
 	struct span_writer *spans;
 	struct run_writer *runs;
+	struct arg_writer *args; /* -A, -R: created with the first value */
 	const struct func_names *names; /* shown instead of the stored ones; NULL: none */
 	struct span_notes *notes; /* function kinds, tags, events: made at first use */
 };
@@ -39,6 +40,8 @@ void store__free(struct store *s)
 	if (s->spans)
 		span_writer__flush(s->spans);
 	span_notes__free(s->notes);
+	arg_writer__flush(s->args);
+	arg_writer__free(s->args);
 	run_writer__free(s->runs);
 	span_writer__free(s->spans);
 	db__free(s->db);
@@ -113,6 +116,8 @@ int store__add_function_probe(struct store *s, const struct function_probe_row *
 
 int store__end_run(struct store *s, const struct run_end *end)
 {
+	if (arg_writer__flush(s->args))
+		span_writer__fail(s->spans, "the arguments could not be stored");
 	return run_writer__end(s->runs, end);
 }
 
@@ -143,7 +148,33 @@ int store__append_span(struct store *s, const struct stored_span *span)
 
 int store__flush(struct store *s)
 {
-	return span_writer__flush(s->spans);
+	return span_writer__flush(s->spans) || arg_writer__flush(s->args) ? -1 : 0;
+}
+
+static struct arg_writer *args_of(struct store *s)
+{
+	if (!s->args)
+		s->args = arg_writer__new(s->db);
+	return s->args;
+}
+
+int store__add_arg_spec(struct store *s, int64_t function_key, int position, const char *name,
+			const char *type)
+{
+	return args_of(s) ? arg_writer__add_spec(s->args, function_key, position, name, type) : -1;
+}
+
+int store__add_span_arg(struct store *s, int64_t span_id, int position, const struct arg_value *v)
+{
+	/* After a failed write the run's calls are only counted: so are their values. */
+	if (span_writer__failed(s->spans))
+		return 0;
+	return args_of(s) ? arg_writer__add(s->args, span_id, position, v) : -1;
+}
+
+struct arg_reader *store__arg_reader(struct store *s)
+{
+	return arg_reader__new(s->db);
 }
 
 int64_t store__unstored_spans(const struct store *s, const char **why)

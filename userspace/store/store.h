@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arg_store.h"
 #include "db.h"
 #include "func_names.h"
 #include "live_calls.h"
@@ -88,6 +89,14 @@ int store__append_span(struct store *s, const struct stored_span *span); /* batc
 int store__flush(struct store *s); /* commit what is batched */
 /* The run's calls not stored since a write failed, why in *why: span_writer__unstored. */
 int64_t store__unstored_spans(const struct store *s, const char **why);
+
+/* ---- what calls carried (-A, -R, --error): arg_store.h ---- */
+int store__add_arg_spec(struct store *s, int64_t function_key, int position, const char *name,
+			const char *type);
+/* A value of the call span_id (from store__open_span): batched, committed with store__flush. */
+int store__add_span_arg(struct store *s, int64_t span_id, int position, const struct arg_value *v);
+/* The file's values, span by span (arg_reader__free it). NULL: error (printed). */
+struct arg_reader *store__arg_reader(struct store *s);
 
 /* ---- reading: run_reader.h, span_reader.h ---- */
 /* run_id NULL: the latest run. Unknown id: error lists the available ones. */

@@ -159,7 +159,8 @@ static void *consume_loop(void *arg)
 }
 
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
-		    const struct usdt_plan *usdt, bool status_line, struct consumer **out)
+		    const struct usdt_plan *usdt, const struct capture_plan *plan, bool status_line,
+		    struct consumer **out)
 {
 	struct consumer *c = calloc(1, sizeof(*c));
 	int err;
@@ -172,9 +173,10 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->status_at_ns = c->committed_at_ns = mono_ns();
 	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
-	if (!err && (err = ingest__set_usdt(c->ingest, usdt)))
-		ingest__free(c->ingest);
+	if (!err && !(err = ingest__set_usdt(c->ingest, usdt)))
+		err = ingest__set_capture(c->ingest, plan);
 	if (err) {
+		ingest__free(c->ingest);
 		free(c);
 		return err;
 	}
@@ -236,6 +238,11 @@ int consumer__finish(struct consumer *c, int64_t end_ns, struct aggregates *agg)
 	if (ingest__bad_events(c->ingest))
 		fwarn("%lld malformed events ignored", (long long)ingest__bad_events(c->ingest));
 	return c->err;
+}
+
+int64_t consumer__errors(const struct consumer *c)
+{
+	return ingest__errors(c->ingest);
 }
 
 uint64_t consumer__calls(const struct consumer *c, uint32_t func_id)

@@ -15,13 +15,17 @@
 
 struct consumer;
 
-/* func_keys[cookie] is the store's key of the function a probe's cookie names. */
-/* usdt: the run's USDT probes (their records' cookies), NULL: none. */
+/* func_keys[cookie] is the store's key of the function a probe's cookie names. usdt: the
+ * run's USDT probes (their records' cookies), NULL: none. plan: what the plan's functions'
+ * calls carry (-A, -R, --error; kept by the caller until consumer__free), NULL: none. */
 struct usdt_plan;
 struct usdt_counts;
+struct capture_plan;
 int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys, size_t nfuncs,
-		    const struct usdt_plan *usdt, bool status_line, struct consumer **out);
+		    const struct usdt_plan *usdt, const struct capture_plan *plan, bool status_line,
+		    struct consumer **out);
 const struct usdt_counts *consumer__usdt_counts(const struct consumer *c); /* NULL: none */
+int64_t consumer__errors(const struct consumer *c); /* spans an --error rule made errors */
 /* Drains what is left (call after detaching), closes open calls at end_ns
  * (incomplete), joins the thread. Stack mode: agg gets the kernel's aggregates
  * plus the calls still open; NULL otherwise. */

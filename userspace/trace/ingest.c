@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "ingest.h"
 #include "ingest_usdt.h"
+#include "ingest_args.h"
 
 /* Go: each goroutine (a g's life, from its first traced call to runtime.goexit0) is a thread
  * of its own for the span builder, under a key no kernel tid reaches (pid_max <= 2^22). */
@@ -34,25 +35,34 @@ struct ingest {
 	struct goroutine *goroutines;
 	size_t ngoroutines, goroutines_cap;
 	struct usdt_ingest *usdt; /* USDT records (ingest_usdt.c); NULL: no USDT probes */
+	struct call_values *values; /* -A, -R, --error; NULL: nothing captured */
 };
 
 /* The store said why it failed; the errno is for the tracer's last line. */
 static int64_t open_span(void *ctx, const struct stored_span *call)
 {
-	int64_t id = store__open_span(ctx, call);
+	struct ingest *in = ctx;
+	int64_t id = store__open_span(in->store, call);
 
+	if (id >= 0 && in->values && call_values__opened(in->values, id))
+		return -EIO;
 	return id < 0 ? -EIO : id;
 }
 
 static int close_span(void *ctx, const struct stored_span *span)
 {
-	return store__close_span(ctx, span) ? -EIO : 0;
+	struct ingest *in = ctx;
+	struct stored_span s = *span;
+
+	if (in->values && call_values__closing(in->values, &s))
+		return -EIO;
+	return store__close_span(in->store, &s) ? -EIO : 0;
 }
 
 int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out)
 {
-	struct span_sink sink = { .open = open_span, .emit = close_span, .ctx = s };
 	struct ingest *in = calloc(1, sizeof(*in));
+	struct span_sink sink = { .open = open_span, .emit = close_span, .ctx = in };
 
 	if (!in)
 		return -ENOMEM;
@@ -377,6 +387,28 @@ static size_t record_size(uint16_t type)
 	}
 }
 
+int ingest__set_capture(struct ingest *in, const struct capture_plan *plan)
+{
+	call_values__free(in->values);
+	in->values = plan ? call_values__new(plan, in->store, in->func_keys) : NULL;
+	return plan && !in->values ? -ENOMEM : 0;
+}
+
+/* An entry or return with its values: the call as its plain record, the values with it. */
+static int on_call_values(struct ingest *in, const void *data, size_t size)
+{
+	struct ferret_entry_event rec; /* an entry's, or a return's (sp 0) */
+	int err;
+
+	if (!in->values || !call_values__take(in->values, data, size, &rec)) {
+		in->bad_events++;
+		return 0;
+	}
+	err = on_call(in, &rec.hdr);
+	call_values__clear(in->values);
+	return err;
+}
+
 int ingest__event(struct ingest *in, const void *data, size_t size)
 {
 	const struct ferret_event *e = data;
@@ -402,6 +434,10 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 		return on_span(in, data);
 	case FERRET_EV_FORK:
 		return 0;
+	case FERRET_EV_ARGS:
+	case FERRET_EV_ARGS_STR:
+	case FERRET_EV_RET:
+		return on_call_values(in, data, size);
 	default:
 		if (in->usdt && usdt_ingest__handles(e->type))
 			return on_usdt(in, e, size);
@@ -420,6 +456,11 @@ int64_t ingest__event_ts(const void *data, size_t size)
 int ingest__finish(struct ingest *in, int64_t end_ns)
 {
 	return span_builder__end_all(in->builder, end_ns);
+}
+
+int64_t ingest__errors(const struct ingest *in)
+{
+	return call_values__errors(in->values);
 }
 
 uint64_t ingest__calls(const struct ingest *in, uint32_t func_id)
@@ -454,6 +495,7 @@ void ingest__free(struct ingest *in)
 		return;
 	usdt_ingest__free(in->usdt);
 	span_builder__free(in->builder);
+	call_values__free(in->values);
 	hashmap__free(&in->by_g);
 	free(in->goroutines);
 	free(in->calls);

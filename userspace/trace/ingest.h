@@ -16,6 +16,10 @@ struct ingest;
 
 /* func_keys[cookie]: the store's key of the function a probe cookie names. */
 int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out);
+/* -A, -R, --error: what the calls of planned functions carry (kept by the caller; NULL: none). */
+struct capture_plan;
+int ingest__set_capture(struct ingest *in, const struct capture_plan *plan);
+int64_t ingest__errors(const struct ingest *in); /* spans an --error rule made errors */
 /* One ring-buffer record. <0: storage failed (printed by the store). */
 int ingest__event(struct ingest *in, const void *data, size_t size);
 /* Stack mode: a thread's calls still open in the kernel when tracing stopped

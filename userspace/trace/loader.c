@@ -27,6 +27,13 @@ _Static_assert(sizeof(struct ferret_stack) == 8 + FERRET_STACK_DEPTH * 40,
 _Static_assert(sizeof(struct func_figures) == (5 + FUNC_FIGURES_BUCKETS) * 8,
 	       "func_figures has no padding");
 _Static_assert(sizeof(struct ferret_counters) == 6 * 8, "ferret_counters is 6 counters");
+/* -A, -R's records (loader_args.c). */
+_Static_assert(sizeof(struct ferret_arg_plan) == 8, "ferret_arg_plan is 8 bytes");
+_Static_assert(sizeof(struct ferret_args_event) == 80, "ferret_args_event is 80 bytes");
+_Static_assert(sizeof(struct ferret_args_str_event) == 88, "ferret_args_str_event's fixed part is 88 bytes");
+_Static_assert(sizeof(struct ferret_ret_event) == 32, "ferret_ret_event is 32 bytes");
+_Static_assert(LOADER_ARG_STRS == FERRET_ARG_STRS && LOADER_STRING_MAX == FERRET_STR_MAX,
+	       "loader.h's string limits are the BPF side's");
 /* What loader.h promises its users. */
 _Static_assert(LOADER_STACK_DEPTH == FERRET_STACK_DEPTH, "loader.h's stack depth is the kernel's");
 _Static_assert(LOADER_MAX_RETURN_PROBES == FERRET_MAX_URETPROBE_DEPTH, "loader.h's return probe limit");
@@ -92,12 +99,16 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 		err = bpf_map__set_max_entries(skel->maps.probe_state, opts->nfuncs ? opts->nfuncs : 1);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.func_hits, opts->nfuncs ? opts->nfuncs : 1);
+	if (!err)
+		err = loader_args__configure(skel, opts);
 	if (!err && !opts->stack_mode) {
 		/* Event mode never touches the stack maps: keep their memory. */
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
 	}
 	if (!err)
 		err = ferret_bpf__load(skel);
+	if (!err)
+		err = loader_args__fill(skel, opts);
 	if (err) {
 		ferret_bpf__destroy(skel);
 		return err;

@@ -28,6 +28,19 @@ struct loader_opts {
 	uint64_t min_duration_ns; /* shorter calls are only aggregated */
 	uint32_t nfuncs;	  /* size of the per-function maps */
 	bool probe_states;	  /* --count-only, --overhead: entries check loader__set_probe_state's */
+	/* -A, -R (loader_args.c): arg_plans[func_id] says what its calls capture; NULL: none
+	 * anywhere (the hot path is then the plain one). */
+	const struct loader_arg_plan *arg_plans;
+	uint32_t string_size; /* bytes kept of each string argument (<= LOADER_STRING_MAX) */
+};
+
+/* One function's capture plan. */
+#define LOADER_ARG_STRS 2     /* string arguments per call */
+#define LOADER_STRING_MAX 256 /* --string-size's largest value */
+struct loader_arg_plan {
+	bool entry;		       /* its entries send the 6 integer argument registers */
+	bool ret;		       /* its returns send rax */
+	uint8_t str_arg[LOADER_ARG_STRS]; /* arguments (1..6) read as strings; 0: none */
 };
 
 /* What a function's entry probe does (probe_states): set before attaching, or later. */

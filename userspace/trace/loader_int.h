@@ -50,5 +50,9 @@ struct loader {
 /* Keeps a link the loader's other files attached (USDT: loader_usdt.c), filtered on attach_pid,
  * closed with the entry probes. On failure the link is destroyed. */
 int loader__keep_link(struct loader *l, struct bpf_link *link);
+/* loader_args.c: -A, -R's capture plans. Before load: the BPF side's settings and map
+ * size; after it: the plans into their map. */
+int loader_args__configure(struct ferret_bpf *skel, const struct loader_opts *opts);
+int loader_args__fill(struct ferret_bpf *skel, const struct loader_opts *opts);
 
 #endif /* FERRET_LOADER_INT_H */

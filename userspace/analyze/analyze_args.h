@@ -1,0 +1,36 @@
+/* analyze_args: a call's stored arguments, return value and errno (-A, -R, --error), as
+ * text on its --calls line or as JSON fields. */
+#ifndef FERRET_ANALYZE_ARGS_H
+#define FERRET_ANALYZE_ARGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/jsonw.h"
+#include "store/arg_store.h"
+
+/* "  name=\"ana\" n=42 => -1 (errno 13)"; nothing when the call has no values. */
+int args_out__text(FILE *out, struct arg_reader *r, int64_t span_id);
+/* "args": [{"position", "name", "type", "value"}...] and "retval", "errno" when stored. */
+int args_out__json(struct jsonw *w, struct arg_reader *r, int64_t span_id);
+/* --where 'NAME OP VALUE' (arg1==42, ret<0, name=="ana", errno!=0): NAME a stored value's
+ * name (argN, retval or ret, errno, DWARF's, name), OP as --error's, VALUE a number or a
+ * (quoted) string compared with == or !=. */
+struct call_where {
+	char name[64];
+	int op; /* enum rule_op */
+	bool is_text;
+	int64_t number;
+	char text[256];
+};
+/* 0, or -1 after one error line. */
+int call_where__parse(const char *text, struct call_where *out);
+/* Whether the call's stored values satisfy w (a call without that value does not). */
+bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64_t span_id);
+/* 0 when NULL or a status span_view names; -1 after one error line. */
+int call_status__check(const char *status);
+
+/* One value as --calls shows it ("ana" quoted and escaped, 0x3, NULL, (unreadable)). */
+void args_out__value(const struct stored_arg *a, char *buf, size_t len);
+
+#endif
