@@ -148,4 +148,18 @@ struct ferret_counters {
 	__u64 forks;	     /* launched command: processes forked by followed ones, followed too */
 };
 
+/* ---- On-CPU, blocked and run-queue time (bpf/sched.bpf.h; not with --no-sched or in stack
+ * mode): plain struct ferret_event records of a thread that made a traced call, lost_mark
+ * as for entries. ---- */
+enum ferret_sched_event_type {
+	FERRET_EV_SCHED_OUT = 18,    /* it left the CPU: func_id = the system call it was in
+				      * (its orig_ax; 0xffffffff: none), flags below */
+	FERRET_EV_SCHED_IN = 19,     /* it got a CPU */
+	FERRET_EV_SCHED_WAKEUP = 20, /* it was woken: runnable, waiting for a CPU */
+};
+
+enum ferret_sched_flags {
+	FERRET_SCHED_RUNNABLE = 1, /* SCHED_OUT: still runnable (preempted): in the run queue */
+};
+
 #endif /* FERRET_EVENTS_H */

@@ -11,6 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include "events.h"
 #include "maps.bpf.h"
+#include "sched.bpf.h" /* on-CPU, blocked and run-queue time per thread */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,6 +51,7 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		return;
 	}
 	bpf_map_update_elem(&seen_threads, &tid, &one, BPF_ANY);
+	sched_track_current();
 	if (emit_thread(pid, tid, ts, NULL, 0) && last)
 		*last = tid;
 }

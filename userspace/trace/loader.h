@@ -28,6 +28,9 @@ struct loader_opts {
 	uint64_t min_duration_ns; /* shorter calls are only aggregated */
 	uint32_t nfuncs;	  /* size of the per-function maps */
 	bool probe_states;	  /* --count-only, --overhead: entries check loader__set_probe_state's */
+	/* On-CPU, blocked and run-queue time: traced threads' context switches and wakeups
+	 * are sent (loader_sched.c); false with --no-sched, ignored in stack mode. */
+	bool sched;
 };
 
 /* What a function's entry probe does (probe_states): set before attaching, or later. */

@@ -45,4 +45,8 @@ struct loader {
 	void *handler_ctx;
 };
 
+/* loader_sched.c: the on-CPU/blocked programs, before load and with the tracepoints. */
+void loader_sched__configure(struct ferret_bpf *skel, const struct loader_opts *opts);
+int loader_sched__attach(struct loader *l, const struct loader_opts *opts);
+
 #endif /* FERRET_LOADER_INT_H */
