@@ -51,7 +51,6 @@ static __always_inline void announce_thread(__u32 pid, __u32 tid, __u64 ts)
 		return;
 	}
 	bpf_map_update_elem(&seen_threads, &tid, &one, BPF_ANY);
-	sched_track_current();
 	if (emit_thread(pid, tid, ts, NULL, 0) && last)
 		*last = tid;
 }

@@ -2,11 +2,9 @@
 /*
  * On-CPU, blocked and run-queue time of traced threads: context switches and wakeups of
  * the threads that made a traced call are streamed as 24-byte records (FERRET_EV_SCHED_*),
- * and userspace (trace/sched_time.c) gives each span its share. A thread is marked in
- * sched_tasks (task local storage: a lookup on a task that has none costs a pointer load,
- * no hash) when it is first announced, so that every other context switch of the machine
- * costs two failed lookups. Included by ferret.bpf.c only; off (sched_on false, programs
- * not loaded) with --no-sched and in stack mode.
+ * (struct ferret_sched_event), and userspace (trace/sched_time.c) gives each span its share.
+ * Every other context switch of the machine costs two failed hash lookups. Included by
+ * ferret.bpf.c only; off (programs not loaded) with --no-sched and in stack mode.
  */
 #ifndef FERRET_SCHED_BPF_H
 #define FERRET_SCHED_BPF_H
@@ -17,43 +15,31 @@
 #include "events.h"
 #include "maps.bpf.h"
 
-const volatile bool sched_on = false; /* set by the loader (trace/loader_sched.c) */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u8);
-} sched_tasks SEC(".maps");
-
-/* The current thread makes traced calls: its switches are sent from now on. */
-static __always_inline void sched_track_current(void)
-{
-	if (sched_on)
-		bpf_task_storage_get(&sched_tasks, bpf_get_current_task_btf(), 0,
-				     BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
+/* A thread announced to userspace (seen_threads: it made a traced call, until it exits). */
 static __always_inline bool sched_tracked(struct task_struct *task)
 {
-	return bpf_task_storage_get(&sched_tasks, task, 0, 0) != NULL;
+	__u32 tid = task->pid;
+
+	return bpf_map_lookup_elem(&seen_threads, &tid) != NULL;
 }
 
-static __always_inline void emit_sched_event(__u16 type, __u32 tid, __u32 arg, __u16 flags, __u64 ts)
+static __always_inline void emit_sched_event(__u16 type, struct task_struct *task, __u32 arg,
+					     __u16 flags, __u64 ts)
 {
 	__u32 lost_mark = (__u32)*(volatile __u64 *)&counters.lost_events;
-	struct ferret_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct ferret_sched_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
 		count_lost();
 		return;
 	}
-	e->ts_ns = ts;
-	e->lost_mark = lost_mark;
-	e->tid = tid;
-	e->func_id = arg;
-	e->type = type;
-	e->flags = flags;
+	e->hdr.ts_ns = ts;
+	e->hdr.lost_mark = lost_mark;
+	e->hdr.tid = task->pid;
+	e->hdr.func_id = arg;
+	e->hdr.type = type;
+	e->hdr.flags = flags;
+	e->exec_ns = type == FERRET_EV_SCHED_OUT ? task->se.sum_exec_runtime : 0;
 	bpf_ringbuf_submit(e, wakeup_flags());
 }
 
@@ -72,11 +58,11 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 		regs = (struct pt_regs *)bpf_task_pt_regs(prev);
 		if (regs)
 			nr = (__u32)BPF_CORE_READ(regs, orig_ax);
-		emit_sched_event(FERRET_EV_SCHED_OUT, prev->pid, nr,
+		emit_sched_event(FERRET_EV_SCHED_OUT, prev, nr,
 				 preempt || prev_state == 0 ? FERRET_SCHED_RUNNABLE : 0, ts);
 	}
 	if (sched_tracked(next))
-		emit_sched_event(FERRET_EV_SCHED_IN, next->pid, 0, 0, ts);
+		emit_sched_event(FERRET_EV_SCHED_IN, next, 0, 0, ts);
 	return 0;
 }
 
@@ -85,7 +71,7 @@ SEC("tp_btf/sched_wakeup")
 int BPF_PROG(on_sched_wakeup, struct task_struct *p)
 {
 	if (sched_tracked(p))
-		emit_sched_event(FERRET_EV_SCHED_WAKEUP, p->pid, 0, 0, bpf_ktime_get_ns());
+		emit_sched_event(FERRET_EV_SCHED_WAKEUP, p, 0, 0, bpf_ktime_get_ns());
 	return 0;
 }
 

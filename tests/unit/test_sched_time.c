@@ -30,10 +30,10 @@ static void test_one_span(void)
 
 	EXPECT_EQ(sched_time__running(st, T, 100), 0);
 	EXPECT_EQ(sched_time__open(st, T, 1, 100), 0);
-	sched_time__out(st, T, 150, false, NR_READ);
+	sched_time__out(st, T, 150, false, NR_READ, 0);
 	sched_time__wakeup(st, T, 400);
 	sched_time__in(st, T, 450);
-	sched_time__out(st, T, 500, true, NR_FUTEX); /* preempted: not blocked in futex */
+	sched_time__out(st, T, 500, true, NR_FUTEX, 0); /* preempted: not blocked in futex */
 	sched_time__in(st, T, 520);
 	sched_time__running(st, T, 600);
 	sched_time__close(st, T, 1, 600, &f);
@@ -52,15 +52,15 @@ static void test_nested(void)
 	sched_time__running(st, T, 0);
 	sched_time__open(st, T, 1, 0);
 	sched_time__open(st, T, 2, 10);	      /* child 1: 10..200 */
-	sched_time__out(st, T, 20, false, NR_FUTEX); /* futex 20..120 */
+	sched_time__out(st, T, 20, false, NR_FUTEX, 0); /* futex 20..120 */
 	sched_time__in(st, T, 120);	      /* no wakeup record: all blocked */
 	sched_time__running(st, T, 200);
 	sched_time__close(st, T, 2, 200, &child1);
 	sched_time__open(st, T, 3, 210);	      /* child 2: 210..400 */
-	sched_time__out(st, T, 220, false, NR_READ); /* read 220..280 then 290..350 */
+	sched_time__out(st, T, 220, false, NR_READ, 0); /* read 220..280 then 290..350 */
 	sched_time__wakeup(st, T, 280);
 	sched_time__in(st, T, 285);
-	sched_time__out(st, T, 290, false, NR_READ);
+	sched_time__out(st, T, 290, false, NR_READ, 0);
 	sched_time__wakeup(st, T, 350);
 	sched_time__in(st, T, 360);
 	sched_time__running(st, T, 400);
@@ -80,7 +80,7 @@ static void test_close_while_blocked(void)
 
 	sched_time__running(st, T, 1000);
 	sched_time__open(st, T, 1, 1000);
-	sched_time__out(st, T, 1100, false, 232 /* epoll_wait */);
+	sched_time__out(st, T, 1100, false, 232 /* epoll_wait */, 0);
 	sched_time__close(st, T, 1, 5000, &f);
 	expect_figures(&f, 100, 3900, 0, 232);
 	EXPECT_STR(syscall_name(f.blocked_in), "epoll_wait");
@@ -94,11 +94,11 @@ static void test_not_known(void)
 	struct sched_time *st = sched_time__new();
 	struct sched_figures f;
 
-	sched_time__out(st, T, 5, false, NR_READ); /* before the first call: ignored */
+	sched_time__out(st, T, 5, false, NR_READ, 0); /* before the first call: ignored */
 	sched_time__running(st, T, 10);
 	sched_time__open(st, T, 1, 10);
 	sched_time__lost(st, T);
-	sched_time__out(st, T, 20, false, NR_READ); /* not known: ignored */
+	sched_time__out(st, T, 20, false, NR_READ, 0); /* not known: ignored */
 	sched_time__running(st, T, 30);
 	sched_time__close(st, T, 1, 30, &f);
 	EXPECT(!f.known);
@@ -109,7 +109,7 @@ static void test_not_known(void)
 	EXPECT(!f.known);
 
 	sched_time__open(st, T, 3, 70);
-	sched_time__out(st, T, 80, true, NR_READ);
+	sched_time__out(st, T, 80, true, NR_READ, 0);
 	sched_time__in(st, T, 90);
 	sched_time__close(st, T, 3, 85, &f); /* timed before the switch back */
 	EXPECT(!f.known);
@@ -120,6 +120,39 @@ static void test_not_known(void)
 	sched_time__close(st, T, 99, 130, &f); /* never opened */
 	EXPECT(!f.known);
 	sched_time__close(st, 12345, 4, 130, &f); /* unknown thread */
+	EXPECT(!f.known);
+	sched_time__free(st);
+}
+
+/* A switch back to the CPU the kernel did not report: the thread's own on-CPU count at its
+ * next switch away says how long it ran; the rest of the wait was in the run queue. Blocked
+ * with no wakeup or return seen, or a count that does not fit: not known. */
+static void test_unseen_return(void)
+{
+	struct sched_time *st = sched_time__new();
+	struct sched_figures f;
+
+	sched_time__running(st, T, 0);
+	sched_time__open(st, T, 1, 0);
+	sched_time__out(st, T, 100, true, -1, 5000); /* preempted after 100 on a CPU */
+	sched_time__out(st, T, 200, true, -1, 5060); /* ran 60 of the 100 since, unseen */
+	sched_time__in(st, T, 250);
+	sched_time__running(st, T, 300);
+	sched_time__close(st, T, 1, 300, &f);
+	expect_figures(&f, 100 + 60 + 50, 0, 40 + 50, 0);
+
+	sched_time__open(st, T, 2, 300);
+	sched_time__out(st, T, 400, true, -1, 5300);
+	sched_time__out(st, T, 500, true, -1, 5500); /* ran 200 in 100: not it */
+	sched_time__in(st, T, 550);
+	sched_time__close(st, T, 2, 600, &f);
+	EXPECT(!f.known);
+
+	sched_time__open(st, T, 3, 600);
+	sched_time__out(st, T, 700, false, 0, 5700); /* asleep, no wakeup or return seen */
+	sched_time__out(st, T, 800, true, -1, 5750);
+	sched_time__in(st, T, 850);
+	sched_time__close(st, T, 3, 900, &f);
 	EXPECT(!f.known);
 	sched_time__free(st);
 }
@@ -135,7 +168,7 @@ static void test_middle_and_threads(void)
 		sched_time__running(st, th, 0);
 		sched_time__open(st, th, th * 10, 0);
 		sched_time__open(st, th, th * 10 + 1, 5);
-		sched_time__out(st, th, 10, false, NR_FUTEX);
+		sched_time__out(st, th, 10, false, NR_FUTEX, 0);
 		sched_time__wakeup(st, th, 10 + th);
 		sched_time__in(st, th, 20 + th);
 	}
@@ -170,6 +203,7 @@ int main(void)
 	RUN(test_nested);
 	RUN(test_close_while_blocked);
 	RUN(test_not_known);
+	RUN(test_unseen_return);
 	RUN(test_middle_and_threads);
 	RUN(test_syscall_names);
 	CHECK_EXIT();

@@ -316,6 +316,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.min_duration_ns = (uint64_t)o->min_duration_ns,
 		.nfuncs = (uint32_t)ss->sel->nfuncs,
 		.probe_states = budget__needs_probe_states(ss->budget),
+		.sched = !o->no_sched,
 	};
 	struct run_info info = {
 		.run_id = o->run_id,

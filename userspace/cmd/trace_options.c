@@ -40,6 +40,8 @@ static void usage(FILE *out)
 		"                         aggregated only from then on\n"
 		"  --no-calibrate         do not measure the probes' cost first (~0.1 s): analyze\n"
 		"                         then shows durations as measured\n"
+		"  --no-sched             no on-CPU, blocked and run-queue time per span (saves\n"
+		"                         the cost of following the traced threads' context switches)\n"
 		"  --overhead PCT         keep the probes' estimated cost under PCT of the traced\n"
 		"                         processes' CPU time (5%%): the costliest functions lose\n"
 		"                         their probes, checked once a second (-p or a command)\n"
@@ -72,7 +74,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 }
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
-       OPT_COUNT_ONLY, OPT_NO_PTRACE };
+       OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_NO_SCHED };
 
 /* "5%", "5" or "0.5%": a share above 0 and below 100 %. */
 static enum parse_result parse_overhead(const char *text, double *fraction)
@@ -102,6 +104,7 @@ static const struct option long_opts[] = {
 	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
+	{ "no-sched", no_argument, NULL, OPT_NO_SCHED },
 	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
 	{ "count-only", required_argument, NULL, OPT_COUNT_ONLY },
 	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
@@ -135,6 +138,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
+	case OPT_NO_SCHED: o->no_sched = true; return PARSE_RUN;
 	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */

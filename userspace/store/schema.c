@@ -7,8 +7,29 @@
 
 #include "core/log.h"
 #include "schema.h"
+#include "schema_sched.h"
 
-/* Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
+/* span_view, created with the schema and again by a migration that changes it. */
+#define SPAN_VIEW_SQL \
+	"CREATE VIEW span_view AS\n" \
+	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n" \
+	"-- status: 'ok'; 'incomplete' (no return seen); 'no_return_probe' (the kernel gave it no\n" \
+	"-- return probe) or 'lost' (its thread lost events meanwhile): both end unknown, end_ns\n" \
+	"-- when that was found. parent_id: NULL for a root span.\n" \
+	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n" \
+	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n" \
+	" r.start_ns + s.start_ns AS start_ns,\n" \
+	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n" \
+	" s.duration_ns AS duration_ns, s.depth AS depth,\n" \
+	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n" \
+	"  ELSE 'incomplete' END AS status" \
+	SCHEMA_SCHED_VIEW_COLUMNS \
+	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
+	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module" \
+	SCHEMA_SCHED_VIEW_JOIN ";"
+
+/* Schema version 8 (5 + spans.cpu_ns, blocked_ns, runq_ns, blocked_in and syscalls: schema_sched.h).
+ * Schema version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
  * thread names the run): a span costs ~25 bytes and goes in at append speed.
@@ -57,8 +78,9 @@ static const char schema_sql[] =
 	" parent_id INTEGER, -- NULL: a root span\n"
 	" start_ns INTEGER, -- relative to runs.start_ns: small varints on disk\n"
 	" duration_ns INTEGER, depth INTEGER,\n"
-	" status INTEGER -- 0: ok, 1: incomplete (no return seen), 2: no_return_probe (the kernel\n"
+	" status INTEGER, -- 0: ok, 1: incomplete (no return seen), 2: no_return_probe (the kernel\n"
 	" -- gave it none: end unknown), 3: lost (open when its thread lost events: end unknown)\n"
+	SCHEMA_SCHED_SPAN_COLUMNS
 	");"
 	"CREATE TABLE function_stats(\n"
 	"-- Stack mode: one function's figures over every call of the run, stored as a span or not.\n"
@@ -106,20 +128,7 @@ static const char schema_sql[] =
 	");"
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"
 	"CREATE TABLE span_tags(span_id INTEGER, key TEXT, value);"
-	"CREATE VIEW span_view AS\n"
-	"-- One row per span, names resolved. start_ns/end_ns: absolute CLOCK_MONOTONIC ns;\n"
-	"-- status: 'ok'; 'incomplete' (no return seen); 'no_return_probe' (the kernel gave it no\n"
-	"-- return probe) or 'lost' (its thread lost events meanwhile): both end unknown, end_ns\n"
-	"-- when that was found. parent_id: NULL for a root span.\n"
-	"SELECT r.run_id AS run_id, s.span_id AS span_id, s.parent_id AS parent_id,\n"
-	" t.pid AS pid, t.tid AS tid, f.name AS function, m.path AS module,\n"
-	" r.start_ns + s.start_ns AS start_ns,\n"
-	" r.start_ns + s.start_ns + s.duration_ns AS end_ns,\n"
-	" s.duration_ns AS duration_ns, s.depth AS depth,\n"
-	" CASE s.status WHEN 0 THEN 'ok' WHEN 2 THEN 'no_return_probe' WHEN 3 THEN 'lost'\n"
-	"  ELSE 'incomplete' END AS status\n"
-	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n"
-	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+	SPAN_VIEW_SQL
 	"CREATE VIEW run_view AS\n"
 	"-- One row per run. start_ns/end_ns: CLOCK_MONOTONIC ns; spans: stored spans;\n"
 	"-- exit_code: NULL unless ferret launched the command.\n"
@@ -135,7 +144,8 @@ static int create_schema(struct db *db)
 
 	if (db__exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL", "cannot set up"))
 		return -1;
-	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema"))
+	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema") ||
+	    schema_sched__create(db))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('format','ferret'),('schema_version','%d')",
@@ -181,6 +191,9 @@ static int check_format(struct db *db)
 		return db__error(db, "cannot read");
 	/* Exactly the digits this ferret writes: "2abc" or " 2" is no version of ours. */
 	snprintf(ours, sizeof(ours), "%d", STORE_SCHEMA_VERSION);
+	/* Version 5 (before the on-CPU/blocked columns): read as it is, or given them to write. */
+	if (rc && !strcmp(value, "5"))
+		return db->mode == STORE_WRITE ? schema_sched__migrate_from_5(db, SPAN_VIEW_SQL, STORE_SCHEMA_VERSION) : 0;
 	if (rc == 0 || strcmp(value, ours) != 0) {
 		ferr("%s has schema version %s, this ferret reads %d", db->path,
 		     rc ? value : "(none)", STORE_SCHEMA_VERSION);

@@ -7,6 +7,7 @@
 #include "core/hashmap.h"
 #include "core/util.h"
 #include "ingest.h"
+#include "sched_time.h"
 
 /* Go: each goroutine (a g's life, from its first traced call to runtime.goexit0) is a thread
  * of its own for the span builder, under a key no kernel tid reaches (pid_max <= 2^22). */
@@ -32,28 +33,53 @@ struct ingest {
 	struct hashmap by_g;		       /* (pid, g) -> index in goroutines of its live one */
 	struct goroutine *goroutines;
 	size_t ngoroutines, goroutines_cap;
+	struct sched_time *sched; /* on-CPU/blocked time per span; NULL: off */
 };
 
 /* The store said why it failed; the errno is for the tracer's last line. */
 static int64_t open_span(void *ctx, const struct stored_span *call)
 {
-	int64_t id = store__open_span(ctx, call);
+	struct ingest *in = ctx;
+	int64_t id = store__open_span(in->store, call);
 
+	if (id >= 0 && in->sched && sched_time__open(in->sched, call->thread_key, id, call->start_ns))
+		return -ENOMEM;
 	return id < 0 ? -EIO : id;
+}
+
+/* A span's on-CPU/blocked share: kept when known and its end is (not lost, not unreturned). */
+static void add_sched_figures(struct ingest *in, struct stored_span *span)
+{
+	struct sched_figures f;
+
+	sched_time__close(in->sched, span->thread_key, span->span_id, span->end_ns, &f);
+	if (!f.known || (span->status != SPAN_OK && span->status != SPAN_INCOMPLETE))
+		return;
+	span->has_sched = true;
+	span->cpu_ns = f.cpu_ns;
+	span->blocked_ns = f.blocked_ns;
+	span->runq_ns = f.runq_ns;
+	span->blocked_in = f.blocked_in;
 }
 
 static int close_span(void *ctx, const struct stored_span *span)
 {
-	return store__close_span(ctx, span) ? -EIO : 0;
+	struct ingest *in = ctx;
+	struct stored_span s = *span;
+
+	if (in->sched)
+		add_sched_figures(in, &s);
+	return store__close_span(in->store, &s) ? -EIO : 0;
 }
 
 int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct ingest **out)
 {
-	struct span_sink sink = { .open = open_span, .emit = close_span, .ctx = s };
+	struct span_sink sink = { .open = open_span, .emit = close_span };
 	struct ingest *in = calloc(1, sizeof(*in));
 
 	if (!in)
 		return -ENOMEM;
+	sink.ctx = in;
 	in->store = s;
 	in->func_keys = func_keys;
 	in->nfuncs = nfuncs;
@@ -318,6 +344,36 @@ static int on_thread_end(struct ingest *in, const struct ferret_event *e)
 	return err;
 }
 
+/* A call record: its thread is on a CPU. */
+static int sched_on_cpu(struct ingest *in, const struct ferret_event *e)
+{
+	int64_t key = span_builder__thread_key(in->builder, e->tid);
+
+	sched_time__lost_mark(in->sched, key, e->lost_mark);
+	return sched_time__running(in->sched, key, (int64_t)e->ts_ns);
+}
+
+/* A traced thread's context switch or wakeup (bpf/sched.bpf.h); of a thread not announced
+ * (its announcement lost), ignored. */
+static int on_sched(struct ingest *in, const struct ferret_sched_event *e)
+{
+	int64_t key = span_builder__thread_key(in->builder, e->hdr.tid), ts = (int64_t)e->hdr.ts_ns;
+	int err;
+
+	if (!key || !in->sched)
+		return 0;
+	err = span_builder__lost_mark(in->builder, e->hdr.tid, e->hdr.lost_mark, ts);
+	if (err)
+		return err;
+	sched_time__lost_mark(in->sched, key, e->hdr.lost_mark);
+	if (e->hdr.type == FERRET_EV_SCHED_OUT)
+		return sched_time__out(in->sched, key, ts, e->hdr.flags & FERRET_SCHED_RUNNABLE,
+				       (int32_t)e->hdr.func_id, (int64_t)e->exec_ns);
+	if (e->hdr.type == FERRET_EV_SCHED_IN)
+		return sched_time__in(in->sched, key, ts);
+	return sched_time__wakeup(in->sched, key, ts);
+}
+
 static int on_call(struct ingest *in, const struct ferret_event *e)
 {
 	int64_t fkey;
@@ -327,6 +383,8 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 		return ok;
 	ok = span_builder__lost_mark(in->builder, e->tid, e->lost_mark, (int64_t)e->ts_ns);
 	if (ok)
+		return ok;
+	if (in->sched && (ok = sched_on_cpu(in, e)))
 		return ok;
 	if (e->type == FERRET_EV_EXIT)
 		return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
@@ -347,6 +405,10 @@ static size_t record_size(uint16_t type)
 	case FERRET_EV_GO_EXIT:
 	case FERRET_EV_GO_END:
 		return sizeof(struct ferret_go_event);
+	case FERRET_EV_SCHED_OUT:
+	case FERRET_EV_SCHED_IN:
+	case FERRET_EV_SCHED_WAKEUP:
+		return sizeof(struct ferret_sched_event);
 	default:
 		return sizeof(struct ferret_event);
 	}
@@ -377,6 +439,10 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 		return on_span(in, data);
 	case FERRET_EV_FORK:
 		return 0;
+	case FERRET_EV_SCHED_OUT:
+	case FERRET_EV_SCHED_IN:
+	case FERRET_EV_SCHED_WAKEUP:
+		return on_sched(in, data);
 	default:
 		in->bad_events++;
 		return 0;
@@ -421,10 +487,18 @@ const struct span_counts *ingest__counts(struct ingest *in)
 	return &in->counts;
 }
 
+int ingest__enable_sched(struct ingest *in)
+{
+	if (!in->sched)
+		in->sched = sched_time__new();
+	return in->sched ? 0 : -ENOMEM;
+}
+
 void ingest__free(struct ingest *in)
 {
 	if (!in)
 		return;
+	sched_time__free(in->sched);
 	span_builder__free(in->builder);
 	hashmap__free(&in->by_g);
 	free(in->goroutines);

@@ -113,6 +113,8 @@ uint64_t loader__func_hits(const struct loader *l, uint32_t func_id);
 /* The processes in the pid filter (at most max of them); how many. */
 size_t loader__followed_pids(const struct loader *l, int *pids, size_t max);
 bool loader__uses_multi(const struct loader *l);
+/* Whether context switches of traced threads are sent (loader_opts.sched, not stack mode). */
+bool loader__sched_on(const struct loader *l);
 size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
 double loader__attach_seconds(const struct loader *l);
 double loader__detach_seconds(const struct loader *l);

@@ -43,6 +43,7 @@ struct loader {
 	double attach_s, detach_s;
 	loader_event_fn handler;
 	void *handler_ctx;
+	bool sched; /* the on-CPU/blocked programs are attached (loader_sched.c) */
 };
 
 /* loader_sched.c: the on-CPU/blocked programs, before load and with the tracepoints. */

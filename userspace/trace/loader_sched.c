@@ -11,7 +11,7 @@
 #include "ferret.skel.h"
 #include "loader_int.h"
 
-_Static_assert(sizeof(struct ferret_event) == 24, "sched records are plain 24-byte records");
+_Static_assert(sizeof(struct ferret_sched_event) == 32, "ferret_sched_event is 32 bytes");
 _Static_assert(FERRET_EV_SCHED_OUT == 18 && FERRET_EV_SCHED_IN == 19 && FERRET_EV_SCHED_WAKEUP == 20,
 	       "the sched record numbers");
 
@@ -19,7 +19,6 @@ void loader_sched__configure(struct ferret_bpf *skel, const struct loader_opts *
 {
 	bool on = opts->sched && !opts->stack_mode;
 
-	skel->rodata->sched_on = on;
 	bpf_program__set_autoload(skel->progs.on_sched_switch, on);
 	bpf_program__set_autoload(skel->progs.on_sched_wakeup, on);
 }
@@ -32,5 +31,13 @@ int loader_sched__attach(struct loader *l, const struct loader_opts *opts)
 	if (!l->skel->links.on_sched_switch)
 		return -errno;
 	l->skel->links.on_sched_wakeup = bpf_program__attach(l->skel->progs.on_sched_wakeup);
-	return l->skel->links.on_sched_wakeup ? 0 : -errno;
+	if (!l->skel->links.on_sched_wakeup)
+		return -errno;
+	l->sched = true;
+	return 0;
+}
+
+bool loader__sched_on(const struct loader *l)
+{
+	return l->sched;
 }

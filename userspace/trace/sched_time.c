@@ -31,7 +31,11 @@ struct thread_sched {
 	int state;
 	int64_t since; /* the last transition */
 	int32_t nr;    /* ST_BLOCKED: the system call */
+	bool has_out_exec;
+	int64_t out_exec; /* its on-CPU ns (the scheduler's) at its last SCHED_OUT */
 	int64_t cpu, blocked, runq;
+	bool has_mark;
+	uint32_t lost_mark; /* of its last record */
 	struct open_mark *marks;
 	size_t nmarks, marks_cap;
 };
@@ -132,18 +136,37 @@ static int advance(struct thread_sched *t, int64_t ts)
 	return 0;
 }
 
-int sched_time__out(struct sched_time *st, int64_t thread, int64_t ts, bool runnable, int32_t nr)
+/* Waiting for a CPU since t->since, the thread leaves one at ts: its return to it was not
+ * seen. It ran exec_ns - out_exec of that time, at its end (no call record came between, or
+ * sched_time__running would have seen it back). false: that does not fit. */
+static bool ran_unseen(struct thread_sched *t, int64_t ts, int64_t exec_ns)
+{
+	int64_t span = ts > t->since ? ts - t->since : 0, ran = exec_ns - t->out_exec;
+
+	if (t->state != ST_RUNQ || !t->has_out_exec || ran < 0 || ran > span)
+		return false;
+	t->runq += span - ran;
+	t->cpu += ran;
+	t->since += span;
+	t->state = ST_RUNNING;
+	return true;
+}
+
+int sched_time__out(struct sched_time *st, int64_t thread, int64_t ts, bool runnable, int32_t nr,
+		    int64_t exec_ns)
 {
 	struct thread_sched *t = find(st, thread);
 
 	if (!t || t->state == ST_UNKNOWN)
 		return 0;
-	if (t->state != ST_RUNNING) /* its return to a CPU was not seen */
+	if (t->state != ST_RUNNING && !ran_unseen(t, ts, exec_ns))
 		forget_open_spans(t);
 	if (advance(t, ts))
 		return -ENOMEM;
 	t->state = runnable ? ST_RUNQ : ST_BLOCKED;
 	t->nr = nr;
+	t->has_out_exec = true;
+	t->out_exec = exec_ns;
 	return 0;
 }
 
@@ -203,6 +226,19 @@ void sched_time__lost(struct sched_time *st, int64_t thread)
 		return;
 	forget_open_spans(t);
 	t->state = ST_UNKNOWN;
+	t->has_out_exec = false;
+}
+
+void sched_time__lost_mark(struct sched_time *st, int64_t thread, uint32_t mark)
+{
+	struct thread_sched *t = find(st, thread);
+
+	if (!t)
+		return;
+	if (t->has_mark && t->lost_mark != mark)
+		sched_time__lost(st, thread);
+	t->has_mark = true;
+	t->lost_mark = mark;
 }
 
 /* The thread's counters at ts, with the part since its last transition. */

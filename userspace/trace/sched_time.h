@@ -37,8 +37,12 @@ struct sched_time *sched_time__new(void); /* NULL: out of memory */
 void sched_time__free(struct sched_time *st);
 
 /* The thread's records: it left the CPU (runnable: preempted, else asleep in system call
- * nr), was woken, got a CPU. Ignored while its state is not known. 0 or -ENOMEM. */
-int sched_time__out(struct sched_time *st, int64_t thread, int64_t ts, bool runnable, int32_t nr);
+ * nr; exec_ns: its on-CPU ns so far, the scheduler's count), was woken, got a CPU. Ignored
+ * while its state is not known. A thread that leaves the CPU again with no return to it seen
+ * (the kernel runs no BPF program on some switches) ran for the growth of exec_ns just
+ * before: the wait before that was in the run queue. 0 or -ENOMEM. */
+int sched_time__out(struct sched_time *st, int64_t thread, int64_t ts, bool runnable, int32_t nr,
+		    int64_t exec_ns);
 int sched_time__wakeup(struct sched_time *st, int64_t thread, int64_t ts);
 int sched_time__in(struct sched_time *st, int64_t thread, int64_t ts);
 /* A call record of the thread: it is on a CPU at ts. A thread not known to be there (its
@@ -47,6 +51,9 @@ int sched_time__running(struct sched_time *st, int64_t thread, int64_t ts);
 /* Records of the thread may be lost: its open spans' figures are not known, nor its state
  * until its next call record. */
 void sched_time__lost(struct sched_time *st, int64_t thread);
+/* A record of the thread carried the ring buffer's loss count: when it changed since the
+ * thread's last record, sched_time__lost. */
+void sched_time__lost_mark(struct sched_time *st, int64_t thread, uint32_t mark);
 /* A span of the thread starts or ends at ts. close: *out (known false when not). Spans
  * end in any order (the innermost first is fastest). */
 int sched_time__open(struct sched_time *st, int64_t thread, int64_t span_id, int64_t ts);
