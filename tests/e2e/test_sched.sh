@@ -54,3 +54,39 @@ expect_eq "--no-sched: spans stored, no figures" \
 # Stack mode keeps calls in the kernel: no figures (documented).
 "$FERRET" trace --db "$DB" --run-id stack --min-duration 1us -f '*_phase*' -- "$PROGS/sched_phases" 10 >/dev/null 2>&1
 expect_eq "stack mode: spans stored, no figures" "$(q "SELECT count(*) || ',' || count(cpu_ns) FROM span_view WHERE run_id='stack'")" "5,0"
+
+# --- analyze: the CPU and Blocked columns, the tree's labels ---
+table=$("$FERRET" analyze --db "$DB" --run sched 2>&1)
+expect_match "analyze: CPU and Blocked columns" "$table" "Errors +CPU +Blocked"
+expect_match "analyze: sleep_phase's Blocked is its 100 ms" "$(printf '%s\n' "$table" | grep '^sleep_phase')" " (9[5-9]|10[0-5])\.[0-9]+ ms$"
+json=$("$FERRET" analyze --db "$DB" --run sched --json 2>&1)
+expect_match "analyze --json: cpu_ns, blocked_ns, runq_ns, blocked_in" "$json" "\"function\": \"lock_phase\".*\"blocked_ns\": $(figure lock_phase blocked_ns), \"runq_ns\": $(figure lock_phase runq_ns), \"blocked_in\": \"futex\""
+# Each label as the figures stored say: the largest share of the call's time.
+label_sql="CASE WHEN blocked_ns >= cpu_ns AND blocked_ns >= runq_ns THEN '(blocked ' || (blocked_ns * 100 / duration_ns) || '% in ' || blocked_in || ')'
+	WHEN runq_ns > cpu_ns THEN '(runq ' || (runq_ns * 100 / duration_ns) || '%)'
+	WHEN cpu_ns * 100 / duration_ns >= 95 THEN '(cpu)' ELSE '(cpu ' || (cpu_ns * 100 / duration_ns) || '%)' END"
+tree=$("$FERRET" analyze --db "$DB" --run sched --tree 2>&1)
+for p in run_phases sleep_phase spin_phase lock_phase crowded_phase; do
+	want=$(figure $p "$label_sql")
+	expect_match "analyze --tree: $p labelled $want" "$(printf '%s\n' "$tree" | grep " $p ")" "  $(printf '%s' "$want" | sed 's/[()]/\\&/g')\$"
+done
+expect_match "analyze --tree: a sleep is blocked in clock_nanosleep" "$tree" "sleep_phase .*\(blocked 9[0-9]% in clock_nanosleep\)"
+expect_match "analyze --tree --calls: labels per call" "$("$FERRET" analyze --db "$DB" --run sched --tree --calls 2>&1)" "lock_phase .*\(blocked 9[0-9]% in futex\)"
+nosched=$("$FERRET" analyze --db "$DB" --run nosched 2>&1; "$FERRET" analyze --db "$DB" --run nosched --tree 2>&1)
+if printf '%s' "$nosched" | grep -Eq "CPU|Blocked|\((cpu|blocked|runq)"; then fail "--no-sched: no CPU/Blocked columns or labels"; else pass "--no-sched: no CPU/Blocked columns or labels"; fi
+
+# --- a file of schema version 5 (before these columns): read as it is, migrated to write ---
+OLD="$TMP/v5.db"
+"$FERRET" trace --db "$OLD" --run-id old --no-sched -f '*_phase*' -- "$PROGS/sched_phases" 5 >/dev/null 2>&1
+sqlite3 "$OLD" "PRAGMA legacy_alter_table = ON; CREATE TABLE spans5(span_id INTEGER PRIMARY KEY, thread INTEGER, function INTEGER, parent_id INTEGER,
+	start_ns INTEGER, duration_ns INTEGER, depth INTEGER, status INTEGER);
+	INSERT INTO spans5 SELECT span_id, thread, function, parent_id, start_ns, duration_ns, depth, status FROM spans;
+	DROP VIEW span_view; DROP TABLE spans; DROP TABLE syscalls; ALTER TABLE spans5 RENAME TO spans;
+	CREATE VIEW span_view AS SELECT s.span_id AS span_id FROM spans s; UPDATE meta SET value = '5' WHERE key = 'schema_version';"
+expect_match "version 5 file: analyze reads it" "$("$FERRET" analyze --db "$OLD" 2>&1)" "^sleep_phase|
+sleep_phase +sched_phases +1 "
+expect_eq "version 5 file: still version 5 after reading" "$(sqlite3 "$OLD" "SELECT value FROM meta WHERE key='schema_version'")" 5
+"$FERRET" trace --db "$OLD" --run-id new -f '*_phase*' -- "$PROGS/sched_phases" 5 >/dev/null 2>&1
+expect_eq "version 5 file: a new run migrates it to 8" "$(sqlite3 "$OLD" "SELECT value FROM meta WHERE key='schema_version'")" 8
+expect_eq "version 5 file: old spans NULL, new ones measured" \
+	"$(sqlite3 "$OLD" "SELECT run_id || ':' || count(*) || ':' || count(cpu_ns) FROM span_view GROUP BY run_id ORDER BY run_id" | tr '\n' ' ')" "new:5:5 old:5:0 "

@@ -33,6 +33,9 @@ enum table_col {
 	COL_P99,
 	COL_MAX,
 	COL_ERRORS,
+	/* On-CPU and blocked time (analyze_sched.h): shown when the run has them. */
+	COL_CPU,
+	COL_BLOCKED,
 	COL__COUNT,
 };
 

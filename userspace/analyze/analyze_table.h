@@ -5,6 +5,7 @@
 #define FERRET_ANALYZE_TABLE_H
 
 #include "analyze.h"
+#include "analyze_sched.h"
 #include "store/run_figures.h"
 
 /* A function's figures over the run. */
@@ -22,6 +23,7 @@ struct row_figures {
 	int64_t agg_hist[STORED_HIST_BUCKETS];
 	bool count_only;       /* --count-only: calls counted, never timed */
 	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
+	struct sched_sum sched; /* on-CPU/blocked time of its outermost activations */
 };
 
 struct table {
@@ -37,6 +39,7 @@ struct table {
 	int32_t *rows;
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
+	bool sched;	  /* some span has on-CPU/blocked figures: the CPU and Blocked columns */
 };
 
 static inline int64_t table__col_value(const struct row_figures *st, enum table_col c)
@@ -52,6 +55,8 @@ static inline int64_t table__col_value(const struct row_figures *st, enum table_
 	case COL_P99: return st->pct[2];
 	case COL_MAX: return st->max;
 	case COL_ERRORS: return (int64_t)st->errors;
+	case COL_CPU: return sched_sum__complete(&st->sched) ? st->sched.cpu_ns : -1;
+	case COL_BLOCKED: return sched_sum__complete(&st->sched) ? st->sched.blocked_ns : -1;
 	default: return 0;
 	}
 }

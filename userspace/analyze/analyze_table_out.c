@@ -46,6 +46,12 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 			snprintf(cells[c], CELL, "~%s", v);
 		}
 	}
+	for (c = COL_CPU; c <= COL_BLOCKED; c++) {
+		if (table__col_value(fs, c) < 0)
+			snprintf(cells[c], CELL, "-");
+		else
+			out__duration(st, table__col_value(fs, c), cells[c], CELL);
+	}
 	if (!fs->errors) {
 		snprintf(cells[COL_ERRORS], CELL, "0");
 		return;
@@ -69,16 +75,22 @@ static const char *row_color(const struct table *t, const struct out_style *st, 
 	return "";
 }
 
-static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL], const size_t *w,
-		       const char *color)
+/* The columns shown: CPU and Blocked only for a run that has them. */
+static int shown_columns(const struct table *t)
 {
-	int c;
+	return t->sched ? COL__COUNT : COL_CPU;
+}
+
+static void print_line(const struct table *t, const struct out_style *st, char cells[COL__COUNT][CELL],
+		       const size_t *w, const char *color)
+{
+	int c, n = shown_columns(t);
 
 	fputs(color, st->out);
-	for (c = 0; c < COL__COUNT; c++) {
+	for (c = 0; c < n; c++) {
 		if (c)
 			fputs("  ", st->out);
-		if (c == COL__COUNT - 1) /* no trailing blanks */
+		if (c == n - 1) /* no trailing blanks */
 			fputs(cells[c], st->out);
 		else
 			out__pad(st->out, cells[c], w[c], c > COL_MODULE);
@@ -125,9 +137,9 @@ int table__print_text(const struct table *t, const struct out_style *st)
 	out__run_header(st, t->run);
 	probe_comp__print(st, &t->fns.comp);
 	fputc('\n', st->out);
-	print_line(st, cells[0], w, out__color(st, SGR_BOLD));
+	print_line(t, st, cells[0], w, out__color(st, SGR_BOLD));
 	for (i = 0; i < t->nrows; i++)
-		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]));
+		print_line(t, st, cells[i + 1], w, row_color(t, st, t->rows[i]));
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
@@ -162,6 +174,28 @@ static const char *percentiles_source(const struct table *t, const struct row_fi
 	return t->o->approx ? "approx" : "exact";
 }
 
+/* On-CPU, blocked and run-queue ns of its outermost calls: null unless each has them. */
+static void json_sched(struct jsonw *w, const struct sched_sum *s)
+{
+	static const char *const keys[] = { "cpu_ns", "blocked_ns", "runq_ns" };
+	const int64_t v[] = { s->cpu_ns, s->blocked_ns, s->runq_ns };
+	char name[32];
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		jsonw__key(w, keys[k]);
+		if (sched_sum__complete(s))
+			jsonw__int(w, v[k]);
+		else
+			jsonw__null(w);
+	}
+	jsonw__key(w, "blocked_in");
+	if (sched_sum__complete(s) && s->blocked_ns)
+		jsonw__string(w, sched__syscall_name(sched_sum__blocked_in(s), name, sizeof(name)));
+	else
+		jsonw__null(w);
+}
+
 static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
 	static const struct {
@@ -183,6 +217,8 @@ static void json_function(struct jsonw *w, const struct table *t, int32_t row)
 	for (k = 0; k < sizeof(figures) / sizeof(figures[0]); k++)
 		json_figure(w, figures[k].key, fs, figures[k].col);
 	jsonw__kv_uint(w, "errors", fs->errors);
+	if (t->sched)
+		json_sched(w, &fs->sched);
 	if (fs->count_only)
 		jsonw__kv_string(w, "probes", "count-only");
 	if (fs->removed_at_ns)

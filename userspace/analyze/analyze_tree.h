@@ -4,6 +4,7 @@
 #define FERRET_ANALYZE_TREE_H
 
 #include "analyze.h"
+#include "analyze_sched.h"
 
 /* One visible line of a thread's tree, in pre-order (a parent before its children). */
 struct tree_row {
@@ -17,6 +18,7 @@ struct tree_row {
 	int64_t self_ns;
 	int64_t start_ns;  /* --calls: relative to the run's start */
 	int64_t parent_ns; /* the parent's total (the thread's for a root): the % column */
+	struct sched_sum sched; /* its calls' on-CPU/blocked time: the label */
 };
 
 struct tree_thread {
@@ -46,6 +48,7 @@ struct tree_node {
 	uint32_t subtree; /* nodes in its subtree, itself included */
 	uint64_t calls, errors;
 	int64_t total, self;
+	struct sched_sum sched; /* its calls' on-CPU/blocked time */
 };
 
 /* A run's trees, built one thread at a time (analyze_tree.c). */
