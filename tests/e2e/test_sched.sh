@@ -90,3 +90,13 @@ expect_eq "version 5 file: still version 5 after reading" "$(sqlite3 "$OLD" "SEL
 expect_eq "version 5 file: a new run migrates it to 8" "$(sqlite3 "$OLD" "SELECT value FROM meta WHERE key='schema_version'")" 8
 expect_eq "version 5 file: old spans NULL, new ones measured" \
 	"$(sqlite3 "$OLD" "SELECT run_id || ':' || count(*) || ':' || count(cpu_ns) FROM span_view GROUP BY run_id ORDER BY run_id" | tr '\n' ' ')" "new:5:5 old:5:0 "
+
+# --- exports carry the figures: Chrome args, OTLP attributes ---
+chrome=$("$FERRET" export --db "$DB" --run sched --format chrome -o - 2>/dev/null)
+expect_match "export chrome: args with cpu_ns, blocked_ns, runq_ns, blocked_in" "$chrome" \
+	"\"name\":\"lock_phase\".*\"args\":\\{\"cpu_ns\":$(figure lock_phase cpu_ns),\"blocked_ns\":$(figure lock_phase blocked_ns),\"runq_ns\":$(figure lock_phase runq_ns),\"blocked_in\":\"futex\"\\}"
+otlp=$("$FERRET" export --db "$DB" --run sched --format otlp -o - 2>/dev/null)
+expect_match "export otlp: ferret.cpu_ns and ferret.blocked_in attributes" "$otlp" \
+	"\"key\":\"ferret.cpu_ns\",\"value\":\\{\"intValue\":\"$(figure sleep_phase cpu_ns)\"\\}.*\"key\":\"ferret.blocked_in\",\"value\":\\{\"stringValue\":\"clock_nanosleep\"\\}"
+if "$FERRET" export --db "$DB" --run nosched --format otlp -o - 2>/dev/null | grep -q "ferret.cpu_ns"; then
+	fail "export otlp --no-sched: no figures"; else pass "export otlp --no-sched: no figures"; fi

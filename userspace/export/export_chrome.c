@@ -104,8 +104,9 @@ static int chrome_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-/* Fields every event of a call carries; args only for incomplete calls: importers make
- * args part of a frame's identity, which keeps those calls apart. */
+/* Fields every event of a call carries; args only for incomplete calls and on-CPU/blocked
+ * figures: importers make args part of a frame's identity, which keeps those calls apart
+ * (Speedscope merges them from its own format). */
 static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
@@ -127,10 +128,12 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
-	if (row->status != SPAN_OK) {
+	if (row->status != SPAN_OK || row->has_sched) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
-		jsonw__kv_string(w, "status", span_status__name(row->status));
+		if (row->status != SPAN_OK)
+			jsonw__kv_string(w, "status", span_status__name(row->status));
+		export__sched_fields(w, row);
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);

@@ -182,7 +182,7 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	struct open_call *parent = nest__parent(&st->c.nest);
 	int64_t wall = run->start_real_ns - run->start_mono_ns;
 	struct jsonw *w = st->c.w;
-	char id[33];
+	char id[33], name[32];
 
 	jsonw__begin_object(w);
 	trace_id(st, row, st->c.nest.stack.calls[0].span_id, id);
@@ -206,6 +206,13 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	attr_string(w, "code.function", row->function);
 	attr_string(w, "code.filepath", row->module);
 	attr_string(w, "ferret.status", span_status__name(row->status));
+	if (row->has_sched) {
+		attr_int(w, "ferret.cpu_ns", row->cpu_ns);
+		attr_int(w, "ferret.blocked_ns", row->blocked_ns);
+		attr_int(w, "ferret.runq_ns", row->runq_ns);
+		if (row->blocked_ns)
+			attr_string(w, "ferret.blocked_in", export__blocked_in(row, name, sizeof(name)));
+	}
 	jsonw__end_array(w);
 	jsonw__key(w, "status");
 	jsonw__begin_object(w);
