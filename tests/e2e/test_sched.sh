@@ -100,3 +100,13 @@ expect_match "export otlp: ferret.cpu_ns and ferret.blocked_in attributes" "$otl
 	"\"key\":\"ferret.cpu_ns\",\"value\":\\{\"intValue\":\"$(figure sleep_phase cpu_ns)\"\\}.*\"key\":\"ferret.blocked_in\",\"value\":\\{\"stringValue\":\"clock_nanosleep\"\\}"
 if "$FERRET" export --db "$DB" --run nosched --format otlp -o - 2>/dev/null | grep -q "ferret.cpu_ns"; then
 	fail "export otlp --no-sched: no figures"; else pass "export otlp --no-sched: no figures"; fi
+# Speedscope: a second, sampled profile per thread weighted by each path's self on-CPU ns,
+# which add up to the root call's cpu_ns.
+expect_eq "export speedscope: an on-CPU profile whose weights add up to run_phases' cpu_ns" \
+	"$("$FERRET" export --db "$DB" --run sched --format speedscope -o - 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(",".join(str(sum(p["weights"])) for p in d["profiles"] if p["type"] == "sampled" and p["name"].endswith(" on-CPU")))')" \
+	"$(figure run_phases cpu_ns)"
+expect_eq "export speedscope --no-sched: no on-CPU profile" \
+	"$("$FERRET" export --db "$DB" --run nosched --format speedscope -o - 2>/dev/null | grep -c '"type":"sampled"')" 0
