@@ -247,4 +247,27 @@ struct ferret_ret_event {
 	__u64 ret;		 /* rax */
 };
 
+/* ---- On-CPU, blocked and run-queue time (bpf/sched.bpf.h; not with --no-sched or in stack
+ * mode): struct ferret_sched_event records of a thread that made a traced call, lost_mark
+ * as for entries. ---- */
+enum ferret_sched_event_type {
+	FERRET_EV_SCHED_OUT = 18,    /* it left the CPU: func_id = the system call it was in
+				      * (its orig_ax; 0xffffffff: none), flags below */
+	FERRET_EV_SCHED_IN = 19,     /* it got a CPU */
+	FERRET_EV_SCHED_WAKEUP = 20, /* it was woken: runnable, waiting for a CPU */
+};
+
+enum ferret_sched_flags {
+	FERRET_SCHED_RUNNABLE = 1, /* SCHED_OUT: still runnable (preempted): in the run queue */
+};
+
+/* A switch of a traced thread. The kernel runs no BPF program on a switch made while the
+ * CPU's previous task was inside one (or a BPF syscall), so a thread is now and then seen
+ * leaving the CPU twice: the on-CPU time it had by then (the scheduler's own count) says
+ * how long it ran in between. */
+struct ferret_sched_event {
+	struct ferret_event hdr; /* func_id, flags: as above */
+	__u64 exec_ns;		 /* SCHED_OUT: the thread's se.sum_exec_runtime; 0 on the others */
+};
+
 #endif /* FERRET_EVENTS_H */

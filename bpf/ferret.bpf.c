@@ -11,6 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include "events.h"
 #include "maps.bpf.h"
+#include "sched.bpf.h" /* on-CPU, blocked and run-queue time per thread */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

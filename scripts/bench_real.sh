@@ -21,6 +21,8 @@ PYTHON=/usr/bin/python3.11
 # The ferret rows: "NAME:OPTIONS". A row for an option ferret has: one line each.
 FERRET_VARIANTS=("ferret:")
 "$FERRET" trace --help 2>&1 | grep -q -- --overhead && FERRET_VARIANTS+=("ferret_overhead10:--overhead 10%")
+# Without following context switches (no on-CPU/blocked time): its cost side by side.
+"$FERRET" trace --help 2>&1 | grep -q -- --no-sched && FERRET_VARIANTS+=("ferret_nosched:--no-sched")
 
 real_workloads() {
 	local i

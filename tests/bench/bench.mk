@@ -8,7 +8,7 @@ BENCH_PUSH := -O0 -fno-omit-frame-pointer -fcf-protection=none
 BENCH_ENDBR := -O0 -fno-omit-frame-pointer -fcf-protection=full
 BENCH_PROGS := $(addprefix $(BENCH_OUT)/,hot_nop5 hot_nop5_pg hot_push hot_push_pg \
 	hot_endbr64 hot_endbr64_pg threads2 bench_calls_pg bench_ingest gen_spans comp_parent \
-	floor_probe span_pairs hot_args)
+	floor_probe span_pairs hot_args pingpong)
 
 bench-progs: $(BENCH_PROGS)
 
@@ -24,6 +24,11 @@ $(BENCH_OUT)/threads2: tests/bench/threads2.c | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BENCH_CFLAGS) $(BENCH_NOP5) -pthread -c $< -o $@.o
 	$(Q)$(CC) -no-pie -pthread $@.o -o $@ && rm -f $@.o
+
+# pingpong: context switches of traced threads (--no-sched side by side).
+$(BENCH_OUT)/pingpong: tests/bench/pingpong.c | $(BENCH_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -pthread $< -o $@
 
 $(BENCH_OUT)/hot_nop5_pg: tests/bench/hot_loop.c | $(BENCH_OUT)
 	$(call msg,CC,$@)

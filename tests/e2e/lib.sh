@@ -27,3 +27,23 @@ calls() {
 	local run=${2:-$(q "SELECT run_id FROM run_view ORDER BY start_ns DESC LIMIT 1")}
 	q "SELECT count(*) FROM span_view WHERE run_id='$run' AND function='$1'"
 }
+
+# make_schema5 DB: turns a database this ferret wrote into one of schema 5, as a ferret before
+# the live tables, explicit spans, arguments and on-CPU figures wrote it (the same steps as
+# tests/unit/store_fixture.h's STORE_FIXTURE_MAKE_V5_SQL).
+make_schema5() {
+	sqlite3 "$1" "DROP TABLE open_calls; DROP TABLE stalls;
+		DROP VIEW tag_view; DROP VIEW event_view; DROP TABLE span_events;
+		ALTER TABLE functions DROP COLUMN kind;
+		DROP VIEW arg_view; DROP TABLE arg_specs; DROP TABLE span_args;
+		CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);
+		ALTER TABLE run_functions DROP COLUMN incomplete;
+		DROP VIEW span_view; DROP TABLE syscalls; PRAGMA legacy_alter_table = ON;
+		CREATE TABLE spans5(span_id INTEGER PRIMARY KEY, thread INTEGER, function INTEGER,
+			parent_id INTEGER, start_ns INTEGER, duration_ns INTEGER, depth INTEGER, status INTEGER);
+		INSERT INTO spans5 SELECT span_id, thread, function, parent_id, start_ns, duration_ns,
+			depth, status FROM spans;
+		DROP TABLE spans; ALTER TABLE spans5 RENAME TO spans;
+		CREATE VIEW span_view AS SELECT s.span_id AS span_id FROM spans s;
+		UPDATE meta SET value = '5' WHERE key = 'schema_version'"
+}

@@ -69,8 +69,8 @@ expect_eq "nothing written for bad input" "$(ls "$TMP" | grep -c bad.db)" 0
 "$FERRET" trace --db "$DB" --run-id errs -f open_config -f lookup --error 'open_config:ret<0' \
 	--error 'lookup:ret==0' -- "$PROGS/args" 2>/dev/null
 out=$("$FERRET" analyze --db "$DB" --run-id errs --raw)
-expect_match "Errors: count and rate" "$out" 'open_config .* 2 \(66\.7%\)$'
-expect_match "Errors: one of two" "$out" 'lookup .* 1 \(50\.0%\)$'
+expect_match "Errors: count and rate" "$out" 'open_config .* 2 \(66\.7%\)( |$)'
+expect_match "Errors: one of two" "$out" 'lookup .* 1 \(50\.0%\)( |$)'
 expect_eq "no Incomplete column without incomplete calls" "$(printf '%s\n' "$out" | grep -c Incomplete)" 0
 json=$("$FERRET" analyze --db "$DB" --run-id errs --json)
 expect_match "--json: errors and incomplete" "$json" '"function": "open_config".*"errors": 2, "incomplete": 0'

@@ -116,17 +116,16 @@ expect_eq "list --usdt: every probe of spans" "$(awk '{print $2}' <<<"$out" | so
 expect_match "list --usdt: sites and semaphore" "$(grep 'ferret:tag ' <<<"$out")" "2 sites, semaphore"
 expect_eq "list --usdt with a pattern" "$("$FERRET" list --usdt "$PROGS/spans" 'demo:request_*' 2>/dev/null | wc -l)" 2
 
-# A file of schema 5 (before explicit spans): read as it is, upgraded when a run is added.
+# A file of schema 5 (before explicit spans and the rest): read as it is, upgraded when a run is added.
 cp "$DB" "$TMP/v5.db"
-sqlite3 "$TMP/v5.db" "DROP VIEW tag_view; DROP VIEW event_view; DROP TABLE span_events;
-	ALTER TABLE functions DROP COLUMN kind; UPDATE meta SET value='5' WHERE key='schema_version'"
+make_schema5 "$TMP/v5.db"
 expect_eq "schema 5 file made" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 5
 "$FERRET" analyze "$TMP/v5.db" --run-id plain >/dev/null 2>&1
 expect_eq "a schema 5 file is read" "$?" 0
 expect_eq "reading leaves it at schema 5" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 5
 "$FERRET" trace --db "$TMP/v5.db" --run-id upgraded -f fetch_row -- "$PROGS/spans" >/dev/null 2>&1
 expect_eq "a run added to a schema 5 file" "$?" 0
-expect_eq "the file is schema 7 now" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 7
+expect_eq "the file is schema 9 now" "$(sqlite3 "$TMP/v5.db" "SELECT value FROM meta WHERE key='schema_version'")" 9
 expect_eq "its new run has explicit spans and tags" "$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM span_view WHERE run_id='upgraded' AND function='db_fetch'")|$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM tag_view WHERE run_id='upgraded' AND key='table'")" "8|8"
 expect_eq "its old runs are still there" "$(sqlite3 "$TMP/v5.db" "SELECT count(*) FROM span_view WHERE run_id='plain' AND function='db_fetch'")" 8
 

@@ -279,7 +279,8 @@ FIXTURE int64_t query_file_int(const char *path, const char *sql)
 }
 
 /* SQL that turns a new database into one of schema 5, as a ferret before the live tables,
- * explicit spans and arguments wrote it (those are added, in that order, by the migration). */
+ * explicit spans, arguments and on-CPU figures wrote it (added, in that order, by the
+ * migration). */
 #define STORE_FIXTURE_MAKE_V5_SQL                                                                  \
 	"DROP TABLE open_calls; DROP TABLE stalls;"                                                \
 	"DROP VIEW tag_view; DROP VIEW event_view; DROP TABLE span_events;"                        \
@@ -287,6 +288,13 @@ FIXTURE int64_t query_file_int(const char *path, const char *sql)
 	"DROP VIEW arg_view; DROP TABLE arg_specs; DROP TABLE span_args;"                          \
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"             \
 	"ALTER TABLE run_functions DROP COLUMN incomplete;"                                        \
+	"DROP VIEW span_view; DROP TABLE syscalls; PRAGMA legacy_alter_table = ON;"               \
+	"CREATE TABLE spans5(span_id INTEGER PRIMARY KEY, thread INTEGER, function INTEGER,"      \
+	" parent_id INTEGER, start_ns INTEGER, duration_ns INTEGER, depth INTEGER, status INTEGER);" \
+	"INSERT INTO spans5 SELECT span_id, thread, function, parent_id, start_ns, duration_ns,"   \
+	" depth, status FROM spans;"                                                               \
+	"DROP TABLE spans; ALTER TABLE spans5 RENAME TO spans;"                                    \
+	"CREATE VIEW span_view AS SELECT span_id FROM spans;" /* stands for schema 5's */          \
 	"UPDATE meta SET value = '5' WHERE key = 'schema_version'"
 
 #endif /* FERRET_STORE_FIXTURE_H */

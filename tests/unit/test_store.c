@@ -294,7 +294,9 @@ static void test_views(void)
 {
 	static const char *const span_cols[] = { "run_id", "span_id", "parent_id", "pid", "tid",
 						 "function", "module", "start_ns", "end_ns",
-						 "duration_ns", "depth", "status", "name" };
+						 "duration_ns", "depth", "status", "name",
+						 /* on-CPU/blocked time (schema_sched.h) */
+						 "cpu_ns", "blocked_ns", "runq_ns", "blocked_in" };
 	static const char *const run_cols[] = { "run_id", "command", "pid", "start_ns",
 						"end_ns", "spans", "lost_events", "exit_code" };
 	sqlite3_stmt *stmt = NULL;
@@ -304,8 +306,8 @@ static void test_views(void)
 	EXPECT_EQ(sqlite3_open_v2(tmp_path("readback.db"), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT * FROM span_view ORDER BY span_id LIMIT 1", -1,
 				     &stmt, NULL), SQLITE_OK);
-	EXPECT_EQ(sqlite3_column_count(stmt), 13);
-	for (i = 0; stmt && i < 13; i++)
+	EXPECT_EQ(sqlite3_column_count(stmt), 17);
+	for (i = 0; stmt && i < 17; i++)
 		EXPECT_STR(sqlite3_column_name(stmt, i), span_cols[i]);
 	EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
 	EXPECT_STR((const char *)sqlite3_column_text(stmt, 0), "first");

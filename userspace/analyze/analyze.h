@@ -34,6 +34,9 @@ enum table_col {
 	COL_MAX,
 	COL_ERRORS,
 	COL_INCOMPLETE, /* shown when some call is neither ok nor error */
+	/* On-CPU and blocked time (analyze_sched.h): shown when the run has them. */
+	COL_CPU,
+	COL_BLOCKED,
 	COL__COUNT,
 };
 

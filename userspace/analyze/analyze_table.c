@@ -29,6 +29,7 @@
 
 static const char *const col_names[COL__COUNT] = {
 	"Function", "Module", "Calls", "Total", "Self", "Min", "Avg", "P50", "P95", "P99", "Max", "Errors", "Incomplete",
+	"CPU", "Blocked",
 };
 
 int table_col__parse(const char *name)
@@ -80,6 +81,9 @@ int table__pop(void *ctx, struct open_call *f, struct open_call *parent)
 	st->extended |= f->extended;
 	if (f->outermost)
 		st->total = add_ns(st->total, f->duration_ns);
+	if (f->outermost)
+		sched_sum__add(&st->sched, f);
+	t->sched |= f->has_sched;
 	if (!parent)
 		t->traced_ns = add_ns(t->traced_ns, f->duration_ns);
 	return pct_hist__add(&st->hist, f->duration_ns);

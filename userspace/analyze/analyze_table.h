@@ -5,6 +5,7 @@
 #define FERRET_ANALYZE_TABLE_H
 
 #include "analyze.h"
+#include "analyze_sched.h"
 #include "store/run_figures.h"
 
 /* A function's figures over the run. */
@@ -23,6 +24,7 @@ struct row_figures {
 	bool count_only;       /* --count-only: calls counted, never timed */
 	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
 	uint64_t incomplete;   /* calls neither ok nor error (errors: of status error) */
+	struct sched_sum sched; /* on-CPU/blocked time of its outermost activations */
 };
 
 struct table {
@@ -38,6 +40,7 @@ struct table {
 	int32_t *rows;
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
+	bool sched;	  /* some span has on-CPU/blocked figures: the CPU and Blocked columns */
 };
 
 static inline int64_t table__col_value(const struct row_figures *st, enum table_col c)
@@ -54,6 +57,8 @@ static inline int64_t table__col_value(const struct row_figures *st, enum table_
 	case COL_MAX: return st->max;
 	case COL_ERRORS: return (int64_t)st->errors;
 	case COL_INCOMPLETE: return (int64_t)st->incomplete;
+	case COL_CPU: return sched_sum__complete(&st->sched) ? st->sched.cpu_ns : -1;
+	case COL_BLOCKED: return sched_sum__complete(&st->sched) ? st->sched.blocked_ns : -1;
 	default: return 0;
 	}
 }

@@ -60,17 +60,27 @@ static void format_row(const struct table *t, const struct out_style *st, int32_
 	}
 	format_count(fs->errors, fs->calls, cells[COL_ERRORS]);
 	format_count(fs->incomplete, fs->calls, cells[COL_INCOMPLETE]);
+	for (c = COL_CPU; c <= COL_BLOCKED; c++) {
+		if (table__col_value(fs, c) < 0)
+			snprintf(cells[c], CELL, "-");
+		else
+			out__duration(st, table__col_value(fs, c), cells[c], CELL);
+	}
 }
 
-/* The Incomplete column is shown when some row has such calls. */
-static int shown_columns(const struct table *t)
+/* Incomplete is shown when some row has such calls; CPU and Blocked for a run that has them. */
+static bool column_shown(const struct table *t, int c)
 {
 	size_t i;
 
+	if (c == COL_CPU || c == COL_BLOCKED)
+		return t->sched;
+	if (c != COL_INCOMPLETE)
+		return true;
 	for (i = 0; i < t->nrows; i++)
 		if (t->figures[t->rows[i]].incomplete)
-			return COL__COUNT;
-	return COL_INCOMPLETE;
+			return true;
+	return false;
 }
 
 /* Rows holding half of the traced time are red, a tenth yellow. */
@@ -85,16 +95,21 @@ static const char *row_color(const struct table *t, const struct out_style *st, 
 	return "";
 }
 
-static void print_line(const struct out_style *st, char cells[COL__COUNT][CELL], const size_t *w,
-		       const char *color, int ncols)
+static void print_line(const struct table *t, const struct out_style *st, char cells[COL__COUNT][CELL],
+		       const size_t *w, const char *color)
 {
-	int c;
+	int c, last = 0;
 
+	for (c = 0; c < COL__COUNT; c++)
+		if (column_shown(t, c))
+			last = c;
 	fputs(color, st->out);
-	for (c = 0; c < ncols; c++) {
+	for (c = 0; c < COL__COUNT; c++) {
+		if (!column_shown(t, c))
+			continue;
 		if (c)
 			fputs("  ", st->out);
-		if (c == ncols - 1) /* no trailing blanks */
+		if (c == last) /* no trailing blanks */
 			fputs(cells[c], st->out);
 		else
 			out__pad(st->out, cells[c], w[c], c > COL_MODULE);
@@ -141,9 +156,9 @@ int table__print_text(const struct table *t, const struct out_style *st)
 	out__run_header(st, t->run);
 	probe_comp__print(st, &t->fns.comp);
 	fputc('\n', st->out);
-	print_line(st, cells[0], w, out__color(st, SGR_BOLD), shown_columns(t));
+	print_line(t, st, cells[0], w, out__color(st, SGR_BOLD));
 	for (i = 0; i < t->nrows; i++)
-		print_line(st, cells[i + 1], w, row_color(t, st, t->rows[i]), shown_columns(t));
+		print_line(t, st, cells[i + 1], w, row_color(t, st, t->rows[i]));
 	if (t->nrows < t->nselected)
 		fprintf(st->out, "(%zu of %zu functions shown; --limit 0 shows all)\n", t->nrows,
 			t->nselected);
@@ -178,6 +193,28 @@ static const char *percentiles_source(const struct table *t, const struct row_fi
 	return t->o->approx ? "approx" : "exact";
 }
 
+/* On-CPU, blocked and run-queue ns of its outermost calls: null unless each has them. */
+static void json_sched(struct jsonw *w, const struct sched_sum *s)
+{
+	static const char *const keys[] = { "cpu_ns", "blocked_ns", "runq_ns" };
+	const int64_t v[] = { s->cpu_ns, s->blocked_ns, s->runq_ns };
+	char name[32];
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		jsonw__key(w, keys[k]);
+		if (sched_sum__complete(s))
+			jsonw__int(w, v[k]);
+		else
+			jsonw__null(w);
+	}
+	jsonw__key(w, "blocked_in");
+	if (sched_sum__complete(s) && s->blocked_ns)
+		jsonw__string(w, sched__syscall_name(sched_sum__blocked_in(s), name, sizeof(name)));
+	else
+		jsonw__null(w);
+}
+
 void table__json_function(struct jsonw *w, const struct table *t, int32_t row)
 {
 	static const struct {
@@ -200,6 +237,8 @@ void table__json_function(struct jsonw *w, const struct table *t, int32_t row)
 		json_figure(w, figures[k].key, fs, figures[k].col);
 	jsonw__kv_uint(w, "errors", fs->errors);
 	jsonw__kv_uint(w, "incomplete", fs->incomplete);
+	if (t->sched)
+		json_sched(w, &fs->sched);
 	if (fs->count_only)
 		jsonw__kv_string(w, "probes", "count-only");
 	if (fs->removed_at_ns)

@@ -135,9 +135,11 @@ int tree__pop(void *ctx, struct open_call *f, struct open_call *parent)
 	if (t->o->calls) {
 		t->rows[f->user].total_ns = f->duration_ns;
 		t->rows[f->user].self_ns = self;
+		sched_sum__add(&t->rows[f->user].sched, f);
 	} else {
 		t->nodes[f->user].total = add_ns(t->nodes[f->user].total, f->duration_ns);
 		t->nodes[f->user].self = add_ns(t->nodes[f->user].self, self);
+		sched_sum__add(&t->nodes[f->user].sched, f);
 	}
 	return 0;
 }
@@ -195,6 +197,7 @@ static int add_row(struct tree *t, const struct tree_node *nd)
 	r->total_ns = nd->total;
 	r->self_ns = nd->self;
 	r->parent_ns = t->nodes[nd->parent].total;
+	r->sched = nd->sched;
 	return 0;
 }
 

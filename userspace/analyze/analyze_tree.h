@@ -5,6 +5,7 @@
 
 #include "analyze.h"
 #include "analyze_args.h"
+#include "analyze_sched.h"
 
 /* One visible line of a thread's tree, in pre-order (a parent before its children). */
 struct tree_row {
@@ -19,6 +20,7 @@ struct tree_row {
 	int64_t start_ns;  /* --calls: relative to the run's start */
 	int64_t parent_ns; /* the parent's total (the thread's for a root): the % column */
 	int64_t span_id;   /* --calls: the call's span (its tags, its stored arguments) */
+	struct sched_sum sched; /* its calls' on-CPU/blocked time: the label */
 };
 
 struct tree_thread {
@@ -52,6 +54,7 @@ struct tree_node {
 	uint32_t subtree; /* nodes in its subtree, itself included */
 	uint64_t calls, errors;
 	int64_t total, self;
+	struct sched_sum sched; /* its calls' on-CPU/blocked time */
 };
 
 /* A run's trees, built one thread at a time (analyze_tree.c). */

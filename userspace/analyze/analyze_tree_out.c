@@ -110,7 +110,7 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 {
 	FILE *out = p->st->out;
 	const char *color = hot(p, th, r);
-	char buf[64];
+	char buf[64], label[96];
 	size_t used = 4 * (size_t)r->level;
 
 	fprintf(out, "%s", color);
@@ -131,6 +131,9 @@ static void print_row(const struct tree_printer *p, const struct tree_thread *th
 	}
 	if (r->total_ns > r->self_ns && ((double)r->total_ns - (double)r->self_ns) * 100 >= (double)r->total_ns)
 		fprintf(out, "  self %s", out__duration(p->st, r->self_ns, buf, sizeof(buf)));
+	sched_sum__label(&r->sched, label, sizeof(label));
+	if (*label)
+		fprintf(out, "  %s", label);
 	if (p->o->calls && r->status != SPAN_OK)
 		fprintf(out, "  %s", span_status__name(r->status));
 	else if (r->errors)
@@ -196,6 +199,20 @@ static void json_tags(struct jsonw *w, const struct tree_printer *p, const struc
 	jsonw__end_object(w);
 }
 
+/* A row's on-CPU, blocked and run-queue ns, when each of its calls has them. */
+static void json_sched(struct jsonw *w, const struct sched_sum *s)
+{
+	char name[32];
+
+	if (!sched_sum__complete(s))
+		return;
+	jsonw__kv_int(w, "cpu_ns", s->cpu_ns);
+	jsonw__kv_int(w, "blocked_ns", s->blocked_ns);
+	jsonw__kv_int(w, "runq_ns", s->runq_ns);
+	if (s->blocked_ns)
+		jsonw__kv_string(w, "blocked_in", sched__syscall_name(sched_sum__blocked_in(s), name, sizeof(name)));
+}
+
 static void json_row(struct jsonw *w, const struct tree_printer *p, const struct tree_row *r)
 {
 	/* The indent stops growing at level 32: a deep recursion stays on the screen. */
@@ -216,6 +233,7 @@ static void json_row(struct jsonw *w, const struct tree_printer *p, const struct
 		jsonw__kv_int(w, "self_ns", r->self_ns);
 		jsonw__kv_uint(w, "errors", r->errors);
 	}
+	json_sched(w, &r->sched);
 	jsonw__key(w, "children");
 	jsonw__begin_array(w);
 }

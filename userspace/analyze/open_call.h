@@ -22,6 +22,10 @@ struct open_call {
 	bool extended;	     /* analyze: lasts longer than recorded, until a child's end */
 	int64_t probe_ns;    /* analyze: probe cost of its traced descendants popped so far */
 	int64_t user;	     /* the caller's: a tree node, a viewer's frame index, ... */
+	/* analyze: the span's on-CPU, blocked and run-queue time (has_sched false: none). */
+	bool has_sched;
+	int32_t blocked_in; /* a system call number; -1: none */
+	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
 struct call_stack {

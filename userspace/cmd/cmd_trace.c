@@ -345,6 +345,7 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.probe_states = budget__needs_probe_states(ss->budget),
 		.arg_plans = ss->capture ? ss->capture->loader : NULL,
 		.string_size = (uint32_t)o->string_size,
+		.sched = !o->no_sched,
 	};
 	struct run_info info = {
 		.run_id = o->run_id,

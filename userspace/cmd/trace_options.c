@@ -40,6 +40,8 @@ static void usage(FILE *out)
 		"                         aggregated only from then on\n"
 		"  --no-calibrate         do not measure the probes' cost first (~0.1 s): analyze\n"
 		"                         then shows durations as measured\n"
+		"  --no-sched             no on-CPU, blocked and run-queue time per span (saves\n"
+		"                         the cost of following the traced threads' context switches)\n"
 		"  --overhead PCT         keep the probes' estimated cost under PCT of the traced\n"
 		"                         processes' CPU time (5%%): the costliest functions lose\n"
 		"                         their probes, checked once a second (-p or a command)\n"
@@ -94,7 +96,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
        OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN, OPT_STALL, OPT_ERROR, OPT_STRING_SIZE,
-       OPT_ERRORS, OPT_NAME };
+       OPT_ERRORS, OPT_NAME, OPT_NO_SCHED };
 
 /* -A, -R: a spec, and its function traced as -f would. */
 static enum parse_result add_spec(struct trace_opts *o, char *text, bool retval)
@@ -162,6 +164,7 @@ static const struct option long_opts[] = {
 	{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 	{ "max-rate", required_argument, NULL, OPT_MAX_RATE },
 	{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
+	{ "no-sched", no_argument, NULL, OPT_NO_SCHED },
 	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
 	{ "count-only", required_argument, NULL, OPT_COUNT_ONLY },
 	{ "no-ptrace", no_argument, NULL, OPT_NO_PTRACE },
@@ -211,6 +214,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_ALL: t->all = true; return PARSE_RUN;
 	case OPT_AGGREGATE: o->aggregate = true; return PARSE_RUN;
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
+	case OPT_NO_SCHED: o->no_sched = true; return PARSE_RUN;
 	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	case 'A': return add_spec(o, arg, false);

@@ -21,6 +21,7 @@ struct trace_opts {
 	const char *run_id;
 	long ringbuf_mb;
 	bool no_calibrate; /* --no-calibrate: no probe costs measured, durations stay as measured */
+	bool no_sched;	   /* --no-sched: no on-CPU/blocked time per span (no context-switch probes) */
 	/* stack mode */
 	bool min_duration_set;
 	int64_t min_duration_ns;

@@ -75,6 +75,12 @@ int export__run(const struct exporter *ex, struct store *s, const struct run_row
 int export__run_with(const struct exporter *ex, struct store *s, const struct run_row *run,
 		     const struct span_filter *filter, const struct export_target *to, void *arg,
 		     int64_t *spans);
+/* A span's on-CPU/blocked figures (has_sched): "cpu_ns", "blocked_ns", "runq_ns" and, when
+ * it was blocked, "blocked_in" (the system call's name), as members of an open object. */
+void export__sched_fields(struct jsonw *w, const struct named_span *row);
+/* The name of the system call the span was blocked in most (buf: for an unnamed number). */
+const char *export__blocked_in(const struct named_span *row, char *buf, size_t len);
+
 /* Set from a signal handler: export__run stops at the next span and fails. */
 extern volatile int export_interrupted;
 

@@ -104,8 +104,9 @@ static int chrome_begin(struct export_ctx *ctx)
 	return 0;
 }
 
-/* Fields every event of a call carries; args only for incomplete calls and tagged ones
- * (ferret.h): importers make args part of a frame's identity, which keeps those calls apart. */
+/* Fields every event of a call carries; args only for incomplete calls, tagged ones (ferret.h),
+ * a run's captured values and on-CPU/blocked figures: importers make args part of a frame's
+ * identity, which keeps those calls apart (Speedscope merges them from its own format). */
 static void write_call_fields(struct chrome *st, const struct named_span *row, const char *ph,
 			      int64_t ts_ns)
 {
@@ -140,7 +141,7 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 	jsonw__kv_int(w, "pid", row->pid);
 	jsonw__kv_int(w, "tid", row->tid);
 	tags = export__tags(st->c.ctx, row->span_id, &ntags);
-	if (row->status != SPAN_OK || ntags || st->c.args) {
+	if (row->status != SPAN_OK || ntags || st->c.args || row->has_sched) {
 		jsonw__key(w, "args");
 		jsonw__begin_object(w);
 		/* The program's own status (ferret.h) is the tag "status" of an ok span. */
@@ -152,6 +153,7 @@ static void write_call_end(struct chrome *st, const struct named_span *row)
 			else
 				jsonw__kv_int(w, tags[i].key, tags[i].ival);
 		export_args__chrome(w, st->c.args, row->span_id);
+		export__sched_fields(w, row);
 		jsonw__end_object(w);
 	}
 	jsonw__end_object(w);

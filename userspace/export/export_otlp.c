@@ -185,7 +185,7 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 	const struct span_tag *tags;
 	size_t i, ntags;
 	int64_t err_no = 0;
-	char id[33];
+	char id[33], name[32];
 
 	jsonw__begin_object(w);
 	trace_id(st, row, st->c.nest.stack.calls[0].span_id, id);
@@ -216,6 +216,13 @@ static void write_span(struct otlp *st, const struct run_row *run, const struct 
 		else
 			attr_int(w, tags[i].key, tags[i].ival);
 	export_args__otlp(w, st->c.args, row->span_id, &err_no);
+	if (row->has_sched) {
+		attr_int(w, "ferret.cpu_ns", row->cpu_ns);
+		attr_int(w, "ferret.blocked_ns", row->blocked_ns);
+		attr_int(w, "ferret.runq_ns", row->runq_ns);
+		if (row->blocked_ns)
+			attr_string(w, "ferret.blocked_in", export__blocked_in(row, name, sizeof(name)));
+	}
 	jsonw__end_array(w);
 	jsonw__key(w, "status");
 	jsonw__begin_object(w);

@@ -2,7 +2,9 @@
 /*
  * Speedscope's evented profile (https://www.speedscope.app/file-format-schema.json):
  * one profile per thread, an O event at each span's start and a C event at its
- * end, frames shared and deduplicated by function.
+ * end, frames shared and deduplicated by function. A thread whose spans have on-CPU
+ * figures gets a second, sampled profile after it, "... on-CPU": each call path
+ * weighted by its self on-CPU ns (export_cpu_paths.c).
  *
  * Speedscope's importer rejects a backwards `at`, a close that is not the top
  * frame (by index) and frames left open, so events come from struct nest: at
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "export_cpu_paths.h"
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -34,6 +37,9 @@ struct speedscope {
 	bool in_profile;
 	int64_t base_ns; /* the run's start */
 	int64_t last_ns; /* the profile's latest event, relative: its endValue */
+	/* The thread's on-CPU time by call path: a second, sampled profile after its own. */
+	struct cpu_paths cpu;
+	char thread_name[320];
 };
 
 static int frame_index(struct speedscope *st, const struct named_span *row, uint32_t *index)
@@ -91,15 +97,17 @@ static void end_profile(struct speedscope *st)
 	jsonw__end_array(st->c.w);
 	jsonw__kv_int(st->c.w, "endValue", st->last_ns);
 	jsonw__end_object(st->c.w);
+	cpu_paths__write(&st->cpu, st->c.w, st->thread_name);
 	st->in_profile = false;
 }
 
 static void begin_profile(struct speedscope *st, const struct named_span *row)
 {
 	struct jsonw *w = st->c.w;
-	char name[320];
+	char *name = st->thread_name;
 
-	snprintf(name, sizeof(name), "%s %d/%d", row->comm, row->pid, row->tid);
+	snprintf(name, sizeof(st->thread_name), "%s %d/%d", row->comm, row->pid, row->tid);
+	cpu_paths__start(&st->cpu);
 	nest__start_thread(&st->c.nest, row);
 	st->last_ns = row->start_ns - st->base_ns;
 	jsonw__newline(w);
@@ -149,6 +157,8 @@ static int speedscope_span(struct export_ctx *ctx, const struct named_span *row)
 	if (!f)
 		return -1;
 	f->user = frame;
+	if (cpu_paths__push(&st->cpu, st->c.nest.stack.depth, frame, row))
+		return -1;
 	write_event(st, "O", frame, f->start_ns);
 	return jsonw__error(st->c.w) ? -1 : 0;
 }
@@ -192,6 +202,7 @@ static void speedscope_release(struct export_ctx *ctx)
 	}
 	free(st->frames);
 	hashmap__free(&st->frame_of);
+	cpu_paths__free(&st->cpu);
 	export_common__free(ctx);
 }
 

@@ -14,6 +14,7 @@
 #include "run_figures.h"
 #include "run_query.h"
 #include "arg_store.h"
+#include "schema_sched.h"
 #include "schema.h"
 
 struct run_query {
@@ -26,6 +27,7 @@ struct run_query {
 
 struct keyed_spans {
 	struct range_scan *scan;
+	bool sched; /* the file's spans have the on-CPU/blocked columns */
 };
 
 void run_query__free(struct run_query *st)
@@ -121,11 +123,20 @@ struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key
 		.pid = pid,
 		.tid = tid,
 	};
+	int has;
 
 	if (!sc) {
 		ferr("out of memory");
 		return NULL;
 	}
+	if ((has = schema_sched__has_columns(st->db)) < 0) {
+		free(sc);
+		return NULL;
+	}
+	sc->sched = has;
+	if (has)
+		spec.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns, s.duration_ns, s.status,"
+			       " s.cpu_ns, s.blocked_ns, s.runq_ns, s.blocked_in";
 	if (!(sc->scan = range_scan__open(st->db, run_key, &spec))) {
 		free(sc);
 		return NULL;
@@ -147,7 +158,31 @@ int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row)
 	row->start_ns = sqlite3_column_int64(stmt, 4);
 	row->duration_ns = sqlite3_column_int64(stmt, 5);
 	row->status = sqlite3_column_int(stmt, 6);
+	row->has_sched = sc->sched && sqlite3_column_type(stmt, 7) != SQLITE_NULL;
+	row->cpu_ns = row->has_sched ? sqlite3_column_int64(stmt, 7) : 0;
+	row->blocked_ns = row->has_sched ? sqlite3_column_int64(stmt, 8) : 0;
+	row->runq_ns = row->has_sched ? sqlite3_column_int64(stmt, 9) : 0;
+	row->blocked_in = row->has_sched && sqlite3_column_type(stmt, 10) != SQLITE_NULL
+				  ? sqlite3_column_int(stmt, 10) : -1;
 	return 1;
+}
+
+int run_query__run_has_sched(struct run_query *st, int64_t run_key)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = schema_sched__has_columns(st->db);
+
+	if (rc <= 0)
+		return rc;
+	if (db__prepare(st->db, "SELECT 1 FROM threads t JOIN spans s ON s.span_id = t.first_span_id"
+				" WHERE t.run = ? AND s.cpu_ns IS NOT NULL LIMIT 1", &stmt))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run_key);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db__error(st->db, "cannot read spans");
 }
 
 void keyed_spans__free(struct keyed_spans *sc)

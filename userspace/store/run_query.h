@@ -49,6 +49,11 @@ struct keyed_span {
 	int64_t start_ns; /* relative to the run's start */
 	int64_t duration_ns;
 	int32_t status;
+	/* On-CPU, blocked and run-queue time (schema_sched.h); has_sched false: NULL (not
+	 * measured, or a file before version 8). */
+	bool has_sched;
+	int32_t blocked_in; /* a system call number; -1: none (also when never blocked) */
+	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
 struct keyed_spans;
@@ -58,6 +63,9 @@ struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key
 /* 1: *row filled; 0: no more; <0: error (printed). */
 int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row);
 void keyed_spans__free(struct keyed_spans *sc);
+
+/* 1: run_key's spans have on-CPU/blocked figures (its threads' first spans do); 0: not; <0. */
+int run_query__run_has_sched(struct run_query *st, int64_t run_key);
 
 /* Stack mode: a function's figures over every call (function_stats). */
 #define STORED_HIST_BUCKETS 64 /* function_stats.hist: log2 buckets, as the tracer counts them */

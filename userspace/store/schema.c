@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "schema.h"
+#include "schema_sched.h"
 #include "span_notes.h"
 
 /* Schema 6's tables (live_calls.c): created with the schema, or added to a file of schema 5
@@ -69,20 +70,25 @@
 	"  WHEN 4 THEN 'error' ELSE 'incomplete' END AS status,\n" \
 	" (SELECT a.value FROM span_args a WHERE a.span_id = s.span_id AND a.position = -2) AS name\n" \
 	" -- --name: the call's name from its values; NULL: none\n" \
+	SCHEMA_SCHED_VIEW_COLUMNS \
 	"FROM spans s JOIN threads t ON t.id = s.thread JOIN runs r ON r.id = t.run\n" \
-	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module;"
+	" JOIN functions f ON f.id = s.function LEFT JOIN modules m ON m.id = f.module" \
+	SCHEMA_SCHED_VIEW_JOIN ";"
 
 #define SCHEMA_INCOMPLETE_COLUMN "incomplete INTEGER"
 
 /* Version 8's changes to a file of version 7: the reserved span_args (never written) gets its
- * layout, span_view its status 4 and name, run_functions its incomplete calls. */
+ * layout, run_functions its incomplete calls (span_view its status 4 and name: at the end of
+ * the migration). */
 #define SCHEMA_ARGS_STEP_SQL \
-	"DROP TABLE span_args;" SCHEMA_ARGS_SQL "DROP VIEW span_view;" SCHEMA_SPAN_VIEW_SQL \
+	"DROP TABLE span_args;" SCHEMA_ARGS_SQL \
 	"ALTER TABLE run_functions ADD COLUMN " SCHEMA_INCOMPLETE_COLUMN ";"
 
-/* Schema version 8: 5 + schema 6's live tables (open_calls, stalls) + 7's span_notes.c
+/* Schema version 9: 5 + schema 6's live tables (open_calls, stalls) + 7's span_notes.c
  * additions (functions.kind, span_events, tag_view, event_view) + 8's arguments (span_args'
- * layout, arg_specs, arg_view, status 4 'error', span_view.name, run_functions.incomplete).
+ * layout, arg_specs, arg_view, status 4 'error', span_view.name, run_functions.incomplete) +
+ * 9's on-CPU, blocked and run-queue time (spans.cpu_ns, blocked_ns, runq_ns, blocked_in, the
+ * syscalls table, their span_view columns: schema_sched.h).
  * Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
@@ -132,8 +138,9 @@ static const char schema_sql[] =
 	" parent_id INTEGER, -- NULL: a root span\n"
 	" start_ns INTEGER, -- relative to runs.start_ns: small varints on disk\n"
 	" duration_ns INTEGER, depth INTEGER,\n"
-	" status INTEGER -- 0: ok, 1: incomplete (no return seen), 2: no_return_probe (the kernel\n"
+	" status INTEGER, -- 0: ok, 1: incomplete (no return seen), 2: no_return_probe (the kernel\n"
 	" -- gave it none: end unknown), 3: lost (open when its thread lost events: end unknown)\n"
+	SCHEMA_SCHED_SPAN_COLUMNS
 	");"
 	"CREATE TABLE function_stats(\n"
 	"-- Stack mode: one function's figures over every call of the run, stored as a span or not.\n"
@@ -200,7 +207,8 @@ static int create_schema(struct db *db)
 	if (db__exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL", "cannot set up"))
 		return -1;
 	if (db__begin(db) || db__exec(db, schema_sql, "cannot create the schema") ||
-	    db__exec(db, span_notes__schema_sql, "cannot create the schema"))
+	    db__exec(db, span_notes__schema_sql, "cannot create the schema") ||
+	    schema_sched__create(db))
 		return -1;
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO meta VALUES('format','ferret'),('schema_version','%d')",
@@ -230,19 +238,22 @@ static int read_meta(struct db *db, const char *key, char *buf, size_t len)
 }
 
 /* What each version after 5 added, in order: all additions, so a file of version 5 opened to
- * write gets each step in one transaction, and one opened to read is read as it is (no live
- * tables, kinds, tags or events). */
+ * write gets every step in one transaction, and one opened to read is read as it is (no live
+ * tables, kinds, tags, events, arguments or on-CPU figures). span_view, which 8 and 9 change,
+ * is made anew at the end. */
 static const char *const steps_after_5[] = {
 	SCHEMA_LIVE_SQL,	 /* 6: open_calls, stalls */
 	span_notes__schema_sql, /* 7: functions.kind, span_events, tag_view, event_view */
-	SCHEMA_ARGS_STEP_SQL,	 /* 8: span_args, arg_specs, arg_view, span_view's error and name */
+	SCHEMA_ARGS_STEP_SQL,	 /* 8: span_args, arg_specs, arg_view, run_functions.incomplete */
+	SCHEMA_SCHED_ADD_SQL,	 /* 9: spans' on-CPU, blocked, run-queue columns (and syscalls) */
 };
 _Static_assert(5 + sizeof(steps_after_5) / sizeof(steps_after_5[0]) == STORE_SCHEMA_VERSION,
 	       "one step per version after 5");
 
+
 static int migrate_from_5(struct db *db)
 {
-	char sql[96];
+	char sql[96], value[16];
 	size_t i;
 
 	db->schema_version = 5;
@@ -252,10 +263,17 @@ static int migrate_from_5(struct db *db)
 		 STORE_SCHEMA_VERSION);
 	if (db__begin(db))
 		return -1;
+	/* Another writer may have migrated it since the version was read. */
+	if (read_meta(db, "schema_version", value, sizeof(value)) == 1 && strcmp(value, "5")) {
+		db->schema_version = STORE_SCHEMA_VERSION;
+		return db__commit(db);
+	}
 	for (i = 0; i < sizeof(steps_after_5) / sizeof(steps_after_5[0]); i++)
 		if (db__exec(db, steps_after_5[i], "cannot upgrade the schema"))
 			goto fail;
-	if (db__exec(db, sql, "cannot upgrade the schema") || db__commit(db))
+	if (schema_sched__create(db) ||
+	    db__exec(db, "DROP VIEW span_view;" SCHEMA_SPAN_VIEW_SQL, "cannot upgrade the schema") ||
+	    db__exec(db, sql, "cannot upgrade the schema") || db__commit(db))
 		goto fail;
 	db->schema_version = STORE_SCHEMA_VERSION;
 	return 0;

@@ -5,7 +5,7 @@
 
 #include "db.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /* A run's stored spans, as SQL over runs r: recorded when the run ends, counted
  * (a scan of its span id range) while it is being written. */

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "range_scan.h"
+#include "schema_sched.h"
 #include "span_reader.h"
 
 /* A function's name and module, read once per run (spans carry only the key). */
@@ -25,6 +26,7 @@ struct span_reader {
 	int64_t run_start_ns;
 	struct function_name *functions; /* ascending keys */
 	size_t n_functions;
+	bool sched; /* the file's spans have the on-CPU/blocked columns */
 };
 
 static int read_run_start(struct db *db, int64_t run_key, int64_t *start_ns)
@@ -117,8 +119,10 @@ static struct range_scan *scan_spans(struct span_reader *it, int64_t run_key, co
 {
 	char *functions = f && f->function_glob ? function_condition(it, f->function_glob) : strdup("");
 	struct range_scan_spec spec = {
-		.columns = "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
-			   " s.duration_ns, s.depth, s.status",
+		.columns = it->sched ? "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
+				       " s.duration_ns, s.depth, s.status, s.cpu_ns, s.blocked_ns, s.runq_ns, s.blocked_in"
+				     : "s.span_id, s.parent_id, s.thread, s.function, s.start_ns,"
+				       " s.duration_ns, s.depth, s.status",
 		.pid = f ? f->pid : 0,
 		.tid = f ? f->tid : 0,
 	};
@@ -144,6 +148,7 @@ struct span_reader *span_reader__open(struct db *db, int64_t run_key, const stru
 				      const struct func_names *names)
 {
 	struct span_reader *it;
+	int has;
 
 	it = calloc(1, sizeof(*it));
 	if (!it) {
@@ -151,7 +156,9 @@ struct span_reader *span_reader__open(struct db *db, int64_t run_key, const stru
 		return NULL;
 	}
 	it->db = db;
-	if (read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key, names) ||
+	has = schema_sched__has_columns(db);
+	it->sched = has > 0;
+	if (has < 0 || read_run_start(db, run_key, &it->run_start_ns) || load_function_names(it, run_key, names) ||
 	    !(it->scan = scan_spans(it, run_key, filter))) {
 		span_reader__free(it);
 		return NULL;
@@ -181,6 +188,12 @@ int span_reader__next(struct span_reader *it, struct named_span *row)
 	}
 	row->depth = sqlite3_column_int(stmt, 6);
 	row->status = sqlite3_column_int(stmt, 7);
+	row->has_sched = it->sched && sqlite3_column_type(stmt, 8) != SQLITE_NULL;
+	row->cpu_ns = row->has_sched ? sqlite3_column_int64(stmt, 8) : 0;
+	row->blocked_ns = row->has_sched ? sqlite3_column_int64(stmt, 9) : 0;
+	row->runq_ns = row->has_sched ? sqlite3_column_int64(stmt, 10) : 0;
+	row->blocked_in = row->has_sched && sqlite3_column_type(stmt, 11) != SQLITE_NULL
+				  ? sqlite3_column_int(stmt, 11) : -1;
 	t = range_scan__thread(it->scan, row->thread_key);
 	row->pid = t ? t->pid : 0;
 	row->tid = t ? t->tid : 0;

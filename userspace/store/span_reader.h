@@ -8,6 +8,7 @@
 #ifndef FERRET_SPAN_READER_H
 #define FERRET_SPAN_READER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -28,6 +29,10 @@ struct named_span {
 	int64_t end_ns;
 	int32_t depth;
 	int32_t status;
+	/* On-CPU, blocked and run-queue time (schema_sched.h); has_sched false: NULL. */
+	bool has_sched;
+	int32_t blocked_in; /* a system call number; -1: none (also when never blocked) */
+	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
 /* Which spans a reader wants. Zero fields mean "no filter". */

@@ -10,15 +10,16 @@
 
 /* Spans per INSERT statement: amortises the per-statement cost (cursor, reset). */
 #define ROWS_PER_INSERT 32
-#define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status"
-#define PARAMS_PER_SPAN 8
+#define SPAN_COLUMNS "span_id, thread, function, parent_id, start_ns, duration_ns, depth, status," \
+	" cpu_ns, blocked_ns, runq_ns, blocked_in"
+#define PARAMS_PER_SPAN 12
 
-/* "INSERT OR IGNORE INTO spans(...) VALUES(?1,...,?8),(?9,...)...": OR IGNORE
+/* "INSERT OR IGNORE INTO spans(...) VALUES(?1,...,?12),(?13,...)...": OR IGNORE
  * because a statement that cannot abort needs no statement journal; the rows
  * it skips (duplicate span ids) are counted from sqlite3_changes() and reported. */
 static int prepare_insert(struct db *db, int rows, sqlite3_stmt **stmt)
 {
-	size_t len = 128 + (size_t)rows * 64, used;
+	size_t len = 160 + (size_t)rows * 96, used;
 	char *sql = malloc(len);
 	int r, p, err;
 
@@ -29,8 +30,9 @@ static int prepare_insert(struct db *db, int rows, sqlite3_stmt **stmt)
 	used = (size_t)snprintf(sql, len, "INSERT OR IGNORE INTO spans(" SPAN_COLUMNS ") VALUES");
 	for (r = 0; r < rows; r++) {
 		p = 1 + r * PARAMS_PER_SPAN;
-		used += (size_t)snprintf(sql + used, len - used, "%s(?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
-					 r ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
+		used += (size_t)snprintf(sql + used, len - used, "%s(?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
+					 r ? "," : "", p, p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
+					 p + 8, p + 9, p + 10, p + 11);
 	}
 	err = db__prepare(db, sql, stmt);
 	free(sql);
@@ -40,7 +42,8 @@ static int prepare_insert(struct db *db, int rows, sqlite3_stmt **stmt)
 int span_rows__prepare(struct span_rows *sr, struct db *db)
 {
 	if (prepare_insert(db, 1, &sr->insert_one) || prepare_insert(db, ROWS_PER_INSERT, &sr->insert_many) ||
-	    db__prepare(db, "UPDATE spans SET duration_ns = ?, status = ?, function = ? WHERE span_id = ?", &sr->update))
+	    db__prepare(db, "UPDATE spans SET duration_ns = ?1, status = ?2, function = ?3, cpu_ns = ?5,"
+			    " blocked_ns = ?6, runq_ns = ?7, blocked_in = ?8 WHERE span_id = ?4", &sr->update))
 		return -1;
 	sr->db = db;
 	return 0;
@@ -53,6 +56,26 @@ void span_rows__free(struct span_rows *sr)
 	sqlite3_finalize(sr->update);
 	sr->insert_one = sr->insert_many = sr->update = NULL;
 	sr->db = NULL;
+}
+
+/* A span's on-CPU, blocked and run-queue ns and its system call, at p..p+3: NULL when not
+ * measured; blocked_in only when it slept. */
+static void bind_sched(sqlite3_stmt *stmt, int p, const struct stored_span *span)
+{
+	if (!span->has_sched) {
+		sqlite3_bind_null(stmt, p);
+		sqlite3_bind_null(stmt, p + 1);
+		sqlite3_bind_null(stmt, p + 2);
+		sqlite3_bind_null(stmt, p + 3);
+		return;
+	}
+	sqlite3_bind_int64(stmt, p, span->cpu_ns);
+	sqlite3_bind_int64(stmt, p + 1, span->blocked_ns);
+	sqlite3_bind_int64(stmt, p + 2, span->runq_ns);
+	if (span->blocked_ns)
+		sqlite3_bind_int(stmt, p + 3, span->blocked_in);
+	else
+		sqlite3_bind_null(stmt, p + 3);
 }
 
 /* Integers only, no allocation, no formatting. start_ns is stored relative to the
@@ -76,6 +99,7 @@ static void bind_span(struct span_rows *sr, sqlite3_stmt *stmt, int p, const str
 	sqlite3_bind_int64(stmt, p + 5, span->end_ns - span->start_ns);
 	sqlite3_bind_int(stmt, p + 6, span->depth);
 	sqlite3_bind_int(stmt, p + 7, span->status);
+	bind_sched(stmt, p + 8, span);
 }
 
 /* Inserts spans (ascending ids); returns how many went in (duplicate ids are
@@ -137,6 +161,7 @@ int span_rows__update(struct span_rows *sr, const struct stored_span *span)
 	/* An explicit span renamed (FERRET_NAME) after it went in open has another function now. */
 	sqlite3_bind_int64(sr->update, 3, span->function_key);
 	sqlite3_bind_int64(sr->update, 4, span->span_id);
+	bind_sched(sr->update, 5, span);
 	rc = sqlite3_step(sr->update);
 	sqlite3_reset(sr->update);
 	return rc == SQLITE_DONE ? 0 : db__error(sr->db, "cannot store a span");

@@ -78,6 +78,10 @@ struct stored_span {
 	int64_t end_ns;
 	int32_t depth;	/* 0 for a root */
 	int32_t status; /* enum span_status */
+	/* On-CPU, blocked and run-queue time (trace/sched_time.c): stored NULL unless has_sched. */
+	bool has_sched;
+	int32_t blocked_in; /* the system call it slept in most; -1: none; with blocked_ns > 0 */
+	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
 struct span_writer;

@@ -173,11 +173,11 @@ int consumer__start(struct loader *l, struct store *s, const int64_t *func_keys,
 	c->status_at_ns = c->committed_at_ns = mono_ns();
 	pthread_mutex_init(&c->removed_lock, NULL);
 	err = ingest__new(s, func_keys, nfuncs, &c->ingest);
-	if (!err && !(err = ingest__set_usdt(c->ingest, usdt)))
-		err = ingest__set_capture(c->ingest, plan);
+	if (!err && !(err = ingest__set_usdt(c->ingest, usdt)) && !(err = ingest__set_capture(c->ingest, plan)) &&
+	    loader__sched_on(l))
+		err = ingest__enable_sched(c->ingest);
 	if (err) {
-		ingest__free(c->ingest);
-		free(c);
+		consumer__free(c);
 		return err;
 	}
 	loader__set_handler(l, handle_event, c);

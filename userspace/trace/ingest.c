@@ -9,6 +9,7 @@
 #include "ingest.h"
 #include "ingest_usdt.h"
 #include "ingest_args.h"
+#include "sched_time.h"
 
 /* Go: each goroutine (a g's life, from its first traced call to runtime.goexit0) is a thread
  * of its own for the span builder, under a key no kernel tid reaches (pid_max <= 2^22). */
@@ -36,6 +37,7 @@ struct ingest {
 	size_t ngoroutines, goroutines_cap;
 	struct usdt_ingest *usdt; /* USDT records (ingest_usdt.c); NULL: no USDT probes */
 	struct call_values *values; /* -A, -R, --error; NULL: nothing captured */
+	struct sched_time *sched; /* on-CPU/blocked time per span; NULL: off */
 };
 
 /* The store said why it failed; the errno is for the tracer's last line. */
@@ -46,7 +48,24 @@ static int64_t open_span(void *ctx, const struct stored_span *call)
 
 	if (id >= 0 && in->values && call_values__opened(in->values, id))
 		return -EIO;
+	if (id >= 0 && in->sched && sched_time__open(in->sched, call->thread_key, id, call->start_ns))
+		return -ENOMEM;
 	return id < 0 ? -EIO : id;
+}
+
+/* A span's on-CPU/blocked share: kept when known and its end is (not lost, not unreturned). */
+static void add_sched_figures(struct ingest *in, struct stored_span *span)
+{
+	struct sched_figures f;
+
+	sched_time__close(in->sched, span->thread_key, span->span_id, span->end_ns, &f);
+	if (!f.known || (span->status != SPAN_OK && span->status != SPAN_INCOMPLETE))
+		return;
+	span->has_sched = true;
+	span->cpu_ns = f.cpu_ns;
+	span->blocked_ns = f.blocked_ns;
+	span->runq_ns = f.runq_ns;
+	span->blocked_in = f.blocked_in;
 }
 
 static int close_span(void *ctx, const struct stored_span *span)
@@ -56,6 +75,8 @@ static int close_span(void *ctx, const struct stored_span *span)
 
 	if (in->values && call_values__closing(in->values, &s))
 		return -EIO;
+	if (in->sched)
+		add_sched_figures(in, &s);
 	return store__close_span(in->store, &s) ? -EIO : 0;
 }
 
@@ -66,6 +87,7 @@ int ingest__new(struct store *s, const int64_t *func_keys, size_t nfuncs, struct
 
 	if (!in)
 		return -ENOMEM;
+	sink.ctx = in;
 	in->store = s;
 	in->func_keys = func_keys;
 	in->nfuncs = nfuncs;
@@ -330,6 +352,36 @@ static int on_thread_end(struct ingest *in, const struct ferret_event *e)
 	return err;
 }
 
+/* A call record: its thread is on a CPU. */
+static int sched_on_cpu(struct ingest *in, const struct ferret_event *e)
+{
+	int64_t key = span_builder__thread_key(in->builder, e->tid);
+
+	sched_time__lost_mark(in->sched, key, e->lost_mark);
+	return sched_time__running(in->sched, key, (int64_t)e->ts_ns);
+}
+
+/* A traced thread's context switch or wakeup (bpf/sched.bpf.h); of a thread not announced
+ * (its announcement lost), ignored. */
+static int on_sched(struct ingest *in, const struct ferret_sched_event *e)
+{
+	int64_t key = span_builder__thread_key(in->builder, e->hdr.tid), ts = (int64_t)e->hdr.ts_ns;
+	int err;
+
+	if (!key || !in->sched)
+		return 0;
+	err = span_builder__lost_mark(in->builder, e->hdr.tid, e->hdr.lost_mark, ts);
+	if (err)
+		return err;
+	sched_time__lost_mark(in->sched, key, e->hdr.lost_mark);
+	if (e->hdr.type == FERRET_EV_SCHED_OUT)
+		return sched_time__out(in->sched, key, ts, e->hdr.flags & FERRET_SCHED_RUNNABLE,
+				       (int32_t)e->hdr.func_id, (int64_t)e->exec_ns);
+	if (e->hdr.type == FERRET_EV_SCHED_IN)
+		return sched_time__in(in->sched, key, ts);
+	return sched_time__wakeup(in->sched, key, ts);
+}
+
 static int on_call(struct ingest *in, const struct ferret_event *e)
 {
 	int64_t fkey;
@@ -339,6 +391,8 @@ static int on_call(struct ingest *in, const struct ferret_event *e)
 		return ok;
 	ok = span_builder__lost_mark(in->builder, e->tid, e->lost_mark, (int64_t)e->ts_ns);
 	if (ok)
+		return ok;
+	if (in->sched && (ok = sched_on_cpu(in, e)))
 		return ok;
 	if (e->type == FERRET_EV_EXIT)
 		return span_builder__exit(in->builder, e->tid, fkey, (int64_t)e->ts_ns);
@@ -382,6 +436,10 @@ static size_t record_size(uint16_t type)
 	case FERRET_EV_GO_EXIT:
 	case FERRET_EV_GO_END:
 		return sizeof(struct ferret_go_event);
+	case FERRET_EV_SCHED_OUT:
+	case FERRET_EV_SCHED_IN:
+	case FERRET_EV_SCHED_WAKEUP:
+		return sizeof(struct ferret_sched_event);
 	default:
 		return sizeof(struct ferret_event);
 	}
@@ -438,6 +496,10 @@ int ingest__event(struct ingest *in, const void *data, size_t size)
 	case FERRET_EV_ARGS_STR:
 	case FERRET_EV_RET:
 		return on_call_values(in, data, size);
+	case FERRET_EV_SCHED_OUT:
+	case FERRET_EV_SCHED_IN:
+	case FERRET_EV_SCHED_WAKEUP:
+		return on_sched(in, data);
 	default:
 		if (in->usdt && usdt_ingest__handles(e->type))
 			return on_usdt(in, e, size);
@@ -489,11 +551,19 @@ const struct span_counts *ingest__counts(struct ingest *in)
 	return &in->counts;
 }
 
+int ingest__enable_sched(struct ingest *in)
+{
+	if (!in->sched)
+		in->sched = sched_time__new();
+	return in->sched ? 0 : -ENOMEM;
+}
+
 void ingest__free(struct ingest *in)
 {
 	if (!in)
 		return;
 	usdt_ingest__free(in->usdt);
+	sched_time__free(in->sched);
 	span_builder__free(in->builder);
 	call_values__free(in->values);
 	hashmap__free(&in->by_g);

@@ -37,6 +37,9 @@ const struct span_counts *ingest__counts(struct ingest *in);
 /* The function's probes were removed at at_ns, and every event they sent has been passed in:
  * its open calls end there (span_builder__end_function). */
 int ingest__probes_removed(struct ingest *in, uint32_t func_id, int64_t at_ns);
+/* From now, context-switch records give each span its on-CPU, blocked and run-queue time
+ * (sched_time.h). 0 or -ENOMEM. */
+int ingest__enable_sched(struct ingest *in);
 void ingest__free(struct ingest *in);
 /* USDT probes' records (ingest_usdt.h), keyed by the plan's sites; before the first event. */
 struct usdt_plan;

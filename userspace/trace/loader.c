@@ -90,6 +90,7 @@ static int open_skeleton(const struct loader_opts *opts, bool multi, struct ferr
 	bpf_program__set_autoload(skel->progs.on_go_entry_single, !multi);
 	bpf_program__set_autoload(skel->progs.on_go_ret_single, !multi);
 	bpf_program__set_autoload(skel->progs.on_go_end_single, !multi);
+	loader_sched__configure(skel, opts);
 	err = bpf_map__set_max_entries(skel->maps.events, opts->ringbuf_bytes);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.func_stats, opts->nfuncs ? opts->nfuncs : 1);
@@ -138,7 +139,9 @@ static int attach_task_programs(struct loader *l, const struct loader_opts *opts
 	if (!l->skel->links.on_exec)
 		return -errno;
 	l->skel->links.on_exit_task = bpf_program__attach(l->skel->progs.on_exit_task);
-	return l->skel->links.on_exit_task ? 0 : -errno;
+	if (!l->skel->links.on_exit_task)
+		return -errno;
+	return loader_sched__attach(l, opts);
 }
 
 int loader__open(const struct loader_opts *opts, struct loader **out)

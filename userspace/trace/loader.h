@@ -32,6 +32,9 @@ struct loader_opts {
 	 * anywhere (the hot path is then the plain one). */
 	const struct loader_arg_plan *arg_plans;
 	uint32_t string_size; /* bytes kept of each string argument (<= LOADER_STRING_MAX) */
+	/* On-CPU, blocked and run-queue time: traced threads' context switches and wakeups
+	 * are sent (loader_sched.c); false with --no-sched, ignored in stack mode. */
+	bool sched;
 };
 
 /* One function's capture plan. */
@@ -127,6 +130,8 @@ uint64_t loader__func_hits(const struct loader *l, uint32_t func_id);
 /* The processes in the pid filter (at most max of them); how many. */
 size_t loader__followed_pids(const struct loader *l, int *pids, size_t max);
 bool loader__uses_multi(const struct loader *l);
+/* Whether context switches of traced threads are sent (loader_opts.sched, not stack mode). */
+bool loader__sched_on(const struct loader *l);
 size_t loader__probe_count(const struct loader *l); /* uprobes + uretprobes attached */
 double loader__attach_seconds(const struct loader *l);
 double loader__detach_seconds(const struct loader *l);

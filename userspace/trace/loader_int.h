@@ -45,6 +45,7 @@ struct loader {
 	double attach_s, detach_s;
 	loader_event_fn handler;
 	void *handler_ctx;
+	bool sched; /* the on-CPU/blocked programs are attached (loader_sched.c) */
 };
 
 /* Keeps a link the loader's other files attached (USDT: loader_usdt.c), filtered on attach_pid,
@@ -54,5 +55,8 @@ int loader__keep_link(struct loader *l, struct bpf_link *link);
  * size; after it: the plans into their map. */
 int loader_args__configure(struct ferret_bpf *skel, const struct loader_opts *opts);
 int loader_args__fill(struct ferret_bpf *skel, const struct loader_opts *opts);
+/* loader_sched.c: the on-CPU/blocked programs, before load and with the tracepoints. */
+void loader_sched__configure(struct ferret_bpf *skel, const struct loader_opts *opts);
+int loader_sched__attach(struct loader *l, const struct loader_opts *opts);
 
 #endif /* FERRET_LOADER_INT_H */
