@@ -72,3 +72,18 @@ expect_eq "the names are in the data as they are" \
 	"(1, True)"
 open_page view-hostile "$TMP/hostile.html" \
 	'{"search": "named", "thread": "<img src=x one", "command": "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"}'
+
+# --- what calls carried: arguments and return values, tags, on-CPU time, in the calls' details ---
+"$FERRET" trace --db "$DB" --run-id carried -A 'add@arg1,arg2' -R 'add@retval' -- "$PROGS/args" >/dev/null 2>&1
+"$FERRET" view "$DB" --run-id carried -o "$TMP/carried.html" 2>/dev/null
+# calls: [node, start, duration, status, extras] per call; extras 0 or an object
+extras='[c for t in d["threads"] for c in t["calls"][4::5] if c]'
+expect_eq "view: add's arguments and return value" \
+	"$(page_json "$TMP/carried.html" "sorted(' '.join(a['name'] + '=' + a['value'] for a in x['args']) + ' => ' + x['ret'] for x in $extras if 'args' in x)")" \
+	"['arg1=-5 arg2=2 => -3', 'arg1=1099511627776 arg2=1 => 1099511627777']"
+expect_eq "view: every call has its on-CPU figures, which add up to its duration" \
+	"$(page_json "$TMP/carried.html" "all(c[4] and c[4]['cpu_ns'] + c[4]['blocked_ns'] + c[4]['runq_ns'] == c[2] for t in d['threads'] for c in zip(*[iter(t['calls'])] * 5))")" True
+"$FERRET" trace --db "$DB" --run-id tagged -f process_user_data -f fetch_row -- "$PROGS/spans" >/dev/null 2>&1
+"$FERRET" view "$DB" --run-id tagged -o "$TMP/tagged.html" 2>/dev/null
+expect_eq "view: db_fetch's tags" \
+	"$(page_json "$TMP/tagged.html" "sum(1 for x in $extras if {'key': 'table', 'value': 'users'} in x.get('tags', []))")" 8

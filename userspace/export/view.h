@@ -37,6 +37,10 @@ struct view_call {
 	int64_t duration_ns;
 	int32_t node;
 	int32_t status;
+	/* its on-CPU, blocked and run-queue time (has_sched false: none) */
+	bool has_sched;
+	int32_t blocked_in;
+	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
 struct view_thread {
@@ -97,7 +101,7 @@ int view__choose_paths(struct view *v);
 int view__write_json(struct view *v, struct jsonw *w);
 /* view_extras.c: a call's optional fields (arguments, return value, tags, CPU time), as
  * one object on w; 0 when the run stores none for it (nothing written). */
-int view__call_extras(struct store *s, const struct view_call *call, struct jsonw *w);
+int view__call_extras(const struct view *v, const struct view_call *call, struct jsonw *w);
 /* view_page.c: the page around the data (written by view_json.c on ctx->out). */
 int view__write_page(struct view *v, FILE *out);
 

@@ -147,7 +147,9 @@ static int keep_call(struct view *v, struct view_node *nd, const struct view_cal
 static int pop_call(struct view *v, struct open_call *f, struct open_call *parent)
 {
 	struct view_call c = { .span_id = f->span_id, .start_ns = f->start_ns - v->run->start_mono_ns,
-			       .duration_ns = f->duration_ns, .status = f->status };
+			       .duration_ns = f->duration_ns, .status = f->status,
+			       .has_sched = f->has_sched, .blocked_in = f->blocked_in, .cpu_ns = f->cpu_ns,
+			       .blocked_ns = f->blocked_ns, .runq_ns = f->runq_ns };
 	struct view_node *nd;
 	int err;
 

@@ -131,7 +131,7 @@ static void write_calls(const struct view *v, const struct view_thread *th, size
 		jsonw__int(w, c->start_ns);
 		jsonw__int(w, c->duration_ns);
 		jsonw__int(w, c->status);
-		if (!view__call_extras(v->in->s, c, w))
+		if (!view__call_extras(v, c, w))
 			jsonw__int(w, 0);
 	}
 	*next = i;
