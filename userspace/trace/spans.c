@@ -183,6 +183,20 @@ static int pop_call(struct span_builder *b, struct thread_state *t, int64_t ts, 
 	return emit_call(b, t, c, ts, c->no_return && status != SPAN_LOST ? SPAN_NO_RETURN : status);
 }
 
+/* Ends the call at depth i - 1 of t's stack, ok, at ts, and first every call above it, which
+ * never returned: incomplete. */
+static int pop_through(struct span_builder *b, struct thread_state *t, size_t i, int64_t ts)
+{
+	int err;
+
+	while (t->depth > i) {
+		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
+		if (err)
+			return err;
+	}
+	return pop_call(b, t, ts, SPAN_OK);
+}
+
 void span_builder__no_more_returns(struct span_builder *b, int64_t function_key)
 {
 	size_t i, d;
@@ -221,7 +235,6 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 {
 	struct thread_state *t = find_thread(b, tid);
 	size_t i;
-	int err;
 
 	if (!t)
 		return -ENOENT;
@@ -233,13 +246,7 @@ int span_builder__exit(struct span_builder *b, uint32_t tid, int64_t function_ke
 		b->counts.unmatched_exits++;
 		return 0;
 	}
-	/* Calls above the match were left without a return (longjmp, lost event). */
-	while (t->depth > i) {
-		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
-		if (err)
-			return err;
-	}
-	return pop_call(b, t, ts, SPAN_OK);
+	return pop_through(b, t, i, ts); /* calls above it: no return (longjmp, lost event) */
 }
 
 /* The open calls at stack positions from `pos` down (deeper) are over: the stack was
@@ -354,7 +361,6 @@ int span_builder__end_explicit(struct span_builder *b, uint32_t tid, int64_t ts)
 {
 	struct thread_state *t = find_thread(b, tid);
 	size_t i;
-	int err;
 
 	if (!t)
 		return -ENOENT;
@@ -364,12 +370,7 @@ int span_builder__end_explicit(struct span_builder *b, uint32_t tid, int64_t ts)
 		b->counts.unmatched_ends++;
 		return 0;
 	}
-	while (t->depth > i) {
-		err = pop_call(b, t, ts, SPAN_INCOMPLETE);
-		if (err)
-			return err;
-	}
-	return pop_call(b, t, ts, SPAN_OK);
+	return pop_through(b, t, i, ts);
 }
 
 int span_builder__innermost(struct span_builder *b, uint32_t tid, int64_t *span_id, bool *explicit_span)
