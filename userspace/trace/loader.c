@@ -151,6 +151,7 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 
 	if (!l)
 		return -ENOMEM;
+	pthread_mutex_init(&l->usdt_lock, NULL);
 	libbpf_set_print(print_libbpf);
 	if (closer__new(destroy_link, &l->closer))
 		l->closer = NULL; /* links are then closed one by one, waiting */
@@ -158,7 +159,7 @@ int loader__open(const struct loader_opts *opts, struct loader **out)
 	l->nfuncs = opts->nfuncs;
 	l->probe_state = calloc(opts->nfuncs ? opts->nfuncs : 1, 1);
 	if (!l->probe_state) {
-		free(l);
+		loader__free(l);
 		return -ENOMEM;
 	}
 	l->multi = !getenv("FERRET_NO_UPROBE_MULTI");
@@ -393,6 +394,7 @@ void loader__free(struct loader *l)
 		return;
 	loader__detach(l);
 	closer__free(l->closer);
+	pthread_mutex_destroy(&l->usdt_lock);
 	free(l->links);
 	free(l->module_gen);
 	free(l->probe_state);

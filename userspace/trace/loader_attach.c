@@ -17,12 +17,17 @@
 #include "core/log.h"
 #include "core/util.h"
 
-static void close_link(struct loader *l, struct bpf_link *link)
+static void close_kept(struct loader *l, const struct kept_link *k)
 {
-	if (l->closer)
-		closer__add(l->closer, link);
-	else
-		bpf_link__destroy(link);
+	if (k->usdt) {
+		pthread_mutex_lock(&l->usdt_lock);
+		bpf_link__destroy(k->link);
+		pthread_mutex_unlock(&l->usdt_lock);
+	} else if (l->closer) {
+		closer__add(l->closer, k->link);
+	} else {
+		bpf_link__destroy(k->link);
+	}
 }
 
 static int keep_link(struct loader *l, struct bpf_link *link, bool entry, int module)
@@ -31,7 +36,7 @@ static int keep_link(struct loader *l, struct bpf_link *link, bool entry, int mo
 		bpf_link__destroy(link);
 		return -ENOMEM;
 	}
-	l->links[l->nlinks++] = (struct kept_link){ link, l->attach_pid, entry, module, false };
+	l->links[l->nlinks++] = (struct kept_link){ link, l->attach_pid, entry, module, false, false };
 	return 0;
 }
 
@@ -273,7 +278,7 @@ void loader__detach_pid(struct loader *l, int pid)
 
 	for (i = 0; i < l->nlinks; i++) {
 		if (l->links[i].pid == pid)
-			close_link(l, l->links[i].link);
+			close_kept(l, &l->links[i]);
 		else
 			l->links[kept++] = l->links[i];
 	}
@@ -345,7 +350,7 @@ int loader__replace_module_links(struct loader *l, const struct selection *sel, 
 	l->probes = probes; /* the count is of the selection's probes, not of their copies */
 	if (err) { /* the old links stay live */
 		for (i = old_n; i < l->nlinks; i++)
-			close_link(l, l->links[i].link);
+			close_kept(l, &l->links[i]);
 		l->nlinks = old_n;
 		return err;
 	}
@@ -365,7 +370,7 @@ void loader__drop_replaced_links(struct loader *l)
 
 	for (i = 0; i < l->nlinks; i++) {
 		if (l->links[i].replaced)
-			close_link(l, l->links[i].link);
+			close_kept(l, &l->links[i]);
 		else
 			l->links[kept++] = l->links[i];
 	}
@@ -382,7 +387,7 @@ void loader__detach(struct loader *l)
 	for (entries = 1; entries >= 0; entries--) {
 		for (i = 0; i < l->nlinks; i++)
 			if (l->links[i].entry == entries)
-				close_link(l, l->links[i].link);
+				close_kept(l, &l->links[i]);
 		if (l->closer)
 			closer__wait(l->closer); /* with those of exited processes still closing */
 	}
@@ -391,7 +396,11 @@ void loader__detach(struct loader *l)
 	l->nlinks = 0;
 }
 
-int loader__keep_link(struct loader *l, struct bpf_link *link)
+int loader__keep_usdt_link(struct loader *l, struct bpf_link *link)
 {
-	return keep_link(l, link, true, -1);
+	int err = keep_link(l, link, true, -1);
+
+	if (!err)
+		l->links[l->nlinks - 1].usdt = true;
+	return err;
 }

@@ -7,6 +7,7 @@
 #ifndef FERRET_LOADER_INT_H
 #define FERRET_LOADER_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@ struct loader {
 		bool entry; /* closed before the return probes, so that no call loses its return */
 		int module; /* uprobe_multi: the module whose functions it probes (-1: other links) */
 		bool replaced; /* --overhead put new links in its place: destroyed once processes run */
+		bool usdt;     /* a USDT link: libbpf's USDT state is shared, see usdt_lock */
 	} *links;
 	size_t nlinks, cap;
 	/* probe_state[f]: enum ferret_probe_state; module_gen[m]: the generation of module m's
@@ -46,11 +48,14 @@ struct loader {
 	loader_event_fn handler;
 	void *handler_ctx;
 	bool sched; /* the on-CPU/blocked programs are attached (loader_sched.c) */
+	/* libbpf's USDT links share their program's USDT manager, which is not thread-safe:
+	 * they are attached and destroyed one at a time, under this lock, never by the closer. */
+	pthread_mutex_t usdt_lock;
 };
 
-/* Keeps a link the loader's other files attached (USDT: loader_usdt.c), filtered on attach_pid,
- * closed with the entry probes. On failure the link is destroyed. */
-int loader__keep_link(struct loader *l, struct bpf_link *link);
+/* Keeps a USDT link loader_usdt.c attached (under usdt_lock), filtered on attach_pid, closed
+ * with the entry probes, one at a time. On failure the link is destroyed. */
+int loader__keep_usdt_link(struct loader *l, struct bpf_link *link);
 /* loader_args.c: -A, -R's capture plans. Before load: the BPF side's settings and map
  * size; after it: the plans into their map. */
 int loader_args__configure(struct ferret_bpf *skel, const struct loader_opts *opts);

@@ -62,15 +62,17 @@ static int attach_site(struct loader *l, const struct usdt_plan *p, size_t i)
 
 	prog = site_program(l, s, &flags);
 	opts.usdt_cookie = (__u64)i | flags << FERRET_USDT_COOKIE_SHIFT;
+	pthread_mutex_lock(&l->usdt_lock);
 	link = bpf_program__attach_usdt(prog, l->attach_pid, p->modules[s->module], s->provider, s->name,
 					&opts);
+	err = link ? 0 : -errno;
+	pthread_mutex_unlock(&l->usdt_lock);
 	if (!link) {
-		err = -errno;
 		ferr("cannot attach to USDT probe %s in %s: %s", s->label, p->modules[s->module], strerror(-err));
 		return err;
 	}
 	l->probes++;
-	return loader__keep_link(l, link);
+	return loader__keep_usdt_link(l, link);
 }
 
 /* Ends before begins, and begins last of all: a span a begin opens finds its end probe there. */

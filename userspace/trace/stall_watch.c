@@ -206,8 +206,10 @@ static void publish(struct stall_watch *w, int64_t now)
 	if (w->publish_failed ||
 	    grow_array((void **)&w->next, &w->next_cap, w->nopen + 1, sizeof(*w->next)))
 		return;
-	memcpy(w->next, w->open, w->nopen * sizeof(*w->next));
-	qsort(w->next, w->nopen, sizeof(*w->next), by_start);
+	if (w->nopen) { /* w->open is NULL until a call opens */
+		memcpy(w->next, w->open, w->nopen * sizeof(*w->next));
+		qsort(w->next, w->nopen, sizeof(*w->next), by_start);
+	}
 	if (!n && !w->npublished)
 		return;
 	if ((err = store__publish_open_calls(w->store, w->run_key, w->run_start_ns, now, w->next, n)) < 0) {
