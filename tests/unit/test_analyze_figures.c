@@ -378,6 +378,13 @@ static void test_sched_stored(void)
 	r = analyze("sched", tree, true);
 	EXPECT(r.out && !strstr(r.out, "in kill)") && strstr(r.out, "(blocked"));
 	result_free(&r);
+	/* a blocked_in that is not what ferret writes: an error, not a figure */
+	if (sql_exec("UPDATE run_tree SET blocked_in = '62:x' WHERE function IN (SELECT id FROM functions"
+		     " WHERE name = 'h')"))
+		GIVE_UP();
+	r = analyze("sched", tree, false);
+	EXPECT(r.ret != 0 && r.err && strstr(r.err, "damaged (blocked_in '62:x')"));
+	result_free(&r);
 }
 
 /* A stored figure changed by hand shows: the table and the tree read them, not the spans. */
