@@ -288,6 +288,18 @@ FIXTURE int64_t query_file_int(const char *path, const char *sql)
 	"DROP VIEW arg_view; DROP TABLE arg_specs; DROP TABLE span_args;"                          \
 	"CREATE TABLE span_args(span_id INTEGER, position INTEGER, name TEXT, value);"             \
 	"ALTER TABLE run_functions DROP COLUMN incomplete;"                                        \
+	"ALTER TABLE run_functions DROP COLUMN sched_calls;"                                       \
+	"ALTER TABLE run_functions DROP COLUMN nosched_calls;"                                     \
+	"ALTER TABLE run_functions DROP COLUMN cpu_ns;"                                            \
+	"ALTER TABLE run_functions DROP COLUMN blocked_ns;"                                        \
+	"ALTER TABLE run_functions DROP COLUMN runq_ns;"                                           \
+	"ALTER TABLE run_functions DROP COLUMN blocked_in;"                                        \
+	"ALTER TABLE run_tree DROP COLUMN sched_calls;"                                            \
+	"ALTER TABLE run_tree DROP COLUMN nosched_calls;"                                          \
+	"ALTER TABLE run_tree DROP COLUMN cpu_ns;"                                                 \
+	"ALTER TABLE run_tree DROP COLUMN blocked_ns;"                                             \
+	"ALTER TABLE run_tree DROP COLUMN runq_ns;"                                                \
+	"ALTER TABLE run_tree DROP COLUMN blocked_in;"                                             \
 	"DROP VIEW span_view; DROP TABLE syscalls; PRAGMA legacy_alter_table = ON;"               \
 	"CREATE TABLE spans5(span_id INTEGER PRIMARY KEY, thread INTEGER, function INTEGER,"      \
 	" parent_id INTEGER, start_ns INTEGER, duration_ns INTEGER, depth INTEGER, status INTEGER);" \

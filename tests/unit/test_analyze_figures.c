@@ -100,6 +100,61 @@ static int write_paths_run(struct store *s)
 	return store__end_run(s, &(struct run_end){ .end_mono_ns = RUN_START + 30000, .no_return_spans = 1 });
 }
 
+/* Run "sched": spans with on-CPU/blocked figures. Thread 900: main -> a -> f -> g and
+ * main -> b -> f -> g, alternately 3 times each, f blocked in read/futex/write by turns, write
+ * and futex as long in all (a tie, and -f f merges the paths in another order than the calls
+ * came: a -> f holds read, write; b -> f futex, read); main -> f -> f
+ * (recursion: the table sums outermost calls); h 6 times, blocked in 6 system calls (more than a
+ * sum keeps); one g without figures. Thread 901: main and f without any (the table's f is then
+ * not complete). */
+static int write_sched_run(struct store *s)
+{
+	struct run_info info = { .run_id = "sched", .command = "./sched", .mode = "command", .pid = 900,
+				 .start_mono_ns = RUN_START };
+	static const char *const names[] = { "main", "a", "b", "f", "g", "h" };
+	static const int32_t turns[] = { 0, 202, 1, 202, 1, 0 }; /* read, futex, write */
+	static const int64_t fblocked[] = { 100, 600, 600, 600, 600, 600 };
+	struct stored_span r;
+	int64_t module, fns[6], threads[2], main_id, mid, fid, t = 10;
+	int i;
+
+	if (store__begin_run(s, &info) || (module = store__add_module(s, "/opt/app/sched", NULL)) < 0)
+		return -1;
+	for (i = 0; i < 6; i++)
+		fns[i] = store__add_function(s, module, names[i], NULL, 0x900 + 16 * i);
+	threads[0] = store__add_thread(s, 900, 900, "sched");
+	threads[1] = store__add_thread(s, 900, 901, "plain");
+#define SPAN(id_, parent_, fn_, start_, dur_, depth_, sched_, cpu_, blocked_, runq_, in_)                    \
+	(r = (struct stored_span){ .span_id = (id_), .parent_id = (parent_), .thread_key = threads[0],            \
+				   .function_key = fns[fn_], .start_ns = RUN_START + (start_),                      \
+				   .end_ns = RUN_START + (start_) + (dur_), .depth = (depth_), .has_sched = (sched_),  \
+				   .cpu_ns = (cpu_), .blocked_ns = (blocked_), .runq_ns = (runq_), .blocked_in = (in_) }, \
+	 store__append_span(s, &r))
+	main_id = store__next_span_id(s);
+	if (SPAN(main_id, 0, 0, 0, 100000, 0, true, 30000, 60000, 10000, 7))
+		return -1;
+	for (i = 0; i < 6; i++, t += 1000) {
+		mid = store__next_span_id(s);
+		fid = store__next_span_id(s);
+		if (SPAN(mid, main_id, 1 + i % 2, t, 900, 1, true, 100, 700, 100, turns[i]) ||
+		    SPAN(fid, mid, 3, t + 10, 800, 2, true, 100, fblocked[i], 700 - fblocked[i], turns[i]) ||
+		    SPAN(store__next_span_id(s), fid, 4, t + 20, 100, 3, i != 4, 90, 0, 10, -1))
+			return -1;
+	}
+	fid = store__next_span_id(s);
+	if (SPAN(fid, main_id, 3, t, 2000, 1, true, 500, 1000, 500, 61) ||
+	    SPAN(store__next_span_id(s), fid, 3, t + 10, 1000, 2, true, 100, 900, 0, 61))
+		return -1;
+	for (i = 0, t += 3000; i < 6; i++, t += 1000)
+		if (SPAN(store__next_span_id(s), main_id, 5, t, 900, 1, true, 100, 100 * (i % 3 + 1) + i, 0, 230 + i))
+			return -1;
+#undef SPAN
+	if (write_span(s, main_id = store__next_span_id(s), 0, threads[1], fns[0], 0, 5000, 0, 0) ||
+	    write_span(s, store__next_span_id(s), main_id, threads[1], fns[3], 10, 1000, 1, 0))
+		return -1;
+	return store__end_run(s, &(struct run_end){ .end_mono_ns = RUN_START + 200000 });
+}
+
 /* Run "unended": its tracer was killed (spans written, the run never ended). */
 static int write_unended_run(struct store *s)
 {
@@ -117,7 +172,7 @@ static int write_unended_run(struct store *s)
 }
 
 static const char *const stored_runs[] = { "synthetic", "dense", "random", "empty", "stack", "cut",
-					   "paths" };
+					   "paths", "sched" };
 #define NRUNS (sizeof(stored_runs) / sizeof(stored_runs[0]))
 
 /* The runs above, then the figures of each ended one stored as its tracer would. */
@@ -129,7 +184,7 @@ static int write_runs(void)
 
 	if (store__open(db_path, STORE_WRITE, &s))
 		goto cleanup;
-	if (write_stack_run(s) || write_cut_run(s) || write_paths_run(s))
+	if (write_stack_run(s) || write_cut_run(s) || write_paths_run(s) || write_sched_run(s))
 		goto cleanup;
 	for (i = 0; i < NRUNS; i++)
 		if (analyze__store_figures(s, db_path, stored_runs[i]))
@@ -214,6 +269,8 @@ static const char *const option_sets[][MAX_ARGS] = {
 	{ "--sort", "p99", "--approx", NULL },
 	{ "--sort", "max", NULL },
 	{ "--sort", "errors", NULL },
+	{ "--sort", "cpu", NULL },
+	{ "--sort", "blocked", "--json", NULL },
 	{ "--sort", "function", "--limit", "3", NULL },
 	{ "--sort", "module", NULL },
 	{ "--limit", "0", NULL },
@@ -291,6 +348,45 @@ static void test_what_is_stored(void)
 			  " WHERE r.run_id = 'paths'"), 24);
 }
 
+/* The on-CPU/blocked sums are stored with the figures, and read from there. */
+static void test_sched_stored(void)
+{
+	static const char *const table[] = { "--json", NULL }, *const tree[] = { "--tree", NULL };
+	struct result r;
+
+	EXPECT_EQ(sql_int("SELECT count(*) FROM run_functions f JOIN runs r ON r.id = f.run"
+			  " WHERE r.run_id = 'sched' AND sched_calls > 0"), 6);
+	/* f: 7 outermost calls with figures, 1 without (thread 901) */
+	EXPECT_EQ(sql_int("SELECT sched_calls * 10 + nosched_calls FROM run_functions f JOIN runs r"
+			  " ON r.id = f.run JOIN functions fn ON fn.id = f.function"
+			  " WHERE r.run_id = 'sched' AND fn.name = 'f'"), 71);
+	EXPECT_EQ(sql_int("SELECT count(*) FROM run_tree n JOIN runs r ON r.id = n.run"
+			  " WHERE r.run_id = 'sched' AND blocked_in IN ('0:100,1:1200', '202:1200,0:600')"), 2);
+	EXPECT_EQ(sql_int("SELECT count(*) FROM run_functions f JOIN runs r ON r.id = f.run"
+			  " JOIN functions fn ON fn.id = f.function WHERE r.run_id = 'sched' AND fn.name = 'h'"
+			  " AND length(blocked_in) - length(replace(blocked_in, ',', '')) = 3"), 1);
+	if (sql_exec("UPDATE run_functions SET cpu_ns = 4444444 WHERE function IN (SELECT id FROM functions"
+		     " WHERE name = 'h'); UPDATE run_tree SET blocked_in = '62:1000000' WHERE function IN"
+		     " (SELECT id FROM functions WHERE name = 'h')"))
+		GIVE_UP();
+	r = analyze("sched", table, false);
+	EXPECT(r.out && strstr(r.out, "\"cpu_ns\": 4444444"));
+	result_free(&r);
+	r = analyze("sched", tree, false);
+	EXPECT(r.out && strstr(r.out, "in kill)"));
+	result_free(&r);
+	r = analyze("sched", tree, true);
+	EXPECT(r.out && !strstr(r.out, "in kill)") && strstr(r.out, "(blocked"));
+	result_free(&r);
+	/* a blocked_in that is not what ferret writes: an error, not a figure */
+	if (sql_exec("UPDATE run_tree SET blocked_in = '62:x' WHERE function IN (SELECT id FROM functions"
+		     " WHERE name = 'h')"))
+		GIVE_UP();
+	r = analyze("sched", tree, false);
+	EXPECT(r.ret != 0 && r.err && strstr(r.err, "damaged (blocked_in '62:x')"));
+	result_free(&r);
+}
+
 /* A stored figure changed by hand shows: the table and the tree read them, not the spans. */
 static void test_stored_are_read(void)
 {
@@ -325,6 +421,7 @@ int main(void)
 		return 1;
 	RUN(test_what_is_stored);
 	RUN(test_same_output);
+	RUN(test_sched_stored);
 	RUN(test_stored_are_read);
 	fixture_teardown();
 	CHECK_EXIT();

@@ -22,9 +22,6 @@ int analyze__stored_totals(struct run_query *ss, const struct run_row *run, stru
 
 	if (spans && *spans && strcmp(spans, "0"))
 		return 0;
-	/* The stored figures hold no on-CPU/blocked time: a run that has it is read from its spans. */
-	if ((found = run_query__run_has_sched(ss, run->run_key)) != 0)
-		return found < 0 ? found : 0;
 	if ((found = run_query__stored_totals(ss, run->run_key, out)) <= 0)
 		return found;
 	/* Figures of other spans than the run holds now (a run ended twice?) are not its. */

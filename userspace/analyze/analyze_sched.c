@@ -42,6 +42,19 @@ void sched_sum__add(struct sched_sum *s, const struct open_call *c)
 		add_syscall(s, c->blocked_in, c->blocked_ns);
 }
 
+void sched_sum__merge(struct sched_sum *s, const struct sched_sum *from)
+{
+	uint8_t i;
+
+	s->known += from->known;
+	s->unknown += from->unknown;
+	s->cpu_ns = add_ns(s->cpu_ns, from->cpu_ns);
+	s->blocked_ns = add_ns(s->blocked_ns, from->blocked_ns);
+	s->runq_ns = add_ns(s->runq_ns, from->runq_ns);
+	for (i = 0; i < from->nnr; i++)
+		add_syscall(s, from->nr[i], from->nr_ns[i]);
+}
+
 int32_t sched_sum__blocked_in(const struct sched_sum *s)
 {
 	uint8_t i, best = 0;
@@ -49,7 +62,7 @@ int32_t sched_sum__blocked_in(const struct sched_sum *s)
 	if (!s->nnr)
 		return -1;
 	for (i = 1; i < s->nnr; i++)
-		if (s->nr_ns[i] > s->nr_ns[best])
+		if (s->nr_ns[i] > s->nr_ns[best] || (s->nr_ns[i] == s->nr_ns[best] && s->nr[i] < s->nr[best]))
 			best = i;
 	return s->nr[best];
 }

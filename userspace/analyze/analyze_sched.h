@@ -12,26 +12,20 @@
 #include <stdint.h>
 
 #include "open_call.h"
+#include "store/run_figures.h"
 
-#define SCHED_SUM_SYSCALLS 4 /* system calls kept per sum, by blocked ns */
-
-struct sched_sum {
-	uint64_t known, unknown; /* calls with figures, and without */
-	int64_t cpu_ns, blocked_ns, runq_ns;
-	/* Blocked ns by each call's own blocked_in (a call's most blocking system call takes its
-	 * whole blocked time): the few largest. */
-	int32_t nr[SCHED_SUM_SYSCALLS];
-	int64_t nr_ns[SCHED_SUM_SYSCALLS];
-	uint8_t nnr;
-};
+/* struct sched_sum: store/run_figures.h (the stored figures hold it too). */
 
 void sched_sum__add(struct sched_sum *s, const struct open_call *c);
+/* from's calls added to s's, as if each had been added (exact while their system calls fit). */
+void sched_sum__merge(struct sched_sum *s, const struct sched_sum *from);
 /* Every call counted has figures (and there is one). */
 static inline bool sched_sum__complete(const struct sched_sum *s)
 {
 	return s->known && !s->unknown;
 }
-/* The system call with the most blocked ns; -1: none (or blocked outside any). */
+/* The system call with the most blocked ns (a tie: the lowest number, so the order calls
+ * came in does not matter); -1: none (or blocked outside any). */
 int32_t sched_sum__blocked_in(const struct sched_sum *s);
 /* "read", "(no syscall)", "syscall_512": as span_view names it. */
 const char *sched__syscall_name(int32_t nr, char *buf, size_t len);

@@ -305,6 +305,7 @@ void table__stored_row(const struct table *t, int32_t fn, struct stored_function
 		.total_ns = st->total, .self_known = !st->partial, .self_ns = st->self,
 		.min_ns = st->min, .max_ns = st->max, .avg_ns = st->avg,
 		.aggregated = st->aggregated, .stored_spans = st->stored, .incomplete = st->incomplete,
+		.sched = st->sched,
 	};
 	memcpy(out->pct, st->pct, sizeof(out->pct));
 	memcpy(out->approx_pct, st->pct, sizeof(out->approx_pct)); /* the histogram's either way */
@@ -337,6 +338,11 @@ static int load_stored(void *ctx, const struct stored_function_row *r)
 	st->aggregated = r->aggregated;
 	st->stored = r->stored_spans;
 	st->partial = r->aggregated && r->stored_spans < r->calls;
+	st->sched = r->sched;
+	/* The spans' walk shows the columns when any span has figures, these when an outermost
+	 * activation has: the same, unless the only spans with figures are recursive calls
+	 * inside ones without. */
+	t->sched |= r->sched.known > 0;
 	return 0;
 }
 

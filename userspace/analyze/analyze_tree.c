@@ -321,7 +321,7 @@ static int record_nodes(struct tree *t)
 		t->recorded[t->nrecorded++] = (struct stored_tree_node){
 			.thread_key = t->thread_key, .node = (int64_t)i, .parent = nd->parent,
 			.function_key = t->fns->v[nd->fn].key, .calls = nd->calls, .errors = nd->errors,
-			.total_ns = nd->total, .self_ns = nd->self,
+			.total_ns = nd->total, .self_ns = nd->self, .sched = nd->sched,
 		};
 	}
 	return 0;
@@ -445,6 +445,7 @@ static int load_node(void *ctx, const struct stored_tree_node *sn)
 		t->nodes[node].errors += sn->errors;
 		t->nodes[node].total = add_ns(t->nodes[node].total, sn->total_ns);
 		t->nodes[node].self = add_ns(t->nodes[node].self, sn->self_ns);
+		sched_sum__merge(&t->nodes[node].sched, &sn->sched);
 	}
 	if (grow_array((void **)&t->stored_node, &t->stored_cap, t->nstored + 1, sizeof(*t->stored_node)))
 		return -ENOMEM;

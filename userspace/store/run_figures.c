@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* run_figures: analyze's stored figures of a run (see run_figures.h). */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <sqlite3.h>
@@ -17,16 +19,42 @@ struct figures_writer {
 static const char insert_function_sql[] =
 	"INSERT INTO run_functions(run, seq, function, calls, errors, total_ns, self_ns, min_ns, max_ns,"
 	" avg_ns, p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
-	" incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+	" incomplete, sched_calls, nosched_calls, cpu_ns, blocked_ns, runq_ns, blocked_in)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?20, ?21, ?22, ?23, ?24)";
 
 static const char insert_node_sql[] =
-	"INSERT INTO run_tree(run, thread, node, parent, function, calls, errors, total_ns, self_ns)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	"INSERT INTO run_tree(run, thread, node, parent, function, calls, errors, total_ns, self_ns,"
+	" sched_calls, nosched_calls, cpu_ns, blocked_ns, runq_ns, blocked_in)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+/* The sched columns' select list (schema_sched.h), and NULLs for a version 5 file. */
+#define SCHED_COLUMNS_SQL(p) p "sched_calls, " p "nosched_calls, " p "cpu_ns, " p "blocked_ns, " p "runq_ns, " p "blocked_in"
+#define NO_SCHED_COLUMNS_SQL "NULL, NULL, NULL, NULL, NULL, NULL"
 
 /* A count kept as uint64 goes in as SQLite's int64: it never comes near 2^63. */
 static void bind_count(sqlite3_stmt *stmt, int col, uint64_t n)
 {
 	sqlite3_bind_int64(stmt, col, n > INT64_MAX ? INT64_MAX : (int64_t)n);
+}
+
+/* The six sched columns from col on: counts, sums, then blocked_in as "nr:ns,nr:ns". */
+static void bind_sched(sqlite3_stmt *stmt, int col, const struct sched_sum *sum)
+{
+	char text[SCHED_SUM_SYSCALLS * 34 + 1]; /* "-2147483648:-9223372036854775808," each */
+	size_t len = 0;
+	uint8_t i;
+
+	bind_count(stmt, col, sum->known);
+	bind_count(stmt, col + 1, sum->unknown);
+	sqlite3_bind_int64(stmt, col + 2, sum->cpu_ns);
+	sqlite3_bind_int64(stmt, col + 3, sum->blocked_ns);
+	sqlite3_bind_int64(stmt, col + 4, sum->runq_ns);
+	text[0] = '\0';
+	for (i = 0; i < sum->nnr && i < SCHED_SUM_SYSCALLS; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%" PRId32 ":%" PRId64, i ? "," : "",
+					sum->nr[i], sum->nr_ns[i]);
+	sqlite3_bind_text(stmt, col + 5, text, (int)len, SQLITE_TRANSIENT);
 }
 
 static int clear_run(struct db *db, int64_t run_key)
@@ -104,6 +132,7 @@ int figures_writer__function(struct figures_writer *w, int64_t seq, const struct
 		bind_count(s, 17, r->stored_spans);
 	else
 		sqlite3_bind_null(s, 17);
+	bind_sched(s, 19, &r->sched);
 	return step(w, s);
 }
 
@@ -120,6 +149,7 @@ int figures_writer__node(struct figures_writer *w, const struct stored_tree_node
 	bind_count(s, 7, n->errors);
 	sqlite3_bind_int64(s, 8, n->total_ns);
 	sqlite3_bind_int64(s, 9, n->self_ns);
+	bind_sched(s, 10, &n->sched);
 	return step(w, s);
 }
 
@@ -192,6 +222,36 @@ int run_figures__totals(struct db *db, int64_t run_key, struct stored_run_totals
 	return read_error(db);
 }
 
+/* The six sched columns from col on (NULL: none, a version 5 file); -EIO: a blocked_in that is
+ * not what bind_sched writes (printed). */
+static int read_sched(struct db *db, sqlite3_stmt *stmt, int col, struct sched_sum *sum)
+{
+	const char *p = (const char *)sqlite3_column_text(stmt, col + 5);
+	char *end;
+	long long nr;
+
+	*sum = (struct sched_sum){ .known = column_count(stmt, col), .unknown = column_count(stmt, col + 1),
+				   .cpu_ns = sqlite3_column_int64(stmt, col + 2),
+				   .blocked_ns = sqlite3_column_int64(stmt, col + 3),
+				   .runq_ns = sqlite3_column_int64(stmt, col + 4) };
+	while (p && *p) {
+		nr = strtoll(p, &end, 10);
+		if (end == p || *end != ':' || nr < INT32_MIN || nr > INT32_MAX || sum->nnr == SCHED_SUM_SYSCALLS)
+			goto damaged;
+		sum->nr[sum->nnr] = (int32_t)nr;
+		p = end + 1;
+		sum->nr_ns[sum->nnr++] = strtoll(p, &end, 10);
+		if (end == p || (*end && *end != ','))
+			goto damaged;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+damaged:
+	ferr("%s: the figures stored for a run are damaged (blocked_in '%s')", db->path,
+	     (const char *)sqlite3_column_text(stmt, col + 5));
+	return -EIO;
+}
+
 static void read_function(sqlite3_stmt *s, struct stored_function_row *r)
 {
 	int k;
@@ -225,15 +285,16 @@ int run_figures__functions(struct db *db, int64_t run_key,
 	if (db__prepare(db, db->schema_version >= 6
 			    ? "SELECT function, calls, errors, total_ns, self_ns, min_ns, max_ns, avg_ns,"
 			      " p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
-			      " incomplete FROM run_functions WHERE run = ? ORDER BY seq"
+			      " incomplete, " SCHED_COLUMNS_SQL("") " FROM run_functions WHERE run = ? ORDER BY seq"
 			    : "SELECT function, calls, 0, total_ns, self_ns, min_ns, max_ns, avg_ns,"
 			      " p50_ns, p95_ns, p99_ns, approx_p50_ns, approx_p95_ns, approx_p99_ns, stored_spans,"
-			      " errors FROM run_functions WHERE run = ? ORDER BY seq", &stmt))
+			      " errors, " NO_SCHED_COLUMNS_SQL " FROM run_functions WHERE run = ? ORDER BY seq", &stmt))
 		return -EIO;
 	sqlite3_bind_int64(stmt, 1, run_key);
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		read_function(stmt, &row);
-		err = cb(ctx, &row);
+		if (!(err = read_sched(db, stmt, 16, &row.sched)))
+			err = cb(ctx, &row);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = read_error(db);
@@ -249,10 +310,13 @@ int run_figures__tree(struct db *db, int64_t run_key, int pid, int tid,
 	int rc, err = 0;
 
 	/* The threads' filter is the one the span scan applies (range_scan.c). */
-	if (db__prepare(db, "SELECT n.thread, n.node, n.parent, n.function, n.calls, n.errors,"
-			    " n.total_ns, n.self_ns FROM run_tree n JOIN threads t ON t.id = n.thread"
-			    " WHERE n.run = ?1 AND (?2 = 0 OR t.pid = ?2) AND (?3 = 0 OR t.tid = ?3)"
-			    " ORDER BY n.thread, n.node", &stmt))
+#define TREE_SELECT_SQL "SELECT n.thread, n.node, n.parent, n.function, n.calls, n.errors, n.total_ns, n.self_ns, "
+#define TREE_FROM_SQL                                                                              \
+	" FROM run_tree n JOIN threads t ON t.id = n.thread"                                       \
+	" WHERE n.run = ?1 AND (?2 = 0 OR t.pid = ?2) AND (?3 = 0 OR t.tid = ?3) ORDER BY n.thread, n.node"
+	if (db__prepare(db, db->schema_version >= 9
+			    ? TREE_SELECT_SQL SCHED_COLUMNS_SQL("n.") TREE_FROM_SQL
+			    : TREE_SELECT_SQL NO_SCHED_COLUMNS_SQL TREE_FROM_SQL, &stmt))
 		return -EIO;
 	sqlite3_bind_int64(stmt, 1, run_key);
 	sqlite3_bind_int(stmt, 2, pid);
@@ -266,7 +330,8 @@ int run_figures__tree(struct db *db, int64_t run_key, int pid, int tid,
 		n.errors = column_count(stmt, 5);
 		n.total_ns = sqlite3_column_int64(stmt, 6);
 		n.self_ns = sqlite3_column_int64(stmt, 7);
-		err = cb(ctx, &n);
+		if (!(err = read_sched(db, stmt, 8, &n.sched)))
+			err = cb(ctx, &n);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = read_error(db);

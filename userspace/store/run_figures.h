@@ -15,6 +15,20 @@
 
 #include "db.h"
 
+#define SCHED_SUM_SYSCALLS 4 /* system calls kept per sum, by blocked ns */
+
+/* On-CPU, blocked and run-queue time of a set of calls (analyze_sched.h sums it; stored with
+ * each function and call path). */
+struct sched_sum {
+	uint64_t known, unknown; /* calls with figures, and without */
+	int64_t cpu_ns, blocked_ns, runq_ns;
+	/* Blocked ns by each call's own blocked_in (a call's most blocking system call takes its
+	 * whole blocked time): the few largest. */
+	int32_t nr[SCHED_SUM_SYSCALLS];
+	int64_t nr_ns[SCHED_SUM_SYSCALLS];
+	uint8_t nnr;
+};
+
 /* The run as a whole. */
 struct stored_run_totals {
 	int64_t spans;	   /* the spans the figures were computed from */
@@ -35,6 +49,7 @@ struct stored_function_row {
 	uint64_t stored_spans; /* aggregated: its spans stored */
 	/* version 6: errors are calls of status error; calls that are neither ok nor error: */
 	uint64_t incomplete;
+	struct sched_sum sched; /* its outermost activations' (version 9; version 5: none) */
 };
 
 /* One call path of a thread: node numbers start at 1, 0 is the thread (a root's parent). */
@@ -44,6 +59,7 @@ struct stored_tree_node {
 	int64_t function_key;
 	uint64_t calls, errors;
 	int64_t total_ns, self_ns;
+	struct sched_sum sched; /* its calls' (version 9; version 5: none) */
 };
 
 struct figures_writer;

@@ -167,24 +167,6 @@ int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row)
 	return 1;
 }
 
-int run_query__run_has_sched(struct run_query *st, int64_t run_key)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc = schema_sched__has_columns(st->db);
-
-	if (rc <= 0)
-		return rc;
-	if (db__prepare(st->db, "SELECT 1 FROM threads t JOIN spans s ON s.span_id = t.first_span_id"
-				" WHERE t.run = ? AND s.cpu_ns IS NOT NULL LIMIT 1", &stmt))
-		return -1;
-	sqlite3_bind_int64(stmt, 1, run_key);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : db__error(st->db, "cannot read spans");
-}
-
 void keyed_spans__free(struct keyed_spans *sc)
 {
 	if (!sc)

@@ -64,9 +64,6 @@ struct keyed_spans *run_query__keyed_spans(struct run_query *st, int64_t run_key
 int keyed_spans__next(struct keyed_spans *sc, struct keyed_span *row);
 void keyed_spans__free(struct keyed_spans *sc);
 
-/* 1: run_key's spans have on-CPU/blocked figures (its threads' first spans do); 0: not; <0. */
-int run_query__run_has_sched(struct run_query *st, int64_t run_key);
-
 /* Stack mode: a function's figures over every call (function_stats). */
 #define STORED_HIST_BUCKETS 64 /* function_stats.hist: log2 buckets, as the tracer counts them */
 struct stored_func_figures {

@@ -88,7 +88,8 @@
  * additions (functions.kind, span_events, tag_view, event_view) + 8's arguments (span_args'
  * layout, arg_specs, arg_view, status 4 'error', span_view.name, run_functions.incomplete) +
  * 9's on-CPU, blocked and run-queue time (spans.cpu_ns, blocked_ns, runq_ns, blocked_in, the
- * syscalls table, their span_view columns: schema_sched.h).
+ * syscalls table, their span_view columns, their sums in run_functions and run_tree:
+ * schema_sched.h).
  * Version 5 (4 + functions.probe, run_probe_costs; run_figures, run_functions, run_tree:
  * analyze's figures; function_probes; all additive). Comments inside CREATE statements are kept by SQLite, so
  * `.schema` in sqlite3 shows them. spans has no index and no run column (its
@@ -170,6 +171,7 @@ static const char schema_sql[] =
 	" approx_p50_ns INTEGER, approx_p95_ns INTEGER, approx_p99_ns INTEGER, -- analyze --approx\n"
 	" stored_spans INTEGER, -- stack mode: its spans stored; NULL: no function_stats row\n"
 	" " SCHEMA_INCOMPLETE_COLUMN ", -- spans neither ok nor error (version 8)\n"
+	SCHEMA_SCHED_FIGURES_COLUMNS
 	" PRIMARY KEY (run, seq)) WITHOUT ROWID;"
 	"CREATE TABLE run_tree(\n"
 	"-- The merged call tree of each thread of the run: one row per call path.\n"
@@ -178,6 +180,7 @@ static const char schema_sql[] =
 	" parent INTEGER, -- its parent's node; 0: a root of the thread\n"
 	" function INTEGER REFERENCES functions(id),\n"
 	" calls INTEGER, errors INTEGER, total_ns INTEGER, self_ns INTEGER,\n"
+	SCHEMA_SCHED_FIGURES_COLUMNS
 	" PRIMARY KEY (run, thread, node)) WITHOUT ROWID;"
 	"CREATE TABLE function_probes(\n"
 	"-- Functions whose probes were not the usual entry and return: --count-only, or taken\n"
@@ -245,7 +248,8 @@ static const char *const steps_after_5[] = {
 	SCHEMA_LIVE_SQL,	 /* 6: open_calls, stalls */
 	span_notes__schema_sql, /* 7: functions.kind, span_events, tag_view, event_view */
 	SCHEMA_ARGS_STEP_SQL,	 /* 8: span_args, arg_specs, arg_view, run_functions.incomplete */
-	SCHEMA_SCHED_ADD_SQL,	 /* 9: spans' on-CPU, blocked, run-queue columns (and syscalls) */
+	SCHEMA_SCHED_ADD_SQL	 /* 9: spans' on-CPU, blocked, run-queue columns (and syscalls), */
+	SCHEMA_SCHED_FIGURES_ADD_SQL, /* and the stored figures' sums of them */
 };
 _Static_assert(5 + sizeof(steps_after_5) / sizeof(steps_after_5[0]) == STORE_SCHEMA_VERSION,
 	       "one step per version after 5");

@@ -4,6 +4,7 @@
  * spans.cpu_ns, blocked_ns, runq_ns, blocked_in (a system call number) and the syscalls
  * table that names them in span_view. A version 5 file opened to write gets them (additive:
  * its spans read NULL); opened to read, it is read as it is, and readers leave them out.
+ * Version 9 also stores these sums with analyze's figures (run_functions, run_tree).
  */
 #ifndef FERRET_SCHEMA_SCHED_H
 #define FERRET_SCHEMA_SCHED_H
@@ -32,6 +33,32 @@
 	"ALTER TABLE spans ADD COLUMN blocked_ns INTEGER;"                                        \
 	"ALTER TABLE spans ADD COLUMN runq_ns INTEGER;"                                           \
 	"ALTER TABLE spans ADD COLUMN blocked_in INTEGER;"
+
+/* In CREATE TABLE run_functions and run_tree (analyze's stored figures, run_figures.h): the
+ * sum analyze shows (struct sched_sum), so that a run with these figures is analyzed from the
+ * stored ones too. The system calls go in one TEXT column, not two per slot: a sum keeps at
+ * most SCHED_SUM_SYSCALLS of them, most rows have none or one, and they are only ever read
+ * back whole. Comments in C style: SQLite's DROP COLUMN (the tests' version 5 files) breaks on
+ * a "--" comment that ends a column's definition. */
+#define SCHEMA_SCHED_FIGURES_COLUMNS                                                              \
+	" sched_calls INTEGER, /* of its calls counted (run_functions: outermost activations),\n"  \
+	"  those with on-CPU figures; NULL: a file before version 9 */\n"                          \
+	" nosched_calls INTEGER, /* and those without */\n"                                        \
+	" cpu_ns INTEGER, blocked_ns INTEGER, runq_ns INTEGER, /* summed over sched_calls */\n"     \
+	" blocked_in TEXT, /* blocked ns by each call's blocked_in, the largest few (in the order\n" \
+	"  first seen): 'nr:ns,nr:ns' (nr: syscalls.nr, -1: in none); '': none */\n"
+
+#define SCHEMA_SCHED_FIGURES_ADD(table)                                                           \
+	"ALTER TABLE " table " ADD COLUMN sched_calls INTEGER;"                                   \
+	"ALTER TABLE " table " ADD COLUMN nosched_calls INTEGER;"                                 \
+	"ALTER TABLE " table " ADD COLUMN cpu_ns INTEGER;"                                        \
+	"ALTER TABLE " table " ADD COLUMN blocked_ns INTEGER;"                                    \
+	"ALTER TABLE " table " ADD COLUMN runq_ns INTEGER;"                                       \
+	"ALTER TABLE " table " ADD COLUMN blocked_in TEXT;"
+
+/* An older file's stored figures get them (the same step as the spans' columns). */
+#define SCHEMA_SCHED_FIGURES_ADD_SQL \
+	SCHEMA_SCHED_FIGURES_ADD("run_functions") SCHEMA_SCHED_FIGURES_ADD("run_tree")
 
 /* The syscalls table, filled: in a new file, or one the migration gave the columns. 0 or -1
  * (printed). */
