@@ -149,11 +149,7 @@ static int push_call(struct walk *w, const struct keyed_span *row)
 	c->user = -1;
 	c->status = row->status;
 	c->outermost = w->fns->v[fn].active++ == 0;
-	c->has_sched = row->has_sched;
-	c->blocked_in = row->blocked_in;
-	c->cpu_ns = row->cpu_ns;
-	c->blocked_ns = row->blocked_ns;
-	c->runq_ns = row->runq_ns;
+	OPEN_CALL_TAKE_SCHED(c, row);
 	return w->ops->push ? w->ops->push(w->ctx, c, call_stack__parent(&w->stack)) : 0;
 }
 

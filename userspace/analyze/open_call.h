@@ -28,6 +28,17 @@ struct open_call {
 	int64_t cpu_ns, blocked_ns, runq_ns;
 };
 
+/* The span's on-CPU, blocked and run-queue time, from a reader's row: a macro, since analyze
+ * reads keyed_span rows and export named_span ones, with these fields alike. */
+#define OPEN_CALL_TAKE_SCHED(c, row)                                                               \
+	do {                                                                                       \
+		(c)->has_sched = (row)->has_sched;                                                 \
+		(c)->blocked_in = (row)->blocked_in;                                               \
+		(c)->cpu_ns = (row)->cpu_ns;                                                       \
+		(c)->blocked_ns = (row)->blocked_ns;                                               \
+		(c)->runq_ns = (row)->runq_ns;                                                     \
+	} while (0)
+
 struct call_stack {
 	struct open_call *calls;
 	size_t depth, cap;

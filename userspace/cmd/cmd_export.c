@@ -82,13 +82,7 @@ static enum parse_result apply_opt(int c, const char *arg, struct export_opts *o
 	case OPT_DB: return options__db(arg, &o->db_path);
 	case OPT_RUN_ID: return options__run_id(arg, &o->run_id);
 	case OPT_FORMAT: return parse_format(arg, &o->format);
-	case 'o':
-		if (!*arg) {
-			ferr("-o: empty path (use '-' for stdout)");
-			return PARSE_USAGE;
-		}
-		o->output = arg;
-		return PARSE_RUN;
+	case 'o': return options__output(arg, &o->output);
 	default: return PARSE_USAGE; /* getopt_long returned a value it was not given */
 	}
 }

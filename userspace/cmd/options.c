@@ -115,6 +115,16 @@ enum parse_result options__run_id(const char *text, const char **run_id)
 	return PARSE_RUN;
 }
 
+enum parse_result options__output(const char *path, const char **output)
+{
+	if (!*path) {
+		ferr("-o: empty path (use '-' for stdout)");
+		return PARSE_USAGE;
+	}
+	*output = path;
+	return PARSE_RUN;
+}
+
 enum parse_result options__db(const char *path, const char **db)
 {
 	if (*db) {

@@ -60,6 +60,8 @@ enum parse_result options__duration(const char *opt, const char *text, int64_t *
 /* A positive number of seconds: 0.5, 10. */
 enum parse_result options__seconds(const char *opt, const char *text, int64_t *ns);
 enum parse_result options__run_id(const char *text, const char **run_id);
+/* -o PATH of export and view: a file, '-' for stdout, or a directory ending in '/'. */
+enum parse_result options__output(const char *path, const char **output);
 /* The database, given once: by --db or as the DB argument. */
 enum parse_result options__db(const char *path, const char **db);
 /* After getopt_long: the optional DB argument (nothing else); *db defaults to DEFAULT_DB. */

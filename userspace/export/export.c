@@ -216,11 +216,7 @@ struct open_call *nest__push(struct nest *n, const struct named_span *row)
 	c->start_ns = row->start_ns;
 	c->duration_ns = end - row->start_ns;
 	c->status = row->status;
-	c->has_sched = row->has_sched; /* the viewer's table and calls show them */
-	c->blocked_in = row->blocked_in;
-	c->cpu_ns = row->cpu_ns;
-	c->blocked_ns = row->blocked_ns;
-	c->runq_ns = row->runq_ns;
+	OPEN_CALL_TAKE_SCHED(c, row); /* the viewer's table and calls show them */
 	return c;
 }
 
