@@ -1,17 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Unit tests of the exporters (userspace/export*.c, cmd_export.c): a small run
- * written through the store API into a temp DB, then every format's output
- * compared byte for byte with what was worked out by hand.
- *
- * The run (R = the run's start; times below are ns after R):
- *   demo 100/100:   main [10,110] > f [20,50] > g [30,50]   g ends with f
- *                   main > h [50,60]                        opens as f, g close
- *                   main > z [60,60]                        zero-length, as h closes
- *                   main > k [110,110]                      zero-length, at main's end
- *   worker 100/101: w [5,80] incomplete > d [10,20]         an incomplete caller
- *                   w > c [70,90]                           c clamped to 80
- *   child 200/200:  main [200,300] > WEIRD [210,220]        a name that needs escaping
+ * Unit tests of the exporters (userspace/export/): the run of export_fixture.h exported
+ * in every format and compared byte for byte with what was worked out by hand.
  */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -24,98 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "cmd/commands.h"
-#include "export/export.h"
-#include "store/store.h"
-
-#define R 1000000000LL		       /* the run's CLOCK_MONOTONIC start */
-#define REAL 1700000000000000000LL     /* CLOCK_REALTIME at R */
-#define FFFD "\xef\xbf\xbd"
-/* A quote, a backslash, control characters, invalid UTF-8 (a stray 0xff, a lead byte
- * cut short, an encoded surrogate, a truncated sequence at the end), ';' and a valid é. */
-#define WEIRD "we\"ird\\na\x01me\n\xff\xc3(\xc3\xa9;x\xed\xa0\x80\xe2\x82"
-#define WEIRD_JSON "we\\\"ird\\\\na\\u0001me\\u000a" FFFD FFFD "(\xc3\xa9;x" FFFD FFFD FFFD FFFD
-#define WEIRD_FOLDED "we\"ird\\name" FFFD FFFD "(\xc3\xa9x" FFFD FFFD FFFD FFFD
-
-static char tmpdir[256];
-static char db_path[300];
-
-static int64_t add_span(struct store *s, int64_t parent, int64_t thread, int64_t fn,
-			int64_t start, int64_t end, int depth, int status)
-{
-	struct stored_span rec = {
-		.span_id = store__next_span_id(s),
-		.parent_id = parent,
-		.thread_key = thread,
-		.function_key = fn,
-		.start_ns = R + start,
-		.end_ns = R + end,
-		.depth = depth,
-		.status = status,
-	};
-
-	if (store__append_span(s, &rec))
-		return -1;
-	return rec.span_id;
-}
-
-static int make_db(void)
-{
-	struct run_info info = { .run_id = "test-run", .command = "demo --x", .mode = "command",
-				 .pid = 100, .start_mono_ns = R, .start_real_ns = REAL };
-	struct run_end end = { .end_mono_ns = R + 400 };
-	const char *names[] = { "main", "f", "g", "h", "z", "k", "w", "d", "c", WEIRD };
-	int64_t fn[10], t1, t2, t3, mod, main1, f, w, main3;
-	struct store *s;
-	size_t i;
-
-	snprintf(db_path, sizeof(db_path), "%s/test.db", tmpdir);
-	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
-		return -1;
-	mod = store__add_module(s, "/opt/demo/bin/demo", NULL);
-	for (i = 0; i < 10; i++)
-		fn[i] = store__add_function(s, mod, names[i], NULL, 0x1000 + i * 16);
-	t1 = store__add_thread(s, 100, 100, "demo");
-	t2 = store__add_thread(s, 100, 101, "worker");
-	t3 = store__add_thread(s, 200, 200, "child");
-	main1 = add_span(s, 0, t1, fn[0], 10, 110, 0, SPAN_OK);
-	f = add_span(s, main1, t1, fn[1], 20, 50, 1, SPAN_OK);
-	add_span(s, f, t1, fn[2], 30, 50, 2, SPAN_OK);
-	add_span(s, main1, t1, fn[3], 50, 60, 1, SPAN_OK);
-	add_span(s, main1, t1, fn[4], 60, 60, 1, SPAN_OK);
-	add_span(s, main1, t1, fn[5], 110, 110, 1, SPAN_OK);
-	w = add_span(s, 0, t2, fn[6], 5, 80, 0, SPAN_INCOMPLETE);
-	add_span(s, w, t2, fn[7], 10, 20, 1, SPAN_OK);
-	add_span(s, w, t2, fn[8], 70, 90, 1, SPAN_OK);
-	main3 = add_span(s, 0, t3, fn[0], 200, 300, 0, SPAN_OK);
-	add_span(s, main3, t3, fn[9], 210, 220, 1, SPAN_OK);
-	if (store__end_run(s, &end))
-		return -1;
-	store__free(s);
-	return 0;
-}
-
-/* Exports the test run with ex into a string (malloc'ed; "" on failure, *err set). */
-static char *export_string(const struct exporter *ex, const struct span_filter *filter, int *err)
-{
-	struct store *s = NULL;
-	struct run_row run;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	*err = store__open(db_path, STORE_READ, &s);
-	if (!*err)
-		*err = store__find_run(s, NULL, &run);
-	if (!*err) {
-		struct export_target to = { out, "memory" };
-
-		*err = export__run(ex, s, &run, filter, &to, NULL);
-	}
-	fclose(out);
-	store__free(s);
-	return text;
-}
+#include "export_fixture.h"
 
 /* The part of text after marker (exclusive), or the whole text. */
 static const char *after(const char *text, const char *marker)
@@ -469,145 +368,10 @@ static void test_format_registry(void)
 	EXPECT_STR(names, "speedscope, chrome, folded, otlp");
 }
 
-/* ---- ferret export, the command: file names, and nothing left behind on failure ---- */
-
-static int run_cmd(const char *const *args)
-{
-	char *argv[16];
-	int argc = 0;
-
-	while (args[argc] && argc < 15) {
-		argv[argc] = (char *)args[argc];
-		argc++;
-	}
-	argv[argc] = NULL;
-	return cmd_export(argc, argv);
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, n;
-	char buf[4096];
-	FILE *out;
-
-	if (!f)
-		return NULL;
-	out = open_memstream(&text, &len);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(f);
-	fclose(out);
-	return text;
-}
-
-static int count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
-static void remove_tree(const char *dir)
-{
-	char path[600];
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_type == DT_DIR)
-			remove_tree(path);
-		else
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
-static void test_cmd_default_names(void)
-{
-	char dir[300], path[400], slash[310];
-	char *expected, *got;
-	struct stat st;
-	mode_t mask = umask(022);
-	int err;
-
-	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
-	mkdir(dir, 0755);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "-o", dir, NULL }), 0);
-	snprintf(path, sizeof(path), "%s/test-run.speedscope.json", dir);
-	expected = export_string(&exporter_speedscope, NULL, &err);
-	got = read_file(path);
-	EXPECT_STR(got, expected);
-	EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
-	free(got);
-	free(expected);
-	/* A trailing slash names a directory too; each format has its suffix. */
-	snprintf(slash, sizeof(slash), "%s/", dir);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", "--db", db_path, "--format", "folded", "-o",
-					    slash, "--run-id", "test-run", NULL }), 0);
-	snprintf(path, sizeof(path), "%s/test-run.folded", dir);
-	EXPECT(access(path, R_OK) == 0);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--format", "chrome", "--pid", "200",
-					    "--min-duration", "50ns", "-o", dir, NULL }), 0);
-	snprintf(path, sizeof(path), "%s/test-run.json", dir);
-	got = read_file(path);
-	EXPECT(got && strstr(got, "\"main\"") && !strstr(got, "\"w\""));
-	free(got);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--format", "otlp", "-o", dir, NULL }), 0);
-	EXPECT_EQ(count_entries(dir), 4); /* the four files, no temporary left */
-	umask(mask);
-}
-
-static void test_cmd_failures_leave_nothing(void)
-{
-	char dir[300], path[400];
-	char *got;
-	FILE *f;
-
-	snprintf(dir, sizeof(dir), "%s/fail", tmpdir);
-	mkdir(dir, 0755);
-	snprintf(path, sizeof(path), "%s/keep.json", dir);
-	f = fopen(path, "w");
-	fputs("old", f);
-	fclose(f);
-	/* A failing export (no span matches) keeps the old file and leaves no temporary. */
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--function", "nope*", "-o", path,
-					    NULL }), 1);
-	got = read_file(path);
-	EXPECT_STR(got, "old");
-	free(got);
-	EXPECT_EQ(count_entries(dir), 1);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--format", "json", NULL }), 2);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--thread", "x1", NULL }), 2);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--min-duration", "5 parsecs", NULL }), 2);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "--run-id", "nightly-9", "-o", dir,
-					    NULL }), 1);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", "/nonexistent/ferret.db", NULL }), 1);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "-o", "/nonexistent/dir/x.json", NULL }), 1);
-	EXPECT_EQ(run_cmd((const char *[]){ "export", db_path, "-o", "", NULL }), 2);
-	EXPECT_EQ(count_entries(dir), 1);
-}
-
 int main(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ferret-test-export.XXXXXX");
-	if (!mkdtemp(tmpdir) || make_db()) {
-		printf("FAIL: test_export setup (cannot write %s)\n", tmpdir);
+	if (export_fixture__setup("test-export"))
 		return 1;
-	}
 	RUN(test_speedscope_exact);
 	RUN(test_speedscope_sequence_valid);
 	RUN(test_speedscope_function_filter);
@@ -618,8 +382,6 @@ int main(void)
 	RUN(test_nothing_to_export);
 	RUN(test_long_name_capped);
 	RUN(test_format_registry);
-	RUN(test_cmd_default_names);
-	RUN(test_cmd_failures_leave_nothing);
 	remove_tree(tmpdir);
 	CHECK_EXIT();
 }
