@@ -4,22 +4,12 @@
 #include <string.h>
 
 #include "bpf/events.h"
-#include "core/hashmap.h"
 #include "core/util.h"
 #include "ingest.h"
+#include "ingest_go.h"
 #include "ingest_usdt.h"
 #include "ingest_args.h"
 #include "sched_time.h"
-
-/* Go: each goroutine (a g's life, from its first traced call to runtime.goexit0) is a thread
- * of its own for the span builder, under a key no kernel tid reaches (pid_max <= 2^22). */
-#define GOROUTINE_KEY_BASE 0x80000000u
-
-struct goroutine {
-	uint32_t pid, key;
-	uint64_t g;
-	bool ended;
-};
 
 struct ingest {
 	struct store *store;
@@ -32,9 +22,7 @@ struct ingest {
 	struct span_counts whole; /* stack mode's whole spans (threads counted by the builder) */
 	uint64_t *calls;		       /* per function id: entries seen */
 	struct span_counts counts;	       /* the builder's plus those, for ingest__counts */
-	struct hashmap by_g;		       /* (pid, g) -> index in goroutines of its live one */
-	struct goroutine *goroutines;
-	size_t ngoroutines, goroutines_cap;
+	struct go_ingest *go; /* goroutines (ingest_go.c); NULL until a Go record */
 	struct usdt_ingest *usdt; /* USDT records (ingest_usdt.c); NULL: no USDT probes */
 	struct call_values *values; /* -A, -R, --error; NULL: nothing captured */
 	struct sched_time *sched; /* on-CPU/blocked time per span; NULL: off */
@@ -257,81 +245,22 @@ int ingest__open_stack(struct ingest *in, uint32_t pid, uint32_t tid,
 	return err;
 }
 
-/* The builder's key of the event's goroutine; its thread row is added at its first call:
- * comm "goroutine", tid the thread that call ran on. 0 or <0. */
-static int goroutine_key(struct ingest *in, const struct ferret_go_event *e, uint32_t *key)
-{
-	struct goroutine *g;
-	uint32_t i;
-	int64_t row;
-	int err;
-
-	if (hashmap__get(&in->by_g, e->pid, (int64_t)e->goroutine, &i) && !in->goroutines[i].ended) {
-		*key = in->goroutines[i].key;
-		return 0;
-	}
-	if (in->ngoroutines >= 0x7fffffffu ||
-	    grow_array((void **)&in->goroutines, &in->goroutines_cap, in->ngoroutines + 1,
-		       sizeof(*in->goroutines)))
-		return -ENOMEM;
-	g = &in->goroutines[in->ngoroutines];
-	*g = (struct goroutine){ .pid = e->pid, .g = e->goroutine,
-				 .key = GOROUTINE_KEY_BASE | (uint32_t)(in->ngoroutines + 1) };
-	row = store__add_thread(in->store, (int)e->pid, (int)e->hdr.tid, "goroutine");
-	if (row < 0)
-		return (int)row;
-	err = span_builder__set_thread(in->builder, g->key, row);
-	if (!err)
-		err = hashmap__put(&in->by_g, e->pid, (int64_t)e->goroutine, (uint32_t)in->ngoroutines);
-	if (err)
-		return err;
-	in->ngoroutines++;
-	*key = g->key;
-	return 0;
-}
-
-/* runtime.goexit0: the goroutine's open calls end; its g may start another goroutine. */
-static int on_go_end(struct ingest *in, const struct ferret_go_event *e)
-{
-	uint32_t i;
-
-	if (!hashmap__get(&in->by_g, e->pid, (int64_t)e->goroutine, &i) || in->goroutines[i].ended)
-		return 0;
-	in->goroutines[i].ended = true;
-	return span_builder__end_thread(in->builder, in->goroutines[i].key, (int64_t)e->hdr.ts_ns);
-}
-
-/* The process is gone (or exec'd): so are its goroutines. */
-static int end_goroutines_of(struct ingest *in, uint32_t pid, int64_t ts)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < in->ngoroutines; i++) {
-		if (in->goroutines[i].pid != pid || in->goroutines[i].ended)
-			continue;
-		in->goroutines[i].ended = true;
-		err = span_builder__end_thread(in->builder, in->goroutines[i].key, ts);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static int on_go_call(struct ingest *in, const struct ferret_go_event *e)
 {
 	int64_t fkey, ts = (int64_t)e->hdr.ts_ns;
 	uint32_t key = 0;
 	int err;
 
+	if (!in->go && !(in->go = go_ingest__new(in->store, in->builder)))
+		return -ENOMEM;
 	if (e->hdr.type == FERRET_EV_GO_END)
-		return on_go_end(in, e);
+		return go_ingest__end(in->go, e);
 	if (e->hdr.func_id >= in->nfuncs) {
 		in->bad_events++;
 		return 0;
 	}
 	fkey = in->func_keys[e->hdr.func_id];
-	err = goroutine_key(in, e, &key);
+	err = go_ingest__key(in->go, e, &key);
 	if (!err)
 		err = span_builder__lost_mark(in->builder, key, e->hdr.lost_mark, ts);
 	if (err)
@@ -347,8 +276,8 @@ static int on_thread_end(struct ingest *in, const struct ferret_event *e)
 {
 	int err = span_builder__end_thread(in->builder, e->tid, (int64_t)e->ts_ns);
 
-	if (!err && in->ngoroutines && (e->tid == e->pid || e->type == FERRET_EV_EXEC))
-		err = end_goroutines_of(in, e->pid, (int64_t)e->ts_ns);
+	if (!err && in->go && (e->tid == e->pid || e->type == FERRET_EV_EXEC))
+		err = go_ingest__end_process(in->go, e->pid, (int64_t)e->ts_ns);
 	return err;
 }
 
@@ -566,8 +495,7 @@ void ingest__free(struct ingest *in)
 	sched_time__free(in->sched);
 	span_builder__free(in->builder);
 	call_values__free(in->values);
-	hashmap__free(&in->by_g);
-	free(in->goroutines);
+	go_ingest__free(in->go);
 	free(in->calls);
 	free(in);
 }
