@@ -56,6 +56,15 @@ c, r = (json.loads(a) for a in sys.argv[1:3])
 raw = {f["function"]: f for f in r["functions"]}
 print(sum(1 for f in c["functions"] if f["total_ns"] > raw[f["function"]]["total_ns"] or f["self_ns"] < 0))' "$comp" "$table")
 expect_eq "compensated totals within the measured ones, no negative self time" "$above" 0
+# the cost comes off the on-CPU time; blocked and run-queue times stay as measured
+sched=$(python3 -c 'import json, sys
+c, r = (json.loads(a) for a in sys.argv[1:3])
+raw = {f["function"]: f for f in r["functions"]}
+known = [f for f in c["functions"] if f["cpu_ns"] is not None]
+bad = [f["function"] for f in known if f["cpu_ns"] > raw[f["function"]]["cpu_ns"] or f["cpu_ns"] > f["total_ns"]
+       or f["blocked_ns"] != raw[f["function"]]["blocked_ns"] or f["runq_ns"] != raw[f["function"]]["runq_ns"]]
+print(len(known) > 0, bad)' "$comp" "$table")
+expect_eq "compensated on-CPU within the measured one and the total, blocked and runq as measured" "$sched" "True []"
 expect_match "text header says what was subtracted" "$("$FERRET" analyze "$DB" --run-id tree --compensate)" "durations compensated for probe cost \([0-9]+ ns per nop5 call, [0-9]+ ns per push call, [0-9]+ ns per emulated call, [0-9]+ ns per stepped call\), an estimate; without --compensate: as measured"
 
 # --- exact figures, each against the DB ---

@@ -8,8 +8,25 @@
  *     bad (push) [7000,8000) incomplete: its end is unknown, it keeps its 1000 ns
  *   gofn (no probe kind) [20000,20500): a root, as measured
  * By hand: leaf 70, 170, 0 (total 240); mid 4000 - 30 - 2*100 = 3770, self 3770 - 240;
- * main 10000 - 50 - (2*100 + 100 + 100 + 200) = 9350, self 9350 - 3770 - 0 - 1000 = 4580. */
+ * main 10000 - 50 - (2*100 + 100 + 100 + 200) = 9350, self 9350 - 3770 - 0 - 1000 = 4580.
+ * On-CPU, blocked and run-queue time (cpu + blocked + runq = duration): main 8000, 1500, 500;
+ * mid 3000, 1000, 0; the leaves all on a CPU; bad and gofn none. The cost comes off the
+ * on-CPU time: main 8000 - 650 = 7350 (+ 1500 + 500 = 9350), mid 3000 - 230 = 2770
+ * (+ 1000 = 3770), leaves 70 + 170 + 0 = 240. */
 #include "analyze_fixture.h"
+
+/* A span with its on-CPU, blocked and run-queue time. */
+static int write_sched_span(struct store *s, int64_t id, int64_t parent, int64_t thread, int64_t fn,
+			    int64_t start, int64_t end, int depth, int64_t blocked, int64_t runq)
+{
+	struct stored_span r = { .span_id = id, .parent_id = parent, .thread_key = thread,
+				 .function_key = fn, .start_ns = RUN_START + start,
+				 .end_ns = RUN_START + end, .depth = depth, .status = SPAN_OK,
+				 .has_sched = true, .cpu_ns = end - start - blocked - runq,
+				 .blocked_ns = blocked, .runq_ns = runq, .blocked_in = blocked ? 0 : -1 };
+
+	return store__append_span(s, &r);
+}
 
 static int write_comp_run(void)
 {
@@ -35,11 +52,11 @@ static int write_comp_run(void)
 	    store__set_function_probe(s, gofn, NULL))
 		goto cleanup;
 	id = store__next_span_id(s);
-	if (write_span(s, id, 0, thread, main_fn, 0, 10000, 0, SPAN_OK) ||
-	    write_span(s, id + 1, id, thread, mid, 1000, 5000, 1, SPAN_OK) ||
-	    write_span(s, id + 2, id + 1, thread, leaf, 1100, 1200, 2, SPAN_OK) ||
-	    write_span(s, id + 3, id + 1, thread, leaf, 1300, 1500, 2, SPAN_OK) ||
-	    write_span(s, id + 4, id, thread, leaf, 6000, 6020, 1, SPAN_OK) ||
+	if (write_sched_span(s, id, 0, thread, main_fn, 0, 10000, 0, 1500, 500) ||
+	    write_sched_span(s, id + 1, id, thread, mid, 1000, 5000, 1, 1000, 0) ||
+	    write_sched_span(s, id + 2, id + 1, thread, leaf, 1100, 1200, 2, 0, 0) ||
+	    write_sched_span(s, id + 3, id + 1, thread, leaf, 1300, 1500, 2, 0, 0) ||
+	    write_sched_span(s, id + 4, id, thread, leaf, 6000, 6020, 1, 0, 0) ||
 	    write_span(s, id + 5, id, thread, bad, 7000, 8000, 1, SPAN_INCOMPLETE) ||
 	    write_span(s, id + 6, 0, thread, gofn, 20000, 20500, 0, SPAN_OK) ||
 	    store__end_run(s, &(struct run_end){ .end_mono_ns = RUN_START + 30000 }))
@@ -64,6 +81,24 @@ static void expect_figures(const cJSON *j, const char *fn, int64_t total, int64_
 	EXPECT_EQ(num(row, "max_ns"), max);
 }
 
+/* A row's on-CPU, blocked and run-queue ns; cpu -1: null (not known for each call). */
+static void expect_sched(const cJSON *j, const char *fn, int64_t cpu, int64_t blocked, int64_t runq)
+{
+	const cJSON *row = row_named(j, fn);
+	const cJSON *v = row ? cJSON_GetObjectItemCaseSensitive(row, "cpu_ns") : NULL;
+
+	EXPECT(row != NULL && v != NULL);
+	if (!row || !v)
+		return;
+	if (cpu < 0) {
+		EXPECT(cJSON_IsNull(v));
+		return;
+	}
+	EXPECT_EQ(num(row, "cpu_ns"), cpu);
+	EXPECT_EQ(num(row, "blocked_ns"), blocked);
+	EXPECT_EQ(num(row, "runq_ns"), runq);
+}
+
 /* The default: each call less its own probes' inside part and its descendants' whole cost. */
 static void test_compensated(void)
 {
@@ -78,6 +113,11 @@ static void test_compensated(void)
 	expect_figures(j, "leaf", 240, 240, 0, 170);
 	expect_figures(j, "bad", 1000, 1000, 1000, 1000);
 	expect_figures(j, "gofn", 500, 500, 500, 500);
+	/* the cost is taken off the on-CPU time: cpu + blocked + runq is still the total */
+	expect_sched(j, "main", 7350, 1500, 500);
+	expect_sched(j, "mid", 2770, 1000, 0);
+	expect_sched(j, "leaf", 240, 0, 0);
+	expect_sched(j, "bad", -1, 0, 0);
 	cJSON_Delete(j);
 }
 
@@ -94,6 +134,9 @@ static void test_raw(void)
 	EXPECT_STR(str(j, "percentiles"), "exact");
 	expect_figures(j, "main", 10000, 10000 - 4000 - 20 - 1000, 10000, 10000);
 	expect_figures(j, "leaf", 320, 320, 20, 200);
+	expect_sched(j, "main", 8000, 1500, 500);
+	expect_sched(j, "mid", 3000, 1000, 0);
+	expect_sched(j, "leaf", 320, 0, 0);
 	cJSON_Delete(j);
 }
 
@@ -118,6 +161,8 @@ static void test_tree_and_header(void)
 	root = th ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(th, "children"), 0) : NULL;
 	EXPECT(root && !strcmp(str(root, "function"), "main"));
 	EXPECT(root && num(root, "total_ns") == 9350 && num(root, "self_ns") == 4580);
+	EXPECT(root && num(root, "cpu_ns") == 7350 && num(root, "blocked_ns") == 1500 &&
+	       num(root, "runq_ns") == 500);
 	cJSON_Delete(j);
 }
 

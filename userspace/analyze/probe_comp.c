@@ -4,7 +4,9 @@
  * duration holds part of its own probes' cost (inside_ns: from its entry record to its
  * return record) and the whole cost (call_ns) of every traced call below it; both are
  * taken off, each call's by its function's probe kind, as calibrated when the run started
- * (run_probe_costs). Never below 0 nor below its children's time; calls whose end is unknown keep their duration.
+ * (run_probe_costs), from the duration and from the on-CPU time alike (the cost is CPU
+ * time). Never below 0 nor below its children's time; calls whose end is unknown keep their
+ * duration.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +68,10 @@ void probe_comp__pop(struct open_call *c, struct func_info *fi, struct open_call
 		c->duration_ns = probe_comp__duration(c->duration_ns, fi->inside_ns, c->probe_ns);
 		if (c->duration_ns < c->children_ns)
 			c->duration_ns = c->children_ns;
+		/* The probes' cost is CPU time (as calibrated): its on-CPU time pays it, so
+		 * on-CPU + blocked + run-queue time is still the duration. */
+		if (c->has_sched)
+			c->cpu_ns = probe_comp__duration(c->cpu_ns, fi->inside_ns, c->probe_ns);
 	}
 	if (parent)
 		parent->probe_ns = add_ns(add_ns(parent->probe_ns, c->probe_ns), fi->call_ns);

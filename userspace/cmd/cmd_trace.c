@@ -142,7 +142,7 @@ struct session {
 static void calibrate(const struct trace_opts *o, struct session *ss)
 {
 	if (!o->no_calibrate && !trace_options__stack_mode(o))
-		calibrate__probe_costs(ss->costs);
+		calibrate__probe_costs(ss->costs, !o->no_sched);
 }
 
 static int store_probe_costs(struct store *s, const struct probe_cost costs[PROBE_KIND_COUNT])

@@ -93,6 +93,11 @@ int64_t real_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+int64_t thread_cpu_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
+}
+
 int grow_array(void **array, size_t *cap, size_t need, size_t item_size)
 {
 	size_t new_cap = *cap ? *cap : 64;

@@ -24,5 +24,7 @@ const char *plural(long long n);
 /* CLOCK_MONOTONIC / CLOCK_REALTIME now, in ns. */
 int64_t mono_ns(void);
 int64_t real_ns(void);
+/* The calling thread's CPU time so far (CLOCK_THREAD_CPUTIME_ID), in ns. */
+int64_t thread_cpu_ns(void);
 
 #endif
