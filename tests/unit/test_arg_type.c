@@ -47,6 +47,11 @@ static void test_named(void)
 	EXPECT(!arg_type__value_name(perm, -1, buf, sizeof(buf)));
 	EXPECT(arg_type__value_name("i32 enum {A=-1,B=2}", -1, buf, sizeof(buf)));
 	EXPECT_STR(buf, "A");
+	/* a name that does not fit the buffer is not shown cut short */
+	EXPECT(!arg_type__value_name(color, 1, buf, 5));
+	EXPECT(arg_type__value_name(color, 0, buf, 5));
+	EXPECT_STR(buf, "RED");
+	EXPECT(!arg_type__value_name(perm, 3, buf, 12));
 	/* formats and texts ferret did not write */
 	EXPECT(!arg_type__value_name("i32", 0, buf, sizeof(buf)));
 	EXPECT(!arg_type__value_name("", 0, buf, sizeof(buf)));

@@ -103,7 +103,7 @@ static bool scan(const char *list, int64_t value, char *buf, size_t len, bool *e
 	while (!last) {
 		if (!next_enumerator(&list, &name, &name_len, &v, &last))
 			return false;
-		if (v == value && !*exact) {
+		if (v == value && !*exact && name_len < len) { /* never a name cut short */
 			snprintf(buf, len, "%.*s", (int)name_len, name);
 			*exact = true;
 		}
