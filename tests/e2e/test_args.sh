@@ -78,14 +78,14 @@ expect_match "--json: errors and incomplete" "$json" '"function": "open_config".
 # -a: names and types from DWARF.
 "$FERRET" trace --db "$DB" --run-id typed -a -f greet -f add -f lookup -f open_config -- "$PROGS/args" 2>/dev/null
 vt() { q "SELECT quote(value) FROM arg_view WHERE run_id = 'typed' AND span_id = (SELECT span_id FROM span_view WHERE function = '$1' AND run_id = 'typed' ORDER BY start_ns LIMIT 1 OFFSET $2) AND position = $3"; }
-expect_eq "-a: DWARF's names and types" "$(q "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT DISTINCT position, name, type FROM arg_view WHERE run_id = 'typed' AND function = 'greet' ORDER BY position)")" "retval:i32 name:s n:d flags:u32"
+expect_eq "-a: DWARF's names and types" "$(q "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT DISTINCT position, name, type FROM arg_view WHERE run_id = 'typed' AND function = 'greet' ORDER BY position)")" "retval:i32 name:s n:d flags:x32"
 expect_eq "-a: char * as a string" "$(vt greet 0 1)" "'ana'"
 expect_eq "-a: long" "$(vt greet 1 2)" "-7"
 expect_eq "-a: int return sign-extended" "$(vt greet 1 0)" "-7"
 expect_eq "-a: a pointer return as an address" "$(q "SELECT typeof(value) FROM arg_view WHERE run_id = 'typed' AND function = 'lookup' AND position = 0 LIMIT 1")" "integer"
 expect_eq "-a: no error without a rule" "$(q "SELECT count(*) FROM span_view WHERE run_id = 'typed' AND status = 'error'")" 0
 out=$("$FERRET" analyze --db "$DB" --run-id typed --calls -f greet 2>&1)
-expect_match "-a: --calls shows DWARF's names" "$out" 'name="ana"  n=42  flags=3  => 42'
+expect_match "-a: --calls shows DWARF's names" "$out" 'name="ana"  n=42  flags=0x3  => 42'
 
 # --errors auto: NULL from a pointer, -4095..-1 from a signed int (DWARF's return types).
 "$FERRET" trace --db "$DB" --run-id auto --errors auto -f open_config -f lookup -- "$PROGS/args" 2>/dev/null

@@ -6,6 +6,7 @@
 
 #include "analyze_args.h"
 #include "core/arg_spec.h"
+#include "core/arg_type.h"
 #include "core/log.h"
 #include "core/utf8.h"
 
@@ -55,6 +56,8 @@ void args_out__value(const struct stored_arg *a, char *buf, size_t len)
 		quote(v->bytes, v->len, buf, len);
 		return;
 	}
+	if (arg_type__value_name(a->type, v->i, buf, len))
+		return; /* an enum's value by its enumerator */
 	if (a->type[0] == 's' && !v->i)
 		snprintf(buf, len, "NULL");
 	else if (a->type[0] == 'c' && v->i >= 0x20 && v->i < 0x7f)
@@ -138,6 +141,7 @@ struct json_ctx {
 static int json_one(void *ctx, const struct stored_arg *a)
 {
 	struct json_ctx *j = ctx;
+	char name[512];
 
 	if (a->position <= 0) {
 		if (j->open) {
@@ -159,6 +163,8 @@ static int json_one(void *ctx, const struct stored_arg *a)
 	jsonw__kv_string(j->w, "type", a->type);
 	jsonw__key(j->w, "value");
 	json_value(j->w, a);
+	if (a->value.type == ARG_VALUE_INT && arg_type__value_name(a->type, a->value.i, name, sizeof(name)))
+		jsonw__kv_string(j->w, "enumerator", name);
 	jsonw__end_object(j->w);
 	return 0;
 }
@@ -247,6 +253,7 @@ static int where_one(void *ctx, const struct stored_arg *a)
 	struct where_ctx *c = ctx;
 	const struct call_where *w = c->w;
 	struct error_rule rule = { .op = w->op, .value = w->number };
+	char shown[512];
 	bool eq;
 
 	if (c->found || !names_value(w, a))
@@ -256,8 +263,11 @@ static int where_one(void *ctx, const struct stored_arg *a)
 		c->match = a->value.type == ARG_VALUE_INT && error_rule__matches(&rule, a->value.i);
 		return 0;
 	}
-	eq = (a->value.type == ARG_VALUE_TEXT || a->value.type == ARG_VALUE_BLOB) &&
-	     a->value.len == strlen(w->text) && !memcmp(a->value.bytes, w->text, a->value.len);
+	if (a->value.type == ARG_VALUE_INT) /* an enum's value by its enumerator: color==GREEN */
+		eq = arg_type__value_name(a->type, a->value.i, shown, sizeof(shown)) && !strcmp(shown, w->text);
+	else
+		eq = (a->value.type == ARG_VALUE_TEXT || a->value.type == ARG_VALUE_BLOB) &&
+		     a->value.len == strlen(w->text) && !memcmp(a->value.bytes, w->text, a->value.len);
 	c->match = w->op == RULE_EQ ? eq : !eq;
 	return 0;
 }

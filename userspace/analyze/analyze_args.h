@@ -15,7 +15,7 @@ int args_out__text(FILE *out, struct arg_reader *r, int64_t span_id);
 int args_out__json(struct jsonw *w, struct arg_reader *r, int64_t span_id);
 /* --where 'NAME OP VALUE' (arg1==42, ret<0, name=="ana", errno!=0): NAME a stored value's
  * name (argN, retval or ret, errno, DWARF's, name), OP as --error's, VALUE a number or a
- * (quoted) string compared with == or !=. */
+ * (quoted) string compared with == or != (a string, or an enum's value by its enumerator). */
 struct call_where {
 	char name[64];
 	int op; /* enum rule_op */
@@ -30,7 +30,8 @@ bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64
 /* 0 when NULL or a status span_view names; -1 after one error line. */
 int call_status__check(const char *status);
 
-/* One value as --calls shows it ("ana" quoted and escaped, 0x3, NULL, (unreadable)). */
+/* One value as --calls shows it ("ana" quoted and escaped, 0x3, NULL, (unreadable), an
+ * enum's enumerator GREEN or READ|WRITE). */
 void args_out__value(const struct stored_arg *a, char *buf, size_t len);
 
 #endif

@@ -474,8 +474,14 @@ static int build_capture(const struct trace_opts *o, struct session *ss)
 				       .nrules = o->nrules, .string_size = (uint32_t)o->string_size,
 				       .all_args = o->all_args, .errors_auto = o->errors_auto,
 				       .names = o->names, .nnames = o->nnames };
+	int err = capture__build(ss->sel, &req, &ss->capture);
 
-	return capture__build(ss->sel, &req, &ss->capture);
+	/* Where the types came from: arg_specs has no place to say it. */
+	if (!err && o->all_args && ss->capture && ss->capture->typed_builtin)
+		fprintf(stderr, "ferret: -a: %zu function%s typed from DWARF, %zu from ferret's table of libc "
+			"prototypes (no DWARF for them)\n", ss->capture->typed, ss->capture->typed == 1 ? "" : "s",
+			ss->capture->typed_builtin);
+	return err;
 }
 
 int cmd_trace(int argc, char **argv)

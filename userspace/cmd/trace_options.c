@@ -66,9 +66,10 @@ static void usage(FILE *out)
 		"                         return value matches are errors; repeatable\n"
 		"  --string-size N        bytes kept of each /s string (default 64, at most 256)\n"
 		"  -a, --args             every traced function's parameters and return value,\n"
-		"                         named and typed from DWARF\n"
-		"  --errors auto          errors from DWARF's return types: NULL pointers, and\n"
-		"                         -4095..-1 from signed int/long\n"
+		"                         named and typed from DWARF (libc's functions without\n"
+		"                         it: from ferret's table of libc prototypes)\n"
+		"  --errors auto          errors from those types: NULL pointers, and -4095..-1\n"
+		"                         from signed int/long (the libc table: each function's own)\n"
 		"  --name PATTERN=TMPL    name each call from its values: 'handle=request {arg1}'\n"
 		"                         ({arg1}..{arg6}, {ret}, DWARF's names with -a); repeatable\n"
 		"  -v, --verbose          more detail (twice: libbpf's too)\n",

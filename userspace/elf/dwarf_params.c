@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <dwarf.h>
@@ -31,7 +32,9 @@ static int add_funcs_of(struct dwarf_params *dp, Dwarf_Die *cu)
 	Dwarf_Die die;
 	Dwarf_Addr low;
 
-	if (dwarf_child(cu, &die) != 0)
+	/* An assembler's unit names its functions but types nothing: no prototypes there
+	 * (glibc's __strlen_avx2); libc_protos.h may know them. */
+	if (dwarf_srclang(cu) == DW_LANG_Mips_Assembler || dwarf_child(cu, &die) != 0)
 		return 0;
 	do {
 		if (dwarf_tag(&die) != DW_TAG_subprogram || dwarf_lowpc(&die, &low) != 0)
@@ -124,8 +127,43 @@ static int bits_of(Dwarf_Die *type)
 
 enum type_class { TC_INT, TC_FLOAT, TC_AGGREGATE, TC_OTHER };
 
-/* The capture of a value of this type in an integer register. */
-static enum type_class classify(Dwarf_Die *type, struct arg_item *it)
+/* Whether an enum's underlying type (DW_AT_type, when the compiler gave it) is unsigned. */
+static bool enum_is_unsigned(Dwarf_Die *type)
+{
+	Dwarf_Die base;
+	Dwarf_Attribute attr;
+	Dwarf_Word enc = 0;
+
+	return type_of(type, &base) && dwarf_tag(&base) == DW_TAG_base_type &&
+	       dwarf_formudata(dwarf_attr(&base, DW_AT_encoding, &attr), &enc) == 0 &&
+	       (enc == DW_ATE_unsigned || enc == DW_ATE_unsigned_char || enc == DW_ATE_boolean);
+}
+
+/* An enum's type text: its format then its enumerators, as many as fit. */
+static void enum_text(Dwarf_Die *type, const struct arg_item *it, char *buf, size_t len)
+{
+	Dwarf_Die e;
+	Dwarf_Attribute attr;
+	Dwarf_Sword sv;
+	Dwarf_Word uv;
+	char format[16];
+
+	arg_type__begin_enum(buf, len, arg_item__format(it, format, sizeof(format)), dwarf_diename(type));
+	if (dwarf_child(type, &e) != 0)
+		return;
+	do {
+		if (dwarf_tag(&e) != DW_TAG_enumerator || !dwarf_attr(&e, DW_AT_const_value, &attr))
+			continue;
+		if (it->kind == ARG_UNSIGNED ? dwarf_formudata(&attr, &uv) : dwarf_formsdata(&attr, &sv))
+			continue;
+		if (!arg_type__add_enumerator(buf, len, dwarf_diename(&e), it->kind == ARG_UNSIGNED ? (int64_t)uv : sv))
+			return;
+	} while (dwarf_siblingof(&e, &e) == 0);
+}
+
+/* The capture of a value of this type in an integer register; an enum's type text in
+ * enum_buf (when not NULL). */
+static enum type_class classify(Dwarf_Die *type, struct arg_item *it, char *enum_buf)
 {
 	Dwarf_Die pointee;
 	Dwarf_Word enc = 0;
@@ -144,8 +182,10 @@ static enum type_class classify(Dwarf_Die *type, struct arg_item *it)
 			it->kind = ARG_STRING;
 		return TC_INT;
 	case DW_TAG_enumeration_type:
-		it->kind = ARG_SIGNED;
+		it->kind = enum_is_unsigned(type) ? ARG_UNSIGNED : ARG_SIGNED;
 		it->bits = (uint8_t)(bits_of(type) ? bits_of(type) : 32);
+		if (enum_buf)
+			enum_text(type, it, enum_buf, ARG_TYPE_MAX);
 		return TC_INT;
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
@@ -181,12 +221,51 @@ static enum type_class classify(Dwarf_Die *type, struct arg_item *it)
 	}
 }
 
+/* A name that says its integer holds bits: ...flags, ...flag, ...mode, ...mask. */
+static bool names_flags(const char *name)
+{
+	static const char *const ends[] = { "flags", "flag", "mode", "mask" };
+	size_t n = name ? strlen(name) : 0, i, k;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		k = strlen(ends[i]);
+		if (n >= k && !strcasecmp(name + n - k, ends[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a typedef on the way from the parameter to its integer type says flags: mode_t,
+ * __mode_t, NAME_flags_t, NAME_mask_t. */
+static bool typedef_says_flags(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die t = *die;
+	char base[DWARF_PARAM_NAME];
+	int hops;
+
+	for (hops = 0; hops < 16 && dwarf_attr_integrate(&t, DW_AT_type, &attr) && dwarf_formref_die(&attr, &t); hops++) {
+		const char *name = dwarf_diename(&t);
+		size_t n = name ? strlen(name) : 0;
+
+		if (dwarf_tag(&t) != DW_TAG_typedef)
+			continue;
+		if (n < 3 || strcmp(name + n - 2, "_t") || n - 2 >= sizeof(base))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(n - 2), name);
+		if (names_flags(base))
+			return true;
+	}
+	return false;
+}
+
 static int add_param(struct dwarf_proto *p, Dwarf_Die *die, unsigned *reg)
 {
 	const char *name = dwarf_diename(die);
 	struct arg_item it = { 0 };
 	Dwarf_Die type;
-	enum type_class tc = type_of(die, &type) ? classify(&type, &it) : TC_OTHER;
+	char *enum_buf = *reg < ARG_MAX_REGS ? p->enum_types[*reg + 1] : NULL;
+	enum type_class tc = type_of(die, &type) ? classify(&type, &it, enum_buf) : TC_OTHER;
 
 	if (tc == TC_FLOAT) {
 		p->note = "floating-point parameters (in SSE registers) are not captured";
@@ -201,6 +280,10 @@ static int add_param(struct dwarf_proto *p, Dwarf_Die *die, unsigned *reg)
 		p->note = "parameters past the 6th integer register (on the stack) are not captured";
 		return -1;
 	}
+	/* a bool or char named "flag" stays as it is */
+	if ((it.kind == ARG_SIGNED || it.kind == ARG_UNSIGNED) && it.bits >= 16 && !enum_buf[0] &&
+	    (names_flags(name) || typedef_says_flags(die)))
+		it.kind = ARG_HEX;
 	it.position = (uint8_t)++*reg;
 	p->params[p->nparams].item = it;
 	snprintf(p->params[p->nparams].name, DWARF_PARAM_NAME, "%s", name ? name : "");
@@ -216,12 +299,16 @@ static void read_proto(Dwarf_Die *fn, struct dwarf_proto *p)
 	unsigned reg = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (type_of(fn, &type) && classify(&type, &p->ret) == TC_INT) {
+	if (type_of(fn, &type) && classify(&type, &p->ret, p->enum_types[0]) == TC_INT) {
 		p->has_ret = true;
 		if (p->ret.kind == ARG_STRING)
 			p->ret.kind = ARG_POINTER; /* a returned string is shown as its address */
-		p->ret_pointer = p->ret.kind == ARG_POINTER;
-		p->ret_signed_int = p->ret.kind == ARG_SIGNED && p->ret.bits >= 32;
+		if (p->ret.kind == ARG_POINTER)
+			p->ret_error = PROTO_ERR_NULL;
+		else if (p->ret.kind == ARG_SIGNED && p->ret.bits >= 32 && !p->enum_types[0][0])
+			p->ret_error = PROTO_ERR_NEG;
+	} else {
+		p->enum_types[0][0] = '\0';
 	}
 	if (dwarf_child(fn, &child) != 0)
 		return;

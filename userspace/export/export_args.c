@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arg_type.h"
 #include "export.h"
 
 /* A value's text, NUL-terminated (jsonw repairs bytes that are not UTF-8). */
@@ -20,7 +21,9 @@ static int chrome_one(void *ctx, const struct stored_arg *a)
 	char buf[512];
 
 	jsonw__key(w, a->name);
-	if (a->value.type == ARG_VALUE_INT)
+	if (a->value.type == ARG_VALUE_INT && arg_type__value_name(a->type, a->value.i, buf, sizeof(buf)))
+		jsonw__string(w, buf); /* an enum's value by its enumerator */
+	else if (a->value.type == ARG_VALUE_INT)
 		jsonw__int(w, a->value.i);
 	else if (a->value.type == ARG_VALUE_NULL)
 		jsonw__null(w);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "elf/dwarf_params.h"
 #include "elf/elf_syms.h"
+#include "elf/libc_protos.h"
 #include "elf/modules.h"
 #include "span_name.h"
 
@@ -25,9 +26,13 @@ static bool names_function(const struct selection *sel, const char *module, cons
 
 static int add_item(struct capture_plan *plan, size_t fid, const struct arg_item *it, const char *spec);
 
-/* --errors auto's rules (static: a plan points to its rule). */
-static const struct error_rule auto_null = { .op = RULE_EQ, .value = 0 };
-static const struct error_rule auto_errno = { .op = RULE_ERRNO_RANGE };
+/* --errors auto's rules by enum proto_error (static: a plan points to its rule). */
+static const struct error_rule auto_rules[] = {
+	[PROTO_ERR_NULL] = { .op = RULE_EQ, .value = 0 },
+	[PROTO_ERR_NEG] = { .op = RULE_ERRNO_RANGE },
+	[PROTO_ERR_NONZERO] = { .op = RULE_NE, .value = 0 },
+	[PROTO_ERR_MAP_FAILED] = { .op = RULE_EQ, .value = -1 },
+};
 
 /* -a, --errors auto: one function's prototype into its plan. Strings past the record's
  * slots are captured as addresses. */
@@ -46,12 +51,15 @@ static int apply_proto(struct capture_plan *plan, size_t fid, const struct dwarf
 		snprintf(fc->names[it.position], sizeof(fc->names[0]), "%s", p->params[i].name);
 		err = add_item(plan, fid, &it, "-a");
 	}
-	if (!err && p->has_ret && (args || (errors && (p->ret_pointer || p->ret_signed_int))))
+	if (!err && p->has_ret && (args || (errors && p->ret_error != PROTO_ERR_NONE)))
 		err = add_item(plan, fid, &p->ret, "-a");
-	if (errors && p->ret_pointer)
-		fc->error = &auto_null;
-	else if (errors && p->ret_signed_int)
-		fc->error = &auto_errno;
+	for (i = 0; !err && i <= ARG_MAX_REGS && (args || !i); i++)
+		if (p->enum_types[i][0] && !(fc->types[i] = strdup(p->enum_types[i]))) {
+			ferr("out of memory");
+			err = -ENOMEM;
+		}
+	if (errors && p->ret_error != PROTO_ERR_NONE)
+		fc->error = &auto_rules[p->ret_error];
 	return err;
 }
 
@@ -66,14 +74,27 @@ static const char *debug_file_of(const struct selection *sel, const char *path)
 	return NULL;
 }
 
-/* -a, --errors auto: every function of every module whose DWARF has its prototype. */
-static int apply_dwarf(const struct selection *sel, struct capture_plan *plan, bool args, bool errors)
+/* The built-in prototype of a libc function without DWARF, by its name or ELF symbol. */
+static int builtin_proto(const struct selection *sel, const struct sel_func *f, struct dwarf_proto *out)
+{
+	if (!libc_protos__is_libc(sel->modules[f->module].path))
+		return 0;
+	return libc_protos__lookup(f->name, out) || (f->symbol && libc_protos__lookup(f->symbol, out));
+}
+
+/* -a, --errors auto: every function whose prototype its module's DWARF has, or else (a libc
+ * function) the built-in table. */
+static int apply_protos(const struct selection *sel, struct capture_plan *plan, bool args, bool errors)
 {
 	struct dwarf_params *dp;
-	struct dwarf_proto proto;
+	struct dwarf_proto *proto = malloc(sizeof(*proto));
 	size_t m, f;
 	int err = 0;
 
+	if (!proto) {
+		ferr("out of memory");
+		return -ENOMEM;
+	}
 	for (m = 0; !err && m < sel->nmodules; m++) {
 		const struct sel_module *mod = &sel->modules[m];
 
@@ -81,16 +102,20 @@ static int apply_dwarf(const struct selection *sel, struct capture_plan *plan, b
 			continue;
 		if ((err = dwarf_params__open(mod->path, debug_file_of(sel, mod->path), &dp)))
 			break;
-		for (f = mod->first_func; dp && !err && f < mod->first_func + mod->nfuncs; f++) {
-			if (dwarf_params__lookup(dp, sel->funcs[f].addr, &proto) != 1)
+		for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++) {
+			if (dwarf_params__lookup(dp, sel->funcs[f].addr, proto) == 1)
+				plan->typed++;
+			else if (builtin_proto(sel, &sel->funcs[f], proto))
+				plan->typed_builtin++;
+			else
 				continue;
-			plan->typed++;
-			err = apply_proto(plan, f, &proto, args, errors);
-			if (proto.note && args)
-				fdebug("%s: %s", sel->funcs[f].name, proto.note);
+			err = apply_proto(plan, f, proto, args, errors);
+			if (proto->note && args)
+				fdebug("%s: %s", sel->funcs[f].name, proto->note);
 		}
 		dwarf_params__free(dp);
 	}
+	free(proto);
 	return err;
 }
 
@@ -158,8 +183,12 @@ static int apply_spec(struct capture_plan *plan, size_t fid, const void *arg, co
 	size_t i;
 	int err = 0;
 
-	for (i = 0; !err && i < spec->nitems; i++)
+	for (i = 0; !err && i < spec->nitems; i++) {
+		/* the spec's format replaces what DWARF said of the position */
+		free(plan->funcs[fid].types[spec->items[i].position]);
+		plan->funcs[fid].types[spec->items[i].position] = NULL;
 		err = add_item(plan, fid, &spec->items[i], text);
+	}
 	return err;
 }
 
@@ -241,9 +270,10 @@ int capture__build(const struct selection *sel, const struct capture_request *re
 	if ((err = new_plan(sel->nfuncs, req->string_size, &plan)))
 		return err;
 	if (req->all_args || req->errors_auto)
-		err = apply_dwarf(sel, plan, req->all_args, req->errors_auto);
-	if (!err && req->all_args && !plan->typed)
-		fwarn("-a: no traced function has DWARF debug information: only -A/-R specs are captured");
+		err = apply_protos(sel, plan, req->all_args, req->errors_auto);
+	if (!err && req->all_args && !plan->typed && !plan->typed_builtin)
+		fwarn("-a: no traced function has DWARF debug information or is a libc function ferret knows: "
+		      "only -A/-R specs are captured");
 	for (i = 0; !err && i < req->nspecs; i++)
 		err = for_matches(sel, req->specs[i].pattern, req->specs[i].items[0].position ? "-A" : "-R",
 				  req->specs[i].pattern, apply_spec, plan, &req->specs[i]);
@@ -299,7 +329,8 @@ int capture__store_specs(const struct capture_plan *plan, struct store *s, const
 			else
 				snprintf(name, sizeof(name), "retval");
 			if (store__add_arg_spec(s, func_keys[f], it->position, name,
-						arg_item__format(it, type, sizeof(type))))
+						plan->funcs[f].types[it->position] ? plan->funcs[f].types[it->position]
+										    : arg_item__format(it, type, sizeof(type))))
 				return -EIO;
 		}
 	return 0;
@@ -307,8 +338,13 @@ int capture__store_specs(const struct capture_plan *plan, struct store *s, const
 
 void capture__free(struct capture_plan *plan)
 {
+	size_t f, i;
+
 	if (!plan)
 		return;
+	for (f = 0; plan->funcs && f < plan->nfuncs; f++)
+		for (i = 0; i <= ARG_MAX_REGS; i++)
+			free(plan->funcs[f].types[i]);
 	free(plan->funcs);
 	free(plan->loader);
 	free(plan);

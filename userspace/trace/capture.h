@@ -21,6 +21,7 @@ struct func_capture {
 	const struct error_rule *error; /* the first --error rule naming it; NULL: none */
 	int8_t str_slot[ARG_MAX_REGS + 1]; /* position -> the record's string slot; -1: none */
 	char names[ARG_MAX_REGS + 1][48]; /* -a: DWARF's parameter names by position; "": argN */
+	char *types[ARG_MAX_REGS + 1]; /* -a: an enum's type text by position (malloc'd); NULL: the format's */
 	const char *name_template; /* --name's TEMPLATE (span_name.h); NULL: none */
 	bool name_needs_ret;	   /* it names {ret}: finished when the call returns */
 };
@@ -32,6 +33,7 @@ struct capture_plan {
 	uint32_t string_size;
 	size_t captured; /* functions with a plan */
 	size_t typed;	 /* -a: functions whose prototype DWARF gave */
+	size_t typed_builtin; /* -a: libc functions without DWARF typed by libc_protos.h's table */
 };
 
 struct capture_request {
@@ -40,8 +42,9 @@ struct capture_request {
 	const struct error_rule *rules;
 	size_t nrules;
 	uint32_t string_size;
-	bool all_args;	   /* -a: every traced function's parameters and return value, from DWARF */
-	bool errors_auto;  /* --errors auto: NULL pointers, -4095..-1 from signed ints (DWARF's types) */
+	bool all_args;	   /* -a: every traced function's parameters and return value, from DWARF
+			    * or, for a libc function without it, ferret's table (elf/libc_protos.h) */
+	bool errors_auto;  /* --errors auto: NULL pointers, -4095..-1 from signed ints (the same types) */
 	char *const *names; /* --name 'PATTERN=TEMPLATE' texts */
 	size_t nnames;
 };
