@@ -14,6 +14,7 @@
 #include "elf/elf_syms.h"
 #include "list_output.h"
 #include "options.h"
+#include "trace/probe_landing.h"
 
 /* The executable as the user named it (what trace shows), any other module by its file name. */
 static const char *shown_path(const struct listing *l, size_t m)
@@ -103,33 +104,60 @@ static void func_json(struct jsonw *w, const struct listed_func *lf)
 	jsonw__end_object(w);
 }
 
+/* Plans the probes of the module's picked functions into fns (one per picked function, in
+ * order), as trace places them: each alone, then those other code jumps past put back. */
+static int plan_functions(const struct list_module *lm, bool go, int fd, struct sel_func *fns)
+{
+	struct probe_reader reader = { .fd = fd };
+	struct sel_module mod = { .path = lm->path, .syms = lm->syms };
+	size_t i, n = 0, restored;
+	int err = 0;
+
+	for (i = 0; !err && i < elf_syms__count(lm->syms); i++) {
+		const struct elf_func *f = elf_syms__get(lm->syms, i);
+
+		if (!lm->picked[i])
+			continue;
+		fns[n] = (struct sel_func){ .name = elf_func__shown_name(f), .offset = f->offset,
+					    .addr = f->addr, .size = f->size };
+		err = probe_site__plan_func(&reader, &fns[n], go);
+		free(fns[n++].ret_offsets);
+	}
+	probe_reader__release(&reader);
+	mod.code = elf_syms__code(lm->syms, &mod.ncode);
+	if (!err && !go)
+		err = probe_landing__check(fns, n, &mod, fd, &restored);
+	return err;
+}
+
 /* Classifies the module's picked functions, printing each (w: as JSON), and counts them. */
 static int list_functions(const struct listing *l, size_t m, const struct list_options *o,
 			  struct jsonw *w)
 {
 	struct list_module *lm = &l->lms[m];
 	struct listed_func lf = { .go = elf_syms__is_go(lm->syms) };
-	struct probe_reader reader = { .fd = open(lm->path, O_RDONLY | O_CLOEXEC) };
-	size_t i;
-	int err = 0;
+	struct sel_func *fns = calloc(elf_syms__count(lm->syms) + 1, sizeof(*fns));
+	int fd = open(lm->path, O_RDONLY | O_CLOEXEC);
+	size_t i, n = 0;
+	int err = fns ? 0 : -ENOMEM;
 
-	if (reader.fd < 0) {
+	if (fd < 0) {
 		ferr("%s: %s", lm->path, strerror(errno));
+		free(fns);
 		return -errno;
 	}
+	if (!err)
+		err = plan_functions(lm, lf.go, fd, fns);
 	for (i = 0; !err && i < elf_syms__count(lm->syms); i++) {
-		struct sel_func fn;
+		const struct sel_func *fn;
 
 		if (!lm->picked[i])
 			continue;
 		lf.f = elf_syms__get(lm->syms, i);
-		fn = (struct sel_func){ .name = elf_func__shown_name(lf.f), .offset = lf.f->offset,
-					.addr = lf.f->addr, .size = lf.f->size };
-		err = probe_site__plan_func(&reader, &fn, lf.go);
-		free(fn.ret_offsets);
-		lf.kind = fn.probe_kind;
-		lf.skip = fn.probe_skip;
-		lf.why = fn.probe_kind == PROBE_REFUSED ? fn.probe_refusal : NULL;
+		fn = &fns[n++];
+		lf.kind = fn->probe_kind;
+		lf.skip = fn->probe_skip;
+		lf.why = fn->probe_kind == PROBE_REFUSED ? fn->probe_refusal : NULL;
 		lm->kinds[lf.kind]++;
 		lm->moved += lf.skip != 0 && !lf.go;
 		if (w)
@@ -137,8 +165,8 @@ static int list_functions(const struct listing *l, size_t m, const struct list_o
 		else
 			print_line(l, m, &lf, o->long_names);
 	}
-	probe_reader__release(&reader);
-	close(reader.fd);
+	close(fd);
+	free(fns);
 	if (err)
 		ferr("%s: out of memory", lm->path);
 	return err;

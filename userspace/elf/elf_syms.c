@@ -26,6 +26,8 @@ struct elf_syms {
 	bool go_tls_g;
 	char *build_id;
 	char *debug_file;
+	struct elf_code_range *code;
+	size_t ncode;
 	struct unresolved_ifunc {
 		char *name;
 		const char *why; /* static */
@@ -86,7 +88,7 @@ static int read_exec_segments(struct symbols_reader *r)
 		}
 		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
-		r->segs[r->nsegs++] = (struct exec_segment){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
+		r->segs[r->nsegs++] = (struct elf_code_range){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
 	}
 	r->go_tls_g = tls_is_go_g_slot(r->elf, interp, has_tls ? &tls : NULL);
 	return 0;
@@ -303,6 +305,9 @@ int elf_syms__open(const char *path, struct elf_syms **out)
 	s->go_tls_g = r.go && r.go_tls_g;
 	s->build_id = r.build_id;
 	s->debug_file = r.names_from;
+	s->code = r.segs;
+	s->ncode = r.nsegs;
+	r.segs = NULL;
 	r.build_id = r.names_from = NULL;
 	*out = s;
 	s = NULL;
@@ -340,6 +345,22 @@ const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name
 	return NULL;
 }
 
+const struct elf_func *elf_syms__containing(const struct elf_syms *s, uint64_t vaddr)
+{
+	size_t lo = 0, hi = s ? s->count : 0, mid;
+
+	while (lo < hi) { /* the first function above vaddr */
+		mid = lo + (hi - lo) / 2;
+		if (s->funcs[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || vaddr >= s->funcs[lo - 1].addr + s->funcs[lo - 1].size)
+		return NULL;
+	return &s->funcs[lo - 1];
+}
+
 bool elf_syms__unwinds(const struct elf_syms *s)
 {
 	return s && s->unwinds;
@@ -368,6 +389,12 @@ const char *elf_syms__path(const struct elf_syms *s)
 const char *elf_syms__build_id(const struct elf_syms *s)
 {
 	return s ? s->build_id : NULL;
+}
+
+const struct elf_code_range *elf_syms__code(const struct elf_syms *s, size_t *n)
+{
+	*n = s ? s->ncode : 0;
+	return s ? s->code : NULL;
 }
 
 const char *elf_syms__debug_file(const struct elf_syms *s)
@@ -423,6 +450,7 @@ void elf_syms__free(struct elf_syms *s)
 	free(s->funcs);
 	free(s->path);
 	free(s->build_id);
+	free(s->code);
 	free(s->debug_file);
 	free(s);
 }

@@ -55,6 +55,8 @@ size_t elf_syms__count(const struct elf_syms *s);
 const struct elf_func *elf_syms__get(const struct elf_syms *s, size_t i);
 /* The function named exactly `name` (symbol, alias or short demangled name), or NULL. */
 const struct elf_func *elf_syms__find(const struct elf_syms *s, const char *name);
+/* The function whose body [addr, addr + size) holds vaddr, or NULL. */
+const struct elf_func *elf_syms__containing(const struct elf_syms *s, uint64_t vaddr);
 /* It calls or is the unwinder (__cxa_throw, _Unwind_RaiseException): C++ exceptions
  * or Rust panics unwind through its functions. */
 bool elf_syms__unwinds(const struct elf_syms *s);
@@ -71,6 +73,12 @@ bool elf_syms__is_stripped(const struct elf_syms *s);
 const char *elf_syms__path(const struct elf_syms *s);
 /* The GNU build-id as lowercase hex, or NULL when the file has none. */
 const char *elf_syms__build_id(const struct elf_syms *s);
+/* The file's executable segments (PT_LOAD with PF_X): where code other than a function's
+ * own may jump into it. */
+struct elf_code_range {
+	uint64_t vaddr, size, offset; /* size: bytes in the file */
+};
+const struct elf_code_range *elf_syms__code(const struct elf_syms *s, size_t *n);
 /* The separate debug file names were read from, or NULL. */
 const char *elf_syms__debug_file(const struct elf_syms *s);
 /* The i-th IFUNC whose implementation could not be found (so it is no function here),

@@ -5,11 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "elf_syms.h"
 #include "modules.h"
 
 struct sel_module {
 	char *path;
 	const char *build_id; /* the file's GNU build-id (hex) or NULL; owned by the selection */
+	const struct elf_syms *syms; /* its functions, all of them; owned by the selection */
+	const struct elf_code_range *code; /* its executable segments, from syms */
+	size_t ncode;
 	size_t first_func, nfuncs; /* the functions of one module are contiguous in funcs */
 	/* Go code: no return probes. Each function gets an entry probe past its stack check
 	 * and a probe on every RET (trace/go_returns.c), its calls keyed by goroutine;

@@ -23,6 +23,8 @@ static void add_module_funcs(struct selection *sel, struct candidate_module *cm)
 
 	m->path = cm->path;
 	m->build_id = elf_syms__build_id(cm->syms);
+	m->syms = cm->syms;
+	m->code = elf_syms__code(cm->syms, &m->ncode);
 	cm->path = NULL;
 	m->first_func = sel->nfuncs;
 	for (i = 0; i < elf_syms__count(cm->syms); i++) {

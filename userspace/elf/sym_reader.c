@@ -131,9 +131,9 @@ bool sym_reader__file_offset(const struct symbols_reader *r, uint64_t addr, uint
 	size_t i;
 
 	for (i = 0; i < r->nsegs; i++) {
-		const struct exec_segment *seg = &r->segs[i];
+		const struct elf_code_range *seg = &r->segs[i];
 
-		if (addr >= seg->vaddr && addr < seg->vaddr + seg->filesz) {
+		if (addr >= seg->vaddr && addr < seg->vaddr + seg->size) {
 			*offset = addr - seg->vaddr + seg->offset;
 			return true;
 		}

@@ -28,10 +28,6 @@ struct symbol_candidate {
 	enum func_source source;
 };
 
-struct exec_segment {
-	uint64_t vaddr, filesz, offset;
-};
-
 /* An STT_GNU_IFUNC symbol: its value is the resolver, not the function. */
 struct ifunc_symbol {
 	const char *name;
@@ -47,7 +43,7 @@ struct kept_elf {
 struct symbols_reader {
 	const char *path;
 	Elf *elf;
-	struct exec_segment *segs;
+	struct elf_code_range *segs; /* the executable segments, kept by elf_syms */
 	size_t nsegs;
 	struct symbol_candidate *cands;
 	size_t ncands, cap;

@@ -176,3 +176,30 @@ bool probe_insn__branch_into(const uint8_t *body, size_t len, uint32_t limit)
 	cs_free(in, 1);
 	return into || left != 0;
 }
+
+bool probe_insn__branches_to(const uint8_t *body, size_t len, uint64_t base, uint64_t at,
+			     uint64_t target)
+{
+	csh cs = x86_decoder();
+	cs_insn *in;
+	const uint8_t *p = body;
+	size_t left = len;
+	uint64_t addr = base;
+	int found = -1; /* not reached yet */
+
+	if (!cs || !(in = cs_malloc(cs)))
+		return true;
+	while (found < 0 && left && cs_disasm_iter(cs, &p, &left, &addr, in)) {
+		const cs_x86 *x = &in->detail->x86;
+
+		if (in->address > base + at)
+			found = 0; /* no instruction starts there */
+		else if (in->address == base + at)
+			found = (in_group(in, CS_GRP_JUMP) || in_group(in, CS_GRP_CALL) ||
+				 in_group(in, CS_GRP_BRANCH_RELATIVE)) &&
+				x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+				(uint64_t)x->operands[0].imm == target;
+	}
+	cs_free(in, 1);
+	return found != 0;
+}

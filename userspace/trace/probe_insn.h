@@ -32,4 +32,9 @@ bool probe_insn__decode(const uint8_t *code, size_t len, uint32_t offset, struct
  * body does not decode to its end: then nothing can be proved. */
 bool probe_insn__branch_into(const uint8_t *body, size_t len, uint32_t limit);
 
+/* Does an instruction of body[0..len) (which starts at vaddr base) start at base + at and
+ * jump or call directly to target? Also true when the body does not decode that far. */
+bool probe_insn__branches_to(const uint8_t *body, size_t len, uint64_t base, uint64_t at,
+			     uint64_t target);
+
 #endif

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "go_returns.h"
 #include "probe_insn.h"
+#include "probe_landing.h"
 #include "probe_site.h"
 
 #define MAX_MOVE_INSNS 5  /* a probe moves past at most this many instructions... */
@@ -166,19 +167,23 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 {
 	const struct sel_module *mod = &sel->modules[m];
 	struct probe_reader reader = { .fd = open(mod->path, O_RDONLY | O_CLOEXEC) };
-	size_t f;
+	size_t f, restored = 0;
 	int err = 0;
 
 	if (reader.fd < 0) {
 		ferr("%s: %s", mod->path, strerror(errno));
 		return -errno;
 	}
+	for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++)
+		err = probe_site__plan_func(&reader, &sel->funcs[f], mod->go);
+	if (!err && !mod->go)
+		err = probe_landing__check(sel->funcs + mod->first_func, mod->nfuncs, mod, reader.fd,
+					   &restored);
+	if (restored)
+		fdebug("%s: %zu probe%s kept at their entries", mod->path, restored, restored > 1 ? "s" : "");
 	for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
 
-		err = probe_site__plan_func(&reader, fn, mod->go);
-		if (err)
-			break;
 		counts[fn->probe_kind]++;
 		if (fn->probe_skip && !mod->go)
 			(*moved)++;
