@@ -15,6 +15,9 @@
  * A run its tracer ended holds these figures over all its spans (run_figures.h,
  * stored by analyze_figures.c): without --pid/--thread they are read instead of
  * the spans, in time that does not grow with them.
+ * --status/--where (analyze_args.h): every figure is over the calls that pass (self still
+ * subtracts all their children), read from the spans; their durations are kept for exact
+ * percentiles, up to pct_candidate_budget.
  */
 #include <errno.h>
 #include <stdlib.h>
