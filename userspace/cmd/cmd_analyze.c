@@ -34,13 +34,13 @@ static void usage(FILE *out)
 		"  -t, --tree         the merged call tree of each thread\n"
 		"  --calls            every call on its own, in time order (implies --tree)\n"
 		"  --by name          the table by the calls' --name instead of by function\n"
+		"  --max-depth N      show N levels of calls\n"
+		"  --min-percent P    hide nodes under P%% of their thread's time\n"
 		"calls counted (table, tree and --calls):\n"
 		"  --status STATUS    only calls of STATUS (ok, error, incomplete, no_return_probe,\n"
 		"                     lost); the tree: the paths to them\n"
 		"  --where 'A OP V'   only calls whose value A compares so (arg1==42, ret<0,\n"
-		"                     name==\"ana\"; -A, -R, -a values)\n"
-		"  --max-depth N      show N levels of calls\n"
-		"  --min-percent P    hide nodes under P%% of their thread's time\n");
+		"                     name==\"ana\"; -A, -R, -a values)\n");
 }
 
 enum {
