@@ -144,8 +144,36 @@ expect_eq "--where on a string" "$(printf '%s\n' "$out" | grep -c 'name="ana"')"
 expect_eq "--where: a string with < is refused" "$?" 2
 "$FERRET" analyze --db "$DB" --calls --status nope >/dev/null 2>&1
 expect_eq "--status: an unknown status is refused" "$?" 2
-"$FERRET" analyze --db "$DB" --status error >/dev/null 2>&1
-expect_eq "--status without --calls is refused" "$?" 2
+
+# --status / --where on the table and the merged tree: only the calls that pass (a --where
+# on an argument: the functions that have it).
+rows() { python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+print(' '.join('%s:%d:%d' % (f['function'], f['calls'], f['errors']) for f in sorted(j['functions'], key=lambda f: f['function'])), j.get('status', '-'), j.get('where', '-'))"; }
+expect_eq "table --status error" "$("$FERRET" analyze --db "$DB" --run-id errs --status error --json | rows)" "lookup:1:1 open_config:2:2 error -"
+expect_eq "table --status ok" "$("$FERRET" analyze --db "$DB" --run-id errs --status ok --json | rows)" "lookup:1:0 open_config:1:0 ok -"
+expect_eq "table --where arg1==1: open_config(1) and lookup(1)" "$("$FERRET" analyze --db "$DB" --run-id typed --where 'arg1==1' --json | rows)" "lookup:1:0 open_config:1:0 - arg1==1"
+expect_eq "table --where ret<0" "$("$FERRET" analyze --db "$DB" --run-id typed --where 'ret<0' --json | rows)" "add:1:0 greet:1:0 open_config:2:0 - ret<0"
+expect_eq "table --where n==42 -f greet" "$("$FERRET" analyze --db "$DB" --run-id typed --where 'n==42' -f greet --json | rows)" "greet:1:0 - n==42"
+expect_eq "table --where on a string" "$("$FERRET" analyze --db "$DB" --run-id typed --where 'name=="ana"' --json | rows)" "greet:1:0 - name==\"ana\""
+out=$("$FERRET" analyze --db "$DB" --run-id errs --status error)
+expect_match "table --status error: says so" "$out" "only the calls of --status error"
+expect_match "table --status error: open_config's two" "$out" "open_config +args +2 .*2 \(100\.0%\)"
+expect_eq "--tree --status error: the paths to the errors" "$("$FERRET" analyze --db "$DB" --run-id errs --tree --status error --json | python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+print(j['status'], ' '.join('%s:%d:%d' % (c['function'], c['calls'], c['errors']) for t in j['threads'] for c in t['children']))")" "error open_config:2:2 lookup:1:1"
+out=$("$FERRET" analyze --db "$DB" --run-id errs --status lost 2>&1)
+expect_eq "--status with no such call: exit 1" "$?" 1
+expect_eq "--status with no such call: one line" "$out" "ferret: no call of run errs matches --status lost"
+out=$("$FERRET" analyze --db "$DB" --status nope 2>&1)
+expect_eq "table --status nope: exit 2" "$?" 2
+expect_eq "table --status nope: one line" "$(printf '%s\n' "$out" | grep -c .)" 1
+"$FERRET" analyze --db "$DB" --tree --where 'arg1=' >/dev/null 2>&1
+expect_eq "--tree --where without a value is refused" "$?" 2
+"$FERRET" analyze --db "$DB" --by name --status error >/dev/null 2>&1
+expect_eq "--by name --status is refused" "$?" 2
 
 # analyze --by name: calls grouped by their --name.
 "$FERRET" trace --db "$DB" --run-id grouped -A 'ticks@arg1' --name 'ticks=tick {arg1}' --name 'open_config=config' \

@@ -197,6 +197,37 @@ cleanup:
 	return err;
 }
 
+/* Run "recerr", for --status (test_analyze_status.c, test_analyze_tree.c): rec [0,100) ok
+ * calls rec [10,90) error, which calls rec [20,50) error; then leaf [100,110) error, a root.
+ * Written on request, after the others: it is the latest run then. */
+FIXTURE int write_recerr(void)
+{
+	struct run_info info = { .run_id = "recerr", .command = "./rec", .mode = "command",
+				 .pid = 400, .start_mono_ns = RUN_START, .start_real_ns = 5 };
+	struct store *s = NULL;
+	int64_t module, thread, rec, leaf, id[4];
+	int err = -1, i;
+
+	if (store__open(db_path, STORE_WRITE, &s) || store__begin_run(s, &info))
+		goto cleanup;
+	module = store__add_module(s, "/opt/app/prog", NULL);
+	thread = store__add_thread(s, 400, 400, "rec");
+	rec = store__add_function(s, module, "rec", NULL, 0x1000);
+	leaf = store__add_function(s, module, "leaf", NULL, 0x1010);
+	for (i = 0; i < 4; i++)
+		id[i] = store__next_span_id(s);
+	if (write_span(s, id[0], 0, thread, rec, 0, 100, 0, SPAN_OK) ||
+	    write_span(s, id[1], id[0], thread, rec, 10, 90, 1, SPAN_ERROR) ||
+	    write_span(s, id[2], id[1], thread, rec, 20, 50, 2, SPAN_ERROR) ||
+	    write_span(s, id[3], 0, thread, leaf, 100, 110, 0, SPAN_ERROR) ||
+	    store__end_run(s, &(struct run_end){ .end_mono_ns = RUN_START + 200 }))
+		goto cleanup;
+	err = 0;
+cleanup:
+	store__free(s);
+	return err;
+}
+
 static const char *view_run = "synthetic";
 
 /* Runs a view on view_run and returns what it printed (malloc'd). */
@@ -329,6 +360,34 @@ FIXTURE int run_cmd(char **out, char **err, ...)
 		fclose(files[i]);
 	}
 	return ret;
+}
+
+FIXTURE int lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* exit status, a piece of the one-line error (NULL: no error expected) */
+FIXTURE void expect_cmd(int want, const char *err_part, char *a1, char *a2, char *a3, char *a4)
+{
+	char *out = NULL, *err = NULL;
+	int ret = run_cmd(&out, &err, "analyze", a1, a2, a3, a4, NULL);
+
+	EXPECT_EQ(ret, want);
+	if (err_part) {
+		EXPECT_EQ(lines(err), 1);
+		EXPECT(err && strstr(err, err_part));
+		if (err && !strstr(err, err_part))
+			printf("    stderr: %s", err);
+	} else {
+		EXPECT_STR(err, "");
+	}
+	free(out);
+	free(err);
 }
 
 /* A temporary directory holding the fixture DB; 0 or -1. */

@@ -230,34 +230,6 @@ static void test_table_text(void)
 	free(text);
 }
 
-static int lines(const char *s)
-{
-	int n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* exit status, a piece of the one-line error (NULL: no error expected) */
-static void expect_cmd(int want, const char *err_part, char *a1, char *a2, char *a3, char *a4)
-{
-	char *out = NULL, *err = NULL;
-	int ret = run_cmd(&out, &err, "analyze", a1, a2, a3, a4, NULL);
-
-	EXPECT_EQ(ret, want);
-	if (err_part) {
-		EXPECT_EQ(lines(err), 1);
-		EXPECT(err && strstr(err, err_part));
-		if (err && !strstr(err, err_part))
-			printf("    stderr: %s", err);
-	} else {
-		EXPECT_STR(err, "");
-	}
-	free(out);
-	free(err);
-}
-
 static void test_command(void)
 {
 	char foreign[160], no_runs[160], missing[160];

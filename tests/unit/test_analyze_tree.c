@@ -153,6 +153,47 @@ static void test_tree_calls(void)
 	cJSON_Delete(j);
 }
 
+/* --status: the merged paths to the calls that pass, each node counting the calls along
+ * them; --calls: those calls alone, as roots. */
+static void test_tree_status(void)
+{
+	struct analyze_opts o = defaults();
+	cJSON *j;
+
+	o.tree = true;
+	o.status = "incomplete";
+	if (!(j = json_view(&o)))
+		GIVE_UP();
+	EXPECT_STR(str(j, "status"), "incomplete");
+	EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "threads")), 1);
+	expect_thread(j, 0, "main:1:1000:340[bad:1:100:100!1]", 1000, 0, 0);
+	cJSON_Delete(j);
+
+	view_run = "recerr";
+	o.status = "error";
+	o.function_glob = "rec"; /* the error leaf, a root of its own, out of focus */
+	if (!(j = json_view(&o)))
+		GIVE_UP();
+	expect_thread(j, 0, "rec:1:100:20[rec:1:80:50!1[rec:1:30:30!1]]", 100, 0, 0);
+	cJSON_Delete(j);
+	o.status = "ok"; /* the outer call alone: its error children lead to no ok call */
+	if (!(j = json_view(&o)))
+		GIVE_UP();
+	expect_thread(j, 0, "rec:1:100:20", 100, 0, 0);
+	cJSON_Delete(j);
+	o.calls = true;
+	o.status = "error";
+	o.function_glob = NULL;
+	if ((j = json_view(&o))) {
+		const cJSON *th = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "threads"), 0);
+
+		EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(th, "children")), 3);
+	}
+	EXPECT(j != NULL);
+	cJSON_Delete(j);
+	view_run = "synthetic";
+}
+
 static void test_tree_text(void)
 {
 	struct analyze_opts o = defaults();
@@ -201,13 +242,14 @@ static void test_tree_text(void)
 
 int main(void)
 {
-	if (fixture_setup())
+	if (fixture_setup() || write_recerr())
 		return 1;
 	RUN(test_tree_merged);
 	RUN(test_tree_prune);
 	RUN(test_tree_focus);
 	RUN(test_tree_calls);
 	RUN(test_tree_text);
+	RUN(test_tree_status);
 	fixture_teardown();
 	CHECK_EXIT();
 }

@@ -57,12 +57,18 @@ struct analyze_opts {
 	bool raw;	    /* durations as measured, not compensated for probe cost */
 	long max_depth;	    /* 0: no limit */
 	double min_percent; /* hide nodes below this share of their thread's time */
-	/* --calls: only the calls of this status ("error", "ok", ...) and whose values match
-	 * --where's comparison (analyze_args.h); NULL: no filter */
+	/* Only the calls of this status ("error", "ok", ...) and whose values match --where's
+	 * comparison (analyze_args.h) count: the table's rows, the merged tree's paths to them,
+	 * --calls' lines. NULL: no filter. */
 	const char *status;
 	const char *where;
 	bool by_name; /* --by name: the table groups calls by their --name (analyze_by_name.c) */
 };
+
+static inline bool analyze_opts__filtered(const struct analyze_opts *o)
+{
+	return o->status || o->where;
+}
 
 /* How text output looks: decided once from the locale, the terminal and NO_COLOR. */
 struct out_style {
@@ -79,6 +85,7 @@ struct func_info {
 	char *module;	  /* basename of the module's path */
 	bool selected;	  /* matches --function (true when there is no glob) */
 	int32_t active;	  /* activations open on the current thread's stack */
+	int32_t picked_active; /* of those, the ones --status/--where pick */
 	int64_t call_ns, inside_ns; /* its probe kind's cost (probe_comp.c); 0: not known */
 };
 
@@ -149,6 +156,12 @@ void out__run_header(const struct out_style *st, const struct run_row *run);
 /* analyze's JSON is written by a jsonw__new_spaced() writer: ", " and ": " between items. */
 void json__kv_text(struct jsonw *w, const char *key, const char *s); /* NULL: "" */
 void json__run_fields(struct jsonw *w, const struct run_row *run); /* "run_id": ..., without braces */
+/* "-f 'GLOB' --status S --where 'E'": the options that pick calls, as given ("" when none). */
+void analyze__filters_text(const struct analyze_opts *o, char *buf, size_t len);
+/* --status/--where: "only the calls of --status error<what>" under the run header. */
+void out__filter_line(const struct out_style *st, const struct analyze_opts *o, const char *what);
+/* --status/--where: their "status" and "where" fields, as given. */
+void json__filter_fields(struct jsonw *w, const struct analyze_opts *o);
 
 #define SGR_BOLD "\033[1m"
 #define SGR_RED "\033[1;31m"
@@ -195,6 +208,8 @@ struct pct_query {
 };
 
 void pct__approx(struct pct_func *f); /* bucket middles: within 1/64 */
+/* Exact nearest ranks of the durations d[0..n) (n > 0), which it sorts. */
+void pct__of_durations(int64_t *d, size_t n, int64_t value[3]);
 int pct__exact(struct run_query *ss, const struct pct_query *q, struct pct_func *fns, size_t n);
 
 /* ---- figures stored when a run ends (analyze_figures.c) ---- */

@@ -9,6 +9,7 @@
 #include "core/arg_type.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "store/span_writer.h"
 
 static bool is_hex(const char *type)
 {
@@ -278,4 +279,30 @@ bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64
 
 	arg_reader__span(r, span_id, where_one, &c);
 	return c.found && c.match;
+}
+
+int call_filter__init(struct call_filter *f, struct run_query *ss, const char *status, const char *where)
+{
+	memset(f, 0, sizeof(*f));
+	f->status = status;
+	f->on = status || where;
+	if (!where)
+		return 0;
+	if (call_where__parse(where, &f->where))
+		return -EIO;
+	f->has_where = true;
+	return (f->args = run_query__arg_reader(ss)) ? 0 : -EIO;
+}
+
+bool call_filter__passes(const struct call_filter *f, int64_t span_id, int status)
+{
+	if (f->status && strcmp(span_status__name(status), f->status))
+		return false;
+	return !f->has_where || call_where__matches(&f->where, f->args, span_id);
+}
+
+void call_filter__free(struct call_filter *f)
+{
+	arg_reader__free(f->args);
+	f->args = NULL;
 }

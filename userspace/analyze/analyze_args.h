@@ -3,11 +3,13 @@
 #ifndef FERRET_ANALYZE_ARGS_H
 #define FERRET_ANALYZE_ARGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "core/jsonw.h"
 #include "store/arg_store.h"
+#include "store/run_query.h"
 
 /* "  name=\"ana\" n=42 => -1 (errno 13)"; nothing when the call has no values. */
 int args_out__text(FILE *out, struct arg_reader *r, int64_t span_id);
@@ -29,6 +31,22 @@ int call_where__parse(const char *text, struct call_where *out);
 bool call_where__matches(const struct call_where *w, struct arg_reader *r, int64_t span_id);
 /* 0 when NULL or a status span_view names; -1 after one error line. */
 int call_status__check(const char *status);
+
+/* --status and --where together: the calls the table, the tree and --calls count. A call
+ * passes when its status is --status's (as span_view names it: "incomplete" is that status
+ * only, not lost or no_return_probe) and its stored values satisfy --where (a call without
+ * that value does not). */
+struct call_filter {
+	bool on;		 /* --status or --where given */
+	const char *status;	 /* NULL: any */
+	bool has_where;
+	struct call_where where;
+	struct arg_reader *args; /* --where's values; NULL without --where */
+};
+/* Both already checked by the command's parser. 0, or -EIO (printed). */
+int call_filter__init(struct call_filter *f, struct run_query *ss, const char *status, const char *where);
+bool call_filter__passes(const struct call_filter *f, int64_t span_id, int status);
+void call_filter__free(struct call_filter *f);
 
 /* One value as --calls shows it ("ana" quoted and escaped, 0x3, NULL, (unreadable), an
  * enum's enumerator GREEN or READ|WRITE). */

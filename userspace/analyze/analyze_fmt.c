@@ -114,3 +114,37 @@ void json__run_fields(struct jsonw *w, const struct run_row *run)
 	jsonw__kv_int(w, "lost_spans", run->lost_spans);
 	jsonw__kv_int(w, "unstored_spans", run->unstored_spans);
 }
+
+void analyze__filters_text(const struct analyze_opts *o, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (o->function_glob)
+		n += (size_t)snprintf(buf + n, len - n, "-f '%s'", o->function_glob);
+	if (o->status && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s--status %s", n ? " " : "", o->status);
+	if (o->where && n < len)
+		snprintf(buf + n, len - n, "%s--where '%s'", n ? " " : "", o->where);
+}
+
+void out__filter_line(const struct out_style *st, const struct analyze_opts *o, const char *what)
+{
+	struct analyze_opts only = { .status = o->status, .where = o->where };
+	char text[600], *shown;
+
+	if (!analyze_opts__filtered(o))
+		return;
+	analyze__filters_text(&only, text, sizeof(text));
+	shown = utf8__terminal_dup(text); /* the user's text: no ESC reaches the terminal */
+	fprintf(st->out, "only the calls of %s%s\n", shown ? shown : "?", what);
+	free(shown);
+}
+
+void json__filter_fields(struct jsonw *w, const struct analyze_opts *o)
+{
+	if (o->status)
+		jsonw__kv_string(w, "status", o->status);
+	if (o->where)
+		jsonw__kv_string(w, "where", o->where);
+}

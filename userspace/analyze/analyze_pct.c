@@ -131,6 +131,25 @@ void pct__approx(struct pct_func *f)
 	}
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void pct__of_durations(int64_t *d, size_t n, int64_t value[3])
+{
+	int k;
+
+	qsort(d, n, sizeof(*d), cmp_i64);
+	for (k = 0; k < 3; k++) {
+		uint64_t rank = rank_of(pct_levels[k], n);
+
+		value[k] = d[rank ? rank - 1 : 0];
+	}
+}
+
 struct work {
 	struct pct_func *f;
 	uint32_t bucket[3];
@@ -197,13 +216,6 @@ static int take_ranks(void *ctx, int64_t key, int64_t duration_ns)
 		if (w->seen == rank_of(pct_levels[k], w->f->calls))
 			w->f->value[k] = duration_ns;
 	return 0;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 static int cmp_work_key(const void *a, const void *b)

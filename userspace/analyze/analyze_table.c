@@ -15,6 +15,9 @@
  * A run its tracer ended holds these figures over all its spans (run_figures.h,
  * stored by analyze_figures.c): without --pid/--thread they are read instead of
  * the spans, in time that does not grow with them.
+ * --status/--where (analyze_args.h): every figure is over the calls that pass (self still
+ * subtracts all their children), read from the spans; their durations are kept for exact
+ * percentiles, up to pct_candidate_budget.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -65,11 +68,43 @@ int table__push(void *ctx, struct open_call *f, struct open_call *parent)
 	return figures_of(t, f->fn) ? 0 : -ENOMEM;
 }
 
+static void drop_kept(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfigures; i++) {
+		free(t->figures[i].kept);
+		t->figures[i].kept = NULL;
+		t->figures[i].nkept = t->figures[i].kept_cap = 0;
+	}
+}
+
+/* A filtered call's duration kept for its function's exact percentiles. */
+static int keep_duration(struct table *t, struct row_figures *st, int64_t duration_ns)
+{
+	if (t->kept_over)
+		return 0;
+	if (t->kept_total >= pct_candidate_budget) {
+		t->kept_over = true;
+		drop_kept(t);
+		return 0;
+	}
+	if (grow_array((void **)&st->kept, &st->kept_cap, st->nkept + 1, sizeof(*st->kept)))
+		return -ENOMEM;
+	st->kept[st->nkept++] = duration_ns;
+	t->kept_total++;
+	return 0;
+}
+
 int table__pop(void *ctx, struct open_call *f, struct open_call *parent)
 {
 	struct table *t = ctx;
 	struct row_figures *st = &t->figures[f->fn];
 
+	if (!parent)
+		t->traced_ns = add_ns(t->traced_ns, f->duration_ns);
+	if (f->skipped) /* --status, --where */
+		return 0;
 	if (!st->calls++ || f->duration_ns < st->min)
 		st->min = f->duration_ns;
 	if (f->duration_ns > st->max)
@@ -79,13 +114,13 @@ int table__pop(void *ctx, struct open_call *f, struct open_call *parent)
 	st->errors += f->status == SPAN_ERROR;
 	st->incomplete += f->status != SPAN_OK && f->status != SPAN_ERROR;
 	st->extended |= f->extended;
-	if (f->outermost)
+	if (analyze_opts__filtered(t->o) ? f->outermost_picked : f->outermost) {
 		st->total = add_ns(st->total, f->duration_ns);
-	if (f->outermost)
 		sched_sum__add(&st->sched, f);
+	}
 	t->sched |= f->has_sched;
-	if (!parent)
-		t->traced_ns = add_ns(t->traced_ns, f->duration_ns);
+	if (analyze_opts__filtered(t->o) && keep_duration(t, st, f->duration_ns))
+		return -ENOMEM;
 	return pct_hist__add(&st->hist, f->duration_ns);
 }
 
@@ -125,6 +160,10 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		/* listed by the kernel's figures, never called, or count-only: nothing to rank */
 		if (!st->calls || st->count_only)
 			continue;
+		if (st->nkept == st->calls && !t->o->approx) { /* --status/--where's calls */
+			pct__of_durations(st->kept, st->nkept, st->pct);
+			continue;
+		}
 		if (st->partial) {
 			st->pct[0] = hist_percentile(st, 50);
 			st->pct[1] = hist_percentile(st, 95);
@@ -135,8 +174,8 @@ static int compute_percentiles(struct table *t, const int32_t *rows, size_t n)
 		fns[m] = (struct pct_func){ .key = t->fns.v[rows[i]].key, .calls = st->calls,
 					  .min = st->min, .max = st->max, .hist = &st->hist };
 		/* an extended call's stored duration is not its own, nor a compensated one: the
-		 * histogram's is */
-		if (t->o->approx || st->extended || t->fns.comp.on) {
+		 * histogram's is; the exact pass reads every call, not only the filtered ones */
+		if (t->o->approx || st->extended || t->fns.comp.on || analyze_opts__filtered(t->o)) {
 			pct__approx(&fns[m]);
 			memcpy(st->pct, fns[m].value, sizeof(st->pct));
 			continue;
@@ -210,8 +249,10 @@ static int select_rows(struct table *t, long limit)
 
 	if (!(t->rows = malloc((t->fns.n ? t->fns.n : 1) * sizeof(*t->rows))))
 		return -ENOMEM;
+	/* filtered: the functions with a call that passes */
 	for (i = 0; i < t->fns.n; i++)
-		if (t->fns.v[i].selected)
+		if (t->fns.v[i].selected && (!analyze_opts__filtered(t->o) ||
+					     (i < t->nfigures && t->figures[i].calls)))
 			t->rows[t->nrows++] = (int32_t)i;
 	if (!t->pct_known && sorts_by_percentile(t->o->sort_col) &&
 	    (err = compute_percentiles(t, t->rows, t->nrows)))
@@ -239,6 +280,7 @@ void table__free(struct table *t)
 {
 	size_t i;
 
+	drop_kept(t);
 	for (i = 0; i < t->nfigures; i++)
 		pct_hist__free(&t->figures[i].hist);
 	free(t->figures);
@@ -259,9 +301,29 @@ static int overlay_probes(void *ctx, const struct stored_function_probe *p)
 		return -ENOMEM;
 	st->count_only = p->count_only;
 	st->removed_at_ns = p->removed_at_ns;
-	if (p->count_only)
+	if (p->count_only && !analyze_opts__filtered(t->o)) /* counted: no status, no values */
 		st->calls = (uint64_t)p->calls;
 	return 0;
+}
+
+static int count_aggregate(void *ctx, const struct stored_func_figures *agg)
+{
+	(void)agg;
+	++*(int64_t *)ctx;
+	return 0;
+}
+
+/* The kernel's figures count every call, whatever its status or values: a filtered table
+ * is over the stored spans alone. */
+static int note_unfiltered(struct table *t)
+{
+	int64_t n = 0;
+	int err = run_query__func_figures(t->ss, t->run->run_key, count_aggregate, &n);
+
+	if (!err && n)
+		fwarn("run %s did not store every call as a span (--min-duration, --aggregate or "
+		      "--max-rate): --status and --where count the stored ones only", t->run->run_id);
+	return err;
 }
 
 int table__finish_figures(struct table *t)
@@ -270,7 +332,9 @@ int table__finish_figures(struct table *t)
 	int err = 0;
 
 	/* Per-function figures of a stack-mode run count every process and thread. */
-	if (!t->o->pid && !t->o->tid)
+	if (analyze_opts__filtered(t->o))
+		err = note_unfiltered(t);
+	else if (!t->o->pid && !t->o->tid)
 		err = run_query__func_figures(t->ss, t->run->run_key, overlay_aggregate, t);
 	for (i = 0; i < t->nfigures; i++) {
 		struct row_figures *st = &t->figures[i];
@@ -353,8 +417,8 @@ static int read_stored(struct table *t)
 	struct stored_run_totals totals;
 	int found;
 
-	/* compensated durations are computed from the spans, not stored */
-	if (t->o->pid || t->o->tid || t->fns.comp.on ||
+	/* compensated durations and filtered calls are computed from the spans, not stored */
+	if (t->o->pid || t->o->tid || t->fns.comp.on || analyze_opts__filtered(t->o) ||
 	    (found = analyze__stored_totals(t->ss, t->run, &totals)) == 0)
 		return 0;
 	if (found < 0)
@@ -401,7 +465,13 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 	if ((err = select_rows(&t, limit)))
 		goto cleanup;
 	if (!t.nselected) {
-		ferr("no function of run %s matches '%s'", run->run_id, o->function_glob);
+		char which[600];
+
+		analyze__filters_text(o, which, sizeof(which));
+		if (analyze_opts__filtered(o))
+			ferr("no call of run %s matches %s", run->run_id, which);
+		else
+			ferr("no function of run %s matches '%s'", run->run_id, o->function_glob);
 		err = -ENOENT;
 		goto cleanup;
 	}

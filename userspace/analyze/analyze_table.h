@@ -25,6 +25,8 @@ struct row_figures {
 	int64_t removed_at_ns; /* --overhead removed its probes then (figures until then); 0: never */
 	uint64_t incomplete;   /* calls neither ok nor error (errors: of status error) */
 	struct sched_sum sched; /* on-CPU/blocked time of its outermost activations */
+	int64_t *kept;	/* --status/--where: its calls' durations, for exact percentiles */
+	size_t nkept, kept_cap;
 };
 
 struct table {
@@ -41,7 +43,18 @@ struct table {
 	size_t nrows;
 	size_t nselected; /* rows before --limit */
 	bool sched;	  /* some span has on-CPU/blocked figures: the CPU and Blocked columns */
+	/* --status/--where: the exact pass would read every call, so the filtered calls'
+	 * durations are kept, up to pct_candidate_budget in all; past it none are and the
+	 * percentiles come from the histograms. */
+	size_t kept_total;
+	bool kept_over;
 };
+
+/* Percentiles of the table that are estimates, whatever --approx says. */
+static inline bool table__pct_approx(const struct table *t)
+{
+	return t->fns.comp.on || (analyze_opts__filtered(t->o) && t->kept_over);
+}
 
 static inline int64_t table__col_value(const struct row_figures *st, enum table_col c)
 {

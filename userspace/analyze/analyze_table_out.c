@@ -155,6 +155,7 @@ int table__print_text(const struct table *t, const struct out_style *st)
 				w[c] = utf8__width(cells[i][c]);
 	out__run_header(st, t->run);
 	probe_comp__print(st, &t->fns.comp);
+	out__filter_line(st, t->o, t->kept_over ? ": percentiles from their histogram (within 1.6%)" : "");
 	fputc('\n', st->out);
 	print_line(t, st, cells[0], w, out__color(st, SGR_BOLD));
 	for (i = 0; i < t->nrows; i++)
@@ -268,7 +269,8 @@ int table__print_json(const struct table *t, FILE *out)
 	json__run_fields(w, t->run);
 	probe_comp__json(w, &t->fns.comp);
 	jsonw__kv_string(w, "sort", sort);
-	jsonw__kv_string(w, "percentiles", t->o->approx || t->fns.comp.on ? "approx" : "exact");
+	json__filter_fields(w, t->o);
+	jsonw__kv_string(w, "percentiles", t->o->approx || table__pct_approx(t) ? "approx" : "exact");
 	jsonw__key(w, "functions");
 	jsonw__begin_array(w);
 	for (i = 0; i < t->nrows; i++)

@@ -90,6 +90,7 @@ static int push_call(struct tree *t, struct open_call *f, struct open_call *pare
 	r->fn = f->fn;
 	r->level = level;
 	r->status = f->status;
+	r->picked = !f->skipped;
 	r->calls = 1;
 	r->errors = f->status != SPAN_OK;
 	r->start_ns = f->start_ns;
@@ -116,9 +117,7 @@ int tree__push(void *ctx, struct open_call *f, struct open_call *parent)
 	node = child_of(t, pnode >= 0 ? pnode : 0, f->fn);
 	if (node < 0)
 		return -ENOMEM;
-	t->nodes[node].calls++;
-	t->nodes[node].errors += f->status != SPAN_OK;
-	f->user = node;
+	f->user = node; /* counted at its pop: --status/--where's paths are known only then */
 	return 0;
 }
 
@@ -136,10 +135,14 @@ int tree__pop(void *ctx, struct open_call *f, struct open_call *parent)
 		t->rows[f->user].total_ns = f->duration_ns;
 		t->rows[f->user].self_ns = self;
 		sched_sum__add(&t->rows[f->user].sched, f);
-	} else {
-		t->nodes[f->user].total = add_ns(t->nodes[f->user].total, f->duration_ns);
-		t->nodes[f->user].self = add_ns(t->nodes[f->user].self, self);
-		sched_sum__add(&t->nodes[f->user].sched, f);
+	} else if (!f->skipped || f->picked_inside) { /* filtered: a path to a picked call */
+		struct tree_node *nd = &t->nodes[f->user];
+
+		nd->calls++;
+		nd->errors += f->status != SPAN_OK;
+		nd->total = add_ns(nd->total, f->duration_ns);
+		nd->self = add_ns(nd->self, self);
+		sched_sum__add(&nd->sched, f);
 	}
 	return 0;
 }
@@ -207,8 +210,12 @@ static int flatten_merged(struct tree *t)
 	size_t sp = 0, i;
 	int32_t c, k;
 
-	for (i = t->n - 1; i > 0; i--) /* a child is always created after its parent */
-		t->nodes[t->nodes[i].parent].subtree += ++t->nodes[i].subtree;
+	/* A child is always created after its parent. A node without calls is on no path to a
+	 * call --status/--where pick: neither shown nor hidden, nor is any node below it. */
+	for (i = t->n - 1; i > 0; i--) {
+		t->nodes[i].subtree += t->nodes[i].calls > 0;
+		t->nodes[t->nodes[i].parent].subtree += t->nodes[i].subtree;
+	}
 	for (c = t->nodes[0].first_child; c > 0; c = t->nodes[c].next_sibling)
 		t->nodes[0].total = add_ns(t->nodes[0].total, t->nodes[c].total);
 	t->th.total_ns = t->nodes[0].total;
@@ -225,6 +232,8 @@ static int flatten_merged(struct tree *t)
 		const struct tree_node *nd = &t->nodes[t->stack[--sp]];
 		size_t first = sp;
 
+		if (!nd->calls)
+			continue;
 		if (!shown(t, nd->level, nd->total)) {
 			t->th.hidden_nodes += nd->subtree;
 			t->th.hidden_ns = add_ns(t->th.hidden_ns, nd->total);
@@ -333,14 +342,12 @@ static void filter_calls(struct tree *t)
 {
 	size_t i, w = 0;
 
-	if (!t->o->status && !t->p.has_where)
+	if (!analyze_opts__filtered(t->o))
 		return;
 	for (i = 0; i < t->nrows; i++) {
 		struct tree_row *r = &t->rows[i];
 
-		if (t->o->status && strcmp(span_status__name(r->status), t->o->status))
-			continue;
-		if (t->p.has_where && !call_where__matches(&t->p.where, t->p.args, r->span_id))
+		if (!r->picked)
 			continue;
 		r->level = 1;
 		r->parent_ns = t->th.total_ns;
@@ -360,11 +367,11 @@ int tree__thread_end(void *ctx)
 	if (t->o->calls) {
 		err = finish_calls(t);
 		filter_calls(t);
-		any = t->nrows || (t->th.hidden_nodes && !t->o->status && !t->o->where);
+		any = t->nrows || (t->th.hidden_nodes && !analyze_opts__filtered(t->o));
 	} else {
-		any = t->n > 1;
-		if (any && !(err = sort_children(t)))
+		if (t->n > 1 && !(err = sort_children(t)))
 			err = flatten_merged(t);
+		any = t->nrows || t->th.hidden_nodes; /* filtered: a path to a picked call */
 	}
 	if (err || !any)
 		return err;
@@ -389,7 +396,6 @@ void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
 		memset(&t->p.tags, 0, sizeof(t->p.tags));
 	if (o->calls)
 		t->p.args = run_query__arg_reader(ss);
-	t->p.has_where = o->where && !call_where__parse(o->where, &t->p.where);
 }
 
 void tree__free(struct tree *t)
@@ -460,8 +466,8 @@ static int read_stored(struct tree *t, const struct run_row *run)
 	struct stored_run_totals totals;
 	int found, err;
 
-	/* compensated durations are computed from the spans, not stored */
-	if (t->o->calls || t->fns->comp.on || (found = analyze__stored_totals(t->ss, run, &totals)) == 0)
+	/* compensated durations and filtered calls are computed from the spans, not stored */
+	if (t->o->calls || t->fns->comp.on || analyze_opts__filtered(t->o) || (found = analyze__stored_totals(t->ss, run, &totals)) == 0)
 		return 0;
 	if (found < 0)
 		return found;
@@ -494,7 +500,13 @@ int analyze__tree(struct run_query *ss, const struct run_row *run, const struct 
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 	} else if (!t.p.threads) {
-		ferr("no call of run %s matches '%s'", run->run_id, o->function_glob);
+		char which[600];
+
+		analyze__filters_text(o, which, sizeof(which));
+		if (analyze_opts__filtered(o))
+			ferr("no call of run %s matches %s", run->run_id, which);
+		else
+			ferr("no call of run %s matches '%s'", run->run_id, o->function_glob);
 		err = -ENOENT;
 	} else {
 		tree_out__end(&t.p);

@@ -13,6 +13,7 @@ struct tree_row {
 	int32_t level;	 /* 1 for a root */
 	bool last;	 /* no later sibling is shown: draws └── instead of ├── */
 	int32_t status;	 /* --calls: the call's status */
+	bool picked;	 /* --calls: --status/--where pick it (every call without them) */
 	uint64_t calls;	 /* merged: how many calls share the path; --calls: 1 */
 	uint64_t errors;
 	int64_t total_ns;
@@ -42,8 +43,6 @@ struct tree_printer {
 	struct jsonw *json; /* --json: from the first thread printed to tree_out__end */
 	struct span_tag_list tags; /* --calls: the run's tags (ferret.h), shown after each call */
 	struct arg_reader *args; /* --calls: the calls' arguments (-A, -R); NULL: none */
-	bool has_where;
-	struct call_where where; /* --where */
 };
 
 #define PRUNED (-2) /* open_call.user of a call below --max-depth (--calls) */

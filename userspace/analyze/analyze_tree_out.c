@@ -16,6 +16,7 @@ static int print_begin(struct tree_printer *p)
 	if (!p->o->json) {
 		out__run_header(p->st, p->run);
 		probe_comp__print(p->st, &p->fns->comp);
+		out__filter_line(p->st, p->o, p->o->calls ? "" : ", and the calls they are in");
 		return 0;
 	}
 	if (!(p->json = jsonw__new_spaced(out)))
@@ -24,6 +25,7 @@ static int print_begin(struct tree_printer *p)
 	json__run_fields(p->json, p->run);
 	probe_comp__json(p->json, &p->fns->comp);
 	jsonw__kv_string(p->json, "tree", p->o->calls ? "calls" : "merged");
+	json__filter_fields(p->json, p->o);
 	jsonw__key(p->json, "threads");
 	jsonw__begin_array(p->json);
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "analyze_args.h"
 #include "core/glob.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -92,6 +93,7 @@ struct walk {
 	const struct walk_ops *ops;
 	void *ctx;
 	struct call_stack stack;
+	struct call_filter filter; /* --status, --where */
 	int64_t orphans; /* spans whose parent was not open: counted as roots */
 };
 
@@ -111,6 +113,9 @@ static int pop_call(struct walk *w)
 		probe_comp__pop(c, &w->fns->v[c->fn], parent);
 	err = w->ops->pop ? w->ops->pop(w->ctx, c, parent) : 0;
 	w->fns->v[c->fn].active--;
+	w->fns->v[c->fn].picked_active -= !c->skipped;
+	if (parent)
+		parent->picked_inside |= !c->skipped || c->picked_inside;
 	if (parent && end > open_call__end_ns(parent)) {
 		parent->duration_ns = sub_ns(end, parent->start_ns);
 		parent->extended = true;
@@ -149,6 +154,8 @@ static int push_call(struct walk *w, const struct keyed_span *row)
 	c->user = -1;
 	c->status = row->status;
 	c->outermost = w->fns->v[fn].active++ == 0;
+	c->skipped = w->filter.on && !call_filter__passes(&w->filter, row->span_id, row->status);
+	c->outermost_picked = !c->skipped && w->fns->v[fn].picked_active++ == 0;
 	OPEN_CALL_TAKE_SCHED(c, row);
 	return w->ops->push ? w->ops->push(w->ctx, c, call_stack__parent(&w->stack)) : 0;
 }
@@ -183,9 +190,13 @@ int analyze__walk(struct run_query *ss, const struct run_row *run, const struct 
 	bool in_thread = false;
 	int err, more;
 
-	sc = run_query__keyed_spans(ss, run->run_key, o->pid, o->tid);
-	if (!sc)
+	if (call_filter__init(&w.filter, ss, o->status, o->where))
 		return -EIO;
+	sc = run_query__keyed_spans(ss, run->run_key, o->pid, o->tid);
+	if (!sc) {
+		call_filter__free(&w.filter);
+		return -EIO;
+	}
 	while ((more = keyed_spans__next(sc, &row)) == 1) {
 		if (!in_thread || row.thread_key != thread) {
 			if (in_thread && (err = end_thread(&w)))
@@ -211,5 +222,6 @@ cleanup:
 		ferr("out of memory while reading the spans");
 	keyed_spans__free(sc);
 	call_stack__free(&w.stack);
+	call_filter__free(&w.filter);
 	return err;
 }

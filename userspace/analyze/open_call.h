@@ -20,6 +20,10 @@ struct open_call {
 	int32_t status;
 	bool outermost;	     /* analyze: no other activation of the same function below it */
 	bool extended;	     /* analyze: lasts longer than recorded, until a child's end */
+	/* analyze, --status/--where (analyze_args.h); false, as zeroed, without them */
+	bool skipped;	       /* it does not pass */
+	bool outermost_picked; /* it passes, and no activation below it of its function does */
+	bool picked_inside;    /* some call inside it passes (known at its pop) */
 	int64_t probe_ns;    /* analyze: probe cost of its traced descendants popped so far */
 	int64_t user;	     /* the caller's: a tree node, a viewer's frame index, ... */
 	/* analyze: the span's on-CPU, blocked and run-queue time (has_sched false: none). */

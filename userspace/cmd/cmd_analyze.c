@@ -34,11 +34,13 @@ static void usage(FILE *out)
 		"  -t, --tree         the merged call tree of each thread\n"
 		"  --calls            every call on its own, in time order (implies --tree)\n"
 		"  --by name          the table by the calls' --name instead of by function\n"
-		"  --status STATUS    --calls: only calls of STATUS (ok, error, incomplete, ...)\n"
-		"  --where 'A OP V'   --calls: only calls whose value A compares so (arg1==42,\n"
-		"                     ret<0, name==\"ana\"; -A, -R, -a values)\n"
 		"  --max-depth N      show N levels of calls\n"
-		"  --min-percent P    hide nodes under P%% of their thread's time\n");
+		"  --min-percent P    hide nodes under P%% of their thread's time\n"
+		"calls counted (table, tree and --calls):\n"
+		"  --status STATUS    only calls of STATUS (ok, error, incomplete, no_return_probe,\n"
+		"                     lost); the tree: the paths to them\n"
+		"  --where 'A OP V'   only calls whose value A compares so (arg1==42, ret<0,\n"
+		"                     name==\"ana\"; -A, -R, -a values)\n");
 }
 
 enum {
@@ -170,12 +172,9 @@ static enum parse_result parse_args(int argc, char **argv, struct analyze_opts *
 		ferr("--sort, --limit and --approx apply to the table, not to --tree");
 		return PARSE_USAGE;
 	}
-	if (o->by_name && (o->tree || table_only)) {
-		ferr("--by name is a table of its own: no --tree, --sort, --limit or --approx");
-		return PARSE_USAGE;
-	}
-	if ((o->status || o->where) && !o->calls) {
-		ferr("--status and --where pick calls of --calls");
+	if (o->by_name && (o->tree || table_only || analyze_opts__filtered(o))) {
+		ferr("--by name is a table of its own: no --tree, --sort, --limit, --approx, --status "
+		     "or --where");
 		return PARSE_USAGE;
 	}
 	if (!o->tree && tree_only) {
