@@ -148,7 +148,7 @@ function renderPaths(wrap) {
 			el('span', { className: 'tree-name', title: p.name }, p.name), el('span', { className: 'badge mod' }, p.module), onlyBadge(p));
 		name.style.paddingLeft = (p.level - 1) * 14 + 4 + 'px';
 		const tr = el('tr', { dataset: { path: s, level: p.level } }, name);
-		paint(tr, p, dv.colorBy === 'avg' || dv.colorBy === 'p95' ? 'total' : dv.colorBy);
+		paint(tr, p, colorFig());
 		for (const [f, k] of cols)
 			tr.appendChild(el('td', { className: k === 'd' ? 'chg' : '' }, k === 'd' ? fmtChange(f, change(p.a[f], p.b[f])) : fmtFig(f, p[k][f])));
 		body.appendChild(tr);
@@ -159,6 +159,9 @@ function renderPaths(wrap) {
 
 // ---- the pane ----
 
+// The figure rows are coloured by: the one chosen, or total where a path has not it (avg, p95).
+function colorFig() { return dv.sub === 'paths' && !PFIGS.includes(dv.colorBy) ? 'total' : dv.colorBy; }
+
 function diffBar() {
 	const sub = el('div', { className: 'tabs' });
 	for (const k of ['functions', 'paths'])
@@ -167,7 +170,7 @@ function diffBar() {
 	const filter = el('input', { type: 'search', id: 'diff-filter', placeholder: t('filterName'), value: dv.filter,
 		on: { input: () => { dv.filter = filter.value; renderDiff(); document.getElementById('diff-filter').focus(); } } });
 	const colorBy = el('select', { id: 'diff-color', on: { change: () => { dv.colorBy = colorBy.value; renderDiff(); } } });
-	for (const f of dv.sub === 'paths' ? PFIGS : DFIGS) colorBy.appendChild(el('option', { value: f, selected: f === dv.colorBy }, t(f)));
+	for (const f of dv.sub === 'paths' ? PFIGS : DFIGS) colorBy.appendChild(el('option', { value: f, selected: f === colorFig() }, t(f)));
 	const byPct = el('select', { id: 'diff-sort', on: { change: () => { dv.byPct = byPct.value === 'pct'; renderDiff(); } } },
 		el('option', { value: 'abs', selected: !dv.byPct }, t('diffByAbs')), el('option', { value: 'pct', selected: dv.byPct }, t('diffByPct')));
 	return el('div', { className: 'flame-bar' }, sub, dv.sub === 'functions' ? filter : null,
