@@ -69,6 +69,14 @@ async function main() {
 		      cells && cells[2] === String(want.calls[0]) && cells[3] === String(want.calls[1]) && cells[4] === dc, cells && cells.slice(2, 5).join(' | '));
 		check(label, `${want.row}: total ${ta} -> ${tb}, ${dt}`, cells && cells[5] === ta && cells[6] === tb && cells[7] === dt,
 		      cells && cells.slice(5, 8).join(' | '));
+		// the Table tab: each function's change of total, painted
+		await page.click('#tab-table');
+		const tcell = await page.evaluate(fn => {
+			const tr = [...document.querySelectorAll('#stats-body tr')].find(r => r.firstChild.textContent === fn);
+			return tr ? [tr.lastChild.textContent, tr.lastChild.dataset.change] : null;
+		}, want.row);
+		check(label, `the table shows ${want.row}'s change of total`, tcell && tcell[0] === dt && tcell[1] !== 'unknown', JSON.stringify(tcell));
+		await page.click('#tab-diff');
 		// colours: by calls, B's more is red, fewer green; different either way
 		await page.selectOption('#diff-color', 'calls');
 		const [ps, pf] = [await rowPaint(page, want.slower), await rowPaint(page, want.faster)];

@@ -146,10 +146,12 @@ function renderTable(wrap) {
 		const c = typeof x === 'string' ? x.localeCompare(y) : (x === null ? -1 : x) - (y === null ? -1 : y);
 		return tbl.desc ? -c : c;
 	});
+	if (DIFF) head.appendChild(el('th', {}, t('diffVsB')));
 	for (const r of rows) {
 		const tr = el('tr', { on: { click: () => { ui.search.value = r.function; showTab('tree'); runSearch(); } } });
 		COLS.forEach(([, k], ci) => tr.appendChild(el('td', { title: ci === 0 ? r[k] : '' },
 			ci < 2 ? r[k] : (k === 'calls' || k === 'errors') ? fmtNum(r[k]) : fmtDur(r[k]))));
+		if (DIFF) tr.appendChild(diffCell(r.function, r.module));
 		body.appendChild(tr);
 	}
 	const filter = el('input', { type: 'search', id: 'table-filter', placeholder: t('filterName'), value: tbl.filter,

@@ -1,7 +1,7 @@
 // ferret view --diff: the Diff view (the page's run A compared with run B, whole runs, as
 // `ferret diff` compares them): the functions' table and the merged call trees' diff, rows
 // coloured by change (slower red, faster green, stronger the larger the change); and in the
-// call tree, a node's change as a badge.
+// call tree, a node's change as a badge, in the table a function's.
 
 const DFIGS = ['calls', 'total', 'self', 'avg', 'p95', 'errors'];
 const PFIGS = ['calls', 'total', 'self', 'errors']; // a merged path has no avg or p95
@@ -186,6 +186,17 @@ function renderDiff() {
 }
 
 function initDiff(pane) { dv.pane = pane; renderDiff(); }
+
+// ---- in the table: a function's change of total (run B's row of the same name and module) ----
+
+function diffCell(name, module) {
+	if (!DIFF.fnOf) DIFF.fnOf = new Map(DIFF.fns.map(x => [x.name + '\u0000' + x.module, x]));
+	const x = DIFF.fnOf.get(name + '\u0000' + module), td = el('td', { className: 'chg' });
+	if (!x) return td;
+	td.textContent = x.only ? t(x.only === 'a' ? 'onlyA' : 'onlyB') : fmtChange('total', change(x.a.total, x.b.total));
+	paint(td, x, 'total');
+	return td;
+}
 
 // ---- in the call tree: a node's change, from its merged path (every thread of each run) ----
 

@@ -39,7 +39,7 @@ const LABELS = {
 		diffPathsCut: 'Call paths: the {kept} longest of {paths} (those over {over} in A or B); the shorter ones are left out.',
 		diffMoreRows: 'The first {n} rows are shown: collapse some paths to see others.',
 		diffColor: 'Colour by', diffSortBy: 'Sort changes by', diffByAbs: 'amount', diffByPct: 'percent',
-		diffSlower: 'B larger (slower)', diffFaster: 'B smaller (faster)',
+		diffVsB: 'Δ Total (B)', diffSlower: 'B larger (slower)', diffFaster: 'B smaller (faster)',
 		diffBadge: 'Run B: this call path, every thread of each run merged: total A {a}, B {b}',
 	},
 	es: {
@@ -77,7 +77,7 @@ const LABELS = {
 		diffPathsCut: 'Rutas de llamadas: las {kept} más largas de {paths} (las de más de {over} en A o B); las más cortas no se muestran.',
 		diffMoreRows: 'Se muestran las {n} primeras filas: contraiga algunas rutas para ver otras.',
 		diffColor: 'Color según', diffSortBy: 'Ordenar cambios por', diffByAbs: 'cantidad', diffByPct: 'porcentaje',
-		diffSlower: 'B mayor (más lento)', diffFaster: 'B menor (más rápido)',
+		diffVsB: 'Δ Total (B)', diffSlower: 'B mayor (más lento)', diffFaster: 'B menor (más rápido)',
 		diffBadge: 'Ejecución B: esta ruta, con todos los hilos de cada ejecución juntos: total A {a}, B {b}',
 	},
 };
