@@ -65,7 +65,7 @@ $(VIEW_PAGE_C): $(wildcard userspace/export/view/*) scripts/embed_view.sh
 	$(call msg,EMBED,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)bash scripts/embed_view.sh $@ userspace/export/view/page.html userspace/export/view/view.css \
-		$(addprefix userspace/export/view/,i18n.js model.js tree.js flame.js app.js)
+		$(addprefix userspace/export/view/,i18n.js model.js tree.js flame.js diff.js app.js)
 
 $(OUTPUT)/obj/gen/view_page_data.o: $(VIEW_PAGE_C)
 	$(call msg,CC,$@)

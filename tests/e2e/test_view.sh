@@ -3,6 +3,7 @@
 # disk in headless Chromium with the network off (tests/viewer/view.mjs): tree, calls,
 # details, search, theme, language, library internals, min duration, flame chart and graph,
 # table; a thread named '<img src=x onerror=alert(1)>' shows as text and runs nothing.
+# --diff: the Diff view of two runs (tests/viewer/view_diff.mjs), its data against ferret diff.
 # Screenshots go to $FERRET_BUILD/artifacts/.
 . "$(dirname "$0")/lib.sh"
 VIEWER="$PWD/tests/viewer"
@@ -87,3 +88,40 @@ expect_eq "view: every call has its on-CPU figures, which add up to its duration
 "$FERRET" view "$DB" --run-id tagged -o "$TMP/tagged.html" 2>/dev/null
 expect_eq "view: db_fetch's tags" \
 	"$(page_json "$TMP/tagged.html" "sum(1 for x in $extras if {'key': 'table', 'value': 'users'} in x.get('tags', []))")" 8
+
+# --- --diff: the Diff view of two runs, whose work moved from down() to up() ---
+DB2="$TMP/other.db"
+"$FERRET" trace --db "$DB" --run-id few -- "$PROGS/shift" 5 '<img src=x onerror=alert(1)>' >/dev/null 2>&1
+"$FERRET" trace --db "$DB2" --run-id many -- "$PROGS/shift" 15 '</script><b>x' >/dev/null 2>&1
+"$FERRET" view "$DB" --run-id few --diff "$DB2:many" -o "$TMP/diff.html" 2>/dev/null
+expect_eq "view --diff OTHER.db:RUN: exit 0" "$?" 0
+# the page's figures are ferret diff's
+diff_json=$("$FERRET" diff "$DB:few" "$DB2:many" --json)
+want=$(printf '%s' "$diff_json" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print([[f["function"], f["calls"]["a"], f["calls"]["b"], f["total"]["a"], f["total"]["b"], f["p95"]["a"], f["p95"]["b"]] for f in d["functions"]])')
+expect_eq "the Diff view's functions are ferret diff's, in its order" \
+	"$(page_json "$TMP/diff.html" '[[r[i] for i in (0, 2, 3, 4, 5, 10, 11)] for r in zip(*[iter(d["diff"]["functions"])] * 14)]')" "$want"
+expect_eq "up: 5 calls in A, 15 in B" \
+	"$(page_json "$TMP/diff.html" '[r[2:4] for r in zip(*[iter(d["diff"]["functions"])] * 14) if r[0] == "up"]')" "[(5, 15)]"
+# paths: [node - parent, name, ...] in pre-order; each one "caller>callee"
+expect_eq "the call paths: main > up > spin, main > down > spin" \
+	"$(page_json "$TMP/diff.html" '(lambda ps, nm: sorted((nm[ps[i - p[0]][1]][0] if i - p[0] >= 0 else "") + ">" + nm[p[1]][0] for i, p in enumerate(ps)))(list(zip(*[iter(d["diff"]["paths"])] * 10)), d["diff"]["names"])')" \
+	"['>main', 'down>spin', 'main>down', 'main>up', 'up>spin']"
+open_diff() {
+	[ "$viewer_ready" = 1 ] || return 0
+	printf '%s' "$diff_json" | python3 -c 'import json, sys
+r = [f for f in json.load(sys.stdin)["functions"] if f["function"] == "up"][0]
+print(json.dumps({"row": "up", "calls": [r["calls"]["a"], r["calls"]["b"]], "total": [r["total"]["a"], r["total"]["b"]],
+                  "slower": "up", "faster": "down", "root": "main", "command": "<img src=x onerror=alert(1)>",
+                  "thread": "<img src=x one"}))' >"$TMP/diff.expect.json"
+	node "$VIEWER/view_diff.mjs" view-diff "$TMP/diff.html" "$ART" "$TMP/diff.expect.json" 2>&1 |
+		grep -E '^(PASS|FAIL|INFO): ' || fail "view-diff viewer check ran"
+}
+open_diff
+"$FERRET" view "$DB" --run-id few --diff nosuch -o "$TMP/nodiff.html" 2>"$TMP/nodiff.log"
+expect_eq "--diff of a missing run: exit 2, no file" "$? $([ -e "$TMP/nodiff.html" ] && echo file)" "2 "
+expect_eq "--diff of a missing run: one line" "$(wc -l <"$TMP/nodiff.log")" 1
+expect_match "--diff of a missing run: says which" "$(cat "$TMP/nodiff.log")" "no run 'nosuch' in"
+"$FERRET" view "$DB" --run-id few --diff "$DB2:many" --function up -o "$TMP/nodiff.html" 2>"$TMP/nodiff.log"
+expect_eq "--diff with a span filter: usage error" "$? $(wc -l <"$TMP/nodiff.log")" "2 1"

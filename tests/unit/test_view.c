@@ -69,7 +69,7 @@ static cJSON *view_data(char **page)
 	if (!err) {
 		struct export_target to = { out, "memory" };
 
-		err = view__run(s, ss, &run, &filter, &to, NULL);
+		err = view__run(s, ss, &run, &filter, NULL, &to, NULL);
 	}
 	fclose(out);
 	run_query__free(ss);

@@ -183,23 +183,16 @@ static void json_pct(struct jsonw *w, double pct)
 /* {"a": A's value, "b": B's, "delta": b - a, "pct": 100 * delta / a}, null where not known. */
 static void json_change(struct jsonw *w, const struct run_diff *d, const struct diff_row *r, enum diff_fig f)
 {
-	struct diff_side none = { 0 };
-	struct diff_row one;
 	struct diff_change c;
+	int64_t v;
 	int k;
 
 	jsonw__key(w, diff_fig__name(f));
 	jsonw__begin_object(w);
 	for (k = 0; k < 2; k++) { /* each side alone: the other's presence does not matter */
-		one = *r;
-		one.a = k ? r->b : r->a;
-		one.b = one.a;
-		if (!one.a.present)
-			one.a = one.b = none;
-		run_diff__change(d, &one, f, &c);
 		jsonw__key(w, k ? "b" : "a");
-		if (c.known)
-			jsonw__int(w, c.a);
+		if (run_diff__value(d, k ? &r->b : &r->a, f, &v))
+			jsonw__int(w, v);
 		else
 			jsonw__null(w);
 	}
@@ -238,7 +231,7 @@ static void json_row(struct jsonw *w, const struct run_diff *d, const struct dif
 	jsonw__end_object(w);
 }
 
-static void json_run(struct jsonw *w, const char *key, const struct run_row *run, const char *db)
+void diff_out__json_run(struct jsonw *w, const char *key, const struct run_row *run, const char *db)
 {
 	jsonw__key(w, key);
 	jsonw__begin_object(w);
@@ -260,8 +253,8 @@ int diff_out__json(const struct run_diff *d, const struct diff_print *p, FILE *o
 	}
 	n = shown_rows(d, p->limit, rows);
 	jsonw__begin_object(w);
-	json_run(w, "a", p->a, p->db_a);
-	json_run(w, "b", p->b, p->db_b);
+	diff_out__json_run(w, "a", p->a, p->db_a);
+	diff_out__json_run(w, "b", p->b, p->db_b);
 	jsonw__kv_string(w, "view", d->tree ? "tree" : "functions");
 	jsonw__key(w, "threshold_pct");
 	json_pct(w, p->threshold);

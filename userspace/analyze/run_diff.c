@@ -95,6 +95,7 @@ static int32_t row_of(struct run_diff *d, int32_t parent, const char *name, cons
 	memset(r, 0, sizeof(*r));
 	r->name = d->names[nm];
 	r->module = d->names[nm] + strlen(r->name) + 1;
+	r->name_index = nm;
 	r->parent = parent;
 	r->level = parent < 0 ? (d->tree ? 1 : 0) : d->rows[parent].level + 1;
 	return (int32_t)d->n++;
@@ -341,8 +342,10 @@ int run_diff__tree(struct run_diff *d, struct run_query *qa, const struct run_ro
 
 /* ---- changes ---- */
 
-static bool side_value(const struct run_diff *d, const struct diff_side *s, enum diff_fig f, int64_t *v)
+bool run_diff__value(const struct run_diff *d, const struct diff_side *s, enum diff_fig f, int64_t *v)
 {
+	if (!s->present)
+		return false;
 	switch (f) {
 	case DIFF_CALLS: *v = (int64_t)s->calls; return true;
 	case DIFF_ERRORS: *v = (int64_t)s->errors; return true;
@@ -358,8 +361,7 @@ void run_diff__change(const struct run_diff *d, const struct diff_row *r, enum d
 		      struct diff_change *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!r->a.present || !r->b.present || !side_value(d, &r->a, f, &out->a) ||
-	    !side_value(d, &r->b, f, &out->b))
+	if (!run_diff__value(d, &r->a, f, &out->a) || !run_diff__value(d, &r->b, f, &out->b))
 		return;
 	out->known = true;
 	out->delta = sub_ns(out->b, out->a);

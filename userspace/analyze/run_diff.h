@@ -40,6 +40,7 @@ struct diff_side {
 
 struct diff_row {
 	const char *name, *module; /* the diff's own copies */
+	int32_t name_index;	   /* of (name, module) in names[] */
 	int32_t parent;		   /* tree: its parent's row; -1: a root (and every table row) */
 	int32_t level;		   /* tree: 1 for a root; 0 in the table */
 	bool hidden;		   /* run_diff__threshold: too small a change */
@@ -76,6 +77,8 @@ int run_diff__functions(struct run_diff *d, struct run_query *qa, const struct r
 /* The merged call trees of every thread, one per run; d->order set. 0 or <0 (printed). */
 int run_diff__tree(struct run_diff *d, struct run_query *qa, const struct run_row *a,
 		   struct run_query *qb, const struct run_row *b);
+/* One run's figure f of a row (false: the run has no such figure, or not this row). */
+bool run_diff__value(const struct run_diff *d, const struct diff_side *s, enum diff_fig f, int64_t *v);
 /* The figure's change in row r (a tree has no avg or p95: unknown). */
 void run_diff__change(const struct run_diff *d, const struct diff_row *r, enum diff_fig f,
 		      struct diff_change *out);
@@ -86,6 +89,7 @@ const char *diff_fig__name(enum diff_fig f); /* "calls", "total", ... */
 
 /* ---- output (diff_out.c) ---- */
 struct out_style;
+struct jsonw;
 struct diff_print {
 	const struct run_row *a, *b;
 	const char *db_a, *db_b;
@@ -94,5 +98,7 @@ struct diff_print {
 };
 int diff_out__text(const struct run_diff *d, const struct diff_print *p, const struct out_style *st);
 int diff_out__json(const struct run_diff *d, const struct diff_print *p, FILE *out);
+/* "key": {"db": db, run's fields}: a run as diff's JSON names it. */
+void diff_out__json_run(struct jsonw *w, const char *key, const struct run_row *run, const char *db);
 
 #endif /* FERRET_RUN_DIFF_H */

@@ -4,14 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyze/analyze.h"
 #include "analyze/run_diff.h"
 #include "commands.h"
 #include "core/log.h"
 #include "options.h"
-#include "run_names.h"
+#include "run_ref.h"
 
 static void usage(FILE *out)
 {
@@ -40,21 +39,12 @@ static const struct option long_opts[] = {
 	{ 0 },
 };
 
-/* One side: a database and a run in it. */
-struct side {
-	char *db, *run_id; /* malloc'd */
-	struct store *store;
-	struct run_query *q;
-	struct func_names *names;
-	struct run_row run;
-};
-
 struct diff_opts {
 	const char *db;
 	bool tree, json;
 	double threshold;
 	long limit;
-	struct side s[2];
+	struct run_ref s[2];
 };
 
 static enum parse_result parse_threshold(const char *text, double *out)
@@ -67,33 +57,6 @@ static enum parse_result parse_threshold(const char *text, double *out)
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;
-}
-
-static bool is_file(const char *path)
-{
-	struct stat sb;
-
-	return !stat(path, &sb) && S_ISREG(sb.st_mode);
-}
-
-/* "A.db:RUN" when the part before the last ':' is a file; else a run of db. */
-static int split_side(const char *arg, const char *db, struct side *s)
-{
-	const char *colon = strrchr(arg, ':');
-
-	if (colon && colon > arg && colon[1]) {
-		char *path = strndup(arg, (size_t)(colon - arg));
-
-		if (path && is_file(path)) {
-			s->db = path;
-			s->run_id = strdup(colon + 1);
-			return s->run_id ? 0 : -1;
-		}
-		free(path);
-	}
-	s->db = strdup(db);
-	s->run_id = strdup(arg);
-	return s->db && s->run_id ? 0 : -1;
 }
 
 static enum parse_result parse_args(int argc, char **argv, struct diff_opts *o)
@@ -120,35 +83,17 @@ static enum parse_result parse_args(int argc, char **argv, struct diff_opts *o)
 	if (npos == 3 && (r = options__db(argv[optind++], &o->db)) != PARSE_RUN)
 		return r;
 	/* "diff DB RUN": a database and one run, not two runs of ferret.db */
-	if ((npos != 2 && npos != 3) || (npos == 2 && !o->db && is_file(argv[optind]) &&
+	if ((npos != 2 && npos != 3) || (npos == 2 && !o->db && run_ref__is_file(argv[optind]) &&
 					 !strchr(argv[optind + 1], ':'))) {
 		ferr("diff needs two runs: ferret diff [DB] RUN_A RUN_B, or A.db:RUN_A B.db:RUN_B");
 		return PARSE_USAGE;
 	}
-	if (split_side(argv[optind], o->db ? o->db : DEFAULT_DB, &o->s[0]) ||
-	    split_side(argv[optind + 1], o->db ? o->db : DEFAULT_DB, &o->s[1])) {
+	if (run_ref__parse(argv[optind], o->db ? o->db : DEFAULT_DB, &o->s[0]) ||
+	    run_ref__parse(argv[optind + 1], o->db ? o->db : DEFAULT_DB, &o->s[1])) {
 		ferr("out of memory");
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;
-}
-
-static int open_side(struct side *s)
-{
-	if (store__open(s->db, STORE_READ, &s->store) || store__find_run(s->store, s->run_id, &s->run) ||
-	    run_names__find(s->store, &s->run, &s->names) || run_query__open(s->db, &s->q))
-		return -1;
-	run_query__show_names(s->q, s->names);
-	return 0;
-}
-
-static void free_side(struct side *s)
-{
-	run_query__free(s->q);
-	func_names__free(s->names);
-	store__free(s->store);
-	free(s->db);
-	free(s->run_id);
 }
 
 static int run_diff(struct diff_opts *o)
@@ -160,7 +105,7 @@ static int run_diff(struct diff_opts *o)
 	struct run_diff d;
 	int err;
 
-	if (open_side(&o->s[0]) || open_side(&o->s[1]))
+	if (run_ref__open(&o->s[0]) || run_ref__open(&o->s[1]))
 		return -1;
 	if (o->tree && (!o->s[0].run.spans || !o->s[1].run.spans)) {
 		ferr("run %s has no spans to draw a tree from (drop --tree)",
@@ -191,7 +136,7 @@ int cmd_diff(int argc, char **argv)
 		err = finish_output();
 	else if (r != PARSE_RUN)
 		err = options__exit_code(r);
-	free_side(&o.s[0]);
-	free_side(&o.s[1]);
+	run_ref__free(&o.s[0]);
+	run_ref__free(&o.s[1]);
 	return err;
 }

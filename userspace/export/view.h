@@ -18,6 +18,7 @@
 
 #include "analyze/analyze_table.h"
 #include "analyze/analyze_tree.h"
+#include "analyze/run_diff.h"
 #include "export.h"
 
 /* Budgets: what a 10M-span run is summarised to (the page says so). */
@@ -26,9 +27,10 @@
 #define VIEW_ALL_CALLS 200000  /* runs up to this many spans list every call */
 #define VIEW_CALLS_PER_PATH 10 /* larger ones: the slowest calls of each call path, */
 #define VIEW_CALLS_MAX 150000  /* fewer per path when that would list more (one at least) */
+#define VIEW_DIFF_PATHS_MAX 50000 /* --diff: merged call paths compared, the longest in A or B */
 
 /* The budgets in use: the macros' values (a test makes them small). */
-extern size_t view_flame_max, view_nodes_max, view_calls_max, view_all_calls;
+extern size_t view_flame_max, view_nodes_max, view_calls_max, view_all_calls, view_diff_paths_max;
 
 /* A call kept for the page; node: an index in the tree's recorded nodes. */
 struct view_call {
@@ -61,10 +63,19 @@ struct view_node {
 	int32_t shown;	/* its number on the page (1.. within its thread); 0: left out */
 };
 
+/* --diff: the page's run (A) compared with run B, whole runs (run_diff.h's figures). */
+struct view_diff {
+	const struct run_diff *functions;
+	const struct run_diff *tree; /* NULL: a run has no spans to merge */
+	const struct run_row *b;
+	const char *db_a, *db_b;
+};
+
 struct view_input {
 	struct run_query *ss; /* the function names and the table's figures */
 	struct store *s;      /* the optional per-call fields (view_extras.c) */
 	const struct span_filter *filter;
+	const struct view_diff *diff; /* NULL: none */
 };
 
 struct view {
@@ -97,16 +108,23 @@ struct view {
 extern const struct exporter view_exporter;
 /* view_paths.c: which paths are shown (view_node.shown), after the pass. */
 int view__choose_paths(struct view *v);
+/* The (keep + 1)-th largest of t[0..n) (t is sorted, largest first): what those kept are
+ * longer than; 0 when n <= keep. */
+int64_t view__cut(int64_t *t, size_t n, size_t keep);
 /* view_json.c: the page's data, on a jsonw__new_html writer. */
 int view__write_json(struct view *v, struct jsonw *w);
 /* view_extras.c: a call's optional fields (arguments, return value, tags, CPU time), as
  * one object on w; 0 when the run stores none for it (nothing written). */
 int view__call_extras(const struct view *v, const struct view_call *call, struct jsonw *w);
+/* view_diff.c: the "diff" member of the page's data (nothing without --diff). */
+int view__write_diff(const struct view *v, struct jsonw *w);
 /* view_page.c: the page around the data (written by view_json.c on ctx->out). */
 int view__write_page(struct view *v, FILE *out);
 
-/* Writes run as an HTML page on to; *spans: how many spans it read. 0 or -1 (printed). */
+/* Writes run as an HTML page on to (with diff: its Diff view; NULL: none); *spans: how many
+ * spans it read. 0 or -1 (printed). */
 int view__run(struct store *s, struct run_query *ss, const struct run_row *run,
-	      const struct span_filter *filter, const struct export_target *to, int64_t *spans);
+	      const struct span_filter *filter, const struct view_diff *diff,
+	      const struct export_target *to, int64_t *spans);
 
 #endif /* FERRET_VIEW_H */

@@ -19,7 +19,7 @@
 #include "core/util.h"
 
 size_t view_flame_max = VIEW_FLAME_MAX, view_nodes_max = VIEW_NODES_MAX, view_calls_max = VIEW_CALLS_MAX,
-       view_all_calls = VIEW_ALL_CALLS;
+       view_all_calls = VIEW_ALL_CALLS, view_diff_paths_max = VIEW_DIFF_PATHS_MAX;
 
 static int oom(void)
 {
@@ -41,13 +41,6 @@ static struct view_node *node_of(struct view *v, int32_t local)
 
 /* ---- the flame chart's longest calls ---- */
 
-static int duration_desc(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /* Keeps the calls longer than the (view_flame_max + 1)-th longest: view_flame_max of them
  * when no two last as long. */
 static int shrink_flame(struct view *v)
@@ -59,8 +52,7 @@ static int shrink_flame(struct view *v)
 		return oom();
 	for (i = 0; i < v->nflame; i++)
 		d[i] = v->flame[i].duration_ns;
-	qsort(d, v->nflame, sizeof(*d), duration_desc);
-	v->flame_over_ns = d[view_flame_max];
+	v->flame_over_ns = view__cut(d, v->nflame, view_flame_max);
 	free(d);
 	for (i = 0; i < v->nflame; i++)
 		if (v->flame[i].duration_ns > v->flame_over_ns)
@@ -368,9 +360,10 @@ const struct exporter view_exporter = {
 };
 
 int view__run(struct store *s, struct run_query *ss, const struct run_row *run,
-	      const struct span_filter *filter, const struct export_target *to, int64_t *spans)
+	      const struct span_filter *filter, const struct view_diff *diff,
+	      const struct export_target *to, int64_t *spans)
 {
-	struct view_input in = { .ss = ss, .s = s, .filter = filter };
+	struct view_input in = { .ss = ss, .s = s, .filter = filter, .diff = diff };
 
 	return export__run_with(&view_exporter, s, run, filter, to, &in, spans);
 }

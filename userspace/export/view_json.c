@@ -14,6 +14,7 @@
  *            a node; extras 0 or view__call_extras' object), flame: [node, start delta,
  *            duration_ns]... by start}
  *   table    analyze's statistics rows (percentiles from histograms: within 1/64)
+ *   diff     with --diff only: view_diff.c
  */
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,8 @@ int view__write_json(struct view *v, struct jsonw *w)
 	write_funcs(v, w);
 	write_threads(v, w);
 	write_table(v, w);
+	if (view__write_diff(v, w))
+		return -1;
 	jsonw__end_object(w);
 	return jsonw__error(w) ? -1 : 0;
 }

@@ -18,6 +18,14 @@ static int total_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+int64_t view__cut(int64_t *t, size_t n, size_t keep)
+{
+	if (n <= keep)
+		return 0;
+	qsort(t, n, sizeof(*t), total_desc);
+	return t[keep];
+}
+
 static int paths_threshold(struct view *v)
 {
 	size_t n = v->tree.nrecorded, i;
@@ -31,8 +39,7 @@ static int paths_threshold(struct view *v)
 	}
 	for (i = 0; i < n; i++)
 		t[i] = v->tree.recorded[i].total_ns;
-	qsort(t, n, sizeof(*t), total_desc);
-	v->nodes_over_ns = t[view_nodes_max];
+	v->nodes_over_ns = view__cut(t, n, view_nodes_max);
 	free(t);
 	return 0;
 }

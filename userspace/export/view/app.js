@@ -1,8 +1,9 @@
 // ferret view: the page around the views: run header and what was summarised, toolbar
-// (thread, search, library internals, minimum duration, depth, theme, language), tabs,
-// the statistics table; then the first render.
+// (thread, search, library internals, minimum duration, depth, theme, language), tabs
+// (and Diff with --diff), the statistics table; then the first render.
 
 const ui = {};
+const TABS = ['tree', 'flamechart', 'flamegraph', 'table'].concat(DIFF ? ['diff'] : []);
 
 function summaryLines() {
 	const sm = DATA.summary, lines = [];
@@ -93,7 +94,7 @@ function toolbar() {
 		on: { input: () => { S.minPos = +slider.value; S.minNs = sliderNs(S.minPos); minLabel.textContent = fmtDur(S.minNs); renderTree(); redrawFlames(); renderCalls(); } } });
 	const depth = el('input', { type: 'number', className: 'depth', id: 'depth', min: '1', value: '3' });
 	const tabs = el('div', { className: 'tabs' });
-	for (const k of ['tree', 'flamechart', 'flamegraph', 'table'])
+	for (const k of TABS)
 		tabs.appendChild(el('button', { className: S.tab === k ? 'on' : '', id: 'tab-' + k, on: { click: () => showTab(k) } }, t(k)));
 	ui.tabs = tabs;
 	return el('div', { className: 'toolbar' }, tabs,
@@ -122,7 +123,8 @@ function showTab(k) {
 	S.tab = k;
 	for (const b of ui.tabs.children) b.classList.toggle('on', b.id === 'tab-' + k);
 	for (const [name, p] of Object.entries(ui.panes)) p.classList.toggle('hidden', name !== k);
-	if (k === 'tree') renderTreeRows(); else redrawFlames();
+	ui.aside.classList.toggle('hidden', k === 'diff'); // a node's calls: not the Diff view's
+	if (k === 'tree') renderTreeRows(); else if (k === 'diff') renderDiff(); else redrawFlames();
 }
 
 // ---- the statistics table ----
@@ -144,10 +146,12 @@ function renderTable(wrap) {
 		const c = typeof x === 'string' ? x.localeCompare(y) : (x === null ? -1 : x) - (y === null ? -1 : y);
 		return tbl.desc ? -c : c;
 	});
+	if (DIFF) head.appendChild(el('th', {}, t('diffVsB')));
 	for (const r of rows) {
 		const tr = el('tr', { on: { click: () => { ui.search.value = r.function; showTab('tree'); runSearch(); } } });
 		COLS.forEach(([, k], ci) => tr.appendChild(el('td', { title: ci === 0 ? r[k] : '' },
 			ci < 2 ? r[k] : (k === 'calls' || k === 'errors') ? fmtNum(r[k]) : fmtDur(r[k]))));
+		if (DIFF) tr.appendChild(diffCell(r.function, r.module));
 		body.appendChild(tr);
 	}
 	const filter = el('input', { type: 'search', id: 'table-filter', placeholder: t('filterName'), value: tbl.filter,
@@ -163,13 +167,14 @@ function buildUI() {
 	for (const n of [...document.body.children]) if (n.tagName !== 'SCRIPT') n.remove();
 	const views = el('div', { className: 'view' });
 	ui.panes = {};
-	for (const k of ['tree', 'flamechart', 'flamegraph', 'table']) {
+	for (const k of TABS) {
 		const p = el('div', { className: 'pane' + (k === S.tab ? '' : ' hidden'), id: 'pane-' + k });
 		p.style.display = 'flex'; p.style.flexDirection = 'column';
 		ui.panes[k] = p;
 		views.appendChild(p);
 	}
-	const aside = el('aside', {});
+	const aside = el('aside', { className: S.tab === 'diff' ? 'hidden' : '' });
+	ui.aside = aside;
 	document.body.prepend(header(), toolbar(), el('main', {}, views, aside));
 	initTree(ui.panes.tree);
 	flames.chart = initFlame(ui.panes.flamechart, 'flamechart');
@@ -177,6 +182,7 @@ function buildUI() {
 	const tw = el('div', { className: 'table-wrap' });
 	ui.panes.table.appendChild(tw);
 	renderTable(tw);
+	if (DIFF) initDiff(ui.panes.diff);
 	initPanel(aside);
 	refreshAll();
 }

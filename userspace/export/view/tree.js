@@ -38,6 +38,8 @@ function treeRow(v, s, y) {
 	label.appendChild(el('span', { className: 'tree-name', title: nodeName(v, s) }, nodeName(v, s)));
 	if (v.calls[s] > 1) label.appendChild(el('span', { className: 'badge' }, '×' + fmtNum(v.calls[s])));
 	label.appendChild(el('span', { className: 'badge mod' }, nodeModule(v, s)));
+	const dchg = diffBadge(v, s);
+	if (dchg) label.appendChild(dchg);
 	const errs = v.errors[s] - v.inc[s];
 	if (errs > 0) label.appendChild(el('span', { className: 'badge err' }, tn('errorBadge', errs, { n: fmtNum(errs) })));
 	if (v.inc[s] > 0) label.appendChild(el('span', { className: 'badge inc' }, tn('incBadge', v.inc[s], { n: fmtNum(v.inc[s]) })));
