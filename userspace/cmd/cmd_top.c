@@ -20,8 +20,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: ferret top [DB] [options]     (DB defaults to " DEFAULT_DB ")\n"
 		"\n"
-		"A live view of the run being traced (ferret trace, in another terminal), redrawn\n"
-		"every second; q quits.\n"
+		"A live view of the run being traced (ferret trace, in another terminal; ferret\n"
+		"trace --live shows it in the tracer's own), redrawn every second; q quits.\n"
 		"\n"
 		"  --run-id ID        the run to watch (default: the latest)\n"
 		"  --window SECONDS   the figures' last seconds (default 5, at most 60)\n"
