@@ -38,6 +38,10 @@
 #include "core/util.h"
 #include "options.h"
 #include "trace_options.h"
+#include "trace_live.h"
+#include "trace_session.h"
+
+#define TICK_MS 20 /* how often the end is looked for */
 
 static atomic_int stop_signal;
 
@@ -113,29 +117,12 @@ static bool pid_exited(int pidfd)
  * database's owner. */
 static void give_to_sudo_user(const char *db)
 {
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-	long u, g;
+	uid_t uid;
+	gid_t gid;
 
-	if (uid && gid && !parse_long(uid, &u) && !parse_long(gid, &g))
-		db__give_files(db, (uid_t)u, (gid_t)g);
+	if (sudo_user(&uid, &gid))
+		db__give_files(db, uid, gid);
 }
-
-struct session {
-	struct trace_target target;
-	struct selection *sel;
-	struct store *store;
-	struct loader *loader;
-	struct consumer *consumer;
-	struct aggregates *agg; /* stack mode only */
-	struct budget *budget;	/* --overhead, --count-only */
-	struct usdt_plan *usdt; /* USDT probes: ferret.h's, -u, --usdt-span; NULL: none */
-	struct stall_watch *watch; /* open calls published; --stall */
-	struct capture_plan *capture; /* -A, -R, --error; NULL: none */
-	int64_t *func_keys;
-	bool db_created;
-	size_t probe_kinds[PROBE_KIND_COUNT], probes_moved;
-	struct probe_cost costs[PROBE_KIND_COUNT]; /* measured: stored with the run */
-};
 
 /* What a traced call costs here, measured before the run; stack mode's calls are not all
  * stored, so their durations cannot be compensated: nothing is measured for them. */
@@ -158,21 +145,6 @@ static int store_probe_costs(struct store *s, const struct probe_cost costs[PROB
 			err = store__add_probe_cost(s, &row);
 	}
 	return err;
-}
-
-/* After the run: the share of calls on single-stepped probes and the costliest ones. */
-static void report_probe_costs(struct session *ss)
-{
-	uint64_t *calls = calloc(ss->sel->nfuncs, sizeof(*calls));
-	size_t i;
-
-	if (!calls)
-		return;
-	for (i = 0; i < ss->sel->nfuncs; i++)
-		calls[i] = ss->agg ? aggregates__calls(ss->agg, (uint32_t)i)
-				   : consumer__calls(ss->consumer, (uint32_t)i);
-	trace_report__costs(ss->sel, calls);
-	free(calls);
 }
 
 /* The kernel's return probe replaces the return address with its trampoline, which
@@ -226,7 +198,7 @@ static bool command_done(struct session *ss, bool *said)
 /* Waits for a reason to stop: signal, duration, the target's exit, a storage failure. */
 static void wait_for_end(const struct trace_opts *o, struct session *ss)
 {
-	struct timespec tick = { 0, 20 * 1000000L };
+	struct timespec tick = { 0, TICK_MS * 1000000L };
 	int64_t deadline = o->duration_ns ? mono_ns() + o->duration_ns : INT64_MAX;
 	int64_t next_rate_check = mono_ns(), next_budget_check = mono_ns();
 	struct trace_target *t = &ss->target;
@@ -245,7 +217,10 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 			budget__check(ss->budget, ss->loader, ss->consumer, mono_ns());
 			next_budget_check = mono_ns() + 1000000000LL;
 		}
-		nanosleep(&tick, NULL);
+		if (ss->live)
+			trace_live__wait(ss->live, TICK_MS);
+		else
+			nanosleep(&tick, NULL);
 	}
 	/* A signal meant for ferret goes to the command it launched too (Ctrl-C reaches both
 	 * already): traced while it ends, and reaped so that its exit code is stored. */
@@ -254,77 +229,6 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 			kill(t->child.pid, SIGTERM);
 		launch__wait(&t->child, 2000);
 	}
-}
-
-/* --stall: how many calls were open too long (each reported as it happened). */
-static void stall_report(const struct stall_watch *w)
-{
-	char limit[32], recorded[96] = "";
-	int64_t n = stall_watch__stalls(w), kept = stall_watch__recorded(w);
-
-	fmt_duration(stall_watch__limit_ns(w), true, limit, sizeof(limit));
-	if (n)
-		snprintf(recorded, sizeof(recorded), kept == n ? " (reported above, recorded in the run's stalls table)"
-			 : " (reported above; %lld of them recorded in the run's stalls table)", (long long)kept);
-	fprintf(stderr, "ferret: %lld call%s open longer than --stall %s%s\n", (long long)n, plural(n), limit,
-		recorded);
-}
-
-static void print_summary(const struct trace_opts *o, struct session *ss)
-{
-	const struct span_counts *st = consumer__counts(ss->consumer);
-	struct loader_counters k;
-	unsigned long long lost;
-	char unstored[256] = "";
-	const char *why;
-	int64_t n = store__unstored_spans(ss->store, &why);
-
-	loader__counters(ss->loader, &k);
-	lost = loader__lost_events(ss->loader);
-	if (n)
-		snprintf(unstored, sizeof(unstored), ", %lld of them not stored (%s)", (long long)n, why);
-	fprintf(stderr, "ferret: run %s: %lld span%s (%lld incomplete)%s, %zu function%s, %lld thread%s, lost %llu events -> %s\n",
-		store__run_id(ss->store), (long long)st->spans, plural(st->spans), (long long)st->incomplete, unstored,
-		ss->sel->nfuncs, plural((long long)ss->sel->nfuncs), (long long)st->threads, plural(st->threads),
-		lost, o->db);
-	if (o->stall_ns)
-		stall_report(ss->watch);
-	if (k.forks)
-		fprintf(stderr, "ferret: followed %llu processes: the command and %llu it or its children forked\n",
-			(unsigned long long)k.forks + 1, (unsigned long long)k.forks);
-	if (k.lost_events)
-		fprintf(stderr, "ferret: WARNING: lost %llu events: the ring buffer was full "
-			"(a larger --buffer-size, --min-duration or fewer functions helps)\n",
-			(unsigned long long)k.lost_events);
-	if (k.deep_dropped)
-		fprintf(stderr, "ferret: WARNING: %llu calls deeper than %d frames were not recorded\n",
-			(unsigned long long)k.deep_dropped, LOADER_STACK_DEPTH);
-	if (st->no_return)
-		fprintf(stderr, "ferret: WARNING: %lld calls nested past the kernel's %d pending return probes "
-			"per thread got none%s: stored as no_return, their ends are not known\n",
-			(long long)st->no_return, LOADER_MAX_RETURN_PROBES,
-			budget__removed(ss->budget) ? ", or were open when --overhead removed their probes" : "");
-	if (budget__removed(ss->budget))
-		fprintf(stderr, "ferret: --overhead removed the probes of %zu function%s (ferret analyze marks "
-			"them): their figures count the calls until then\n", budget__removed(ss->budget),
-			plural((long long)budget__removed(ss->budget)));
-	if (st->lost)
-		fprintf(stderr, "ferret: WARNING: %lld calls were open when their thread lost events: "
-			"stored as lost, their ends are not known\n", (long long)st->lost);
-	if (k.no_stack)
-		fprintf(stderr, "ferret: WARNING: %llu calls lost: no memory for their thread's stack\n",
-			(unsigned long long)k.no_stack);
-	if (ss->agg)
-		fprintf(stderr, "ferret: every call is counted and timed per function (ferret analyze shows them)%s\n",
-			aggregates__demoted(ss->agg) ? "; some functions went over --max-rate" : "");
-	fdebug("%zu probes attached in %.3f s, detached in %.3f s (%s)", loader__probe_count(ss->loader),
-	       loader__attach_seconds(ss->loader), loader__detach_seconds(ss->loader),
-	       loader__uses_multi(ss->loader) ? "uprobe_multi" : "single uprobes");
-	if (consumer__errors(ss->consumer))
-		fprintf(stderr, "ferret: %lld call%s returned an error (--error)\n",
-			(long long)consumer__errors(ss->consumer), plural(consumer__errors(ss->consumer)));
-	if (st->unmatched_exits)
-		fdebug("%lld returns had no recorded entry", (long long)st->unmatched_exits);
 }
 
 static int start_tracing(const struct trace_opts *o, struct session *ss)
@@ -356,6 +260,8 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		.aggregate = o->aggregate,
 		.max_rate = o->max_rate,
 	};
+	/* the status line would write over --live's view (its messages wait: trace_live.h) */
+	bool status_line = !o->live && isatty(STDERR_FILENO);
 	int err = 0;
 
 	calibrate(o, ss);
@@ -393,11 +299,11 @@ static int start_tracing(const struct trace_opts *o, struct session *ss)
 		err = store__flush(ss->store);
 	/* made before the consumer's thread uses the store; without --stall, not needed to trace */
 	if (!err && !trace_options__stack_mode(o) &&
-	    !(ss->watch = stall_watch__new(ss->store, o->stall_ns, isatty(STDERR_FILENO))) && o->stall_ns)
+	    !(ss->watch = stall_watch__new(ss->store, o->stall_ns, status_line)) && o->stall_ns)
 		err = -EIO;
 	if (!err)
 		err = consumer__start(ss->loader, ss->store, ss->func_keys, ss->sel->nfuncs, ss->usdt,
-				      ss->capture, isatty(STDERR_FILENO), &ss->consumer);
+				      ss->capture, status_line, &ss->consumer);
 	if (!err && ss->watch)
 		consumer__set_watch(ss->consumer, ss->watch);
 	return err;
@@ -430,14 +336,13 @@ static int finish_tracing(const struct trace_opts *o, struct session *ss)
 		analyze__store_figures(ss->store, o->db, store__run_id(ss->store));
 	if (store__unstored_spans(ss->store, NULL) && !err)
 		err = -EIO;
-	print_summary(o, ss);
-	trace_usdt__report(ss->usdt, consumer__usdt_counts(ss->consumer), consumer__counts(ss->consumer));
-	report_probe_costs(ss);
+	trace_session__summary(o, ss);
 	return err;
 }
 
 static void free_session(struct session *ss)
 {
+	trace_live__free(ss->live); /* first: the terminal back, ferret's messages out */
 	consumer__free(ss->consumer);
 	stall_watch__free(ss->watch);
 	loader__free(ss->loader);
@@ -517,7 +422,10 @@ int cmd_trace(int argc, char **argv)
 		give_to_sudo_user(o.db);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (trace_target__launch(&ss.target) || start_tracing(&o, &ss)) {
+	if (o.live) /* the view's terminal closed: the run is written as after Ctrl-C */
+		signal(SIGHUP, on_signal);
+	if ((o.live && trace_live__prepare(&o, &ss.target, &ss.live)) || trace_target__launch(&ss.target) ||
+	    start_tracing(&o, &ss)) {
 		trace_target__abort(&ss.target);
 		goto out;
 	}
@@ -527,10 +435,14 @@ int cmd_trace(int argc, char **argv)
 	trace_report__placement(ss.probe_kinds, ss.probes_moved);
 	warn_unwinding(ss.sel);
 	report_name_sources(ss.sel);
+	if (ss.live && trace_live__start(ss.live, o.db, store__run_id(ss.store), o.stall_ns))
+		fwarn("tracing without the live view");
 	trace_target__start(&ss.target);
 	wait_for_end(&o, &ss);
+	trace_live__stop(ss.live);
 	if (finish_tracing(&o, &ss) == 0)
 		rc = 0;
+	trace_live__report(ss.live);
 	if (ss.target.launched) {
 		/* -d may end tracing before the command ends: it runs on, untraced. */
 		launch__wait(&ss.target.child, -1);

@@ -14,7 +14,7 @@
 #include "top_screen.h"
 
 static struct termios saved_termios;
-static bool raw_keyboard, alt_screen;
+static volatile sig_atomic_t raw_keyboard, alt_screen, fatal_caught; /* read by on_fatal */
 static volatile sig_atomic_t quit_signal;
 
 static void on_signal(int sig)
@@ -27,19 +27,64 @@ bool top_term__ansi(void)
 	return isatty(STDOUT_FILENO);
 }
 
-void top_term__start(void)
+#define RESTORE_SCREEN "\033[?25h\033[?1049l"
+static const int fatal_signals[] = { SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+static struct sigaction saved_fatal[sizeof(fatal_signals) / sizeof(fatal_signals[0])];
+
+static void restore_fatal_actions(void)
+{
+	size_t i;
+
+	if (!fatal_caught)
+		return;
+	fatal_caught = false;
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &saved_fatal[i], NULL);
+}
+
+/* The shell gets its screen and keyboard back (async-signal-safe calls only), then the signal
+ * takes its course under the action it had: a fault returns to fault again, a sent one is
+ * sent again. */
+static void on_fatal(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	if (alt_screen && write(STDOUT_FILENO, RESTORE_SCREEN, sizeof(RESTORE_SCREEN) - 1) < 0)
+		alt_screen = false;
+	if (raw_keyboard)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	restore_fatal_actions();
+	if (info->si_code <= 0) /* SI_USER, SI_TKILL, SI_QUEUE: kill, raise, abort */
+		raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, &saved_fatal[i]);
+	fatal_caught = true;
+}
+
+void top_term__start(bool own_signals)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct termios raw;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (own_signals) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	catch_fatal_signals();
 	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_termios)) {
 		raw = saved_termios;
 		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 		raw.c_cc[VMIN] = 0;
 		raw.c_cc[VTIME] = 0;
+		raw.c_cc[VSUSP] = _POSIX_VDISABLE;
 		raw_keyboard = !tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
 	if (top_term__ansi()) { /* the alternate screen, cursor hidden: the shell's comes back */
@@ -52,7 +97,7 @@ void top_term__start(void)
 void top_term__stop(void)
 {
 	if (alt_screen) {
-		fputs("\033[?25h\033[?1049l", stdout);
+		fputs(RESTORE_SCREEN, stdout);
 		fflush(stdout);
 		alt_screen = false;
 	}
@@ -60,6 +105,7 @@ void top_term__stop(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
 		raw_keyboard = false;
 	}
+	restore_fatal_actions();
 }
 
 bool top_term__wait(int ms)
@@ -136,11 +182,13 @@ static void draw_header(struct frame *f, const struct top_view *v)
 	char t[32], cmd[64];
 
 	utf8__fit(v->run->command, 40, "...", cmd, sizeof(cmd));
-	line(f, "%sferret top: run %s | %s | %s%s | %lld spans%s", f->ansi ? "\033[1m" : "", v->run->run_id,
+	line(f, "%s%s: run %s | %s | %s%s | %lld spans%s", f->ansi ? "\033[1m" : "",
+	     v->title ? v->title : "ferret top", v->run->run_id,
 	     cmd, dur(f, v->now_ns, t), v->ended ? " (ended)" : "", (long long)v->run->spans,
 	     f->ansi ? "\033[0m" : "");
-	line(f, "%s over the last %d s%s; q quits", v->ended ? "ended: its figures" : "figures",
-	     v->window_s, v->ended ? "" : " committed (the tracer commits every second)");
+	line(f, "%s over the last %d s%s; %s", v->ended ? "ended: its figures" : "figures",
+	     v->window_s, v->ended ? "" : " committed (the tracer commits every second)",
+	     v->keys ? v->keys : "q quits");
 }
 
 static void draw_functions(struct frame *f, const struct top_view *v, int room)

@@ -38,15 +38,20 @@ struct top_view {
 	char *const *stalls; /* lines, oldest first */
 	size_t nstalls;
 	int64_t stall_ns; /* --stall; 0: off */
+	const char *title; /* the header's first words; NULL: "ferret top" */
+	const char *keys;  /* the header's key hint; NULL: "q quits" */
 };
 
 /* One frame: rows x cols at most; ansi: positioned and cleared, else plain lines. */
 void top_screen__draw(FILE *out, const struct top_view *v, int rows, int cols, bool ansi, bool utf8);
 
-/* The terminal: raw keyboard and the alternate screen when stdin and stdout are terminals. */
-void top_term__start(void);
-void top_term__stop(void);
-/* Waits up to ms for a key; true: quit ('q', Ctrl-C, SIGINT or SIGTERM). */
+/* The terminal: raw keyboard (Ctrl-Z off: a stopped view would leave it raw) and the alternate
+ * screen when stdin and stdout are terminals. A fatal signal (SIGQUIT, SIGSEGV, abort...)
+ * restores it before it takes its course. own_signals: SIGINT, SIGTERM and SIGHUP end the wait
+ * (top); else they stay the caller's (the tracer's). */
+void top_term__start(bool own_signals);
+void top_term__stop(void); /* restores it; again: a no-op */
+/* Waits up to ms for a key; true: quit ('q', Ctrl-C, or with own_signals SIGINT, SIGTERM). */
 bool top_term__wait(int ms);
 void top_term__size(int *rows, int *cols); /* 24 x 80 when not a terminal */
 bool top_term__ansi(void);		     /* stdout is a terminal */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -58,6 +60,11 @@ static void usage(FILE *out)
 		"  --stall TIME           report each call open longer than TIME (30s, 500ms) once,\n"
 		"                         as it happens, with its thread and call chain (also in\n"
 		"                         the run: its stalls table)\n"
+		"  --live                 show the run as ferret top does, in this terminal, while\n"
+		"                         tracing: q closes the view (tracing goes on), Ctrl-C\n"
+		"                         stops tracing; a command's output goes to a file\n"
+		"  --live-output FILE     where --live puts the command's stdout and stderr\n"
+		"                         (default: the database's path with .out added)\n"
 		"  -A, --argument SPEC    FUNC@arg1[/FMT][,arg2...]: store these arguments of each\n"
 		"                         call (FMT: d i u x s c p, i8..i64, u8..u64, x8..x64);\n"
 		"                         FUNC as -f's, and traced; repeatable\n"
@@ -97,7 +104,7 @@ static enum parse_result parse_buffer_size(const char *text, long *mb)
 
 enum { OPT_ALL = OPT_OWN, OPT_BUFFER, OPT_AGGREGATE, OPT_MAX_RATE, OPT_NO_CALIBRATE, OPT_OVERHEAD,
        OPT_COUNT_ONLY, OPT_NO_PTRACE, OPT_USDT_SPAN, OPT_STALL, OPT_ERROR, OPT_STRING_SIZE,
-       OPT_ERRORS, OPT_NAME, OPT_NO_SCHED };
+       OPT_ERRORS, OPT_NAME, OPT_NO_SCHED, OPT_LIVE, OPT_LIVE_OUTPUT };
 
 /* -A, -R: a spec, and its function traced as -f would. */
 static enum parse_result add_spec(struct trace_opts *o, char *text, bool retval)
@@ -172,6 +179,8 @@ static const struct option long_opts[] = {
 	{ "usdt", required_argument, NULL, 'u' },
 	{ "usdt-span", required_argument, NULL, OPT_USDT_SPAN },
 	{ "stall", required_argument, NULL, OPT_STALL },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "live-output", required_argument, NULL, OPT_LIVE_OUTPUT },
 	{ "argument", required_argument, NULL, 'A' },
 	{ "retval", required_argument, NULL, 'R' },
 	{ "error", required_argument, NULL, OPT_ERROR },
@@ -217,6 +226,8 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 	case OPT_NO_CALIBRATE: o->no_calibrate = true; return PARSE_RUN;
 	case OPT_NO_SCHED: o->no_sched = true; return PARSE_RUN;
 	case OPT_NO_PTRACE: t->no_ptrace = true; return PARSE_RUN;
+	case OPT_LIVE: o->live = true; return PARSE_RUN;
+	case OPT_LIVE_OUTPUT: o->live_output = arg; return PARSE_RUN;
 	case 'v': ferret_verbose++; return PARSE_RUN;
 	case 'A': return add_spec(o, arg, false);
 	case 'R': return add_spec(o, arg, true);
@@ -269,6 +280,40 @@ static enum parse_result check_budget(struct trace_opts *o)
 	return PARSE_RUN;
 }
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !strcmp(a, b) || (!stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+/* --live draws on the terminal ferret's stdout is; the figures are its stored spans'. */
+static enum parse_result check_live(const struct trace_opts *o)
+{
+	if (o->live_output && !o->live) {
+		ferr("--live-output goes with --live");
+		return PARSE_USAGE;
+	}
+	if (o->live_output && !o->target.argv) {
+		ferr("--live-output is where --live puts a launched command's output: -p and --all launch none");
+		return PARSE_USAGE;
+	}
+	if (o->live_output && same_file(o->live_output, o->db)) {
+		ferr("--live-output %s is the database", o->live_output);
+		return PARSE_USAGE;
+	}
+	if (o->live && trace_options__stack_mode(o)) {
+		ferr("--live does not go with --min-duration, --aggregate or --max-rate (it shows the "
+		     "stored spans, and their calls are not all stored)");
+		return PARSE_USAGE;
+	}
+	if (o->live && !isatty(STDOUT_FILENO)) {
+		ferr("--live draws on a terminal, and stdout is not one (ferret top DB shows a run from any terminal)");
+		return PARSE_USAGE;
+	}
+	return PARSE_RUN;
+}
+
 /* '+': the options end at the program to trace, whose own options are its own.
  * argv[0] is "trace", or "run" which needs a program. */
 enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts *o)
@@ -299,7 +344,7 @@ enum parse_result trace_options__parse(int argc, char **argv, struct trace_opts 
 	}
 	if (target_spec__check(&o->target))
 		return PARSE_USAGE;
-	return check_budget(o);
+	return check_budget(o) == PARSE_RUN ? check_live(o) : PARSE_USAGE;
 }
 
 void trace_options__free(struct trace_opts *o)

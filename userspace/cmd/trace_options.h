@@ -37,6 +37,8 @@ struct trace_opts {
 	char **usdt_spans;  /* --usdt-span START,END: spans */
 	size_t nusdt_spans, usdt_spans_cap;
 	int64_t stall_ns; /* --stall: calls open longer are reported; 0: off */
+	bool live;		 /* --live: top's view in this terminal (trace_live.h) */
+	const char *live_output; /* --live-output: the command's output; NULL: DB.out */
 	/* -A, -R, --error, --string-size: what calls carry (core/arg_spec.h) */
 	struct arg_spec *specs;
 	size_t nspecs, specs_cap;

@@ -98,6 +98,17 @@ int64_t thread_cpu_ns(void)
 	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
+bool sudo_user(uid_t *uid, gid_t *gid)
+{
+	long u, g;
+
+	if (parse_long(getenv("SUDO_UID"), &u) || parse_long(getenv("SUDO_GID"), &g))
+		return false;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return true;
+}
+
 int grow_array(void **array, size_t *cap, size_t need, size_t item_size)
 {
 	size_t new_cap = *cap ? *cap : 64;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* "950 ns", "41.2 µs", "903.1 ms", "1.204 s": 4 significant digits, unit chosen by size.
  * ascii: write "us" instead of "µs". Returns buf. */
@@ -26,5 +27,7 @@ int64_t mono_ns(void);
 int64_t real_ns(void);
 /* The calling thread's CPU time so far (CLOCK_THREAD_CPUTIME_ID), in ns. */
 int64_t thread_cpu_ns(void);
+/* The user who ran sudo (SUDO_UID, SUDO_GID): whom a root ferret gives the files it makes. */
+bool sudo_user(uid_t *uid, gid_t *gid);
 
 #endif

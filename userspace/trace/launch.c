@@ -11,9 +11,13 @@
 #include "launch.h"
 #include "core/log.h"
 
-static void run_child(const char *exe, char **argv, int gate)
+static void run_child(const char *exe, char **argv, const struct child_stdio *io, int gate)
 {
 	char byte;
+
+	if (io && (dup2(io->in, STDIN_FILENO) < 0 || dup2(io->out, STDOUT_FILENO) < 0 ||
+		   dup2(io->out, STDERR_FILENO) < 0))
+		_exit(127); /* cannot happen: both are open */
 
 	/* Blocks until the parent closes the write end: a short read (0) is the signal. */
 	while (read(gate, &byte, 1) < 0 && errno == EINTR)
@@ -26,7 +30,7 @@ static void run_child(const char *exe, char **argv, int gate)
 	_exit(127);
 }
 
-int launch__prepare(const char *exe, char **argv, struct child *c)
+int launch__prepare(const char *exe, char **argv, const struct child_stdio *io, struct child *c)
 {
 	int fds[2];
 	pid_t pid;
@@ -45,7 +49,7 @@ int launch__prepare(const char *exe, char **argv, struct child *c)
 	}
 	if (pid == 0) {
 		close(fds[1]);
-		run_child(exe, argv, fds[0]);
+		run_child(exe, argv, io, fds[0]);
 	}
 	close(fds[0]);
 	*c = (struct child){ .pid = pid, .gate_fd = fds[1] };

@@ -16,8 +16,13 @@ struct child {
 	struct follower *follower; /* while set, its thread reaps the child (follow.h) */
 };
 
-/* Forks; the child waits at the gate, then execs exe with argv. */
-int launch__prepare(const char *exe, char **argv, struct child *c);
+/* Where a child's standard streams go: fds it gets as stdin, and as stdout and stderr. */
+struct child_stdio {
+	int in, out;
+};
+
+/* Forks; the child waits at the gate, then execs exe with argv. io NULL: ferret's streams. */
+int launch__prepare(const char *exe, char **argv, const struct child_stdio *io, struct child *c);
 int launch__release(struct child *c);
 /* Kills a child that never ran (setup failed after the fork). */
 void launch__abort(struct child *c);

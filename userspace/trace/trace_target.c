@@ -176,7 +176,7 @@ int trace_target__launch(struct trace_target *t)
 
 	if (!t->launched)
 		return 0;
-	err = launch__prepare(t->exe, t->argv, &t->child);
+	err = launch__prepare(t->exe, t->argv, t->stdio, &t->child);
 	if (err)
 		return err;
 	t->pid = t->child.pid;

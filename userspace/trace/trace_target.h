@@ -31,6 +31,7 @@ struct trace_target {
 	int pidfd;		 /* -p: readable once the process exits; -1 otherwise */
 	bool launched, follow; /* follow: with ptrace, unless --no-ptrace */
 	char **argv; /* launched: the caller's argv from PROGRAM on */
+	const struct child_stdio *stdio; /* launched: its streams (NULL: ferret's), set before launch */
 	struct child child;
 };
 
