@@ -19,9 +19,10 @@ const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
-/* Two of the largest records (with their 8-byte headers): at least one lands in it. The
- * largest are the entries with two strings of the largest --string-size (events.h: 88 + 2 *
- * (256 + 2) = 604 bytes). */
+/* Two of the largest records (with their 8-byte headers): at least one record that checks
+ * lands in it unless only plain exits (which do not check) crossed it. The largest are the
+ * entries with two strings of the largest --string-size (events.h: 88 + 2 * (256 + 2) = 604
+ * bytes). */
 #define FERRET_WAKEUP_WINDOW 1232
 /* Stack mode (--min-duration, --aggregate, --max-rate): calls are tracked in the
  * kernel, aggregated per function, and only kept calls reach the ring buffer. */
