@@ -124,9 +124,7 @@ static __always_inline int emit_call_event(void *ctx, __u16 type)
 	e->func_id = (__u32)bpf_get_attach_cookie(ctx);
 	e->type = type;
 	e->flags = flags;
-	/* Only entries look at the backlog: a wakeup missed by the exits between two entries
-	 * costs nothing (wakeup_flags()), and a query per record costs ~12 ns. */
-	bpf_ringbuf_submit(e, type == FERRET_EV_ENTRY ? wakeup_flags() : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wakeup_flags());
 	return 0;
 }
 
