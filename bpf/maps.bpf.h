@@ -19,10 +19,10 @@ const volatile __u32 main_pid = 0;	  /* the launched or attached process: traced
 /* Wake the consumer only once this much data is waiting: a wakeup per event costs
  * more than the probe itself; the consumer also polls on a short timeout. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
-/* Two of the largest records (with their 8-byte headers): at least one lands in it. The
- * largest are the entries with two strings of the largest --string-size (events.h: 88 + 2 *
- * (256 + 2) = 604 bytes). */
-#define FERRET_WAKEUP_WINDOW 1232
+/* Records a CPU sends between two looks at the backlog (a query costs ~12 ns): 64 of the
+ * largest (604 bytes, the entries with two strings of the largest --string-size) are 38 KiB,
+ * well under wakeup_bytes. */
+#define FERRET_WAKEUP_CHECK_EVERY 64
 /* Stack mode (--min-duration, --aggregate, --max-rate): calls are tracked in the
  * kernel, aggregated per function, and only kept calls reach the ring buffer. */
 const volatile bool stack_mode = false;
@@ -127,16 +127,38 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&counters.lost_events, 1);
 }
 
-/* Wakes the consumer once, when the backlog crosses wakeup_bytes: while the consumer
- * is busy (an SQLite commit) or stalled, a wakeup on every event above the mark
- * would queue irq_work per event and slow the traced program ten-fold. A crossing
- * missed between two CPUs costs nothing: the consumer polls on a short timeout. */
+/* Each CPU's look at the backlog: records until the next, and whether the last saw it at
+ * or over wakeup_bytes. Per CPU, so no atomics; a program preempted on its CPU can only make
+ * a look come early or late. */
+struct wakeup_state {
+	__u32 countdown;
+	__u32 over;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wakeup_state);
+} wakeup_states SEC(".maps");
+
+/* Wakes the consumer when a CPU's look finds the backlog past wakeup_bytes where its last
+ * found it short: while the consumer is busy (an SQLite commit) or stalled, a wakeup on
+ * every event above the mark would queue irq_work per event and slow the traced program
+ * ten-fold. A crossing missed (the backlog fell and rose again between two looks, or
+ * another CPU's looks saw it) costs nothing: the consumer polls on a short timeout. */
 static __always_inline __u64 wakeup_flags(void)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u32 zero = 0;
+	struct wakeup_state *w = bpf_map_lookup_elem(&wakeup_states, &zero);
+	bool was_over;
 
-	return avail >= wakeup_bytes && avail < wakeup_bytes + FERRET_WAKEUP_WINDOW ? BPF_RB_FORCE_WAKEUP
-										    : BPF_RB_NO_WAKEUP;
+	if (!w || w->countdown--)
+		return BPF_RB_NO_WAKEUP;
+	w->countdown = FERRET_WAKEUP_CHECK_EVERY - 1;
+	was_over = w->over;
+	w->over = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes;
+	return w->over && !was_over ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 #endif /* FERRET_MAPS_BPF_H */

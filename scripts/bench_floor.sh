@@ -25,6 +25,7 @@ uprobe_prog_stats() {
 		grep -q '^run_cnt:' "$fd" 2> /dev/null || continue
 		read -r id r n < <(awk '$1 == "prog_id:" { id = $2 } $1 == "run_cnt:" { r = $2 }
 			$1 == "run_time_ns:" { n = $2 } END { print id, r + 0, n + 0 }' "$fd" 2> /dev/null)
+		[ -n "$id" ] || continue # the fd was closed while being read
 		runs[$id]=$r ns[$id]=$n
 	done
 	for fd in /proc/"$1"/fdinfo/*; do
