@@ -14,8 +14,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
-/* A new node for fn under parent, first of its children (see sort_children). */
-static int32_t add_child(struct tree *t, int32_t parent, int32_t fn)
+int32_t tree__add_child(struct tree *t, int32_t parent, int32_t fn)
 {
 	struct tree_node *c;
 
@@ -32,9 +31,9 @@ static int32_t add_child(struct tree *t, int32_t parent, int32_t fn)
 	return (int32_t)t->n++;
 }
 
-/* The node for fn called from parent, created on first sight. A loop calls the same
- * function again and again: the parent's last child found is tried before the map. */
-static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
+/* A loop calls the same function again and again: the parent's last child found is tried
+ * before the map. */
+int32_t tree__child_of(struct tree *t, int32_t parent, int32_t fn)
 {
 	int32_t last = t->nodes[parent].last_child;
 	uint32_t node;
@@ -47,7 +46,7 @@ static int32_t child_of(struct tree *t, int32_t parent, int32_t fn)
 	}
 	if (hashmap__put(&t->node_of, parent, fn, (uint32_t)t->n))
 		return -ENOMEM;
-	return add_child(t, parent, fn);
+	return tree__add_child(t, parent, fn);
 }
 
 int tree__thread_begin(void *ctx, const struct thread_info *th)
@@ -114,7 +113,7 @@ int tree__push(void *ctx, struct open_call *f, struct open_call *parent)
 		return 0; /* outside the --function focus */
 	if (t->o->calls)
 		return push_call(t, f, pnode >= 0 ? parent : NULL);
-	node = child_of(t, pnode >= 0 ? pnode : 0, f->fn);
+	node = tree__child_of(t, pnode >= 0 ? pnode : 0, f->fn);
 	if (node < 0)
 		return -ENOMEM;
 	f->user = node; /* counted at its pop: --status/--where's paths are known only then */
@@ -413,72 +412,6 @@ void tree__free(struct tree *t)
 	arg_reader__free(t->p.args);
 }
 
-/*
- * One stored path of a thread, merged into the tree as its calls would have been one
- * by one (tree__push): under --function, a path goes under its first matching call, so
- * stored paths that differ only above it add up, in the order the spans first made them.
- */
-static int load_node(void *ctx, const struct stored_tree_node *sn)
-{
-	struct tree *t = ctx;
-	struct thread_info th = { .key = sn->thread_key };
-	int32_t fn, parent, node = -1;
-	int err;
-
-	if (sn->thread_key != t->thread_key) {
-		if ((t->thread_key && (err = tree__thread_end(t))) ||
-		    (err = run_query__thread(t->ss, th.key, &th.pid, &th.tid, th.comm, sizeof(th.comm))) ||
-		    (err = tree__thread_begin(t, &th)))
-			return err;
-		t->stored_node[0] = 0; /* the thread */
-		t->nstored = 1;
-	}
-	if (sn->node != (int64_t)t->nstored || sn->parent < 0 || sn->parent >= sn->node) {
-		ferr("the call tree stored for run %s is damaged (node %lld)", t->p.run->run_id,
-		     (long long)sn->node);
-		return -EIO;
-	}
-	if ((fn = fn_table__intern(t->fns, t->ss, sn->function_key)) < 0)
-		return fn;
-	t->spans += (int64_t)sn->calls;
-	parent = sn->parent ? t->stored_node[sn->parent] : -1;
-	if (parent >= 0 || t->fns->v[fn].selected) {
-		/* without --function, every stored path is a node of its own, already merged */
-		node = t->fns->glob ? child_of(t, parent >= 0 ? parent : 0, fn) : add_child(t, parent >= 0 ? parent : 0, fn);
-		if (node < 0)
-			return -ENOMEM;
-		t->nodes[node].calls += sn->calls;
-		t->nodes[node].errors += sn->errors;
-		t->nodes[node].total = add_ns(t->nodes[node].total, sn->total_ns);
-		t->nodes[node].self = add_ns(t->nodes[node].self, sn->self_ns);
-		sched_sum__merge(&t->nodes[node].sched, &sn->sched);
-	}
-	if (grow_array((void **)&t->stored_node, &t->stored_cap, t->nstored + 1, sizeof(*t->stored_node)))
-		return -ENOMEM;
-	t->stored_node[t->nstored++] = node;
-	return 0;
-}
-
-/* 1: the merged trees stored when the run ended were read (their threads after --pid/--thread);
- * 0: the spans must be (--calls needs every call); <0: error. */
-static int read_stored(struct tree *t, const struct run_row *run)
-{
-	struct stored_run_totals totals;
-	int found, err;
-
-	/* compensated durations and filtered calls are computed from the spans, not stored */
-	if (t->o->calls || t->fns->comp.on || analyze_opts__filtered(t->o) || (found = analyze__stored_totals(t->ss, run, &totals)) == 0)
-		return 0;
-	if (found < 0)
-		return found;
-	if (grow_array((void **)&t->stored_node, &t->stored_cap, 1, sizeof(*t->stored_node)))
-		return -ENOMEM;
-	err = run_query__stored_tree(t->ss, run->run_key, t->o->pid, t->o->tid, load_node, t);
-	if (!err && t->thread_key)
-		err = tree__thread_end(t);
-	return err ? err : 1;
-}
-
 int analyze__tree(struct run_query *ss, const struct run_row *run, const struct analyze_opts *o,
 		 const struct out_style *st)
 {
@@ -492,7 +425,7 @@ int analyze__tree(struct run_query *ss, const struct run_row *run, const struct 
 	int err;
 
 	tree__init(&t, ss, run, o, st, NULL);
-	if ((err = probe_comp__load(&t.fns->comp, ss, run, o->raw)) || (err = read_stored(&t, run)) < 0 ||
+	if ((err = probe_comp__load(&t.fns->comp, ss, run, o->raw)) || (err = tree__read_stored(&t, run)) < 0 ||
 	    (!err && (err = analyze__walk(ss, run, o, t.fns, &ops, &t))))
 		goto cleanup;
 	err = 0;

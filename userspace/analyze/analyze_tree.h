@@ -86,6 +86,14 @@ struct tree {
 void tree__init(struct tree *t, struct run_query *ss, const struct run_row *run,
 		const struct analyze_opts *o, const struct out_style *st, struct func_table *fns);
 void tree__free(struct tree *t);
+/* A new node for fn under parent, first of its children; <0: out of memory. */
+int32_t tree__add_child(struct tree *t, int32_t parent, int32_t fn);
+/* The node for fn called from parent, created on first sight; <0: out of memory. */
+int32_t tree__child_of(struct tree *t, int32_t parent, int32_t fn);
+/* 1: the merged trees stored when the run ended were read (their threads after --pid/--thread;
+ * analyze_tree_stored.c); 0: the spans must be (--calls, --compensate, --status, --where);
+ * <0: error. */
+int tree__read_stored(struct tree *t, const struct run_row *run);
 /* The walk's callbacks (ctx: the tree). */
 int tree__thread_begin(void *ctx, const struct thread_info *th);
 int tree__push(void *ctx, struct open_call *f, struct open_call *parent);
