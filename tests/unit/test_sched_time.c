@@ -157,6 +157,50 @@ static void test_unseen_return(void)
 	sched_time__free(st);
 }
 
+/* The switch back was not seen, but a call record came before the next switch away: the
+ * wait is split at that switch by the thread's on-CPU count, for the spans open across it
+ * and those opened after; one open across it that ends first is not known. */
+static void test_unseen_return_then_calls(void)
+{
+	struct sched_time *st = sched_time__new();
+	struct sched_figures f;
+
+	sched_time__running(st, T, 0);
+	sched_time__open(st, T, 1, 0);
+	sched_time__open(st, T, 2, 0);
+	sched_time__out(st, T, 100, true, -1, 5000); /* preempted after 100 on a CPU */
+	sched_time__running(st, T, 150);	      /* a call: on a CPU again, unseen */
+	sched_time__close(st, T, 2, 150, &f);	      /* across the wait, before its split */
+	EXPECT(!f.known);
+	sched_time__open(st, T, 3, 150);
+	sched_time__close(st, T, 3, 160, &f);
+	expect_figures(&f, 10, 0, 0, 0);
+	sched_time__open(st, T, 4, 160);
+	sched_time__out(st, T, 200, true, -1, 5070); /* ran 70 since 100: 20 of the wait */
+	sched_time__in(st, T, 250);
+	sched_time__running(st, T, 300);
+	sched_time__close(st, T, 4, 300, &f);
+	expect_figures(&f, 40 + 50, 0, 50, 0);
+	sched_time__close(st, T, 1, 300, &f);
+	expect_figures(&f, 100 + 20 + 50 + 50, 0, 30 + 50, 0);
+
+	sched_time__open(st, T, 5, 300);
+	sched_time__out(st, T, 400, true, -1, 5220);
+	sched_time__running(st, T, 420);
+	sched_time__in(st, T, 430); /* the return after the call: out of order */
+	sched_time__close(st, T, 5, 500, &f);
+	EXPECT(!f.known);
+
+	sched_time__open(st, T, 6, 500);
+	sched_time__out(st, T, 600, true, -1, 5400);
+	sched_time__running(st, T, 650);
+	sched_time__out(st, T, 700, true, -1, 5600); /* ran 200 in 100: not it */
+	sched_time__in(st, T, 750);
+	sched_time__close(st, T, 6, 800, &f);
+	EXPECT(!f.known);
+	sched_time__free(st);
+}
+
 /* Spans cut out of the middle (--overhead's removals) and many threads: each keeps its own. */
 static void test_middle_and_threads(void)
 {
@@ -204,6 +248,7 @@ int main(void)
 	RUN(test_close_while_blocked);
 	RUN(test_not_known);
 	RUN(test_unseen_return);
+	RUN(test_unseen_return_then_calls);
 	RUN(test_middle_and_threads);
 	RUN(test_syscall_names);
 	CHECK_EXIT();

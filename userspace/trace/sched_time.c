@@ -23,6 +23,7 @@ struct open_mark {
 	int64_t span_id;
 	int64_t cpu0, blocked0, runq0;
 	bool unknown;
+	bool across_gap; /* open across the thread's unresolved gap */
 	struct syscall_ns *tally; /* kept when the slot is reused */
 	size_t ntally, tally_cap;
 };
@@ -33,6 +34,13 @@ struct thread_sched {
 	int32_t nr;    /* ST_BLOCKED: the system call */
 	bool has_out_exec;
 	int64_t out_exec; /* its on-CPU ns (the scheduler's) at its last SCHED_OUT */
+	/* A call record found it on a CPU while it waited in the run queue: its return to one
+	 * was not seen. That wait (gap_ns, up to the record, `since`) is split between the run
+	 * queue and the CPU at its next SCHED_OUT, by the scheduler's count of its on-CPU time
+	 * (resolve_gap); until then it counts nowhere, and a span open across it is not known
+	 * if it ends first. */
+	bool gap;
+	int64_t gap_ns;
 	int64_t cpu, blocked, runq;
 	bool has_mark;
 	uint32_t lost_mark; /* of its last record */
@@ -96,6 +104,33 @@ static void forget_open_spans(struct thread_sched *t)
 
 	for (m = 0; m < t->nmarks; m++)
 		t->marks[m].unknown = true;
+	t->gap = false;
+}
+
+/* At a SCHED_OUT at ts with on-CPU count exec_ns, on a CPU since the record that ended the
+ * gap: the CPU's share of the gap is what it ran beyond that. Spans opened after the gap
+ * get it in their starting counters too, so theirs stay as they were. */
+static void resolve_gap(struct thread_sched *t, int64_t ts, int64_t exec_ns)
+{
+	int64_t gap_cpu = exec_ns - t->out_exec - (ts - t->since), gap_runq = t->gap_ns - gap_cpu;
+	size_t m;
+
+	t->gap = false;
+	for (m = 0; m < t->nmarks; m++) {
+		struct open_mark *mk = &t->marks[m];
+
+		if (gap_cpu < 0 || gap_runq < 0)
+			mk->unknown |= mk->across_gap;
+		else if (!mk->across_gap) {
+			mk->cpu0 += gap_cpu;
+			mk->runq0 += gap_runq;
+		}
+		mk->across_gap = false;
+	}
+	if (gap_cpu >= 0 && gap_runq >= 0) {
+		t->cpu += gap_cpu;
+		t->runq += gap_runq;
+	}
 }
 
 static int tally_add(struct open_mark *mk, int32_t nr, int64_t ns)
@@ -159,6 +194,8 @@ int sched_time__out(struct sched_time *st, int64_t thread, int64_t ts, bool runn
 
 	if (!t || t->state == ST_UNKNOWN)
 		return 0;
+	if (t->state == ST_RUNNING && t->gap && t->has_out_exec)
+		resolve_gap(t, ts, exec_ns);
 	if (t->state != ST_RUNNING && !ran_unseen(t, ts, exec_ns))
 		forget_open_spans(t);
 	if (advance(t, ts))
@@ -206,6 +243,17 @@ int sched_time__running(struct sched_time *st, int64_t thread, int64_t ts)
 		return -ENOMEM;
 	if (t->state == ST_RUNNING)
 		return 0;
+	if (t->state == ST_RUNQ && t->has_out_exec) { /* back on a CPU unseen: see gap */
+		size_t m;
+
+		for (m = 0; m < t->nmarks; m++)
+			t->marks[m].across_gap = true;
+		t->gap = true;
+		t->gap_ns = ts > t->since ? ts - t->since : 0;
+		t->since += t->gap_ns;
+		t->state = ST_RUNNING;
+		return 0;
+	}
 	if (t->state == ST_UNKNOWN) {
 		forget_open_spans(t);
 		t->since = ts;
@@ -274,6 +322,7 @@ int sched_time__open(struct sched_time *st, int64_t thread, int64_t span_id, int
 	mk->span_id = span_id;
 	mk->ntally = 0;
 	mk->unknown = !readable_at(t, ts);
+	mk->across_gap = false;
 	if (!mk->unknown)
 		counters_at(t, ts, &mk->cpu0, &mk->blocked0, &mk->runq0);
 	return 0;
@@ -330,7 +379,7 @@ void sched_time__close(struct sched_time *st, int64_t thread, int64_t span_id, i
 	if (m == (size_t)-1)
 		return;
 	mk = &t->marks[m];
-	if (!mk->unknown && readable_at(t, ts)) {
+	if (!mk->unknown && !mk->across_gap && readable_at(t, ts)) {
 		counters_at(t, ts, &cpu, &blocked, &runq);
 		out->known = true;
 		out->cpu_ns = cpu - mk->cpu0;
