@@ -27,6 +27,8 @@ expect_eq "arg_view names and types" "$(q "SELECT group_concat(name || ':' || ty
 expect_eq "--error ret<0: statuses" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE function = 'open_config' ORDER BY start_ns)")" "ok error error"
 expect_eq "--error: the errno of a -errno return" "$(q "SELECT value FROM arg_view WHERE function = 'open_config' AND name = 'errno'")" "13"
 expect_eq "--error ret==0 on a pointer" "$(q "SELECT group_concat(status, ' ') FROM (SELECT status FROM span_view WHERE function = 'lookup' ORDER BY start_ns)")" "ok error"
+expect_eq "--error: error calls keep their on-CPU figures (an exact end)" \
+	"$(q "SELECT count(cpu_ns) > 0 FROM span_view WHERE status = 'error' AND run_id = (SELECT run_id FROM run_view ORDER BY start_ns DESC LIMIT 1)")" 1
 expect_eq "a function without a spec stores no values" "$(q "SELECT count(*) FROM arg_view WHERE function = 'ticks'")" 0
 expect_eq "a function without a spec: its calls" "$(calls ticks)" 3
 

@@ -41,13 +41,13 @@ static int64_t open_span(void *ctx, const struct stored_span *call)
 	return id < 0 ? -EIO : id;
 }
 
-/* A span's on-CPU/blocked share: kept when known and its end is (not lost, not unreturned). */
+/* A span's on-CPU/blocked share: kept when known and its end is (an error call's too). */
 static void add_sched_figures(struct ingest *in, struct stored_span *span)
 {
 	struct sched_figures f;
 
 	sched_time__close(in->sched, span->thread_key, span->span_id, span->end_ns, &f);
-	if (!f.known || (span->status != SPAN_OK && span->status != SPAN_INCOMPLETE))
+	if (!f.known || span->status == SPAN_NO_RETURN || span->status == SPAN_LOST) /* end unknown */
 		return;
 	span->has_sched = true;
 	span->cpu_ns = f.cpu_ns;
