@@ -14,12 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-let failures = 0;
-function check(label, name, ok, why) {
-	if (ok) console.log(`PASS: ${label} ${name}`);
-	else { failures++; console.log(`FAIL: ${label} ${name}${why ? ` (${why})` : ''}`); }
-	return ok;
-}
+import { check, failed, openOffline } from './offline_page.mjs';
+
 
 // The cells' text of the Diff table's row of function fn.
 const rowCells = (page, fn) => page.evaluate(fn => {
@@ -35,24 +31,7 @@ const firstFn = page => page.evaluate(() => document.querySelector('#diff-body t
 async function main() {
 	const [label, file, artDir, expectPath] = process.argv.slice(2);
 	const want = JSON.parse(fs.readFileSync(expectPath, 'utf8'));
-	const { chromium } = await import('playwright-core');
-	const userDataDir = fs.mkdtempSync('/tmp/ferret-chromium.');
-	const context = await chromium.launchPersistentContext(userDataDir, {
-		executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 850 }, offline: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-		       '--disable-component-update', '--disable-sync'],
-	});
-	const requests = [], errors = [], dialogs = [];
-	await context.route('**/*', route => {
-		const url = route.request().url();
-		if (url.startsWith('file://') && url.split('?')[0] === 'file://' + path.resolve(file)) return route.continue();
-		requests.push(url);
-		return route.abort();
-	});
-	const page = context.pages()[0] || await context.newPage();
-	page.on('pageerror', e => errors.push(String(e)));
-	page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
-	page.on('dialog', d => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+	const { page, requests, errors, dialogs, close } = await openOffline(file);
 	try {
 		await page.goto('file://' + path.resolve(file), { waitUntil: 'load' });
 		await page.waitForFunction(() => window.ferretView && window.ferretView.ready, null, { timeout: 60000 });
@@ -133,9 +112,8 @@ async function main() {
 	} catch (e) {
 		check(label, 'viewer check ran', false, String(e).split('\n')[0]);
 	} finally {
-		await context.close();
-		fs.rmSync(userDataDir, { recursive: true, force: true });
+		await close();
 	}
-	process.exit(failures ? 1 : 0);
+	process.exit(failed() ? 1 : 0);
 }
 main();

@@ -158,6 +158,9 @@ void json__kv_text(struct jsonw *w, const char *key, const char *s); /* NULL: ""
 void json__run_fields(struct jsonw *w, const struct run_row *run); /* "run_id": ..., without braces */
 /* "-f 'GLOB' --status S --where 'E'": the options that pick calls, as given ("" when none). */
 void analyze__filters_text(const struct analyze_opts *o, char *buf, size_t len);
+/* The one error line when nothing is left to show: "no call of run R matches -f 'g' --status
+ * error" under --status/--where, else "no <what> of run R matches 'g'". */
+void analyze__no_match(const struct run_row *run, const struct analyze_opts *o, const char *what);
 /* --status/--where: "only the calls of --status error<what>" under the run header. */
 void out__filter_line(const struct out_style *st, const struct analyze_opts *o, const char *what);
 /* --status/--where: their "status" and "where" fields, as given. */

@@ -9,6 +9,7 @@
 
 #include "analyze.h"
 #include "core/jsonw.h"
+#include "core/log.h"
 #include "core/utf8.h"
 #include "core/util.h"
 
@@ -126,6 +127,17 @@ void analyze__filters_text(const struct analyze_opts *o, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s--status %s", n ? " " : "", o->status);
 	if (o->where && n < len)
 		snprintf(buf + n, len - n, "%s--where '%s'", n ? " " : "", o->where);
+}
+
+void analyze__no_match(const struct run_row *run, const struct analyze_opts *o, const char *what)
+{
+	char which[600];
+
+	analyze__filters_text(o, which, sizeof(which));
+	if (analyze_opts__filtered(o))
+		ferr("no call of run %s matches %s", run->run_id, which);
+	else
+		ferr("no %s of run %s matches '%s'", what, run->run_id, o->function_glob);
 }
 
 void out__filter_line(const struct out_style *st, const struct analyze_opts *o, const char *what)

@@ -465,13 +465,7 @@ int analyze__table(struct run_query *ss, const struct run_row *run, const struct
 	if ((err = select_rows(&t, limit)))
 		goto cleanup;
 	if (!t.nselected) {
-		char which[600];
-
-		analyze__filters_text(o, which, sizeof(which));
-		if (analyze_opts__filtered(o))
-			ferr("no call of run %s matches %s", run->run_id, which);
-		else
-			ferr("no function of run %s matches '%s'", run->run_id, o->function_glob);
+		analyze__no_match(run, o, "function");
 		err = -ENOENT;
 		goto cleanup;
 	}

@@ -433,13 +433,7 @@ int analyze__tree(struct run_query *ss, const struct run_row *run, const struct 
 		ferr("run %s has no spans%s", run->run_id, o->pid || o->tid ? " for this --pid/--thread" : "");
 		err = -ENOENT;
 	} else if (!t.p.threads) {
-		char which[600];
-
-		analyze__filters_text(o, which, sizeof(which));
-		if (analyze_opts__filtered(o))
-			ferr("no call of run %s matches %s", run->run_id, which);
-		else
-			ferr("no call of run %s matches '%s'", run->run_id, o->function_glob);
+		analyze__no_match(run, o, "call");
 		err = -ENOENT;
 	} else {
 		tree_out__end(&t.p);
