@@ -137,3 +137,17 @@ else
 	pass "disk full mid-export (skipped: cannot mount a tmpfs here)"
 fi
 expect_eq "no temporary files left in the output directory" "$(ls -A "$OUT" | grep -c '^\.')" 0
+
+# As root, -o never writes through a symlink (to a file or a device) or over another user's file.
+printf 'precious\n' > "$TMP/victim"
+ln -sf "$TMP/victim" "$TMP/link.json"
+out=$("$FERRET" export "$DB" --run-id demo -o "$TMP/link.json" 2>&1); rc=$?
+expect_eq "export -o a symlink: exit 1" "$rc" 1
+expect_match "export -o a symlink: says why" "$out" "link.json is a symbolic link: not written as root"
+expect_eq "export -o a symlink: its target untouched, the link kept" "$(cat "$TMP/victim"),$(test -L "$TMP/link.json" && echo link)" "precious,link"
+printf 'theirs\n' > "$TMP/theirs.json"
+chown nobody "$TMP/theirs.json"
+out=$("$FERRET" view "$DB" --run-id demo -o "$TMP/theirs.json" 2>&1); rc=$?
+expect_eq "view -o another user's file: exit 1" "$rc" 1
+expect_match "view -o another user's file: says why" "$out" "theirs.json belongs to uid [0-9]+, not to root or the sudo user"
+expect_eq "view -o another user's file: untouched" "$(cat "$TMP/theirs.json")" theirs

@@ -93,3 +93,15 @@ expect_match "live: not with stack mode" "$(cat "$TMP/o")" "--live does not go w
 pty "$FERRET trace --db '$DB' --live --live-output '$DB' -- '$PROGS/ticks' 1 1" >"$TMP/o"
 expect_match "live: --live-output is not the database" "$(cat "$TMP/o")" "is the database"
 expect_eq "live: the database is untouched" "$(calls tick live)" 300
+
+# As root the command's output never goes through a symlink or into another user's file.
+printf 'precious\n' > "$TMP/victim"
+ln -sf "$TMP/victim" "$TMP/link.out"
+screen=$(pty "$FERRET trace --db '$TMP/l1.db' --live --live-output '$TMP/link.out' -- '$PROGS/ticks' 3 1; echo \"exit \$?\"")
+expect_match "live: a symlinked --live-output is refused" "$screen" "ferret: cannot write the command's output to $TMP/link.out: it is a symbolic link"
+expect_eq "live: the symlink's target untouched" "$(cat "$TMP/victim")" precious
+printf 'theirs\n' > "$TMP/theirs.out"
+chown nobody "$TMP/theirs.out"
+screen=$(pty "$FERRET trace --db '$TMP/l2.db' --live --live-output '$TMP/theirs.out' -- '$PROGS/ticks' 3 1; echo \"exit \$?\"")
+expect_match "live: another user's --live-output is refused" "$screen" "theirs.out belongs to uid [0-9]+, not to root or the sudo user"
+expect_eq "live: their file untouched" "$(cat "$TMP/theirs.out")" theirs

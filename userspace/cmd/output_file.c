@@ -5,15 +5,17 @@
  * Ctrl-C never leaves a truncated file behind under that name.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "export/export.h"
 #include "core/log.h"
+#include "export/export.h"
 #include "output_file.h"
+#include "store/file_checks.h"
 
 #define OUTPUT_BUFFER (1 << 20)
 
@@ -35,6 +37,19 @@ static char *resolve_path(const char *requested, const char *run_id, const char 
 		if (*p == '/')
 			*p = '_';
 	return path;
+}
+
+static int open_in_place(struct output *o)
+{
+	int fd = open(o->path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || !(o->file = fdopen(fd, "w"))) {
+		ferr("cannot write %s: %m", o->path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
 }
 
 static int open_temporary(struct output *o)
@@ -86,13 +101,17 @@ int output__open(struct output *o, const char *requested, const char *run_id, co
 			ferr("out of memory");
 			return -1;
 		}
+		/* As root, never through a symlink or over another user's file. */
+		if (!lstat(o->path, &st) && ((S_ISLNK(st.st_mode) && !geteuid()) ||
+					      file_checks__owner(o->path, &st))) {
+			if (S_ISLNK(st.st_mode))
+				ferr("%s is a symbolic link: not written as root (use '-' for stdout)", o->path);
+			return -1;
+		}
 		/* A device or a pipe (-o /dev/null) is written in place, never replaced. */
 		if (!stat(o->path, &st) && !S_ISREG(st.st_mode)) {
-			o->file = fopen(o->path, "w");
-			if (!o->file) {
-				ferr("cannot write %s: %m", o->path);
+			if (open_in_place(o))
 				return -1;
-			}
 		} else if (open_temporary(o)) {
 			return -1;
 		}

@@ -12,6 +12,7 @@
 #include "analyze/analyze.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/file_checks.h"
 #include "top_screen.h"
 #include "top_watch.h"
 #include "trace_live.h"
@@ -30,18 +31,38 @@ struct trace_live {
 	int saved_err;	/* ferret's stderr meanwhile */
 };
 
+static int close_output(struct trace_live *l)
+{
+	close(l->io.out);
+	l->io.out = -1;
+	return -1;
+}
+
 /* The command's stdout and stderr: a new file goes to the user who ran sudo, as the database. */
 static int open_output(struct trace_live *l)
 {
 	struct stat st;
-	bool existed = !stat(l->output, &st);
+	bool existed = !lstat(l->output, &st);
 	uid_t uid;
 	gid_t gid;
 
-	l->io.out = open(l->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+	/* Never through a symlink, never truncating a file root must not write (another user's,
+	 * a device or a FIFO): checked on the open file before it is cut. */
+	l->io.out = open(l->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
 	if (l->io.out < 0) {
+		ferr("cannot write the command's output to %s: %s", l->output,
+		     errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(l->io.out, &st) || !S_ISREG(st.st_mode)) {
+		ferr("cannot write the command's output to %s: not a regular file", l->output);
+		return close_output(l);
+	}
+	if (file_checks__owner(l->output, &st))
+		return close_output(l);
+	if (ftruncate(l->io.out, 0) || fcntl(l->io.out, F_SETFL, 0)) {
 		ferr("cannot write the command's output to %s: %s", l->output, strerror(errno));
-		return -errno;
+		return close_output(l);
 	}
 	if (!existed && sudo_user(&uid, &gid) && fchown(l->io.out, uid, gid))
 		fwarn("cannot give %s to the user who ran sudo: %s", l->output, strerror(errno));
