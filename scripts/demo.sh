@@ -16,11 +16,15 @@ echo "== ferret analyze $db --tree --max-depth 4"
 echo
 echo "== ferret export $db -o $build/demo.speedscope.json"
 "$ferret" export "$db" -o "$build/demo.speedscope.json" || true
+echo
+echo "== ferret view $db -o $build/demo.html"
+"$ferret" view "$db" -o "$build/demo.html" || true
 cat <<MSG
 
 The spans are in $db (SQLite). Look at them with:
   $ferret runs $db
   $ferret analyze $db --tree
   sqlite3 $db "SELECT function, count(*), sum(duration_ns) FROM span_view GROUP BY function"
-Open $build/demo.speedscope.json at https://www.speedscope.app (or any Speedscope build).
+Open $build/demo.html in any browser (one file: call tree, flame chart, table, search; no
+network needed), or $build/demo.speedscope.json at https://www.speedscope.app.
 MSG
