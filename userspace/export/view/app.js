@@ -102,7 +102,7 @@ function toolbar() {
 		el('label', {}, t('search'), ui.search),
 		el('button', { id: 'search-prev', on: { click: () => step(-1) } }, t('prev')),
 		el('button', { id: 'search-next', on: { click: () => (ui.search.value.trim() !== S.query ? runSearch() : step(1)) } }, t('next')), ui.count,
-		el('label', {}, hide, t('hideLib')),
+		el('label', DIFF ? { title: t('hideLibDiff') } : {}, hide, t('hideLib')),
 		el('label', {}, t('minDur'), slider, minLabel),
 		el('label', {}, t('expandTo'), depth),
 		el('button', { id: 'expand', on: { click: () => expandTo(Math.max(1, +depth.value || 1)) } }, t('expand')),
