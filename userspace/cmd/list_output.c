@@ -14,7 +14,6 @@
 #include "elf/elf_syms.h"
 #include "list_output.h"
 #include "options.h"
-#include "trace/probe_landing.h"
 
 /* The executable as the user named it (what trace shows), any other module by its file name. */
 static const char *shown_path(const struct listing *l, size_t m)
@@ -105,28 +104,24 @@ static void func_json(struct jsonw *w, const struct listed_func *lf)
 }
 
 /* Plans the probes of the module's picked functions into fns (one per picked function, in
- * order), as trace places them: each alone, then those other code jumps past put back. */
+ * order), as trace places them. */
 static int plan_functions(const struct list_module *lm, bool go, int fd, struct sel_func *fns)
 {
-	struct probe_reader reader = { .fd = fd };
-	struct sel_module mod = { .path = lm->path, .syms = lm->syms };
-	size_t i, n = 0, restored;
-	int err = 0;
+	struct sel_module mod = { .path = lm->path, .syms = lm->syms, .go = go };
+	size_t i, n = 0;
+	int err;
 
-	for (i = 0; !err && i < elf_syms__count(lm->syms); i++) {
+	for (i = 0; i < elf_syms__count(lm->syms); i++) {
 		const struct elf_func *f = elf_syms__get(lm->syms, i);
 
-		if (!lm->picked[i])
-			continue;
-		fns[n] = (struct sel_func){ .name = elf_func__shown_name(f), .offset = f->offset,
-					    .addr = f->addr, .size = f->size };
-		err = probe_site__plan_func(&reader, &fns[n], go);
-		free(fns[n++].ret_offsets);
+		if (lm->picked[i])
+			fns[n++] = (struct sel_func){ .name = elf_func__shown_name(f), .offset = f->offset,
+						      .addr = f->addr, .size = f->size };
 	}
-	probe_reader__release(&reader);
 	mod.code = elf_syms__code(lm->syms, &mod.ncode);
-	if (!err && !go)
-		err = probe_landing__check(fns, n, &mod, fd, &restored);
+	err = probe_site__plan_module(fns, n, &mod, fd);
+	for (i = 0; i < n; i++)
+		free(fns[i].ret_offsets);
 	return err;
 }
 

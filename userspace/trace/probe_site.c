@@ -162,25 +162,35 @@ int probe_site__plan_func(struct probe_reader *r, struct sel_func *fn, bool go)
 	return 0;
 }
 
+int probe_site__plan_module(struct sel_func *funcs, size_t n, const struct sel_module *mod, int fd)
+{
+	struct probe_reader reader = { .fd = fd };
+	size_t f, restored = 0;
+	int err = 0;
+
+	for (f = 0; !err && f < n; f++)
+		err = probe_site__plan_func(&reader, &funcs[f], mod->go);
+	probe_reader__release(&reader);
+	if (!err && !mod->go)
+		err = probe_landing__check(funcs, n, mod, fd, &restored);
+	if (restored)
+		fdebug("%s: %zu probe%s kept at their entries", mod->path, restored, restored > 1 ? "s" : "");
+	return err;
+}
+
 static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_KIND_COUNT],
 			   size_t *moved, struct refusals *refused)
 {
 	const struct sel_module *mod = &sel->modules[m];
-	struct probe_reader reader = { .fd = open(mod->path, O_RDONLY | O_CLOEXEC) };
-	size_t f, restored = 0;
-	int err = 0;
+	int fd = open(mod->path, O_RDONLY | O_CLOEXEC);
+	size_t f;
+	int err;
 
-	if (reader.fd < 0) {
+	if (fd < 0) {
 		ferr("%s: %s", mod->path, strerror(errno));
 		return -errno;
 	}
-	for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++)
-		err = probe_site__plan_func(&reader, &sel->funcs[f], mod->go);
-	if (!err && !mod->go)
-		err = probe_landing__check(sel->funcs + mod->first_func, mod->nfuncs, mod, reader.fd,
-					   &restored);
-	if (restored)
-		fdebug("%s: %zu probe%s kept at their entries", mod->path, restored, restored > 1 ? "s" : "");
+	err = probe_site__plan_module(sel->funcs + mod->first_func, mod->nfuncs, mod, fd);
 	for (f = mod->first_func; !err && f < mod->first_func + mod->nfuncs; f++) {
 		struct sel_func *fn = &sel->funcs[f];
 
@@ -190,8 +200,7 @@ static int place_in_module(struct selection *sel, size_t m, size_t counts[PROBE_
 		if (fn->probe_kind == PROBE_REFUSED)
 			note_refusal(refused, fn->name, fn->probe_refusal);
 	}
-	probe_reader__release(&reader);
-	close(reader.fd);
+	close(fd);
 	return err;
 }
 

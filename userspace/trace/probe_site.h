@@ -58,6 +58,10 @@ struct probe_reader {
 void probe_site__plan_at(struct probe_reader *r, uint64_t offset, uint64_t size,
 			 struct probe_plan *plan);
 void probe_reader__release(struct probe_reader *r);
+/* Plans the probes of funcs[0..n), all of module mod (its file open at fd), as trace places
+ * them: each alone (probe_site__plan_func), then those other code jumps past put back on
+ * their entries (probe_landing). 0 or -ENOMEM. */
+int probe_site__plan_module(struct sel_func *funcs, size_t n, const struct sel_module *mod, int fd);
 /* Plans fn's probe as trace will: probe_kind, probe_skip, probe_refusal; Go code (go)
  * gets go_returns' entry past the stack check and its RETs in fn. 0, or -ENOMEM. */
 int probe_site__plan_func(struct probe_reader *r, struct sel_func *fn, bool go);
