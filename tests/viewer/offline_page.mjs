@@ -14,6 +14,14 @@ export function check(label, name, ok, why) {
 }
 export const failed = () => failures;
 
+// The checks every page test ends with: the page opened no dialog, sent no request and
+// reported no error while it was used.
+export function checkQuiet(label, { dialogs, requests, errors }) {
+	check(label, 'no dialog opened', !dialogs.length, dialogs.join(' | '));
+	check(label, 'no request left the page', !requests.length, requests.slice(0, 3).join(' '));
+	check(label, 'no error while used', !errors.length, errors.slice(0, 3).join(' | '));
+}
+
 // { context, page, requests, errors, dialogs, close() } for file, not yet loaded.
 export async function openOffline(file) {
 	const { chromium } = await import('playwright-core');
