@@ -14,10 +14,19 @@ expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi
 }
 
+# shown TEXT: TEXT for a failure's line, its start and end if it is long
+shown() {
+	if [ "${#1}" -le 600 ]; then printf '%s' "$1"; else printf '%s ... %s' "${1:0:300}" "${1: -300}"; fi
+}
+
 # expect_match NAME TEXT REGEX (extended)
 expect_match() {
-	if printf '%s' "$2" | grep -Eq -- "$3"; then pass "$1"; else fail "$1" "'$(printf '%s' "$2" | head -c 300)' does not match /$3/"; fi
+	if printf '%s' "$2" | grep -Eq -- "$3"; then pass "$1"; else fail "$1" "'$(shown "$2")' does not match /$3/"; fi
 }
+
+# pty CMD: runs CMD with sh (dash on Debian, whatever SHELL says) on a wide pseudo-terminal,
+# its screen output on stdout; the status is CMD's (script -e: 128+N if a signal N ended it)
+pty() { SHELL=/bin/sh script -qfec "stty cols 250 rows 60 2>/dev/null; $1" /dev/null; }
 
 # q SQL: query the test DB, one value per line, columns separated by |
 q() { sqlite3 -batch -noheader "$DB" "$1"; }

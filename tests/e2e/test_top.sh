@@ -4,9 +4,8 @@
 # the run's stalls table; top as the user a sudo'ed tracer gave the file to.
 . "$(dirname "$0")/lib.sh"
 
-# pty CMD: runs CMD on a pseudo-terminal, its screen output on stdout
-# A wide terminal: the header names the program by its path, which the frame cuts to fit.
-pty() { script -qfec "stty cols 250 rows 60 2>/dev/null; $1" /dev/null; }
+# pty (lib.sh) gives a wide terminal: the header names the program by its path, which the frame
+# cuts to fit.
 
 # published_open RUN: how many open calls the run's tracer published (0 until it did)
 published_open() {

@@ -394,6 +394,7 @@ int cmd_trace(int argc, char **argv)
 	struct trace_opts o;
 	struct session ss = { 0 };
 	int rc = EXIT_FAILED;
+	bool passed_on = false; /* rc is the command's exit code */
 	enum parse_result r;
 
 	if ((r = trace_options__parse(argc, argv, &o)) != PARSE_RUN) {
@@ -447,6 +448,7 @@ int cmd_trace(int argc, char **argv)
 		/* -d may end tracing before the command ends: it runs on, untraced. */
 		launch__wait(&ss.target.child, -1);
 		rc = rc ? rc : launch__exit_code(&ss.target.child);
+		passed_on = rc == launch__exit_code(&ss.target.child);
 	}
 	ss.db_created = false;
 out:
@@ -454,5 +456,7 @@ out:
 	if (ss.db_created && rc) /* a DB this run created but never used: nothing half-written stays */
 		db__remove_files(o.db);
 	trace_options__free(&o);
+	if (passed_on)
+		launch__end_like_child(&ss.target.child);
 	return rc;
 }

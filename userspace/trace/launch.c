@@ -121,3 +121,24 @@ int launch__exit_code(const struct child *c)
 		return 128 + WTERMSIG(c->status);
 	return WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 1;
 }
+
+void launch__end_like_child(const struct child *c)
+{
+	static const int quiet_deaths[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	sigset_t just_it;
+	int sig;
+
+	if (!c->exited || !WIFSIGNALED(c->status))
+		return;
+	sig = WTERMSIG(c->status);
+	for (size_t i = 0; i < sizeof(quiet_deaths) / sizeof(quiet_deaths[0]); i++) {
+		if (quiet_deaths[i] != sig)
+			continue;
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		sigemptyset(&just_it);
+		sigaddset(&just_it, sig);
+		sigprocmask(SIG_UNBLOCK, &just_it, NULL);
+		raise(sig);
+	}
+}

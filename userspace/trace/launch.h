@@ -32,5 +32,9 @@ bool launch__wait(struct child *c, int timeout_ms);
 void launch__unfollow(struct child *c);
 /* The exit code ferret passes on: the child's, or 128+signal. */
 int launch__exit_code(const struct child *c);
+/* If a terminating signal without a core dump (SIGINT, SIGTERM, SIGHUP, SIGPIPE) killed the
+ * child, ferret ends itself by the same signal, as strace does: the shell then sees what it
+ * would have seen untraced (a Ctrl-C stops a script's loop). Otherwise it returns. */
+void launch__end_like_child(const struct child *c);
 
 #endif
