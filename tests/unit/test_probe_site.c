@@ -70,7 +70,20 @@ static void test_refused(void)
 	EXPECT_EQ(KIND(skip, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0), PROBE_REFUSED); /* cs nopw */
 	EXPECT_EQ(KIND(skip, 0x66, 0xe8, 1, 0), PROBE_REFUSED); /* callw: a 16-bit branch */
 	EXPECT_EQ(KIND(skip, 0x62, 0xe2, 0x7d, 0x28, 0x7a, 0xce), PROBE_REFUSED); /* EVEX vpbroadcastb */
-	EXPECT_EQ(KIND(skip, 0xc5, 0xf9, 0x6e, 0xcf), PROBE_STEPPED); /* VEX vmovd: steps right */
+	/* The kernel looks a VEX instruction's opcode byte up in its one-byte table: vmovd (6e)
+	 * and vpxor (ef) are refused (glibc's AVX2 strchr and memset begin with them), vpcmpeqb
+	 * (74), vzeroupper (77) and vpbroadcastb (0f38 78) are single-stepped. */
+	EXPECT_EQ(KIND(skip, 0xc5, 0xf9, 0x6e, 0xcf), PROBE_REFUSED);	    /* vmovd %edi,%xmm1 */
+	EXPECT_EQ(KIND(skip, 0xc5, 0xf9, 0xef, 0xc0), PROBE_REFUSED);	    /* vpxor */
+	EXPECT_EQ(KIND(skip, 0xc4, 0xe1, 0x79, 0x6e, 0xc6), PROBE_REFUSED); /* vmovd, 3-byte VEX */
+	EXPECT_EQ(KIND(skip, 0xc5, 0xfd, 0x74, 0x0f), PROBE_STEPPED);	    /* vpcmpeqb (%rdi) */
+	EXPECT_EQ(KIND(skip, 0xc5, 0xf8, 0x77), PROBE_STEPPED);		    /* vzeroupper */
+	EXPECT_EQ(KIND(skip, 0xc4, 0xe2, 0x7d, 0x78, 0xc6), PROBE_STEPPED); /* vpbroadcastb */
+	/* One-byte opcodes the kernel refuses: int3, hlt, in. */
+	EXPECT_EQ(KIND(skip, 0xcc), PROBE_REFUSED);
+	EXPECT_EQ(KIND(skip, 0xf4), PROBE_REFUSED);
+	EXPECT_EQ(KIND(skip, 0xec), PROBE_REFUSED);
+	EXPECT_EQ(KIND(skip, 0x0f, 0x05), PROBE_STEPPED); /* syscall: 0f passes the table */
 	/* After an endbr64 it does not matter: the probe stays on the endbr64. */
 	EXPECT_EQ(KIND(skip, ENDBR64, 0xf0, 0xff, 0x0f), PROBE_STEPPED);
 	EXPECT_EQ(skip, 0);

@@ -18,20 +18,65 @@ static bool is_rel_branch(const cs_x86 *x)
 	return op == 0x0f && x->opcode[1] >= 0x80 && x->opcode[1] <= 0x8f;
 }
 
-/* Is it AVX-512 (EVEX, whose first byte after the legacy prefixes is 0x62 in 64-bit mode)? */
-static bool is_evex(const uint8_t *code, size_t len)
+/* Where the opcode starts: past the legacy prefixes and a REX prefix. */
+static size_t opcode_start(const uint8_t *code, size_t len)
 {
 	static const uint8_t legacy[] = { 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0x66, 0x67 };
 	size_t n = 0;
 
 	while (n < len && memchr(legacy, code[n], sizeof(legacy)))
 		n++;
+	if (n < len && (code[n] & 0xf0) == 0x40)
+		n++;
+	return n;
+}
+
+/* Is it AVX-512 (EVEX, whose first byte after the legacy prefixes is 0x62 in 64-bit mode)? */
+static bool is_evex(const uint8_t *code, size_t len)
+{
+	size_t n = opcode_start(code, len);
+
 	return n < len && code[n] == 0x62;
 }
 
-/* is_prefix_bad() and branch_setup_xol_ops()'s 16-bit branch check; and EVEX, which the
- * kernel takes but executes wrongly out of line: glibc's __strchr_evex starts with
- * vpbroadcastb %esi,%ymm17, reads the wrong register under a probe and returns NULL. */
+/* The byte the kernel looks up in its table of one-byte opcodes (uprobe_init_insn): the
+ * first opcode byte, which for a VEX or EVEX instruction is the one after the prefix
+ * (the kernel's decoder gives those a one-byte opcode, whatever their map). */
+static int kernel_opcode(const cs_x86 *x, const uint8_t *code, size_t len)
+{
+	size_t n = opcode_start(code, len);
+	size_t vex_len = 0;
+
+	if (n < len && code[n] == 0xc5)
+		vex_len = 2;
+	else if (n < len && code[n] == 0xc4)
+		vex_len = 3;
+	else if (n < len && code[n] == 0x62)
+		vex_len = 4;
+	if (!vex_len)
+		return x->opcode[0];
+	return n + vex_len < len ? code[n + vex_len] : -1;
+}
+
+/* The one-byte opcodes the kernel's uprobes refuse in 64-bit code (good_insns_64's zeros):
+ * push/pop of segment registers, BCD, ins/outs, in/out, int3/int/into/iret, aam/aad/salc,
+ * far jumps and calls, int1, hlt, cli, sti, 0x82. A VEX instruction whose opcode byte is one
+ * of them is refused as well: vmovd/vmovdqu (6e, 6f) and vpxor (ef), which begin glibc's AVX2
+ * string functions. */
+static bool kernel_refuses_opcode(int op)
+{
+	static const uint8_t refused[] = {
+		0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61, 0x62,
+		0x6c, 0x6d, 0x6e, 0x6f, 0x82, 0x9a, 0xcc, 0xcd, 0xce, 0xcf, 0xd4, 0xd5, 0xd6, 0xe4,
+		0xe5, 0xe6, 0xe7, 0xea, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf4, 0xfa, 0xfb,
+	};
+
+	return op < 0 || memchr(refused, op, sizeof(refused)) != NULL;
+}
+
+/* is_prefix_bad(), the opcode table and branch_setup_xol_ops()'s 16-bit branch check; and
+ * EVEX, which the kernel takes but executes wrongly out of line: glibc's __strchr_evex starts
+ * with vpbroadcastb %esi,%ymm17, reads the wrong register under a probe and returns NULL. */
 static const char *refusal_of(const cs_x86 *x, const uint8_t *code, size_t len)
 {
 	uint8_t seg = x->prefix[1];
@@ -44,6 +89,9 @@ static const char *refusal_of(const cs_x86 *x, const uint8_t *code, size_t len)
 		return "segment prefix";
 	if (x->prefix[2] == 0x66 && is_rel_branch(x))
 		return "operand-size prefix on a branch";
+	if (kernel_refuses_opcode(kernel_opcode(x, code, len)))
+		return x->opcode[0] == kernel_opcode(x, code, len) ? "an instruction uprobes do not take"
+								    : "an AVX instruction uprobes do not take";
 	return NULL;
 }
 
