@@ -7,13 +7,19 @@
 # shellcheck disable=SC2034 # read by bench_calls.sh
 FLOOR_KINDS="nop5 push" # endbr64: ferret's probe moves past it, the floor's would not
 
-# hot_floor KIND BIN N: one run under the empty programs.
+# hot_floor KIND BIN N: one run under the empty programs, one under the programs that only
+# read the clock and send a record each (the record floor: what any tracer sending a timed
+# record per entry and per return pays, its records drained as ferret's are).
 hot_floor() {
-	local key=calls.$1
-	"$BENCH_DIR/floor_probe" "$2" hot -- "$2" "$3" > "$WORK/out" 2> "$WORK/err" ||
-		say "floor on hot_$1 failed: $(grep -v '^ *libbpf' "$WORK/err" | tail -1)"
-	sample "$key.floor_ns" "$(field "$WORK/out" ns_per_call)"
-	sample "$key.floor_cpu_ns" "$(field "$WORK/out" cpu_ns_per_call)"
+	local key=calls.$1 mode name
+	for mode in "" --record; do
+		name=floor${mode:+_rec}
+		# shellcheck disable=SC2086 # mode: no word or one
+		"$BENCH_DIR/floor_probe" $mode "$2" hot -- "$2" "$3" > "$WORK/out" 2> "$WORK/err" ||
+			say "$name on hot_$1 failed: $(grep -v '^ *libbpf' "$WORK/err" | tail -1)"
+		sample "$key.${name}_ns" "$(field "$WORK/out" ns_per_call)"
+		sample "$key.${name}_cpu_ns" "$(field "$WORK/out" cpu_ns_per_call)"
+	done
 }
 
 # uprobe_prog_stats PID: "entry RUNS NS" and "exit RUNS NS" of PID's uprobe_multi
@@ -32,6 +38,7 @@ uprobe_prog_stats() {
 		kind=$(awk '$1 == "link_type:" { print $2 }' "$fd" 2> /dev/null)
 		case $kind in uprobe_multi) kind="entry" ;; uretprobe_multi) kind="exit" ;; *) continue ;; esac
 		id=$(awk '$1 == "prog_id:" { print $2 }' "$fd" 2> /dev/null)
+		[ -n "$id" ] || continue # closed meanwhile: ferret is ending
 		echo "$kind ${runs[$id]:-0} ${ns[$id]:-0}"
 	done
 }

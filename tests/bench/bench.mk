@@ -71,7 +71,7 @@ $(BENCH_OUT)/comp_parent: tests/bench/comp_parent.c | $(BENCH_OUT)
 # a bench tool, not part of ferret).
 $(BENCH_OUT)/floor_probe: tests/bench/floor_probe.c $(OUTPUT)/floor.skel.h | $(BENCH_OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -MMD -MP -I$(OUTPUT) $< -lbpf -lelf -lz -o $@
+	$(Q)$(CC) $(BENCH_CFLAGS) -O2 -MMD -MP -I$(OUTPUT) $< -lbpf -lelf -lz -lpthread -o $@
 
 # Explicit spans: FERRET_BEGIN/FERRET_END pairs, untraced and traced (scripts/bench_spans.sh).
 $(BENCH_OUT)/span_pairs: tests/bench/span_pairs.c userspace/include/ferret.h | $(BENCH_OUT)
