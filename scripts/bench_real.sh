@@ -19,10 +19,13 @@ LIBSQLITE=$(realpath /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 2>/dev/null)
 PYTHON=/usr/bin/python3.11
 
 # The ferret rows: "NAME:OPTIONS". A row for an option ferret has: one line each.
+# (The help is read whole first: grep -q stops at its match, and under pipefail the SIGPIPE
+# ferret then got would drop the row.)
 FERRET_VARIANTS=("ferret:")
-"$FERRET" trace --help 2>&1 | grep -q -- --overhead && FERRET_VARIANTS+=("ferret_overhead10:--overhead 10%")
+FERRET_TRACE_HELP=$("$FERRET" trace --help 2>&1)
+grep -q -- --overhead <<< "$FERRET_TRACE_HELP" && FERRET_VARIANTS+=("ferret_overhead10:--overhead 10%")
 # Without following context switches (no on-CPU/blocked time): its cost side by side.
-"$FERRET" trace --help 2>&1 | grep -q -- --no-sched && FERRET_VARIANTS+=("ferret_nosched:--no-sched")
+grep -q -- --no-sched <<< "$FERRET_TRACE_HELP" && FERRET_VARIANTS+=("ferret_nosched:--no-sched")
 
 real_workloads() {
 	local i

@@ -37,6 +37,38 @@ expect_match "analyze --json: removed_at_ns" "$json" "\"function\": \"hot\",.*\"
 exported=$("$FERRET" export "$DB" --run-id budget --format folded 2>/dev/null | grep -c ';hot ')
 if [ "$exported" -ge 1 ]; then pass "export keeps the removed function's spans"; else fail "export has no hot spans"; fi
 
+# --- --overhead on a command's forked processes: they are followed (ptrace) and held by
+# their follower for the swap; before, --overhead gave up following, so every process that
+# maps a traced file (ferret's own SQLite writer for libsqlite3) hit the probes. One process
+# is hot, the other calls tick() 300 times, one every 10 ms (two hot loops would leave the
+# consumer no CPU of the two). ---
+"$FERRET" trace --db "$DB" --run-id family --overhead 10% -f "$PROGS/hot:*" -f "$PROGS/ticks:tick" -- \
+	sh -c "'$PROGS/hot' 3 & '$PROGS/ticks' 300 10; wait" >"$TMP/family.out" 2>&1 </dev/null &
+tracer=$!
+sleep 1.5
+links=$(bpftool link list 2>/dev/null | grep -E "multi  path $PROGS/(hot|ticks) ")
+wait "$tracer"
+out=$(cat "$TMP/family.out")
+hot=$(printed "$out" hot)
+cold=$(printed "$out" cold)
+# (each followed process has an entry and a return link on each module: sh's too)
+expect_eq "overhead, 2 processes: every link on them filtered on a process" \
+	"$(printf '%s\n' "$links" | grep -c .),$(printf '%s\n' "$links" | grep -vc ' pid [0-9]')" "12,0"
+expect_eq "overhead, 2 processes: not given up following" "$(printf '%s' "$out" | grep -c 'cannot follow')" 0
+expect_match "overhead, 2 processes: hot's probes removed" "$out" "over --overhead 10%: removed the probes of (.*, )?hot"
+expect_eq "overhead, 2 processes: cold's calls exact, all ok" \
+	"$(q "SELECT count(*) || ',' || sum(status='ok') FROM span_view WHERE run_id='family' AND function='cold'")" "$cold,$cold"
+expect_eq "overhead, 2 processes: the other process's 300 ticks, all ok" \
+	"$(q "SELECT count(*) || ',' || sum(status='ok') FROM span_view WHERE run_id='family' AND function='tick'")" "300,300"
+spans=$(calls hot family)
+expect_eq "overhead, 2 processes: hot's recorded calls are its spans" "$(probe_of family hot calls)" "$spans"
+if [ "$spans" -gt 0 ] && [ "$spans" -lt "$hot" ]; then pass "overhead, 2 processes: hot counted until the removal ($spans of $hot)"; else fail "overhead, 2 processes: hot has $spans spans of $hot calls"; fi
+expect_eq "overhead, 2 processes: no hot call begins after its removal" \
+	"$(q "SELECT count(*) FROM span_view s, function_probes p JOIN functions f ON f.id=p.function JOIN runs r ON r.id=p.run WHERE r.run_id='family' AND s.run_id='family' AND s.function='hot' AND f.name='hot' AND s.start_ns >= p.removed_at_ns")" 0
+expect_eq "overhead, 2 processes: hot's main, open across the swap, got its return" \
+	"$(q "SELECT count(*) || ',' || min(status) FROM span_view WHERE run_id='family' AND function='main'")" "1,ok"
+expect_match "overhead, 2 processes: nothing lost" "$out" "lost 0 events"
+
 # --- --count-only: exact counts, no spans, "-" for times ---
 out=$("$FERRET" trace --db "$DB" --run-id counted --count-only hot -- "$PROGS/hot" 1 2>&1)
 hot=$(printed "$out" hot)

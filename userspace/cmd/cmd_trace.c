@@ -214,7 +214,7 @@ static void wait_for_end(const struct trace_opts *o, struct session *ss)
 			next_rate_check += 1000000000LL;
 		}
 		if (o->overhead && mono_ns() >= next_budget_check) {
-			budget__check(ss->budget, ss->loader, ss->consumer, mono_ns());
+			budget__check(ss->budget, ss->loader, ss->consumer, t->child.follower, mono_ns());
 			next_budget_check = mono_ns() + 1000000000LL;
 		}
 		if (ss->live)

@@ -247,9 +247,7 @@ static enum parse_result apply_opt(int c, char *arg, struct trace_opts *o)
 }
 
 /* --overhead holds the traced processes still while it swaps probes: --all has no list of
- * them. Stack mode keeps calls in the kernel, whose open ones a removal would cut short.
- * Holding them is a ptrace seize, which a command's followed processes, already seized by
- * ferret, refuse: their children are then followed in the kernel (--no-ptrace). */
+ * them. Stack mode keeps calls in the kernel, whose open ones a removal would cut short. */
 static enum parse_result check_budget(struct trace_opts *o)
 {
 	if (o->overhead && o->target.all) {
@@ -261,8 +259,6 @@ static enum parse_result check_budget(struct trace_opts *o)
 		ferr("--overhead does not go with --min-duration, --aggregate or --max-rate");
 		return PARSE_USAGE;
 	}
-	if (o->overhead)
-		o->target.no_ptrace = true;
 	if ((o->nusdt || o->nusdt_spans) && trace_options__stack_mode(o)) {
 		ferr("-u and --usdt-span do not go with --min-duration, --aggregate or --max-rate "
 		     "(USDT probes are paired in userspace, stack mode pairs calls in the kernel)");

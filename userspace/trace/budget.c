@@ -8,6 +8,7 @@
 #include "core/glob.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "follow.h"
 #include "pause.h"
 #include "probe_site.h"
 
@@ -223,9 +224,23 @@ static size_t n_picked(const struct budget *b, const bool *pick)
 	return n;
 }
 
+/* Holds the traced processes still: through their follower, or seized here. */
+static int hold_processes(struct follower *f, const int *pids, size_t npids, struct pause **p)
+{
+	return f ? follower__hold(f, PAUSE_TIMEOUT_MS) : pause__stop(pids, npids, PAUSE_TIMEOUT_MS, p);
+}
+
+static void release_processes(struct follower *f, struct pause *p)
+{
+	if (f)
+		follower__release(f);
+	else
+		pause__resume(p);
+}
+
 /* The picked functions lose their probes, with the traced processes held still. */
 static int remove_probes(struct budget *b, struct loader *l, struct consumer *c, const bool *pick,
-			 const int *pids, size_t npids)
+			 struct follower *f, const int *pids, size_t npids)
 {
 	bool *touched = calloc(b->sel->nmodules ? b->sel->nmodules : 1, sizeof(*touched));
 	struct pause *p = NULL;
@@ -236,7 +251,7 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 	if (!touched)
 		return -ENOMEM;
 	held_from = mono_ns();
-	if ((err = pause__stop(pids, npids, PAUSE_TIMEOUT_MS, &p))) {
+	if ((err = hold_processes(f, pids, npids, &p))) {
 		if (!b->said_pause_failed)
 			fwarn("--overhead cannot hold the traced processes still (%s): probes stay for now",
 			      strerror(-err));
@@ -266,17 +281,19 @@ static int remove_probes(struct budget *b, struct loader *l, struct consumer *c,
 	 * links (its pending return probes delay the grace period it waits for) and keeps
 	 * hitting their probes; held, their destruction takes milliseconds. */
 	loader__drop_replaced_links(l);
-	pause__resume(p);
+	release_processes(f, p);
 	fdebug("removed %zu functions' probes; the traced processes were held %.1f ms", n_picked(b, pick),
 	       (double)(mono_ns() - held_from) / 1e6);
 	free(touched);
 	return err;
 }
 
-int budget__check(struct budget *b, struct loader *l, struct consumer *c, int64_t now_ns)
+int budget__check(struct budget *b, struct loader *l, struct consumer *c, struct follower *f,
+		  int64_t now_ns)
 {
 	int pids[MAX_PIDS];
-	size_t npids = loader__followed_pids(l, pids, MAX_PIDS), n;
+	/* The follower changes the loader's links as processes come and go: its own list. */
+	size_t npids = f ? follower__pids(f, pids, MAX_PIDS) : loader__followed_pids(l, pids, MAX_PIDS), n;
 	uint64_t ticks = traced_cpu_ticks(pids, npids), cpu_ns, est, work, min_work;
 	uint64_t *cost = calloc(b->sel->nfuncs ? b->sel->nfuncs : 1, sizeof(*cost));
 	bool *pick = calloc(b->sel->nfuncs ? b->sel->nfuncs : 1, sizeof(*pick));
@@ -300,7 +317,7 @@ int budget__check(struct budget *b, struct loader *l, struct consumer *c, int64_
 	n = pick_costliest(b, cost, est, (uint64_t)(b->fraction * (double)work), pick);
 	if (n) {
 		say_removed(b, pick, n, 100.0 * (double)est / (double)work);
-		err = remove_probes(b, l, c, pick, pids, npids);
+		err = remove_probes(b, l, c, pick, f, pids, npids);
 		err = err ? err : (int)n;
 	}
 out:

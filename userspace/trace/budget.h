@@ -21,6 +21,7 @@
 #include "store/store.h"
 
 struct budget;
+struct follower;
 
 /* fraction: --overhead as a fraction (0.1 for 10%), 0: none. count_only: the --count-only
  * globs (matched against function names, Go code left out). */
@@ -32,8 +33,11 @@ bool budget__needs_probe_states(const struct budget *b);
 /* Before attaching: the count-only functions' states. */
 int budget__apply_states(const struct budget *b, struct loader *l);
 /* --overhead, once a second (the first call only starts the count). Returns how many
- * functions lost their probes now (<0: an error, printed; tracing goes on). */
-int budget__check(struct budget *b, struct loader *l, struct consumer *c, int64_t now_ns);
+ * functions lost their probes now (<0: an error, printed; tracing goes on). f: the
+ * follower of a launched command's processes, which holds them for the swap (NULL: the
+ * processes are seized for it, see pause.h). */
+int budget__check(struct budget *b, struct loader *l, struct consumer *c, struct follower *f,
+		  int64_t now_ns);
 /* How many functions lost their probes to --overhead. */
 size_t budget__removed(const struct budget *b);
 /* After detaching: a function_probes row for each count-only or removed function. */

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "follow.h"
 #include "loader.h"
@@ -22,10 +24,22 @@
 /* Interrupts the thread's waitpid when it must stop; blocked nowhere else matters. */
 #define WAKE_SIGNAL SIGURG
 
+/* --overhead's hold (follower__hold): asked by another thread, done by this one, the tracer. */
+enum hold_phase { HOLD_NONE, HOLD_ASKED, HOLD_HELD, HOLD_FAILED, HOLD_RELEASE };
+
+/* How a task stopped for the hold goes on once released: PTRACE_CONT with this signal (0:
+ * none), or RESUME_LISTEN for a task in a group-stop. */
+#define RESUME_LISTEN (-1)
+
+struct held_task {
+	int tid, resume;
+	bool stopped, gone; /* in a ptrace stop; exited */
+};
+
 struct follower {
 	pthread_t thread;
-	pthread_mutex_t lock; /* loader, the command's status, procs */
-	pthread_cond_t seized;
+	pthread_mutex_t lock; /* loader, the command's status, procs, hold */
+	pthread_cond_t seized, hold_changed;
 	int main_pid, seize_err;
 	bool seize_done, running;
 	atomic_bool stop, done;
@@ -34,6 +48,10 @@ struct follower {
 	int main_status;
 	int *procs; /* the processes with links of their own */
 	size_t nprocs, cap;
+	enum hold_phase hold;
+	int hold_timeout_ms;
+	struct held_task *held;
+	size_t nheld, held_cap;
 };
 
 static void on_wake(int sig)
@@ -111,7 +129,8 @@ static void exec_done(struct follower *f, int tid)
 	pthread_mutex_unlock(&f->lock);
 }
 
-static void task_stopped(struct follower *f, int tid, int status)
+/* Handles a ptrace stop of tid; returns how it goes on (resume_task): held tasks go on later. */
+static int task_stopped(struct follower *f, int tid, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 	unsigned long child = 0;
@@ -127,19 +146,147 @@ static void task_stopped(struct follower *f, int tid, int status)
 		exec_done(f, tid);
 		break;
 	case PTRACE_EVENT_STOP:
-		/* A new task's first stop (perhaps in a group-stop), or a group-stop (SIGSTOP,
-		 * SIGTSTP, ...): the latter stays stopped, as without ferret, until SIGCONT. */
+		/* A new task's first stop (perhaps in a group-stop), a hold's interrupt, or a
+		 * group-stop (SIGSTOP, SIGTSTP, ...): the latter stays stopped, as without ferret,
+		 * until SIGCONT. */
 		take_new_task(f, tid);
-		if (sig != SIGTRAP) {
-			ptrace(PTRACE_LISTEN, tid, 0, 0);
-			return;
-		}
+		if (sig != SIGTRAP)
+			return RESUME_LISTEN;
 		break;
 	case 0:
-		ptrace(PTRACE_CONT, tid, 0, sig); /* a signal for the tracee: delivered as sent */
-		return;
+		return sig; /* a signal for the tracee: delivered as sent */
 	}
-	ptrace(PTRACE_CONT, tid, 0, 0);
+	return 0;
+}
+
+static void resume_task(int tid, int resume)
+{
+	if (resume == RESUME_LISTEN)
+		ptrace(PTRACE_LISTEN, tid, 0, 0);
+	else
+		ptrace(PTRACE_CONT, tid, 0, resume);
+}
+
+/* The hold's entry for tid, made if it has none; NULL: no memory. */
+static struct held_task *held_task_of(struct follower *f, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < f->nheld; i++)
+		if (f->held[i].tid == tid)
+			return &f->held[i];
+	if (grow_array((void **)&f->held, &f->held_cap, f->nheld + 1, sizeof(*f->held)))
+		return NULL;
+	f->held[f->nheld] = (struct held_task){ .tid = tid };
+	return &f->held[f->nheld++];
+}
+
+/* Asks a followed thread for a stop. One that runs no code needs none: a zombie leader
+ * would never report it. */
+static int interrupt_thread(int tid, void *arg)
+{
+	struct follower *f = arg;
+	char st = trace_target__thread_state(tid);
+	struct held_task *h = held_task_of(f, tid);
+
+	if (!h)
+		return -ENOMEM;
+	if (!st || st == 'Z' || st == 'X' || (ptrace(PTRACE_INTERRUPT, tid, 0, 0) && errno == ESRCH))
+		h->stopped = h->gone = true;
+	return 0;
+}
+
+static bool all_held(const struct follower *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nheld; i++)
+		if (!f->held[i].stopped)
+			return false;
+	return true;
+}
+
+/* Takes the stops (and whatever else happens meanwhile, handled as always) until every
+ * interrupted thread is in a ptrace stop or gone. A task born meanwhile starts in a stop
+ * of its own: it is held when it reports it, and runs no code before. */
+static bool collect_stops(struct follower *f, int64_t deadline_ns)
+{
+	struct timespec tick = { 0, 200 * 1000 };
+	struct held_task *h;
+	int status, resume;
+	pid_t tid;
+
+	while (!all_held(f)) {
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0)
+			return true; /* ECHILD: every followed task is gone */
+		if (tid == 0) {
+			if (mono_ns() > deadline_ns)
+				return false;
+			nanosleep(&tick, NULL);
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			task_ended(f, tid, status);
+			if ((h = held_task_of(f, tid)))
+				h->stopped = h->gone = true;
+			continue;
+		}
+		resume = task_stopped(f, tid, status);
+		if (!(h = held_task_of(f, tid))) {
+			resume_task(tid, resume);
+			return false;
+		}
+		h->stopped = true;
+		h->resume = resume;
+	}
+	return true;
+}
+
+static void set_hold(struct follower *f, enum hold_phase phase)
+{
+	pthread_mutex_lock(&f->lock);
+	f->hold = phase;
+	pthread_cond_broadcast(&f->hold_changed);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* follower__hold's work, on the tracer's thread: every thread of the followed processes
+ * stopped, then kept so until follower__release, then each goes on as it would have. */
+static void hold_all(struct follower *f)
+{
+	int64_t deadline = mono_ns() + (int64_t)f->hold_timeout_ms * 1000000;
+	bool held = true;
+	size_t i;
+
+	f->nheld = 0;
+	for (i = 0; held && i < f->nprocs; i++) /* procs change on this thread only */
+		held = !trace_target__each_thread(f->procs[i], interrupt_thread, f);
+	held = held && collect_stops(f, deadline);
+	pthread_mutex_lock(&f->lock);
+	f->hold = held ? HOLD_HELD : HOLD_FAILED;
+	pthread_cond_broadcast(&f->hold_changed);
+	while (held && f->hold != HOLD_RELEASE)
+		pthread_cond_wait(&f->hold_changed, &f->lock);
+	pthread_mutex_unlock(&f->lock);
+	/* A thread whose stop came from something else still has the interrupt pending: it
+	 * reports one more stop later, which the loop lets go. */
+	for (i = 0; i < f->nheld; i++)
+		if (f->held[i].stopped && !f->held[i].gone)
+			resume_task(f->held[i].tid, f->held[i].resume);
+	set_hold(f, HOLD_NONE);
+}
+
+static bool hold_asked(struct follower *f)
+{
+	bool asked;
+
+	pthread_mutex_lock(&f->lock);
+	asked = f->hold == HOLD_ASKED;
+	pthread_mutex_unlock(&f->lock);
+	return asked;
 }
 
 static void report_seized(struct follower *f, int err)
@@ -164,17 +311,24 @@ static void *follow_thread(void *arg)
 	/* The tracer is this thread: it alone may resume the tracees. */
 	report_seized(f, ptrace(PTRACE_SEIZE, f->main_pid, 0, FOLLOW_OPTIONS) ? -errno : 0);
 	while (!f->seize_err && !atomic_load(&f->stop)) {
+		if (hold_asked(f)) {
+			hold_all(f);
+			continue;
+		}
 		tid = waitpid(-1, &status, __WALL);
 		if (tid < 0 && errno == EINTR)
 			continue;
 		if (tid < 0)
 			break; /* ECHILD: every followed process is gone */
 		if (WIFSTOPPED(status))
-			task_stopped(f, tid, status);
+			resume_task(tid, task_stopped(f, tid, status));
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			task_ended(f, tid, status);
 	}
+	pthread_mutex_lock(&f->lock);
 	atomic_store(&f->done, true);
+	pthread_cond_broadcast(&f->hold_changed); /* a hold asked now is never served */
+	pthread_mutex_unlock(&f->lock);
 	return NULL;
 }
 
@@ -206,6 +360,7 @@ int follower__start(int pid, struct follower **out)
 	raise_fd_limit();
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->seized, NULL);
+	pthread_cond_init(&f->hold_changed, NULL);
 	sigemptyset(&sa.sa_mask);
 	sigaction(WAKE_SIGNAL, &sa, NULL);
 	err = -pthread_create(&f->thread, NULL, follow_thread, f);
@@ -244,6 +399,65 @@ bool follower__reaped(struct follower *f, int *status)
 	return exited;
 }
 
+size_t follower__pids(struct follower *f, int *pids, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&f->lock);
+	n = f->nprocs < max ? f->nprocs : max;
+	memcpy(pids, f->procs, n * sizeof(*pids));
+	pthread_mutex_unlock(&f->lock);
+	return n;
+}
+
+/* Waits (the lock held) until the hold leaves phase, waking the thread from its waitpid
+ * again and again: a wake-up sent just before it would be missed. */
+static void wait_hold_leaves(struct follower *f, enum hold_phase phase)
+{
+	struct timespec until;
+
+	while (f->hold == phase && !atomic_load(&f->done)) {
+		pthread_kill(f->thread, WAKE_SIGNAL);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 5 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&f->hold_changed, &f->lock, &until);
+	}
+}
+
+int follower__hold(struct follower *f, int timeout_ms)
+{
+	int err;
+
+	if (!f->running)
+		return -ESRCH;
+	pthread_mutex_lock(&f->lock);
+	wait_hold_leaves(f, HOLD_FAILED); /* the last failed hold's tasks are let go first */
+	f->hold = HOLD_ASKED;
+	f->hold_timeout_ms = timeout_ms;
+	wait_hold_leaves(f, HOLD_ASKED);
+	err = f->hold == HOLD_HELD ? 0 : atomic_load(&f->done) ? -ESRCH : -ETIMEDOUT;
+	if (f->hold == HOLD_ASKED)
+		f->hold = HOLD_NONE; /* the thread is gone: nobody serves it */
+	pthread_mutex_unlock(&f->lock);
+	return err;
+}
+
+void follower__release(struct follower *f)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->hold == HOLD_HELD) {
+		f->hold = HOLD_RELEASE;
+		pthread_cond_broadcast(&f->hold_changed);
+		while (f->hold == HOLD_RELEASE)
+			pthread_cond_wait(&f->hold_changed, &f->lock);
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
 void follower__stop(struct follower *f)
 {
 	struct timespec tick = { 0, 5 * 1000000L };
@@ -267,6 +481,8 @@ void follower__free(struct follower *f)
 	follower__stop(f);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->seized);
+	pthread_cond_destroy(&f->hold_changed);
+	free(f->held);
 	free(f->procs);
 	free(f);
 }

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "follow.h"
 #include "trace_target.h"
 
@@ -50,6 +52,40 @@ int trace_target__process_of(int tid)
 			break;
 	fclose(f);
 	return tgid;
+}
+
+char trace_target__thread_state(int tid)
+{
+	char path[64], buf[512], *close_paren, state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (close_paren = strrchr(buf, ')')) && close_paren[1] == ' ')
+		state = close_paren[2];
+	fclose(f);
+	return state;
+}
+
+int trace_target__each_thread(int pid, int (*fn)(int tid, void *arg), void *arg)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int err = 0;
+	long tid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (!err && (d = readdir(dir)))
+		if (!parse_long(d->d_name, &tid))
+			err = fn((int)tid, arg);
+	closedir(dir);
+	return err;
 }
 
 /* -p names a process. A thread's id reaches /proc/TID too, but probes filtered

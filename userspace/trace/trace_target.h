@@ -43,6 +43,11 @@ int trace_target__resolve(const struct target_spec *spec, struct trace_target *t
 int trace_target__launch(struct trace_target *t);
 /* The process (thread group) tid belongs to, from /proc/TID/status; 0 when unknown. */
 int trace_target__process_of(int tid);
+/* The thread's state letter of /proc/TID/stat ('R', 'S', 't', 'Z'...); 0: it is gone. */
+char trace_target__thread_state(int tid);
+/* Calls fn for each thread of process pid (its /proc/PID/task) until fn returns non-zero,
+ * which it returns; a process that is gone has no threads. */
+int trace_target__each_thread(int pid, int (*fn)(int tid, void *arg), void *arg);
 /* Lets a launched command run. */
 void trace_target__start(struct trace_target *t);
 /* Setup failed after launch: kill the child that never ran. */
