@@ -447,8 +447,8 @@ int cmd_trace(int argc, char **argv)
 	if (ss.target.launched) {
 		/* -d may end tracing before the command ends: it runs on, untraced. */
 		launch__wait(&ss.target.child, -1);
+		passed_on = rc == 0;
 		rc = rc ? rc : launch__exit_code(&ss.target.child);
-		passed_on = rc == launch__exit_code(&ss.target.child);
 	}
 	ss.db_created = false;
 out:

@@ -41,8 +41,9 @@ static bool is_evex(const uint8_t *code, size_t len)
 
 /* The byte the kernel looks up in its table of one-byte opcodes (uprobe_init_insn): the
  * first opcode byte, which for a VEX or EVEX instruction is the one after the prefix
- * (the kernel's decoder gives those a one-byte opcode, whatever their map). */
-static int kernel_opcode(const cs_x86 *x, const uint8_t *code, size_t len)
+ * (the kernel's decoder gives those a one-byte opcode, whatever their map); *vex: it is
+ * one of those. */
+static int kernel_opcode(const cs_x86 *x, const uint8_t *code, size_t len, bool *vex)
 {
 	size_t n = opcode_start(code, len);
 	size_t vex_len = 0;
@@ -53,6 +54,7 @@ static int kernel_opcode(const cs_x86 *x, const uint8_t *code, size_t len)
 		vex_len = 3;
 	else if (n < len && code[n] == 0x62)
 		vex_len = 4;
+	*vex = vex_len != 0;
 	if (!vex_len)
 		return x->opcode[0];
 	return n + vex_len < len ? code[n + vex_len] : -1;
@@ -80,6 +82,7 @@ static bool kernel_refuses_opcode(int op)
 static const char *refusal_of(const cs_x86 *x, const uint8_t *code, size_t len)
 {
 	uint8_t seg = x->prefix[1];
+	bool vex;
 
 	if (is_evex(code, len))
 		return "AVX-512 instruction, executed wrongly by a probe";
@@ -89,9 +92,8 @@ static const char *refusal_of(const cs_x86 *x, const uint8_t *code, size_t len)
 		return "segment prefix";
 	if (x->prefix[2] == 0x66 && is_rel_branch(x))
 		return "operand-size prefix on a branch";
-	if (kernel_refuses_opcode(kernel_opcode(x, code, len)))
-		return x->opcode[0] == kernel_opcode(x, code, len) ? "an instruction uprobes do not take"
-								    : "an AVX instruction uprobes do not take";
+	if (kernel_refuses_opcode(kernel_opcode(x, code, len, &vex)))
+		return vex ? "an AVX instruction uprobes do not take" : "an instruction uprobes do not take";
 	return NULL;
 }
 
@@ -105,11 +107,12 @@ static bool is_emulated_push(const cs_insn *in)
 	return in->size == 1 || (in->size == 2 && x->rex == 0x41);
 }
 
-static enum probe_kind kind_of(const cs_insn *in, const uint8_t *code)
+/* refusal: refusal_of() the instruction. */
+static enum probe_kind kind_of(const cs_insn *in, const uint8_t *code, const char *refusal)
 {
 	const cs_x86 *x = &in->detail->x86;
 
-	if (refusal_of(x, code, in->size))
+	if (refusal)
 		return PROBE_REFUSED;
 	if (in->size == sizeof(NOP5) && !memcmp(code, NOP5, sizeof(NOP5)))
 		return PROBE_NOP5;
@@ -195,8 +198,8 @@ bool probe_insn__decode(const uint8_t *code, size_t len, uint32_t offset, struct
 	}
 	out->offset = offset;
 	out->size = in->size;
-	out->kind = kind_of(in, code);
 	out->refusal = refusal_of(&in->detail->x86, code, in->size);
+	out->kind = kind_of(in, code, out->refusal);
 	out->skippable = (in->size == sizeof(ENDBR64) && !memcmp(code, ENDBR64, sizeof(ENDBR64))) ||
 			 (!changes_control_flow(in) && leaves_stack_and_arguments(in));
 	cs_free(in, 1);
